@@ -1,0 +1,69 @@
+"""shipshape's check engine: a PR snapshot and a configuration in, a report out.
+
+This package performs no I/O of its own: no network, no files, no clock, no environment.
+Callers (the bot, the command line) read inputs and pass them in; tests/checks hold it to that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from checks.config import Config, ConfigError, load_config, parse_config_text
+from checks.engine import run_checks
+from checks.model import (
+    ChangedFile,
+    CheckResult,
+    Commit,
+    FileStatus,
+    Finding,
+    Report,
+    Severity,
+    Snapshot,
+    Status,
+    Waiver,
+)
+from checks.registry import REGISTRY
+from checks.snapshot import SnapshotError, load_snapshot
+
+__all__ = [
+    "REGISTRY",
+    "ChangedFile",
+    "CheckResult",
+    "Commit",
+    "Config",
+    "ConfigError",
+    "FileStatus",
+    "Finding",
+    "Report",
+    "Severity",
+    "Snapshot",
+    "SnapshotError",
+    "Status",
+    "Waiver",
+    "config_from_dict",
+    "config_from_yaml",
+    "load_snapshot",
+    "run",
+]
+
+
+def config_from_yaml(text: str) -> Config:
+    """Parse and validate `.github/shipshape.yml` text; raises ConfigError."""
+    return parse_config_text(text, REGISTRY)
+
+
+def config_from_dict(doc: Mapping[str, Any] | None) -> Config:
+    """Validate an already parsed configuration mapping; raises ConfigError."""
+    return load_config(doc, REGISTRY)
+
+
+def run(
+    snapshot: Snapshot | Mapping[str, Any],
+    config: Config | None = None,
+    only: Collection[str] | None = None,
+) -> Report:
+    """Run every registered check over a snapshot (object or document) and return the report."""
+    if not isinstance(snapshot, Snapshot):
+        snapshot = load_snapshot(snapshot)
+    return run_checks(snapshot, REGISTRY, config, only)

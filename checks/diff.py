@@ -1,0 +1,184 @@
+"""Parse a PR's changes once, from a unified diff or GitHub's `files[]`, into ChangedFile objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import unidiff
+
+from checks.model import ChangedFile, FileStatus, Hunk, HunkLine, Line
+
+
+class DiffError(ValueError):
+    """The text is not a unified diff, or a file entry is malformed."""
+
+
+def _strip_prefix(path: str | None) -> str | None:
+    if path is None or path == "/dev/null":
+        return None
+    if path.startswith(("a/", "b/")):
+        return path[2:]
+    return path
+
+
+def _convert_hunks(pfile: unidiff.PatchedFile) -> tuple[tuple[Hunk, ...], list[Line], list[Line]]:
+    hunks: list[Hunk] = []
+    added: list[Line] = []
+    removed: list[Line] = []
+    for phunk in pfile:
+        lines: list[HunkLine] = []
+        for pline in phunk:
+            kind = pline.line_type
+            if kind == "\\":  # "\ No newline at end of file" is not content.
+                continue
+            text = pline.value.rstrip("\r\n") if pline.value.endswith("\n") else pline.value
+            lines.append(HunkLine(kind, pline.source_line_no, pline.target_line_no, text))
+            if kind == "+":
+                added.append(Line(pline.target_line_no, text))
+            elif kind == "-":
+                removed.append(Line(pline.source_line_no, text))
+        hunks.append(
+            Hunk(
+                phunk.source_start,
+                phunk.source_length,
+                phunk.target_start,
+                phunk.target_length,
+                tuple(lines),
+            )
+        )
+    return tuple(hunks), added, removed
+
+
+def _status_of(pfile: unidiff.PatchedFile) -> FileStatus:
+    if pfile.is_added_file:
+        return FileStatus.ADDED
+    if pfile.is_removed_file:
+        return FileStatus.REMOVED
+    if pfile.is_rename:
+        return FileStatus.RENAMED
+    return FileStatus.MODIFIED
+
+
+def _parse(text: str) -> unidiff.PatchSet:
+    try:
+        return unidiff.PatchSet(text)
+    except unidiff.UnidiffParseError as exc:
+        raise DiffError(f"not a valid unified diff: {exc}") from exc
+
+
+def parse_diff(text: str) -> tuple[ChangedFile, ...]:
+    """Parse a whole-PR unified diff (`git diff` or GitHub's diff media type).
+
+    Files named by a header but without hunks (empty new file, pure rename, mode change,
+    binary) are kept as files. Raises DiffError when non-empty text holds no diff at all.
+    """
+    patchset = _parse(text)
+    if not len(patchset) and text.strip():
+        raise DiffError("not a unified diff: no 'diff --git' or '---/+++' file header found")
+    files = []
+    for pfile in patchset:
+        status = _status_of(pfile)
+        source = _strip_prefix(pfile.source_file)
+        target = _strip_prefix(pfile.target_file)
+        path = source if status is FileStatus.REMOVED else target
+        path = path or pfile.path
+        hunks, added, removed = _convert_hunks(pfile)
+        files.append(
+            ChangedFile(
+                path=path,
+                status=status,
+                old_path=source if status is FileStatus.RENAMED else None,
+                binary=bool(pfile.is_binary_file),
+                additions=len(added),
+                deletions=len(removed),
+                added=tuple(added),
+                removed=tuple(removed),
+                hunks=hunks,
+            )
+        )
+    return tuple(files)
+
+
+_GITHUB_STATUS = {
+    "added": FileStatus.ADDED,
+    "removed": FileStatus.REMOVED,
+    "modified": FileStatus.MODIFIED,
+    "changed": FileStatus.MODIFIED,
+    "unchanged": FileStatus.MODIFIED,
+    "renamed": FileStatus.RENAMED,
+    "copied": FileStatus.COPIED,
+}
+
+
+def _int_field(entry: Mapping[str, Any], key: str, index: int) -> int:
+    value = entry.get(key, 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DiffError(f"files[{index}].{key} must be a non-negative integer")
+    return value
+
+
+def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[str, ...]]:
+    """Parse GitHub's 'list pull request files' items; returns the files and notes.
+
+    A missing `patch` (binary or too large for GitHub to show) is recorded on the file and in
+    the notes, never an error.
+    """
+    entries = list(entries)
+    chunks: list[str] = []
+    metas: list[tuple[str, FileStatus, str | None, int, int, str | None]] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise DiffError(f"files[{index}] must be an object")
+        name = entry.get("filename")
+        if not isinstance(name, str) or not name:
+            raise DiffError(f"files[{index}].filename must be a non-empty string")
+        status = _GITHUB_STATUS.get(entry.get("status"))  # type: ignore[arg-type]
+        if status is None:
+            raise DiffError(
+                f"files[{index}].status must be one of {', '.join(sorted(_GITHUB_STATUS))}"
+            )
+        previous = entry.get("previous_filename")
+        if previous is not None and not isinstance(previous, str):
+            raise DiffError(f"files[{index}].previous_filename must be a string")
+        patch = entry.get("patch")
+        if patch is not None and not isinstance(patch, str):
+            raise DiffError(f"files[{index}].patch must be a string")
+        additions = _int_field(entry, "additions", index)
+        deletions = _int_field(entry, "deletions", index)
+        metas.append((name, status, previous, additions, deletions, patch))
+        if patch:
+            # A patch is hunks only: give it a header so the whole list parses in one pass.
+            chunks.append(f"--- a/{index}\n+++ b/{index}\n{patch}\n")
+    parsed = {}
+    if chunks:
+        try:
+            patchset = unidiff.PatchSet("".join(chunks))
+        except unidiff.UnidiffParseError as exc:
+            raise DiffError(f"a file's patch is not a valid diff hunk: {exc}") from exc
+        parsed = {int(pfile.path): pfile for pfile in patchset}
+    files: list[ChangedFile] = []
+    notes: list[str] = []
+    for index, (name, status, previous, additions, deletions, patch) in enumerate(metas):
+        pfile = parsed.get(index)
+        hunks, added, removed = _convert_hunks(pfile) if pfile is not None else ((), [], [])
+        missing = not patch and (additions + deletions > 0 or status is FileStatus.MODIFIED)
+        binary = missing and additions + deletions == 0 and status is not FileStatus.REMOVED
+        if missing:
+            why = "binary file" if binary else "patch not provided (too large to show)"
+            notes.append(f"{name}: {why}; its content was not checked")
+        files.append(
+            ChangedFile(
+                path=name,
+                status=status,
+                old_path=previous if status in (FileStatus.RENAMED, FileStatus.COPIED) else None,
+                binary=binary,
+                patch_missing=missing and not binary,
+                additions=additions if missing else len(added),
+                deletions=deletions if missing else len(removed),
+                added=tuple(added),
+                removed=tuple(removed),
+                hunks=hunks,
+            )
+        )
+    return tuple(files), tuple(notes)

@@ -1,0 +1,98 @@
+"""Run every registered check over one snapshot and assemble the report."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from typing import Any
+
+from checks.config import Config, load_config
+from checks.model import (
+    CheckResult,
+    Finding,
+    Outcome,
+    Report,
+    Severity,
+    Snapshot,
+    Status,
+)
+from checks.paths import is_generated
+from checks.spec import CheckSpec
+
+WAIVE_ALL = "all"
+
+
+def _apply_level(outcome: Outcome, level: Status) -> Outcome:
+    """Cap a check's status at its configured level (`warn` turns failures into warnings)."""
+    if level is not Status.WARN:
+        return outcome
+    findings = tuple(
+        replace(f, severity=Severity.WARN) if f.severity is Severity.FAIL else f
+        for f in outcome.findings
+    )
+    status = Status.WARN if outcome.status is Status.FAIL else outcome.status
+    return replace(outcome, status=status, findings=findings)
+
+
+def _run_one(spec: CheckSpec, snapshot: Snapshot, options: Any) -> Outcome:
+    try:
+        return spec.run(snapshot, options)
+    except Exception as exc:  # a bug in one check must not take the others down
+        return Outcome(
+            Status.WARN,
+            f"The {spec.id} check could not finish ({type(exc).__name__}); the other checks ran.",
+            (Finding(f"internal error in check {spec.id}: {type(exc).__name__}",
+                     rule="internal-error", severity=Severity.WARN),),
+        )
+
+
+def _kept_files(snapshot: Snapshot, config: Config) -> tuple[Snapshot, int]:
+    generated = config.settings.get("ignore_generated", True)
+    kept = tuple(
+        f for f in snapshot.files
+        if not config.is_ignored(f.path) and not (generated and is_generated(f))
+    )
+    return replace(snapshot, files=kept), len(snapshot.files) - len(kept)
+
+
+def run_checks(
+    snapshot: Snapshot,
+    registry: Sequence[CheckSpec],
+    config: Config | None = None,
+    only: Collection[str] | None = None,
+) -> Report:
+    """Run `registry` over `snapshot` with `config`; `only` limits which checks run."""
+    if config is None:
+        config = load_config({}, registry)
+    judged, ignored = _kept_files(snapshot, config)
+    waivers = {w.check: w for w in snapshot.waivers}
+    results: list[CheckResult] = []
+    stories: list[str] = []
+    stats: dict[str, Any] = {
+        "files": len(snapshot.files),
+        "additions": sum(f.additions for f in snapshot.files),
+        "deletions": sum(f.deletions for f in snapshot.files),
+        "ignored_files": ignored,
+    }
+    for spec in registry:
+        check_config = config.checks[spec.id]
+        waiver = waivers.get(spec.id) or waivers.get(WAIVE_ALL)
+        if only is not None and spec.id not in only:
+            results.append(CheckResult(spec.id, spec.title, Status.SKIP, "Not selected."))
+            continue
+        if not check_config.enabled:
+            results.append(CheckResult(spec.id, spec.title, Status.SKIP,
+                                       "Disabled in the configuration."))
+            continue
+        if waiver is not None:
+            reason = f": {waiver.reason}" if waiver.reason else "."
+            results.append(CheckResult(spec.id, spec.title, Status.SKIP,
+                                       f"Waived by @{waiver.by}{reason}", waived_by=waiver.by))
+            continue
+        outcome = _apply_level(_run_one(spec, judged, check_config.options), check_config.level)
+        results.append(CheckResult(spec.id, spec.title, outcome.status, outcome.summary,
+                                   tuple(outcome.findings)))
+        stories.extend(s for s in outcome.stories if s not in stories)
+        stats.update(outcome.stats)
+    status = Status.worst(r.status for r in results)
+    return Report(status, tuple(results), tuple(stories), stats, snapshot.notes)

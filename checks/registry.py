@@ -1,0 +1,15 @@
+"""The checks shipshape runs, in report order. Adding a check: one module + one line here."""
+
+from __future__ import annotations
+
+from checks import commits, secrets, story, tests_touched
+from checks.migrations import CHECK as MIGRATIONS
+from checks.spec import CheckSpec
+
+REGISTRY: tuple[CheckSpec, ...] = (
+    story.CHECK,
+    tests_touched.CHECK,
+    MIGRATIONS,
+    secrets.CHECK,
+    commits.CHECK,
+)
