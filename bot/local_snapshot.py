@@ -1,0 +1,139 @@
+"""Build PR snapshot documents on a laptop: from a local git range or from a diff file."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Settings that would change git's output format behind our back (a user's `diff.noprefix`,
+# quoted non-ASCII paths, external diff drivers, colour) are pinned on every call.
+_GIT = (
+    "git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=never",
+    "-c", "diff.external=", "-c", "log.showSignature=false",
+)
+_RECORD = "\x1e"
+_FIELD = "\x00"
+_BINARY_SNIFF = 8000
+
+
+class InputError(ValueError):
+    """Bad input for the command line: the message is the one line printed on stderr."""
+
+
+@dataclass(frozen=True)
+class GitRange:
+    """What to compare: `base...head` in the repository at `repo`."""
+
+    repo: Path
+    base: str
+    head: str = "HEAD"
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            [*_GIT, *args], cwd=repo, capture_output=True, check=False,
+        )
+    except FileNotFoundError as exc:
+        raise InputError("git is not installed or not on PATH") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no output'}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _verify_repo(repo: Path) -> Path:
+    if not repo.is_dir():
+        raise InputError(f"--repo: {repo} is not a directory")
+    try:
+        top = _git(repo, "rev-parse", "--show-toplevel").strip()
+    except InputError as exc:
+        raise InputError(f"--repo: {repo} is not inside a git repository") from exc
+    return Path(top)
+
+
+def _resolve(repo: Path, option: str, rev: str) -> str:
+    if rev.startswith("-"):
+        raise InputError(f"{option}: {rev!r} is not a revision")
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                    f"{rev}^{{commit}}").strip()
+    except InputError as exc:
+        raise InputError(f"{option}: {rev!r} is not a revision in {repo}") from exc
+
+
+def _commits(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
+    out = _git(repo, "log", "--reverse", "--no-renames", "--numstat",
+               "--format=%x1e%H%x00%P%x00%an%x00%B%x00", f"{base}..{head}")
+    commits = []
+    for record in out.split(_RECORD)[1:]:
+        sha, parents, author, message, numstat = record.split(_FIELD, 4)
+        additions = deletions = 0
+        files = []
+        for row in numstat.strip("\n").splitlines():
+            parts = row.split("\t", 2)
+            if len(parts) != 3:
+                continue
+            added, removed, path = parts
+            additions += int(added) if added.isdigit() else 0
+            deletions += int(removed) if removed.isdigit() else 0
+            files.append(path)
+        commits.append({
+            "sha": sha, "message": message.strip("\n"), "author": author,
+            "parents": len(parents.split()), "additions": additions, "deletions": deletions,
+            "files": files,
+        })
+    return commits
+
+
+def _branch_name(repo: Path, head: str) -> str:
+    if head != "HEAD":
+        return head.removeprefix("refs/heads/")
+    try:
+        return _git(repo, "symbolic-ref", "--short", "-q", "HEAD").strip()
+    except InputError:
+        return ""  # detached HEAD: no branch to read a story id from
+
+
+def snapshot_from_git(
+    rng: GitRange, title: str | None = None, body: str | None = None, branch: str | None = None
+) -> dict[str, Any]:
+    """Build a snapshot document for `base...head` as GitHub would show that PR."""
+    repo = _verify_repo(rng.repo)
+    base_sha = _resolve(repo, "--base", rng.base)
+    head_sha = _resolve(repo, "--head", rng.head)
+    diff = _git(repo, "diff", "--no-ext-diff", "--no-textconv", "-M", "--src-prefix=a/",
+                "--dst-prefix=b/", f"{base_sha}...{head_sha}")
+    commits = _commits(repo, base_sha, head_sha)
+    first = commits[0]["message"] if commits else ""
+    subject, _, rest = first.partition("\n")
+    files = _git(repo, "ls-tree", "-r", "-z", "--name-only", head_sha).split("\0")
+    return {
+        "title": title if title is not None else subject.strip(),
+        "body": body if body is not None else (rest.strip() if len(commits) == 1 else ""),
+        "head_ref": branch if branch is not None else _branch_name(repo, rng.head),
+        "base_ref": rng.base,
+        "head_sha": head_sha,
+        "commits": commits,
+        "diff": diff,
+        "repo_files": [f for f in files if f],
+    }
+
+
+def decode_text(data: bytes, name: str, kind: str) -> str:
+    """Decode text bytes: invalid UTF-8 is replaced, but binary data is refused."""
+    if b"\0" in data[:_BINARY_SNIFF]:
+        raise InputError(f"{name} is binary data, not {kind}")
+    return data.decode("utf-8", "replace")
+
+
+def snapshot_from_diff(
+    diff: str, title: str, body: str = "", branch: str = "", repo_files: list[str] | None = None
+) -> dict[str, Any]:
+    """Build a snapshot document from a bare diff and the PR's text (no commit data)."""
+    doc: dict[str, Any] = {"title": title, "body": body, "head_ref": branch, "diff": diff}
+    if repo_files is not None:
+        doc["repo_files"] = repo_files
+    return doc
