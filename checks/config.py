@@ -1,4 +1,4 @@
-"""Configuration (`.github/shipshape.yml`): defaults, validation that names the key path, merging."""
+"""Configuration (`.github/shipshape.yml`): defaults, validation naming the key path."""
 
 from __future__ import annotations
 

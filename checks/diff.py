@@ -1,4 +1,4 @@
-"""Parse a PR's changes once, from a unified diff or GitHub's `files[]`, into ChangedFile objects."""
+"""Parse a PR's changes once, from a unified diff or GitHub's `files[]`, into ChangedFiles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The checklist comment: the markdown people read on the PR (and `shipshape check --format markdown`)."""
+"""The checklist comment people read on the PR (and `shipshape check --format markdown`)."""
 
 from __future__ import annotations
 
