@@ -60,6 +60,11 @@ COMMON_CHECK_OPTIONS: Mapping[str, Option] = {
 }
 
 
+def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec:
+    """Compile gitignore-style globs (`vendor/`, `*.min.js`, `docs/**/x.md`) once."""
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
+
+
 class ConfigError(ValueError):
     """The configuration is invalid; `path` is the dotted key path at fault."""
 
@@ -88,7 +93,7 @@ class Config:
     @cached_property
     def ignore_spec(self) -> pathspec.PathSpec:
         """The ignore globs compiled once."""
-        return pathspec.PathSpec.from_lines("gitwildmatch", self.ignore)
+        return compile_globs(self.ignore)
 
     def is_ignored(self, path: str) -> bool:
         """True when no check should judge `path`."""
@@ -158,7 +163,7 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
             _compile(f"{path}[{index}]", item)
     elif kind == "glob_list":
         try:
-            pathspec.PathSpec.from_lines("gitwildmatch", items)
+            compile_globs(items)
         except Exception as exc:  # pathspec raises several types for a bad pattern
             raise ConfigError(path, f"invalid glob: {exc}") from exc
     return items
