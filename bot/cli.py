@@ -80,12 +80,12 @@ def _load_json(name: str, stdin: TextIO) -> Any:
     data = _read_bytes(name, stdin)
     try:
         return json.loads(data)  # json detects UTF-8/16/32 from the bytes themselves
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name} is not UTF-8 text (bad byte at offset {exc.start}); "
-                         "a snapshot must be UTF-8 JSON") from exc
-    except json.JSONDecodeError as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         if b"\0" in data[:8000]:
             raise InputError(f"{name} is binary data, not a JSON snapshot") from exc
+        if isinstance(exc, UnicodeDecodeError):
+            raise InputError(f"{name} is not UTF-8 text (bad byte at offset {exc.start}); "
+                             "a snapshot must be UTF-8 JSON") from exc
         raise InputError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno}") from exc
 

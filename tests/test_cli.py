@@ -1,0 +1,273 @@
+"""`shipshape check`: outputs, exit codes, and one clear line for every bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import checks
+from bot.cli import main
+from tests.shared import EXAMPLES, ROOT, report_validator
+
+EXAMPLE = EXAMPLES / "billing-pr.json"
+FAILING_EXAMPLE = EXAMPLES / "needs-work-pr.json"
+
+
+def run_cli(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
+    """Run the command line in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    fake_stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    code = main(list(argv), stdin=fake_stdin, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_json_output_validates_against_the_report_contract() -> None:
+    code, out, err = run_cli("check", "--snapshot", str(EXAMPLE), "--format", "json")
+    report = json.loads(out)
+    assert list(report_validator().iter_errors(report)) == []
+    assert code == (1 if report["status"] == "fail" else 0)
+    assert err == ""
+
+
+def test_markdown_is_the_checklist_comment() -> None:
+    code, out, _ = run_cli("check", "--snapshot", str(EXAMPLE), "--format", "markdown")
+    assert out.startswith("<!-- shipshape:checklist -->\n### ")
+    for title in ("Story ID referenced", "Tests changed with the code",
+                  "Migrations can be rolled back", "No hardcoded secrets",
+                  "Small PR, clean commits"):
+        assert f"**{title}**" in out
+
+
+def test_failing_pr_exits_one() -> None:
+    code, out, _ = run_cli("check", "--snapshot", str(FAILING_EXAMPLE))
+    assert code == 1
+    assert out.startswith("shipshape: FAIL")
+
+
+def test_text_is_plain_when_piped_and_coloured_when_forced(monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    _, plain, _ = run_cli("check", "--snapshot", str(EXAMPLE))
+    assert "\x1b[" not in plain
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, coloured, _ = run_cli("check", "--snapshot", str(EXAMPLE))
+    assert "\x1b[" in coloured
+    monkeypatch.setenv("NO_COLOR", "")
+    _, no_color, _ = run_cli("check", "--snapshot", str(EXAMPLE))
+    assert "\x1b[" not in no_color
+
+
+def test_snapshot_from_stdin() -> None:
+    code, out, _ = run_cli("check", "--snapshot", "-", "--format", "json",
+                           stdin=EXAMPLE.read_bytes())
+    assert json.loads(out)["checks"][0]["id"] == "story"
+
+
+def test_only_runs_the_named_checks() -> None:
+    _, out, _ = run_cli("check", "--snapshot", str(FAILING_EXAMPLE), "--only", "secrets,tests",
+                        "--format", "json")
+    statuses = {c["id"]: c["status"] for c in json.loads(out)["checks"]}
+    assert statuses["story"] == statuses["migrations"] == statuses["commits"] == "skip"
+    assert statuses["secrets"] != "skip" and statuses["tests"] != "skip"
+
+
+NOT_A_DIFF = b"Release notes\n\n- faster invoices\n"
+DIFF = (b"diff --git a/app/totals.py b/app/totals.py\nnew file mode 100644\n"
+        b"index 0000000..1b2c3d4\n--- /dev/null\n+++ b/app/totals.py\n@@ -0,0 +1,2 @@\n"
+        b"+def total(xs):\n+    return sum(xs)  # caf\xe9\n")
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "notes.txt").write_bytes(NOT_A_DIFF)
+    (tmp_path / "change.diff").write_bytes(DIFF)
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
+    (tmp_path / "not.json").write_text("{'title': 'single quotes'}")
+    (tmp_path / "latin1.json").write_bytes('{"title": "Caf\xe9", "diff": ""}'.encode("latin-1"))
+    (tmp_path / "no-title.json").write_text(json.dumps({"diff": DIFF.decode("utf-8", "replace")}))
+    (tmp_path / "no-diff.json").write_text(json.dumps({"title": "BILL-1 x"}))
+    (tmp_path / "bad-diff.json").write_text(json.dumps({"title": "x", "diff": "hello\n"}))
+    (tmp_path / "list.json").write_text("[]")
+    (tmp_path / "unknown.yml").write_text("story:\n  pattern: '[A-Z]+-\\d+'\n")
+    (tmp_path / "wrongtype.yml").write_text("commits:\n  enabled: maybe\n")
+    (tmp_path / "broken.yml").write_text("story: [\n")
+    return tmp_path
+
+
+BAD_INPUTS = [
+    (["--snapshot", "{d}/not.json"], "not.json is not valid JSON: Expecting property name"),
+    (["--snapshot", "{d}/latin1.json"], "latin1.json is not UTF-8 text"),
+    (["--snapshot", "{d}/image.png"], "image.png is binary data, not a JSON snapshot"),
+    (["--snapshot", "{d}/no-title.json"], "title is required and must be a string"),
+    (["--snapshot", "{d}/no-diff.json"], "a PR snapshot needs either 'diff' or 'files'"),
+    (["--snapshot", "{d}/bad-diff.json"], "not a unified diff"),
+    (["--snapshot", "{d}/list.json"], "a PR snapshot must be a JSON object"),
+    (["--snapshot", "{d}/missing.json"], "cannot read {d}/missing.json: No such file"),
+    (["--snapshot", "{d}"], "is a directory, not a file"),
+    (["--diff", "{d}/notes.txt", "--title", "x"], "not a unified diff"),
+    (["--diff", "{d}/image.png", "--title", "x"], "image.png is binary data, not a unified diff"),
+    (["--diff", "{d}/change.diff"], "--diff needs --title"),
+    ([], "give exactly one of --snapshot FILE, --base REV or --diff FILE"),
+    (["--diff", "{d}/change.diff", "--snapshot", "x"], "(got --snapshot and --diff)"),
+    (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/unknown.yml"],
+     "unknown.yml: story.pattern: unknown key; accepted: "),
+    (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/wrongtype.yml"],
+     "wrongtype.yml: commits.enabled: expected true or false, got string"),
+    (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/broken.yml"],
+     "not valid YAML at line 2"),
+    (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/nope.yml"],
+     "--config: {d}/nope.yml does not exist"),
+    (["--diff", "{d}/change.diff", "--title", "x", "--only", "story,lint"],
+     "--only: unknown check 'lint'; known checks: story, tests, migrations, secrets, commits"),
+    (["--diff", "{d}/change.diff", "--title", "x", "--format", "html"],
+     "argument --format: invalid choice: 'html'"),
+    (["--base", "main", "--repo", "{d}"], "is not inside a git repository"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_INPUTS, ids=lambda v: str(v)[:60])
+def test_bad_input_exits_2_with_one_line(files: Path, argv: list[str], message: str) -> None:
+    code, out, err = run_cli("check", *[a.format(d=files) for a in argv])
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("shipshape: error: ")
+    assert message.format(d=files) in err
+
+
+def test_no_command_exits_2() -> None:
+    code, _, err = run_cli()
+    assert code == 2 and "a command is required" in err
+
+
+def test_non_utf8_bytes_in_a_diff_are_replaced_not_fatal(files: Path) -> None:
+    code, out, err = run_cli("check", "--diff", str(files / "change.diff"), "--title",
+                             "BILL-7: totals", "--format", "json")
+    assert code in (0, 1) and err == ""
+    assert json.loads(out)["stats"]["additions"] == 2
+
+
+# --- a real git repository -------------------------------------------------------------------
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` with a fixed identity."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=Dana Dev", "-c", "user.email=dana@example.com",
+         "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=repo, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "service"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "orders").mkdir()
+    (repo / "orders" / "__init__.py").write_text("")
+    (repo / "orders" / "cancel.py").write_text("def cancel(order):\n    order.status = 'x'\n")
+    (repo / "tests").mkdir()
+    (repo / "tests" / "test_cancel.py").write_text("def test_cancel():\n    assert True\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Initial import")
+    git(repo, "checkout", "-qb", "feature/ORD-7-cancel-reason")
+    (repo / "orders" / "cancel.py").write_text(
+        "def cancel(order, reason):\n    order.status = 'cancelled'\n    order.reason = reason\n")
+    git(repo, "commit", "-qam", "ORD-7: record why an order was cancelled")
+    (repo / "tests" / "test_cancel.py").write_text(
+        "def test_cancel_records_reason():\n    class O: ...\n    o = O()\n"
+        "    from orders.cancel import cancel\n    cancel(o, 'late')\n    assert o.reason == 'late'\n")
+    git(repo, "mv", "orders/__init__.py", "orders/package.py")
+    git(repo, "commit", "-qam", "Test the cancel reason")
+    return repo
+
+
+def equivalent_snapshot(repo: Path) -> dict:
+    """The snapshot a person would write for this PR, read with plain git commands."""
+    log = git(repo, "log", "--reverse", "--format=%H %P", "main..HEAD").split("\n")
+    shas = [line.split()[0] for line in log if line]
+    messages = [git(repo, "log", "-1", "--format=%B", sha).strip() for sha in shas]
+    numstats = [git(repo, "show", "--no-renames", "--numstat", "--format=", sha) for sha in shas]
+    commits = []
+    for sha, message, numstat in zip(shas, messages, numstats, strict=True):
+        rows = [row.split("\t") for row in numstat.strip().splitlines()]
+        commits.append({"sha": sha, "message": message, "author": "Dana Dev", "parents": 1,
+                        "additions": sum(int(r[0]) for r in rows),
+                        "deletions": sum(int(r[1]) for r in rows),
+                        "files": [r[2] for r in rows]})
+    return {
+        "title": "ORD-7: record why an order was cancelled",
+        "body": "",
+        "head_ref": "feature/ORD-7-cancel-reason",
+        "base_ref": "main",
+        "head_sha": shas[-1],
+        "commits": commits,
+        "diff": git(repo, "diff", "-M", "main...HEAD"),
+        "repo_files": git(repo, "ls-files").split(),
+    }
+
+
+def test_git_range_gives_the_same_report_as_the_equivalent_snapshot(repo: Path,
+                                                                    tmp_path: Path) -> None:
+    snapshot_file = tmp_path / "pr.json"
+    snapshot_file.write_text(json.dumps(equivalent_snapshot(repo)))
+    code_git, from_git, err = run_cli("check", "--base", "main", "--repo", str(repo),
+                                      "--format", "json")
+    code_file, from_file, _ = run_cli("check", "--snapshot", str(snapshot_file),
+                                      "--format", "json")
+    assert err == ""
+    assert json.loads(from_git) == json.loads(from_file)
+    assert code_git == code_file
+    report = json.loads(from_git)
+    assert report["stories"] == ["ORD-7"]
+    assert report["stats"]["files"] == 3
+
+
+def test_git_snapshot_reads_commits_branch_and_renames(repo: Path) -> None:
+    code, out, _ = run_cli("snapshot", "--base", "main", "--repo", str(repo))
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["head_ref"] == "feature/ORD-7-cancel-reason"
+    assert [c["message"] for c in doc["commits"]] == [
+        "ORD-7: record why an order was cancelled", "Test the cancel reason"]
+    assert "rename from orders/__init__.py" in doc["diff"]
+    snapshot = checks.load_snapshot(doc)
+    assert {f.path: f.status.value for f in snapshot.files}["orders/package.py"] == "renamed"
+
+
+def test_config_is_read_from_the_repository(repo: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "shipshape.yml").write_text("story:\n  enabled: false\n")
+    _, out, _ = run_cli("check", "--base", "main", "--repo", str(repo), "--format", "json")
+    assert json.loads(out)["checks"][0]["status"] == "skip"
+    (repo / ".github" / "shipshape.yml").write_text("story:\n  enabled: nope\n")
+    code, _, err = run_cli("check", "--base", "main", "--repo", str(repo))
+    assert code == 2 and "story.enabled: expected true or false" in err
+
+
+@pytest.mark.parametrize("rev", ["no-such-branch", "--output=/tmp/x", "main~99"])
+def test_base_that_is_not_a_revision(repo: Path, rev: str) -> None:
+    code, _, err = run_cli("check", f"--base={rev}", "--repo", str(repo))
+    assert code == 2
+    assert f"--base: {rev!r} is not a revision" in err
+
+
+def test_command_line_does_not_import_the_server_stack() -> None:
+    code = ("import sys, bot.cli; rc = bot.cli.main(['check', '--snapshot', sys.argv[1], "
+            "'--format', 'json'], stdout=open('/dev/null', 'w')); "
+            "print(sorted(m for m in ('aiohttp', 'gidgethub', 'prometheus_client', 'jwt') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_runs_as_a_module() -> None:
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "check", "--snapshot", str(EXAMPLE),
+                           "--format", "json"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode in (0, 1) and json.loads(done.stdout)["checks"]
