@@ -22,32 +22,39 @@ def _strip_prefix(path: str | None) -> str | None:
     return path
 
 
-def _convert_hunks(pfile: unidiff.PatchedFile) -> tuple[tuple[Hunk, ...], list[Line], list[Line]]:
-    hunks: list[Hunk] = []
+def convert_hunks(raw_hunks: Iterable[unidiff.Hunk]) -> tuple[Hunk, ...]:
+    """Turn unidiff hunks into the model's Hunk objects (context lines included)."""
+    hunks = []
+    for phunk in raw_hunks:
+        lines = tuple(
+            HunkLine(pl.line_type, pl.source_line_no, pl.target_line_no, _text(pl.value))
+            for pl in phunk
+            if pl.line_type != "\\"  # "\ No newline at end of file" is not content
+        )
+        hunks.append(Hunk(phunk.source_start, phunk.source_length, phunk.target_start,
+                          phunk.target_length, lines))
+    return tuple(hunks)
+
+
+def _text(value: str) -> str:
+    if value.endswith("\n"):
+        return value[:-2] if value.endswith("\r\n") else value[:-1]
+    return value
+
+
+def _added_removed(pfile: unidiff.PatchedFile) -> tuple[list[Line], list[Line]]:
+    # The hot loop of the whole engine: one pass, no per-line objects beyond the two tuples.
     added: list[Line] = []
     removed: list[Line] = []
+    add, rem = added.append, removed.append
     for phunk in pfile:
-        lines: list[HunkLine] = []
-        for pline in phunk:
-            kind = pline.line_type
-            if kind == "\\":  # "\ No newline at end of file" is not content.
-                continue
-            text = pline.value.rstrip("\r\n") if pline.value.endswith("\n") else pline.value
-            lines.append(HunkLine(kind, pline.source_line_no, pline.target_line_no, text))
+        for pl in phunk:
+            kind = pl.line_type
             if kind == "+":
-                added.append(Line(pline.target_line_no, text))
+                add(Line(pl.target_line_no, _text(pl.value)))
             elif kind == "-":
-                removed.append(Line(pline.source_line_no, text))
-        hunks.append(
-            Hunk(
-                phunk.source_start,
-                phunk.source_length,
-                phunk.target_start,
-                phunk.target_length,
-                tuple(lines),
-            )
-        )
-    return tuple(hunks), added, removed
+                rem(Line(pl.source_line_no, _text(pl.value)))
+    return added, removed
 
 
 def _status_of(pfile: unidiff.PatchedFile) -> FileStatus:
@@ -83,7 +90,7 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
         target = _strip_prefix(pfile.target_file)
         path = source if status is FileStatus.REMOVED else target
         path = path or pfile.path
-        hunks, added, removed = _convert_hunks(pfile)
+        added, removed = _added_removed(pfile)
         files.append(
             ChangedFile(
                 path=path,
@@ -94,7 +101,7 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
                 deletions=len(removed),
                 added=tuple(added),
                 removed=tuple(removed),
-                hunks=hunks,
+                raw_hunks=tuple(pfile),
             )
         )
     return tuple(files)
@@ -161,7 +168,7 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
     notes: list[str] = []
     for index, (name, status, previous, additions, deletions, patch) in enumerate(metas):
         pfile = parsed.get(index)
-        hunks, added, removed = _convert_hunks(pfile) if pfile is not None else ((), [], [])
+        added, removed = _added_removed(pfile) if pfile is not None else ([], [])
         missing = not patch and (additions + deletions > 0 or status is FileStatus.MODIFIED)
         binary = missing and additions + deletions == 0 and status is not FileStatus.REMOVED
         if missing:
@@ -178,7 +185,7 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
                 deletions=deletions if missing else len(removed),
                 added=tuple(added),
                 removed=tuple(removed),
-                hunks=hunks,
+                raw_hunks=tuple(pfile) if pfile is not None else (),
             )
         )
     return tuple(files), tuple(notes)
