@@ -1,0 +1,57 @@
+"""The configuration reference in README.md, generated from the options every check declares."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from checks.config import COMMON_CHECK_OPTIONS, GLOBAL_OPTIONS
+from checks.spec import CheckSpec, Option
+
+_KIND_NAMES = {
+    "bool": "true/false", "int": "integer", "str": "string", "choice": "one of",
+    "str_list": "list of strings", "choice_list": "list, each one of", "regex": "regex",
+    "regex_list": "list of regexes", "glob_list": "list of globs (gitignore syntax)",
+    "bool_map": "mapping of name to true/false",
+}
+
+
+def _default(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _kind(option: Option) -> str:
+    name = _KIND_NAMES[option.kind]
+    if option.choices:
+        return f"{name} {', '.join(f'`{c}`' for c in option.choices)}"
+    if option.kind == "bool_map":
+        return f"{name} ({', '.join(f'`{k}`' for k in option.default)})"
+    return name
+
+
+def _table(prefix: str, options: Mapping[str, Option]) -> list[str]:
+    rows = ["| key | type | default | what it does |", "| --- | --- | --- | --- |"]
+    for key, option in options.items():
+        doc = option.doc.replace("|", "\\|")
+        default = _default(option.default).replace("|", "\\|")
+        rows.append(f"| `{prefix}{key}` | {_kind(option)} | `{default}` | {doc} |")
+    return rows
+
+
+def config_reference(registry: Sequence[CheckSpec]) -> str:
+    """Return the markdown reference of every configuration key."""
+    lines = ["### Top-level keys", "", *_table("", GLOBAL_OPTIONS), ""]
+    lines += ["### Keys every check has", "",
+              "Write them under the check's id (`story:`, `tests:`, ...); `story: false` is short "
+              "for `story: {enabled: false}`.", "", *_table("", COMMON_CHECK_OPTIONS), ""]
+    for spec in registry:
+        lines += [f"### `{spec.id}`: {spec.title}", ""]
+        if spec.description:
+            lines += [spec.description, ""]
+        if spec.options:
+            lines += [*_table(f"{spec.id}.", spec.options), ""]
+        else:
+            lines += ["No options beyond `enabled` and `level`.", ""]
+    return "\n".join(lines).rstrip() + "\n"

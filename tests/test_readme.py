@@ -1,0 +1,35 @@
+"""README stays true: its configuration reference is the one the code declares.
+
+Regenerate it with `SHIPSHAPE_UPDATE_README=1 python -m pytest tests/test_readme.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import checks
+from checks.render.config_reference import config_reference
+from tests.shared import ROOT
+
+README = ROOT / "README.md"
+START, END = "<!-- config-reference:start -->", "<!-- config-reference:end -->"
+SECTION = re.compile(re.escape(START) + r"\n(.*?)" + re.escape(END), re.DOTALL)
+
+
+def test_config_reference_is_current() -> None:
+    text = README.read_text(encoding="utf-8")
+    expected = config_reference(checks.REGISTRY)
+    match = SECTION.search(text)
+    assert match, "README.md lacks the config-reference markers"
+    if os.environ.get("SHIPSHAPE_UPDATE_README") and match.group(1) != expected:
+        README.write_text(text.replace(match.group(1), expected), encoding="utf-8")
+        return
+    assert match.group(1) == expected, "run SHIPSHAPE_UPDATE_README=1 pytest tests/test_readme.py"
+
+
+def test_readme_commands_are_the_ci_commands() -> None:
+    readme = README.read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
+    assert f"\n{test_command}\n" in readme
