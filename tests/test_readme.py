@@ -23,7 +23,8 @@ def test_config_reference_is_current() -> None:
     match = SECTION.search(text)
     assert match, "README.md lacks the config-reference markers"
     if os.environ.get("SHIPSHAPE_UPDATE_README") and match.group(1) != expected:
-        README.write_text(text.replace(match.group(1), expected), encoding="utf-8")
+        updated = SECTION.sub(lambda _: f"{START}\n{expected}{END}", text, count=1)
+        README.write_text(updated, encoding="utf-8")
         return
     assert match.group(1) == expected, "run SHIPSHAPE_UPDATE_README=1 pytest tests/test_readme.py"
 
