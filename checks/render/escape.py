@@ -9,15 +9,15 @@ import re
 _ZWSP = "\u200b"
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>|~!])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()|~!])")
 _NEWLINES = re.compile(r"[\r\n]+")
 
 
 def escape_markdown(text: str) -> str:
     """Return `text` safe to put in a markdown line: no mentions, links, HTML or table breaks."""
     text = _NEWLINES.sub(" ", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN.sub(r"\\\1", text)
-    text = text.replace("&", "&amp;")
     text = _MENTION.sub("@" + _ZWSP, text)
     return _ISSUE_REF.sub("#" + _ZWSP, text)
 

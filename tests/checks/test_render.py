@@ -1,0 +1,92 @@
+"""Renderers: the checklist comment, terminal text and annotations are safe views of one report."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult, Finding, Report, Severity, Status
+from checks.render import conclusion
+from checks.render.annotations import to_annotations
+from checks.render.escape import code_span, escape_markdown
+from checks.render.markdown import COMMENT_MARKER, MAX_FINDINGS_PER_CHECK, render_markdown
+from checks.render.text import render_text
+
+
+def _report(findings=(), status=Status.FAIL, summary="1 source file changed, no test changed"):
+    return Report(
+        status=status,
+        checks=(
+            CheckResult("story", "Story ID referenced", Status.PASS, "Found BILL-12 in the title."),
+            CheckResult("tests", "Tests changed with the code", status, summary, tuple(findings)),
+            CheckResult("commits", "Small PR, clean commits", Status.SKIP,
+                        "Waived by @lead: release day", waived_by="lead"),
+        ),
+        stories=("BILL-12",),
+        stats={"size_label": "S"},
+        notes=("assets/logo.png: binary file; its content was not checked",),
+    )
+
+
+def test_markdown_checklist_shape() -> None:
+    md = render_markdown(_report([Finding("No test changed.", path="src/a.py", rule="x")]))
+    lines = md.splitlines()
+    assert lines[0] == COMMENT_MARKER
+    assert lines[1] == "### ❌ shipshape: Not done yet (1 of 2 checks pass)"
+    assert "- ✅ **Story ID referenced**: Found BILL-12 in the title." in lines
+    assert "- ⏭️ **Small PR, clean commits**: Waived by @\u200blead: release day" in lines
+    assert "  - `src/a.py` No test changed. (`x`)" in lines
+    assert "Stories: `BILL-12`" in md and "Size: **S**" in md
+    assert "<details><summary>Notes</summary>" in md
+
+
+def test_pr_text_cannot_mention_people_or_break_markdown() -> None:
+    hostile = "Merge @octocat's branch <img src=x onerror=alert(1)> fixes #12 | `x` [a](http://e)"
+    md = render_markdown(_report([Finding(hostile, path="docs/@team`s | notes.md", line=3)],
+                                 summary=hostile))
+    assert "@octocat" not in md and "@\u200boctocat" in md
+    assert "<img" not in md and "#12" not in md
+    assert "](http" not in md
+    assert "`` docs/@team`s | notes.md:3 ``" in md
+
+
+def test_code_span_survives_backticks() -> None:
+    assert code_span("a`b") == "``a`b``"
+    assert code_span("`lead") == "`` `lead ``"
+
+
+def test_escape_keeps_plain_text_readable() -> None:
+    assert escape_markdown("Add a downgrade step") == "Add a downgrade step"
+    assert escape_markdown("line one\nline two") == "line one line two"
+
+
+def test_long_finding_lists_are_cut_with_a_count() -> None:
+    findings = [Finding(f"missing test {i}", path=f"src/m{i}.py") for i in range(25)]
+    md = render_markdown(_report(findings))
+    assert md.count("missing test") == MAX_FINDINGS_PER_CHECK
+    assert f"… and {25 - MAX_FINDINGS_PER_CHECK} more" in md
+
+
+def test_annotations_only_for_anchored_findings() -> None:
+    findings = [
+        Finding("no test", path="src/a.py"),
+        Finding("hardcoded token ghp_…(40 chars)", path="src/b.py", line=7, rule="github-pat"),
+        Finding("wide", path="k.pem", line=3, end_line=30, severity=Severity.WARN),
+        Finding("note", path="c.py", line=1, severity=Severity.NOTICE),
+    ]
+    annotations = to_annotations(_report(findings))
+    assert [(a["path"], a["start_line"], a["end_line"], a["annotation_level"])
+            for a in annotations] == [("src/b.py", 7, 7, "failure"), ("k.pem", 3, 30, "warning"),
+                                      ("c.py", 1, 1, "notice")]
+    assert annotations[0]["title"] == "Tests changed with the code (github-pat)"
+
+
+def test_text_output_never_executes_escape_sequences() -> None:
+    text = render_text(_report([Finding("subject \x1b]0;pwned\x07 here", path="a.py", line=1)]))
+    assert "\x1b" not in text and "\\x1b" in text
+    coloured = render_text(_report(), color=True)
+    assert "\x1b[31m" in coloured
+
+
+def test_conclusion_mapping() -> None:
+    assert conclusion(_report(status=Status.FAIL)) == "failure"
+    assert conclusion(_report(status=Status.WARN)) == "neutral"
+    assert conclusion(_report(status=Status.WARN), "success") == "success"
+    assert conclusion(_report(status=Status.PASS)) == "success"
