@@ -39,3 +39,5 @@ class CheckSpec:
     run: Callable[[Snapshot, Mapping[str, Any]], Outcome]
     options: Mapping[str, Option] = field(default_factory=dict)
     description: str = ""
+    # True when the check reads `snapshot.repo_files`: the bot then fetches the repository tree.
+    needs_repo_files: bool = False
