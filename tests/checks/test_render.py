@@ -44,7 +44,7 @@ def test_pr_text_cannot_mention_people_or_break_markdown() -> None:
     assert "@octocat" not in md and "@\u200boctocat" in md
     assert "<img" not in md and "#12" not in md
     assert "](http" not in md
-    assert "`` docs/@team`s | notes.md:3 ``" in md
+    assert "``docs/@team`s | notes.md:3``" in md
 
 
 def test_code_span_survives_backticks() -> None:
