@@ -1,8 +1,28 @@
-"""Shared path classification: lock, vendored and generated files (more kinds live here too)."""
+"""Shared path classification: what kind of file a path is, and where a source file's test lives.
+
+`classify` is path-only and called on every changed file (and on repository files when looking
+for existing tests), so every pattern here is compiled once at import and it does a handful of
+set lookups and regex searches per call.
+
+Choices worth knowing:
+- Anything under a test tree (`tests/`, `__tests__/`, `src/test/`, `MyApp.Tests/`, `testdata/`,
+  `fixtures/`, `cypress/`, `e2e/` ...) is a test file, whatever its extension: fixtures and test
+  data change with tests. A `spec/` or `specs/` folder is a test tree for code only, because many
+  repositories keep API and design specs (`specs/001-login/spec.md`, `spec/openapi.yaml`) there.
+- Style sheets and templates (CSS/SCSS, HTML, ERB, Jinja, Blade, HEEx, Razor views) are assets:
+  their behaviour is covered by the tests that render them, and nobody unit-tests a colour change.
+- Storybook stories, examples and `doc.go` are documentation, not tests and not source.
+- Type declarations (`*.d.ts`, `*.pyi`, `*.rbi`) and benchmarks (`benches/`, `*.bench.ts`) are
+  neither source that needs a test nor tests.
+- Build, CI and dev scripts (`scripts/`, `hack/`, `*.sh`) and infrastructure config are "other".
+"""
 
 from __future__ import annotations
 
+import enum
 import re
+from collections.abc import Iterable
+from itertools import pairwise
 from posixpath import basename
 
 from checks.model import ChangedFile
@@ -51,3 +71,640 @@ def is_generated(changed: ChangedFile) -> bool:
     head = changed.added[:_MARKER_LINES]
     return any(line.number <= _MARKER_LINES and _GENERATED_MARKER.search(line.text)
                for line in head)
+
+
+class PathKind(enum.StrEnum):
+    """What a changed file is; only SOURCE needs a test, only TEST counts as one."""
+
+    TEST = "test"
+    SOURCE = "source"
+    DOCS = "docs"
+    CONFIG = "config"
+    CI = "ci"
+    MIGRATION = "migration"
+    ASSET = "asset"
+    DATA = "data"
+    SCRIPT = "script"
+    BENCHMARK = "benchmark"
+    DECLARATION = "declaration"
+    LOCK = "lock"
+    GENERATED = "generated"
+    VENDORED = "vendored"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """A plural noun for summaries ("Only docs and config changed")."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    PathKind.TEST: "tests", PathKind.SOURCE: "source files", PathKind.DOCS: "docs",
+    PathKind.CONFIG: "config", PathKind.CI: "CI", PathKind.MIGRATION: "migrations",
+    PathKind.ASSET: "assets", PathKind.DATA: "data files", PathKind.SCRIPT: "scripts",
+    PathKind.BENCHMARK: "benchmarks", PathKind.DECLARATION: "type declarations",
+    PathKind.LOCK: "lock files", PathKind.GENERATED: "generated files",
+    PathKind.VENDORED: "vendored files", PathKind.OTHER: "other files",
+}
+
+# --- languages ---------------------------------------------------------------------------------
+
+# Extension -> language family. A family groups languages whose tests may cover each other
+# (Kotlin tests for Java code, a .test.tsx for a .jsx component).
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "python": ("py", "pyx", "pxd"),
+    "js": ("js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "vue", "svelte", "astro",
+           "coffee"),
+    "go": ("go",),
+    "jvm": ("java", "kt", "groovy", "scala", "sc", "clj", "cljs", "cljc"),
+    "ruby": ("rb", "rake"),
+    "dotnet": ("cs", "fs", "fsx", "vb", "razor"),
+    "rust": ("rs",),
+    "php": ("php",),
+    "elixir": ("ex", "exs", "erl", "hrl", "gleam"),
+    "swift": ("swift", "m", "mm"),
+    "dart": ("dart",),
+    "c": ("c", "h", "cc", "cpp", "cxx", "c++", "hpp", "hh", "hxx", "ipp", "inl", "cu"),
+    "other": ("lua", "pl", "pm", "r", "jl", "hs", "ml", "mli", "elm", "zig", "nim", "cr",
+              "sol", "res", "re"),
+}
+_FAMILY_OF_EXT = {ext: fam for fam, exts in _FAMILIES.items() for ext in exts}
+_CODE_EXTS = frozenset(_FAMILY_OF_EXT)
+
+_DOC_EXTS = frozenset({"md", "mdx", "markdown", "rst", "adoc", "asciidoc", "txt", "rdoc",
+                       "org", "ipynb", "tex", "pdf"})
+_CONFIG_EXTS = frozenset({"yml", "yaml", "toml", "ini", "cfg", "conf", "properties", "json",
+                          "json5", "jsonc", "xml", "plist", "xcconfig", "pbxproj",
+                          "entitlements", "editorconfig", "env", "csproj", "fsproj", "vbproj",
+                          "sln", "props", "targets", "nuspec", "gemspec", "gradle", "tf",
+                          "tfvars", "hcl", "nix", "cmake", "mk", "bzl", "bazel", "dockerfile",
+                          "lock", "mod", "sum", "iml", "xcscheme", "xcworkspacedata"})
+_ASSET_EXTS = frozenset({
+    "png", "jpg", "jpeg", "gif", "svg", "ico", "icns", "webp", "avif", "bmp", "tif", "tiff",
+    "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "wav", "ogg", "webm", "mov", "m4a",
+    "css", "scss", "sass", "less", "styl", "pcss", "html", "htm", "xhtml", "erb", "haml", "slim",
+    "jinja", "jinja2", "j2", "hbs", "handlebars", "mustache", "twig", "ejs", "pug", "jade",
+    "liquid", "njk", "cshtml", "vbhtml", "heex", "eex", "leex", "xib", "storyboard", "po", "pot",
+    "mo", "resx", "xlf", "xliff", "strings", "stringsdict", "arb", "lottie", "glb", "gltf",
+    "wasm", "jar", "zip", "gz",
+})
+_DATA_EXTS = frozenset({"csv", "tsv", "sql", "proto", "graphql", "gql", "graphqls", "thrift",
+                        "avsc", "avdl", "parquet", "jsonl", "ndjson", "prisma", "xsd", "dtd",
+                        "wsdl", "sqlite", "db", "dat", "bin", "npy", "pkl"})
+_SCRIPT_EXTS = frozenset({"sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "kts",
+                          "awk", "sed"})
+# Compound endings that decide before the last extension does (a Blade view is not PHP code).
+_TEMPLATE_END = re.compile(r"\.(?:blade\.php|html\.\w+|\w+\.erb|\w+\.haml|\w+\.slim"
+                           r"|html\.heex|phtml|tpl(?:\.php)?)$", re.IGNORECASE)
+_DECLARATION_END = re.compile(r"\.(?:d\.[cm]?ts|pyi|rbi|rbs)$")
+
+# --- test conventions --------------------------------------------------------------------------
+
+# Test file names by extension, as the test runners themselves find them. Case-sensitive on
+# purpose: `FooTest.java` is a JUnit test, `Protest.java` is not. Looked up by extension so
+# that one short pattern runs per file.
+_JS_TEST = (r".+\.(?:test|spec|e2e|e2e-spec|cy|test-d|spec-d)\.\w+$"
+            r"|setupTests\.\w+$|(?:jest|vitest|test)[.-]setup\.\w+$")  # runner setup files
+_JVM_TEST = (r"Test[A-Z0-9]\w*\.\w+$"  # Maven Surefire's default includes
+             r"|\w*[A-Za-z0-9](?:Tests?|TestCase|IntegrationTest)\.\w+$"
+             r"|\w*[a-z0-9](?:IT|ITCase)\.\w+$")  # Failsafe integration tests
+_CAMEL_TEST = r"\w*[A-Za-z0-9]Tests?\.\w+$"
+_C_TEST = _CAMEL_TEST + r"|\w+_(?:tests?|unittests?)\.\w+$|test_\w+\.\w+$"
+_TEST_NAME_RULES: tuple[tuple[str, str], ...] = (
+    ("py", r"test_\w+\.py$|\w+_tests?\.py$|conftest\.py$|tests\.py$"),  # pytest, Django
+    ("js jsx mjs cjs ts tsx mts cts vue svelte coffee", _JS_TEST),
+    ("go", r"\w+_test\.go$"),
+    ("java kt", _JVM_TEST),
+    ("groovy scala", _JVM_TEST + r"|\w+(?:Spec|Suite)\.\w+$"),  # Spock, ScalaTest
+    ("cs fs vb", _CAMEL_TEST),
+    ("rb", r"\w+_(?:spec|test)\.rb$|test_\w+\.rb$|(?:spec|rails|test)_helper\.rb$"),
+    ("php", r"\w+(?:Test|Cest)\.php$"),
+    ("exs", r"\w+_test\.exs$|test_helper\.exs$"),
+    ("swift m mm", _CAMEL_TEST),
+    ("dart", r"\w+_test\.dart$"),
+    ("rs", r"tests\.rs$"),  # `#[cfg(test)] mod tests;` kept in its own file
+    ("c cc cpp cxx h hpp", _C_TEST),
+    ("lua", r"\w+_(?:spec|test)\.lua$"),
+    ("clj cljs cljc nim zig jl", r"\w+_test\.\w+$"),
+    ("erl", r"\w+_(?:SUITE|tests)\.erl$"),
+    ("hs", r"\w+(?:Spec|Test)\.hs$"),
+    ("cr", r"\w+_spec\.cr$"),
+    ("r", r"test[-_][\w.-]+\.[rR]$"),
+)
+_TEST_NAME_BY_EXT = {ext: re.compile(pattern)
+                     for exts, pattern in _TEST_NAME_RULES for ext in exts.split()}
+# Extensions that are tests wherever they are: Jest snapshots, Gherkin features, Bats, Perl
+# `.t` files, PHP's own `.phpt`.
+_TEST_EXTS = frozenset({"snap", "feature", "bats", "t", "phpt"})
+
+
+def _is_test_name(name: str, ext: str) -> bool:
+    if ext in _TEST_EXTS:
+        return True
+    pattern = _TEST_NAME_BY_EXT.get(ext)
+    return pattern is not None and pattern.match(name) is not None
+
+
+# Folders that make everything under them a test file.
+_TEST_DIRS = frozenset({
+    "test", "tests", "__tests__", "testdata", "test_data", "test-data", "testing", "fixtures",
+    "__fixtures__", "__mocks__", "__snapshots__", "cypress", "playwright", "e2e",
+    "androidtest", "testfixtures", "integrationtest", "inttest", "functionaltest",
+    "step_definitions", "testutil", "testutils", "testhelpers", "testsupport", "testlib",
+})
+_TEST_DIR_PATTERN = re.compile(
+    r"[-_.](?:tests?|e2e|testing)$"  # unit_tests/, integration-tests/, MyApp.Tests/
+    r"|^tests?[-_][\w.-]+$",  # test-utils/, test_helpers/
+    re.IGNORECASE,
+)
+_CAMEL_TEST_DIR = re.compile(r"[A-Za-z0-9]Tests?$")  # MyAppTests/ (Xcode), App.UnitTests/
+# `spec/` is RSpec's test tree, but `specs/` and `spec/` also hold API and design specs.
+_SPEC_DIRS = frozenset({"spec", "specs"})
+_BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "jmh"})
+_BENCH_NAME = re.compile(r"\.bench\.[cm]?[jt]sx?$|_bench(?:mark)?\.py$|^bench_\w+\.py$")
+_STORY_NAME = re.compile(r"\.stories\.\w+$|\.story\.[cm]?[jt]sx?$")
+
+# --- other kinds -------------------------------------------------------------------------------
+
+_CI_DIRS = frozenset({".circleci", ".buildkite", ".azure-pipelines", ".woodpecker", ".teamcity",
+                      ".tekton"})
+_CI_NAME = re.compile(
+    r"(?:\.gitlab-ci|\.travis|azure-pipelines[\w.-]*|bitbucket-pipelines|\.drone|\.?appveyor"
+    r"|cloudbuild|buildspec|\.?codecov|\.woodpecker|\.cirrus|circle)\.ya?ml$|Jenkinsfile"
+)
+# Django, Alembic, Knex, Prisma, Ecto (priv/repo/migrations), EF Core (Migrations/), Laravel.
+_MIGRATION_DIRS = frozenset({"migrations", "alembic"})
+# Rails db/migrate, Flyway db/migration, Liquibase db/changelog.
+_DB_MIGRATION_DIRS = frozenset({"migrate", "migration", "changelog", "changelogs"})
+_MIGRATION_SQL = re.compile(
+    r".+\.(?:up|down)\.sql$"  # golang-migrate, dbmate-style pairs
+    r"|(?:[VU]\d+(?:[._]\d+)*|R)__.+\.sql$",  # Flyway versioned, undo and repeatable
+    re.IGNORECASE,
+)
+_TIMESTAMPED = re.compile(r"(?:[VUR]?\d|R__)")  # TypeORM src/migration/1700000000000-Init.ts
+_DOC_NAMES = frozenset({"readme", "license", "licence", "copying", "changelog", "changes",
+                        "history", "news", "authors", "contributors", "contributing",
+                        "code_of_conduct", "security", "notice", "maintainers", "support",
+                        "citation", "governance", "releasing"})
+_DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "samples",
+                       "man", "website", ".changeset"})
+_CONFIG_NAMES = frozenset({
+    "dockerfile", "containerfile", "makefile", "gnumakefile", "cmakelists.txt", "procfile",
+    "vagrantfile", "gemfile", "rakefile", "guardfile", "capfile", "podfile", "brewfile",
+    "pipfile", "justfile", "tiltfile", "setup.py", "noxfile.py", "fabfile.py", "manage.py",
+    "wsgi.py", "asgi.py", "build.rs", "package.swift", "mix.exs", ".formatter.exs", "gradlew",
+    "mvnw", "build", "workspace", "codeowners", "config.ru", "tools.go", "meson.build",
+    "gulpfile.js", "gruntfile.js", "karma.conf.js", "protractor.conf.js", "requirements.txt",
+    "constraints.txt", "owners", "module-info.java", "assemblyinfo.cs", "directory.build.props",
+})
+_CONFIG_PREFIX = re.compile(
+    r"dockerfile[.-]|docker-compose|compose\.ya?ml$|requirements[\w.-]*\.(?:txt|in)$"
+    r"|webpack\.[\w.-]+\.js$|tsconfig[\w.-]*\.json$"
+)
+_CONFIG_SUFFIXES = (".config.js", ".config.ts", ".config.mjs", ".config.cjs", ".config.mts",
+                    ".config.cts", ".gradle.kts", ".dockerfile")
+_CONFIG_DIRS = frozenset({"config", "configs", "conf", "deploy", "deployment", "deployments",
+                          "k8s", "kubernetes", "helm", "charts", "terraform", "ansible",
+                          "docker", "gradle", "nginx", "systemd"})
+_DATA_DIRS = frozenset({"seeds", "seeders", "seed"})
+_SCRIPT_DIRS = frozenset({"scripts", "script", "hack"})
+_SEED_NAMES = frozenset({"seeds.rb", "seeds.exs", "seed.ts", "seed.js", "seed.py"})
+# Folders that hold several projects: their config/ and scripts/ sit one level deeper.
+_MONOREPO_DIRS = frozenset({"packages", "apps", "services", "libs", "modules", "crates",
+                            "engines", "plugins", "projects"})
+# Folders under which project code lives; docs/, config/ and scripts/ inside them are code.
+_CODE_ROOTS = frozenset({"src", "lib", "app", "source", "sources", "pkg", "internal", "main",
+                         "java", "kotlin", "scala", "groovy", "cmd"})
+
+
+def _ext(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot + 1:].lower() if dot > 0 else ""
+
+
+def language_family(path: str) -> str | None:
+    """The language family of a code file ("python", "js", "jvm", ...), None for non-code."""
+    return _FAMILY_OF_EXT.get(_ext(basename(path)))
+
+
+def _is_test_dir(part: str) -> bool:
+    lowered = part.lower()
+    if lowered in _TEST_DIRS:
+        return True
+    if "test" not in lowered and "e2e" not in lowered:
+        return False  # the common case, without running the patterns
+    return (_TEST_DIR_PATTERN.search(part) is not None
+            or _CAMEL_TEST_DIR.search(part) is not None)
+
+
+def _test_by_dirs(dirs: list[str], low: list[str], code: bool) -> bool:
+    if not _TEST_DIRS.isdisjoint(low) or (code and not _SPEC_DIRS.isdisjoint(low)):
+        return True
+    return any(("test" in lowered or "e2e" in lowered) and _is_test_dir(part)
+               for part, lowered in zip(dirs, low, strict=True))
+
+
+def _is_ci(low: list[str], name: str) -> bool:
+    if low and low[0] in (".ci", "ci"):
+        return True
+    if not _CI_DIRS.isdisjoint(low):
+        return True
+    for parent, child in pairwise(low if ".github" in low or ".gitlab" in low else ()):
+        if (parent == ".github" and child in ("workflows", "actions")) or (
+            parent == ".gitlab" and child == "ci"
+        ):
+            return True
+    return _CI_NAME.match(name) is not None
+
+
+def _is_migration(low: list[str], name: str) -> bool:
+    if not _MIGRATION_DIRS.isdisjoint(low):
+        return True
+    for parent, child in pairwise(low if "db" in low or "database" in low else ()):
+        if parent in ("db", "database") and child in _DB_MIGRATION_DIRS:
+            return True
+    if low and low[-1] == "migration" and _TIMESTAMPED.match(name):
+        return True
+    if low and low[-1] == "db" and name in ("schema.rb", "structure.sql"):
+        return True
+    return name[-4:].lower() == ".sql" and _MIGRATION_SQL.match(name) is not None
+
+
+def _project_dir(low: list[str]) -> str | None:
+    """A path's first folder inside its project (`config` for packages/api/config/x.js)."""
+    if len(low) > 2 and low[0] in _MONOREPO_DIRS:
+        return low[2]
+    return low[0] if low else None
+
+
+def _top_dir_in(low: list[str], names: frozenset[str]) -> bool:
+    """True when a folder in `names` appears before any code root (docs/, not src/x/docs/)."""
+    for part in low:
+        if part in names:
+            return True
+        if part in _CODE_ROOTS:
+            return False
+    return False
+
+
+def _early_kind(dirs: list[str], low: list[str], name: str) -> PathKind | None:
+    if not _VENDORED_DIRS.isdisjoint(dirs):
+        return PathKind.VENDORED
+    if name in LOCK_FILE_NAMES:
+        return PathKind.LOCK
+    if _GENERATED_NAME.search(name):
+        return PathKind.GENERATED
+    if _is_ci(low, name):
+        return PathKind.CI
+    if _STORY_NAME.search(name):
+        return PathKind.DOCS
+    return None
+
+
+def _is_config_name(name: str) -> bool:
+    """Build files, tool configs (`vite.config.ts`, `.eslintrc.cjs`) and every dotfile."""
+    lowered = name.lower()
+    return (lowered in _CONFIG_NAMES or lowered.startswith(".")
+            or lowered.endswith(_CONFIG_SUFFIXES) or _CONFIG_PREFIX.match(lowered) is not None)
+
+
+def _by_location(low: list[str], name: str, ext: str) -> PathKind | None:
+    if _is_migration(low, name):
+        return PathKind.MIGRATION
+    if not _BENCH_DIRS.isdisjoint(low) or _BENCH_NAME.search(name):
+        return PathKind.BENCHMARK
+    if name in ("doc.go", "package-info.java"):
+        return PathKind.DOCS
+    config_name = _is_config_name(name)
+    if (ext in _DOC_EXTS and not config_name) or _top_dir_in(low, _DOC_DIRS):
+        return PathKind.DOCS
+    if config_name:
+        return PathKind.CONFIG
+    top = _project_dir(low)
+    if any(part.startswith(".") for part in low) or (
+        top in _CONFIG_DIRS and _FAMILY_OF_EXT.get(ext) != "go"  # a Go config/ is a package
+    ):
+        return PathKind.CONFIG
+    if top in _SCRIPT_DIRS:
+        return PathKind.SCRIPT
+    if not _DATA_DIRS.isdisjoint(low) or name.lower() in _SEED_NAMES:
+        return PathKind.DATA
+    if "res" in low and ext not in _CODE_EXTS:
+        return PathKind.ASSET  # Android resources: layouts, strings, drawables
+    return None
+
+
+def _by_extension(name: str, ext: str) -> PathKind:
+    if _TEMPLATE_END.search(name):
+        return PathKind.ASSET
+    if _DECLARATION_END.search(name):
+        return PathKind.DECLARATION
+    if ext in _CODE_EXTS:
+        return PathKind.SOURCE
+    if ext in _ASSET_EXTS:
+        return PathKind.ASSET
+    if ext in _CONFIG_EXTS:
+        return PathKind.CONFIG
+    if ext in _DATA_EXTS:
+        return PathKind.DATA
+    if ext in _SCRIPT_EXTS:
+        return PathKind.SCRIPT
+    return PathKind.OTHER
+
+
+def _is_doc_name(name: str, ext: str) -> bool:
+    """README, LICENSE, CHANGELOG.md, COPYING.LESSER; not security.yml or changes.py."""
+    stem = name.split(".", 1)[0]
+    if stem.lower() not in _DOC_NAMES:
+        return False
+    return (not ext or ext in _DOC_EXTS
+            or (stem.isupper() and ext not in _CODE_EXTS and ext not in _CONFIG_EXTS))
+
+
+def classify(path: str) -> PathKind:
+    """Classify a repository path (forward slashes) as test, source, or one of the other kinds."""
+    parts = path.split("/")
+    name, dirs = parts[-1], parts[:-1]
+    low = [part.lower() for part in dirs]
+    early = _early_kind(dirs, low, name)
+    if early is not None:
+        return early
+    ext = _ext(name)
+    if _is_test_name(name, ext) or _test_by_dirs(dirs, low, ext in _CODE_EXTS):
+        return PathKind.TEST
+    if _is_doc_name(name, ext):
+        return PathKind.DOCS
+    return _by_location(low, name, ext) or _by_extension(name, ext)
+
+
+# --- where a source file's own test lives -----------------------------------------------------
+
+# Affixes test runners put around the name of what is tested: test_foo, foo_test, FooTests,
+# TestFoo, FooIT, foo.spec, foo_spec, foo_unittest, foo_SUITE.
+_TEST_AFFIX = re.compile(
+    r"^(?:test_|Test(?=[A-Z0-9]))"
+    r"|(?:[._-](?:tests?|spec|specs|unittests?|e2e|e2e-spec|cy|test-d|spec-d|SUITE)"
+    r"|Tests?|TestCase|IntegrationTest|IT|ITCase|Spec|Suite|Cest)$"
+)
+# Names that say nothing about what they hold: the folder names the subject instead.
+_GENERIC_STEMS = frozenset({"index", "__init__", "mod", "main", "lib", "init", "__main__",
+                            "tests", "test", "spec", ""})
+# Folders inside test trees that sort tests by kind, not by subject (tests/unit/, tests/Feature/).
+_TEST_CATEGORIES = frozenset({"unit", "units", "integration", "integrations", "functional",
+                              "feature", "features", "acceptance", "system", "smoke", "it",
+                              "regression", "contract", "end2end", "support", "helpers"})
+_NOT_CONTEXT = _CODE_ROOTS | _TEST_CATEGORIES | _SPEC_DIRS
+_NORMALISE = str.maketrans("", "", "._- ")
+
+
+def _stem(name: str) -> str:
+    dot = name.find(".", 1)
+    return name[:dot] if dot > 0 else name
+
+
+def _norm(text: str) -> str:
+    return text.translate(_NORMALISE).lower()
+
+
+def _subject_from_dirs(dirs: list[str]) -> str:
+    for part in reversed(dirs):
+        lowered = part.lower()
+        if not _is_test_dir(part) and lowered not in _NOT_CONTEXT:
+            return _norm(part)
+    return ""
+
+
+def source_subject(path: str) -> str:
+    """The normalised name of what a source file holds (`user_service.py` -> `userservice`)."""
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem.lower() in _GENERIC_STEMS:
+        return _subject_from_dirs(parts[:-1])
+    return _norm(stem)
+
+
+def subject_under_test(path: str) -> str:
+    """The normalised name of what a test file tests (`tests/test_user_service.py` -> ...)."""
+    parts = path.split("/")
+    name = parts[-1].rsplit(".", 1)[0]
+    stem = _TEST_AFFIX.sub("", name)  # `user.service.spec` -> `user.service`, `TestFoo` -> `Foo`
+    if stem.lower() in _GENERIC_STEMS or stem.lower() in ("conftest", "spechelper"):
+        return _subject_from_dirs(parts[:-1])
+    return _norm(stem)
+
+
+def _context(dirs: Iterable[str]) -> frozenset[str]:
+    """The folders that say what a file is about (not src/, tests/, unit/ ...)."""
+    return frozenset(
+        part.lower() for part in dirs
+        if part and not _is_test_dir(part) and part.lower() not in _NOT_CONTEXT
+    )
+
+
+def _test_prefix(dirs: list[str]) -> list[str]:
+    """The folders above a test file's test tree (the project it belongs to)."""
+    for index, part in enumerate(dirs):
+        if _is_test_dir(part) or part.lower() in _SPEC_DIRS:
+            return dirs[:index]
+    return dirs
+
+
+def mirror_score(source_path: str, test_path: str) -> int | None:
+    """How closely `test_path` mirrors `source_path`'s folders; None when it can't be its test.
+
+    A test belongs to a source when it tests the same subject, in the same language family,
+    inside the same project, and every subject folder of the test is a folder of the source.
+    """
+    family = language_family(source_path)
+    if family is None or language_family(test_path) != family:
+        return None
+    subject = source_subject(source_path)
+    if not subject or subject != subject_under_test(test_path):
+        return None
+    src_dirs, test_dirs = source_path.split("/")[:-1], test_path.split("/")[:-1]
+    prefix = _test_prefix(test_dirs)
+    own_folder = [*src_dirs, source_path.rsplit("/", 1)[-1].split(".", 1)[0]]  # Rust foo/tests.rs
+    if src_dirs[:len(prefix)] != prefix and prefix != own_folder:
+        return None
+    src_ctx = _context(src_dirs)
+    test_ctx = _context(test_dirs[len(prefix):])
+    if not test_ctx <= src_ctx:
+        return None
+    return len(test_ctx)
+
+
+def index_tests(test_paths: Iterable[str]) -> dict[str, list[str]]:
+    """Group test paths by the subject they test, for `own_tests` lookups."""
+    index: dict[str, list[str]] = {}
+    for path in test_paths:
+        index.setdefault(subject_under_test(path), []).append(path)
+    return index
+
+
+def own_tests(source_path: str, test_paths: Iterable[str]) -> list[str]:
+    """The test files among `test_paths` that are `source_path`'s own, closest mirrors first."""
+    scored: list[tuple[int, str]] = []
+    for test_path in test_paths:
+        score = mirror_score(source_path, test_path)
+        if score is not None:
+            scored.append((score, test_path))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return sorted(path for score, path in scored if score == best)
+
+
+# --- conventional locations --------------------------------------------------------------------
+
+def _split(source_path: str) -> tuple[list[str], str, str]:
+    parts = source_path.split("/")
+    name = parts[-1]
+    stem, _, ext = name.rpartition(".")
+    return parts[:-1], stem or name, ext
+
+
+def _mirror(dirs: list[str], roots: tuple[str, ...], skip: int = 1) -> list[tuple[str, str]]:
+    """(project prefix, path below the code root) for a source under one of `roots`."""
+    for index, part in enumerate(dirs):
+        if part in roots:
+            return [("/".join(dirs[:index]), "/".join(dirs[index + skip:]))]
+    return [("", "/".join(dirs))]
+
+
+def _join(*parts: str) -> str:
+    return "/".join(part for part in parts if part)
+
+
+def _python(dirs: list[str], stem: str, ext: str) -> list[str]:
+    here = "/".join(dirs)
+    out = []
+    for prefix, rel in _mirror(dirs, ("src", "lib")):
+        inner = rel.split("/", 1)[1] if "/" in rel else ""  # below the package folder
+        for below in dict.fromkeys((rel, inner, "")):
+            out.append(_join(prefix, "tests", below, f"test_{stem}.py"))
+    return [*out, _join(here, "tests", f"test_{stem}.py"), _join(here, f"test_{stem}.py"),
+            _join(here, f"{stem}_test.py")]
+
+
+def _js(dirs: list[str], stem: str, ext: str) -> list[str]:
+    here = "/".join(dirs)
+    out = [_join(here, f"{stem}.test.{ext}"), _join(here, f"{stem}.spec.{ext}"),
+           _join(here, "__tests__", f"{stem}.test.{ext}"),
+           _join(here, "__tests__", f"{stem}.{ext}")]
+    for prefix, rel in _mirror(dirs, ("src", "lib", "app")):
+        for root in ("test", "tests"):
+            out.append(_join(prefix, root, rel, f"{stem}.test.{ext}"))
+            out.append(_join(prefix, root, rel, f"{stem}.spec.{ext}"))
+    return out
+
+
+def _jvm(dirs: list[str], stem: str, ext: str) -> list[str]:
+    path = "/".join(dirs)
+    if "src/main/" in path + "/":
+        test_dir = path.replace("src/main", "src/test", 1)
+    else:
+        test_dir = _join("test", path)
+    return [_join(test_dir, f"{stem}{suffix}.{ext}") for suffix in ("Test", "Tests", "IT")]
+
+
+def _ruby(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix, rel = _mirror(dirs, ("app", "lib"))[0]
+    lib_rel = _join("lib", rel) if "lib" in dirs else rel
+    out = []
+    for below in dict.fromkeys((rel, lib_rel)):
+        out.append(_join(prefix, "spec", below, f"{stem}_spec.rb"))
+        out.append(_join(prefix, "test", below, f"{stem}_test.rb"))
+    return out
+
+
+def _dotnet(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix, rel = _mirror(dirs, ("src",))[0]
+    project, _, inner = rel.partition("/")
+    out = []
+    for root in ("tests", "test", ""):
+        for suffix in ("Tests", "UnitTests"):
+            base = _join(prefix, root, f"{project}.{suffix}" if project else suffix, inner)
+            out.append(_join(base, f"{stem}Tests.{ext}"))
+    return out
+
+
+def _php(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix, rel = _mirror(dirs, ("src", "app"))[0]
+    return [_join(prefix, "tests", kind, rel, f"{stem}Test.php")
+            for kind in ("", "Unit", "Feature")]
+
+
+def _elixir(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix, rel = _mirror(dirs, ("lib",))[0]
+    return [_join(prefix, "test", rel, f"{stem}_test.exs")]
+
+
+def _rust(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix = _mirror(dirs, ("src",))[0][0]
+    return [_join(*dirs, stem, "tests.rs"), _join(prefix, "tests", f"{stem}.rs")]
+
+
+def _swift(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix, rel = _mirror(dirs, ("Sources",))[0]
+    module, _, inner = rel.partition("/")
+    return [_join(prefix, "Tests", f"{module}Tests", inner, f"{stem}Tests.{ext}")]
+
+
+def _dart(dirs: list[str], stem: str, ext: str) -> list[str]:
+    prefix, rel = _mirror(dirs, ("lib",))[0]
+    inner = rel.split("/", 1)[1] if rel.startswith("src/") else rel
+    return list(dict.fromkeys([_join(prefix, "test", rel, f"{stem}_test.dart"),
+                               _join(prefix, "test", inner, f"{stem}_test.dart")]))
+
+
+def _c(dirs: list[str], stem: str, ext: str) -> list[str]:
+    here = "/".join(dirs)
+    prefix = _mirror(dirs, ("src", "lib"))[0][0]
+    test_ext = "c" if ext in ("c", "h") else "cc" if ext == "cc" else "cpp"
+    return [_join(here, f"{stem}_test.{test_ext}"), _join(here, f"{stem}_unittest.{test_ext}"),
+            _join(prefix, "tests", f"test_{stem}.{test_ext}"),
+            _join(prefix, "test", f"{stem}_test.{test_ext}")]
+
+
+_CANDIDATES = {
+    "python": _python, "js": _js, "jvm": _jvm, "ruby": _ruby, "dotnet": _dotnet, "php": _php,
+    "elixir": _elixir, "rust": _rust, "swift": _swift, "dart": _dart, "c": _c,
+    "go": lambda dirs, stem, ext: [_join(*dirs, f"{stem}_test.go")],
+}
+
+
+def candidate_tests(source_path: str) -> list[str]:
+    """Paths where the source file's own test conventionally lives, most likely first."""
+    family = language_family(source_path)
+    build = _CANDIDATES.get(family or "")
+    if build is None:
+        return []
+    dirs, stem, ext = _split(source_path)
+    if ext.lower() in ("h", "hpp", "hh", "hxx") and family == "c":
+        ext = "cpp" if ext.lower() != "h" else "c"
+    return list(dict.fromkeys(build(dirs, stem, ext)))
+
+
+# #[test], #[cfg(test)], #[tokio::test], #[rstest], #[test_case(..)], `mod tests {`.
+_RUST_TEST_MARK = re.compile(r"#\[(?:cfg\([^)]*\btest\b|[\w:]*test\w*)|^\s*(?:pub\s+)?mod tests?\b")
+_ZIG_TEST_MARK = re.compile(r'^\s*test\s*(?:"|\{)')
+
+
+def has_inline_test_change(changed: ChangedFile) -> bool:
+    """True when a Rust or Zig source file's changes fall in its inline tests.
+
+    Rust keeps unit tests in a `#[cfg(test)] mod tests` at the end of the file: an added line
+    counts when a test marker is added or appears earlier in the same hunk.
+    """
+    ext = _ext(basename(changed.path))
+    mark = _RUST_TEST_MARK if ext == "rs" else _ZIG_TEST_MARK if ext == "zig" else None
+    if mark is None:
+        return False
+    for hunk in changed.hunks:
+        seen = False
+        for line in hunk.lines:
+            if line.kind != "-" and mark.search(line.text):
+                seen = True
+            if seen and line.kind == "+":
+                return True
+    return False

@@ -1,17 +1,311 @@
-"""Placeholder: replaced by the real check."""
+"""The `tests` check: when source code changes, a test changes with it.
+
+Each changed file is classified (checks/paths.py) as test, source or another kind. Source files
+need a test change unless they were only deleted or renamed, are exempt, or changed nothing but
+comments and blank lines. No test changed at all: fail, one finding per source file. Tests
+changed, but a source file's own test (found in `repo_files`) was left alone: warn for that file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from posixpath import dirname
 from typing import Any
 
-from checks.model import Outcome, Snapshot, Status
-from checks.spec import CheckSpec
+import pathspec
+
+from checks.config import compile_globs
+from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
+from checks.paths import (
+    PathKind,
+    candidate_tests,
+    classify,
+    has_inline_test_change,
+    index_tests,
+    language_family,
+    own_tests,
+    source_subject,
+    subject_under_test,
+)
+from checks.spec import CheckSpec, Option
+
+OPTIONS: Mapping[str, Option] = {
+    "test_globs": Option(
+        [], "glob_list", "extra paths that count as tests, e.g. `qa/` or `**/*_check.py`; "
+        "they win over every other rule"),
+    "source_globs": Option(
+        [], "glob_list", "extra paths that count as source needing tests, e.g. `models/**/*.sql` "
+        "for dbt or `scripts/` when your scripts are tested"),
+    "exempt_globs": Option(
+        [], "glob_list", "source paths that need no test, e.g. `src/cli/` or "
+        "`**/__init__.py`"),
+    "min_changed_lines": Option(
+        1, "int", "a source file needs a test when at least this many of its added and removed "
+        "lines are code (not blank, not comments); 1 = any code change, 0 = any change at all",
+        minimum=0),
+    "require_for": Option(
+        ["added", "modified"], "choice_list", "which source changes need a test: `added` files, "
+        "`modified` files (renamed files with edits count as modified)",
+        choices=("added", "modified")),
+}
+
+# Lines that are not code, per comment syntax. C's `#include` and Rust's `#[test]` are code.
+_HASH = re.compile(r"\s*(?:#|$)")
+_SLASH = re.compile(r"\s*(?:/[/*]|\*|$)")
+_PHP = re.compile(r"\s*(?:/[/*]|\*|#(?!\[)|$)")
+_DASH = re.compile(r"\s*(?:--|$)")
+_BLANK = re.compile(r"\s*$")
+_NON_CODE_BY_FAMILY = {"python": _HASH, "ruby": _HASH, "elixir": _HASH, "php": _PHP, "js": _SLASH,
+                       "go": _SLASH, "jvm": _SLASH, "dotnet": _SLASH, "rust": _SLASH,
+                       "swift": _SLASH, "dart": _SLASH, "c": _SLASH}
+_NON_CODE_BY_EXT = {"pl": _HASH, "pm": _HASH, "r": _HASH, "jl": _HASH, "cr": _HASH, "nim": _HASH,
+                    "lua": _DASH, "hs": _DASH, "elm": _DASH, "zig": _SLASH, "sol": _SLASH,
+                    "erl": re.compile(r"\s*(?:%|$)")}
+
+_EXCUSES = {
+    "exempt": "exempt by exempt_globs",
+    "comments": "only comments or blank lines changed",
+    "small": "fewer than {min} code lines changed",
+    "added": "new files need no test (require_for)",
+    "modified": "edits need no test (require_for)",
+}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The check's options, with globs compiled once per run."""
+
+    tests: pathspec.PathSpec | None
+    sources: pathspec.PathSpec | None
+    exempt: pathspec.PathSpec | None
+    min_lines: int
+    require: frozenset[str]
+
+    @staticmethod
+    def from_options(options: Mapping[str, Any]) -> _Rules:
+        """Read the options, falling back to the defaults for missing keys."""
+        def get(key: str) -> Any:
+            return options.get(key, OPTIONS[key].default)
+
+        def globs(key: str) -> pathspec.PathSpec | None:
+            return compile_globs(get(key)) if get(key) else None
+
+        return _Rules(globs("test_globs"), globs("source_globs"), globs("exempt_globs"),
+                      int(get("min_changed_lines")), frozenset(get("require_for")))
+
+    def kind(self, path: str) -> PathKind:
+        """Classify a path, the configured globs first."""
+        if self.tests is not None and self.tests.match_file(path):
+            return PathKind.TEST
+        if self.sources is not None and self.sources.match_file(path):
+            return PathKind.SOURCE
+        return classify(path)
+
+
+@dataclass
+class _Tally:
+    """What the PR changed, sorted into what the verdict needs."""
+
+    tests: list[ChangedFile] = field(default_factory=list)
+    judged: list[ChangedFile] = field(default_factory=list)
+    excused: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[PathKind] = field(default_factory=Counter)
+    removed: int = 0
+    renamed: int = 0
+
+
+def _code_lines(changed: ChangedFile, enough: int) -> int:
+    """Count added and removed lines that are code, stopping once `enough` are found."""
+    if changed.patch_missing or changed.binary:
+        return enough  # unseen lines may be anything: assume they are code
+    family = language_family(changed.path)
+    ext = changed.path.rpartition(".")[2].lower()
+    non_code = _NON_CODE_BY_FAMILY.get(family or "") or _NON_CODE_BY_EXT.get(ext, _BLANK)
+    count = 0
+    for line in chain(changed.added, changed.removed):
+        if count >= enough:
+            break
+        if not non_code.match(line.text):
+            count += 1
+    return count
+
+
+def _excuse(changed: ChangedFile, rules: _Rules) -> str | None:
+    """Why a changed source file needs no test, or None when it does."""
+    if rules.exempt is not None and rules.exempt.match_file(changed.path):
+        return "exempt"
+    change = "added" if changed.status is FileStatus.ADDED else "modified"
+    if change not in rules.require:
+        return change
+    if rules.min_lines and _code_lines(changed, rules.min_lines) < rules.min_lines:
+        return "comments" if rules.min_lines == 1 else "small"
+    return None
+
+
+def _sort(changed: ChangedFile, rules: _Rules, tally: _Tally) -> None:
+    if changed.status is FileStatus.REMOVED:
+        tally.removed += 1
+        return
+    if changed.is_pure_rename:
+        tally.renamed += 1
+        return
+    kind = rules.kind(changed.path)
+    tally.kinds[kind] += 1
+    if kind is PathKind.TEST:
+        tally.tests.append(changed)
+    elif kind is PathKind.SOURCE:
+        if has_inline_test_change(changed):
+            tally.tests.append(changed)  # a Rust file whose `mod tests` changed carries its test
+        excuse = _excuse(changed, rules)
+        if excuse is None:
+            tally.judged.append(changed)
+        else:
+            tally.excused[excuse] += 1
+
+
+def _tally(files: Iterable[ChangedFile], rules: _Rules) -> _Tally:
+    tally = _Tally()
+    for changed in files:
+        _sort(changed, rules, tally)
+    return tally
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _pass_summary(tally: _Tally, rules: _Rules) -> str:
+    """Say why nothing needs a test: what changed instead."""
+    excused = sum(tally.excused.values())
+    if excused:
+        reasons = [_EXCUSES[key].format(min=rules.min_lines)
+                   for key, _ in tally.excused.most_common()]
+        return (f"{_plural(excused, 'source file')} changed, none needing a test "
+                f"({'; '.join(reasons)}).")
+    kinds = [kind.label for kind, _ in sorted(tally.kinds.items(), key=lambda kv: -kv[1])]
+    moves = [word for word, count in (("deletions", tally.removed), ("renames", tally.renamed))
+             if count]
+    if kinds and moves:
+        return f"Only {_join(kinds)} changed, plus {_join(moves)}."
+    if kinds:
+        return f"Only {_join(kinds)} changed."
+    if moves:
+        return f"Only {_join(moves)}."
+    return "No files to judge."
+
+
+def _first_line(changed: ChangedFile) -> int | None:
+    return changed.added[0].number if changed.added else None
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """Own tests of the judged sources, from the repository's files and the PR's tests."""
+
+    by_source: Mapping[str, list[str]]
+    folders: frozenset[str] | None
+
+    def suggestion(self, source: str) -> str | None:
+        """A conventional test path whose folder exists in the repository."""
+        if self.folders is None:
+            return None
+        return next((path for path in candidate_tests(source)
+                     if dirname(path) in self.folders), None)
+
+
+def _repo_tests(repo_files: Iterable[str], subjects: set[str], rules: _Rules) -> list[str]:
+    """Repository test files that test one of `subjects` (subject first: it is the cheap test)."""
+    return [path for path in repo_files
+            if subject_under_test(path) in subjects and rules.kind(path) is PathKind.TEST]
+
+
+def _lookup(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules,
+            want_folders: bool) -> _Lookup:
+    subjects = {source_subject(f.path) for f in tally.judged} - {""}
+    pool = {f.path for f in tally.tests}
+    if repo_files is not None:
+        pool.update(_repo_tests(repo_files, subjects, rules))
+    index = index_tests(sorted(pool))
+    by_source = {f.path: own_tests(f.path, index.get(source_subject(f.path), ()))
+                 for f in tally.judged}
+    folders = None
+    if want_folders and repo_files is not None:
+        folders = frozenset(dirname(path) for path in repo_files)
+    return _Lookup(by_source, folders)
+
+
+def _missing_finding(changed: ChangedFile, lookup: _Lookup) -> Finding:
+    own = lookup.by_source.get(changed.path) or []
+    message = f"{changed.path} changed but no test changed"
+    if own:
+        message += f"; update its test {own[0]}"
+    elif (suggested := lookup.suggestion(changed.path)) is not None:
+        message += f"; add one, e.g. {suggested}"
+    return Finding(message + ".", changed.path, _first_line(changed), rule="tests-missing",
+                   severity=Severity.FAIL)
+
+
+def _fail(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules) -> Outcome:
+    lookup = _lookup(tally, repo_files, rules, want_folders=True)
+    findings = tuple(_missing_finding(f, lookup) for f in tally.judged)
+    summary = f"{_plural(len(tally.judged), 'source file')} changed, no test changed."
+    return Outcome(Status.FAIL, summary, findings, stats=_stats(tally))
+
+
+def _stale_findings(tally: _Tally, lookup: _Lookup) -> list[Finding]:
+    touched = {f.path for f in tally.tests}
+    findings = []
+    for changed in tally.judged:
+        own = lookup.by_source.get(changed.path) or []
+        if own and changed.path not in touched and not touched.intersection(own):
+            findings.append(Finding(
+                f"{changed.path} changed but its test {own[0]} was not updated.",
+                changed.path, _first_line(changed), rule="tests-not-updated",
+                severity=Severity.WARN))
+    return findings
+
+
+def _with_tests(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules) -> Outcome:
+    sources, tests = _plural(len(tally.judged), "source file"), _plural(len(tally.tests), "test")
+    stale = _stale_findings(tally, _lookup(tally, repo_files, rules, want_folders=False))
+    if not stale:
+        return Outcome(Status.PASS, f"{sources} changed with {tests}.", stats=_stats(tally))
+    summary = (f"{sources} changed with {tests}, but {len(stale)} of them "
+               f"{'has' if len(stale) == 1 else 'have'} an existing test that was not updated.")
+    return Outcome(Status.WARN, summary, tuple(stale), stats=_stats(tally))
+
+
+def _stats(tally: _Tally) -> dict[str, Any]:
+    kinds = {str(kind): count for kind, count in sorted(tally.kinds.items())}
+    return {"tests": {"source_files": len(tally.judged), "test_files": len(tally.tests),
+                      "kinds": kinds, "removed": tally.removed, "renamed": tally.renamed}}
 
 
 def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
-    """Placeholder."""
-    return Outcome(Status.PASS, "placeholder")
+    """Check that tests changed with the source code."""
+    rules = _Rules.from_options(options)
+    tally = _tally(snapshot.files, rules)
+    if not tally.judged:
+        return Outcome(Status.PASS, _pass_summary(tally, rules), stats=_stats(tally))
+    if not tally.tests:
+        return _fail(tally, snapshot.repo_files, rules)
+    return _with_tests(tally, snapshot.repo_files, rules)
 
 
-CHECK = CheckSpec(id="tests", title="Tests changed with the code", run=check)
+CHECK = CheckSpec(
+    id="tests",
+    title="Tests changed with the code",
+    run=check,
+    options=OPTIONS,
+    description="Source changes come with test changes; a file's own test is kept up to date.",
+)

@@ -1,0 +1,490 @@
+"""Path classification: test, source and the other kinds, by each ecosystem's real conventions."""
+# ruff: noqa: W293 (a blank context line of a real diff is a single space)
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import checks
+from checks.model import ChangedFile, FileStatus, Line
+from checks.paths import (
+    PathKind,
+    candidate_tests,
+    classify,
+    has_inline_test_change,
+    is_generated,
+    is_lock_file,
+    is_vendored,
+    language_family,
+    own_tests,
+    source_subject,
+    subject_under_test,
+)
+
+T, S = PathKind.TEST, PathKind.SOURCE
+
+CLASSIFICATION = [
+    # Python: pytest's test_*.py / *_test.py, conftest.py, Django's tests.py, tests/ trees.
+    ("tests/test_invoice.py", T),
+    ("tests/billing/test_invoice.py", T),
+    ("src/billing/invoice_test.py", T),
+    ("tests/conftest.py", T),
+    ("conftest.py", T),
+    ("shop/tests.py", T),
+    ("shop/tests/test_views.py", T),
+    ("tests/fixtures/invoice.json", T),
+    ("tests/data/broken.csv", T),
+    ("testing/test_assertion.py", T),  # pytest's own layout
+    ("src/billing/invoice.py", S),
+    ("shop/views.py", S),
+    ("src/shipshape/testing_utils.py", S),  # a helper module, not a test
+    ("contest.py", S),
+    ("src/protest/latest.py", S),
+    ("src/attest.py", S),
+    ("src/tester.py", S),
+    ("src/pkg/__init__.py", S),
+    # JavaScript / TypeScript: *.test.*, *.spec.*, __tests__/, Cypress, Playwright, e2e.
+    ("src/components/Button.test.tsx", T),
+    ("src/api/client.spec.ts", T),
+    ("src/utils/__tests__/format.ts", T),
+    ("lib/parse.test.mjs", T),
+    ("src/app/user.service.spec.ts", T),
+    ("cypress/e2e/login.cy.ts", T),
+    ("cypress/support/commands.ts", T),
+    ("src/components/Modal.cy.tsx", T),
+    ("e2e/checkout.spec.ts", T),
+    ("playwright/tests/login.ts", T),
+    ("apps/web-e2e/src/app.ts", T),  # Nx e2e project
+    ("test/app.e2e-spec.ts", T),  # NestJS
+    ("src/components/__snapshots__/Button.test.tsx.snap", T),
+    ("src/__mocks__/axios.js", T),
+    ("src/types.test-d.ts", T),
+    ("src/setupTests.ts", T),
+    ("jest.setup.js", T),
+    ("src/components/Button.tsx", S),
+    ("src/app/user.service.ts", S),
+    ("src/pages/latest.tsx", S),
+    ("src/contest/index.js", S),
+    ("src/testimonials/Card.vue", S),
+    ("src/components/Button.stories.tsx", PathKind.DOCS),  # Storybook is not a test
+    ("src/types/env.d.ts", PathKind.DECLARATION),
+    ("next-env.d.ts", PathKind.DECLARATION),
+    ("vite.config.ts", PathKind.CONFIG),
+    ("jest.config.js", PathKind.CONFIG),
+    ("playwright.config.ts", PathKind.CONFIG),
+    (".eslintrc.cjs", PathKind.CONFIG),
+    ("package.json", PathKind.CONFIG),
+    ("tsconfig.build.json", PathKind.CONFIG),
+    ("src/bench/parse.bench.ts", PathKind.BENCHMARK),
+    # Go: *_test.go and testdata/.
+    ("internal/ratelimit/bucket_test.go", T),
+    ("pkg/parser/testdata/input.golden", T),
+    ("internal/ratelimit/bucket.go", S),
+    ("pkg/release/latest.go", S),
+    ("cmd/server/main.go", S),
+    ("internal/testutil/db.go", T),
+    ("pkg/mylib/doc.go", PathKind.DOCS),
+    ("tools.go", PathKind.CONFIG),
+    ("go.mod", PathKind.CONFIG),
+    ("config/config.go", S),  # a Go package named config is code
+    # Java / Kotlin / Groovy / Scala.
+    ("src/test/java/com/acme/orders/OrderServiceTest.java", T),
+    ("src/main/java/com/acme/orders/OrderServiceTest.java", T),  # the name alone says so
+    ("src/test/java/com/acme/orders/OrderServiceTests.java", T),
+    ("src/test/java/com/acme/orders/TestOrderService.java", T),
+    ("src/it/java/com/acme/orders/OrderRepositoryIT.java", T),
+    ("service/src/main/java/com/acme/orders/OrderRepositoryIT.java", T),
+    ("app/src/test/kotlin/com/acme/cart/CartViewModelTest.kt", T),
+    ("app/src/androidTest/java/com/acme/MainActivityTest.kt", T),
+    ("lib/src/testFixtures/java/com/acme/Orders.java", T),
+    ("src/commonTest/kotlin/com/acme/ParserTests.kt", T),
+    ("src/test/groovy/com/acme/OrderSpec.groovy", T),
+    ("src/test/scala/com/acme/ParserSuite.scala", T),
+    ("src/main/java/com/acme/orders/OrderService.java", S),
+    ("src/main/java/com/acme/politics/Protest.java", S),
+    ("src/main/java/com/acme/Contest.java", S),
+    ("src/main/java/com/acme/Testable.java", S),
+    ("src/main/java/com/acme/JIT.java", S),
+    ("src/main/java/com/acme/orders/OrderSpec.java", S),  # a JPA Specification
+    ("app/src/main/kotlin/com/acme/cart/CartViewModel.kt", S),
+    ("src/main/java/com/acme/package-info.java", PathKind.DOCS),
+    ("src/jmh/java/com/acme/ParserBenchmark.java", PathKind.BENCHMARK),
+    ("build.gradle.kts", PathKind.CONFIG),
+    ("pom.xml", PathKind.CONFIG),
+    ("src/main/resources/application.yml", PathKind.CONFIG),
+    ("src/main/resources/db/migration/V2__add_orders.sql", PathKind.MIGRATION),
+    ("src/main/resources/templates/orders.html", PathKind.ASSET),
+    ("app/src/main/res/layout/activity_main.xml", PathKind.ASSET),
+    ("app/src/main/AndroidManifest.xml", PathKind.CONFIG),
+    # Ruby: RSpec spec/, *_spec.rb; Minitest test/, *_test.rb; Cucumber features.
+    ("spec/models/user_spec.rb", T),
+    ("spec/support/auth_helpers.rb", T),
+    ("spec/factories/users.rb", T),
+    ("spec/rails_helper.rb", T),
+    ("test/models/user_test.rb", T),
+    ("test/test_helper.rb", T),
+    ("features/checkout.feature", T),
+    ("features/step_definitions/checkout_steps.rb", T),
+    ("app/models/user.rb", S),
+    ("app/models/attestation.rb", S),
+    ("lib/tasks/cleanup.rake", S),
+    ("app/views/users/show.html.erb", PathKind.ASSET),
+    ("config/routes.rb", PathKind.CONFIG),
+    ("config/initializers/sidekiq.rb", PathKind.CONFIG),
+    ("Gemfile", PathKind.CONFIG),
+    ("billing.gemspec", PathKind.CONFIG),
+    ("db/migrate/20240501120000_add_email_to_users.rb", PathKind.MIGRATION),
+    ("db/schema.rb", PathKind.MIGRATION),
+    ("db/seeds.rb", PathKind.DATA),
+    # C# / F#: *.Tests projects, *Tests.cs.
+    ("tests/Billing.Tests/Services/TaxServiceTests.cs", T),
+    ("Billing.UnitTests/TaxServiceTest.cs", T),
+    ("test/Billing.IntegrationTests/Fixtures/seed.json", T),
+    ("src/Billing/Services/TaxService.cs", S),
+    ("src/Billing/Services/Contest.cs", S),
+    ("src/Billing/Specifications/ActiveUsersSpec.cs", S),  # Ardalis-style specification
+    ("src/Billing/Billing.csproj", PathKind.CONFIG),
+    ("src/Billing/appsettings.Development.json", PathKind.CONFIG),
+    ("src/Billing/Migrations/20240101093000_AddInvoices.cs", PathKind.MIGRATION),
+    ("src/Billing/Properties/Resources.Designer.cs", PathKind.GENERATED),
+    ("src/Billing/Views/Home/Index.cshtml", PathKind.ASSET),
+    # Rust: tests/ is integration tests, benches/ is not a test tree.
+    ("tests/parse.rs", T),
+    ("crates/lexer/tests/tokens.rs", T),
+    ("src/lexer.rs", S),
+    ("crates/lexer/src/lib.rs", S),
+    ("benches/lexer.rs", PathKind.BENCHMARK),
+    ("build.rs", PathKind.CONFIG),
+    ("Cargo.toml", PathKind.CONFIG),
+    # PHP: tests/, *Test.php, Codeception *Cest.php; Blade views are templates.
+    ("tests/Unit/Service/MailerTest.php", T),
+    ("tests/Feature/CheckoutTest.php", T),
+    ("tests/acceptance/LoginCest.php", T),
+    ("src/Service/Mailer.php", S),
+    ("app/Http/Controllers/ProtestController.php", S),
+    ("resources/views/welcome.blade.php", PathKind.ASSET),
+    ("database/migrations/2024_01_01_000000_create_orders_table.php", PathKind.MIGRATION),
+    ("database/seeders/DatabaseSeeder.php", PathKind.DATA),
+    ("composer.json", PathKind.CONFIG),
+    # Elixir: test/, *_test.exs; Phoenix migrations and templates.
+    ("test/my_app/accounts_test.exs", T),
+    ("test/support/data_case.ex", T),
+    ("test/test_helper.exs", T),
+    ("lib/my_app/accounts.ex", S),
+    ("lib/my_app_web/live/contest_live.ex", S),
+    ("priv/repo/migrations/20240101000000_create_users.exs", PathKind.MIGRATION),
+    ("lib/my_app_web/components/layouts/root.html.heex", PathKind.ASSET),
+    ("mix.exs", PathKind.CONFIG),
+    ("config/runtime.exs", PathKind.CONFIG),
+    # Swift, Dart, C and C++.
+    ("Tests/ParserTests/TokenizerTests.swift", T),
+    ("MyAppUITests/LoginUITests.swift", T),
+    ("Sources/Parser/Tokenizer.swift", S),
+    ("Package.swift", PathKind.CONFIG),
+    ("test/widgets/counter_test.dart", T),
+    ("integration_test/app_test.dart", T),
+    ("lib/src/widgets/counter.dart", S),
+    ("lib/widgets/counter.g.dart", PathKind.GENERATED),
+    ("src/net/socket_test.cc", T),
+    ("base/strings/string_util_unittest.cc", T),
+    ("tests/test_buffer.c", T),
+    ("src/net/socket.cc", S),
+    ("src/buffer.h", S),
+    ("src/latest.c", S),
+    ("CMakeLists.txt", PathKind.CONFIG),
+    # Others that are easy: Bats, Perl, Lua, Haskell, Gherkin anywhere.
+    ("test/install.bats", T),
+    ("t/basic.t", T),
+    ("spec/parser_spec.lua", T),
+    # Migrations in the usual places.
+    ("shop/migrations/0007_order_note.py", PathKind.MIGRATION),
+    ("alembic/versions/3f2a1b_add_orders.py", PathKind.MIGRATION),
+    ("migrations/versions/3f2a1b_add_orders.py", PathKind.MIGRATION),
+    ("db/migrations/20240101_create_users.up.sql", PathKind.MIGRATION),
+    ("sql/000012_add_index.down.sql", PathKind.MIGRATION),
+    ("sql/V3_1__add_index.sql", PathKind.MIGRATION),
+    ("db/changelog/db.changelog-master.yaml", PathKind.MIGRATION),
+    ("prisma/migrations/20240101_init/migration.sql", PathKind.MIGRATION),
+    ("src/migration/1700000000000-AddUsers.ts", PathKind.MIGRATION),
+    ("tests/migrations/0001_initial.py", T),  # a test app's migrations are test code
+    # Docs.
+    ("README.md", PathKind.DOCS),
+    ("docs/setup.md", PathKind.DOCS),
+    ("docs/conf.py", PathKind.DOCS),
+    ("LICENSE", PathKind.DOCS),
+    ("COPYING.LESSER", PathKind.DOCS),
+    ("CHANGELOG.md", PathKind.DOCS),
+    ("examples/basic/main.go", PathKind.DOCS),
+    ("specs/001-login/spec.md", PathKind.DOCS),  # spec-kit style specs are docs
+    ("spec/README.md", PathKind.DOCS),
+    ("src/billing/changes.py", S),  # a module named like a doc file is still code
+    ("config/security.yml", PathKind.CONFIG),
+    # Config and CI.
+    (".github/workflows/ci.yml", PathKind.CI),
+    (".github/workflows/test.yml", PathKind.CI),
+    (".github/actions/setup/action.yml", PathKind.CI),
+    (".gitlab-ci.yml", PathKind.CI),
+    ("Jenkinsfile", PathKind.CI),
+    (".circleci/config.yml", PathKind.CI),
+    ("azure-pipelines.yml", PathKind.CI),
+    (".ci/run", PathKind.CI),
+    (".github/CODEOWNERS", PathKind.CONFIG),
+    (".github/dependabot.yml", PathKind.CONFIG),
+    ("Dockerfile", PathKind.CONFIG),
+    ("docker/Dockerfile.prod", PathKind.CONFIG),
+    ("docker-compose.yml", PathKind.CONFIG),
+    ("Makefile", PathKind.CONFIG),
+    ("pyproject.toml", PathKind.CONFIG),
+    ("setup.cfg", PathKind.CONFIG),
+    ("requirements-dev.txt", PathKind.CONFIG),
+    (".env.example", PathKind.CONFIG),
+    (".gitignore", PathKind.CONFIG),
+    ("deploy/k8s/deployment.yaml", PathKind.CONFIG),
+    ("infra/main.tf", PathKind.CONFIG),
+    ("packages/api/config/default.js", PathKind.CONFIG),
+    ("src/config/index.ts", S),  # configuration code inside src/ is code
+    # Assets, data, scripts, lock, vendored.
+    ("src/styles/main.scss", PathKind.ASSET),
+    ("public/logo.svg", PathKind.ASSET),
+    ("assets/fonts/Inter.woff2", PathKind.ASSET),
+    ("templates/base.html", PathKind.ASSET),
+    ("app/templates/emails/welcome.jinja2", PathKind.ASSET),
+    ("locale/de/LC_MESSAGES/django.po", PathKind.ASSET),
+    ("proto/billing/v1/invoice.proto", PathKind.DATA),
+    ("schema.graphql", PathKind.DATA),
+    ("scripts/release.py", PathKind.SCRIPT),
+    ("bin/setup.sh", PathKind.SCRIPT),
+    ("hack/update-codegen.sh", PathKind.SCRIPT),
+    ("poetry.lock", PathKind.LOCK),
+    ("web/package-lock.json", PathKind.LOCK),
+    ("vendor/github.com/pkg/errors/errors.go", PathKind.VENDORED),
+    ("web/node_modules/left-pad/index.js", PathKind.VENDORED),
+    ("api/v1/invoice.pb.go", PathKind.GENERATED),
+    ("src/billing/invoice_pb2.py", PathKind.GENERATED),
+    ("bench/engine.py", PathKind.BENCHMARK),
+    ("benchmarks/bench_parse.py", PathKind.BENCHMARK),
+]
+
+
+@pytest.mark.parametrize(("path", "kind"), CLASSIFICATION, ids=[p for p, _ in CLASSIFICATION])
+def test_classify(path: str, kind: PathKind) -> None:
+    assert classify(path) is kind
+
+
+def test_every_language_has_both_test_and_source_examples() -> None:
+    families = {}
+    for path, kind in CLASSIFICATION:
+        if kind in (T, S) and language_family(path):
+            families.setdefault(language_family(path), set()).add(kind)
+    for family in ("python", "js", "go", "jvm", "ruby", "dotnet", "rust", "php", "elixir",
+                   "swift", "dart", "c"):
+        assert families.get(family) == {T, S}, family
+
+
+def test_only_source_needs_tests_and_every_kind_has_a_label() -> None:
+    assert {kind.label for kind in PathKind} >= {"tests", "docs", "config", "CI", "migrations"}
+    assert len({kind.label for kind in PathKind}) == len(PathKind)
+
+
+def test_classify_never_crashes_on_odd_paths() -> None:
+    for path in ("", "/", "a//b", ".", "..", "tests/", "x.", ".x.", "ÜBER/straße.py", "a b/c d.ts"):
+        assert isinstance(classify(path), PathKind)
+
+
+def test_classify_is_fast_on_a_large_pr() -> None:
+    paths = [path.replace("/", f"/m{i}/", 1) if "/" in path else f"m{i}/{path}"
+             for i in range(3000 // len(CLASSIFICATION) + 1) for path, _ in CLASSIFICATION]
+    paths = paths[:3000]
+    start = time.perf_counter()
+    for path in paths:
+        classify(path)
+    elapsed = time.perf_counter() - start
+    # About 10 ms here; the bound leaves room for a slow CI runner.
+    assert elapsed < 0.5, f"3,000 classifications took {elapsed:.3f}s"
+
+
+# --- subjects and own tests -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("test_path", "subject"),
+    [
+        ("tests/billing/test_invoice.py", "invoice"),
+        ("src/billing/invoice_test.py", "invoice"),
+        ("src/app/user.service.spec.ts", "userservice"),
+        ("src/components/Button/__tests__/index.test.tsx", "button"),
+        ("src/test/java/com/acme/OrderServiceTest.java", "orderservice"),
+        ("src/test/java/com/acme/TestOrderService.java", "orderservice"),
+        ("src/it/java/com/acme/OrderRepositoryIT.java", "orderrepository"),
+        ("spec/models/user_spec.rb", "user"),
+        ("tests/Billing.Tests/TaxServiceTests.cs", "taxservice"),
+        ("test/my_app/accounts_test.exs", "accounts"),
+        ("Tests/ParserTests/TokenizerTests.swift", "tokenizer"),
+        ("base/string_util_unittest.cc", "stringutil"),
+        ("tests/parser.rs", "parser"),
+        ("tests/conftest.py", ""),
+    ],
+)
+def test_test_subject(test_path: str, subject: str) -> None:
+    assert subject_under_test(test_path) == subject
+
+
+def test_source_subject_uses_the_folder_for_index_files() -> None:
+    assert source_subject("src/components/Button/index.tsx") == "button"
+    assert source_subject("src/parser/mod.rs") == "parser"
+    assert source_subject("src/app/user_service.py") == "userservice"
+    assert source_subject("src/lib.rs") == ""
+
+
+OWN_TESTS = [
+    ("src/billing/invoice.py",
+     ["tests/billing/test_invoice.py", "tests/shipping/test_invoice.py", "tests/test_discounts.py"],
+     ["tests/billing/test_invoice.py"]),
+    ("mypkg/billing/invoice.py", ["tests/test_invoice.py"], ["tests/test_invoice.py"]),
+    ("app/web/views.py", ["tests/api/test_views.py"], []),
+    ("app/web/views.py", ["tests/unit/web/test_views.py"], ["tests/unit/web/test_views.py"]),
+    ("src/main/java/com/acme/orders/PriceCalculator.java",
+     ["src/test/java/com/acme/orders/PriceCalculatorTest.java",
+      "src/test/java/com/acme/billing/PriceCalculatorTest.java"],
+     ["src/test/java/com/acme/orders/PriceCalculatorTest.java"]),
+    ("src/main/java/com/acme/orders/Order.java", ["src/test/kotlin/com/acme/orders/OrderTest.kt"],
+     ["src/test/kotlin/com/acme/orders/OrderTest.kt"]),
+    ("packages/a/src/utils.ts", ["packages/b/test/utils.test.ts"], []),
+    ("packages/a/src/utils.ts", ["packages/a/test/utils.test.ts"],
+     ["packages/a/test/utils.test.ts"]),
+    ("src/components/Button/index.tsx", ["src/components/Button/Button.test.tsx"],
+     ["src/components/Button/Button.test.tsx"]),
+    ("app/models/user.rb", ["spec/models/user_spec.rb", "spec/requests/users_spec.rb"],
+     ["spec/models/user_spec.rb"]),
+    ("src/Billing/Services/TaxService.cs", ["tests/Billing.Tests/Services/TaxServiceTests.cs"],
+     ["tests/Billing.Tests/Services/TaxServiceTests.cs"]),
+    ("app/Models/User.php", ["tests/Unit/Models/UserTest.php"], ["tests/Unit/Models/UserTest.php"]),
+    ("lib/my_app/accounts.ex", ["test/my_app/accounts_test.exs"],
+     ["test/my_app/accounts_test.exs"]),
+    ("Sources/Parser/Tokenizer.swift", ["Tests/ParserTests/TokenizerTests.swift"],
+     ["Tests/ParserTests/TokenizerTests.swift"]),
+    ("src/parser/mod.rs", ["tests/parser.rs"], ["tests/parser.rs"]),
+    ("src/billing/invoice.py", ["web/src/invoice.test.ts"], []),  # another language
+    ("src/lib.rs", ["tests/lib.rs", "tests/__init__.py"], []),
+]
+
+
+@pytest.mark.parametrize(("source", "tests", "expected"), OWN_TESTS)
+def test_own_tests(source: str, tests: list[str], expected: list[str]) -> None:
+    assert own_tests(source, tests) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("src/shop/billing/invoice.py", "tests/shop/billing/test_invoice.py"),
+        ("web/src/components/Table.tsx", "web/src/components/Table.test.tsx"),
+        ("internal/ratelimit/bucket.go", "internal/ratelimit/bucket_test.go"),
+        ("src/main/java/com/acme/Foo.java", "src/test/java/com/acme/FooTest.java"),
+        ("app/models/user.rb", "spec/models/user_spec.rb"),
+        ("lib/acme/client.rb", "spec/acme/client_spec.rb"),
+        ("src/Billing/Services/Tax.cs", "tests/Billing.Tests/Services/TaxTests.cs"),
+        ("src/Service/Mailer.php", "tests/Service/MailerTest.php"),
+        ("lib/my_app/accounts.ex", "test/my_app/accounts_test.exs"),
+        ("src/lexer.rs", "src/lexer/tests.rs"),
+        ("Sources/Parser/Tokenizer.swift", "Tests/ParserTests/TokenizerTests.swift"),
+        ("lib/src/counter.dart", "test/src/counter_test.dart"),
+        ("src/net/socket.cc", "src/net/socket_test.cc"),
+    ],
+)
+def test_candidate_tests_start_with_the_convention(source: str, expected: str) -> None:
+    candidates = candidate_tests(source)
+    assert candidates[0] == expected
+    assert all(classify(path) is T for path in candidates), candidates
+    assert all(own_tests(source, [path]) == [path] for path in candidates), candidates
+
+
+def test_candidate_tests_for_non_code_is_empty() -> None:
+    assert candidate_tests("README.md") == []
+    assert candidate_tests("src/styles/main.scss") == []
+
+
+# --- inline tests -----------------------------------------------------------------------------
+
+RUST_TEST_MODULE_EDIT = """\
+diff --git a/src/lexer.rs b/src/lexer.rs
+index 6d53d8c..bb4b8ac 100644
+--- a/src/lexer.rs
++++ b/src/lexer.rs
+@@ -8,6 +8,6 @@ mod tests {
+ 
+     #[test]
+     fn splits_on_spaces() {
+-        assert_eq!(tokens("a b"), vec!["a", "b"]);
++        assert_eq!(tokens("a  b"), vec!["a", "b"]);
+     }
+ }
+"""
+
+# The test module follows the edited line: code, not a test change.
+RUST_CODE_EDIT = """\
+diff --git a/src/lexer.rs b/src/lexer.rs
+index 6d53d8c..461a9fd 100644
+--- a/src/lexer.rs
++++ b/src/lexer.rs
+@@ -1,5 +1,5 @@
+ pub fn tokens(input: &str) -> Vec<&str> {
+-    input.split_whitespace().collect()
++    input.split_ascii_whitespace().collect()
+ }
+ 
+ #[cfg(test)]
+"""
+
+
+def _only_file(diff: str) -> ChangedFile:
+    (changed,) = checks.load_snapshot({"title": "t", "diff": diff}).files
+    return changed
+
+
+def test_rust_edit_inside_test_module_is_a_test_change() -> None:
+    assert has_inline_test_change(_only_file(RUST_TEST_MODULE_EDIT))
+
+
+def test_rust_code_edit_is_not_a_test_change() -> None:
+    assert not has_inline_test_change(_only_file(RUST_CODE_EDIT))
+
+
+RUST_NEW_TEST_FN = """\
+diff --git a/src/server.rs b/src/server.rs
+index 084d3d2..571de0a 100644
+--- a/src/server.rs
++++ b/src/server.rs
+@@ -6,3 +6,8 @@ pub async fn serve(addr: SocketAddr) -> io::Result<()> {
+     let listener = TcpListener::bind(addr).await?;
+     axum::serve(listener, app()).await
+ }
++
++#[tokio::test]
++async fn health_answers_ok() {
++    assert_eq!(get("/health").await.status(), 200);
++}
+"""
+
+
+def test_added_test_function_counts_but_only_for_rust() -> None:
+    assert has_inline_test_change(_only_file(RUST_NEW_TEST_FN))
+    python = RUST_NEW_TEST_FN.replace("src/server.rs", "src/server.py")
+    assert not has_inline_test_change(_only_file(python))
+    no_hunks = ChangedFile("src/a.rs", FileStatus.MODIFIED, additions=1,
+                           added=(Line(40, "#[test]"),), patch_missing=True)
+    assert not has_inline_test_change(no_hunks)  # unseen lines prove nothing
+
+
+# --- the original helpers keep their behaviour ------------------------------------------------
+
+def test_lock_vendored_generated_helpers() -> None:
+    assert is_lock_file("web/yarn.lock") and not is_lock_file("src/lock.py")
+    assert is_vendored("vendor/github.com/x/y.go") and not is_vendored("src/vendors.py")
+    generated = ChangedFile("api/types.go", FileStatus.ADDED, additions=1,
+                            added=(Line(1, "// Code generated by protoc-gen-go. DO NOT EDIT."),))
+    handwritten = ChangedFile("api/types.go", FileStatus.ADDED, additions=1,
+                              added=(Line(1, "package api"),))
+    assert is_generated(generated) and not is_generated(handwritten)
+    assert is_generated(ChangedFile("web/app.min.js", FileStatus.MODIFIED))
