@@ -1,17 +1,101 @@
-"""Placeholder: replaced by the real check."""
+"""The `migrations` check: every migration a PR adds or changes keeps a working down step.
+
+Each framework family lives in its own module and exposes `FRAMEWORKS`, a tuple of
+`base.Framework`; rule ids, severities and fix messages live in `rules.py` only. The order of
+`FRAMEWORKS` below is the order of precedence when two frameworks could claim one file.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from checks.model import Outcome, Snapshot, Status
-from checks.spec import CheckSpec
+from checks.migrations import python, sql
+from checks.migrations.base import Framework, MigrationContext
+from checks.model import Finding, Outcome, Snapshot, Status
+from checks.spec import CheckSpec, Option
+
+# Every framework id, in the order of the support table; the `frameworks` option's keys.
+FRAMEWORK_IDS = (
+    "alembic", "django", "rails", "golang-migrate", "goose", "sql-migrate", "dbmate", "flyway",
+    "liquibase", "knex", "sequelize", "typeorm", "prisma", "laravel", "doctrine", "phinx",
+    "ef-core", "ecto", "diesel", "sqlx",
+)
+
+# Modules of the second author, loaded when present while they are being written.
+_OTHER_MODULES = ("ruby", "js", "php", "dotnet", "elixir")
+
+
+def _other_frameworks() -> tuple[Framework, ...]:
+    found: list[Framework] = []
+    for name in _OTHER_MODULES:
+        try:
+            module = importlib.import_module(f"checks.migrations.{name}")
+        except ImportError:
+            continue
+        found.extend(getattr(module, "FRAMEWORKS", ()))
+    return tuple(found)
+
+
+FRAMEWORKS: tuple[Framework, ...] = (
+    *python.FRAMEWORKS, *_other_frameworks(), *sql.FRAMEWORKS,
+)
+
+DEFAULT_FLYWAY_LOCATIONS = ["db/migration", "src/main/resources/db/migration"]
+
+
+def _summary(judged: Mapping[str, str], findings: list[Finding]) -> tuple[Status, str]:
+    if not judged and not findings:
+        return Status.PASS, "No migration in this PR."
+    names = {fw.id: fw.name for fw in FRAMEWORKS}
+    counts: dict[str, int] = {}
+    for framework_id in judged.values():
+        counts[framework_id] = counts.get(framework_id, 0) + 1
+    detail = ", ".join(f"{names.get(k, k)} {n}" for k, n in counts.items())
+    total = len(judged)
+    noun = "migration" if total == 1 else "migrations"
+    if not findings:
+        return Status.PASS, f"{total} {noun} judged ({detail}); each can be rolled back."
+    bad = len({f.path for f in findings})
+    return Status.FAIL, (f"{bad} of {total} {noun} cannot be rolled back ({detail} judged).")
 
 
 def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
-    """Placeholder."""
-    return Outcome(Status.PASS, "placeholder")
+    """Judge every migration the PR adds or changes, framework by framework."""
+    enabled = options.get("frameworks", {})
+    ctx = MigrationContext(
+        snapshot=snapshot,
+        files=snapshot.files,
+        extra_globs=tuple(options.get("extra_globs", ())),
+        options=options,
+    )
+    findings: list[Finding] = []
+    for framework in FRAMEWORKS:
+        if enabled.get(framework.id, True):
+            findings.extend(framework.judge(ctx))
+    judged = ctx.claimed()
+    status, summary = _summary(judged, findings)
+    findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule or ""))
+    return Outcome(status, summary, tuple(findings), stats={"migrations": len(judged)})
 
 
-CHECK = CheckSpec(id="migrations", title="Migrations can be rolled back", run=check)
+CHECK = CheckSpec(
+    id="migrations",
+    title="Migrations can be rolled back",
+    run=check,
+    options={
+        "frameworks": Option(
+            dict.fromkeys(FRAMEWORK_IDS, True), "bool_map",
+            "turn the judging of one framework's migrations on or off"),
+        "extra_globs": Option(
+            [], "glob_list",
+            "extra folders or files that hold migrations (gitignore syntax), beside each "
+            "framework's usual places"),
+        "flyway_locations": Option(
+            DEFAULT_FLYWAY_LOCATIONS, "str_list",
+            "Flyway migration locations (folders, any monorepo prefix); a `U` undo file in any "
+            "of them pairs with the `V` file of its version"),
+    },
+    description="Every new or changed migration has a down step that does something.",
+)

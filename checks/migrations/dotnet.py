@@ -1,0 +1,62 @@
+"""EF Core migrations: `Migrations/<timestamp>_<Name>.cs`, judged with the C# scanner.
+
+Only the migration class is judged: its `.Designer.cs` partial and the `*ModelSnapshot.cs` are
+generated state, never a migration. `Migration.Down` is virtual with an empty body, so a class
+without a `Down` override reverts nothing. FluentMigrator classes share the folder and are left
+alone.
+"""
+
+from __future__ import annotations
+
+import re
+from posixpath import basename
+
+from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.scan import (
+    Lang,
+    Style,
+    csharp_steps,
+    head_text,
+    judge_files,
+    mask,
+)
+from checks.model import ChangedFile, Finding
+
+_EF_NAME = re.compile(r"^\d{14}_\w+\.cs$")
+_EF_CODE = re.compile(r"\bMigrationBuilder\b|Microsoft\.EntityFrameworkCore")
+_OTHER_TOOL = re.compile(
+    r"\bFluentMigrator\b|\bAutoReversingMigration\b|\b(?:Create|Delete)\.Table\b")
+_RETURN = re.compile(r"\breturn\s*;")
+
+STYLE = Style(
+    framework="ef-core", rule="efcore", lang=Lang.CSHARP, steps=csharp_steps,
+    refusal=re.compile(r"throw\b[ \t]*([^\n;]*)"),
+    idle=lambda body: _RETURN.sub(lambda m: " " * len(m.group()), body),
+)
+
+
+def is_efcore_path(path: str) -> bool:
+    """A `.cs` file in a `Migrations` folder (any project, any monorepo prefix)."""
+    lowered = basename(path).lower()
+    if not lowered.endswith(".cs") or lowered.endswith((".designer.cs", "modelsnapshot.cs")):
+        return False
+    return any(part.lower() == "migrations" for part in dir_parts(path))
+
+
+def _pick(ctx: MigrationContext, change: ChangedFile) -> bool:
+    if not change.path.endswith(".cs"):
+        return False
+    if not ctx.is_migration_path(change.path, is_efcore_path(change.path)):
+        return False
+    code = mask(head_text(ctx, change), Lang.CSHARP)
+    if _OTHER_TOOL.search(code):
+        return False
+    return bool(_EF_CODE.search(code)) or bool(_EF_NAME.match(basename(change.path)))
+
+
+def judge_efcore(ctx: MigrationContext) -> list[Finding]:
+    """Judge every EF Core migration the PR adds or changes."""
+    return judge_files(ctx, STYLE, _pick)
+
+
+FRAMEWORKS = (Framework("ef-core", "EF Core", judge_efcore),)

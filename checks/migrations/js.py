@@ -1,0 +1,87 @@
+"""Knex, Sequelize and TypeORM migrations: `migrations/*.js|ts`, judged with the JS scanner.
+
+The three share folders (`migrations/`, TypeORM's `src/migration/`), so the code says which one
+wrote a file: a `MigrationInterface` class or a `queryRunner` is TypeORM, a `queryInterface` (or
+`Sequelize`) is Sequelize, a `knex` parameter or import is Knex. A file none of them claims (an
+index of migrations, another tool's migration) is not judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from posixpath import basename
+
+from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.scan import Lang, Style, head_text, js_steps, judge_files, mask
+from checks.model import ChangedFile, Finding
+
+_EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts")
+_FOLDERS = frozenset({"migrations", "migration", "migrate"})
+
+_SNIFF = (
+    ("typeorm", re.compile(r"\bMigrationInterface\b|\bQueryRunner\b|\bqueryRunner\b")),
+    ("sequelize", re.compile(r"\bqueryInterface\b|\bQueryInterface\b|\bSequelize\b")),
+    ("knex", re.compile(r"\bknex\b|\bKnex\b")),
+)
+
+_REFUSAL = re.compile(
+    r"throw\b[ \t]*([^\n;]*)|(?:(?:return|await)\s+)?Promise\.reject\s*\(([^\n;]*)")
+_IDLE = re.compile(
+    r"(?:return|await)?\s*Promise\.resolve\s*\(\s*\)\s*;?|\breturn\s*(?:null|undefined)?\s*;"
+    r"|\breturn\s*$")
+
+
+def _idle(body: str) -> str:
+    return _IDLE.sub(lambda m: " " * len(m.group()), body)
+
+
+def _style(framework: str) -> Style:
+    return Style(framework=framework, rule=framework, lang=Lang.JS, steps=js_steps,
+                 refusal=_REFUSAL, idle=_idle)
+
+
+STYLES = {name: _style(name) for name, _ in _SNIFF}
+
+
+def is_js_migration_path(path: str) -> bool:
+    """A JS/TS file in a `migrations`/`migration` folder (any monorepo prefix)."""
+    name = basename(path)
+    if not name.endswith(_EXTENSIONS) or name.endswith((".d.ts", ".d.mts", ".d.cts")):
+        return False
+    return any(part in _FOLDERS for part in dir_parts(path))
+
+
+def which(code_text: str) -> str | None:
+    """Which framework wrote this (masked) code, or None when none of them did."""
+    for name, pattern in _SNIFF:
+        if pattern.search(code_text):
+            return name
+    return None
+
+
+def _picker(framework: str) -> Callable[[MigrationContext, ChangedFile], bool]:
+    def pick(ctx: MigrationContext, change: ChangedFile) -> bool:
+        name = basename(change.path)
+        if not name.endswith(_EXTENSIONS):
+            return False
+        if not ctx.is_migration_path(change.path, is_js_migration_path(change.path)):
+            return False
+        return which(mask(head_text(ctx, change), Lang.JS)) == framework
+    return pick
+
+
+def _judge(framework: str) -> Callable[[MigrationContext], list[Finding]]:
+    pick = _picker(framework)
+
+    def judge(ctx: MigrationContext) -> list[Finding]:
+        return judge_files(ctx, STYLES[framework], pick)
+    judge.__doc__ = f"Judge every {framework} migration the PR adds or changes."
+    return judge
+
+
+FRAMEWORKS = (
+    Framework("knex", "Knex", _judge("knex")),
+    Framework("sequelize", "Sequelize", _judge("sequelize")),
+    Framework("typeorm", "TypeORM", _judge("typeorm")),
+)
