@@ -1,0 +1,308 @@
+"""One pass over all added lines: every rule in one alternation, run over the joined text.
+
+The added lines of every file are joined into one string. One alternation of every rule's anchor
+runs over it in google-re2 (a DFA: the cost does not grow with the number of rules, unlike
+Python's backtracking `re`, which tries every branch at every position); at each anchor hit, the
+rules' full patterns (Python `re`, with lookarounds) confirm and extract. Without google-re2 the
+same anchors run in Python `re`, slower but identical in result. A match offset is mapped back
+to (file, line) only when a rule fires.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from checks.model import ChangedFile, Line
+
+try:  # google-re2 is a runtime dependency; the fallback keeps the check working without it
+    import re2
+except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
+    re2 = None
+from checks.secrets import entropy, generic, pem, quiet, urls
+from checks.secrets.rules import PROVIDER_RULES, Rule
+
+GENERIC = "generic"
+PEM = "pem"
+URL = "url"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that fired on an added line; `value` is the secret (never shown unmasked)."""
+
+    rule: str
+    name: str
+    value: str
+    path: str
+    line: int
+    end_line: int | None = None
+    provider: bool = True
+    key: str = ""
+
+
+@dataclass
+class _Candidate:
+    hit: Hit | None  # None: the shape matched but the value is not a secret
+    start: int  # where the value starts and ends in the joined text
+    end: int
+    container: bool = False  # generic and URL hits give way to a provider token inside them
+
+
+def _rename_groups(pattern: str, index: int) -> str:
+    return re.sub(r"\(\?P([<=])(\w+)", rf"(?P\1\2_{index}", pattern)
+
+
+_SPECIAL: tuple[tuple[str, str], ...] = (
+    (PEM, pem.PATTERN), (URL, urls.PATTERN), (GENERIC, generic.PATTERN),
+)
+_BRANCHES: tuple[Rule | str, ...] = (*PROVIDER_RULES, *(kind for kind, _ in _SPECIAL))
+_SOURCES = (*(r.pattern for r in PROVIDER_RULES), *(p for _, p in _SPECIAL))
+REGEX = re.compile("|".join(f"(?P<r{i}>{_rename_groups(p, i)})" for i, p in enumerate(_SOURCES)))
+_ANCHOR_SOURCE = "|".join(
+    f"(?:{a})" for a in (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR,
+                         urls.ANCHOR, generic.ANCHOR)
+)
+_PROVIDERS = re.compile("|".join(
+    f"(?P<r{i}>{_rename_groups(r.pattern, i)})" for i, r in enumerate(PROVIDER_RULES)))
+# RE2's DFA gives up (and falls back to its slower NFA, logging to stderr) when its default
+# 8 MiB budget runs out on large inputs; 64 MiB holds this alternation's states for any diff.
+RE2_MAX_MEM = 64 << 20
+
+
+def _compile_fast(source: str) -> Any:
+    if re2 is None:
+        return None
+    options = re2.Options()
+    options.max_mem = RE2_MAX_MEM
+    options.log_errors = False
+    options.never_capture = True
+    return re2.compile(source.encode("ascii"), options)
+
+
+_FAST = _compile_fast(_ANCHOR_SOURCE)
+_SLOW = re.compile(_ANCHOR_SOURCE)
+_PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
+_TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
+_KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
+_NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
+_AWS_SECRET_NEAR = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_KEY_LOOKBACK = 200
+AWS_NEAR_LINES = 5
+AWS_NEAR_MIN_ENTROPY = 4.2
+
+
+def _notebook_line(text: str) -> str:
+    """The code inside one `"source"` string of an .ipynb file (JSON-escaped)."""
+    match = _NOTEBOOK_LINE.match(text)
+    if not match:
+        return text
+    try:
+        return str(json.loads(f'"{match.group(1)}"')).rstrip("\n")
+    except ValueError:
+        return text
+
+
+def scan_lines(changed: ChangedFile) -> tuple[Line, ...]:
+    """The added lines as scanned: notebook source strings are decoded to their code."""
+    if changed.path.endswith(".ipynb"):
+        return tuple(Line(line.number, _notebook_line(line.text)) for line in changed.added)
+    return changed.added
+
+
+class Corpus:
+    """The added lines of all files joined, with the offsets to map a match back to a line."""
+
+    def __init__(self, files: Sequence[ChangedFile]) -> None:
+        self.files = tuple(f for f in files if f.added and not f.binary)
+        self.lines = tuple(scan_lines(f) for f in self.files)
+        self.starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for lines in self.lines:
+            chunk = "\n".join(map(_TEXT, lines))
+            self.starts.append(offset)
+            parts.append(chunk)
+            offset += len(chunk) + 1
+        self.text = "\n".join(parts)
+        self._cursor = (-1, 0, 0)  # file index, offset, line index: matches come in order
+
+    def locate(self, pos: int) -> tuple[int, int]:
+        """The (file index, line index) of offset `pos`."""
+        index = bisect_right(self.starts, pos) - 1
+        cur_file, cur_pos, cur_line = self._cursor
+        if cur_file != index or cur_pos > pos:
+            cur_pos, cur_line = self.starts[index], 0
+        line = cur_line + self.text.count("\n", cur_pos, pos)
+        self._cursor = (index, pos, line)
+        return index, line
+
+
+def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
+    start = m.start()
+    if rule.boundary and start and re.match(f"[{rule.boundary}]", corpus.text[start - 1]):
+        return None
+    group = f"value_{index}"
+    value_start = m.start(group) if group in m.re.groupindex else start
+    value = m.group(group) if group in m.re.groupindex else m.group(0)
+    file_index, line_index = corpus.locate(start)
+    line = corpus.lines[file_index][line_index]
+    prefix = _PREFIXES.get(rule.id)
+    head = prefix.match(value) if prefix else None
+    secret_part = value[head.end():] if head else value
+    real = (
+        not quiet.is_placeholder_token(secret_part)
+        and not quiet.is_documented_example(value)
+        and (rule.validate is None or rule.validate(value, line.text))
+    )
+    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number) if real \
+        else None
+    return _Candidate(hit, value_start, value_start + len(value))
+
+
+def _pem(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
+    file_index, line_index = corpus.locate(m.start())
+    lines = corpus.lines[file_index]
+    line_start = corpus.text.rfind("\n", 0, m.start()) + 1
+    block = pem.find_block(m.group(f"kind_{index}"), lines, line_index, m.start() - line_start)
+    hit = None if block is None else Hit(
+        pem.RULE_ID, pem.describe(block.kind), block.value, corpus.files[file_index].path,
+        lines[line_index].number, block.end_line)
+    return _Candidate(hit, m.start(), m.end())
+
+
+def _url(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
+    user, value, host = (m.group(f"{g}_{index}") for g in ("user", "value", "host"))
+    hit = None
+    if urls.is_secret(user, value, host):
+        file_index, line_index = corpus.locate(m.start())
+        hit = Hit(urls.RULE_ID, urls.NAME, value, corpus.files[file_index].path,
+                  corpus.lines[file_index][line_index].number)
+    start = m.start(f"value_{index}")
+    return _Candidate(hit, start, start + len(value), container=True)
+
+
+def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
+    group = next(g for g in (f"quoted_{index}", f"bare_{index}", f"xml_{index}")
+                 if m.group(g) is not None)
+    value, start = m.group(group), m.start(group)
+    candidate = _Candidate(None, start, start + len(value), container=True)
+    if not generic.looks_random(value):
+        return candidate
+    # Identifiers are short: looking back a bounded distance keeps minified files linear.
+    floor = max(corpus.text.rfind("\n", max(0, m.start() - _KEY_LOOKBACK), m.start()) + 1,
+                m.start() - _KEY_LOOKBACK)
+    key_start = generic.identifier_start(corpus.text, m.start(), floor)
+    if not generic.is_key_position(corpus.text, key_start):
+        return candidate
+    key_end = _KEY_END.match(corpus.text, m.start()).end()  # type: ignore[union-attr]
+    key = corpus.text[key_start:key_end].lstrip("<$-")
+    if not generic.is_secret_key(key):
+        return candidate
+    file_index, line_index = corpus.locate(m.start())
+    path = corpus.files[file_index].path
+    if group.startswith("bare") and not generic.allows_bare_values(path):
+        return candidate
+    rule = generic.rule_for(key, value)
+    candidate.hit = Hit(rule, "AWS secret access key" if rule != generic.RULE_ID else
+                        "secret", value, path, corpus.lines[file_index][line_index].number,
+                        provider=rule != generic.RULE_ID, key=key)
+    return candidate
+
+
+def anchor_starts(text: str) -> Iterator[int]:
+    """Offsets where some rule may match, in order (RE2 over bytes when available)."""
+    if _FAST is None:
+        return (m.start() for m in _SLOW.finditer(text))
+    # ASCII with `?` for anything else keeps byte offsets equal to character offsets; every
+    # anchor is ASCII, and the full patterns run on the real text.
+    return (m.start() for m in _FAST.finditer(text.encode("ascii", "replace")))
+
+
+def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
+    text, pos = corpus.text, 0
+    for start in anchor_starts(text):
+        if start < pos:
+            continue
+        m = REGEX.match(text, start)
+        if m is None:
+            continue
+        index = int(m.lastgroup[1:])  # type: ignore[index]
+        branch = _BRANCHES[index]
+        pos = m.end()
+        if isinstance(branch, Rule):
+            candidate = _provider(branch, m, corpus, index)
+            if candidate is None:
+                pos = m.start() + 1
+        elif branch == PEM:
+            candidate = _pem(m, corpus, index)
+        elif branch == URL:
+            candidate = _url(m, corpus, index)
+            # The fast pass skipped the user and password: a token there speaks for itself.
+            yield from _tokens_within(corpus, m.start(f"user_{index}"), candidate.end)
+        else:
+            candidate = _generic(m, corpus, index)
+            pos = candidate.start  # a provider token inside the value is found on its own
+        if candidate is not None:
+            yield candidate
+
+
+def _tokens_within(corpus: Corpus, start: int, end: int) -> Iterator[_Candidate]:
+    """Provider tokens between `start` and `end` (the credentials part of a URL)."""
+    for m in _PROVIDERS.finditer(corpus.text, start, end):
+        index = int(m.lastgroup[1:])  # type: ignore[index]
+        candidate = _provider(PROVIDER_RULES[index], m, corpus, index)
+        if candidate is not None:
+            yield candidate
+
+
+def _resolve(candidates: list[_Candidate]) -> list[Hit]:
+    """Drop generic/URL hits whose value holds a provider-shaped token (it speaks for itself)."""
+    tokens = [c for c in candidates if not c.container]
+    hits = []
+    for cand in candidates:
+        if cand.hit is None:
+            continue
+        if cand.container and any(cand.start <= t.start < cand.end for t in tokens):
+            continue
+        hits.append(cand.hit)
+    return hits
+
+
+def _aws_secrets_near(corpus: Corpus, hits: list[Hit]) -> list[Hit]:
+    """A 40-character secret access key within a few lines of an AWS access key id."""
+    found: list[Hit] = []
+    seen = {(h.path, h.line) for h in hits if h.rule == generic.AWS_SECRET_ID}
+    by_path = {f.path: i for i, f in enumerate(corpus.files)}
+    for hit in hits:
+        if hit.rule != "aws-access-key-id":
+            continue
+        for line in corpus.lines[by_path[hit.path]]:
+            if abs(line.number - hit.line) > AWS_NEAR_LINES or (hit.path, line.number) in seen:
+                continue
+            for m in _AWS_SECRET_NEAR.finditer(line.text):
+                value = m.group()
+                if _looks_like_aws_secret(value):
+                    seen.add((hit.path, line.number))
+                    found.append(Hit(generic.AWS_SECRET_ID, "AWS secret access key", value,
+                                     hit.path, line.number))
+    return found
+
+
+def _looks_like_aws_secret(value: str) -> bool:
+    return (any(c.islower() for c in value) and any(c.isupper() for c in value)
+            and any(c.isdigit() for c in value)
+            and entropy.shannon(value) >= AWS_NEAR_MIN_ENTROPY
+            and not quiet.is_documented_example(value))
+
+
+def find_secrets(files: Sequence[ChangedFile]) -> list[Hit]:
+    """Every secret on the added lines of `files`, in diff order."""
+    corpus = Corpus(files)
+    hits = _resolve(list(_candidates(corpus)))
+    return hits + _aws_secrets_near(corpus, hits)

@@ -1,0 +1,161 @@
+"""Synthetic credentials in each provider's documented shape, made fresh at test time.
+
+Nothing here is a real credential, and no token is written into the repository: the values are
+built from a seeded random generator (with GitHub's and npm's CRC32 checksum where it applies).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import random
+import string
+
+from checks.secrets.rules import base62_crc32
+
+ALNUM = string.ascii_letters + string.digits
+B64 = ALNUM + "+/"
+URLSAFE = ALNUM + "-_"
+HEX = "0123456789abcdef"
+BASE32 = string.ascii_uppercase + "234567"
+
+
+class Tokens:
+    """A seeded factory of provider-shaped tokens."""
+
+    def __init__(self, seed: int = 5) -> None:
+        self.rng = random.Random(seed)
+
+    def chars(self, n: int, alphabet: str = ALNUM) -> str:
+        """`n` random characters of `alphabet`."""
+        return "".join(self.rng.choice(alphabet) for _ in range(n))
+
+    def github(self, prefix: str = "ghp_") -> str:
+        """A classic-format GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) with checksum."""
+        body = self.chars(30)
+        return prefix + body + base62_crc32(body)
+
+    def github_bad_checksum(self) -> str:
+        """A `ghp_` token whose checksum does not match (a made-up one)."""
+        token = self.github()
+        last = "A" if token[-1] != "A" else "B"
+        return token[:-1] + last
+
+    def github_fine_grained(self) -> str:
+        return "github_" + "pat_" + self.chars(22) + "_" + self.chars(59)
+
+    def gitlab(self) -> str:
+        return "gl" + "pat-" + self.chars(20, URLSAFE.replace("-", "").replace("_", "") + "_-")
+
+    def gitlab_runner(self) -> str:
+        return "gl" + "rt-" + self.chars(20)
+
+    def aws_key_id(self) -> str:
+        return "AK" + "IA" + self.chars(16, BASE32)
+
+    def aws_secret(self) -> str:
+        value = self.chars(40, B64)
+        return value if any(c.isdigit() for c in value) else value[:-1] + "7"
+
+    def google_api_key(self) -> str:
+        return "AI" + "za" + self.chars(35, URLSAFE)
+
+    def pem_body(self, lines: int = 12) -> list[str]:
+        return [self.chars(64, B64) for _ in range(lines)] + [self.chars(24, B64) + "=="]
+
+    def azure_account_key(self) -> str:
+        return self.chars(86, B64) + "=="
+
+    def azure_sas_query(self) -> str:
+        sig = self.chars(43, ALNUM) + "%3D"
+        return (f"sv=2022-11-02&ss=bfqt&srt=sco&sp=rwdlacupiytfx&se=2026-12-31T23:59:59Z"
+                f"&st=2024-01-01T00:00:00Z&spr=https&sig={sig}")
+
+    def slack_bot(self) -> str:
+        return ("xo" + "xb-" + self.chars(12, "0123456789") + "-" + self.chars(13, "0123456789")
+                + "-" + self.chars(24))
+
+    def slack_webhook(self) -> str:
+        return ("https://hooks.slack.com/services/T" + self.chars(10, BASE32) + "/B"
+                + self.chars(10, BASE32) + "/" + self.chars(24))
+
+    def stripe(self, kind: str = "sk", mode: str = "live") -> str:
+        return f"{kind}_{mode}_" + self.chars(24 + self.rng.randrange(0, 76))
+
+    def stripe_webhook(self) -> str:
+        return "wh" + "sec_" + self.chars(32)
+
+    def twilio(self) -> str:
+        return "S" + "K" + self.chars(32, HEX)
+
+    def sendgrid(self) -> str:
+        return "S" + "G." + self.chars(22, URLSAFE) + "." + self.chars(43, URLSAFE)
+
+    def mailgun(self) -> str:
+        return "key" + "-" + self.chars(32, HEX)
+
+    def npm(self) -> str:
+        body = self.chars(30)
+        return "np" + "m_" + body + base62_crc32(body)
+
+    def pypi(self) -> str:
+        return "py" + "pi-AgEIcHlwaS5vcmc" + self.chars(120, URLSAFE)
+
+    def openai(self) -> str:
+        return "sk-" + "proj-" + self.chars(64, URLSAFE) + "T3Blbk" + "FJ" + self.chars(64, URLSAFE)
+
+    def openai_legacy(self) -> str:
+        return "sk-" + self.chars(20) + "T3Blbk" + "FJ" + self.chars(20)
+
+    def anthropic(self) -> str:
+        return "sk-" + "ant-api03-" + self.chars(93, URLSAFE) + "AA"
+
+    def discord(self) -> str:
+        bot_id = str(self.rng.randrange(10**17, 10**18 * 2))
+        head = base64.b64encode(bot_id.encode()).decode().rstrip("=")
+        return head + "." + self.chars(6, URLSAFE) + "." + self.chars(38, URLSAFE)
+
+    def telegram(self) -> str:
+        return str(self.rng.randrange(10**8, 10**10)) + ":A" + "A" + self.chars(33, URLSAFE)
+
+    def shopify(self) -> str:
+        return "shp" + "at_" + self.chars(32, HEX)
+
+    def jwt(self, payload: dict | None = None, alg: str = "HS256") -> str:
+        def part(obj: dict) -> str:
+            raw = json.dumps(obj, separators=(",", ":")).encode()
+            return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+        body = payload or {"sub": self.chars(12), "iat": 1700000000 + self.rng.randrange(10**6),
+                           "scope": "read write"}
+        signing = part({"alg": alg, "typ": "JWT"}) + "." + part(body)
+        if alg == "none":
+            return signing + "."
+        digest = hmac.new(self.chars(32).encode(), signing.encode(), hashlib.sha256).digest()
+        return signing + "." + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def password(self) -> str:
+        """A password a person or a generator would set: mixed classes, 12-20 characters."""
+        symbols = "!@#%^&*+=?"
+        core = self.chars(self.rng.randrange(10, 18), ALNUM + symbols)
+        return core + self.rng.choice(symbols) + self.rng.choice(string.digits)
+
+    def human_password(self) -> str:
+        """A memorable password: a capitalised word, digits and a symbol."""
+        word = self.rng.choice(["Summer", "Falcon", "Orange", "Harbor", "Monkey", "Dragon"])
+        return word + str(self.rng.randrange(1000, 9999)) + self.rng.choice("!@#$%&*")
+
+    def hex_secret(self, n: int = 64) -> str:
+        return self.chars(n, HEX)
+
+    def base64_secret(self, n: int = 44) -> str:
+        return self.chars(n - 1, B64) + "="
+
+    def uuid(self) -> str:
+        h = self.chars(32, HEX)
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+    def sha(self, n: int = 40) -> str:
+        return self.chars(n, HEX)
