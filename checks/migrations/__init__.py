@@ -7,11 +7,10 @@ Each framework family lives in its own module and exposes `FRAMEWORKS`, a tuple 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from checks.migrations import python, sql
+from checks.migrations import dotnet, elixir, js, php, python, ruby, sql
 from checks.migrations.base import Framework, MigrationContext
 from checks.model import Finding, Outcome, Snapshot, Status
 from checks.spec import CheckSpec, Option
@@ -23,42 +22,34 @@ FRAMEWORK_IDS = (
     "ef-core", "ecto", "diesel", "sqlx",
 )
 
-# Modules of the second author, loaded when present while they are being written.
-_OTHER_MODULES = ("ruby", "js", "php", "dotnet", "elixir")
-
-
-def _other_frameworks() -> tuple[Framework, ...]:
-    found: list[Framework] = []
-    for name in _OTHER_MODULES:
-        try:
-            module = importlib.import_module(f"checks.migrations.{name}")
-        except ImportError:
-            continue
-        found.extend(getattr(module, "FRAMEWORKS", ()))
-    return tuple(found)
-
-
 FRAMEWORKS: tuple[Framework, ...] = (
-    *python.FRAMEWORKS, *_other_frameworks(), *sql.FRAMEWORKS,
+    *python.FRAMEWORKS, *ruby.FRAMEWORKS, *js.FRAMEWORKS, *php.FRAMEWORKS, *dotnet.FRAMEWORKS,
+    *elixir.FRAMEWORKS, *sql.FRAMEWORKS,
 )
 
 DEFAULT_FLYWAY_LOCATIONS = ["db/migration", "src/main/resources/db/migration"]
 
 
-def _summary(judged: Mapping[str, str], findings: list[Finding]) -> tuple[Status, str]:
-    if not judged and not findings:
+def _summary(ctx: MigrationContext, findings: list[Finding]) -> tuple[Status, str]:
+    units = {path: ctx.migration_of(path) or path for path in ctx.claimed()}
+    if not units and not findings:
         return Status.PASS, "No migration in this PR."
     names = {fw.id: fw.name for fw in FRAMEWORKS}
     counts: dict[str, int] = {}
-    for framework_id in judged.values():
+    for unit in set(units.values()):
+        framework_id = unit.split(":", 1)[0]
         counts[framework_id] = counts.get(framework_id, 0) + 1
-    detail = ", ".join(f"{names.get(k, k)} {n}" for k, n in counts.items())
-    total = len(judged)
+    order = {framework_id: i for i, framework_id in enumerate(FRAMEWORK_IDS)}
+    ranked = sorted(counts.items(), key=lambda item: order.get(item[0], len(order)))
+    detail = ", ".join(f"{names.get(k, k)} {n}" for k, n in ranked)
+    total = len(set(units.values()))
     noun = "migration" if total == 1 else "migrations"
     if not findings:
         return Status.PASS, f"{total} {noun} judged ({detail}); each can be rolled back."
-    bad = len({f.path for f in findings})
-    return Status.FAIL, (f"{bad} of {total} {noun} cannot be rolled back ({detail} judged).")
+    bad = len({units.get(f.path or "", f.path) for f in findings})
+    total = max(total, bad)
+    noun = "migration" if total == 1 else "migrations"
+    return Status.FAIL, f"{bad} of {total} {noun} cannot be rolled back ({detail} judged)."
 
 
 def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
@@ -74,10 +65,10 @@ def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
     for framework in FRAMEWORKS:
         if enabled.get(framework.id, True):
             findings.extend(framework.judge(ctx))
-    judged = ctx.claimed()
-    status, summary = _summary(judged, findings)
+    status, summary = _summary(ctx, findings)
     findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule or ""))
-    return Outcome(status, summary, tuple(findings), stats={"migrations": len(judged)})
+    migrations = len({ctx.migration_of(path) for path in ctx.claimed()})
+    return Outcome(status, summary, tuple(findings), stats={"migrations": migrations})
 
 
 CHECK = CheckSpec(

@@ -52,9 +52,10 @@ _NEVER_DIRS = frozenset({
 })
 _NEVER_NAME_PREFIX = ("readme", "license", ".gitlab-ci", ".travis")
 _TEST_NAME = re.compile(
-    r"(^test_.*\.py$|_test\.(py|go|exs|rb)$|_spec\.rb$|\.(test|spec)\.[cm]?[jt]sx?$"
-    r"|Tests?\.(cs|php)$)"
+    r"(^test_.*\.py$|_test\.(py|go|exs|rb)$|_spec\.rb$|\.(test|spec)\.[cm]?[jt]sx?$)"
 )
+# A timestamped class name is a migration even when it ends in "Tests" (`..._AddUserTests.cs`).
+_CLASS_TEST_NAME = re.compile(r"^\D.*Tests?\.(cs|php)$")
 
 
 def is_never_migration(path: str) -> bool:
@@ -64,7 +65,7 @@ def is_never_migration(path: str) -> bool:
         _NEVER_NAME_PREFIX
     ):
         return True
-    if _TEST_NAME.search(basename(path)):
+    if _TEST_NAME.search(basename(path)) or _CLASS_TEST_NAME.match(basename(path)):
         return True
     parts = path.lower().split("/")[:-1]
     return any(part in _NEVER_DIRS for part in parts)
@@ -223,6 +224,7 @@ class MigrationContext:
     options: Mapping[str, Any] = field(default_factory=dict)
     # Per-run bookkeeping (never shared between runs): path -> framework id that judged it.
     _claims: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _units: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _views: dict[tuple[str, str], FileView] = field(default_factory=dict, repr=False,
                                                      compare=False)
     _index: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -292,14 +294,24 @@ class MigrationContext:
 
     # --- claims ------------------------------------------------------------------------------
 
-    def claim(self, path: str, framework_id: str) -> bool:
-        """Record that `framework_id` judges `path`; False when another framework already did."""
+    def claim(self, path: str, framework_id: str, migration: str | None = None) -> bool:
+        """Record that `framework_id` judges `path`; False when another framework already did.
+
+        `migration` names the migration the file belongs to when several files make one (an
+        up/down pair); the summary counts migrations, not files. It defaults to the path.
+        """
         owner = self._claims.setdefault(path, framework_id)
+        if owner == framework_id:
+            self._units.setdefault(path, f"{framework_id}:{migration or path}")
         return owner == framework_id
 
     def claimed(self) -> Mapping[str, str]:
-        """Path -> framework id for every migration judged so far."""
+        """Path -> framework id for every file judged so far."""
         return dict(self._claims)
+
+    def migration_of(self, path: str) -> str | None:
+        """The migration a judged file belongs to ("<framework>:<identity>"), if judged."""
+        return self._units.get(path)
 
     # --- content -----------------------------------------------------------------------------
 
@@ -314,6 +326,13 @@ class MigrationContext:
             raw = "\n".join(hl.text for hunk in change.hunks for hl in hunk.lines)
             self._index[key] = raw
         return any(needle in raw for needle in needles)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """Memoise `make()` under `key` for this run (indexes shared by a module's helpers)."""
+        cache_key = ("memo", key)
+        if cache_key not in self._index:
+            self._index[cache_key] = make()
+        return self._index[cache_key]
 
     def parsed(self, key: str, change: ChangedFile, make: Callable[[], T]) -> T:
         """Memoise `make()` per (key, file) so two frameworks never parse one file twice."""

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from checks.migrations.base import MigrationContext, Segment, finding
 from checks.model import ChangedFile, FileStatus, Finding
 
-_REGISTER = re.compile(r"\bgoose\.Add(Named)?Migration(\w*)\s*\(")
+# `AddMigration*` registers (up, down); goose v3.16's provider API takes
+# `NewGoMigration(version, up, down)`: either way the down comes last.
+_REGISTER = re.compile(r"\bgoose\.(Add(?:Named)?Migration\w*|NewGoMigration)\s*\(")
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 _FUNC_LIT = re.compile(r"^func\s*\(")
 _EMPTY_BODY = re.compile(r"^\s*(return\s+nil\s*;?)?\s*$")
@@ -116,16 +118,16 @@ def _line_of(masked: str, offset: int, start: int) -> int:
 
 
 def _registrations(masked: str) -> Iterator[tuple[int, int, str, list[str]]]:
-    """(offset, end, suffix, args) of each goose registration call fully in `masked`."""
+    """(offset, end, function, args) of each goose registration call fully in `masked`."""
     for match in _REGISTER.finditer(masked):
         end = _close(masked, match.end() - 1)
         if end is not None:
-            yield match.start(), end, match[2], _split_args(masked[match.end():end])
+            yield match.start(), end, match[1], _split_args(masked[match.end():end])
 
 
 def _judge_text(path: str, masked: str, start: int, seg: Segment | None) -> list[Finding]:
     out: list[Finding] = []
-    for offset, end, suffix, args in _registrations(masked):
+    for offset, end, function, args in _registrations(masked):
         if not args:
             continue
         line = _line_of(masked, offset, start)
@@ -133,7 +135,8 @@ def _judge_text(path: str, masked: str, start: int, seg: Segment | None) -> list
             continue
         down = args[-1]
         if down == "nil":
-            out.append(finding("goose-go-missing-down", path, line, suffix=suffix))
+            call = f"goose.{function}({', '.join([*args[:-1], 'nil'])})"
+            out.append(finding("goose-go-missing-down", path, line, call=call))
             continue
         empty: bool | None = None
         where, name = line, "given inline"
@@ -143,6 +146,7 @@ def _judge_text(path: str, masked: str, start: int, seg: Segment | None) -> list
         elif _FUNC_LIT.match(down):
             brace = down.find("{", _close(down, down.find("(")) or 0)
             empty = _body_is_empty(down, brace) if brace >= 0 else None
+            where = _line_of(masked, masked.rfind(down, offset, end + 1), start)
         if empty:
             out.append(finding("goose-go-empty-down", path, where, func=name))
     return out

@@ -82,7 +82,7 @@ _SQL = (
          "changed. Write the statements that undo the `-- +goose Up` section under it."),
     Rule("goose-go-missing-down", "goose", "missing-down",
          "The goose Go migration in {path} registers a nil down function "
-         "(`goose.AddMigration{suffix}(up, nil)`), so `goose down` cannot revert it. Pass a "
+         "(`{call}`), so `goose down` cannot revert it. Pass a "
          "down function that undoes the up function."),
     Rule("goose-go-empty-down", "goose", "empty-down",
          "The down function {func} of the goose Go migration in {path} does nothing but "

@@ -10,7 +10,7 @@ Sectioned files (goose, sql-migrate, dbmate) keep up and down in one file behind
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from posixpath import basename, dirname
 
@@ -62,6 +62,12 @@ def _gutted(ctx: MigrationContext, change: ChangedFile) -> bool:
     if text is None or does_something(text):
         return False
     return does_something("\n".join(line.text for line in change.removed))
+
+
+def _does_nothing(ctx: MigrationContext, change: ChangedFile) -> bool:
+    """True when an up file is visible whole and changes nothing: nothing to undo."""
+    text = _whole_text(ctx, change)
+    return text is not None and not does_something(text)
 
 
 def _empty_new(ctx: MigrationContext, change: ChangedFile) -> bool:
@@ -154,13 +160,8 @@ def _head_partner(ctx: MigrationContext, kind: _Kind, identity: str, side: str) 
 
 def _pr_index(ctx: MigrationContext, kind: _Kind) -> dict[tuple[str, str], list[str]]:
     """(identity, side) -> head paths of the PR's files (removed ones excluded)."""
-    cache_key = f"pairs:{kind.framework}:{kind.key.__name__}"
-    index = ctx._index.get(cache_key)
-    if index is None:
-        index = index_by((f.path for f in ctx.files if f.status is not FileStatus.REMOVED),
-                         kind.key)
-        ctx._index[cache_key] = index
-    return index
+    return ctx.memo(f"pairs:{kind.key.__name__}", lambda: index_by(
+        (f.path for f in ctx.files if f.status is not FileStatus.REMOVED), kind.key))
 
 
 def _identity_changed(change: ChangedFile, kind: _Kind) -> bool:
@@ -176,7 +177,7 @@ def _judge_up(ctx: MigrationContext, kind: _Kind, change: ChangedFile,
               identity: str) -> list[Finding]:
     down = _head_partner(ctx, kind, identity, "down")
     if down is None:
-        if not _identity_changed(change, kind):
+        if not _identity_changed(change, kind) or _does_nothing(ctx, change):
             return []
         down_path = kind.down_name(change.path)
         return [finding(kind.missing, change.path, _up_line(ctx, change),
@@ -225,12 +226,12 @@ def _paired(ctx: MigrationContext, kind: _Kind, accept: Callable[[str], bool]) -
             continue
         identity, side = key
         if change.status is FileStatus.REMOVED:
-            if side == "down" and ctx.claim(change.path, kind.framework):
+            if side == "down" and ctx.claim(change.path, kind.framework, identity):
                 out.extend(_judge_removed_down(ctx, kind, change, identity))
             continue
         if change.status is FileStatus.RENAMED and side == "down" and change.old_path:
             out.extend(_judge_renamed_away(ctx, kind, change))
-        if not ctx.claim(change.path, kind.framework):
+        if not ctx.claim(change.path, kind.framework, identity):
             continue
         judge = _judge_up if side == "up" else _judge_down
         out.extend(judge(ctx, kind, change, identity))
@@ -257,17 +258,27 @@ def _project_root(path: str) -> str:
     return dirname(dirname(path))
 
 
+def _rust_folders(ctx: MigrationContext) -> frozenset[str]:
+    """Every folder holding, at any depth, a Rust file, a Cargo.toml or sqlx's `.sqlx/` data
+    changed by the PR ("" stands for the repository root)."""
+    return ctx.memo("rust_folders", lambda: _folders_of(
+        f.path for f in ctx.files
+        if f.path.endswith(".rs") or basename(f.path) == "Cargo.toml"
+        or "/.sqlx/" in "/" + f.path))
+
+
+def _folders_of(paths: Iterable[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        found.update("/".join(parts[:i]) for i in range(len(parts) + 1))
+    return frozenset(found)
+
+
 def _is_rust_project(ctx: MigrationContext, path: str) -> bool:
     root = _project_root(path)
-    cache = ctx._index.setdefault("rust_roots", {})
-    if root not in cache:
-        prefix = f"{root}/" if root else ""
-        cargo = f"{prefix}Cargo.toml"
-        in_pr = any(f.path.startswith(prefix) and (f.path.endswith((".rs", "/Cargo.toml"))
-                                                   or f.path == cargo or "/.sqlx/" in f.path)
-                    for f in ctx.files)
-        cache[root] = in_pr or bool(ctx.exists_at_head(cargo))
-    return cache[root]
+    prefix = f"{root}/" if root else ""
+    return root in _rust_folders(ctx) or bool(ctx.exists_at_head(f"{prefix}Cargo.toml"))
 
 
 def judge_golang_migrate(ctx: MigrationContext) -> list[Finding]:
@@ -289,7 +300,7 @@ def judge_sqlx(ctx: MigrationContext) -> list[Finding]:
                 or _section_kind(ctx, change) is not None
                 or not _is_rust_project(ctx, change.path)):
             continue
-        if ctx.claim(change.path, "sqlx"):
+        if ctx.claim(change.path, "sqlx") and not _does_nothing(ctx, change):
             out.append(finding("sqlx-missing-down", change.path, _up_line(ctx, change),
                                stem=change.path.removesuffix(".sql")))
     return out
@@ -381,8 +392,8 @@ def _judge_sections_whole(kind: _Sections, change: ChangedFile, seg: Segment) ->
     downs = [s for s in sections if s.side == "down"]
     up_does = any(does_something(s.text) for s in ups)
     if not downs:
-        if not ups:
-            return []
+        if not up_does:
+            return []  # nothing to undo
         return [finding(kind.missing, change.path, ups[0].line)]
     if up_does and not any(does_something(s.text) for s in downs):
         return [finding(kind.empty, change.path, downs[0].line)]
@@ -486,17 +497,16 @@ def _in_flyway_location(ctx: MigrationContext, path: str) -> bool:
 
 def _flyway_head_index(ctx: MigrationContext) -> dict[tuple[str, str], list[str]]:
     """(prefix, version) -> head paths of Flyway files in any location (PR and repository)."""
-    index = ctx._index.get("flyway")
-    if index is None:
-        gone = {f.path for f in ctx.files if f.status is FileStatus.REMOVED}
-        paths = {f.path for f in ctx.files if f.status is not FileStatus.REMOVED}
-        paths |= {p for p in ctx.snapshot.repo_files or () if p.endswith(".sql")} - gone
-        paths -= {f.old_path for f in ctx.files
-                  if f.status is FileStatus.RENAMED and f.old_path}
-        index = index_by((p for p in paths if _flyway_parse(p) and _in_flyway_location(ctx, p)),
-                         _flyway_parse)
-        ctx._index["flyway"] = index
-    return index
+    return ctx.memo("flyway", lambda: _build_flyway_index(ctx))
+
+
+def _build_flyway_index(ctx: MigrationContext) -> dict[tuple[str, str], list[str]]:
+    gone = {f.path for f in ctx.files if f.status is FileStatus.REMOVED}
+    gone |= {f.old_path for f in ctx.files if f.status is FileStatus.RENAMED and f.old_path}
+    paths = {f.path for f in ctx.files if f.status is not FileStatus.REMOVED}
+    paths |= {p for p in ctx.snapshot.repo_files or () if p.endswith(".sql")} - gone
+    return index_by((p for p in paths if _flyway_parse(p) and _in_flyway_location(ctx, p)),
+                    _flyway_parse)
 
 
 def _judge_flyway_file(ctx: MigrationContext, change: ChangedFile,
@@ -507,7 +517,7 @@ def _judge_flyway_file(ctx: MigrationContext, change: ChangedFile,
                            and _flyway_parse(change.old_path) != (prefix, version))
         if change.status is not FileStatus.ADDED and not renamed_version:
             return []
-        if index.get(("U", version)):
+        if index.get(("U", version)) or _does_nothing(ctx, change):
             return []
         return [finding("flyway-missing-undo", change.path, _up_line(ctx, change),
                         version=version)]
@@ -534,7 +544,7 @@ def judge_flyway(ctx: MigrationContext) -> list[Finding]:
             continue
         if not _in_flyway_location(ctx, change.path):
             continue
-        if ctx.claim(change.path, "flyway"):
+        if ctx.claim(change.path, "flyway", parsed[1]):
             out.extend(_judge_flyway_file(ctx, change, *parsed))
     return out
 

@@ -9,8 +9,18 @@ comments, transaction control, or a `SELECT` of a constant (goose's `SELECT 'dow
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-_DOLLAR = re.compile(r"\$([A-Za-z_]\w*)?\$")
+# One pass of a single regex: comments, quoted text, dollar-quoted bodies, `;`, or a run of
+# anything else. Quoted forms without their closing quote run to the end (broken input).
+_TOKEN = re.compile(
+    r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)|^[ \t]*\#[^\n]*)"  # `#` is MySQL's line comment
+    r"|(?P<quoted>'(?:[^'\\]|\\.|'')*(?:'|\Z)|\"(?:[^\"]|\"\")*(?:\"|\Z)|`[^`]*(?:`|\Z)"
+    r"|\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))"
+    r"|(?P<end>;)"
+    r"|[^-/'\"`$;\n#]+|\n|.",
+    re.DOTALL | re.MULTILINE,
+)
 # Statements that change nothing: transaction control and selecting a constant.
 _NO_OP = re.compile(
     r"^(begin(\s+(work|transaction))?|start\s+transaction|commit(\s+(work|transaction))?|end"
@@ -20,89 +30,37 @@ _NO_OP = re.compile(
 )
 
 
-def _quoted_end(text: str, start: int, quote: str) -> int:
-    """Index just past the string or identifier opened at `start` (doubled quotes escape)."""
-    i = start + 1
-    while i < len(text):
-        if text[i] == quote:
-            if i + 1 < len(text) and text[i + 1] == quote:
-                i += 2
-                continue
-            return i + 1
-        if text[i] == "\\" and quote == "'":
-            i += 2
-            continue
-        i += 1
-    return len(text)
+def iter_statements(text: str) -> Iterator[str]:
+    """The statements of `text` in order, comments removed, split on `;` outside quotes."""
+    current: list[str] = []
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "comment":
+            current.append(" ")
+        elif match.lastgroup == "end":
+            statement = "".join(current).strip()
+            if statement:
+                yield statement
+            current = []
+        else:
+            current.append(match[0])
+    statement = "".join(current).strip()
+    if statement:
+        yield statement
 
 
 def strip_comments(text: str) -> str:
     """The SQL without comments; strings, identifiers and dollar-quoted bodies kept verbatim."""
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "-" and text.startswith("--", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if ch == "#" and (i == 0 or text[i - 1] == "\n"):  # MySQL's line comment
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if ch == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            out.append(" ")
-            continue
-        if ch in "'\"`":
-            end = _quoted_end(text, i, ch)
-            out.append(text[i:end])
-            i = end
-            continue
-        if ch == "$":
-            match = _DOLLAR.match(text, i)
-            if match:
-                end = text.find(match[0], match.end())
-                end = n if end < 0 else end + len(match[0])
-                out.append(text[i:end])
-                i = end
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return "".join(" " if m.lastgroup == "comment" else m[0] for m in _TOKEN.finditer(text))
 
 
 def statements(text: str) -> list[str]:
     """The statements of `text`, comments removed, split on `;` outside quotes."""
-    code = strip_comments(text)
-    parts: list[str] = []
-    start = 0
-    i = 0
-    n = len(code)
-    while i < n:
-        ch = code[i]
-        if ch in "'\"`":
-            i = _quoted_end(code, i, ch)
-            continue
-        if ch == "$":
-            match = _DOLLAR.match(code, i)
-            if match:
-                end = code.find(match[0], match.end())
-                i = n if end < 0 else end + len(match[0])
-                continue
-        if ch == ";":
-            parts.append(code[start:i])
-            start = i + 1
-        i += 1
-    parts.append(code[start:])
-    return [p.strip() for p in parts if p.strip()]
+    return list(iter_statements(text))
 
 
 def does_something(text: str) -> bool:
     """True when `text` holds at least one statement that changes the database."""
-    return any(not _NO_OP.match(" ".join(stmt.split())) for stmt in statements(text))
+    return any(not _NO_OP.match(" ".join(stmt.split())) for stmt in iter_statements(text))
 
 
 def first_code_line(lines: tuple[str, ...] | list[str], start: int = 1) -> int:

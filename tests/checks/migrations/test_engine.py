@@ -43,7 +43,7 @@ def test_summary_counts_the_migrations_judged() -> None:
     result = run(pr(added(alembic.PATH, alembic.revision(alembic.CREATE, alembic.DROP)),
                     added(gm.UP_PATH, gm.UP), added(gm.DOWN_PATH, gm.DOWN)))
     assert result.status is Status.PASS
-    assert result.summary == ("3 migrations judged (Alembic 1, golang-migrate 2); "
+    assert result.summary == ("2 migrations judged (Alembic 1, golang-migrate 1); "
                               "each can be rolled back.")
 
 
@@ -179,6 +179,8 @@ def test_finding_fills_named_fields_and_keeps_other_braces() -> None:
         ("Migrations/AppDbContextModelSnapshot.cs", True),
         ("db/changelog/changelog.sql", False), ("db/migrations/0001_init.up.sql", False),
         ("app/migrations/0002_auto.py", False),
+        ("src/Data/Migrations/20240101120000_AddUserTests.cs", False),
+        ("tests/Data/MigrationTests.cs", True), ("db/migrate/create_users_spec.rb", True),
     ],
 )
 def test_never_migration_paths(path: str, never: bool) -> None:

@@ -111,4 +111,4 @@ def test_initial_setup_is_diesel_not_prisma() -> None:
                                               " LANGUAGE sql;\n"),
                     added(f"{folder}/down.sql", "DROP FUNCTION f();\n")),
                  repo_files=["Cargo.toml", "diesel.toml"])
-    assert result.summary == "2 migrations judged (Diesel 2); each can be rolled back."
+    assert result.summary == "1 migration judged (Diesel 1); each can be rolled back."

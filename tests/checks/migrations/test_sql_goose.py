@@ -179,7 +179,8 @@ def test_goose_go_table(name: str, text: str, rule: str | None) -> None:
         assert "goose 1" in result.summary
     else:
         finding = only(result)
-        anchor = "func downBackfillCurrency" if text is GO_EMPTY else "goose.Add"
+        anchors = {id(GO_EMPTY): "func downBackfillCurrency", id(GO_LITERAL): "}, func("}
+        anchor = anchors.get(id(text), "goose.Add")
         assert (finding.rule, finding.line) == (rule, line_of(text, anchor)), name
 
 
@@ -205,3 +206,31 @@ def test_go_file_without_goose_registration_is_not_a_migration() -> None:
 def test_deleting_the_down_section_fails() -> None:
     result = run(modified(PATH, GOOD, GOOD.split("\n-- +goose Down")[0] + "\n"))
     assert [r for r, _, _ in rules(result)] == ["goose-missing-down"]
+
+
+def test_provider_api_with_a_nil_down() -> None:
+    text = """
+package migrations
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/pressly/goose/v3"
+)
+
+func Migrations() []*goose.Migration {
+	return []*goose.Migration{
+		goose.NewGoMigration(20240502, &goose.GoFunc{RunTx: upBackfill}, nil),
+		goose.NewGoMigration(20240503,
+			&goose.GoFunc{RunTx: upAudit}, &goose.GoFunc{RunTx: downAudit}),
+	}
+}
+
+func upBackfill(ctx context.Context, tx *sql.Tx) error { return nil }
+"""
+    finding = only(run(added("internal/db/migrations/provider.go", text)))
+    assert (finding.rule, finding.line) == ("goose-go-missing-down",
+                                            line_of(text, "NewGoMigration(20240502"))
+    assert "goose.NewGoMigration(20240502, &goose.GoFunc{RunTx: upBackfill}, nil)" in (
+        finding.message)

@@ -259,3 +259,32 @@ def test_entity_expansion_is_refused() -> None:
     result = run(added(PATH, text))
     assert result.status in (Status.PASS, Status.FAIL)  # judged or not, never a crash
     assert all(f.rule != "internal-error" for f in result.findings)
+
+
+def test_json_changelog() -> None:
+    text = """{
+  "databaseChangeLog": [
+    {
+      "changeSet": {
+        "id": "20240502-1",
+        "author": "ana",
+        "changes": [
+          {"createTable": {"tableName": "invoice_line",
+                           "columns": [{"column": {"name": "id", "type": "BIGINT"}}]}}
+        ]
+      }
+    },
+    {
+      "changeSet": {
+        "id": "20240502-2",
+        "author": "ana",
+        "changes": [{"delete": {"tableName": "invoice", "where": "currency IS NULL"}}]
+      }
+    }
+  ]
+}
+"""
+    path = "src/main/resources/db/changelog/changes/002.json"
+    finding = only(run(added(path, text)))
+    assert finding.rule == "liquibase-missing-rollback" and "`delete`" in finding.message
+    assert finding.line == line_of(text, '"id": "20240502-2"') - 2

@@ -114,3 +114,9 @@ def test_waiver_skips_the_check() -> None:
 )
 def test_look_alikes_are_not_judged(path: str) -> None:
     assert run(added(path, MIGRATION)).summary == "No migration in this PR."
+
+
+def test_empty_migration_needs_no_down() -> None:
+    # `prisma migrate dev --create-only` with no schema change writes this and nothing else.
+    text = "-- This is an empty migration.\n"
+    assert run(added(f"{DIR}/migration.sql", text)).status is Status.PASS
