@@ -36,6 +36,7 @@ def test_json_output_validates_against_the_report_contract() -> None:
 
 def test_markdown_is_the_checklist_comment() -> None:
     code, out, _ = run_cli("check", "--snapshot", str(EXAMPLE), "--format", "markdown")
+    assert code == 0
     assert out.startswith("<!-- shipshape:checklist -->\n### ")
     for title in ("Story ID referenced", "Tests changed with the code",
                   "Migrations can be rolled back", "No hardcoded secrets",
@@ -63,7 +64,7 @@ def test_text_is_plain_when_piped_and_coloured_when_forced(monkeypatch) -> None:
 
 
 def test_snapshot_from_stdin() -> None:
-    code, out, _ = run_cli("check", "--snapshot", "-", "--format", "json",
+    _, out, _ = run_cli("check", "--snapshot", "-", "--format", "json",
                            stdin=EXAMPLE.read_bytes())
     assert json.loads(out)["checks"][0]["id"] == "story"
 
@@ -180,7 +181,8 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "commit", "-qam", "ORD-7: record why an order was cancelled")
     (repo / "tests" / "test_cancel.py").write_text(
         "def test_cancel_records_reason():\n    class O: ...\n    o = O()\n"
-        "    from orders.cancel import cancel\n    cancel(o, 'late')\n    assert o.reason == 'late'\n")
+        "    from orders.cancel import cancel\n    cancel(o, 'late')\n"
+        "    assert o.reason == 'late'\n")
     git(repo, "mv", "orders/__init__.py", "orders/package.py")
     git(repo, "commit", "-qam", "Test the cancel reason")
     return repo

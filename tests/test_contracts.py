@@ -7,8 +7,15 @@ import filecmp
 import pytest
 
 import checks
-from tests.shared import CONTRACTS, EXAMPLES, FIXTURES, SHARED, load_json, report_validator
-from tests.shared import snapshot_validator
+from tests.shared import (
+    CONTRACTS,
+    EXAMPLES,
+    FIXTURES,
+    SHARED,
+    load_json,
+    report_validator,
+    snapshot_validator,
+)
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 
