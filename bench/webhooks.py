@@ -1,0 +1,380 @@
+"""Webhook acknowledgement latency and review cost: `python bench/webhooks.py`.
+
+Part 1 fires signed `pull_request.opened` deliveries (the real payload, 50 different PRs) at a
+fixed rate at `python -m bot` on loopback, while its workers review against the fake GitHub
+(50 ms per call) in another process, and beside it at a bare aiohttp server that only verifies
+the HMAC, measured in the same run: accepted requests per second, p50/p99 acknowledgement
+latency at the fixed rate, and each server's maximum rate (closed loop).
+Part 2 runs the bot in-process against the fake GitHub with 50 ms added per call and reports
+REST calls per small-PR event and event-to-completed-check-run latency.
+Results go to docs/benchmarks.md (section "webhooks").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import copy
+import hashlib
+import hmac
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ is first on sys.path, and bench/secrets.py would shadow the standard
+# library's `secrets` (which the fake GitHub uses): put the project root there instead.
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+elif str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
+
+PAYLOAD = ROOT / "tests" / "fixtures" / "github" / "webhooks" / "pull_request.opened.json"
+SECRET = "bench-webhook-secret"
+PULLS = 50
+FAKE_DELAY = 0.05
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _sign(body: bytes) -> str:
+    return "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _bodies() -> list[bytes]:
+    base = json.loads(PAYLOAD.read_text())
+    bodies = []
+    for offset in range(PULLS):
+        payload = copy.deepcopy(base)
+        payload["number"] = payload["pull_request"]["number"] = base["number"] + offset
+        bodies.append(json.dumps(payload).encode())
+    return bodies
+
+
+def _headers(body: bytes) -> dict[str, str]:
+    return {"Content-Type": "application/json", "X-GitHub-Event": "pull_request",
+            "X-GitHub-Delivery": str(uuid.uuid4()), "X-Hub-Signature-256": _sign(body),
+            "User-Agent": "GitHub-Hookshot/bench"}
+
+
+# --- the bare baseline server --------------------------------------------------------------------
+
+async def _bare(request: web.Request) -> web.Response:
+    body = await request.read()
+    expected = _sign(body)
+    if not hmac.compare_digest(request.headers.get("X-Hub-Signature-256", ""), expected):
+        return web.Response(status=401)
+    return web.Response(status=202)
+
+
+def serve_bare(port: int) -> None:
+    """The baseline: an aiohttp handler that only verifies the HMAC."""
+    app = web.Application(client_max_size=25 * 1024 * 1024 + 1)
+    app.router.add_post("/webhook", _bare)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+@dataclass
+class Servers:
+    """URLs of the bot and the bare server."""
+
+    bot: str
+    bare: str
+
+
+async def _wait_ready(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(aiohttp.ClientError):
+                async with session.get(url) as resp:
+                    if resp.status < 500:
+                        return
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+def _start_fake(tmp: Path, delay: float) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakegithub", "--port", str(port), "--delay",
+         str(delay), "--pulls", str(PULLS), "--payload", str(PAYLOAD),
+         "--key-out", str(tmp / "app.pem")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    info = dict(part.split("=", 1) for part in line.split())
+    return proc, info
+
+
+@contextlib.asynccontextmanager
+async def processes(tmp: Path, delay: float = FAKE_DELAY) -> AsyncIterator[Servers]:
+    """Start the fake GitHub, the bot and the bare server; stop them afterwards."""
+    fake, info = _start_fake(tmp, delay)
+    bot_port, bare_port = _free_port(), _free_port()
+    env = {**os.environ, "APP_ID": info["APP_ID"], "PRIVATE_KEY_PATH": info["PRIVATE_KEY_PATH"],
+           "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": info["GITHUB_API_URL"],
+           "PORT": str(bot_port), "HOST": "127.0.0.1", "LOG_LEVEL": "INFO"}
+    with open(tmp / "bot.log", "w") as log:
+        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+                               stdout=log, stderr=log)
+    bare = subprocess.Popen([sys.executable, __file__, "--serve-bare", str(bare_port)],
+                            cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        await _wait_ready(f"http://127.0.0.1:{bot_port}/healthz")
+        await _wait_ready(f"http://127.0.0.1:{bare_port}/webhook")
+        yield Servers(f"http://127.0.0.1:{bot_port}/webhook",
+                      f"http://127.0.0.1:{bare_port}/webhook")
+    finally:
+        for proc in (bot, bare, fake):
+            proc.terminate()
+        for proc in (bot, bare, fake):
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+@dataclass
+class Load:
+    """One load run's results."""
+
+    sent: int
+    accepted: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        """Accepted requests per second."""
+        return self.accepted / self.seconds
+
+    def percentile(self, p: float) -> float:
+        """Latency percentile in milliseconds."""
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
+        return ordered[index] * 1000
+
+
+async def _post(session: aiohttp.ClientSession, url: str, body: bytes) -> tuple[int, float]:
+    started = time.perf_counter()
+    async with session.post(url, data=body, headers=_headers(body)) as resp:
+        await resp.read()
+        return resp.status, time.perf_counter() - started
+
+
+async def fixed_rate(url: str, rate: float, seconds: float, bodies: list[bytes]) -> Load:
+    """Send `rate` requests per second for `seconds`, each on schedule, however slow replies are."""
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        total = int(rate * seconds)
+        start = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(_post(session, url, bodies[i % len(bodies)])))
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        elapsed = time.perf_counter() - start
+    ok = [r for r in results if isinstance(r, tuple) and r[0] in (200, 202)]
+    return Load(total, len(ok), elapsed, [r[1] for r in ok])
+
+
+async def max_rate(url: str, seconds: float, bodies: list[bytes], concurrency: int = 32) -> Load:
+    """Closed loop: `concurrency` senders back to back for `seconds`."""
+    latencies: list[float] = []
+    sent = 0
+    deadline = time.perf_counter() + seconds
+
+    async def sender(session: aiohttp.ClientSession, offset: int) -> None:
+        nonlocal sent
+        i = offset
+        while time.perf_counter() < deadline:
+            status, latency = await _post(session, url, bodies[i % len(bodies)])
+            sent += 1
+            if status in (200, 202):
+                latencies.append(latency)
+            i += concurrency
+
+    start = time.perf_counter()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        await asyncio.gather(*(sender(session, k) for k in range(concurrency)))
+    return Load(sent, len(latencies), time.perf_counter() - start, latencies)
+
+
+# --- part 2: REST calls and event-to-completed against the in-process fake ------------------------
+
+@dataclass
+class Costs:
+    """Per-event REST calls and event-to-completed latencies."""
+
+    first_event_calls: int
+    calls: list[int]
+    completed: list[float]
+
+
+async def review_costs(events: int = 20) -> Costs:
+    """Deliver small-PR events one at a time and count calls and time to the completed run."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app import create_app
+    from bot.settings import Settings
+    from tests.fakegithub import FakeGitHub
+
+    diff = ("diff --git a/app/login.py b/app/login.py\nnew file mode 100644\n"
+            "index 0000000..3b18e51\n--- /dev/null\n+++ b/app/login.py\n@@ -0,0 +1,3 @@\n"
+            "+def login(user: str) -> bool:\n"
+            "+    \"\"\"Log a user in.\"\"\"\n+    return bool(user)\n")
+    base = json.loads(PAYLOAD.read_text())
+    async with FakeGitHub(delay=FAKE_DELAY) as fake:
+        settings = Settings.from_env({
+            "APP_ID": str(fake.app_id), "PRIVATE_KEY": fake.private_key_pem,
+            "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": fake.url})
+        client = TestClient(TestServer(create_app(settings)))
+        await client.start_server()
+        calls, completed = [], []
+        try:
+            for n in range(events):
+                number = 100 + n
+                pr = fake.add_pull(fake.repo, number, title=f"PROJ-{n} Add login", diff=diff,
+                                   commits=[f"PROJ-{n} Add login helper"])
+                payload = copy.deepcopy(base)
+                payload["repository"]["full_name"] = fake.repo
+                payload["installation"] = {"id": fake.installation_id}
+                payload["number"] = number
+                payload["pull_request"].update(number=number, title=pr.title)
+                payload["pull_request"]["head"]["sha"] = pr.head_sha
+                payload["pull_request"]["base"]["ref"] = pr.base_ref
+                body = json.dumps(payload).encode()
+                before = len(fake.calls)
+                started = time.perf_counter()
+                resp = await client.post("/webhook", data=body, headers=_headers(body))
+                assert resp.status == 202, await resp.text()
+                deadline = started + 30
+                while not any(r["status"] == "completed"
+                              for r in fake.check_runs(fake.repo, pr.head_sha)):
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"no completed check run for PR {number}: "
+                                           f"{fake.response_errors}")
+                    await asyncio.sleep(0.002)
+                completed.append(time.perf_counter() - started)
+                while _busy(client):
+                    await asyncio.sleep(0.002)
+                calls.append(len(fake.calls) - before)
+        finally:
+            await client.close()
+    return Costs(calls[0], calls[1:], completed)
+
+
+def _busy(client: Any) -> bool:
+    from bot.app import STATE
+    state = client.server.app[STATE]
+    return bool(state.queue.depth() or state.workers.running)
+
+
+# --- report --------------------------------------------------------------------------------------
+
+def _row(name: str, load: Load) -> str:
+    return (f"| {name} | {load.sent} | {load.rate:.0f} | {load.percentile(50):.1f} | "
+            f"{load.percentile(99):.1f} |")
+
+
+def markdown(rate: float, fixed: dict[str, Load], peak: dict[str, Load], costs: Costs) -> str:
+    """The benchmarks.md section."""
+    bot_p99 = fixed["bot"].percentile(99)
+    ratio = peak["bot"].rate / peak["bare"].rate
+    calls_p50 = statistics.median(costs.calls)
+    done_p50 = statistics.median(costs.completed)
+    return "\n".join([
+        "## Webhooks (`python bench/webhooks.py`)",
+        "",
+        f"Signed `pull_request.opened` deliveries (the real 28 KB payload, {PULLS} PRs) on "
+        "loopback; the bot's workers review them against the fake GitHub (another process, "
+        f"{FAKE_DELAY * 1000:.0f} ms per call) during the run. Baseline: a bare aiohttp handler "
+        "that only verifies the HMAC, measured in the same run.",
+        "",
+        f"Fixed rate {rate:.0f} requests/s:",
+        "",
+        "| server | requests | accepted/s | p50 ack ms | p99 ack ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        _row("shipshape", fixed["bot"]),
+        _row("bare HMAC handler", fixed["bare"]),
+        "",
+        "Maximum rate (32 senders back to back):",
+        "",
+        "| server | requests | accepted/s | p50 ack ms | p99 ack ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        _row("shipshape", peak["bot"]),
+        _row("bare HMAC handler", peak["bare"]),
+        "",
+        f"- p99 acknowledgement at {rate:.0f}/s: **{bot_p99:.1f} ms** (target < 25 ms).",
+        f"- shipshape's maximum rate is **{ratio:.0%}** of the bare handler's (target >= 50%).",
+        f"- REST calls per small-PR event: **{calls_p50:.0f}** (median of {len(costs.calls)}; "
+        f"the first event also creates the installation token: {costs.first_event_calls}) "
+        "(target <= 8).",
+        f"- Event to completed check run, p50: **{done_p50 * 1000:.0f} ms** with "
+        f"{FAKE_DELAY * 1000:.0f} ms per GitHub call (target <= 1.5 s).",
+    ])
+
+
+async def main_async(rate: float, seconds: float, delay: float = FAKE_DELAY) -> str:
+    """Run both parts and return the markdown."""
+    import tempfile
+    bodies = _bodies()
+    with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp:
+        async with processes(Path(tmp), delay) as servers:
+            await fixed_rate(servers.bot, 50, 1.0, bodies)  # warm up connections and pools
+            await fixed_rate(servers.bare, 50, 1.0, bodies)
+            fixed = {"bot": await fixed_rate(servers.bot, rate, seconds, bodies),
+                     "bare": await fixed_rate(servers.bare, rate, seconds, bodies)}
+            peak = {"bot": await max_rate(servers.bot, seconds, bodies),
+                    "bare": await max_rate(servers.bare, seconds, bodies)}
+    costs = await review_costs()
+    return markdown(rate, fixed, peak, costs)
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--fake-delay", type=float, default=FAKE_DELAY,
+                        help="seconds the fake GitHub adds per call in part 1")
+    parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    if args.serve_bare is not None:
+        serve_bare(args.serve_bare)
+        return
+    md = asyncio.run(main_async(args.rate, args.seconds, args.fake_delay))
+    print(md)
+    if not args.no_write:
+        write_section("webhooks", md)
+
+
+if __name__ == "__main__":
+    main()

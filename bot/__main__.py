@@ -1,0 +1,31 @@
+"""`python -m bot`: read settings from the environment, build the app, serve it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.logs import configure
+from bot.settings import Settings, SettingsError
+
+EXIT_BAD_SETTINGS = 2
+
+
+def main(environ: dict[str, str] | None = None) -> int:
+    """Start the server; exit 2 with one line naming a missing or malformed setting."""
+    try:
+        settings = Settings.from_env(os.environ if environ is None else environ)
+    except SettingsError as exc:
+        print(f"shipshape: cannot start: {exc}", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    configure(settings.log_level)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port,
+                print=None, access_log=None, shutdown_timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The aiohttp application: routes, and one lifecycle (cleanup_ctx) for the client session,
+the review process pool and the workers.
+
+Shutdown order: stop accepting new jobs, give running jobs a grace period, re-queue what did
+not finish, then close the pool and the session.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+
+from bot import limits
+from bot.github import GitHubClient
+from bot.intake import Intake, handle
+from bot.logs import get_logger, log
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.queue import Queue
+from bot.queue.memory import MemoryQueue
+from bot.settings import Settings
+from bot.worker import Services, Workers
+
+SHUTDOWN_GRACE_SECONDS = 20.0
+_log = get_logger("app")
+
+
+@dataclass
+class State:
+    """What the routes and the lifecycle share."""
+
+    settings: Settings
+    queue: Queue
+    metrics: Metrics
+    intake: Intake
+    executor: Executor | None = None
+    workers: Workers | None = None
+    services: Services | None = None
+
+
+STATE = web.AppKey("shipshape_state", State)
+
+
+def review_pool(size: int) -> ProcessPoolExecutor:
+    """A process pool for reviews; forkserver keeps children clean of the loop's threads."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.review"])
+    return ProcessPoolExecutor(max_workers=size, mp_context=context)
+
+
+def _pool_size(settings: Settings) -> int:
+    return settings.review_processes or max(1, min(settings.workers, os.cpu_count() or 1))
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    state = app[STATE]
+    settings = state.settings
+    own_pool = state.executor is None
+    executor = state.executor or review_pool(_pool_size(settings))
+    timeout = aiohttp.ClientTimeout(total=60, connect=10)
+    connector = aiohttp.TCPConnector(limit=limits.MAX_CONCURRENT_REQUESTS)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        client = GitHubClient(session, app_id=settings.app_id, private_key=settings.private_key,
+                              base_url=settings.github_api_url, metrics=state.metrics)
+        state.services = Services(client, state.queue, executor, state.metrics, settings.app_id)
+        state.workers = Workers(state.services, settings.workers)
+        state.workers.start()
+        log(_log, 20, "started", **settings.describe())
+        try:
+            yield
+        finally:
+            requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
+            log(_log, 20, "stopped", requeued=[j.to_dict() for j in requeued],
+                waiting=state.queue.depth())
+            if own_pool:
+                executor.shutdown(wait=True, cancel_futures=True)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and the queue depth."""
+    state = request.app[STATE]
+    running = len(state.workers.running) if state.workers else 0
+    return web.json_response({"status": "ok", "queue_depth": state.queue.depth(),
+                              "running": running})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format."""
+    state = request.app[STATE]
+    state.metrics.queue_depth.set(state.queue.depth())
+    return web.Response(body=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+
+
+def create_app(settings: Settings, *, executor: Executor | None = None,
+               queue: Queue | None = None) -> web.Application:
+    """Build the server; `executor` runs reviews (default: a process pool it owns)."""
+    queue = queue if queue is not None else MemoryQueue()
+    metrics_ = Metrics()
+    state = State(settings, queue, metrics_, Intake(settings.webhook_secret, queue, metrics_),
+                  executor)
+    # One byte over GitHub's cap, so aiohttp refuses a bigger body while reading it.
+    app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1)
+    app[STATE] = state
+
+    async def webhook(request: web.Request) -> web.Response:
+        return await handle(request, state.intake)
+
+    app.router.add_post(settings.webhook_path, webhook)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    app.cleanup_ctx.append(_lifecycle)
+    return app

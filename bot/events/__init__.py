@@ -1,0 +1,61 @@
+"""Webhook events -> jobs. One `routing.Router` per concern, combined here once.
+
+Handlers only turn an event into jobs or a reason for ignoring it; they never call GitHub.
+gidgethub does not define the order of callbacks and stops at the first exception, so
+`dispatch` calls each callback itself and logs and continues past a failing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gidgethub import routing, sansio
+
+from bot.events import check_run, installation, pull_request
+from bot.logs import get_logger
+from bot.queue import Job
+
+router = routing.Router(pull_request.router, check_run.router, installation.router)
+_log = get_logger("events")
+
+
+@dataclass
+class Dispatch:
+    """What the handlers made of one delivery: jobs to queue and reasons for the rest."""
+
+    delivery_id: str
+    jobs: list[Job] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    errors: int = 0
+
+    def enqueue(self, job: Job) -> None:
+        """Ask for a job to be queued."""
+        self.jobs.append(job)
+
+    def note(self, reason: str) -> None:
+        """Say why nothing (or what) was done."""
+        self.notes.append(reason)
+
+
+async def dispatch(event: sansio.Event) -> Dispatch:
+    """Run every handler registered for the event, isolating their failures."""
+    result = Dispatch(event.delivery_id)
+    callbacks = router.fetch(event)
+    for callback in sorted(callbacks, key=lambda c: c.__qualname__):
+        try:
+            await callback(event, result)
+        except Exception:
+            result.errors += 1
+            _log.exception("event handler failed", extra={"fields": {
+                "delivery": event.delivery_id, "handler": callback.__qualname__}})
+    if not callbacks:
+        action = event.data.get("action") if isinstance(event.data, dict) else None
+        name = f"{event.event}.{action}" if action else event.event
+        result.note(f"{name} is not an event shipshape acts on")
+    return result
+
+
+def describe(event: sansio.Event) -> str:
+    """`event.action` for logs and metrics."""
+    action = event.data.get("action") if isinstance(event.data, dict) else None
+    return f"{event.event}.{action}" if isinstance(action, str) else event.event

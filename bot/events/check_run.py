@@ -1,0 +1,52 @@
+"""`check_run` and `check_suite` rerequested: someone pressed "Re-run", so review that head
+again with a fresh check run (only our own `shipshape` run counts for check_run)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gidgethub import routing, sansio
+
+from bot.events.common import installation_id, repo_name, text
+from bot.publish.check_run import CHECK_NAME
+from bot.queue import Job
+
+router = routing.Router()
+
+
+def _jobs(event: sansio.Event, dispatch: Any, source: dict[str, Any]) -> None:
+    inst, repo = installation_id(event.data), repo_name(event.data)
+    head = text(source, "head_sha")
+    pulls = [p for p in source.get("pull_requests") or () if isinstance(p, dict)]
+    if inst is None or repo is None or not head:
+        dispatch.note("payload lacks installation, repository or head sha")
+        return
+    if not pulls:
+        dispatch.note("no open pull request in this repository has that commit as its head")
+        return
+    for pull in pulls:
+        number = pull.get("number")
+        if isinstance(number, int):
+            dispatch.enqueue(Job(installation_id=inst, repo=repo, number=number, head_sha=head,
+                                 delivery_id=event.delivery_id,
+                                 event=f"{event.event}.rerequested", rerun=True))
+
+
+@router.register("check_run", action="rerequested")
+async def check_run_rerequested(event: sansio.Event, dispatch: Any) -> None:
+    """Re-run our check run's review."""
+    run = event.data.get("check_run")
+    if not isinstance(run, dict) or run.get("name") != CHECK_NAME:
+        dispatch.note(f"the check run is not {CHECK_NAME!r}")
+        return
+    _jobs(event, dispatch, run)
+
+
+@router.register("check_suite", action="rerequested")
+async def check_suite_rerequested(event: sansio.Event, dispatch: Any) -> None:
+    """Re-run the review for every PR of the suite's head."""
+    suite = event.data.get("check_suite")
+    if not isinstance(suite, dict):
+        dispatch.note("payload lacks check_suite")
+        return
+    _jobs(event, dispatch, suite)

@@ -1,0 +1,37 @@
+"""`ping` and `installation*` events: acknowledged and logged, nothing to run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gidgethub import routing, sansio
+
+from bot.events.common import installation_id, text
+from bot.logs import get_logger, log
+
+router = routing.Router()
+_log = get_logger("events")
+
+
+@router.register("ping")
+async def ping(event: sansio.Event, dispatch: Any) -> None:
+    """Answer GitHub's hello."""
+    log(_log, 20, "ping", delivery=event.delivery_id, zen=text(event.data, "zen"),
+        hook_id=event.data.get("hook_id"))
+    dispatch.note("ping acknowledged")
+
+
+async def installation_changed(event: sansio.Event, dispatch: Any) -> None:
+    """Log installs, uninstalls and repository selection changes."""
+    data = event.data
+    added = [text(r, "full_name") for r in data.get("repositories_added") or ()]
+    removed = [text(r, "full_name") for r in data.get("repositories_removed") or ()]
+    log(_log, 20, "installation changed", delivery=event.delivery_id,
+        event=f"{event.event}.{data.get('action')}", installation=installation_id(data),
+        account=text(data, "installation", "account", "login"),
+        repositories_added=added, repositories_removed=removed)
+    dispatch.note(f"{event.event}.{data.get('action')} acknowledged")
+
+
+router.add(installation_changed, "installation")
+router.add(installation_changed, "installation_repositories")

@@ -1,0 +1,267 @@
+"""Talking to GitHub as an App: JWT, cached installation tokens, retries, one session.
+
+`GitHubClient` is one per process (it owns the aiohttp session's use, the token cache and the
+retry policy); `Installation` is a cheap view of it for one installation, adding the token
+to every call and renewing it once when GitHub says it expired (401).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+import aiohttp
+import cachetools
+import gidgethub
+import gidgethub.aiohttp
+from gidgethub import apps, sansio
+
+from bot import limits
+from bot.logs import get_logger, log
+from bot.metrics import Metrics
+
+USER_AGENT = "shipshape-bot"
+_CONNECTION_RETRIES = 2
+_T = TypeVar("_T")
+_log = get_logger("github")
+
+
+def retry_delay(
+    status: int, headers: Mapping[str, str], message: str, attempt: int, now: float,
+    backoff: float = 1.0,
+) -> float | None:
+    """Seconds to wait before retrying a failed call, or None when it must not be retried.
+
+    5xx: exponential backoff. 403/429 rate limits: `retry-after`, else `x-ratelimit-reset`
+    when nothing remains, else a minute doubling per attempt (GitHub's documented advice).
+    A 403 that is not a rate limit (a missing permission) is never retried.
+    """
+    if attempt >= limits.MAX_ATTEMPTS:
+        return None
+    if status >= 500:
+        wait = backoff * 2 ** (attempt - 1)
+    elif status in (403, 429):
+        wait = _rate_limit_wait(status, headers, message, attempt, now)
+        if wait is None:
+            return None
+    else:
+        return None
+    return wait if wait <= limits.MAX_RETRY_WAIT_SECONDS else None
+
+
+def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _rate_limit_wait(
+    status: int, headers: Mapping[str, str], message: str, attempt: int, now: float
+) -> float | None:
+    retry_after = _header_number(headers, "retry-after")
+    if retry_after is not None:
+        return max(retry_after, 0.0)
+    remaining = _header_number(headers, "x-ratelimit-remaining")
+    reset = _header_number(headers, "x-ratelimit-reset")
+    if remaining == 0 and reset is not None:
+        return max(reset - now, 0.0) + 1.0
+    if status == 429 or "rate limit" in message.lower() or "abuse" in message.lower():
+        return limits.SECONDARY_LIMIT_DEFAULT_WAIT_SECONDS * 2 ** (attempt - 1)
+    return None
+
+
+class GitHubClient(gidgethub.aiohttp.GitHubAPI):
+    """gidgethub over the process's one ClientSession, with retries and metrics."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        app_id: str,
+        private_key: str,
+        base_url: str,
+        metrics: Metrics,
+        backoff: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(session, USER_AGENT, base_url=base_url)
+        self._app_id = app_id
+        self._key = private_key
+        self._metrics = metrics
+        self._backoff = backoff
+        self._sleep = sleep
+        self._tokens: cachetools.TLRUCache[int, tuple[str, float]] = cachetools.TLRUCache(
+            maxsize=4096, ttu=_token_ttu, timer=time.monotonic
+        )
+        self._token_locks: dict[int, asyncio.Lock] = {}
+
+    async def _request(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        for attempt in range(_CONNECTION_RETRIES + 1):
+            try:
+                status, resp_headers, data = await super()._request(method, url, headers, body)
+            except (TimeoutError, aiohttp.ClientConnectionError):
+                self._metrics.github_calls.labels(method, "error").inc()
+                if attempt == _CONNECTION_RETRIES:
+                    raise
+                self._metrics.github_retries.labels("connection").inc()
+                await self._sleep(self._backoff * 2**attempt)
+                continue
+            self._metrics.github_calls.labels(method, str(status)).inc()
+            return status, resp_headers, data
+        raise AssertionError("unreachable")
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep through the injected sleeper (tests record the waits)."""
+        await self._sleep(seconds)
+
+    async def handle_rate_limit_error(
+        self, *, method: str, url: str, exception: gidgethub.HTTPException, attempt: int
+    ) -> bool:
+        """Retry 5xx and rate limits a bounded number of times, honouring GitHub's headers."""
+        status = int(exception.status_code)
+        message = str(exception.args[1]) if len(exception.args) > 1 else ""
+        wait = retry_delay(status, exception.headers or {}, message, attempt, time.time(),
+                           self._backoff)
+        if wait is None:
+            return False
+        reason = "server_error" if status >= 500 else "rate_limit"
+        self._metrics.github_retries.labels(reason).inc()
+        log(_log, 30, "retrying GitHub call", method=method, url=_path_of(url), status=status,
+            attempt=attempt, wait_s=round(wait, 3))
+        await self._sleep(wait)
+        return True
+
+    async def installation_token(self, installation_id: int) -> str:
+        """Return a cached token for the installation, creating one when missing or old."""
+        cached = self._tokens.get(installation_id)
+        if cached is not None:
+            return cached[0]
+        lock = self._token_locks.setdefault(installation_id, asyncio.Lock())
+        async with lock:
+            cached = self._tokens.get(installation_id)
+            if cached is not None:
+                return cached[0]
+            answer = await apps.get_installation_access_token(
+                self, installation_id=str(installation_id), app_id=self._app_id,
+                private_key=self._key,
+            )
+            token = str(answer["token"])
+            self._tokens[installation_id] = (token, _expiry_epoch(answer.get("expires_at")))
+            return token
+
+    def forget_token(self, installation_id: int, token: str) -> None:
+        """Drop a token GitHub refused, unless another task already replaced it."""
+        cached = self._tokens.get(installation_id)
+        if cached is not None and cached[0] == token:
+            del self._tokens[installation_id]
+
+    def for_installation(self, installation_id: int) -> Installation:
+        """A view of this client that acts as one installation."""
+        return Installation(self, installation_id)
+
+
+def _expiry_epoch(expires_at: Any) -> float:
+    if isinstance(expires_at, str):
+        try:
+            return datetime.fromisoformat(expires_at.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            pass
+    return time.time() + limits.INSTALLATION_TOKEN_SECONDS
+
+
+def _token_ttu(_key: int, value: tuple[str, float], now: float) -> float:
+    """Monotonic deadline for a cached token: its expiry minus a refresh margin."""
+    left = value[1] - time.time() - limits.TOKEN_REFRESH_MARGIN_SECONDS
+    return now + max(left, 0.0)
+
+
+def _path_of(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+@dataclass(frozen=True)
+class Installation:
+    """GitHub calls as one installation: the token is added and renewed on 401."""
+
+    client: GitHubClient
+    installation_id: int
+
+    async def _authed(self, call: Callable[[str], Awaitable[_T]]) -> _T:
+        token = await self.client.installation_token(self.installation_id)
+        try:
+            return await call(token)
+        except gidgethub.BadRequest as exc:
+            if int(exc.status_code) != 401:
+                raise
+            # Tokens expire after an hour (or are revoked); get a fresh one and try once more.
+            self.client.forget_token(self.installation_id, token)
+            log(_log, 20, "installation token refused; renewing",
+                installation=self.installation_id)
+            token = await self.client.installation_token(self.installation_id)
+            return await call(token)
+
+    async def get(self, url: str, url_vars: Mapping[str, Any] | None = None,
+                  *, accept: str = sansio.accept_format()) -> Any:
+        """GET one resource."""
+        return await self._authed(
+            lambda t: self.client.getitem(url, url_vars or {}, accept=accept, oauth_token=t))
+
+    async def post(self, url: str, url_vars: Mapping[str, Any] | None = None,
+                   *, data: Any) -> Any:
+        """POST JSON."""
+        return await self._authed(
+            lambda t: self.client.post(url, url_vars or {}, data=data, oauth_token=t))
+
+    async def patch(self, url: str, url_vars: Mapping[str, Any] | None = None,
+                    *, data: Any) -> Any:
+        """PATCH JSON."""
+        return await self._authed(
+            lambda t: self.client.patch(url, url_vars or {}, data=data, oauth_token=t))
+
+    async def delete(self, url: str, url_vars: Mapping[str, Any] | None = None) -> None:
+        """DELETE a resource."""
+        await self._authed(lambda t: self.client.delete(url, url_vars or {}, oauth_token=t))
+
+    async def get_pages(self, url: str, url_vars: Mapping[str, Any], *, limit: int,
+                        expected: int | None = None) -> list[Any]:
+        """GET a paginated list of up to `limit` items, 100 a page.
+
+        When the total is known (`expected`, from the PR) the pages are fetched concurrently;
+        otherwise one after another until a short page.
+        """
+        per_page = limits.PER_PAGE
+        last_page = math.ceil(limit / per_page)
+        if expected is not None:
+            pages = max(1, min(last_page, math.ceil(expected / per_page)))
+            results = await asyncio.gather(*(
+                self._page(url, url_vars, page) for page in range(1, pages + 1)))
+            items = [item for page_items in results for item in page_items]
+            if len(results[-1]) < per_page or pages == last_page:
+                return items[:limit]
+            page = pages + 1  # the PR grew since it was read: keep going
+        else:
+            items, page = [], 1
+        while page <= last_page:
+            page_items = await self._page(url, url_vars, page)
+            items.extend(page_items)
+            if len(page_items) < per_page:
+                break
+            page += 1
+        return items[:limit]
+
+    async def _page(self, url: str, url_vars: Mapping[str, Any], page: int) -> list[Any]:
+        sep = "&" if "?" in url else "?"
+        data = await self.get(f"{url}{sep}per_page={limits.PER_PAGE}&page={page}", url_vars)
+        return data if isinstance(data, list) else []

@@ -1,0 +1,73 @@
+"""The `shipshape` check run: created in_progress when a job starts, completed with the report.
+
+Output title and summary carry the checklist; annotations go 50 per request (GitHub's cap),
+every batch but the last while the run is still in progress, so a completed run already has
+them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot import limits
+from bot.github import Installation
+from bot.publish import cut_text
+from bot.snapshot import repo_vars
+
+CHECK_NAME = "shipshape"
+CREATE_URL = "/repos/{owner}/{repo}/check-runs"
+UPDATE_URL = "/repos/{owner}/{repo}/check-runs/{check_run_id}"
+# Our own bound on annotation requests per run: beyond it the checklist lists the rest.
+MAX_ANNOTATIONS = 1000
+
+
+async def start(gh: Installation, repo: str, head_sha: str, external_id: str) -> int:
+    """Create the check run on `head_sha` as in_progress; return its id."""
+    data = await gh.post(CREATE_URL, repo_vars(repo), data={
+        "name": CHECK_NAME, "head_sha": head_sha, "status": "in_progress",
+        "external_id": external_id,
+        "output": {"title": "Reviewing…", "summary": "shipshape is reviewing this commit."},
+    })
+    return int(data["id"])
+
+
+def _output(title: str, summary: str, annotations: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "title": cut_text(title, limits.MAX_CHECK_TITLE_CHARS, "title"),
+        "summary": cut_text(summary, limits.MAX_CHECK_OUTPUT_CHARS, "summary"),
+    }
+    if annotations:
+        out["annotations"] = list(annotations)
+    return out
+
+
+def _batches(annotations: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    size = limits.ANNOTATIONS_PER_REQUEST
+    return [list(annotations[i:i + size]) for i in range(0, len(annotations), size)] or [[]]
+
+
+def capped(annotations: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """Annotations within MAX_ANNOTATIONS and the number left out."""
+    kept = list(annotations[:MAX_ANNOTATIONS])
+    return kept, len(annotations) - len(kept)
+
+
+async def complete(
+    gh: Installation, repo: str, run_id: int, *, conclusion: str, title: str, summary: str,
+    annotations: Sequence[dict[str, Any]] = (),
+) -> int:
+    """Send the annotations in batches and complete the run; return the number of requests."""
+    kept, left_out = capped(annotations)
+    if left_out:
+        summary += (f"\n\n{left_out} more annotations were not attached (shipshape attaches at "
+                    f"most {MAX_ANNOTATIONS}).\n")
+    url_vars = repo_vars(repo, check_run_id=run_id)
+    batches = _batches(kept)
+    for batch in batches[:-1]:
+        await gh.patch(UPDATE_URL, url_vars, data={"output": _output(title, summary, batch)})
+    await gh.patch(UPDATE_URL, url_vars, data={
+        "status": "completed", "conclusion": conclusion,
+        "output": _output(title, summary, batches[-1]),
+    })
+    return len(batches)

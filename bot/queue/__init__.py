@@ -1,0 +1,89 @@
+"""The job queue: a small interface, so a Redis implementation can replace the in-memory one.
+
+Invariants every implementation keeps (the worker relies on them):
+- Jobs are plain data (`Job.to_dict()` / `Job.from_dict()` round-trip through JSON).
+- At most one job per pull request is handed out at a time (`get` skips busy PRs until `done`).
+- A queued job for a PR is replaced by a newer one for the same PR; a job for a head the PR has
+  already moved away from is refused (`put` returns STALE), and `is_current` says whether a
+  running job's head is still the PR's newest, so a stale result is never published.
+- A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Protocol
+
+QUEUED = "queued"
+REPLACED = "replaced"
+STALE = "stale"
+
+
+class QueueClosed(Exception):
+    """The queue is shutting down; workers stop taking jobs."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One review to run: which PR, at which head, and why."""
+
+    installation_id: int
+    repo: str
+    number: int
+    head_sha: str
+    delivery_id: str
+    event: str
+    kind: str = "review"
+    # A check run "Re-run" asks for a fresh run; other events may reuse this head's run.
+    rerun: bool = False
+    # pull_request.updated_at when the event carries it: orders heads after a force-push back.
+    updated_at: str = ""
+    # The PR as the event described it (the keys the review reads), sparing a GET; None when
+    # the event has no PR object (check_run / check_suite), and the worker fetches it.
+    pull: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def pr_key(self) -> str:
+        """The key that serialises jobs: one PR of one repository."""
+        return f"{self.repo}#{self.number}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Job:
+        """Rebuild a job from `to_dict` output, ignoring unknown keys."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class Queue(Protocol):
+    """What intake and workers need from a queue."""
+
+    async def put(self, job: Job) -> str:
+        """Queue `job`; return QUEUED, REPLACED (an older queued job gave way) or STALE."""
+
+    async def get(self) -> Job:
+        """Wait for the next job whose PR is not busy; raise QueueClosed on shutdown."""
+
+    async def done(self, job: Job) -> None:
+        """Release the job's PR so its next job can run."""
+
+    async def requeue(self, job: Job) -> None:
+        """Give back a job that did not finish (shutdown), unless a newer one replaced it."""
+
+    async def is_current(self, job: Job) -> bool:
+        """True while `job.head_sha` is the newest head seen for its PR."""
+
+    async def claim_delivery(self, delivery_id: str) -> bool:
+        """True the first time a delivery id is seen, False after."""
+
+    async def release_delivery(self, delivery_id: str) -> None:
+        """Forget a claimed delivery id (its handling failed, so a redelivery may run)."""
+
+    def depth(self) -> int:
+        """Jobs waiting (not running)."""
+
+    async def close(self) -> None:
+        """Wake waiting workers with QueueClosed."""

@@ -1,0 +1,126 @@
+"""The in-memory queue: one process, one event loop (see bot/queue/__init__.py for invariants).
+
+Layout: `_pending` maps a PR key to its one waiting job, in arrival order; `_busy` holds the
+PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+
+from bot.queue import QUEUED, REPLACED, STALE, Job, QueueClosed
+
+MAX_DELIVERIES = 10_000
+MAX_PRS = 10_000
+HEADS_PER_PR = 20
+
+
+class MemoryQueue:
+    """A queue in this process's memory; jobs are lost on exit (use Redis for replicas)."""
+
+    def __init__(self) -> None:
+        self._pending: OrderedDict[str, Job] = OrderedDict()
+        self._busy: set[str] = set()
+        self._heads: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
+        self._deliveries: OrderedDict[str, None] = OrderedDict()
+        self._changed = asyncio.Condition()
+        self._closed = False
+
+    def _is_older_head(self, job: Job) -> bool:
+        heads = self._heads.get(job.pr_key, [])
+        shas = [sha for sha, _ in heads]
+        if not shas or job.head_sha == shas[-1] or job.head_sha not in shas:
+            return False
+        newest_at = heads[-1][1]
+        # A force-push back to an earlier commit is newer by updated_at: not stale.
+        return not (job.updated_at and newest_at and job.updated_at > newest_at)
+
+    def _note_head(self, job: Job) -> None:
+        heads = [h for h in self._heads.pop(job.pr_key, []) if h[0] != job.head_sha]
+        heads.append((job.head_sha, job.updated_at))
+        self._heads[job.pr_key] = heads[-HEADS_PER_PR:]
+        while len(self._heads) > MAX_PRS:
+            self._heads.popitem(last=False)
+
+    async def put(self, job: Job) -> str:
+        """Queue `job`, replacing an older waiting job for the same PR."""
+        if self._is_older_head(job):
+            return STALE
+        self._note_head(job)
+        outcome = QUEUED
+        waiting = self._pending.get(job.pr_key)
+        if waiting is not None:
+            outcome = REPLACED
+            if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
+                job = waiting  # the same head asked for a Re-run: keep that request
+        self._pending[job.pr_key] = job
+        async with self._changed:
+            self._changed.notify_all()
+        return outcome
+
+    def _next_ready(self) -> Job | None:
+        for key, job in self._pending.items():
+            if key not in self._busy:
+                del self._pending[key]
+                self._busy.add(key)
+                return job
+        return None
+
+    async def get(self) -> Job:
+        """Wait for a job whose PR is not busy."""
+        async with self._changed:
+            while True:
+                if self._closed:
+                    raise QueueClosed
+                job = self._next_ready()
+                if job is not None:
+                    return job
+                await self._changed.wait()
+
+    async def done(self, job: Job) -> None:
+        """Release the PR."""
+        self._busy.discard(job.pr_key)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def requeue(self, job: Job) -> None:
+        """Put an unfinished job back at the front unless a newer one is waiting."""
+        self._busy.discard(job.pr_key)
+        if job.pr_key not in self._pending and await self.is_current(job):
+            self._pending[job.pr_key] = job
+            self._pending.move_to_end(job.pr_key, last=False)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def is_current(self, job: Job) -> bool:
+        """True while no newer head has been seen for the PR."""
+        heads = self._heads.get(job.pr_key)
+        return not heads or heads[-1][0] == job.head_sha
+
+    async def claim_delivery(self, delivery_id: str) -> bool:
+        """Remember the last MAX_DELIVERIES delivery ids."""
+        if delivery_id in self._deliveries:
+            return False
+        self._deliveries[delivery_id] = None
+        while len(self._deliveries) > MAX_DELIVERIES:
+            self._deliveries.popitem(last=False)
+        return True
+
+    async def release_delivery(self, delivery_id: str) -> None:
+        """Forget a delivery id."""
+        self._deliveries.pop(delivery_id, None)
+
+    def depth(self) -> int:
+        """Jobs waiting."""
+        return len(self._pending)
+
+    def pending(self) -> list[Job]:
+        """The waiting jobs, in the order they will run (for shutdown and tests)."""
+        return list(self._pending.values())
+
+    async def close(self) -> None:
+        """Stop handing out jobs."""
+        self._closed = True
+        async with self._changed:
+            self._changed.notify_all()

@@ -1,0 +1,154 @@
+"""Settings from the environment, with the names GitHub App developers know from Probot.
+
+`Settings.from_env(environ)` is the one place the environment is read; it is called in
+`__main__` and the result is handed down, never read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from checks.mask import mask_secret
+
+DEFAULT_PORT = 3000
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_WEBHOOK_PATH = "/webhook"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_WORKERS = 256
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it in one line."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to start; secrets are kept out of repr."""
+
+    app_id: str
+    private_key: str = field(repr=False)
+    webhook_secret: str = field(repr=False)
+    port: int = DEFAULT_PORT
+    host: str = "0.0.0.0"
+    log_level: str = "INFO"
+    github_api_url: str = DEFAULT_API_URL
+    webhook_path: str = DEFAULT_WEBHOOK_PATH
+    workers: int = 4
+    review_processes: int = 0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read and validate settings; raise SettingsError naming the first bad one."""
+        return cls(
+            app_id=_app_id(environ),
+            private_key=_private_key(environ),
+            webhook_secret=_required(environ, "WEBHOOK_SECRET"),
+            port=_int(environ, "PORT", DEFAULT_PORT, 1, 65535),
+            host=environ.get("HOST", "").strip() or "0.0.0.0",
+            log_level=_log_level(environ),
+            github_api_url=_api_url(environ),
+            webhook_path=_webhook_path(environ),
+            workers=_int(environ, "WORKERS", 4, 1, MAX_WORKERS),
+            review_processes=_int(environ, "REVIEW_PROCESSES", 0, 0, MAX_WORKERS),
+        )
+
+    def describe(self) -> dict[str, object]:
+        """A loggable view: secrets masked."""
+        return {
+            "app_id": self.app_id, "port": self.port, "host": self.host,
+            "log_level": self.log_level, "github_api_url": self.github_api_url,
+            "webhook_path": self.webhook_path, "workers": self.workers,
+            "review_processes": self.review_processes,
+            "webhook_secret": mask_secret(self.webhook_secret),
+        }
+
+
+def _required(environ: Mapping[str, str], key: str) -> str:
+    value = environ.get(key, "")
+    if not value.strip():
+        raise SettingsError(key, "is not set")
+    return value.strip()
+
+
+def _app_id(environ: Mapping[str, str]) -> str:
+    value = _required(environ, "APP_ID")
+    if not value.isdigit():
+        raise SettingsError("APP_ID", "must be the App's numeric id (Settings > Developer "
+                            "settings > GitHub Apps > App ID)")
+    return value
+
+
+def _private_key(environ: Mapping[str, str]) -> str:
+    text = environ.get("PRIVATE_KEY", "").strip()
+    key = "PRIVATE_KEY"
+    if not text:
+        path = environ.get("PRIVATE_KEY_PATH", "").strip()
+        if not path:
+            raise SettingsError("PRIVATE_KEY", "is not set (nor PRIVATE_KEY_PATH)")
+        key = "PRIVATE_KEY_PATH"
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(key, f"cannot read {path}: {exc.__class__.__name__}") from exc
+    # Platforms that store one-line variables (Heroku, .env files) turn newlines into `\n`.
+    text = text.replace("\\n", "\n").strip() + "\n"
+    try:
+        load_pem_private_key(text.encode("utf-8"), password=None)
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(key, "is not a PEM private key (download it from the App's "
+                            "settings page)") from exc
+    return text
+
+
+def _int(environ: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(key, f"must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(key, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _log_level(environ: Mapping[str, str]) -> str:
+    raw = environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if raw == "WARN":
+        raw = "WARNING"
+    if raw == "TRACE":  # Probot's most verbose level
+        raw = "DEBUG"
+    if raw not in LOG_LEVELS:
+        raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return raw
+
+
+def _api_url(environ: Mapping[str, str]) -> str:
+    raw = environ.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError("GITHUB_API_URL", f"must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _webhook_path(environ: Mapping[str, str]) -> str:
+    raw = environ.get("WEBHOOK_PATH", "").strip() or DEFAULT_WEBHOOK_PATH
+    if not raw.startswith("/") or " " in raw or raw in ("/healthz", "/metrics"):
+        raise SettingsError("WEBHOOK_PATH", f"must be a path starting with '/', got {raw!r}")
+    return raw
+
+
+def settings_from_os() -> Settings:
+    """Read settings from this process's environment."""
+    return Settings.from_env(os.environ)

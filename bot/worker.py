@@ -1,0 +1,293 @@
+"""Workers: take jobs from the queue and run them, one PR at a time, newest head winning.
+
+A job's life: the PR as its event described it (a GET only for check_run / check_suite events;
+a head other than the job's means a newer job exists: stop) -> check run in progress -> config
+from the base branch -> commits and changes -> the review in a worker process -> before each
+write, `queue.is_current` again, so a result computed for a stale head is never published ->
+check run completed, checklist comment, size label. Every job ends in a logged outcome, and a
+started check run is always completed, even when the job fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+import cachetools
+
+import checks
+from bot.github import GitHubClient, Installation
+from bot.logs import get_logger, log
+from bot.metrics import Metrics
+from bot.publish import check_run, comment, label
+from bot.queue import Job, Queue, QueueClosed
+from bot.review import Outputs, review
+from bot.snapshot import (
+    Pull,
+    TreeCache,
+    add_repo_files,
+    build_document,
+    fetch_pull,
+    needs_repo_files,
+    read_config,
+)
+from checks.config import CONFIG_PATH
+from checks.render.escape import code_span
+
+_log = get_logger("worker")
+SUPERSEDED = "superseded"
+
+
+@dataclass
+class Services:
+    """Everything a job needs, built once per process by the app's lifecycle."""
+
+    client: GitHubClient
+    queue: Queue
+    executor: Executor | None
+    metrics: Metrics
+    app_id: str
+    comments: comment.CommentCache = field(default_factory=comment.CommentCache)
+    trees: TreeCache = field(default_factory=TreeCache)
+    # The run this process last completed on a head, and a digest of what it said, so a
+    # re-review of the same head that finds the same thing writes nothing.
+    runs: cachetools.LRUCache[str, tuple[int, str]] = field(
+        default_factory=lambda: cachetools.LRUCache(10_000))
+
+
+@dataclass
+class InFlight:
+    """One job in flight: its services, GitHub view, PR and check run."""
+
+    services: Services
+    job: Job
+    gh: Installation
+    pull: Pull | None = None
+    run_id: int | None = None
+    run_completed: bool = False
+
+    async def current(self) -> bool:
+        """True while no newer head has been seen for the PR."""
+        return await self.services.queue.is_current(self.job)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+async def _complete(ctx: InFlight, conclusion: str, title: str, summary: str,
+                    annotations: list[dict[str, object]] | None = None) -> str:
+    """Complete (or leave alone, when unchanged) this head's check run; return what happened."""
+    key = f"{ctx.job.repo}@{ctx.job.head_sha}"
+    digest = _digest(conclusion, title, summary, annotations or [])
+    known = ctx.services.runs.get(key)
+    if ctx.run_id is None and known is not None and known[1] == digest:
+        ctx.run_completed = True
+        return "unchanged"
+    run_id = ctx.run_id if ctx.run_id is not None else known[0] if known else None
+    if run_id is None:
+        run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
+                                       ctx.job.delivery_id)
+    await check_run.complete(ctx.gh, ctx.job.repo, run_id, conclusion=conclusion, title=title,
+                             summary=summary, annotations=annotations or [])
+    ctx.run_id, ctx.run_completed = run_id, True
+    ctx.services.runs[key] = (run_id, digest)
+    return "completed"
+
+
+async def _start_run(ctx: InFlight) -> None:
+    key = f"{ctx.job.repo}@{ctx.job.head_sha}"
+    if not ctx.job.rerun and key in ctx.services.runs:
+        return  # this head already has our completed run: update it only if the result changes
+    ctx.run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
+                                       ctx.job.delivery_id)
+
+
+async def _config_error(ctx: InFlight, error: checks.ConfigError) -> str:
+    summary = (f"`{CONFIG_PATH}` on the base branch is not valid, so no checks ran.\n\n"
+               f"**{code_span(error.path or '(top level)')}**: {code_span(str(error))}\n\n"
+               "Fix the file on the base branch; this PR is reviewed again on its next push "
+               "or with Re-run.")
+    await _complete(ctx, "neutral", "Configuration error: no checks ran", summary)
+    return "config_error"
+
+
+async def _superseded(ctx: InFlight) -> str:
+    if ctx.run_id is not None and not ctx.run_completed:
+        await check_run.complete(
+            ctx.gh, ctx.job.repo, ctx.run_id, conclusion="cancelled",
+            title="Superseded by a newer commit",
+            summary="A newer commit was pushed to this pull request; it is reviewed instead.")
+        ctx.run_completed = True
+    return SUPERSEDED
+
+
+async def _run_review(ctx: InFlight, document: dict[str, object], config_text: str | None,
+                      notices: tuple[str, ...]) -> Outputs:
+    executor = ctx.services.executor
+    if executor is None:
+        return review(document, config_text, notices)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, review, document, config_text, notices)
+
+
+def _draft_conclusion(pull: Pull, outputs: Outputs) -> tuple[str, str]:
+    if pull.draft and outputs.conclusion == "failure":
+        return "neutral", f"Draft: {outputs.title}"
+    return outputs.conclusion, outputs.title
+
+
+async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> str:
+    pull = ctx.pull
+    assert pull is not None
+    conclusion, title = _draft_conclusion(pull, outputs)
+    await _complete(ctx, conclusion, title, outputs.checklist, outputs.annotations)
+    if config.settings["comment"] and await ctx.current():
+        await comment.upsert(ctx.gh, pull.repo, pull.number, outputs.checklist,
+                             app_id=ctx.services.app_id, cache=ctx.services.comments,
+                             count=pull.comments)
+    if config.settings["size_label"] and outputs.size_label and await ctx.current():
+        await label.apply(ctx.gh, pull.repo, pull.number, outputs.size_label, pull.labels)
+    return conclusion
+
+
+async def _review_pull(ctx: InFlight) -> str:
+    pull = ctx.pull
+    assert pull is not None
+    config_text = await read_config(ctx.gh, pull.repo, pull.base_ref)
+    try:
+        config = (checks.config_from_yaml(config_text) if config_text is not None
+                  else checks.config_from_dict({}))
+    except checks.ConfigError as exc:
+        return await _config_error(ctx, exc)
+    if pull.draft and config.settings["draft"] == "skip":
+        await _complete(ctx, "skipped", "Draft: not reviewed",
+                        "This pull request is a draft and the configuration says `draft: skip`."
+                        " It is reviewed when it is marked ready for review.")
+        return "draft_skipped"
+    built = await build_document(ctx.gh, pull)
+    if needs_repo_files(config):
+        built = await add_repo_files(ctx.gh, built, ctx.services.trees)
+    if not await ctx.current():
+        return await _superseded(ctx)
+    try:
+        outputs = await _run_review(ctx, built.document, config_text, built.notices)
+    except checks.SnapshotError as exc:
+        await _complete(ctx, "neutral", "Could not read this pull request's changes",
+                        f"shipshape could not read the changes: {code_span(str(exc))}")
+        return "unreadable"
+    if not await ctx.current():
+        return await _superseded(ctx)
+    return await _publish(ctx, config, outputs)
+
+
+async def _pull_of(ctx: InFlight) -> Pull:
+    """The PR as the event described it, or from GitHub when the event had none."""
+    job = ctx.job
+    if job.pull is not None:
+        try:
+            return Pull.from_api(job.repo, job.pull)
+        except (KeyError, TypeError, ValueError):
+            pass  # an odd payload: ask GitHub
+    return await fetch_pull(ctx.gh, job.repo, job.number)
+
+
+async def run_job(services: Services, job: Job) -> str:
+    """Run one job to a final outcome (a conclusion or why nothing was published)."""
+    ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
+    ctx.pull = await _pull_of(ctx)
+    if ctx.pull.state != "open":
+        return "closed"
+    if ctx.pull.head_sha != job.head_sha:
+        return SUPERSEDED  # the PR moved on; the push's own event reviews the new head
+    if not await ctx.current():
+        return SUPERSEDED
+    await _start_run(ctx)
+    try:
+        return await _review_pull(ctx)
+    except BaseException:
+        if ctx.run_id is not None and not ctx.run_completed:
+            await asyncio.shield(_fail_run(ctx))
+        raise
+
+
+async def _fail_run(ctx: InFlight) -> None:
+    """Complete a started run when the job failed, so no required check waits forever."""
+    try:
+        await check_run.complete(
+            ctx.gh, ctx.job.repo, ctx.run_id or 0, conclusion="neutral",
+            title="Review did not finish",
+            summary="shipshape could not finish this review (GitHub or the server failed). "
+                    "Use Re-run to try again.")
+    except Exception:
+        _log.exception("could not complete the check run after a failure",
+                       extra={"fields": {"delivery": ctx.job.delivery_id}})
+
+
+class Workers:
+    """A fixed number of tasks taking jobs from the queue."""
+
+    def __init__(self, services: Services, count: int) -> None:
+        self.services = services
+        self.count = count
+        self._tasks: list[asyncio.Task[None]] = []
+        self.running: dict[str, Job] = {}
+
+    def start(self) -> None:
+        """Start the worker tasks."""
+        self._tasks = [asyncio.create_task(self._loop(), name=f"shipshape-worker-{i}")
+                       for i in range(self.count)]
+
+    async def stop(self, grace: float) -> list[Job]:
+        """Stop taking jobs, let running ones finish for `grace` seconds, then re-queue the rest."""
+        await self.services.queue.close()
+        _done, pending = await asyncio.wait(self._tasks, timeout=grace) if self._tasks else (
+            set(), set())
+        unfinished = list(self.running.values())
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        return unfinished if pending else []
+
+    async def _loop(self) -> None:
+        queue = self.services.queue
+        while True:
+            try:
+                job = await queue.get()
+            except QueueClosed:
+                return
+            self.services.metrics.queue_depth.set(queue.depth())
+            self.running[job.pr_key] = job
+            try:
+                await self._run(job)
+            except asyncio.CancelledError:
+                await queue.requeue(job)
+                raise
+            finally:
+                self.running.pop(job.pr_key, None)
+            await queue.done(job)
+
+    async def _run(self, job: Job) -> None:
+        started = time.perf_counter()
+        level = logging.INFO
+        try:
+            outcome = await run_job(self.services, job)
+        except asyncio.CancelledError:
+            outcome = "requeued"
+            raise
+        except Exception as exc:
+            outcome, level = f"error: {type(exc).__name__}", logging.ERROR
+            _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
+        finally:
+            duration = time.perf_counter() - started
+            self.services.metrics.jobs.labels(outcome.split(":")[0]).inc()
+            self.services.metrics.job_duration.observe(duration)
+            log(_log, level, "job", delivery=job.delivery_id, repo=job.repo, pr=job.number,
+                head=job.head_sha, event=job.event, outcome=outcome,
+                duration_ms=round(duration * 1000, 1))

@@ -1,0 +1,175 @@
+"""Intake: signature, size and shape checks, dedupe, ignored events, health and metrics.
+
+Every delivery here is a real payload from tests/fixtures/github/webhooks, signed like GitHub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from bot import limits
+from tests.bot.conftest import SECRET, Bot, headers_for, payload, pr_event, sign
+from tests.bot.diffs import new_file, python_module
+
+
+async def test_healthz_reports_queue_depth(bot: Bot) -> None:
+    resp = await bot.client.get("/healthz")
+    assert resp.status == 200
+    body = await resp.json()
+    assert body["status"] == "ok"
+    assert body["queue_depth"] == 0
+
+
+async def test_missing_signature_is_401_and_nothing_runs(bot: Bot) -> None:
+    raw = json.dumps(payload("pull_request.opened")).encode()
+    headers = headers_for("pull_request", raw)
+    del headers["X-Hub-Signature-256"]
+    resp = await bot.client.post("/webhook", data=raw, headers=headers)
+    assert resp.status == 401
+    assert bot.state.queue.depth() == 0
+    assert bot.fake.calls == []
+
+
+async def test_wrong_signature_is_401(bot: Bot) -> None:
+    resp = await bot.deliver("pull_request", payload("pull_request.opened"),
+                             secret="not-the-secret")
+    assert resp.status == 401
+    assert "signature" in resp.json_body["reason"]
+    assert SECRET not in json.dumps(resp.json_body)
+
+
+async def test_body_changed_after_signing_is_401(bot: Bot) -> None:
+    raw = json.dumps(payload("pull_request.opened")).encode()
+    headers = headers_for("pull_request", raw)
+    resp = await bot.client.post("/webhook", data=raw.replace(b'"opened"', b'"closed"', 1),
+                                 headers=headers)
+    assert resp.status == 401
+
+
+async def test_malformed_json_is_400(bot: Bot) -> None:
+    resp = await bot.deliver("pull_request", b'{"action": "opened", "pull_request": ')
+    assert resp.status == 400
+
+
+async def test_json_that_is_not_an_object_is_400(bot: Bot) -> None:
+    resp = await bot.deliver("pull_request", b'["opened"]')
+    assert resp.status == 400
+
+
+async def test_missing_event_header_is_400(bot: Bot) -> None:
+    raw = json.dumps(payload("ping")).encode()
+    headers = headers_for("ping", raw)
+    del headers["X-GitHub-Event"]
+    resp = await bot.client.post("/webhook", data=raw, headers=headers)
+    assert resp.status == 400
+
+
+async def test_oversized_payload_is_refused_from_its_length_before_reading(bot: Bot) -> None:
+    server = bot.client.server
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    size = limits.MAX_PAYLOAD_BYTES + 1
+    writer.write((
+        "POST /webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        f"X-GitHub-Event: pull_request\r\nX-GitHub-Delivery: big-1\r\n"
+        f"X-Hub-Signature-256: sha256={'0' * 64}\r\nContent-Length: {size}\r\n\r\n"
+    ).encode() + b"{")
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    assert status_line.split()[1] == b"413"
+
+
+async def test_oversized_chunked_payload_is_413(bot: Bot) -> None:
+    chunk = b" " * (1024 * 1024)
+
+    async def body():  # no Content-Length: the limit applies while reading
+        for _ in range(limits.MAX_PAYLOAD_BYTES // len(chunk) + 2):
+            yield chunk
+
+    headers = headers_for("pull_request", b"")
+    resp = await bot.client.post("/webhook", data=body(), headers=headers)
+    assert resp.status == 413
+
+
+async def test_ping_and_installation_events_are_acknowledged(bot: Bot) -> None:
+    for event, name in [("ping", "ping"), ("installation", "installation.created"),
+                        ("installation", "installation.deleted"),
+                        ("installation_repositories", "installation_repositories.added")]:
+        resp = await bot.deliver(event, payload(name))
+        assert resp.status == 200, name
+        assert resp.json_body["status"] == "ignored"
+        assert "acknowledged" in resp.json_body["reason"]
+    assert bot.state.queue.depth() == 0
+
+
+async def test_events_with_nothing_to_do_get_200_with_the_reason(bot: Bot) -> None:
+    closed = await bot.deliver("pull_request", payload("pull_request.closed"))
+    labeled = await bot.deliver("pull_request", payload("pull_request.labeled"))
+    suite = await bot.deliver("check_suite", payload("check_suite.requested"))
+    foreign_run = await bot.deliver("check_run", payload("check_run.rerequested"))
+    assert [r.status for r in (closed, labeled, suite, foreign_run)] == [200] * 4
+    assert "pull_request.closed" in closed.json_body["reason"]
+    assert "pull_request.labeled" in labeled.json_body["reason"]
+    assert "shipshape" in foreign_run.json_body["reason"]
+    await bot.idle()
+    assert bot.fake.calls == []
+
+
+async def test_edit_that_changes_neither_title_nor_body_is_ignored(bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 3, diff=new_file("billing/total.py", python_module("total")))
+    event = pr_event(fake, "edited", 3)
+    event["changes"] = {"assignee": {"from": None}}
+    resp = await bot.deliver("pull_request", event)
+    assert resp.status == 200
+    assert "neither title" in resp.json_body["reason"]
+
+
+async def test_repeated_delivery_id_is_acknowledged_once(bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 4, diff=new_file("billing/total.py", python_module("total")))
+    event = pr_event(fake, "opened", 4)
+    first = await bot.deliver("pull_request", event, delivery="0b989ba4-242f-11e5-81e1")
+    again = await bot.deliver("pull_request", event, delivery="0b989ba4-242f-11e5-81e1")
+    assert (first.status, again.status) == (202, 200)
+    assert again.json_body["status"] == "duplicate"
+    await bot.idle()
+    assert len(fake.check_runs(fake.repo)) == 1
+    assert len(fake.comments(fake.repo, 4)) == 1
+
+
+async def test_acknowledgement_never_waits_for_github(bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 5, diff=new_file("billing/total.py", python_module("total")))
+    fake.delay = 0.5  # every GitHub call now takes half a second
+    started = time.perf_counter()
+    resp = await bot.deliver("pull_request", pr_event(fake, "opened", 5))
+    elapsed = time.perf_counter() - started
+    assert resp.status == 202
+    assert elapsed < 0.25
+    fake.delay = 0.0
+    await bot.idle()
+
+
+async def test_metrics_count_deliveries_by_event_and_outcome(bot: Bot) -> None:
+    await bot.deliver("ping", payload("ping"))
+    await bot.deliver("pull_request", payload("pull_request.closed"))
+    await bot.deliver("pull_request", payload("pull_request.opened"), secret="wrong")
+    resp = await bot.client.get("/metrics")
+    assert resp.status == 200
+    assert resp.headers["Content-Type"].startswith("text/plain")
+    text = await resp.text()
+    assert 'shipshape_deliveries_total{event="ping",outcome="ignored"} 1.0' in text
+    assert 'shipshape_deliveries_total{event="pull_request.closed",outcome="ignored"} 1.0' in text
+    assert 'shipshape_deliveries_total{event="pull_request",outcome="refused"} 1.0' in text
+    assert "shipshape_queue_depth 0.0" in text
+    assert "shipshape_job_duration_seconds_bucket" in text
+
+
+def test_signature_helper_matches_githubs_documented_example() -> None:
+    # docs.github.com "Validating webhook deliveries": secret "It's a Secret to Everybody",
+    # payload "Hello, World!".
+    assert sign(b"Hello, World!", "It's a Secret to Everybody") == (
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
