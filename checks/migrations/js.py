@@ -18,6 +18,9 @@ from checks.model import ChangedFile, Finding
 
 _EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts")
 _FOLDERS = frozenset({"migrations", "migration", "migrate"})
+# Knex's `directory` and Sequelize's `migrations-path` are free: `knex_migrations`,
+# `db-migrations`, `sqlMigrations` are common.
+_MIGRATION_DIR = re.compile(r"(?i)migrations?$")
 
 _SNIFF = (
     ("typeorm", re.compile(r"\bMigrationInterface\b|\bQueryRunner\b|\bqueryRunner\b")),
@@ -45,11 +48,12 @@ STYLES = {name: _style(name) for name, _ in _SNIFF}
 
 
 def is_js_migration_path(path: str) -> bool:
-    """A JS/TS file in a `migrations`/`migration` folder (any monorepo prefix)."""
+    """A JS/TS file in a folder named `migrations`, `migration` or `*_migrations` (any
+    monorepo prefix)."""
     name = basename(path)
     if not name.endswith(_EXTENSIONS) or name.endswith((".d.ts", ".d.mts", ".d.cts")):
         return False
-    return any(part in _FOLDERS for part in dir_parts(path))
+    return any(part in _FOLDERS or _MIGRATION_DIR.search(part) for part in dir_parts(path))
 
 
 def which(code_text: str) -> str | None:
@@ -60,6 +64,15 @@ def which(code_text: str) -> str | None:
     return None
 
 
+# The JSDoc type line of sequelize-cli's generated skeleton names the tool when the code does not
+# (`async up() { ... }` with no `queryInterface` parameter).
+_TYPED_AS = re.compile(r"@type\s*\{\s*import\(\s*['\"]sequelize-cli['\"]\s*\)")
+
+
+def _typed_as(raw: str) -> str | None:
+    return "sequelize" if _TYPED_AS.search(raw) else None
+
+
 def _picker(framework: str) -> Callable[[MigrationContext, ChangedFile], bool]:
     def pick(ctx: MigrationContext, change: ChangedFile) -> bool:
         name = basename(change.path)
@@ -67,7 +80,8 @@ def _picker(framework: str) -> Callable[[MigrationContext, ChangedFile], bool]:
             return False
         if not ctx.is_migration_path(change.path, is_js_migration_path(change.path)):
             return False
-        return which(mask(head_text(ctx, change), Lang.JS)) == framework
+        raw = head_text(ctx, change)
+        return (which(mask(raw, Lang.JS)) or _typed_as(raw)) == framework
     return pick
 
 

@@ -70,9 +70,10 @@ def _plain_idle(body: str) -> str:
 
 
 # Phinx: what `change()` may contain; anything in `if ($this->isMigratingUp())` is hand-reverted.
+# Phinx's docs: "You cannot use the insert methods inside a change() method".
 _PHINX_IRREVERSIBLE = re.compile(
     r"(\$this->(?:execute|query|dropTable)|->(?:drop|removeColumn|changeColumn|removeIndex"
-    r"|removeIndexByName|dropForeignKey|changePrimaryKey|changeComment|truncate))\s*\("
+    r"|removeIndexByName|dropForeignKey|changePrimaryKey|changeComment|truncate|insert))\s*\("
 )
 _MIGRATING_GUARD = re.compile(r"\bif\s*\(\s*!?\s*\$this->isMigrating(?:Up|Down)\s*\(\s*\)\s*\)")
 
@@ -96,6 +97,13 @@ def _guarded(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_PHINX_WHY = {
+    "execute": "raw SQL is never reversed",
+    "query": "raw SQL is never reversed",
+    "insert": "inserted rows are not recorded, so they are not deleted",
+}
+
+
 def _phinx_change(code: Code, block: Block) -> list[Irreversible]:
     text = block.body(code)
     guarded = _guarded(text)
@@ -105,8 +113,7 @@ def _phinx_change(code: Code, block: Block) -> list[Irreversible]:
             continue
         call = m.group(1)
         name = call.split(">")[-1]
-        why = ("raw SQL is never reversed" if name in ("execute", "query")
-               else f"it has no inverse of `{name}()`")
+        why = _PHINX_WHY.get(name, f"it has no inverse of `{name}()`")
         out.append(Irreversible(block.start + m.start(), f"{call}()", why))
     return out
 
@@ -120,7 +127,8 @@ DOCTRINE = Style(
     idle=_doctrine_idle, refusing_rule="irreversible-down",
 )
 PHINX = Style(framework="phinx", rule="phinx", lang=Lang.PHP, steps=php_steps,
-              refusal=re.compile(_THROW), idle=_plain_idle, change=_phinx_change)
+              refusal=re.compile(_THROW), idle=_plain_idle, change=_phinx_change,
+              change_wins=True)
 
 _SNIFF = (
     ("doctrine", re.compile(r"Doctrine\\Migrations|\bSchema\s+\$schema\b")),

@@ -1,9 +1,9 @@
 """Alembic and Django migrations, judged by their syntax tree (`ast`), never by substrings.
 
 A new file is parsed whole. A modified file is judged hunk by hunk: a `downgrade()` function or a
-`RunPython`/`RunSQL` call is judged only when the hunk shows all of it, the PR touched it, and
-the base side does not show the very same defect (then the PR did not cause it). Text that does
-not parse is not judged.
+`RunPython`/`RunSQL` call is judged only when the hunk shows all of it and the PR touched it; a
+`downgrade()` whose base side shows the very same defect, or a hunk that holds no more calls
+without a reverse than before, is not the PR's doing. Text that does not parse is not judged.
 """
 
 from __future__ import annotations
@@ -335,7 +335,6 @@ class _Call:
     first: int
     last: int
     call: ast.Call
-    key: str
 
 
 def _visible_calls(segments: tuple[Segment, ...]) -> Iterator[tuple[Segment, _Call]]:
@@ -354,8 +353,7 @@ def _visible_calls(segments: tuple[Segment, ...]) -> Iterator[tuple[Segment, _Ca
                 chunk = [*seg.lines[index:last], seg.lines[last][:column + 1]]
                 call = _parse_call("\n".join(chunk)[start:])
                 if call is not None and _name_of(call.func) == match[1]:
-                    key = f"{match[1]}:{_code_arg(call, match[1])}"
-                    yield seg, _Call(seg.start + index, seg.start + last, call, key)
+                    yield seg, _Call(seg.start + index, seg.start + last, call)
 
 
 def _parse_call(text: str) -> ast.Call | None:
@@ -367,20 +365,44 @@ def _parse_call(text: str) -> ast.Call | None:
 
 
 def _django_hunks(ctx: MigrationContext, change: ChangedFile) -> list[Finding] | None:
-    head = ctx.head_view(change)
-    before = {c.key: _has_reverse(c.call, _name_of(c.call.func))
-              for _, c in _visible_calls(_base_segments(ctx, change))}
+    """Judge the RunPython / RunSQL calls a modified migration's hunks show.
+
+    Hunk by hunk, a touched call without a reverse fails only when the hunk now holds more such
+    calls than it did before the PR: a reformat or an edit of an operation that never had a
+    reverse is not this PR's doing. A call the base side shows only in part counts as one
+    without a reverse, so a failure is never guessed from lines the diff does not show.
+    """
+    head = ctx.head_view(change).segments
+    base = _base_segments(ctx, change)
     out: list[Finding] = []
     seen = False
-    for seg, found in _visible_calls(head.segments):
-        seen = True
-        kind = _name_of(found.call.func)
-        if _has_reverse(found.call, kind) or not seg.is_touched(found.first, found.last):
-            continue
-        if before.get(found.key) is False:
-            continue  # already without a reverse before this PR: an edit, not a regression
-        out.append(_django_finding(found.call, change.path, found.first))
+    for index, seg in enumerate(head):
+        calls = [c for _, c in _visible_calls((seg,))]
+        seen = seen or bool(calls)
+        bad = [c for c in calls if not _has_reverse(c.call, _name_of(c.call.func))]
+        before = _unreversed_before(base[index]) if index < len(base) else {}
+        for kind in _REVERSE_KW:
+            of_kind = [c for c in bad if _name_of(c.call.func) == kind]
+            excess = len(of_kind) - before.get(kind, 0)
+            touched = [c for c in of_kind if seg.is_touched(c.first, c.last)]
+            if excess > 0:
+                out.extend(_django_finding(c.call, change.path, c.first)
+                           for c in touched[-excess:])
     return out if seen else None
+
+
+def _unreversed_before(seg: Segment) -> dict[str, int]:
+    """Per kind, the calls of a base segment that had no reverse (or are not fully visible)."""
+    starts: dict[str, int] = {}
+    for line in seg.lines:
+        for match in _CALL_START.finditer(line):
+            if "#" not in line[:match.start()]:
+                starts[match[1]] = starts.get(match[1], 0) + 1
+    for _, found in _visible_calls((seg,)):
+        kind = _name_of(found.call.func)
+        if _has_reverse(found.call, kind):
+            starts[kind] -= 1
+    return starts
 
 
 def judge_django(ctx: MigrationContext) -> list[Finding]:

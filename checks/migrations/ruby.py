@@ -192,6 +192,7 @@ STYLE = Style(
     refusal=re.compile(r"(?:raise|fail)\b(?![^\n;]*\b(?:if|unless)\b)[ \t(]*([^\n;]*)"),
     idle=lambda body: _IDLE.sub("", body),
     change=_irreversible,
+    change_wins=True,
 )
 
 _MIGRATE_DIR = re.compile(r"^(?:migrate|\w+_migrate)$")

@@ -513,7 +513,10 @@ _RUBY_WORDS = re.compile(
     r"(?<![\w.:$@])(def|class|module|do|begin|case|if|unless|while|until|for|end)(?![\w?!:])"
     r"|(?<![\w.:$@])(?:if|unless|while|until|end)(?=:[^:])"
 )
-_RUBY_EXPR_START = re.compile(r"(?:^|[=(\[{,;|&!?]|\b(?:then|else|do|return|and|or|not))\s*$")
+# re.M: `^` must match at the line start the search begins at, not only at offset 0. `return if`
+# is a modifier (`return if done?`), and so is one after a `save!` or `valid?` call.
+_RUBY_EXPR_START = re.compile(
+    r"(?:^|[=(\[{,;|&]|\b(?:then|else|do|and|or|not))\s*$", re.M)
 _RUBY_ENDLESS_DEF = re.compile(r"def\s+(?:self\.)?[\w?!]+(?:\([^)\n]*\))?\s*=(?![=~>])")
 _RUBY_LOOP_DO = re.compile(r"(?:while|until|for)\b[^\n]*?\bdo\b")
 
@@ -930,6 +933,8 @@ class Style:
     idle: Callable[[str], str] = lambda body: body
     change: Callable[[Code, Block], list[Irreversible]] | None = None
     refusing_rule: str = "refusing-down"
+    # Rails and Phinx run `change` when a class defines it, and never `up`/`down` beside it.
+    change_wins: bool = False
 
     def rule_id(self, defect: str) -> str:
         """The rule id of `defect` (`empty-down`, ...) for this framework."""
@@ -963,6 +968,8 @@ def judge_whole(code: Code, style: Style, path: str) -> list[Finding]:
     """Judge a migration whose whole text is visible (a new file)."""
     steps = _by_name(style.steps(code))
     down, up, change = steps.get("down"), steps.get("up"), steps.get("change")
+    if change is not None and style.change_wins:
+        return _change_findings(code, change, style, path, None)
     if down is not None:
         if not down.closed:
             return []

@@ -23,6 +23,7 @@ from checks.migrations.base import (
     finding,
     index_by,
     is_never_migration,
+    under,
 )
 from checks.migrations.sqltext import does_something, first_code_line
 from checks.model import ChangedFile, FileStatus, Finding
@@ -94,8 +95,10 @@ class _Kind:
 
 
 _GM_NAME = re.compile(r"^(\d+)_(.+)\.(up|down)\.(sql|cql)$", re.IGNORECASE)
-_DIESEL_DIR = re.compile(r"^\d[\d_-]*_\w+$|^\d+$")
-_PRISMA_DIR = re.compile(r"^\d{14}_\w+$")
+# Diesel takes the version from the folder name before its first `_`: a name may hold hyphens
+# (`2024-05-01-120000-0000_add-users`), and so may a renamed Prisma folder.
+_DIESEL_DIR = re.compile(r"^\d[\d_-]*_[\w.-]+$|^\d[\d-]*$")
+_PRISMA_DIR = re.compile(r"^\d{14}(?:_[\w.-]*)?$")
 
 
 def _version_pair_key(path: str) -> tuple[str, str] | None:
@@ -165,19 +168,43 @@ def _pr_index(ctx: MigrationContext, kind: _Kind) -> dict[tuple[str, str], list[
 
 
 def _identity_changed(change: ChangedFile, kind: _Kind) -> bool:
-    """True for a new file, or a renamed one whose migration identity changed."""
+    """True for a new file, or a renamed one whose migration version or name changed.
+
+    Moving a migrations folder (a crate or package moved into a monorepo) keeps every
+    migration's own name, so the tool sees the same migrations: none of them is new.
+    """
     if change.status is FileStatus.ADDED:
         return True
     if change.status not in (FileStatus.RENAMED, FileStatus.COPIED) or not change.old_path:
         return False
-    return kind.key(change.old_path) != kind.key(change.path)
+    old, new = kind.key(change.old_path), kind.key(change.path)
+    return old is None or new is None or _local(old[0]) != _local(new[0])
+
+
+def _left_down_behind(ctx: MigrationContext, kind: _Kind, change: ChangedFile) -> bool:
+    """True for an up file moved to another folder while its down file stayed in the old one."""
+    old = kind.key(change.old_path or "") if change.status is FileStatus.RENAMED else None
+    return old is not None and _head_partner(ctx, kind, old[0], "down") is not None
+
+
+def _local(identity: str) -> str:
+    """The migration's own part of an identity (version or folder name), without its place."""
+    return identity.rsplit("/", 1)[-1]
+
+
+def _moved_only(change: ChangedFile) -> bool:
+    """True for a file renamed to another folder under the same file name, content unchanged."""
+    return (change.status is FileStatus.RENAMED and change.is_pure_rename
+            and basename(change.old_path or "") == basename(change.path))
 
 
 def _judge_up(ctx: MigrationContext, kind: _Kind, change: ChangedFile,
               identity: str) -> list[Finding]:
     down = _head_partner(ctx, kind, identity, "down")
     if down is None:
-        if not _identity_changed(change, kind) or _does_nothing(ctx, change):
+        if not (_identity_changed(change, kind) or _left_down_behind(ctx, kind, change)):
+            return []
+        if _does_nothing(ctx, change):
             return []
         down_path = kind.down_name(change.path)
         return [finding(kind.missing, change.path, _up_line(ctx, change),
@@ -294,7 +321,7 @@ def judge_sqlx(ctx: MigrationContext) -> list[Finding]:
     out = _paired(ctx, _SQLX_PAIR, lambda p: _is_rust_project(ctx, p))
     for change in _sql_files(ctx):
         name = basename(change.path)
-        if (change.status not in _NEW or not _SQLX_SIMPLE.match(name)
+        if (change.status not in _NEW or _moved_only(change) or not _SQLX_SIMPLE.match(name)
                 or _GM_NAME.match(name) or "migrations" not in dir_parts(change.path)
                 or not ctx.is_migration_path(change.path, True)
                 or _section_kind(ctx, change) is not None
@@ -351,8 +378,15 @@ def _visible_lines(ctx: MigrationContext, change: ChangedFile) -> Iterator[str]:
 
 
 def _section_kind(ctx: MigrationContext, change: ChangedFile) -> _Sections | None:
-    """The sectioned framework whose markers the file shows, if any."""
-    for line in _visible_lines(ctx, change):
+    """The sectioned framework whose markers the file shows, if any.
+
+    When the diff shows the whole head file, only the head counts: a file converted to another
+    format (sql-migrate sections split into golang-migrate `.up.sql`/`.down.sql`) is no longer
+    a sectioned migration, whatever its base side held.
+    """
+    head = None if change.status is FileStatus.REMOVED else ctx.head_view(change).complete_text()
+    lines = head.splitlines() if head is not None else _visible_lines(ctx, change)
+    for line in lines:
         if "--" not in line:
             continue
         for kind in _ALL_SECTIONS:
@@ -438,6 +472,8 @@ def _judge_sectioned(ctx: MigrationContext, kind: _Sections) -> list[Finding]:
             continue
         if not ctx.is_migration_path(change.path, True) or _section_kind(ctx, change) is not kind:
             continue
+        if _split_into_pair(ctx, change):
+            continue
         view = ctx.head_view(change)
         if view.whole:
             found = _judge_sections_whole(kind, change, view.segments[0]) if view.segments else []
@@ -446,6 +482,19 @@ def _judge_sectioned(ctx: MigrationContext, kind: _Sections) -> list[Finding]:
         if ctx.claim(change.path, kind.framework):
             out.extend(found)
     return out
+
+
+def _split_into_pair(ctx: MigrationContext, change: ChangedFile) -> bool:
+    """True for a sectioned file renamed to `<version>_<name>.up.sql` (or `.down.sql`) whose
+    partner exists at head: the PR split the sections into a pair of files (a switch to
+    golang-migrate), which the paired frameworks judge."""
+    if change.status is not FileStatus.RENAMED or change.old_path == change.path:
+        return False
+    key = _version_pair_key(change.path)
+    if key is None:
+        return False
+    swap = _swap_up_down if key[1] == "up" else _swap_down_up
+    return bool(ctx.exists_at_head(swap(change.path)))
 
 
 def judge_goose(ctx: MigrationContext) -> list[Finding]:
@@ -484,9 +533,15 @@ def _flyway_parse(path: str) -> tuple[str, str] | None:
     return match[1], _flyway_version(match[2])
 
 
+# Folders Flyway users name in `locations` besides the default `db/migration`: Spring Boot apps
+# use `db/migrations`, `migrations/postgres`, `db/migration/{vendor}`; any folder under a JVM
+# resources root is on the classpath Flyway scans. A `V<version>__` name there is Flyway's.
+_FLYWAY_FOLDERS = frozenset({"flyway", "migration", "migrations"})
+
+
 def _in_flyway_location(ctx: MigrationContext, path: str) -> bool:
     parts = dir_parts(path)
-    if "flyway" in parts:
+    if _FLYWAY_FOLDERS & set(parts) or under(path, "src", "main", "resources"):
         return True
     for location in ctx.options.get("flyway_locations", ()):
         seq = tuple(p for p in location.strip("/").split("/") if p)

@@ -250,3 +250,35 @@ def test_operations_built_from_starred_arguments_are_not_guessed() -> None:
     text = data_migration("migrations.RunPython(*OPS)",
                           extra="\nOPS = (backfill_currency, clear_currency)\n")
     assert run(added(PATH, text)).findings == ()
+
+
+RENAME_SQL_BEFORE = data_migration(
+    "migrations.RunSQL(\n"
+    "            'ALTER INDEX billing_invoice_pkey RENAME TO billing_bill_pkey'\n"
+    "        ),\n"
+    "        migrations.RunSQL(\n"
+    "            'ALTER TABLE billing_invoice_id_seq RENAME TO billing_bill_id_seq'\n"
+    "        )")
+
+
+def test_reformatting_sql_of_an_operation_that_never_had_a_reverse_passes() -> None:
+    # A lint sweep ("reformat raw SQL") rewrites the strings of old RunSQL calls: the calls had
+    # no reverse before the PR and the PR removed none.
+    after = RENAME_SQL_BEFORE.replace(
+        "'ALTER INDEX billing_invoice_pkey RENAME TO billing_bill_pkey'",
+        '"""\n            ALTER INDEX billing_invoice_pkey\n'
+        '                RENAME TO billing_bill_pkey\n            """',
+    ).replace("'ALTER TABLE billing_invoice_id_seq RENAME TO billing_bill_id_seq'",
+              "sql='ALTER TABLE billing_invoice_id_seq RENAME TO billing_bill_id_seq'")
+    result = run(modified(PATH, RENAME_SQL_BEFORE, after))
+    assert result.status is Status.PASS, rules(result)
+
+
+def test_a_new_irreversible_call_beside_an_old_one_in_the_same_hunk_fails() -> None:
+    after = RENAME_SQL_BEFORE.replace(
+        "        migrations.RunSQL(\n            'ALTER TABLE",
+        "        migrations.RunPython(backfill_currency),\n"
+        "        migrations.RunSQL(\n            'ALTER TABLE")
+    result = run(modified(PATH, RENAME_SQL_BEFORE, after))
+    assert rules(result) == [("django-runpython-no-reverse", PATH,
+                              line_of(after, "RunPython(backfill_currency)"))]

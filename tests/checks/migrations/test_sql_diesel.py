@@ -112,3 +112,29 @@ def test_initial_setup_is_diesel_not_prisma() -> None:
                     added(f"{folder}/down.sql", "DROP FUNCTION f();\n")),
                  repo_files=["Cargo.toml", "diesel.toml"])
     assert result.summary == "1 migration judged (Diesel 1); each can be rolled back."
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        # `diesel migration generate` in Diesel 2.2+ appends `-0000`; names keep their hyphens.
+        "migrations/2025-07-21-081447-0000_group-follow",
+        "migrations/2024-05-02-101500_add-invoice-lines",
+    ],
+)
+def test_folder_names_with_hyphens_are_judged(folder: str) -> None:
+    assert run(diesel_pr(added(f"{folder}/up.sql", UP), added(f"{folder}/down.sql", DOWN)),
+               repo_files=["Cargo.toml"]).status is Status.PASS
+    result = run(diesel_pr(added(f"{folder}/up.sql", UP), added(f"{folder}/down.sql",
+                                                                STUB_DOWN)))
+    assert rules(result) == [("diesel-empty-down", f"{folder}/down.sql", 1)]
+
+
+def test_metadata_toml_beside_a_migration_is_not_judged() -> None:
+    folder = "migrations/2025-09-22-090805_add_jobs_priority_index"
+    result = run(diesel_pr(
+        added(f"{folder}/up.sql", "CREATE INDEX CONCURRENTLY jobs_priority ON jobs (priority);\n"),
+        added(f"{folder}/down.sql", "DROP INDEX CONCURRENTLY jobs_priority;\n"),
+        added(f"{folder}/metadata.toml", "run_in_transaction = false\n")))
+    assert result.status is Status.PASS
+    assert "Diesel 1" in result.summary

@@ -131,3 +131,32 @@ def test_look_alikes_are_not_judged(path: str) -> None:
 def test_deleting_an_undo_in_a_diff_only_run_fails_on_the_versioned_file() -> None:
     finding = only(run(removed(U, UNDO)))
     assert (finding.rule, finding.path) == ("flyway-deleted-undo", V)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # `spring.flyway.locations` set to the plural or a vendor folder, and a module's own
+        # `migrations/<vendor>/` folder (`classpath:migrations/postgres`).
+        "src/main/resources/db/migrations/V3__add_invoice_currency.sql",
+        "src/main/resources/db/postgresql/V3__add_invoice_currency.sql",
+        "jdbc-postgres/src/main/resources/migrations/postgres/V1_3__add_invoice_currency.sql",
+    ],
+)
+def test_common_spring_boot_locations_are_flyway(path: str) -> None:
+    assert rules(run(java_pr(added(path, UP)))) == [("flyway-missing-undo", path, 1)]
+    undo = path.replace("/V", "/U", 1) if "/V" in path else path
+    assert run(java_pr(added(path, UP), added(undo, UNDO))).status is Status.PASS
+
+
+def test_callbacks_beside_versioned_migrations_are_not_judged() -> None:
+    diff = java_pr(added(f"{LOC}/afterMigrate.sql", "ANALYZE;\n"),
+                   added(f"{LOC}/beforeEachMigrate__log.sql", "SET lock_timeout = '5s';\n"),
+                   added(f"{LOC}/R__refresh_totals.sql", "REFRESH MATERIALIZED VIEW totals;\n"))
+    assert run(diff, repo_files=REPO).findings == ()
+
+
+def test_moving_versioned_files_to_a_vendor_folder_is_not_judged() -> None:
+    new_v = f"{LOC}/postgresql/V6__create_invoice.sql"
+    result = run(renamed(f"{LOC}/V6__create_invoice.sql", new_v), repo_files=[new_v])
+    assert result.status is Status.PASS

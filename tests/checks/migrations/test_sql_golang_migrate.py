@@ -197,3 +197,18 @@ def test_deleting_a_down_in_a_diff_only_run_still_fails_on_the_up() -> None:
     finding = only(run(removed(DOWN_PATH, DOWN)))
     assert (finding.rule, finding.path) == ("golang-migrate-deleted-down", UP_PATH)
     assert run(pr(removed(UP_PATH, UP), removed(DOWN_PATH, DOWN))).status is Status.PASS
+
+
+def test_moving_a_folder_of_up_only_migrations_does_not_make_them_new() -> None:
+    # Migrations moved from a package folder into `config/migrations/`: their versions and names
+    # stay, so the PR adds no migration (any missing down was missing before).
+    old = "internal/analytics/migrations/0_initial.up.sql"
+    new = "config/migrations/ch/0_initial.up.sql"
+    result = run(renamed(old, new), repo_files=["go.mod", new])
+    assert result.status is Status.PASS, rules(result)
+
+
+def test_moving_the_up_file_away_from_its_down_fails() -> None:
+    old, new = "db/migrations/7_invoice.up.sql", "db/migrations/pg/7_invoice.up.sql"
+    result = run(renamed(old, new), repo_files=["go.mod", new, "db/migrations/7_invoice.down.sql"])
+    assert rules(result) == [("golang-migrate-missing-down", new, 1)]

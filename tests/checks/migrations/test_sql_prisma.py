@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from checks.model import Status
-from tests.checks.migrations.gitdiff import added, modified, only, pr, removed, rules, run
+from tests.checks.migrations.gitdiff import (
+    added,
+    modified,
+    only,
+    pr,
+    removed,
+    renamed,
+    rules,
+    run,
+)
 
 DIR = "prisma/migrations/20240502101500_add_invoice_currency"
 MIGRATION = """
@@ -120,3 +129,21 @@ def test_empty_migration_needs_no_down() -> None:
     # `prisma migrate dev --create-only` with no schema change writes this and nothing else.
     text = "-- This is an empty migration.\n"
     assert run(added(f"{DIR}/migration.sql", text)).status is Status.PASS
+
+
+def test_moving_the_prisma_folder_into_a_package_does_not_make_migrations_new() -> None:
+    # A monorepo move (`prisma/` -> `packages/db/prisma/`): old migrations keep their names.
+    new_dir = f"packages/db/{DIR}"
+    diff = pr(renamed(f"{DIR}/migration.sql", f"{new_dir}/migration.sql"),
+              renamed("prisma/schema.prisma", "packages/db/prisma/schema.prisma"),
+              renamed("prisma/migrations/migration_lock.toml",
+                      "packages/db/prisma/migrations/migration_lock.toml"))
+    result = run(diff, repo_files=[f"{new_dir}/migration.sql"])
+    assert result.status is Status.PASS, rules(result)
+
+
+def test_a_migration_folder_renamed_to_a_new_timestamp_is_judged() -> None:
+    new_dir = "prisma/migrations/20240601000000_add_invoice_currency"
+    result = run(renamed(f"{DIR}/migration.sql", f"{new_dir}/migration.sql", MIGRATION,
+                         MIGRATION), repo_files=[f"{new_dir}/migration.sql"])
+    assert rules(result) == [("prisma-missing-down", f"{new_dir}/migration.sql", 1)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.model import Status
-from tests.checks.migrations.gitdiff import added, modified, pr, rules, run
+from tests.checks.migrations.gitdiff import added, modified, pr, renamed, rules, run
 
 PATH = "migrations/20240502-add-invoice-currency.sql"
 
@@ -93,3 +93,34 @@ def test_gutting_the_down_section_fails() -> None:
 def test_dbconfig_and_readme_are_not_migrations() -> None:
     result = run(pr(added("dbconfig.yml", DBCONFIG), added("migrations/README.md", UP_ONLY)))
     assert result.summary == "No migration in this PR."
+
+
+CONVERTED_UP = """
+ALTER TABLE invoices ADD COLUMN currency CHAR(3) NOT NULL DEFAULT 'EUR';
+"""
+LONG_GOOD = GOOD.replace(
+    "ALTER TABLE invoices ADD COLUMN currency CHAR(3) NOT NULL DEFAULT 'EUR';\n",
+    "".join(f"ALTER TABLE invoices ADD COLUMN c{i} INT;\n" for i in range(12)))
+
+
+@pytest.mark.parametrize("moved_side", ["up", "down"])
+def test_switching_to_golang_migrate_pairs_is_judged_as_pairs(moved_side: str) -> None:
+    # "Refactor SQL schema migrations from sql-migrate to golang-migrate": git -M shows each old
+    # file renamed to whichever half of the new pair it resembles, and the other half added.
+    old = "internal/storage/migrations/0033_invoice_currency.sql"
+    up, down = old.replace(".sql", ".up.sql"), old.replace(".sql", ".down.sql")
+    up_text = LONG_GOOD.split("-- +migrate Down")[0].replace("-- +migrate Up\n", "")
+    down_text = "DROP FUNCTION invoice_currency_default();\n"
+    if moved_side == "up":
+        diff = pr(renamed(old, up, LONG_GOOD, up_text), added(down, down_text))
+    else:
+        diff = pr(added(up, up_text), renamed(old, down, LONG_GOOD, down_text))
+    result = run(diff, repo_files=[up, down, "go.mod"])
+    assert result.status is Status.PASS, rules(result)
+    assert "golang-migrate 1" in result.summary
+
+
+def test_deleting_the_down_section_of_a_sql_migrate_file_still_fails() -> None:
+    after = LONG_GOOD.split("-- +migrate Down")[0]
+    result = run(modified(PATH, LONG_GOOD, after))
+    assert [r[0] for r in rules(result)] == ["sql-migrate-missing-down"]

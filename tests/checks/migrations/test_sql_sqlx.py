@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from checks.model import Status
-from tests.checks.migrations.gitdiff import added, modified, only, pr, removed, rules, run
+from tests.checks.migrations.gitdiff import (
+    added,
+    modified,
+    only,
+    pr,
+    removed,
+    renamed,
+    rules,
+    run,
+)
 
 UP = """
 CREATE TABLE IF NOT EXISTS invoice_lines (
@@ -94,3 +103,28 @@ def test_plain_sql_files_outside_rust_projects_are_not_sqlx() -> None:
 def test_pairs_outside_rust_projects_belong_to_golang_migrate() -> None:
     result = run(added(f"{TS}.up.sql", UP), repo_files=["go.mod", "main.go"])
     assert only(result).rule == "golang-migrate-missing-down"
+
+
+def test_moving_a_crate_moves_its_simple_migrations_without_making_them_new() -> None:
+    # "chore: move crates into crates/": git shows every migration as a pure rename.
+    names = ["20210422143411_create_history.sql", "20220505083406_create-events.sql"]
+    diff = pr(*(renamed(f"client/migrations/{n}", f"crates/client/migrations/{n}")
+                for n in names),
+              renamed("client/Cargo.toml", "crates/client/Cargo.toml"))
+    result = run(diff, repo_files=["Cargo.toml", "crates/client/Cargo.toml",
+                                   *(f"crates/client/migrations/{n}" for n in names)])
+    assert result.status is Status.PASS, rules(result)
+
+
+def test_a_simple_migration_renamed_to_a_new_version_is_judged() -> None:
+    old, new = f"{TS}.sql", "migrations/20240601000000_invoice_lines.sql"
+    result = run(rust_pr(renamed(old, new, UP, UP)), repo_files=[*REPO, new])
+    assert rules(result) == [("sqlx-missing-down", new, 1)]
+
+
+def test_moving_a_reversible_pair_keeps_it_paired() -> None:
+    diff = pr(renamed(f"{TS}.up.sql", f"server/{TS}.up.sql"),
+              renamed(f"{TS}.down.sql", f"server/{TS}.down.sql"))
+    result = run(diff, repo_files=["server/Cargo.toml", f"server/{TS}.up.sql",
+                                   f"server/{TS}.down.sql"])
+    assert result.status is Status.PASS, rules(result)
