@@ -112,6 +112,13 @@ class ChangedFile:
 
         return convert_hunks(self.raw_hunks)
 
+    def shown_text(self) -> str:
+        """Every line the diff shows for this file (context, added, removed), as one string.
+
+        Cheap (no per-line objects): meant for pre-filters that skip files before parsing.
+        """
+        return "".join(pl.value for hunk in self.raw_hunks for pl in hunk)
+
     @property
     def is_pure_rename(self) -> bool:
         """True for a rename or copy with no content change."""

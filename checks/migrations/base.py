@@ -323,7 +323,7 @@ class MigrationContext:
         key = ("raw", change.path)
         raw = self._index.get(key)
         if raw is None:
-            raw = "\n".join(hl.text for hunk in change.hunks for hl in hunk.lines)
+            raw = change.shown_text()
             self._index[key] = raw
         return any(needle in raw for needle in needles)
 

@@ -19,8 +19,8 @@ from checks.model import ChangedFile, Finding
 _EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts")
 _FOLDERS = frozenset({"migrations", "migration", "migrate"})
 # Knex's `directory` and Sequelize's `migrations-path` are free: `knex_migrations`,
-# `db-migrations`, `sqlMigrations` are common.
-_MIGRATION_DIR = re.compile(r"(?i)migrations?$")
+# `db-migrations`, `sqlMigrations`, per-dialect `migrations-sqlite` are common.
+_MIGRATION_DIR = re.compile(r"(?i)migrations?(?:$|[-_.])")
 
 _SNIFF = (
     ("typeorm", re.compile(r"\bMigrationInterface\b|\bQueryRunner\b|\bqueryRunner\b")),

@@ -197,3 +197,20 @@ def test_github_files_form() -> None:
 def test_malformed_github_files_name_the_field(entry, message) -> None:
     with pytest.raises(DiffError, match=message):
         parse_files([entry])
+
+
+def test_parsing_restores_the_garbage_collector() -> None:
+    import gc
+
+    assert gc.isenabled()
+    parse_diff(GIT_DIFF)
+    assert gc.isenabled()
+    with pytest.raises(DiffError):
+        parse_diff("not a diff\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_diff(GIT_DIFF)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -122,6 +122,42 @@ CASES = [
           await knex.schema.alterTable("invoices", (t) => t.timestamp("paid_at"));
         }
     """)), [("knex-missing-down", TS_MIG, 3)]),
+    # --- shapes seen in real apps: a free-named migrations directory ---
+    ("knex_migrations folder with a working down", pr(added(
+        "db/knex_migrations/2024-05-01-0000-add-retries.js", """
+        exports.up = function (knex) {
+            return knex.schema.alterTable("heartbeat", function (table) {
+                table.integer("retries").notNullable().defaultTo(0);
+            });
+        };
+
+        exports.down = function (knex) {
+            return knex.schema.alterTable("heartbeat", function (table) {
+                table.dropColumn("retries");
+            });
+        };
+    """)), []),
+    ("knex_migrations folder with an empty down", pr(added(
+        "db/knex_migrations/2024-05-02-0000-widen-domain.js", """
+        exports.up = function (knex) {
+            return knex.schema.alterTable("domain_expiry", function (table) {
+                table.string("domain", 255).notNullable().alter();
+            });
+        };
+
+        exports.down = function (knex) {
+        };
+    """)), [("knex-empty-down", "db/knex_migrations/2024-05-02-0000-widen-domain.js", 7)]),
+    ("per-dialect migrations-sqlite folder", pr(added("server/db/migrations-sqlite/2.5.12.js", """
+        exports.up = knex => {
+          return knex.schema
+            .alterTable('groups', table => {
+              table.string('redirectOnLogin').notNullable().defaultTo('/')
+            })
+        }
+
+        exports.down = knex => { }
+    """)), [("knex-empty-down", "server/db/migrations-sqlite/2.5.12.js", 8)]),
     ("knexfile, source and tests only", pr(KNEXFILE, MODEL, TEST), []),
     ("a seed file with exports.up-like code", pr(added("services/billing/seeds/01_invoices.js", """
         exports.seed = async function(knex) {

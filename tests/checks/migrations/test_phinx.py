@@ -128,6 +128,38 @@ class AddPaidToInvoices extends AbstractMigration
         $this->table('users')->addColumn('status', 'string')->update();
     }
 """))), [("phinx-missing-down", MIG, 9)]),
+    # --- shapes seen in real apps ---
+    ("insert in change()", pr(added(CAKE, """<?php
+declare(strict_types=1);
+
+use Migrations\\AbstractMigration;
+
+class AddPaidToInvoices extends AbstractMigration
+{
+    public function change(): void
+    {
+        $rows = [['id' => 1, 'slug' => 'paid', 'created' => date('Y-m-d H:i:s')]];
+        $this->table('invoice_states')->insert($rows)->saveData();
+    }
+}
+""")), [("phinx-irreversible-change", CAKE, 11)]),
+    ("change() wins over up() and an empty down() beside it", pr(added(MIG, phinx("""\
+    public function change(): void
+    {
+        $this->table('comments')
+            ->addColumn('user_id', 'char', ['limit' => 36, 'null' => false])
+            ->save();
+    }
+
+    public function up(): void
+    {
+        $this->execute('UPDATE comments SET user_id = created_by');
+    }
+
+    public function down(): void
+    {
+    }
+"""))), []),
     ("configuration and seed only", pr(CONFIG, SEED), []),
 ]
 

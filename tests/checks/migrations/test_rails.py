@@ -208,6 +208,55 @@ end
   end
 """, "AddDogs"))), [("rails-missing-down",
                      "services/shop/db/animals_migrate/20240131120000_add_dogs.rb", 2)]),
+    # --- shapes seen in real apps ---
+    ("if block inside reversible's dir.up", pr(added(MIG, mig("""\
+  def change
+    add_column :syncs, :finished_at, :datetime
+    reversible do |dir|
+      dir.up do
+        execute "UPDATE syncs SET finished_at = ran_at"
+        if Rails.env.production?
+          execute "UPDATE syncs SET state = 'failed' WHERE state = 'running'"
+        end
+      end
+      dir.down do
+        execute "UPDATE syncs SET ran_at = finished_at"
+      end
+    end
+    remove_column :syncs, :ran_at, :datetime
+  end
+"""))), []),
+    ("modifier if after return or a bang call opens no block", pr(added(MIG, mig("""\
+  def change
+    add_column :users, :email, :string
+    return unless table_exists?(:legacy_users)
+    User.find_each { |u| u.save! } if Rails.env.development?
+    execute "UPDATE users SET email = login"
+  end
+"""))), [("rails-irreversible-change", MIG, 6)]),
+    ("change wins over up/down in the same class", pr(added(MIG, mig("""\
+  def change
+    create_table :subscriptions do |t|
+      t.references :user, null: false
+    end
+  end
+
+  def up
+    User.find_each { |user| user.subscriptions.create! }
+  end
+
+  def down
+  end
+"""))), []),
+    ("change with execute beside a working down still fails", pr(added(MIG, mig("""\
+  def change
+    execute "ALTER TABLE users ADD CONSTRAINT email_lower CHECK (email = lower(email))"
+  end
+
+  def down
+    execute "ALTER TABLE users DROP CONSTRAINT email_lower"
+  end
+"""))), [("rails-irreversible-change", MIG, 3)]),
     # --- look-alikes that are never judged ---
     ("schema dump, seeds and a model", pr(SCHEMA, MODEL, added("db/seeds.rb", """
         User.create!(name: "admin")

@@ -115,6 +115,26 @@ CASES = [
           async down (queryInterface) {}
         };
     """)), []),
+    # --- shapes seen in real apps ---
+    ("script-running migration named only by its JSDoc type", pr(added(
+        "server/migrations/20240131120000-backfill-titles.js", """
+        "use strict";
+
+        const { execFileSync } = require("child_process");
+        const path = require("path");
+
+        /** @type {import('sequelize-cli').Migration} */
+        module.exports = {
+          async up() {
+            const script = path.join(process.cwd(), "build", "scripts", path.basename(__filename));
+            execFileSync("node", [script], { stdio: "inherit" });
+          },
+
+          async down() {
+            // noop
+          },
+        };
+    """)), [("sequelize-empty-down", "server/migrations/20240131120000-backfill-titles.js", 13)]),
 ]
 
 
