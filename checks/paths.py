@@ -14,7 +14,13 @@ Choices worth knowing:
 - Storybook stories, examples and `doc.go` are documentation, not tests and not source.
 - Type declarations (`*.d.ts`, `*.pyi`, `*.rbi`) and benchmarks (`benches/`, `*.bench.ts`) are
   neither source that needs a test nor tests.
-- Build, CI and dev scripts (`scripts/`, `hack/`, `*.sh`) and infrastructure config are "other".
+- Build, CI and dev scripts (`scripts/`, `hack/`, `dev/`, `*.sh`, `*.rake`) and infrastructure
+  config are "other".
+- Committed bundler output (`app.3f2a9c1b.js`, `index-BkZx9aQ1.js`), Go's `wire_gen.go` and
+  mockery mocks are generated; libraries copied under `public/libs/` are vendored; translation
+  tables below a locale folder (`lang/en/auth.php`) are assets.
+- A file is a source's own test only if a runner would run it (`tests/bootstrap.php` is not), and
+  a Go test only in the source's own package folder.
 """
 
 from __future__ import annotations
@@ -48,9 +54,21 @@ _GENERATED_MARKER = re.compile(
 )
 _GENERATED_NAME = re.compile(
     r"(_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|\.g\.dart|\.freezed\.dart|\.generated\.\w+"
-    r"|\.designer\.cs|_generated\.go|\.min\.(js|css|mjs))$",
+    r"|\.designer\.cs|_generated\.go|\.min\.(js|css|mjs))$"
+    # Go generators by convention: wire_gen.go, zz_generated.deepcopy.go, mockery's mock_x.go.
+    r"|(?:_gen|_mock)\.go$|(?:^|/)(?:zz_generated\.[\w.]+|mock_\w+\.go)$"
+    r"|\.(?:chunk|bundle)\.(?:js|mjs|css)$",
     re.IGNORECASE,
 )
+# Bundler output with a content hash: app.3f2a9c1b.js (webpack), index-BkZx9aQ1.js (Vite). A hash
+# mixes digits with letters (hex, or base64 with a capital), so `user-profile1.js` is not one.
+_HASHED_BUNDLE = re.compile(
+    r"[.-](?:(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,32}"
+    r"|(?=\w*[A-Z])(?=\w*[0-9])[\w]{8})\.(?:js|mjs|css)$"
+)
+# Libraries copied into a web root (public/libs/tinymce/...) are someone else's code.
+_WEB_ROOTS = frozenset({"public", "static", "wwwroot"})
+_WEB_LIB_DIRS = frozenset({"lib", "libs"})
 _MARKER_LINES = 10
 
 
@@ -61,12 +79,24 @@ def is_lock_file(path: str) -> bool:
 
 def is_vendored(path: str) -> bool:
     """True for paths inside a vendored dependency tree."""
-    return any(part in _VENDORED_DIRS for part in path.split("/")[:-1])
+    dirs = path.split("/")[:-1]
+    return any(part in _VENDORED_DIRS for part in dirs) or _in_web_lib(dirs)
+
+
+def _in_web_lib(dirs: list[str]) -> bool:
+    """public/libs/x.js, static/lib/x.css: a copied library below a web root."""
+    root = next((i for i, part in enumerate(dirs) if part.lower() in _WEB_ROOTS), None)
+    return root is not None and any(part.lower() in _WEB_LIB_DIRS for part in dirs[root + 1:])
+
+
+def _is_generated_name(name: str) -> bool:
+    return _GENERATED_NAME.search(name) is not None or (
+        name.endswith("s") and _HASHED_BUNDLE.search(name) is not None)
 
 
 def is_generated(changed: ChangedFile) -> bool:
     """True for files whose name or first added lines say a tool generated them."""
-    if _GENERATED_NAME.search(changed.path):
+    if _is_generated_name(changed.path):
         return True
     head = changed.added[:_MARKER_LINES]
     return any(line.number <= _MARKER_LINES and _GENERATED_MARKER.search(line.text)
@@ -117,7 +147,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
            "coffee"),
     "go": ("go",),
     "jvm": ("java", "kt", "groovy", "scala", "sc", "clj", "cljs", "cljc"),
-    "ruby": ("rb", "rake"),
+    "ruby": ("rb",),
     "dotnet": ("cs", "fs", "fsx", "vb", "razor"),
     "rust": ("rs",),
     "php": ("php",),
@@ -151,7 +181,7 @@ _ASSET_EXTS = frozenset({
 _DATA_EXTS = frozenset({"csv", "tsv", "sql", "proto", "graphql", "gql", "graphqls", "thrift",
                         "avsc", "avdl", "parquet", "jsonl", "ndjson", "prisma", "xsd", "dtd",
                         "wsdl", "sqlite", "db", "dat", "bin", "npy", "pkl"})
-_SCRIPT_EXTS = frozenset({"sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "kts",
+_SCRIPT_EXTS = frozenset({"sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "kts", "rake",
                           "awk", "sed"})
 # Compound endings that decide before the last extension does (a Blade view is not PHP code).
 _TEMPLATE_END = re.compile(r"\.(?:blade\.php|html\.\w+|\w+\.erb|\w+\.haml|\w+\.slim"
@@ -164,6 +194,7 @@ _DECLARATION_END = re.compile(r"\.(?:d\.[cm]?ts|pyi|rbi|rbs)$")
 # purpose: `FooTest.java` is a JUnit test, `Protest.java` is not. Looked up by extension so
 # that one short pattern runs per file.
 _JS_TEST = (r".+\.(?:test|spec|e2e|e2e-spec|cy|test-d|spec-d)\.\w+$"
+            r"|\w[\w.-]*(?:[_-]spec|_test)\.\w+$"  # Jasmine and Mocha: user_spec.js, x-spec.js
             r"|setupTests\.\w+$|(?:jest|vitest|test)[.-]setup\.\w+$")  # runner setup files
 _JVM_TEST = (r"Test[A-Z0-9]\w*\.\w+$"  # Maven Surefire's default includes
              r"|\w*[A-Za-z0-9](?:Tests?|TestCase|IntegrationTest)\.\w+$"
@@ -220,6 +251,8 @@ _TEST_DIR_PATTERN = re.compile(
 _CAMEL_TEST_DIR = re.compile(r"[A-Za-z0-9]Tests?$")  # MyAppTests/ (Xcode), App.UnitTests/
 # `spec/` is RSpec's test tree, but `specs/` and `spec/` also hold API and design specs.
 _SPEC_DIRS = frozenset({"spec", "specs"})
+# Cucumber's features/support/ and Behave's features/steps/ (features/ alone is often app code).
+_FEATURE_SUPPORT = frozenset({"support", "steps"})
 _BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "jmh"})
 _BENCH_NAME = re.compile(r"\.bench\.[cm]?[jt]sx?$|_bench(?:mark)?\.py$|^bench_\w+\.py$")
 _STORY_NAME = re.compile(r"\.stories\.\w+$|\.story\.[cm]?[jt]sx?$")
@@ -242,6 +275,9 @@ _MIGRATION_SQL = re.compile(
     re.IGNORECASE,
 )
 _TIMESTAMPED = re.compile(r"(?:[VUR]?\d|R__)")  # TypeORM src/migration/1700000000000-Init.ts
+# Alembic revisions under any script location (.../versions/): `ae1027a6acf_add.py` or a dated
+# file_template (`2024-05-01_ff08d822ef2c.py`).
+_ALEMBIC_REVISION = re.compile(r"(?:[0-9a-f]{12}|\d{4}[-_]?\d{2}[-_]?\d{2}\w*)[_.]\w*\.py$")
 _DOC_NAMES = frozenset({"readme", "license", "licence", "copying", "changelog", "changes",
                         "history", "news", "authors", "contributors", "contributing",
                         "code_of_conduct", "security", "notice", "maintainers", "support",
@@ -256,6 +292,7 @@ _CONFIG_NAMES = frozenset({
     "mvnw", "build", "workspace", "codeowners", "config.ru", "tools.go", "meson.build",
     "gulpfile.js", "gruntfile.js", "karma.conf.js", "protractor.conf.js", "requirements.txt",
     "constraints.txt", "owners", "module-info.java", "assemblyinfo.cs", "directory.build.props",
+    "magefile.go",
 })
 _CONFIG_PREFIX = re.compile(
     r"dockerfile[.-]|docker-compose|compose\.ya?ml$|requirements[\w.-]*\.(?:txt|in)$"
@@ -267,7 +304,14 @@ _CONFIG_DIRS = frozenset({"config", "configs", "conf", "deploy", "deployment", "
                           "k8s", "kubernetes", "helm", "charts", "terraform", "ansible",
                           "docker", "gradle", "nginx", "systemd"})
 _DATA_DIRS = frozenset({"seeds", "seeders", "seed"})
-_SCRIPT_DIRS = frozenset({"scripts", "script", "hack"})
+_SCRIPT_DIRS = frozenset({"scripts", "script", "hack", "dev"})
+# Build scripts at a project's root (esbuild/rollup drivers), not the app's own code.
+_ROOT_BUILD_NAMES = frozenset({"build.js", "build.mjs", "build.cjs", "build.ts", "build.mts"})
+# Translation tables kept as code (Laravel lang/en/auth.php, i18n/fr/index.ts): assets.
+_I18N_DIRS = frozenset({"lang", "langs", "locale", "locales", "i18n", "l10n", "translations"})
+_LOCALE = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?$|[a-z]{3}[-_][A-Za-z]{2,4}$")
+# PHP templates (CakePHP templates/, plain PHP views/) render HTML like Blade does.
+_PHP_VIEW_DIRS = frozenset({"templates", "views", "layouts", "elements"})
 _SEED_NAMES = frozenset({"seeds.rb", "seeds.exs", "seed.ts", "seed.js", "seed.py"})
 # Folders that hold several projects: their config/ and scripts/ sit one level deeper.
 _MONOREPO_DIRS = frozenset({"packages", "apps", "services", "libs", "modules", "crates",
@@ -300,6 +344,9 @@ def _is_test_dir(part: str) -> bool:
 def _test_by_dirs(dirs: list[str], low: list[str], code: bool) -> bool:
     if not _TEST_DIRS.isdisjoint(low) or (code and not _SPEC_DIRS.isdisjoint(low)):
         return True
+    if "features" in low and any(parent == "features" and child in _FEATURE_SUPPORT
+                                 for parent, child in pairwise(low)):
+        return True
     return any(("test" in lowered or "e2e" in lowered) and _is_test_dir(part)
                for part, lowered in zip(dirs, low, strict=True))
 
@@ -325,9 +372,23 @@ def _is_migration(low: list[str], name: str) -> bool:
             return True
     if low and low[-1] == "migration" and _TIMESTAMPED.match(name):
         return True
+    if low and low[-1] == "versions" and _ALEMBIC_REVISION.match(name):
+        return True
     if low and low[-1] == "db" and name in ("schema.rb", "structure.sql"):
         return True
     return name[-4:].lower() == ".sql" and _MIGRATION_SQL.match(name) is not None
+
+
+def _is_translation(low: list[str]) -> bool:
+    """lang/en/auth.php, config/locales/pt-BR/x.yml: files below a locale folder."""
+    return any(parent in _I18N_DIRS and _LOCALE.match(child) is not None
+               for parent, child in pairwise(low))
+
+
+def _is_config_package(low: list[str]) -> bool:
+    """packages/eslint-config/, packages/tsconfig/: shared tool settings in a monorepo."""
+    return (len(low) > 1 and low[0] in _MONOREPO_DIRS
+            and (low[1].endswith(("-config", "_config")) or low[1] == "tsconfig"))
 
 
 def _project_dir(low: list[str]) -> str | None:
@@ -348,11 +409,11 @@ def _top_dir_in(low: list[str], names: frozenset[str]) -> bool:
 
 
 def _early_kind(dirs: list[str], low: list[str], name: str) -> PathKind | None:
-    if not _VENDORED_DIRS.isdisjoint(dirs):
+    if not _VENDORED_DIRS.isdisjoint(dirs) or _in_web_lib(dirs):
         return PathKind.VENDORED
     if name in LOCK_FILE_NAMES:
         return PathKind.LOCK
-    if _GENERATED_NAME.search(name):
+    if _is_generated_name(name):
         return PathKind.GENERATED
     if _is_ci(low, name):
         return PathKind.CI
@@ -381,12 +442,16 @@ def _by_location(low: list[str], name: str, ext: str) -> PathKind | None:
     if config_name:
         return PathKind.CONFIG
     top = _project_dir(low)
-    if any(part.startswith(".") for part in low) or (
+    if any(part.startswith(".") for part in low) or _is_config_package(low) or (
         top in _CONFIG_DIRS and _FAMILY_OF_EXT.get(ext) != "go"  # a Go config/ is a package
     ):
         return PathKind.CONFIG
     if top in _SCRIPT_DIRS:
         return PathKind.SCRIPT
+    if name in _ROOT_BUILD_NAMES and len(low) <= (2 if low and low[0] in _MONOREPO_DIRS else 0):
+        return PathKind.CONFIG
+    if _is_translation(low) or (ext == "php" and not _PHP_VIEW_DIRS.isdisjoint(low)):
+        return PathKind.ASSET
     if not _DATA_DIRS.isdisjoint(low) or name.lower() in _SEED_NAMES:
         return PathKind.DATA
     if "res" in low and ext not in _CODE_EXTS:
@@ -447,13 +512,20 @@ _TEST_AFFIX = re.compile(
     r"|Tests?|TestCase|IntegrationTest|IT|ITCase|Spec|Suite|Cest)$"
 )
 # Names that say nothing about what they hold: the folder names the subject instead.
-_GENERIC_STEMS = frozenset({"index", "__init__", "mod", "main", "lib", "init", "__main__",
+_GENERIC_STEMS = frozenset({"__init__", "mod", "main", "lib", "init", "__main__",
                             "tests", "test", "spec", ""})
+# `index` names a module only where a runtime resolves a folder to it (index.js, index.php);
+# a Rust or Python index.rs is a search index.
+_INDEX_FAMILIES = frozenset({"js", "php"})
 # Folders inside test trees that sort tests by kind, not by subject (tests/unit/, tests/Feature/).
 _TEST_CATEGORIES = frozenset({"unit", "units", "integration", "integrations", "functional",
                               "feature", "features", "acceptance", "system", "smoke", "it",
-                              "regression", "contract", "end2end", "support", "helpers"})
+                              "regression", "contract", "end2end", "support", "helpers",
+                              "requests", "request"})
 _NOT_CONTEXT = _CODE_ROOTS | _TEST_CATEGORIES | _SPEC_DIRS
+# Suffixes of MVC roles whose tests are named after the resource (request specs, feature tests).
+_ROLE_SUFFIXES = ("controller", "controllers")
+_JVM_SPEC = re.compile(r"\w(?:Spec|Suite)\.\w+$")
 _NORMALISE = str.maketrans("", "", "._- ")
 
 
@@ -474,11 +546,24 @@ def _subject_from_dirs(dirs: list[str]) -> str:
     return ""
 
 
+def _is_generic(stem: str, path: str) -> bool:
+    lowered = stem.lower()
+    return lowered in _GENERIC_STEMS or (
+        lowered == "index" and language_family(path) in _INDEX_FAMILIES)
+
+
+def _source_stem(name: str) -> str:
+    """The name without its extension; a C# partial class `Repo.Querying.cs` is `Repo`."""
+    if name.endswith((".cs", ".vb")):
+        return name.split(".", 1)[0]
+    return name.rsplit(".", 1)[0]
+
+
 def source_subject(path: str) -> str:
     """The normalised name of what a source file holds (`user_service.py` -> `userservice`)."""
     parts = path.split("/")
-    stem = parts[-1].rsplit(".", 1)[0]
-    if stem.lower() in _GENERIC_STEMS:
+    stem = _source_stem(parts[-1])
+    if _is_generic(stem, path):
         return _subject_from_dirs(parts[:-1])
     return _norm(stem)
 
@@ -488,7 +573,7 @@ def subject_under_test(path: str) -> str:
     parts = path.split("/")
     name = parts[-1].rsplit(".", 1)[0]
     stem = _TEST_AFFIX.sub("", name)  # `user.service.spec` -> `user.service`, `TestFoo` -> `Foo`
-    if stem.lower() in _GENERIC_STEMS or stem.lower() in ("conftest", "spechelper"):
+    if _is_generic(stem, path) or stem.lower() in ("conftest", "spechelper"):
         return _subject_from_dirs(parts[:-1])
     return _norm(stem)
 
@@ -516,12 +601,14 @@ def mirror_score(source_path: str, test_path: str) -> int | None:
     inside the same project, and every subject folder of the test is a folder of the source.
     """
     family = language_family(source_path)
-    if family is None or language_family(test_path) != family:
+    if family is None or language_family(test_path) != family or not names_a_test(test_path):
         return None
     subject = source_subject(source_path)
     if not subject or subject != subject_under_test(test_path):
         return None
     src_dirs, test_dirs = source_path.split("/")[:-1], test_path.split("/")[:-1]
+    if family == "go" and src_dirs != test_dirs:
+        return None  # a Go test is compiled with its package: same folder or not its test
     prefix = _test_prefix(test_dirs)
     own_folder = [*src_dirs, source_path.rsplit("/", 1)[-1].split(".", 1)[0]]  # Rust foo/tests.rs
     if src_dirs[:len(prefix)] != prefix and prefix != own_folder:
@@ -531,6 +618,61 @@ def mirror_score(source_path: str, test_path: str) -> int | None:
     if not test_ctx <= src_ctx:
         return None
     return len(test_ctx)
+
+
+def names_a_test(path: str) -> bool:
+    """True when a runner would run `path` as a test, not load it as a helper or fixture.
+
+    `tests/bootstrap.php`, `tests/mock_repo.go` and `spec/support/helpers.rb` live in test trees
+    but test nothing of their own. Rust integration tests and C/C++ test programs carry no affix;
+    Jest runs any file under `__tests__/`.
+    """
+    parts = path.split("/")
+    name = parts[-1]
+    if _is_test_name(name, _ext(name)):
+        return True
+    family = language_family(path)
+    if family in ("rust", "c"):
+        return True
+    if family == "jvm":
+        return _JVM_SPEC.search(name) is not None  # Kotest and Spock specs: FooSpec.kt
+    return family == "js" and "__tests__" in parts
+
+
+def covers(source_path: str, test_path: str) -> bool:
+    """True when `test_path` plausibly exercises `source_path` without being named after it.
+
+    Folders name what tests cover as often as file names do: `tests/api/teams/test_scoring.py`
+    covers `api/teams.py`, `extras/tests/test_forms.py` covers `extras/forms/scripts.py`,
+    and a Rails request spec `spec/requests/comments_spec.rb` covers `comments_controller.rb`.
+    A longer name is another subject: `user_presenter_spec.rb` does not cover `user.rb`.
+    """
+    family = language_family(source_path)
+    if family is None or language_family(test_path) != family or not names_a_test(test_path):
+        return False
+    src_dirs, test_dirs = source_path.split("/")[:-1], test_path.split("/")[:-1]
+    prefix = _test_prefix(test_dirs)
+    if src_dirs[:len(prefix)] != prefix:
+        return False
+    names = _subject_names(source_path)
+    src_ctx = {_norm(part) for part in _context(src_dirs)}
+    test_ctx = {_norm(part) for part in _context(test_dirs[len(prefix):])}
+    if not names or not test_ctx - names <= src_ctx:
+        return False  # tests/models/version_test.rb says nothing of views/version/pushed.rb
+    tested = subject_under_test(test_path)
+    return bool(test_ctx & names) or tested in names or tested in src_ctx
+
+
+def _subject_names(source_path: str) -> set[str]:
+    """A source's subject, with and without a role suffix (`commentscontroller`, `comments`)."""
+    subject = source_subject(source_path)
+    if not subject:
+        return set()
+    names = {subject}
+    for role in _ROLE_SUFFIXES:
+        if subject.endswith(role) and len(subject) > len(role):
+            names.add(subject[:-len(role)])
+    return names
 
 
 def index_tests(test_paths: Iterable[str]) -> dict[str, list[str]]:
@@ -575,18 +717,32 @@ def _join(*parts: str) -> str:
     return "/".join(part for part in parts if part)
 
 
+def _shorter(rel: str) -> list[str]:
+    """`a/b/c`, `a/b`, `a`, ``: a mirrored folder and each of its ancestors."""
+    parts = rel.split("/") if rel else []
+    return ["/".join(parts[:end]) for end in range(len(parts), -1, -1)]
+
+
 def _python(dirs: list[str], stem: str, ext: str) -> list[str]:
+    if stem == "__init__" and dirs:
+        stem = dirs[-1]  # a package's __init__.py is tested as the package
     here = "/".join(dirs)
     out = []
     for prefix, rel in _mirror(dirs, ("src", "lib")):
         inner = rel.split("/", 1)[1] if "/" in rel else ""  # below the package folder
-        for below in dict.fromkeys((rel, inner, "")):
+        for below in dict.fromkeys((rel, *_shorter(inner))):
             out.append(_join(prefix, "tests", below, f"test_{stem}.py"))
-    return [*out, _join(here, "tests", f"test_{stem}.py"), _join(here, f"test_{stem}.py"),
-            _join(here, f"{stem}_test.py")]
+    # Django apps keep tests/ inside each app folder: netbox/dcim/tests/test_views.py.
+    out.extend(_join(folder, "tests", f"test_{stem}.py") for folder in _shorter(here)[:-1])
+    return [*out, _join(here, f"test_{stem}.py"), _join(here, f"{stem}_test.py")]
+
+
+_COMPONENT_EXTS = frozenset({"vue", "svelte", "astro"})
 
 
 def _js(dirs: list[str], stem: str, ext: str) -> list[str]:
+    if ext in _COMPONENT_EXTS:  # a Vue or Svelte component is tested from a script file
+        return [path for script in ("ts", "js") for path in _js(dirs, stem, script)]
     here = "/".join(dirs)
     out = [_join(here, f"{stem}.test.{ext}"), _join(here, f"{stem}.spec.{ext}"),
            _join(here, "__tests__", f"{stem}.test.{ext}"),
@@ -618,6 +774,7 @@ def _ruby(dirs: list[str], stem: str, ext: str) -> list[str]:
 
 
 def _dotnet(dirs: list[str], stem: str, ext: str) -> list[str]:
+    stem = stem.split(".", 1)[0]  # partial class files: Repo.Querying.cs is tested as Repo
     prefix, rel = _mirror(dirs, ("src",))[0]
     project, _, inner = rel.partition("/")
     out = []

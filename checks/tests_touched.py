@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from posixpath import dirname
+from posixpath import basename, dirname
 from typing import Any
 
 import pathspec
@@ -24,6 +24,7 @@ from checks.paths import (
     PathKind,
     candidate_tests,
     classify,
+    covers,
     has_inline_test_change,
     index_tests,
     language_family,
@@ -65,6 +66,8 @@ _NON_CODE_BY_FAMILY = {"python": _HASH, "ruby": _HASH, "elixir": _HASH, "php": _
 _NON_CODE_BY_EXT = {"pl": _HASH, "pm": _HASH, "r": _HASH, "jl": _HASH, "cr": _HASH, "nim": _HASH,
                     "lua": _DASH, "hs": _DASH, "elm": _DASH, "zig": _SLASH, "sol": _SLASH,
                     "erl": re.compile(r"\s*(?:%|$)")}
+
+_JS_INFIXES = (".test.", ".spec.")
 
 _EXCUSES = {
     "exempt": "exempt by exempt_globs",
@@ -209,18 +212,48 @@ def _first_line(changed: ChangedFile) -> int | None:
 
 
 @dataclass(frozen=True)
+class _Layout:
+    """Where the repository keeps its tests, to suggest a path that fits in."""
+
+    folders: frozenset[str]
+    test_folders: frozenset[str]
+    js_style: str  # ".test." or ".spec.", whichever the repository's JS tests use more
+
+    def rank(self, path: str) -> tuple[bool, bool, bool]:
+        """Best first: a folder that holds tests, one that exists, the house naming style."""
+        folder, name = dirname(path), basename(path)
+        styled = self.js_style in name or not any(infix in name for infix in _JS_INFIXES)
+        return folder in self.test_folders, folder in self.folders, styled
+
+
+@dataclass(frozen=True)
 class _Lookup:
     """Own tests of the judged sources, from the repository's files and the PR's tests."""
 
     by_source: Mapping[str, list[str]]
-    folders: frozenset[str] | None
+    layout: _Layout | None
 
     def suggestion(self, source: str) -> str | None:
-        """A conventional test path whose folder exists in the repository."""
-        if self.folders is None:
+        """A conventional test path in a folder the repository has, best fitting first."""
+        layout = self.layout
+        if layout is None:
             return None
-        return next((path for path in candidate_tests(source)
-                     if dirname(path) in self.folders), None)
+        fitting = [path for path in candidate_tests(source) if dirname(path) in layout.folders]
+        # max() keeps the first of equals, so the conventional order breaks ties.
+        return max(fitting, key=layout.rank, default=None)
+
+
+def _layout(repo_files: frozenset[str], rules: _Rules) -> _Layout:
+    """Folders, folders with tests and the JS naming style; the substring test keeps it cheap."""
+    folders = {dirname(path) for path in repo_files}
+    test_folders, styles = set(), Counter[str]()
+    for path in repo_files:
+        lowered = path.lower()
+        if ("test" in lowered or "spec" in lowered) and rules.kind(path) is PathKind.TEST:
+            test_folders.add(dirname(path))
+            styles.update(infix for infix in _JS_INFIXES if infix in lowered)
+    style = styles.most_common(1)[0][0] if styles else ".test."
+    return _Layout(frozenset(folders), frozenset(test_folders), style)
 
 
 def _repo_tests(repo_files: Iterable[str], subjects: set[str], rules: _Rules) -> list[str]:
@@ -238,10 +271,10 @@ def _lookup(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules,
     index = index_tests(sorted(pool))
     by_source = {f.path: own_tests(f.path, index.get(source_subject(f.path), ()))
                  for f in tally.judged}
-    folders = None
+    layout = None
     if want_folders and repo_files is not None:
-        folders = frozenset(dirname(path) for path in repo_files)
-    return _Lookup(by_source, folders)
+        layout = _layout(repo_files, rules)
+    return _Lookup(by_source, layout)
 
 
 def _missing_finding(changed: ChangedFile, lookup: _Lookup) -> Finding:
@@ -267,7 +300,8 @@ def _stale_findings(tally: _Tally, lookup: _Lookup) -> list[Finding]:
     findings = []
     for changed in tally.judged:
         own = lookup.by_source.get(changed.path) or []
-        if own and changed.path not in touched and not touched.intersection(own):
+        if (own and changed.path not in touched and not touched.intersection(own)
+                and not any(covers(changed.path, test) for test in touched)):
             findings.append(Finding(
                 f"{changed.path} changed but its test {own[0]} was not updated.",
                 changed.path, _first_line(changed), rule="tests-not-updated",

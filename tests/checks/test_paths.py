@@ -1,5 +1,4 @@
 """Path classification: test, source and the other kinds, by each ecosystem's real conventions."""
-# ruff: noqa: W293 (a blank context line of a real diff is a single space)
 
 from __future__ import annotations
 
@@ -13,11 +12,13 @@ from checks.paths import (
     PathKind,
     candidate_tests,
     classify,
+    covers,
     has_inline_test_change,
     is_generated,
     is_lock_file,
     is_vendored,
     language_family,
+    names_a_test,
     own_tests,
     source_subject,
     subject_under_test,
@@ -129,7 +130,7 @@ CLASSIFICATION = [
     ("features/step_definitions/checkout_steps.rb", T),
     ("app/models/user.rb", S),
     ("app/models/attestation.rb", S),
-    ("lib/tasks/cleanup.rake", S),
+    ("lib/tasks/cleanup.rake", PathKind.SCRIPT),  # rake tasks are task scripts
     ("app/views/users/show.html.erb", PathKind.ASSET),
     ("config/routes.rb", PathKind.CONFIG),
     ("config/initializers/sidekiq.rb", PathKind.CONFIG),
@@ -265,6 +266,52 @@ CLASSIFICATION = [
     ("src/billing/invoice_pb2.py", PathKind.GENERATED),
     ("bench/engine.py", PathKind.BENCHMARK),
     ("benchmarks/bench_parse.py", PathKind.BENCHMARK),
+    # Shapes met in real PRs: bundler output committed next to its sources (webpack, Vite).
+    ("app/themes/core/static/assets/scoreboard.3f07d373.js", PathKind.GENERATED),
+    ("app/themes/core/static/assets/main.e9ec7884.css", PathKind.GENERATED),
+    ("web/dist/assets/index-BkZx9aQ1.js", PathKind.GENERATED),
+    ("web/build/static/js/main.chunk.js", PathKind.GENERATED),
+    ("src/components/user-profile1.js", S),  # a digit is not a hash
+    ("src/components/user-settings.js", S),
+    ("src/lib/a1b2c3d4.ts", S),  # only bundles (js, css) get hashed names
+    # Go generators and mocks by name: the header that says so is rarely inside the hunk.
+    ("cmd/server/wire_gen.go", PathKind.GENERATED),
+    ("pkg/apis/v1/zz_generated.deepcopy.go", PathKind.GENERATED),
+    ("internal/store/mock_store.go", PathKind.GENERATED),
+    ("internal/store/store_mock.go", PathKind.GENERATED),
+    ("internal/store/mockery.go", S),
+    ("magefile.go", PathKind.CONFIG),
+    # Libraries copied into a web root.
+    ("public/libs/tinymce/plugins/table/plugin.js", PathKind.VENDORED),
+    ("static/lib/chart/chart.js", PathKind.VENDORED),
+    ("src/lib/chart.js", S),
+    ("app/assets/javascripts/lib/markdown.js", S),
+    # Translations kept as code, and PHP templates.
+    ("lang/en/settings.php", PathKind.ASSET),
+    ("resources/lang/pt_BR/auth.php", PathKind.ASSET),
+    ("src/i18n/zh-CN/index.ts", PathKind.ASSET),
+    ("src/i18n/index.ts", S),
+    ("plugins/Export/templates/email/html/digest.php", PathKind.ASSET),
+    ("src/View/Helper/FormatHelper.php", S),
+    # Alembic revisions under a custom script location.
+    ("src/app/database/revisions/tenant/versions/2025-08-06_f2bce475e71b.py", PathKind.MIGRATION),
+    ("src/app/db/versions/ae1027a6acf1_add_owner.py", PathKind.MIGRATION),
+    ("src/app/api/versions/router.py", S),
+    # Cucumber and Behave support code, but not a feature-sliced app.
+    ("features/support/env.rb", T),
+    ("features/steps/login_steps.py", T),
+    ("src/features/auth/LoginForm.tsx", S),
+    # Jasmine and Mocha name specs with an underscore or dash.
+    ("spec/javascripts/app/views/help_view_spec.js", T),
+    ("test/unit/parser-spec.js", T),
+    ("src/ab-test.ts", S),
+    # Build drivers and shared tool-config packages.
+    ("build.mjs", PathKind.CONFIG),
+    ("dev/build/esbuild.js", PathKind.SCRIPT),
+    ("packages/eslint-config/index.js", PathKind.CONFIG),
+    ("packages/tailwind-config/index.cjs", PathKind.CONFIG),
+    ("packages/config/src/env.ts", S),
+    ("lib/tasks/backfill.rake", PathKind.SCRIPT),
 ]
 
 
@@ -332,6 +379,10 @@ def test_test_subject(test_path: str, subject: str) -> None:
 
 def test_source_subject_uses_the_folder_for_index_files() -> None:
     assert source_subject("src/components/Button/index.tsx") == "button"
+    assert source_subject("app/Http/index.php") == "http"
+    assert source_subject("crates/daemon/src/search/index.rs") == "index"  # a search index
+    assert source_subject("app/search/index.py") == "index"
+    assert source_subject("src/Server/Item/ItemRepository.Querying.cs") == "itemrepository"
     assert source_subject("src/parser/mod.rs") == "parser"
     assert source_subject("src/app/user_service.py") == "userservice"
     assert source_subject("src/lib.rs") == ""
@@ -367,6 +418,24 @@ OWN_TESTS = [
     ("src/parser/mod.rs", ["tests/parser.rs"], ["tests/parser.rs"]),
     ("src/billing/invoice.py", ["web/src/invoice.test.ts"], []),  # another language
     ("src/lib.rs", ["tests/lib.rs", "tests/__init__.py"], []),
+    # Helpers in test trees are nobody's own test.
+    ("plugins/Export/config/bootstrap.php", ["tests/bootstrap.php"], []),
+    ("internal/artwork/repo.go", ["tests/mock_repo.go"], []),
+    ("server/env.ts", ["server/test/env.ts"], []),
+    # A Go test belongs to its package: the same folder.
+    ("internal/eval/data/server.go", ["internal/eval/server_test.go"], []),
+    ("internal/eval/server.go", ["internal/eval/server_test.go"], ["internal/eval/server_test.go"]),
+    # C# partial classes share the class's test file.
+    ("src/Server/Item/ItemRepository.Querying.cs",
+     ["tests/Server.Tests/Item/ItemRepositoryTests.cs"],
+     ["tests/Server.Tests/Item/ItemRepositoryTests.cs"]),
+    # Jasmine specs, Kotest specs and Rust integration tests.
+    ("app/assets/javascripts/app/views/help_view.js",
+     ["spec/javascripts/app/views/help_view_spec.js"],
+     ["spec/javascripts/app/views/help_view_spec.js"]),
+    ("src/main/kotlin/com/acme/Pricing.kt", ["src/test/kotlin/com/acme/PricingSpec.kt"],
+     ["src/test/kotlin/com/acme/PricingSpec.kt"]),
+    ("crates/daemon/src/search/index.rs", ["crates/daemon/tests/search.rs"], []),
 ]
 
 
@@ -398,6 +467,77 @@ def test_candidate_tests_start_with_the_convention(source: str, expected: str) -
     assert candidates[0] == expected
     assert all(classify(path) is T for path in candidates), candidates
     assert all(own_tests(source, [path]) == [path] for path in candidates), candidates
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("app/plugins/dynamic_scoring/__init__.py", "tests/plugins/test_dynamic_scoring.py"),
+        ("inventory/api/serializers.py", "inventory/api/tests/test_serializers.py"),
+        ("src/Server/Item/ItemRepository.Querying.cs",
+         "tests/Server.Tests/Item/ItemRepositoryTests.cs"),
+        ("src/components/Dialog.vue", "src/components/Dialog.test.ts"),
+        ("src/routes/+page.svelte", "src/routes/+page.test.ts"),
+    ],
+)
+def test_candidate_tests_for_packages_partials_and_components(source: str, expected: str) -> None:
+    assert expected in candidate_tests(source)
+    assert all(not path.endswith((".vue", ".svelte")) for path in candidate_tests(source))
+
+
+def test_python_candidates_walk_up_to_each_tests_folder() -> None:
+    candidates = candidate_tests("shop/orders/api/serializers.py")
+    # Django keeps tests/ in each app: shop/orders/tests/ is tried before the colocated file.
+    assert candidates.index("shop/orders/tests/test_serializers.py") < candidates.index(
+        "shop/orders/api/test_serializers.py")
+    assert "tests/orders/test_serializers.py" in candidates  # tests/ mirroring a shorter path
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("tests/billing/test_invoice.py", True),
+        ("tests/conftest.py", True),
+        ("tests/helpers.py", False),
+        ("tests/bootstrap.php", False),
+        ("tests/Unit/InvoiceTest.php", True),
+        ("tests/mock_repo.go", False),
+        ("spec/support/helpers.rb", False),
+        ("src/__tests__/format.ts", True),
+        ("test/fixtures/users.ts", False),
+        ("tests/parser.rs", True),
+        ("src/test/kotlin/com/acme/PricingSpec.kt", True),
+        ("src/test/java/com/acme/Fixtures.java", False),
+    ],
+)
+def test_names_a_test(path: str, expected: bool) -> None:
+    assert names_a_test(path) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "test", "expected"),
+    [
+        # Folders name the subject: tests/api/v1/teams/ holds the tests of api/v1/teams.py.
+        ("app/api/v1/teams.py", "tests/api/v1/teams/test_scoring.py", True),
+        # A test named after the source's folder: test_forms.py covers forms/bulk_edit.py.
+        ("inventory/forms/bulk_edit.py", "inventory/tests/test_forms.py", True),
+        ("inventory/api/views.py", "inventory/tests/test_api.py", True),
+        # Rails request specs and Laravel feature tests are named after the resource.
+        ("app/controllers/comments_controller.rb", "spec/requests/comments_spec.rb", True),
+        ("app/Http/Controllers/InvoiceController.php", "tests/Feature/InvoiceTest.php", True),
+        # Another subject, another language, another project or a helper: no.
+        ("app/models/user.rb", "spec/presenters/user_presenter_spec.rb", False),
+        ("inventory/views.py", "inventory/tests/test_forms.py", False),
+        ("app/api/v1/teams.py", "web/src/teams/scoring.test.ts", False),
+        ("packages/a/src/teams.ts", "packages/b/test/teams/list.test.ts", False),
+        ("app/api/v1/teams.py", "tests/api/v1/teams/factories.py", False),
+        # A folder of the source named by a test elsewhere in the tree: no.
+        ("app/views/components/version/pushed_component.rb", "test/models/version_test.rb",
+         False),
+    ],
+)
+def test_covers(source: str, test: str, expected: bool) -> None:
+    assert covers(source, test) is expected
 
 
 def test_candidate_tests_for_non_code_is_empty() -> None:
@@ -488,3 +628,6 @@ def test_lock_vendored_generated_helpers() -> None:
                               added=(Line(1, "package api"),))
     assert is_generated(generated) and not is_generated(handwritten)
     assert is_generated(ChangedFile("web/app.min.js", FileStatus.MODIFIED))
+    assert is_generated(ChangedFile("static/assets/index.6c6d1611.js", FileStatus.ADDED))
+    assert not is_generated(ChangedFile("static/js/index.js", FileStatus.ADDED))
+    assert is_vendored("public/libs/tinymce/tinymce.js") and not is_vendored("src/libs/x.js")

@@ -1,6 +1,5 @@
 """The `tests` check on realistic multi-language PRs: every status it returns, every option."""
-# ruff: noqa: W293, E501 (real `git diff` text: blank context lines are a single space, and
-# `diff --git` header lines carry two long paths)
+# ruff: noqa: E501 (real `git diff` text: `diff --git` header lines carry two long paths)
 
 from __future__ import annotations
 
@@ -937,3 +936,268 @@ def test_large_pr_with_a_large_repository_is_quick() -> None:
     assert outcome.status is Status.WARN
     assert len(outcome.findings) == 1500
     assert elapsed < 3, f"took {elapsed:.2f}s"  # about 0.2 s here
+
+
+# --- shapes met in real PRs ----------------------------------------------------------------------
+
+# A theme PR that commits Vite's output next to its source: only the source needs a test.
+THEME_WITH_BUILD_OUTPUT = """\
+diff --git a/app/themes/core/assets/js/scoreboard.js b/app/themes/core/assets/js/scoreboard.js
+index 3b1f0a2..8c4d7e9 100644
+--- a/app/themes/core/assets/js/scoreboard.js
++++ b/app/themes/core/assets/js/scoreboard.js
+@@ -14,5 +14,8 @@ export function updateStandings(rows) {
+   const table = document.querySelector("#standings");
+   table.replaceChildren(...rows.map(renderRow));
++  if (rows.length === 0) {
++    table.append(emptyRow());
++  }
+ }
+ 
+ function renderRow(row) {
+diff --git a/app/themes/core/static/assets/scoreboard.3f07d373.js b/app/themes/core/static/assets/scoreboard.4ec57e19.js
+similarity index 71%
+rename from app/themes/core/static/assets/scoreboard.3f07d373.js
+rename to app/themes/core/static/assets/scoreboard.4ec57e19.js
+index 1c9e2d0..7a30f4b 100644
+--- a/app/themes/core/static/assets/scoreboard.3f07d373.js
++++ b/app/themes/core/static/assets/scoreboard.4ec57e19.js
+@@ -1 +1 @@
+-import{u as s}from"./index.6c6d1611.js";function r(t){const e=document.querySelector("#standings");e.replaceChildren(...t.map(s))}export{r as updateStandings};
++import{u as s,e as n}from"./index.7e48942e.js";function r(t){const e=document.querySelector("#standings");e.replaceChildren(...t.map(s)),t.length===0&&e.append(n())}export{r as updateStandings};
+diff --git a/app/themes/core/static/manifest.json b/app/themes/core/static/manifest.json
+index 5d2a1c7..e0b94f3 100644
+--- a/app/themes/core/static/manifest.json
++++ b/app/themes/core/static/manifest.json
+@@ -1,6 +1,6 @@
+ {
+   "assets/js/scoreboard.js": {
+-    "file": "assets/scoreboard.3f07d373.js",
++    "file": "assets/scoreboard.4ec57e19.js",
+     "src": "assets/js/scoreboard.js",
+     "isEntry": true
+   }
+"""
+
+
+def test_committed_bundler_output_is_not_source() -> None:
+    result = _run(THEME_WITH_BUILD_OUTPUT)
+    assert result.status is Status.FAIL
+    assert [f.path for f in result.findings] == ["app/themes/core/assets/js/scoreboard.js"]
+    blocks = _blocks(THEME_WITH_BUILD_OUTPUT)
+    rebuilt_only = (blocks["app/themes/core/static/assets/scoreboard.4ec57e19.js"]
+                    + blocks["app/themes/core/static/manifest.json"])
+    assert _run(rebuilt_only).status is Status.PASS
+
+
+# Go: regenerated wiring and mocks, and a mage build target, change without a test.
+GO_GENERATED_AND_BUILD = """\
+diff --git a/cmd/server/wire_gen.go b/cmd/server/wire_gen.go
+index 0a4c1d2..3e9f7b1 100644
+--- a/cmd/server/wire_gen.go
++++ b/cmd/server/wire_gen.go
+@@ -31,5 +31,6 @@ func newServer(cfg *config.Config) (*http.Server, error) {
+ \tstore := db.NewStore(conn)
+ \tqueue := jobs.NewQueue(store)
++\tartwork := core.NewArtwork(store, queue)
+ \trouter := api.NewRouter(store, queue)
+ \treturn &http.Server{Handler: router}, nil
+ }
+diff --git a/internal/store/mock_store.go b/internal/store/mock_store.go
+index 6f1e0c3..b2d84a9 100644
+--- a/internal/store/mock_store.go
++++ b/internal/store/mock_store.go
+@@ -40,3 +40,8 @@ func (m *MockStore) Get(ctx context.Context, id string) (*Item, error) {
+ \tret := m.Called(ctx, id)
+ \treturn ret.Get(0).(*Item), ret.Error(1)
+ }
++
++func (m *MockStore) Delete(ctx context.Context, id string) error {
++\tret := m.Called(ctx, id)
++\treturn ret.Error(0)
++}
+diff --git a/magefile.go b/magefile.go
+index 9d0e5a1..4c7b2e8 100644
+--- a/magefile.go
++++ b/magefile.go
+@@ -22,6 +22,6 @@ func Fmt() error {
+ \tfiles, err := goFiles()
+ \tif err != nil {
+ \t\treturn err
+ \t}
+-\treturn sh.Run("gofmt", append([]string{"-w"}, files...)...)
++\treturn sh.Run("gofmt", append([]string{"-s", "-w"}, files...)...)
+ }
+"""
+
+# Laravel translation tables are PHP arrays, not code to test.
+LARAVEL_TRANSLATIONS = """\
+diff --git a/lang/en/settings.php b/lang/en/settings.php
+index 2c1d9a0..f83e6b7 100644
+--- a/lang/en/settings.php
++++ b/lang/en/settings.php
+@@ -12,4 +12,4 @@ return [
+     'app_name' => 'Application Name',
+-    'app_name_desc' => 'This name is shown in the header.',
++    'app_name_desc' => 'This name is shown in the header and in any system-sent emails.',
+     'app_logo' => 'Application Logo',
+ 
+diff --git a/lang/pt_BR/settings.php b/lang/pt_BR/settings.php
+index 8e0b4c1..1d7a2f9 100644
+--- a/lang/pt_BR/settings.php
++++ b/lang/pt_BR/settings.php
+@@ -12,4 +12,4 @@ return [
+     'app_name' => 'Nome da Aplicação',
+-    'app_name_desc' => 'Este nome é exibido no cabeçalho.',
++    'app_name_desc' => 'Este nome é exibido no cabeçalho e em e-mails do sistema.',
+     'app_logo' => 'Logo da Aplicação',
+ 
+"""
+
+
+@pytest.mark.parametrize(
+    ("diff", "summary"),
+    [
+        (GO_GENERATED_AND_BUILD, "Only config changed."),
+        (LARAVEL_TRANSLATIONS, "Only assets changed."),
+    ],
+    ids=["go-generated", "laravel-lang"],
+)
+def test_generated_build_and_translation_files_need_no_test(diff: str, summary: str) -> None:
+    result = _run(diff)
+    assert (result.status, result.summary) == (Status.PASS, summary)
+
+
+# Django app: a forms module changes with the app's test_forms.py; its views change too.
+DJANGO_FORMS_AND_VIEWS = """\
+diff --git a/inventory/forms/bulk_edit.py b/inventory/forms/bulk_edit.py
+index 41b2c0e..a93d1f7 100644
+--- a/inventory/forms/bulk_edit.py
++++ b/inventory/forms/bulk_edit.py
+@@ -20,6 +20,10 @@ class DeviceBulkEditForm(forms.Form):
+     status = forms.ChoiceField(choices=DeviceStatus.choices, required=False)
+     site = forms.ModelChoiceField(queryset=Site.objects.all(), required=False)
+ 
++    def clean_site(self):
++        site = self.cleaned_data.get("site")
++        return site if site is None or site.is_active else None
++
+     class Meta:
+         nullable_fields = ("site",)
+ 
+diff --git a/inventory/tests/test_forms.py b/inventory/tests/test_forms.py
+index 7c0e3b9..0f4a8d2 100644
+--- a/inventory/tests/test_forms.py
++++ b/inventory/tests/test_forms.py
+@@ -31,2 +31,8 @@ class DeviceBulkEditFormTest(TestCase):
+         form = DeviceBulkEditForm(data={"status": "active"})
+         self.assertTrue(form.is_valid())
++
++    def test_inactive_site_is_dropped(self):
++        site = Site.objects.create(name="Old", is_active=False)
++        form = DeviceBulkEditForm(data={"site": site.pk})
++        self.assertTrue(form.is_valid())
++        self.assertIsNone(form.cleaned_data["site"])
+diff --git a/inventory/views.py b/inventory/views.py
+index 2e8b1a4..c6d09f3 100644
+--- a/inventory/views.py
++++ b/inventory/views.py
+@@ -88,6 +88,6 @@ class DeviceBulkEditView(generic.BulkEditView):
+     queryset = Device.objects.all()
+     form = DeviceBulkEditForm
+-    template_name = "inventory/device_bulk_edit.html"
++    template_name = "inventory/device/bulk_edit.html"
+ 
+ 
+ class DeviceDeleteView(generic.DeleteView):
+"""
+DJANGO_REPO = ("manage.py", "inventory/__init__.py", "inventory/forms/__init__.py",
+               "inventory/forms/bulk_edit.py", "inventory/views.py", "inventory/tests/__init__.py",
+               "inventory/tests/test_forms.py", "inventory/tests/test_bulk_edit.py",
+               "inventory/tests/test_views.py")
+
+
+def test_a_test_named_after_the_folder_covers_its_modules_but_not_the_views() -> None:
+    result = _run(DJANGO_FORMS_AND_VIEWS, repo_files=DJANGO_REPO)
+    assert result.status is Status.WARN
+    (finding,) = result.findings
+    assert finding.path == "inventory/views.py"
+    assert "inventory/tests/test_views.py" in finding.message
+
+
+# Rails: the controller is now covered by a request spec, not the old controller spec.
+RAILS_REQUEST_SPEC = """\
+diff --git a/app/controllers/comments_controller.rb b/app/controllers/comments_controller.rb
+index 5a0c2e1..9b3d7f4 100644
+--- a/app/controllers/comments_controller.rb
++++ b/app/controllers/comments_controller.rb
+@@ -41,7 +41,10 @@ class CommentsController < ApplicationController
+   def upvote
+     comment = find_comment
+     comment.vote_by!(current_user)
+-    render json: { score: comment.score }
++    respond_to do |format|
++      format.html { redirect_back fallback_location: comment.story }
++      format.json { render json: { score: comment.score } }
++    end
+   end
+ 
+   private
+diff --git a/spec/requests/comments_spec.rb b/spec/requests/comments_spec.rb
+index 1e7b9c2..6d0a3f8 100644
+--- a/spec/requests/comments_spec.rb
++++ b/spec/requests/comments_spec.rb
+@@ -58,4 +58,11 @@ describe "comments", type: :request do
+       expect(response).to have_http_status(:ok)
+     end
+   end
++
++  describe "upvoting without javascript" do
++    it "redirects back to the story" do
++      post "/comments/#{comment.short_id}/upvote"
++      expect(response).to redirect_to(comment.story)
++    end
++  end
+ end
+"""
+RAILS_REPO = ("Gemfile", "app/controllers/comments_controller.rb", "app/models/comment.rb",
+              "spec/rails_helper.rb", "spec/controllers/comments_controller_spec.rb",
+              "spec/requests/comments_spec.rb", "spec/models/comment_spec.rb")
+
+
+def test_a_request_spec_covers_its_controller() -> None:
+    result = _run(RAILS_REQUEST_SPEC, repo_files=RAILS_REPO)
+    assert (result.status, result.findings) == (Status.PASS, ())
+
+
+def test_fail_suggests_the_folder_and_style_the_repository_uses() -> None:
+    vue = """\
+diff --git a/src/components/ReportCard.vue b/src/components/ReportCard.vue
+index 3c9d1e0..8a2f7b4 100644
+--- a/src/components/ReportCard.vue
++++ b/src/components/ReportCard.vue
+@@ -9,4 +9,5 @@ const props = defineProps<{ report: Report }>();
+ const title = computed(() => props.report.title.trim());
++const late = computed(() => props.report.dueAt < Date.now());
+ </script>
+ 
+ <template>
+diff --git a/app/plugins/dynamic_scoring/__init__.py b/app/plugins/dynamic_scoring/__init__.py
+index 0b1c2d3..4e5f6a7 100644
+--- a/app/plugins/dynamic_scoring/__init__.py
++++ b/app/plugins/dynamic_scoring/__init__.py
+@@ -30,3 +30,4 @@ class DynamicScoring(BaseChallenge):
+     def attempt(cls, challenge, request):
+         data = request.get_json()
++        data = data or {}
+         return super().attempt(challenge, data)
+"""
+    repo_files = ("package.json", "src/components/ReportCard.vue", "src/components/Header.vue",
+                  "src/components/Header.spec.ts", "src/stores/reports.spec.ts",
+                  "src/utils/dates.test.ts", "app/plugins/dynamic_scoring/__init__.py",
+                  "tests/__init__.py", "tests/plugins/test_flags.py")
+    findings = _by_path(_run(vue, repo_files=repo_files))
+    assert findings["src/components/ReportCard.vue"].message.endswith(
+        "add one, e.g. src/components/ReportCard.spec.ts.")
+    assert findings["app/plugins/dynamic_scoring/__init__.py"].message.endswith(
+        "add one, e.g. tests/plugins/test_dynamic_scoring.py.")
