@@ -13,8 +13,12 @@ Choices worth knowing:
   container (`packages/`, `apps/`, `services/`, ... option `area_containers`) it is two folders.
 - Merge commits are judged only on whether they merge the base branch in (git writes their
   subject). Without `base_ref`, main/master/develop/development/dev/trunk count as the base.
-- `Revert "..."` / `Reapply "..."` subjects are git's, so their length is not held against them;
-  a bare version ("1.4.0", as `npm version` writes) is not a one-word subject.
+- `Revert "..."` / `Reapply "..."` subjects are git's, so their length is not held against them,
+  nor is the " (#123)" GitHub appends when it squash-merges; a bare version ("1.4.0", as
+  `npm version` writes) is not a one-word subject.
+- A leading gitmoji shortcode (`:memo:`) is not a word, like the emoji it stands for; gitmoji's 🚧
+  (`:construction:`) marks work in progress, and so does "wip" after a Conventional Commits type
+  (`feat(ui): wip ...`).
 - Commits by bots (`[bot]` accounts, Dependabot, Renovate) are skipped: their messages are
   generated and nobody on the team can reword them. Their files still count towards size.
 - In a draft PR, WIP and autosquash commits are notices: unfinished work is expected there.
@@ -224,6 +228,14 @@ _WIP = re.compile(
 _TEMP = re.compile(r"^\W*(tmp|temp)(\s+commit)?\W*$|^(tmp|temp)(:|\s+-\s)|^[\[(](tmp|temp)[\])]",
                    re.IGNORECASE)
 _DO_NOT_MERGE = re.compile(r"^\W*(do not merge|dnm)\b", re.IGNORECASE)
+# Gitmoji's "work in progress" emoji, as the character or the shortcode.
+_CONSTRUCTION = re.compile(r"^\W*(\U0001f6a7|:construction:)")
+# What may open a subject before the words: gitmoji shortcodes (`:sparkles:`) and a
+# Conventional Commits type (`feat(ui)!:`); "feat: wip" is as unfinished as "wip".
+_SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+-]+:)+")
+_LEAD = re.compile(r"^(?:\W*:[a-z0-9_+-]+:)*\W*(?:[a-z]+(?:\([^)]*\))?!?:\s+)?", re.IGNORECASE)
+# GitHub appends the PR number when it squash-merges (" (#123)"): not the author's characters.
+_SQUASH_SUFFIX = re.compile(r"\s+\(#[0-9]+\)$")
 # A message whose first line is a trailer has no subject (`git commit -s --allow-empty-message`).
 _TRAILER = re.compile(r"^(signed-off-by|co-authored-by|change-id|reviewed-by|acked-by):",
                       re.IGNORECASE)
@@ -260,6 +272,7 @@ def is_bot(author: str | None) -> bool:
 
 
 def _words(subject: str) -> list[str]:
+    subject = _SHORTCODES.sub("", subject)  # a leading `:memo:` is gitmoji's "📝", not a word
     return [token for token in subject.split() if any(ch.isalnum() for ch in token)]
 
 
@@ -273,11 +286,12 @@ def is_one_word(subject: str) -> bool:
 
 def wip_kind(subject: str) -> str | None:
     """Say how a subject marks unfinished work ("work in progress", ...), or None."""
-    if _DO_NOT_MERGE.match(subject):
+    bare = subject[_LEAD.match(subject).end():]
+    if _DO_NOT_MERGE.match(subject) or _DO_NOT_MERGE.match(bare):
         return "marked do-not-merge"
-    if _WIP.search(subject):
+    if _WIP.search(subject) or _WIP.match(bare) or _CONSTRUCTION.match(subject):
         return "marked work in progress"
-    if _TEMP.match(subject):
+    if _TEMP.match(subject) or _TEMP.match(bare):
         return "a temporary commit"
     return None
 
@@ -354,6 +368,7 @@ def _subject_problems(subject: str) -> list[Problem]:
 
 def _length_problems(subject: str, ctx: HygieneContext) -> list[Problem]:
     limit = ctx.max_subject_length
+    subject = _SQUASH_SUFFIX.sub("", subject)
     if not limit or len(subject) <= limit or _GENERATED_SUBJECT.match(subject):
         return []
     if _AUTOSQUASH.match(subject):

@@ -5,29 +5,36 @@ branch name (`head_ref`), the body and the commit messages; then story files the
 
 What counts as a reference:
 - tracker keys `BILL-123` (Jira, Linear, YouTrack, Shortcut style): an upper-case project key of
-  at least two letters, a dash and a number, standing alone (not inside a word, not followed by
-  `.5`, `:00` or `-2024`). Technical names of that shape (`UTF-8`, `SHA-256`, `ISO-8601`,
+  at least two letters, a dash and a number, standing alone (not inside a word or an identifier,
+  not the tail of a longer hyphenated name like `TOB-RGM-14` or `US-EAST-1`, not followed by `.5`,
+  `.x`, `:00` or `-2024`). Technical names of that shape (`UTF-8`, `SHA-256`, `ISO-8601`,
   `CVE-2024-1234`, `GPT-4`, licences, encodings, OS and language versions, ...) and generic words
   (`STEP-2`, `PHASE-3`, `RC-1`) are not stories (`_NOT_PROJECTS`). Lower-case keys are taken only
   where people actually type them: at the start of a branch path segment (`bill-12-invoices`,
   `jdoe/eng-123-login`, Linear's default) or at the very start of the title or a commit subject
-  (`bill-12: ...`), and only for keys of at most six letters that are not ordinary words
-  (`fix-2`, `sprint-3`, `node-18` are not stories).
+  (`bill-12: ...`), or in brackets anywhere (Shortcut's `[sc-123]`), and only all lower-case keys
+  of at most six letters with two digits or more that are not ordinary words (`fix-2`,
+  `readme-10`, `node-18`, `Flask-3022` are not stories). Bots' branches (`renovate/...`,
+  `dependabot/...`) and GitHub's `<user>-patch-1` names are not read for keys.
 - GitHub refs: `#12`, `owner/repo#12`, issue and pull request URLs (`.../issues/12`,
   `.../pull/12/files`), closing keywords (`Fixes #12`), CPython-style `gh-12`/`GH-12`, `PR-12`, and
-  branch names GitHub creates for an issue (`12-fix-login`, `issue-12`). A ref to the PR's own
-  repository is reported as `#12`; `#12` after ordinal words (`step #1`, `build #456`,
-  `color #333333`) or before `priority` is not one, nor is `#0...` (hex colours), nor the PR's
-  own number.
+  branch names that open with an issue number (`12-fix-login`, `12_fix_login`, `#12-login`,
+  `issue-12`, `issue#12`, `bug-12`, `closes-12`). A ref to the PR's own
+  repository is reported as `#12`; `#12` right after ordinal words (`step #1`, `build #456`,
+  `color #333333`) or before `priority` is not one, unless it is in parentheses (`version bump
+  (#123)`, GitHub's squash-merge suffix) or ends the line with two digits or more; nor is `#0...`
+  (hex colours), nor the PR's own number.
 - Azure Boards `AB#123`, and Azure DevOps work item URLs (reported as `AB#123`).
 - Jira / Linear / YouTrack issue URLs (`.../browse/BILL-12`, `?selectedIssue=BILL-12`,
-  `.../issue/ENG-7`). Every other URL is dropped: a key in a link to a doc or a commit is not one.
+  `.../issue/ENG-7`), and Shortcut story URLs (`app.shortcut.com/acme/story/123` -> `SC-123`).
+  Every other URL is dropped: a key in a link to a doc or a commit is not one.
 - ids captured by the configured `patterns` (named group `id`, else group 1, else the match).
 
 Text inside HTML comments (PR templates' hints: `<!-- e.g. Fixes #123 -->`), fenced code, inline
 code spans, `<pre>`, `<code>`, `<details>` and `<blockquote>` (Dependabot/Renovate release notes
-quoting other projects' issues) is ignored. Merge commits (`Merge branch 'main' into ...`) are
-skipped.
+quoting other projects' issues) is ignored, and so are Markdown's comment idiom `[//]: # (...)`,
+template placeholders that link nowhere (`[#1]()`) and trailers naming people (`Signed-off-by:`,
+`Co-authored-by:`). Merge commits (`Merge branch 'main' into ...`) are skipped.
 `projects`, when non-empty, is the only list of tracker keys that count (any case, any length,
 bypassing the technical-name list); it does not affect GitHub and Azure refs or `patterns`.
 
@@ -97,6 +104,14 @@ ROW COLUMN ITEM NUMBER FIX FIXES HOTFIX BUGFIX FEATURE FEATURES FEAT RELEASE UPG
 CHORE REFACTOR WIP TMP TEMP TRY ADD REMOVE DOCS DOC CI BUILD DEPS DEP PATCH MERGE REVERT BACKPORT
 DEMO POC SPIKE LAB HW EXERCISE LESSON MAIN MASTER DEVELOP STAGING HOT QUICK DRAFT NEW OLD
 E2E I18N L10N A11Y ERR ERROR WARN WARNING INFO DEBUG CODE STATUS EXIT PORT PID UID GID FY CY PI
+IE WINXP ISBN ISSN EAN UPC GTIN ADR JEP KEP KIP EIP ERC BIP SNAPSHOT Y2K
+""".split())
+
+# Lower-case words people start branch names with that are not tracker keys (`readme-12`).
+_LOWER_WORDS = frozenset("""
+readme docs nit nits typo typos stats unit units test tests simple lint misc tweak tweaks
+flow click kill freeze chore bump update patch fix fixes bug bugs issue pr try part day
+close closes closed resolve resolves finish rebase revert drop carry wip tmp temp
 """.split())
 
 # GitHub refs written as keys: CPython's `gh-123`, Jenkins' `PR-12`, `issue-12`.
@@ -104,7 +119,8 @@ _GITHUB_PREFIXES = frozenset({"GH", "PR", "ISSUE", "ISSUES"})
 
 # `#N` after these words is a position or a count, not an issue ("step #1", "build #456").
 _ORDINAL_WORDS = frozenset("""
-step steps item items option options attempt try number no nr num rank ranked round phase point
+step steps item items option options attempt try retry rerun take revision number no nr num rank
+ranked round phase point
 line row col column version ver case scenario part chapter section page build run job pipeline
 iteration comment note figure fig table slide question answer example level stage day week sprint
 player seat room floor slot lane worker thread node pod replica shard partition batch epoch sample
@@ -116,8 +132,13 @@ _ORDINAL_FOLLOWERS = frozenset("priority reason choice rule spot place fan pick 
 _KEY = r"([A-Z][A-Z0-9_]{0,14})-([0-9]{1,7})"
 # A key stands alone: not glued to a word or a dotted name, not a version (`-1.2`, `-8:`) or a
 # CVE-like triple (`-2024-1234`).
-_KEY_END = r"(?![^\W_]|[.:,][0-9]|-[0-9]|@)"
-_UPPER_KEY_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])" + _KEY + _KEY_END)
+_KEY_END = r"(?![^\W_]|[.:,][0-9]|\.[xX*](?![^\W_])|-[0-9]|@)"
+# In prose a key is not glued to an identifier (`Bench_LRC-8`) nor the tail of a longer
+# hyphenated name (`TOB-RGM-14`, `US-EAST-1`); branch names use `_` and `-` as separators.
+_UPPER_KEY_RE = re.compile(r"(?<![\w.@$%&])(?<![^\W_]-)" + _KEY + _KEY_END)
+_BRANCH_KEY_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])" + _KEY + _KEY_END)
+# Shortcut's `[sc-123]`: a lower-case key in brackets is typed as an id anywhere in prose.
+_BRACKET_KEY_RE = re.compile(r"\[([a-z][a-z0-9]{0,14})-([0-9]{1,7})\]")
 _LOWER_GH_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])gh-([0-9]{1,7})" + _KEY_END)
 _AZURE_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])[Aa][Bb]#([0-9]{1,9})(?![^\W_])")
 _REPO_REF_RE = re.compile(
@@ -125,8 +146,10 @@ _REPO_REF_RE = re.compile(
     r"(?![^\W_])"
 )
 _HASH_REF_RE = re.compile(r"(?<![\w&#/\\])#([1-9][0-9]{0,6})(?![^\W_]|\.[0-9])")
-_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)\W*$")
-_WORD_AFTER_RE = re.compile(r"^\W*([^\W\d_]+)")
+# Only a plain space between: "step #1" is a position, "version bump (#123)" names a PR.
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)[ \t]*$")
+_WORD_AFTER_RE = re.compile(r"^[ \t]*([^\W\d_]+)")
+_LINE_END_RE = re.compile(r"[ \t.!)\]]*(?:\n|$)")
 
 _URL_RE = re.compile(
     r"(?:https?://|(?<![\w./-])(?:www\.)?github\.com/)[^\s<>()\[\]{}\"'`|]+", re.IGNORECASE
@@ -139,6 +162,9 @@ _TRACKER_URL_RE = re.compile(
     r"(?:/browse/|/issues?/|/tickets?/|[?&](?:selectedIssue|issueKey)=)"
     r"([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})(?![0-9A-Za-z])"
 )
+_SHORTCUT_URL_RE = re.compile(
+    r"^https?://app\.(?:shortcut\.com|clubhouse\.io)/[^/]+/story/([0-9]{1,9})(?![0-9])", re.I
+)
 _AZURE_URL_RE = re.compile(
     r"^https?://(?:dev\.azure\.com/[^/]+|[^/]+\.visualstudio\.com)/.*_workitems/edit/([0-9]{1,9})",
     re.IGNORECASE,
@@ -146,8 +172,17 @@ _AZURE_URL_RE = re.compile(
 
 # Lower-case keys count at the start of a branch segment or of a title / commit subject only.
 _LEADING_KEY_RE = re.compile(r"^[\W_]*([A-Za-z][A-Za-z0-9]{0,14})-([0-9]{1,7})" + _KEY_END)
-_SEGMENT_NUMBER_RE = re.compile(r"^([1-9][0-9]{0,5})-(?=[A-Za-z])")
-_SEGMENT_ISSUE_RE = re.compile(r"^(?:issues?|gh|pr)[-_]?([1-9][0-9]{0,6})(?![0-9])", re.I)
+_SEGMENT_NUMBER_RE = re.compile(r"^([1-9][0-9]{0,5})[-_](?=[A-Za-z])")
+_SEGMENT_ISSUE_RE = re.compile(
+    r"^(?:(?:issues?|bugs?|gh|pr|close[sd]?|resolve[sd]?)[-_#]?|#)([1-9][0-9]{0,6})(?![0-9])", re.I
+)
+# Bots' branches (`renovate/clap-4.x`, `dependabot/.../cache-3`) name packages, never stories.
+_BOT_BRANCH_RE = re.compile(
+    r"^(?:dependabot|renovate|snyk-|pre-commit-ci|release-please-|changeset-release|"
+    r"all-contributors|imgbot|whitesource|mend-|depfu|greenkeeper|pyup-|scala-steward)", re.I
+)
+# GitHub's web editor names branches `<user>-patch-<n>`: the user name is not a key.
+_PATCH_BRANCH_RE = re.compile(r"-patch-[0-9]+$")
 _MAX_LOWER_KEY = 6
 
 _HTML_OPEN_RE = re.compile(r"<!--|<(details|blockquote|pre|code)\b[^<>]{0,300}>", re.I)
@@ -155,6 +190,13 @@ _HTML_CLOSE_RE = {tag: re.compile(rf"</{tag}\s*>", re.I)
                   for tag in ("details", "blockquote", "pre", "code")}
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+# Markdown's comment idiom `[//]: # (hint)`, template placeholders linking nowhere (`[#1]()`),
+# and trailers naming people (`Co-authored-by: ID-86 <...>`): none is the author's reference.
+_NOT_PROSE_RE = re.compile(
+    r"^[ \t]*\[[^\[\]\n]{0,200}\]:[ \t]*#.*$|\[[^\[\]\n]{0,200}\]\([ \t]*\)"
+    r"|^[ \t]*[A-Za-z][\w-]{0,40}-by:.*$",
+    re.M,
+)
 _MERGE_SUBJECT_RE = re.compile(
     r"^Merge (?:branch |remote-tracking branch |pull request #\d+ from |tag |commit )"
 )
@@ -331,6 +373,8 @@ def clean_text(text: str) -> str:
         text = _strip_html_blocks(text)
     if "`" in text:
         text = _CODE_SPAN_RE.sub(" ", text)
+    if "]" in text or "-by:" in text:
+        text = _NOT_PROSE_RE.sub(" ", text)
     return text
 
 
@@ -346,6 +390,8 @@ def _url_refs(url: str, ctx: _Context) -> Iterator[tuple[str, str]]:
             yield ref, "github"
     elif match := _AZURE_URL_RE.match(url):
         yield f"AB#{match.group(1)}", "azure"
+    elif match := _SHORTCUT_URL_RE.match(url):
+        yield f"SC-{match.group(1)}", "key"
     elif match := _TRACKER_URL_RE.search(url):
         found = _key_ref(match.group(1), match.group(2), ctx, url=True)
         if found:
@@ -370,6 +416,8 @@ def _split_urls(text: str, ctx: _Context) -> tuple[str, list[_Found]]:
 
 
 def _is_ordinal(text: str, start: int, end: int) -> bool:
+    if end - start > 2 and _LINE_END_RE.match(text, end):
+        return False  # "Document installation options #64": a subject ending in its PR number
     before = _WORD_BEFORE_RE.search(text, max(0, start - 24), start)
     if before and before.group(1).lower() in _ORDINAL_WORDS:
         return True
@@ -392,11 +440,15 @@ def _repo_refs(text: str, ctx: _Context) -> Iterator[_Found]:
             yield match.start(), ref, "github"
 
 
-def _key_refs(text: str, ctx: _Context) -> Iterator[_Found]:
-    for match in _UPPER_KEY_RE.finditer(text):
+def _key_refs(text: str, ctx: _Context, *, branch: bool = False) -> Iterator[_Found]:
+    for match in (_BRANCH_KEY_RE if branch else _UPPER_KEY_RE).finditer(text):
         found = _key_ref(match.group(1), match.group(2), ctx)
         if found:
             yield match.start(), *found
+    if not branch and "[" in text:
+        for match in _BRACKET_KEY_RE.finditer(text):
+            if found := _lower_ref(match.group(1), match.group(2), ctx):
+                yield match.start(), *found
     if "gh-" in text:
         for match in _LOWER_GH_RE.finditer(text):
             found = _key_ref("GH", match.group(1), ctx)
@@ -425,16 +477,29 @@ def _pattern_group(match: re.Match[str]) -> str | None:
 
 
 def _leading_ref(token: str, ctx: _Context) -> tuple[str, str] | None:
-    """A key at the start of a branch segment, title or subject, in any case."""
+    """A key at the start of a branch segment, title or subject, upper or lower case."""
     match = _LEADING_KEY_RE.match(token)
     if not match:
         return None
-    lower = not match.group(1).isupper()
-    return _key_ref(match.group(1), match.group(2), ctx, lower=lower)
+    if match.group(1).isupper():
+        return _key_ref(match.group(1), match.group(2), ctx)
+    return _lower_ref(match.group(1), match.group(2), ctx)
 
 
-def text_refs(text: str, ctx: _Context, *, leading: bool = False) -> list[_Found]:
-    """Every reference in one free text, ordered by position."""
+def _lower_ref(project: str, digits: str, ctx: _Context) -> tuple[str, str] | None:
+    """A key typed in lower case (Linear, Shortcut): `eng-123`, never `readme-5` or `Flask-30`."""
+    upper = project.upper()
+    if upper in _GITHUB_PREFIXES or upper in ctx.projects:
+        return _key_ref(project, digits, ctx)
+    # Title case is a name (`Bond-009`, `Flask-3022`); one digit is a counter (`docker-1`).
+    if not project.islower() or len(digits) < 2 or project in _LOWER_WORDS:
+        return None
+    return _key_ref(project, digits, ctx, lower=True)
+
+
+def text_refs(text: str, ctx: _Context, *, leading: bool = False,
+              branch: bool = False) -> list[_Found]:
+    """Every reference in one free text (or a branch name), ordered by position."""
     text = clean_text(text)
     if not text.strip():
         return []
@@ -445,9 +510,10 @@ def text_refs(text: str, ctx: _Context, *, leading: bool = False) -> list[_Found
     found.extend(url_found)
     if "#" in text:
         found.extend(_azure_refs(text))
-        found.extend(_repo_refs(text, ctx))
+        if not branch:  # `fix/issue#12` is a path, not owner/repo#12
+            found.extend(_repo_refs(text, ctx))
         found.extend(_hash_refs(text, ctx))
-    found.extend(_key_refs(text, ctx))
+    found.extend(_key_refs(text, ctx, branch=branch))
     if leading and (first := _leading_ref(text.lstrip(), ctx)):
         found.append((-1, *first))
     return sorted(found, key=lambda item: item[0])
@@ -457,13 +523,17 @@ def _segment_ref(segment: str, ctx: _Context) -> tuple[str, str] | None:
     if match := _SEGMENT_ISSUE_RE.match(segment) or _SEGMENT_NUMBER_RE.match(segment):
         ref = _github_id(None, None, int(match.group(1)), ctx)
         return (ref, "github") if ref else None
+    if _PATCH_BRANCH_RE.search(segment):
+        return None
     return _leading_ref(segment, ctx)
 
 
 def branch_refs(branch: str, ctx: _Context) -> list[_Found]:
     """References in a branch name: keys anywhere, plus lower-case keys opening a segment."""
     branch = branch.removeprefix("refs/heads/")
-    found = text_refs(branch, ctx)
+    if _BOT_BRANCH_RE.match(branch):
+        return []
+    found = text_refs(branch, ctx, branch=True)
     offset = 0
     for segment in branch.split("/"):
         if first := _segment_ref(segment, ctx):

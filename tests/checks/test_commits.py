@@ -407,6 +407,17 @@ def test_many_pure_renames_do_not_spread_a_pr() -> None:
     ("Clean tmp-dir on shutdown", None),
     ("tmp-dir cleanup on shutdown", None),
     ("Configure dnsmasq for local dev", None),
+    # conventional-commit and gitmoji prefixes before the marker; gitmoji's 🚧 means WIP
+    ("feat(billing): WIP invoice export", "commit-wip"),
+    ("fix(auth)!: tmp", "commit-wip"),
+    ("chore: do not merge, debug logging", "commit-wip"),
+    (":sparkles: wip", "commit-wip"),
+    ("✨ WIP: dark mode toggle", "commit-wip"),
+    ("🚧 Add invoice export skeleton", "commit-wip"),
+    (":construction: Add invoice export skeleton", "commit-wip"),
+    ("chore: wipe stale sessions nightly", None),
+    ("fix(auth): temp tokens expire after 10 minutes", None),
+    ("docs: temporal tables in the reporting DB", None),
     # empty and one-word subjects
     ("", "commit-subject-empty"),
     (".", "commit-subject-empty"),
@@ -417,6 +428,11 @@ def test_many_pure_renames_do_not_spread_a_pr() -> None:
     ("fix:", "commit-subject-one-word"),
     ("refactor(api):", "commit-subject-one-word"),
     ("🐛 fix", "commit-subject-one-word"),
+    (":bug: fix", "commit-subject-one-word"),  # the shortcode is the same emoji as text
+    (":memo::pencil2: readme", "commit-subject-one-word"),
+    (":memo: Update the API guide", None),
+    (":sparkles: Add :bulb: to the list", None),
+    (":bug: :sparkles:", "commit-subject-empty"),
     ("修复", "commit-subject-one-word"),
     ("修复登录页面的跳转问题", None),
     ("ユーザー登録機能を追加", None),
@@ -432,6 +448,11 @@ def test_many_pure_renames_do_not_spread_a_pr() -> None:
      "commit-subject-too-long"),
     ("Make the invoice export stream rows instead of loading the whole table x", None),
     ('Revert "Make the invoice export stream rows instead of loading the whole table"', None),
+    # GitHub's squash merge appends " (#1234)": cherry-picked or backported, it is not the
+    # author's length; 69 characters of subject plus the suffix pass, 76 do not
+    ("fix(optimizer): keep the transitive dep name when it has an asset ext (#18152)", None),
+    ("fix(optimizer): keep the transitive dependency name when it has an asset ext (#18152)",
+     "commit-subject-too-long"),
 ])
 def test_commit_subject_rules(subject: str, rule: str | None) -> None:
     snap = snapshot(SMALL_FIX, [commit(subject, sha="0e4a9a4f3c8d2b17e6a5c4d3b2a1908f7e6d5c4b",

@@ -293,6 +293,24 @@ def test_no_places_and_no_story_file_fails_with_advice() -> None:
      ("BILL-78",)),
     ("Linear https://linear.app/acme/issue/ENG-123/invoice-totals", ("ENG-123",)),
     ("Rechnungssummen für BILL-12 ✨", ("BILL-12",)),
+    # Apache Jira styles
+    ("[SPARK-45210][SQL] Push down limit through window", ("SPARK-45210",)),
+    ("HADOOP-18123. Fix the S3A retry policy", ("HADOOP-18123",)),
+    ("KAFKA-15302; Stop leaking producer ids", ("KAFKA-15302",)),
+    ("feat(ENG-123): add invoice totals", ("ENG-123",)),
+    # mobile and library teams' keys look like platforms: upper case with a ticket number counts
+    ("IOS-1234: Fix crash on launch", ("IOS-1234",)),
+    ("ANDROID-88 Keep the cart on rotation", ("ANDROID-88",)),
+    ("ICU-22123 Fix collation of Thai", ("ICU-22123",)),
+    # squash-merge suffixes and trailing PR numbers, even after words like "version"
+    ("fix(deps): update esbuild peer dependency version (#21398)", ("#21398",)),
+    ("chore: remove stale eslint comment (#23325)", ("#23325",)),
+    ("Document the installation options #64", ("#64",)),
+    # Go's Gerrit convention, Shortcut and YouTrack
+    ("Fixes golang/go#61234", ("golang/go#61234",)),
+    ("[sc-4521] Add invoice totals", ("SC-4521",)),
+    ("Story: https://app.shortcut.com/acme/story/4521/invoice-totals", ("SC-4521",)),
+    ("YouTrack: https://youtrack.jetbrains.com/issue/KT-61234/Invoice-totals", ("KT-61234",)),
 ])
 def test_reference_forms(text: str, expected: tuple[str, ...]) -> None:
     assert ids(title=text) == expected
@@ -318,6 +336,11 @@ def test_lower_case_key_inside_prose_is_not_taken() -> None:
     ("issue-7", ("#7",)),
     ("gh-99-backport", ("#99",)),
     ("refs/heads/BILL-5-x", ("BILL-5",)),
+    ("feature/#2365-allow-markdown-in-footer", ("#2365",)),
+    ("3711_fix_stream_render_time", ("#3711",)),
+    ("fix/issue#16308_rating_not_updating", ("#16308",)),
+    ("pe-371-refactor-checkout-tests", ("PE-371",)),
+    ("dana/sc-12345/invoice-totals", ("SC-12345",)),
 ])
 def test_branch_forms(branch: str, expected: tuple[str, ...]) -> None:
     assert ids(head_ref=branch) == expected
@@ -328,6 +351,12 @@ def test_branch_forms(branch: str, expected: tuple[str, ...]) -> None:
     "renovate/node-18.x", "dependabot/npm_and_yarn/lodash-4.17.21", "release-2024-05",
     "release/1.4.2", "feature/utf-8-filenames", "sha-256-checksums", "payments-rework-2",
     "feature/add-oauth-2", "main", "feature/2fa", "v2-api", "python-3-12",
+    # bots' branches name packages and versions
+    "renovate/clap-4.x", "renovate/eslint-8.x", "dependabot/github_actions/actions/cache-4",
+    "dependabot/docker/integration-test/golang-1.22", "fix/ga-2.x-branch",
+    # counters, words and user names, not keys
+    "readme-5", "readme-10", "docker-1", "kill-1-arg", "nits-33", "Bond-009-patch-1",
+    "jdoe-12-patch-1", "Flask-3022",
 ])
 def test_branch_near_misses(branch: str) -> None:
     outcome = run(head_ref=branch)
@@ -363,6 +392,10 @@ NEAR_MISSES = [
     "&#123; is an HTML entity", "Use the `#12` anchor", "Page.html#12 fragment",
     "Verify SHA512-256 digests", "Keep MD5-1 compat", "Fix E2E-2 flake", "Map ERR-42 to 400",
     "Targets for FY-2025", "Plan PI-3 objectives", "Mail BILL-12@acme.example",
+    "Parse ISBN-13 codes from ComicInfo", "Layout breaks in IE-11", "Record it in ADR-0008",
+    "Print GTIN-13 barcodes", "Default region is US-EAST-1", "Finding TOB-RGM-14 fixed",
+    "BenchmarkParseLyrics_LRC-8   5725   178796 ns/op", "Bump to 0.8.0-SNAPSHOT-123",
+    "Pin clap to CLAP-4.x", "Follow JEP-411 and KEP-1287",
 ]
 
 
@@ -399,6 +432,30 @@ def test_single_letter_key_counts_only_with_a_story_file() -> None:
 
 def test_template_comments_and_empty_closes_are_not_references() -> None:
     assert ids(body=PR_TEMPLATE_BODY) == ()
+
+
+@pytest.mark.parametrize("body", [
+    "## Related issues\n\n> Fix [#1]()\n\n## Type of change\n- [ ] Bug fix\n",
+    "[//]: # (Link the issue, e.g. Fixes #5)\n\nTotals now round half up.\n",
+    "[comment]: # (BILL-123)\nTotals now round half up.\n",
+    "**Which issue(s) this PR fixes**:\nFixes #\n\n**Special notes**:\nNone\n",
+    "Fixes # (issue)\n", "Fixed #(issue_no)\n", "Resolves #xxxx\n",
+])
+def test_template_placeholders_are_not_references(body: str) -> None:
+    assert ids(body=body) == ()
+
+
+def test_trailers_naming_people_are_not_references() -> None:
+    message = ("Round invoice totals half up\n\nSigned-off-by: SAY-5 <say5@example.com>\n"
+               "Co-authored-by: ID-86 <id86dev@example.com>\n"
+               "Reviewed-by: Dana Ops <dana@OPS-12.example.com>\n")
+    assert ids(commits=[commit("t", message)]) == ()
+    assert ids(commits=[commit("t", message + "Refs: BILL-12\n")]) == ("BILL-12",)
+
+
+def test_ordinal_words_still_hold_mid_sentence() -> None:
+    body = "Retry #2 of the CI build #4567 was flaky; this is attempt #3 at (#12)."
+    assert ids(body=body) == ("#12",)
 
 
 def test_code_fences_and_spans_are_skipped() -> None:
@@ -629,8 +686,8 @@ def test_pattern_ids_for_github_and_azure_forms() -> None:
 
 
 def test_patterns_see_urls() -> None:
-    options = {"patterns": [r"app\.shortcut\.com/\w+/story/(\d+)"]}
-    body = "https://app.shortcut.com/acme/story/4521/invoice-totals"
+    options = {"patterns": [r"redmine\.acme\.example/issues/(\d+)"]}
+    body = "Redmine: https://redmine.acme.example/issues/4521#note-3"
     assert ids(options, body=body) == ("4521",)
     assert ids(body=body) == ()
 
@@ -693,7 +750,8 @@ def test_odd_input_never_crashes_and_takes_nothing(doc: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("body", [
     "<details>" * 7000, "<!--" * 15000, "`a" * 30000, "```\n" * 15000, "<details" * 9000,
-    "<details><pre>İ</code>" * 3000,
+    "<details><pre>İ</code>" * 3000, "[" * 60000 + "]()", "[" * 60000 + "]: #",
+    "Co-" * 30000 + "by: x", "(#12) " * 20000,
 ])
 def test_adversarial_bodies_stay_fast(body: str) -> None:
     start = time.perf_counter()
