@@ -21,7 +21,7 @@ from bot.github import GitHubClient
 from bot.intake import Intake, handle
 from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.queue import Queue
+from bot.queue import Job, Queue
 from bot.queue.memory import MemoryQueue
 from bot.settings import Settings
 from bot.worker import Services, Workers
@@ -67,7 +67,10 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         client = GitHubClient(session, app_id=settings.app_id, private_key=settings.private_key,
                               base_url=settings.github_api_url, metrics=state.metrics)
-        state.services = Services(client, state.queue, executor, state.metrics, settings.app_id)
+        state.services = Services(
+            client, state.queue, executor, state.metrics, settings.app_id,
+            new_executor=(lambda: review_pool(_pool_size(settings))) if own_pool else None,
+            review_timeout=settings.review_timeout)
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
         log(_log, 20, "started", **settings.describe())
@@ -75,10 +78,18 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             yield
         finally:
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
-            log(_log, 20, "stopped", requeued=[j.to_dict() for j in requeued],
-                waiting=state.queue.depth())
-            if own_pool:
-                executor.shutdown(wait=True, cancel_futures=True)
+            # With the in-memory queue these jobs end with the process: name their deliveries
+            # so they can be redelivered from the App's settings page.
+            waiting = getattr(state.queue, "pending", list)()
+            log(_log, 20, "stopped", requeued=[_brief(j) for j in requeued],
+                waiting=[_brief(j) for j in waiting])
+            if own_pool and state.services.executor is not None:
+                state.services.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _brief(job: Job) -> dict[str, object]:
+    return {"delivery": job.delivery_id, "repo": job.repo, "pr": job.number,
+            "head": job.head_sha}
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -108,6 +119,7 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
     app[STATE] = state
 
     async def webhook(request: web.Request) -> web.Response:
+        """POST $WEBHOOK_PATH."""
         return await handle(request, state.intake)
 
     app.router.add_post(settings.webhook_path, webhook)

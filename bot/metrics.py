@@ -24,6 +24,8 @@ class Metrics:
             ["event", "outcome"], registry=reg)
         self.queue_depth = Gauge("shipshape_queue_depth", "Jobs waiting in the queue",
                                  registry=reg)
+        self.jobs_running = Gauge("shipshape_jobs_running", "Jobs being worked on",
+                                  registry=reg)
         self.jobs = Counter("shipshape_jobs", "Jobs finished by outcome", ["outcome"],
                             registry=reg)
         self.job_duration = Histogram("shipshape_job_duration_seconds",

@@ -45,6 +45,7 @@ class Settings:
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     workers: int = 4
     review_processes: int = 0
+    review_timeout: float = 120.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -60,6 +61,7 @@ class Settings:
             webhook_path=_webhook_path(environ),
             workers=_int(environ, "WORKERS", 4, 1, MAX_WORKERS),
             review_processes=_int(environ, "REVIEW_PROCESSES", 0, 0, MAX_WORKERS),
+            review_timeout=float(_int(environ, "REVIEW_TIMEOUT", 120, 1, 3600)),
         )
 
     def describe(self) -> dict[str, object]:
@@ -68,7 +70,7 @@ class Settings:
             "app_id": self.app_id, "port": self.port, "host": self.host,
             "log_level": self.log_level, "github_api_url": self.github_api_url,
             "webhook_path": self.webhook_path, "workers": self.workers,
-            "review_processes": self.review_processes,
+            "review_processes": self.review_processes, "review_timeout": self.review_timeout,
             "webhook_secret": mask_secret(self.webhook_secret),
         }
 

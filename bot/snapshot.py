@@ -179,9 +179,12 @@ async def read_commits(gh: Installation, pull: Pull) -> Commits:
 
 
 class TreeCache:
-    """Repository file lists by tree sha: a tree never changes, so entries never go stale."""
+    """Repository file lists by tree sha: a tree never changes, so entries never go stale.
 
-    def __init__(self, maxsize: int = 64) -> None:
+    A monorepo's tree can hold 100,000 paths (GitHub's truncation point), so few are kept.
+    """
+
+    def __init__(self, maxsize: int = 16) -> None:
         self._trees: cachetools.LRUCache[str, tuple[list[str], bool]] = cachetools.LRUCache(
             maxsize=maxsize)
 
@@ -190,7 +193,7 @@ class TreeCache:
         key = f"{repo}@{tree_sha}"
         if key not in self._trees:
             data = await gh.get(TREE_URL, repo_vars(repo, tree_sha=tree_sha))
-            entries = data.get("tree") or [] if isinstance(data, Mapping) else []
+            entries = (data.get("tree") or []) if isinstance(data, Mapping) else []
             paths = [str(e["path"]) for e in entries
                      if isinstance(e, Mapping) and e.get("type") == "blob" and e.get("path")]
             truncated = bool(data.get("truncated")) if isinstance(data, Mapping) else False

@@ -15,7 +15,9 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import cachetools
@@ -52,6 +54,11 @@ class Services:
     executor: Executor | None
     metrics: Metrics
     app_id: str
+    # Makes a fresh pool when a review process dies (out of memory on a huge diff), so one
+    # crash does not fail every later job; None when the executor is not ours to replace.
+    new_executor: Callable[[], Executor] | None = None
+    # A review past this is stopped: a team's own regular expression can backtrack for ever.
+    review_timeout: float = 120.0
     comments: comment.CommentCache = field(default_factory=comment.CommentCache)
     trees: TreeCache = field(default_factory=TreeCache)
     # The run this process last completed on a head, and a digest of what it said, so a
@@ -89,8 +96,10 @@ async def _complete(ctx: InFlight, conclusion: str, title: str, summary: str,
     if ctx.run_id is None and known is not None and known[1] == digest:
         ctx.run_completed = True
         return "unchanged"
-    run_id = ctx.run_id if ctx.run_id is not None else known[0] if known else None
+    run_id = ctx.run_id
     if run_id is None:
+        # A new result for a head that has our run: a fresh run, since an update would
+        # append its annotations to the old ones.
         run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
                                        ctx.job.delivery_id)
     await check_run.complete(ctx.gh, ctx.job.repo, run_id, conclusion=conclusion, title=title,
@@ -127,13 +136,37 @@ async def _superseded(ctx: InFlight) -> str:
     return SUPERSEDED
 
 
+class ReviewTimeout(Exception):
+    """The checks did not finish within the review timeout."""
+
+
+def _replace_pool(services: Services) -> None:
+    """Swap in a fresh pool and stop the old one's processes (a hung or dead review)."""
+    if services.new_executor is None or services.executor is None:
+        return
+    old, services.executor = services.executor, services.new_executor()
+    # ProcessPoolExecutor cannot cancel a running call; ending its processes is the only
+    # way to get the CPU back. Reviews running beside it fail and are completed neutral.
+    for process in list(getattr(old, "_processes", {}).values()):
+        process.kill()
+    old.shutdown(wait=False, cancel_futures=True)
+
+
 async def _run_review(ctx: InFlight, document: dict[str, object], config_text: str | None,
                       notices: tuple[str, ...]) -> Outputs:
-    executor = ctx.services.executor
-    if executor is None:
+    services = ctx.services
+    if services.executor is None:
         return review(document, config_text, notices)
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, review, document, config_text, notices)
+    future = loop.run_in_executor(services.executor, review, document, config_text, notices)
+    try:
+        return await asyncio.wait_for(future, services.review_timeout)
+    except TimeoutError:
+        _replace_pool(services)
+        raise ReviewTimeout from None
+    except BrokenProcessPool:
+        _replace_pool(services)
+        raise
 
 
 def _draft_conclusion(pull: Pull, outputs: Outputs) -> tuple[str, str]:
@@ -181,6 +214,12 @@ async def _review_pull(ctx: InFlight) -> str:
         await _complete(ctx, "neutral", "Could not read this pull request's changes",
                         f"shipshape could not read the changes: {code_span(str(exc))}")
         return "unreadable"
+    except ReviewTimeout:
+        await _complete(ctx, "neutral", "Review stopped: it took too long",
+                        f"The checks did not finish within {ctx.services.review_timeout:g} "
+                        "seconds and were stopped. A regular expression in the configuration "
+                        "that backtracks on this PR's text is the usual cause.")
+        return "timeout"
     if not await ctx.current():
         return await _superseded(ctx)
     return await _publish(ctx, config, outputs)
@@ -264,6 +303,7 @@ class Workers:
                 return
             self.services.metrics.queue_depth.set(queue.depth())
             self.running[job.pr_key] = job
+            self.services.metrics.jobs_running.set(len(self.running))
             try:
                 await self._run(job)
             except asyncio.CancelledError:
@@ -271,6 +311,7 @@ class Workers:
                 raise
             finally:
                 self.running.pop(job.pr_key, None)
+                self.services.metrics.jobs_running.set(len(self.running))
             await queue.done(job)
 
     async def _run(self, job: Job) -> None:

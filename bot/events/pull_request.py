@@ -12,8 +12,8 @@ from bot.queue import Job
 
 router = routing.Router()
 REVIEW_ACTIONS = ("opened", "reopened", "synchronize", "ready_for_review")
-# The checks read the title and body (story references); other edits (base branch) change
-# nothing they see... except the base, which changes the diff: review on that too.
+# The checks read the title and body (story references), and a new base branch changes the
+# diff; other edits (assignees, milestone) change nothing they see.
 EDITS_THAT_MATTER = ("title", "body", "base")
 PULL_KEYS = ("number", "title", "body", "state", "draft", "commits", "changed_files", "comments")
 

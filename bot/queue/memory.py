@@ -55,8 +55,9 @@ class MemoryQueue:
             if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
                 job = waiting  # the same head asked for a Re-run: keep that request
         self._pending[job.pr_key] = job
-        async with self._changed:
-            self._changed.notify_all()
+        if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
+            async with self._changed:
+                self._changed.notify(1)
         return outcome
 
     def _next_ready(self) -> Job | None:
@@ -79,10 +80,11 @@ class MemoryQueue:
                 await self._changed.wait()
 
     async def done(self, job: Job) -> None:
-        """Release the PR."""
+        """Release the PR, waking one worker when the PR has a job waiting."""
         self._busy.discard(job.pr_key)
-        async with self._changed:
-            self._changed.notify_all()
+        if job.pr_key in self._pending:
+            async with self._changed:
+                self._changed.notify(1)
 
     async def requeue(self, job: Job) -> None:
         """Put an unfinished job back at the front unless a newer one is waiting."""
@@ -90,8 +92,9 @@ class MemoryQueue:
         if job.pr_key not in self._pending and await self.is_current(job):
             self._pending[job.pr_key] = job
             self._pending.move_to_end(job.pr_key, last=False)
-        async with self._changed:
-            self._changed.notify_all()
+        if job.pr_key in self._pending:
+            async with self._changed:
+                self._changed.notify(1)
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
+import sys
 import time
 from typing import Any
 
@@ -62,7 +65,8 @@ async def test_shutdown_requeues_a_job_that_outlives_the_grace_period(
     [run] = fake.check_runs(fake.repo, head)
     assert run["status"] == "completed" and run["conclusion"] == "neutral"
     stopped = [r for r in caplog.records if r.getMessage() == "stopped"]
-    assert stopped and stopped[0].fields["requeued"][0]["number"] == 4
+    assert stopped and stopped[0].fields["requeued"][0]["pr"] == 4
+    assert stopped[0].fields["waiting"][0]["head"] == head
 
 
 async def test_one_json_log_line_per_delivery_and_per_job_without_secrets(
@@ -91,21 +95,99 @@ async def test_one_json_log_line_per_delivery_and_per_job_without_secrets(
     assert all("\n" not in line for line in lines)
 
 
-async def test_a_big_review_does_not_delay_acknowledgements(bot: Bot) -> None:
-    fake = bot.fake
-    fake.add_pull(fake.repo, 6, title="Billing", diff=modules(250, lines=300),
+# A team's story pattern with nested quantifiers: on a title of many a's followed by something
+# else, Python's re backtracks exponentially, so the review keeps its process busy for as long
+# as a test needs (until the review timeout or a kill ends it).
+BACKTRACKING_CONFIG = 'story:\n  patterns: ["(a+)+$"]\n'
+BACKTRACKING_TITLE = "a" * 40 + "!"
+
+
+async def test_a_long_review_does_not_delay_acknowledgements(fake_github: Any,
+                                                             aiohttp_client: Any) -> None:
+    fake = fake_github
+    app = create_app(bot_settings(fake, REVIEW_PROCESSES="1", REVIEW_TIMEOUT="3"))
+    bot_ = Bot(await aiohttp_client(app), fake)
+    fake.set_file_content(fake.repo, ".github/shipshape.yml", BACKTRACKING_CONFIG, ref="main")
+    fake.add_pull(fake.repo, 6, title=BACKTRACKING_TITLE, diff=modules(40, lines=300),
                   commits=["Add billing"])
     head = fake.pull(fake.repo, 6).head_sha
-    await bot.deliver("pull_request", pr_event(fake, "opened", 6))
+    await bot_.deliver("pull_request", pr_event(fake, "opened", 6))
     await asyncio.wait_for(_started(fake, head), 10)
     latencies = []
     ping = {"zen": "Keep it logically awesome.", "hook_id": 1}
     while fake.check_runs(fake.repo, head)[0]["status"] != "completed":
         started = time.perf_counter()
-        resp = await bot.deliver("ping", ping)
+        resp = await bot_.deliver("ping", ping)
         latencies.append(time.perf_counter() - started)
         assert resp.status == 200
         await asyncio.sleep(0.02)
-    await bot.idle()
-    assert len(latencies) >= 5  # the review took a while...
-    assert max(latencies) < 0.15  # ...and no acknowledgement waited for it
+    await bot_.idle()
+    assert len(latencies) >= 20  # the review ran for seconds...
+    assert max(latencies) < 0.25  # ...and no acknowledgement waited for it
+
+
+async def test_a_crashed_review_process_fails_one_job_not_the_server(
+        fake_github: Any, aiohttp_client: Any) -> None:
+    fake = fake_github
+    app = create_app(bot_settings(fake, REVIEW_PROCESSES="1"))  # the app's own pool
+    bot_ = Bot(await aiohttp_client(app), fake)
+    fake.set_file_content(fake.repo, ".github/shipshape.yml", BACKTRACKING_CONFIG, ref="main")
+    fake.add_pull(fake.repo, 7, title=BACKTRACKING_TITLE, diff=modules(1),
+                  commits=["Add billing"])
+    head = fake.pull(fake.repo, 7).head_sha
+    await bot_.deliver("pull_request", pr_event(fake, "opened", 7))
+    await asyncio.wait_for(_started(fake, head), 10)
+    pool = app[STATE].services.executor
+    while not pool._processes:  # the review has reached the pool
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)  # what the kernel's OOM killer does
+    await bot_.idle()
+    [crashed] = fake.check_runs(fake.repo, head)
+    assert crashed["conclusion"] == "neutral"
+    assert "did not finish" in crashed["output"]["title"]
+    fake.set_file_content(fake.repo, ".github/shipshape.yml", "story: false\n", ref="main")
+    fake.add_pull(fake.repo, 8, title="Totals", diff=modules(1), commits=["Add totals"])
+    await bot_.deliver("pull_request", pr_event(fake, "opened", 8))
+    await bot_.idle()
+    [after] = fake.check_runs(fake.repo, fake.pull(fake.repo, 8).head_sha)
+    assert after["conclusion"] == "failure"
+
+
+def test_a_failure_is_logged_on_one_line_with_its_traceback() -> None:
+    try:
+        {"pull_request": {}}["installation"]
+    except KeyError:
+        record = logging.LogRecord("shipshape.worker", logging.ERROR, __file__, 1, "job failed",
+                                   (), sys.exc_info())
+    record.fields = {"delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958"}
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["error"] == "KeyError: 'installation'"
+    assert "Traceback" in entry["traceback"]
+    assert entry["delivery"] == "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+
+
+async def test_a_review_that_never_ends_is_stopped(fake_github: Any,
+                                                   aiohttp_client: Any) -> None:
+    fake = fake_github
+    app = create_app(bot_settings(fake, REVIEW_PROCESSES="1", REVIEW_TIMEOUT="2"))
+    bot_ = Bot(await aiohttp_client(app), fake)
+    fake.set_file_content(fake.repo, ".github/shipshape.yml", BACKTRACKING_CONFIG, ref="main")
+    fake.add_pull(fake.repo, 9, title=BACKTRACKING_TITLE, diff=modules(1),
+                  commits=["Add totals"])
+    started = time.perf_counter()
+    await bot_.deliver("pull_request", pr_event(fake, "opened", 9))
+    await bot_.idle(timeout=30)
+    assert time.perf_counter() - started < 15
+    [run] = fake.check_runs(fake.repo)
+    assert run["conclusion"] == "neutral"
+    assert "took too long" in run["output"]["title"]
+    fake.set_file_content(fake.repo, ".github/shipshape.yml", "story: false\n", ref="main")
+    fake.add_pull(fake.repo, 10, title="Totals", diff=modules(1), commits=["Add totals"])
+    await bot_.deliver("pull_request", pr_event(fake, "opened", 10))
+    await bot_.idle(timeout=30)
+    [after] = fake.check_runs(fake.repo, fake.pull(fake.repo, 10).head_sha)
+    assert after["conclusion"] == "failure"  # a fresh pool reviews the next PR

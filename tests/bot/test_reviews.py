@@ -77,6 +77,7 @@ async def test_nothing_is_written_when_nothing_changed(bot: Bot) -> None:
     fake = bot.fake
     fake.add_pull(fake.repo, 9, title="Totals", diff=untested_modules(1), commits=["Add totals"])
     await review(bot, "opened", 9)
+    assert len(fake.calls_to("GET", "/repos/*/git/trees/*")) == 1  # the story check reads it
     fake.clear_calls()
     # An edit of the body that changes no finding: the same report, so no write at all.
     event = pr_event(fake, "edited", 9, changes={"body": {"from": ""}})
@@ -86,6 +87,7 @@ async def test_nothing_is_written_when_nothing_changed(bot: Bot) -> None:
     await bot.idle()
     assert writes(bot) == []
     assert len(fake.comments(fake.repo, 9)) == 1
+    assert fake.calls_to("GET", "/repos/*/git/trees/*") == []  # cached by tree sha
 
 
 async def test_comment_found_by_marker_is_not_touched_when_unchanged(
@@ -322,3 +324,51 @@ async def test_token_is_cached_across_events(bot: Bot) -> None:
                       commits=["Add totals"])
         await review(bot, "opened", number)
     assert len([c for c in fake.calls if c.path.endswith("/access_tokens")]) == 1
+
+
+async def test_an_edit_that_changes_the_result_gets_a_fresh_run_on_the_same_head(
+        bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 26, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    await review(bot, "opened", 26)
+    [before] = fake.comments(fake.repo, 26)
+    event = pr_event(fake, "edited", 26, changes={"body": {"from": ""}})
+    event["pull_request"]["body"] = "Implements BILL-12 (invoice totals)."
+    resp = await bot.deliver("pull_request", event)
+    assert resp.status == 202
+    await bot.idle()
+    head = fake.pull(fake.repo, 26).head_sha
+    old, new = fake.check_runs(fake.repo, head)
+    assert old["output"]["summary"] == before["body"]
+    assert new["output"]["summary"] != old["output"]["summary"]
+    assert len(new["annotations"]) == len(old["annotations"])  # not appended twice
+    [after] = fake.comments(fake.repo, 26)
+    assert after["id"] == before["id"] and after["body"] == new["output"]["summary"]
+
+
+async def test_repository_tree_is_read_only_when_a_check_needs_it(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_file_content(fake.repo, CONFIG, "story: false\n", ref="main")
+    fake.add_pull(fake.repo, 27, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    await review(bot, "opened", 27)
+    assert fake.calls_to("GET", "/repos/*/git/trees/*") == []
+    [run] = fake.check_runs(fake.repo)
+    assert run["conclusion"] == "failure"
+
+
+async def test_comment_setting_off_leaves_only_the_check_run(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_file_content(fake.repo, CONFIG, "comment: false\nwarn_conclusion: success\n",
+                          ref="main")
+    fake.add_pull(fake.repo, 28, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    await review(bot, "opened", 28)
+    assert fake.comments(fake.repo, 28) == []
+    [run] = fake.check_runs(fake.repo)
+    assert run["conclusion"] == "failure"
+    metrics = await (await bot.client.get("/metrics")).text()
+    assert 'shipshape_github_calls_total{method="PATCH",status="200"} 1.0' in metrics
+    assert 'shipshape_jobs_total{outcome="failure"} 1.0' in metrics
+    assert "shipshape_jobs_running 0.0" in metrics

@@ -55,6 +55,8 @@ def test_private_key_path(env: dict[str, str], tmp_path: Path) -> None:
     ({"GITHUB_API_URL": "api.github.com"}, "GITHUB_API_URL"),
     ({"WEBHOOK_PATH": "webhook"}, "WEBHOOK_PATH"),
     ({"WORKERS": "0"}, "WORKERS"),
+    ({"REVIEW_TIMEOUT": "soon"}, "REVIEW_TIMEOUT"),
+    ({"REVIEW_PROCESSES": "-1"}, "REVIEW_PROCESSES"),
 ])
 def test_bad_setting_is_named(env: dict[str, str], change: dict[str, str], key: str) -> None:
     with pytest.raises(SettingsError) as caught:
