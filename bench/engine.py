@@ -16,7 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as a script, bench/ would come first on the path and bench/secrets.py would shadow the
+# standard library's `secrets`; the repository root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import unidiff
 

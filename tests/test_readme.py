@@ -34,3 +34,15 @@ def test_readme_commands_are_the_ci_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
     assert f"\n{test_command}\n" in readme
+
+
+def test_environment_reference_names_every_setting() -> None:
+    import ast
+
+    tree = ast.parse((ROOT / "bot" / "settings.py").read_text(encoding="utf-8"))
+    names = {node.value for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|PORT|HOST|WORKERS", node.value)}
+    readme = README.read_text(encoding="utf-8")
+    assert {"APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET", "PORT"} <= names
+    assert sorted(n for n in names if f"| `{n}` |" not in readme) == []
