@@ -20,11 +20,11 @@ from pathlib import Path
 # standard library's `secrets`; the repository root takes its place.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import unidiff
+import unidiff  # noqa: E402
 
-import checks
-from bench.report import write_section
-from checks.diff import _gc_paused
+import checks  # noqa: E402
+from bench.report import write_section  # noqa: E402
+from checks.diff import _gc_paused  # noqa: E402
 
 WORDS = ("invoice order customer total amount tax rate payment refund account user session "
          "token cache queue retry limit report export import ledger balance status reason "
