@@ -1,6 +1,8 @@
 """Secrets benchmark: shipshape's secrets check vs detect-secrets, on the same diff, in one run.
 
 Run: `python bench/secrets.py [--runs N] [--mb N]` (detect-secrets comes with the `bench` extra).
+secretlint (node) is scored too when it can be run: `$SECRETLINT`, `secretlint` on PATH, or
+`npx --no-install secretlint` with `@secretlint/secretlint-rule-preset-recommend` installed.
 Builds a large mixed-language PR diff (bench/engine.py's generator) with the secrets corpus of
 tests/checks/secrets mixed in, and times, in the same run, (1) the secrets check over the parsed
 snapshot, (2) parsing + check, and (3) detect-secrets' `SecretsCollection.scan_diff` (which
@@ -12,9 +14,14 @@ recall) and writes the numbers to docs/benchmarks.md and docs/secrets.md.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +63,41 @@ def _detect_secrets(diff: str) -> set[str]:
     return {path for path, found in collection.data.items() if found}
 
 
+def _secretlint_command() -> list[str] | None:
+    """How to run secretlint: $SECRETLINT, `secretlint` on PATH, or `npx --no-install`."""
+    if os.environ.get("SECRETLINT"):
+        return [os.environ["SECRETLINT"]]
+    if shutil.which("secretlint"):
+        return ["secretlint"]
+    if shutil.which("npx"):
+        probe = subprocess.run(["npx", "--no-install", "secretlint", "--version"],
+                               capture_output=True, text=True, check=False)
+        if probe.returncode == 0:
+            return ["npx", "--no-install", "secretlint"]
+    return None
+
+
+def _secretlint(samples: list, command: list[str]) -> set[str] | None:
+    """Paths secretlint (recommended preset) flags, the samples written as files to a temp dir."""
+    with tempfile.TemporaryDirectory() as root:
+        for sample in samples:
+            path = Path(root, sample.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(sample.lines) + "\n", encoding="utf-8")
+        config = Path(root, ".secretlintrc.json")
+        config.write_text(json.dumps(
+            {"rules": [{"id": "@secretlint/secretlint-rule-preset-recommend"}]}))
+        out = Path(root, ".secretlint-out.json")
+        # --output: a large JSON report on stdout is cut short when node exits.
+        subprocess.run([*command, "--secretlintrc", str(config), "--format", "json",
+                        "--output", str(out), f"{root}/**/*"], capture_output=True,
+                       text=True, check=False, cwd=root)
+        if not out.exists():
+            return None
+        results = json.loads(out.read_text(encoding="utf-8") or "[]")
+    return {os.path.relpath(r["filePath"], root) for r in results if r.get("messages")}
+
+
 def _ours(diff: str) -> set[str]:
     report = checks.run({"title": "bench", "diff": diff}, only={"secrets"})
     return {f.path for f in report.check("secrets").findings if str(f.severity) != "notice"}
@@ -91,11 +133,24 @@ def accuracy() -> dict[str, tuple[float, float, int, int]]:
     """Precision and recall of both tools on the project's corpus."""
     samples = build_corpus()
     diff = to_diff(samples)
+    tools: list[tuple[str, set[str] | None]] = [
+        ("shipshape", _ours(diff)), ("detect-secrets", _detect_secrets(diff))]
+    command = _secretlint_command()
+    if command is not None:  # optional: the benchmark runs without node
+        tools.append((f"secretlint {_secretlint_version(command)}", _secretlint(samples, command)))
     out = {}
-    for name, flagged in (("shipshape", _ours(diff)), ("detect-secrets", _detect_secrets(diff))):
+    for name, flagged in tools:
+        if flagged is None:
+            continue
         precision, recall, missed, false = score(samples, flagged)
         out[name] = (precision, recall, len(missed), len(false))
     return out
+
+
+def _secretlint_version(command: list[str]) -> str:
+    probe = subprocess.run([*command, "--version"], capture_output=True, text=True,
+                           check=False)
+    return probe.stdout.strip().lstrip("v")
 
 
 def _speed_markdown(s: dict[str, float], runs: int) -> str:

@@ -6,6 +6,8 @@ identifier and the value are judged here, where the file type is known.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import itertools
 import re
 from posixpath import basename
@@ -16,14 +18,17 @@ RULE_ID = "generic-secret"
 AWS_SECRET_ID = "aws-secret-access-key"
 
 _KEYWORD = (
-    r"(?i:pass|pwd|secret|token|credential|authorization|api[_.\-]?key|(?:access|account|private"
-    r"|signing|encryption|master|auth|app|consumer)[_.\-]?key)"
+    r"(?i:pass|pwd|secret|token|credential|auth|api[_.\-]?key|(?:access|account|private"
+    r"|signing|encryption|master|auth|app|consumer|client)[_.\-]?key)"
 )
 _REST = r"[A-Za-z0-9_.\-]*"
 # `password: str = "..."`, `val token: String = "..."`, `var token string = "..."`.
 _ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*(?==)"
                r"|[ \t]+string(?=[ \t]*=))?")
-_OPERATOR = r"[ \t]*(?:=>|:=|\?=|\|\|=|[:=](?!=))[ \t]*"
+# `=`, `:`, `=>`, `:=`..., a setter call (`setPassword("…")`), or the comma between a header's
+# name and value (`("Authorization", "Basic …")`).
+_OPERATOR = (r"""[ \t]*(?:=>|:=|\?=|\|\|=|[:=](?!=)|\((?=[ \t]*["'])"""
+             r"""|["']?[ \t]*,(?=[ \t]*["'](?:Bearer|Basic)[ \t]))[ \t]*""")
 _SCHEME = r"(?:(?:Bearer|Basic|Token|bearer|token)[ \t]+)?"
 _QUOTED = r"""[rbuRBU@]?(?P<q>["'`])(?P<quoted>[^"'`\n]{1,500})(?P=q)"""
 _BARE = r"""(?P<bare>[^\s"'`,;<>{}()\[\]]{1,500})"""
@@ -36,7 +41,7 @@ PATTERN = (
 # The fast pass's superset of PATTERN: a keyword, the rest of the identifier, an operator's first
 # character (or `<keyword` of an XML element).
 ANCHOR = (
-    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|]|[ \t]string)|<{_KEYWORD}"""
+    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|[ \t]string)|<{_KEYWORD}"""
 )
 
 _SECRET_WORDS = frozenset({
@@ -49,7 +54,10 @@ _SECRET_PAIRS = frozenset({
     ("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
     ("account", "key"), ("signing", "key"), ("encryption", "key"), ("master", "key"),
     ("auth", "key"), ("app", "key"), ("consumer", "key"),
+    ("key", "data"),  # kubeconfig `client-key-data`: a base64 private key
 })
+# Keys that are a secret only on their own: docker config.json's and .npmrc's `auth`/`_auth`.
+_SECRET_ALONE = frozenset({"auth"})
 # A word in the key that says the value is about the secret, not the secret itself.
 _NOT_SECRET_WORDS = frozenset({
     "name", "names", "id", "ids", "url", "uri", "urls", "endpoint", "path", "file", "files",
@@ -69,6 +77,10 @@ _NOT_SECRET_WORDS = frozenset({
     "color", "colour",
     "changed", "last", "updated", "created", "on", "is", "has", "use", "with", "for", "from",
     "i18n", "translation", "schema", "model", "form", "dto", "entity", "rule", "rules",
+    "region", "bucket", "existing", "hasher", "hashers", "first", "second", "encrypted",
+    # The name itself says the value is not a working credential.
+    "example", "sample", "dummy", "fake", "mock", "invalid", "wrong", "bad", "incorrect",
+    "bogus",
 })
 _SPLIT = re.compile(r"[_.\-\s$]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT_CHAR = re.compile(r"[A-Za-z0-9_.\-$]")
@@ -82,7 +94,22 @@ _BARE_EXTENSIONS = frozenset({
     "dockerfile", "service", "plist", "example", "sample", "template", "dist", "local",
 })
 _BARE_NAMES = ("dockerfile", "containerfile", ".env", "makefile", ".npmrc", ".pypirc",
-               ".netrc", "procfile", ".bashrc", ".zshrc", ".profile", "env")
+               ".netrc", "procfile", ".bashrc", ".zshrc", ".profile", "env", "kubeconfig",
+               ".git-credentials", "credentials")
+
+# After a quoted value: string concatenation or formatting (`+`, PHP ` . `, Lua `..`, `%`).
+_CONCATENATION = re.compile(r"[ \t]*(?:\+(?![+=])|\.(?=[ \t$])|\.\.|%[ \t(]|\.format\()")
+_CALL_OR_INDEX = frozenset("([")
+_SCHEME_HEAD = re.compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+(?=\S)")
+# Files whose `key=value` value is the whole rest of the line, spaces included.
+_WHOLE_LINE = frozenset({"properties", "ini", "cfg", "conf"})
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]{6,}={0,2}$")
+# A provider's prefix on a value its own rule turned down (`xoxb-12345`, a `ghp_` token with a
+# wrong checksum): made up, and the provider rule has already judged it.
+_PROVIDER_PREFIX = re.compile(
+    r"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[a-z]-|xapp-|[sr]k_(?:live|test)_"
+    r"|AKIA|ASIA|AIza|SG\.|npm_|pypi-|sk-ant-|sk-proj-|shp(?:at|ca|pa|ss)_|whsec_|eyJ)")
 
 MIN_LENGTH = 8
 HEX_MIN_LENGTH = 16
@@ -105,6 +132,8 @@ def is_secret_key(identifier: str) -> bool:
         return False
     if any(w in _SECRET_WORDS for w in words):
         return True
+    if len(words) == 1 and words[0] in _SECRET_ALONE:
+        return True
     return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(words))
 
 
@@ -123,17 +152,67 @@ def identifier_start(text: str, start: int, floor: int) -> int:
 def allows_bare_values(path: str) -> bool:
     """True for config, env, shell, Dockerfile and docs files, where values need no quotes."""
     name = basename(path).lower()
-    if name.startswith(".env") or name.endswith(".env"):
+    if name.startswith(".env") or name.endswith(".env") or "/.kube/" in f"/{path}":
         return True
     if name in _BARE_NAMES or name.startswith(("dockerfile", "containerfile")):
         return True
     return name.rsplit(".", 1)[-1] in _BARE_EXTENSIONS
 
 
-def looks_random(value: str) -> bool:
-    """True when `value` has enough entropy for its alphabet to be a credential."""
-    if len(value) < MIN_LENGTH or quiet.is_not_secret_value(value):
+def split_scheme(value: str) -> tuple[str, int]:
+    """`Bearer abc` -> (`abc`, 7): the HTTP auth scheme in front is no part of the secret."""
+    match = _SCHEME_HEAD.match(value)
+    return (value[match.end():], match.end()) if match else (value, 0)
+
+
+def is_whole_literal(kind: str, operator: str, after: str, path: str) -> bool:
+    """False when the value is only part of an expression or of a sentence.
+
+    `kind` is the value's group (`quoted`, `bare`, `xml`), `operator` the text between key and
+    value, `after` the rest of the line: `"v1|" . $token` and `"Bearer " + token` build a value,
+    `key = db.Column(...)` calls, and a bare YAML or properties value runs to the end of the line
+    (`new_password: Ger-tremen nevez` is a sentence, not `Ger-tremen`).
+    """
+    if kind == "quoted":
+        # A closing quote followed by a word was the start of the next string: the "value"
+        # lay between two literals (`("new password: ").expect("`).
+        return not _CONCATENATION.match(after) and not (after[:1].isalnum() or after[:1] == "_")
+    if kind != "bare":
+        return True
+    if after[:1] in _CALL_OR_INDEX:
         return False
+    runs_to_line_end = (":" in operator and "=" not in operator) or \
+        _extension(path) in _WHOLE_LINE
+    return not runs_to_line_end or not after.strip() or after.lstrip().startswith(("#", ";"))
+
+
+def _extension(path: str) -> str:
+    return basename(path).lower().rsplit(".", 1)[-1]
+
+
+def looks_random(value: str, quoted: bool = False) -> bool:
+    """True when `value` (`quoted` in the source or not) has enough entropy to be a credential."""
+    if (len(value) < MIN_LENGTH or quiet.is_not_secret_value(value, quoted)
+            or _PROVIDER_PREFIX.match(value)):
+        return False
+    decoded = _printable_base64(value)
+    if decoded is not None:  # a Kubernetes Secret's `data:` holds base64 of the real value
+        return looks_random(decoded)
+    return _random_for_alphabet(value)
+
+
+def _printable_base64(value: str) -> str | None:
+    """The text `value` encodes when it is base64 of printable ASCII (`cGFzc3dvcmQ=`)."""
+    if len(value) % 4 or not _BASE64.match(value):
+        return None
+    try:
+        text = base64.b64decode(value, validate=True).decode("ascii").strip()
+    except (binascii.Error, ValueError):
+        return None
+    return text if text.isprintable() and text != value else None
+
+
+def _random_for_alphabet(value: str) -> bool:
     shannon = entropy.shannon(value)
     if entropy.alphabet(value) == entropy.HEX:
         return len(value) >= HEX_MIN_LENGTH and shannon >= HEX_MIN_ENTROPY

@@ -25,6 +25,13 @@ MAX_BLOCK_LINES = 200
 _BODY = re.compile(r"[A-Za-z0-9+/=]{16,}")
 _END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _ESCAPED_NEWLINE = re.compile(r"\\(?:r\\)?n")
+# One line of key material as it sits in any file: indented, behind a comment marker, inside
+# a string literal (`"MIIE...\\n" +`, `'MIIE...',`), but nothing else on the line.
+_BODY_LINE = re.compile(
+    r"""[ \t]*(?:#+|//|\*|;|--)?[ \t]*[rbuf]?["'`]?(?P<b64>[A-Za-z0-9+/=]{2,})"""
+    r"""(?:\\[nr])*["'`]?[ \t]*[,+;\\]?[ \t]*\)?[ \t]*""")
+_HEADER = re.compile(r"""[ \t]*(?:#+|//|\*)?[ \t]*["'`]?[A-Za-z\-]+:[ \t]*[^\n]*$""")
+_ELIDED = re.compile(r"\.\.\.|…|<[^>]*>|\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,19 @@ def find_block(kind: str, lines: Sequence[Line], index: int, column: int) -> Blo
     for line in lines[index + 1 : index + 1 + MAX_BLOCK_LINES]:
         if line.number != previous + 1:
             break  # the block continues on lines this PR did not add
-        previous = line.number
         if _END.search(line.text):
-            end = line.number
+            previous = end = line.number
             break
-        if ":" in line.text and not _BODY.search(line.text.split(":", 1)[1]):
-            continue  # `Proc-Type:` / `DEK-Info:` headers of legacy encrypted PEM
-        body.extend(_BODY.findall(line.text))
+        if not body and (_HEADER.match(line.text) or not line.text.strip()):
+            previous = line.number
+            continue  # `Proc-Type:`/`DEK-Info:` (legacy PEM), `Version:` and a blank line (PGP)
+        material = _BODY_LINE.fullmatch(line.text)
+        if material is None:
+            if _ELIDED.search(line.text):
+                return None  # `...` in place of the middle: a documentation snippet
+            break  # prose after a BEGIN line that only mentions the marker
+        previous = line.number
+        body.append(material.group("b64"))
     joined = "".join(body)
     if not _body_ok(joined):
         return None

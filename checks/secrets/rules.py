@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checks.secrets import entropy
+from checks.secrets import entropy, quiet
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -63,6 +63,11 @@ def _b64decode(text: str) -> bytes | None:
         return None
 
 
+_EXAMPLE_CLAIMS = frozenset({
+    ("sub", "1234567890"), ("name", "John Doe"), ("iss", "supabase-demo"), ("some", "payload"),
+})
+
+
 def _jwt_ok(value: str, _line: str) -> bool:
     """A JWT whose header decodes to JSON with `alg`, and not a public (anon) key by design."""
     parts = value.split(".")
@@ -74,8 +79,15 @@ def _jwt_ok(value: str, _line: str) -> bool:
         return False
     if not isinstance(head, dict) or "alg" not in head or str(head["alg"]).lower() == "none":
         return False
-    # Supabase and similar ship an `anon` role key meant to sit in front-end code.
-    return not (isinstance(body, dict) and body.get("role") == "anon")
+    if not isinstance(body, dict):
+        return True
+    # Supabase and similar ship an `anon` role key meant to sit in front-end code; the claims
+    # of documented demo tokens (jwt.io's, Supabase's local `supabase-demo` keys, PyJWT's
+    # README) or visibly made-up ones (`"ref": "aaaa…"`) say the signature is no secret either.
+    if body.get("role") == "anon" or _EXAMPLE_CLAIMS & {(k, str(v)) for k, v in body.items()}:
+        return False
+    return not any(isinstance(v, str) and len(v) >= 8 and quiet.is_placeholder_token(v)
+                   for v in body.values())
 
 
 def _discord_ok(value: str, _line: str) -> bool:

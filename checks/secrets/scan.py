@@ -93,6 +93,14 @@ _KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
 _NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _AWS_SECRET_NEAR = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _KEY_LOOKBACK = 200
+# `badge.svg?token=…`: a token in an image URL is a display token meant to be public (Codecov).
+_IMAGE_QUERY = re.compile(r"(?:\.(?:svg|png|gif|jpe?g|webp)|/badge|shields\.io/[^\s?\"']*)\?"
+                          r"(?:[\w.\-]+=[^&\s\"']*&)*$")
+_IMAGE_LOOKBACK = 80
+_QUERY_NEXT = re.compile(r"&(?=[\w.\-]+=)")
+_SCHEME_IN = re.compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+$")
+_CONN_EDGE = frozenset(";\"'")
+_QUOTES = frozenset("\"'")
 AWS_NEAR_LINES = 5
 AWS_NEAR_MIN_ENTROPY = 4.2
 
@@ -191,28 +199,58 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
     group = next(g for g in (f"quoted_{index}", f"bare_{index}", f"xml_{index}")
                  if m.group(g) is not None)
     value, start = m.group(group), m.start(group)
-    candidate = _Candidate(None, start, start + len(value), container=True)
-    if not generic.looks_random(value):
+    if group.startswith("bare"):  # `?token=abc&next=x`: a URL query's value ends at `&`
+        value = _QUERY_NEXT.split(value, 1)[0]
+    value, skipped = generic.split_scheme(value)  # `"Authorization": "Bearer …"`
+    candidate = _Candidate(None, start + skipped, start + skipped + len(value), container=True)
+    if not generic.looks_random(value, quoted=not group.startswith("bare")):
         return candidate
     # Identifiers are short: looking back a bounded distance keeps minified files linear.
     floor = max(corpus.text.rfind("\n", max(0, m.start() - _KEY_LOOKBACK), m.start()) + 1,
                 m.start() - _KEY_LOOKBACK)
     key_start = generic.identifier_start(corpus.text, m.start(), floor)
-    if not generic.is_key_position(corpus.text, key_start):
+    if not generic.is_key_position(corpus.text, key_start) or _IMAGE_QUERY.search(
+            corpus.text, max(floor, key_start - _IMAGE_LOOKBACK), key_start):
         return candidate
     key_end = _KEY_END.match(corpus.text, m.start()).end()  # type: ignore[union-attr]
     key = corpus.text[key_start:key_end].lstrip("<$-")
+    if corpus.text.startswith("(", key_end):  # `dataSource.setPassword(`: the method names it
+        key = key.rsplit(".", 1)[-1]
     if not generic.is_secret_key(key):
         return candidate
     file_index, line_index = corpus.locate(m.start())
     path = corpus.files[file_index].path
-    if group.startswith("bare") and not generic.allows_bare_values(path):
+    if not _literal_in_place(corpus, m, group, key_start, key_end, path):
         return candidate
     rule = generic.rule_for(key, value)
     candidate.hit = Hit(rule, "AWS secret access key" if rule != generic.RULE_ID else
                         "secret", value, path, corpus.lines[file_index][line_index].number,
                         provider=rule != generic.RULE_ID, key=key)
     return candidate
+
+
+def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: int,
+                      key_end: int, path: str) -> bool:
+    """True when the value is a whole literal where this file type writes literals."""
+    text, value_start = corpus.text, m.start(group)
+    value_end = value_start + len(_QUERY_NEXT.split(m.group(group), 1)[0])
+    line_end = text.find("\n", value_end)
+    after_start = value_end + (1 if group.startswith("quoted") else 0)  # past the quote
+    after = text[after_start:len(text) if line_end < 0 else line_end]
+    operator = text[key_end:value_start]
+    if "(" in operator and "set" not in generic.key_words(text[key_start:key_end]):
+        return False  # a call with a literal argument is a setter or nothing
+    if group.startswith("bare"):
+        # `Authorization: Bearer …` inside a string, `Password=…;` in a connection string.
+        before = text[key_start - 1:key_start]
+        in_connection_string = "=" in operator and (
+            (before == ";" and after[:1] in _CONN_EDGE) or (before in _QUOTES and after[:1] == ";"))
+        in_string = _SCHEME_IN.search(operator) or in_connection_string
+        if in_string:
+            return True
+        if not generic.allows_bare_values(path):
+            return False
+    return generic.is_whole_literal(group[:group.rindex("_")], operator, after, path)
 
 
 def anchor_starts(text: str) -> Iterator[int]:

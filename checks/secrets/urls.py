@@ -19,6 +19,7 @@ ANCHOR = (r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|ms
 MATCHES = ("`scheme://user:password@host` for postgres, mysql, mongodb(+srv), redis, amqp, "
            "mssql, smtp, ftp, ldap and http(s)")
 
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 # Passwords that local development set-ups (docker-compose, CI services) use on purpose.
 _DEV_PASSWORDS = frozenset({
     "postgres", "password", "pass", "root", "guest", "admin", "secret", "test", "example",
@@ -34,10 +35,12 @@ _LOCAL_HOST = re.compile(
 
 def is_secret(user: str, password: str, host: str) -> bool:
     """True when the URL carries a real-looking password for a host that is not a dev sandbox."""
+    password = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), password)  # `p%40ss` is `p@ss`
     lowered = password.lower()
     if len(password) < 3 or lowered == user.lower() or lowered in _DEV_PASSWORDS:
         return False
-    if quiet.is_reference(password) or quiet.is_placeholder_token(password):
+    if (quiet.is_reference(password) or quiet.is_placeholder_token(password)
+            or quiet.is_placeholder_password(password)):
         return False
     if re.search(r"example|your|placeholder|changeme|redacted|dummy|fake|\*\*\*|<|>", lowered):
         return False
