@@ -112,8 +112,14 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
     """Build the server; `executor` runs reviews (default: a process pool it owns)."""
     queue = queue if queue is not None else MemoryQueue()
     metrics_ = Metrics()
-    state = State(settings, queue, metrics_, Intake(settings.webhook_secret, queue, metrics_),
-                  executor)
+
+    def forget_installation(installation_id: int) -> None:
+        if state.services is not None:
+            state.services.client.forget_installation(installation_id)
+
+    intake = Intake(settings.webhook_secret, queue, metrics_, settings.app_id,
+                    forget_installation)
+    state = State(settings, queue, metrics_, intake, executor)
     # One byte over GitHub's cap, so aiohttp refuses a bigger body while reading it.
     app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1)
     app[STATE] = state

@@ -8,6 +8,7 @@ to every call and renewing it once when GitHub says it expired (401).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -29,6 +30,16 @@ USER_AGENT = "shipshape-bot"
 _CONNECTION_RETRIES = 2
 _T = TypeVar("_T")
 _log = get_logger("github")
+# False while a call that is not safe to repeat runs: GitHub can answer 5xx (or time out) after
+# it created a comment, so a blind retry would post it twice; such callers look before retrying.
+_RETRY_UNSURE = contextvars.ContextVar("shipshape_retry_unsure", default=True)
+# A deleted repository or pull request (404), or one GitHub has blocked (410): nothing to do.
+GONE_STATUSES = (404, 410)
+
+
+def is_gone(exc: BaseException) -> bool:
+    """True for GitHub's answer that the addressed repository or pull request is gone."""
+    return isinstance(exc, gidgethub.BadRequest) and int(exc.status_code) in GONE_STATUSES
 
 
 def retry_delay(
@@ -113,7 +124,7 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
                 status, resp_headers, data = await super()._request(method, url, headers, body)
             except (TimeoutError, aiohttp.ClientConnectionError):
                 self._metrics.github_calls.labels(method, "error").inc()
-                if attempt == _CONNECTION_RETRIES:
+                if attempt == _CONNECTION_RETRIES or not _RETRY_UNSURE.get():
                     raise
                 self._metrics.github_retries.labels("connection").inc()
                 await self._sleep(self._backoff * 2**attempt)
@@ -131,6 +142,8 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
     ) -> bool:
         """Retry 5xx and rate limits a bounded number of times, honouring GitHub's headers."""
         status = int(exception.status_code)
+        if status >= 500 and not _RETRY_UNSURE.get():
+            return False
         message = str(exception.args[1]) if len(exception.args) > 1 else ""
         wait = retry_delay(status, exception.headers or {}, message, attempt, time.time(),
                            self._backoff)
@@ -166,6 +179,11 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
         cached = self._tokens.get(installation_id)
         if cached is not None and cached[0] == token:
             del self._tokens[installation_id]
+
+    def forget_installation(self, installation_id: int) -> None:
+        """Drop everything cached for an installation (it was uninstalled or suspended)."""
+        self._tokens.pop(installation_id, None)
+        self._token_locks.pop(installation_id, None)
 
     def for_installation(self, installation_id: int) -> Installation:
         """A view of this client that acts as one installation."""
@@ -219,10 +237,16 @@ class Installation:
             lambda t: self.client.getitem(url, url_vars or {}, accept=accept, oauth_token=t))
 
     async def post(self, url: str, url_vars: Mapping[str, Any] | None = None,
-                   *, data: Any) -> Any:
-        """POST JSON."""
-        return await self._authed(
-            lambda t: self.client.post(url, url_vars or {}, data=data, oauth_token=t))
+                   *, data: Any, retry_unsure: bool = True) -> Any:
+        """POST JSON; `retry_unsure=False` leaves a 5xx or time-out to the caller."""
+        async def call(token: str) -> Any:
+            reset = _RETRY_UNSURE.set(retry_unsure)  # this call only, not the token request
+            try:
+                return await self.client.post(url, url_vars or {}, data=data, oauth_token=token)
+            finally:
+                _RETRY_UNSURE.reset(reset)
+
+        return await self._authed(call)
 
     async def patch(self, url: str, url_vars: Mapping[str, Any] | None = None,
                     *, data: Any) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,9 @@ class Intake:
     secret: str
     queue: Queue
     metrics: Metrics
+    app_id: str = ""
+    # Drops an uninstalled installation's cached tokens (no GitHub call).
+    forget_installation: Callable[[int], None] | None = None
 
 
 class Refused(Exception):
@@ -110,7 +114,10 @@ async def _enqueue(intake: Intake, jobs: list[Any]) -> tuple[int, list[str]]:
 async def _accept(intake: Intake, event: sansio.Event) -> tuple[int, str, str]:
     if not await intake.queue.claim_delivery(event.delivery_id):
         return 200, "duplicate", "delivery already received"
-    result = await dispatch(event)
+    result = await dispatch(event, intake.app_id)
+    if intake.forget_installation is not None:
+        for installation in result.uninstalled:
+            intake.forget_installation(installation)
     queued, notes = await _enqueue(intake, result.jobs)
     reason = "; ".join(result.notes + notes)
     if queued:

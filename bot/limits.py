@@ -21,9 +21,15 @@ ANNOTATIONS_PER_REQUEST = 50
 # Check runs > "Output text": summary and text each at most 65535 characters (maxLength).
 MAX_CHECK_OUTPUT_CHARS = 65535
 
-# Check run output title: the spec gives no maxLength; GitHub's UI shows one line, so the bot
-# keeps it short (bedevere's lesson: long status texts get truncated by CSS).
+# Check run output title: the spec gives no maxLength (GitHub refuses titles over 255 characters,
+# as third-party clients report); the UI shows one line, so the bot keeps it to one short line
+# (bedevere's lesson: long status texts get truncated by CSS).
 MAX_CHECK_TITLE_CHARS = 120
+
+# Annotations: spec checks/create `output.annotations[].title` "maximum size is 255 characters",
+# `message` and `raw_details` "maximum size is 64 KB" (bytes, so multibyte text counts more).
+MAX_ANNOTATION_TITLE_CHARS = 255
+MAX_ANNOTATION_TEXT_BYTES = 64 * 1024 - 1
 
 # Comments > "Comment bodies: 65536 characters" (observed 422 "Body is too long"); one thread
 # says bytes may count, so the bot stays a margin under it.

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from checks.mask import mask_secret
@@ -105,10 +107,14 @@ def _private_key(environ: Mapping[str, str]) -> str:
     # Platforms that store one-line variables (Heroku, .env files) turn newlines into `\n`.
     text = text.replace("\\n", "\n").strip() + "\n"
     try:
-        load_pem_private_key(text.encode("utf-8"), password=None)
-    except (ValueError, TypeError) as exc:
+        loaded = load_pem_private_key(text.encode("utf-8"), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise SettingsError(key, "is not a PEM private key (download it from the App's "
                             "settings page)") from exc
+    if not isinstance(loaded, RSAPrivateKey):
+        # GitHub signs App JWTs with RS256 only; another key type fails at the first token.
+        raise SettingsError(key, "is not an RSA private key (GitHub Apps sign with RS256; "
+                            "download the key from the App's settings page)")
     return text
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import cachetools
 
 import checks
-from bot.github import GitHubClient, Installation
+from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
 from bot.publish import check_run, comment, label
@@ -43,6 +43,7 @@ from checks.render.escape import code_span
 
 _log = get_logger("worker")
 SUPERSEDED = "superseded"
+QUEUE_RETRY_SECONDS = 1.0
 
 
 @dataclass
@@ -180,10 +181,12 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> st
     assert pull is not None
     conclusion, title = _draft_conclusion(pull, outputs)
     await _complete(ctx, conclusion, title, outputs.checklist, outputs.annotations)
-    if config.settings["comment"] and await ctx.current():
-        await comment.upsert(ctx.gh, pull.repo, pull.number, outputs.checklist,
-                             app_id=ctx.services.app_id, cache=ctx.services.comments,
-                             count=pull.comments)
+    if config.settings["comment"]:
+        written = await comment.upsert(
+            ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
+            cache=ctx.services.comments, count=pull.comments, guard=ctx.current)
+        if written == comment.SUPERSEDED:
+            return SUPERSEDED
     if config.settings["size_label"] and outputs.size_label and await ctx.current():
         await label.apply(ctx.gh, pull.repo, pull.number, outputs.size_label, pull.labels)
     return conclusion
@@ -263,9 +266,10 @@ async def _fail_run(ctx: InFlight) -> None:
             title="Review did not finish",
             summary="shipshape could not finish this review (GitHub or the server failed). "
                     "Use Re-run to try again.")
-    except Exception:
-        _log.exception("could not complete the check run after a failure",
-                       extra={"fields": {"delivery": ctx.job.delivery_id}})
+    except Exception as exc:
+        if not is_gone(exc):  # a deleted repository takes its check runs with it
+            _log.exception("could not complete the check run after a failure",
+                           extra={"fields": {"delivery": ctx.job.delivery_id}})
 
 
 class Workers:
@@ -295,24 +299,38 @@ class Workers:
         return unfinished if pending else []
 
     async def _loop(self) -> None:
-        queue = self.services.queue
+        """Take jobs until the queue closes; nothing but shutdown ends this loop."""
         while True:
             try:
-                job = await queue.get()
+                job = await self.services.queue.get()
             except QueueClosed:
                 return
-            self.services.metrics.queue_depth.set(queue.depth())
-            self.running[job.pr_key] = job
+            except Exception:  # a queue backend hiccup (Redis later): wait and take again
+                _log.exception("could not take a job from the queue")
+                await asyncio.sleep(QUEUE_RETRY_SECONDS)
+                continue
+            await self._work_on(job)
+
+    async def _work_on(self, job: Job) -> None:
+        queue = self.services.queue
+        self.services.metrics.queue_depth.set(queue.depth())
+        self.running[job.pr_key] = job
+        self.services.metrics.jobs_running.set(len(self.running))
+        try:
+            await self._run(job)
+        except asyncio.CancelledError:
+            await queue.requeue(job)
+            raise
+        except Exception:  # _run logs the job's outcome; this is a failure around it
+            _log.exception("worker error", extra={"fields": {"delivery": job.delivery_id}})
+        finally:
+            self.running.pop(job.pr_key, None)
             self.services.metrics.jobs_running.set(len(self.running))
-            try:
-                await self._run(job)
-            except asyncio.CancelledError:
-                await queue.requeue(job)
-                raise
-            finally:
-                self.running.pop(job.pr_key, None)
-                self.services.metrics.jobs_running.set(len(self.running))
+        try:
             await queue.done(job)
+        except Exception:
+            _log.exception("could not release the PR in the queue",
+                           extra={"fields": {"delivery": job.delivery_id, "pr": job.pr_key}})
 
     async def _run(self, job: Job) -> None:
         started = time.perf_counter()
@@ -323,8 +341,13 @@ class Workers:
             outcome = "requeued"
             raise
         except Exception as exc:
-            outcome, level = f"error: {type(exc).__name__}", logging.ERROR
-            _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
+            if is_gone(exc):  # the repository or PR was deleted meanwhile: nothing to report
+                outcome = "gone"
+            else:
+                outcome, level = f"error: {type(exc).__name__}", logging.ERROR
+                _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
+                # Let the delivery run again when someone redelivers it from the App's page.
+                await self.services.queue.release_delivery(job.delivery_id)
         finally:
             duration = time.perf_counter() - started
             self.services.metrics.jobs.labels(outcome.split(":")[0]).inc()

@@ -24,8 +24,12 @@ class Dispatch:
     """What the handlers made of one delivery: jobs to queue and reasons for the rest."""
 
     delivery_id: str
+    # This App's id (APP_ID): check_run / check_suite events count only for our own.
+    app_id: str = ""
     jobs: list[Job] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Installations that were removed or suspended: their cached tokens must go.
+    uninstalled: list[int] = field(default_factory=list)
     errors: int = 0
 
     def enqueue(self, job: Job) -> None:
@@ -37,9 +41,9 @@ class Dispatch:
         self.notes.append(reason)
 
 
-async def dispatch(event: sansio.Event) -> Dispatch:
+async def dispatch(event: sansio.Event, app_id: str = "") -> Dispatch:
     """Run every handler registered for the event, isolating their failures."""
-    result = Dispatch(event.delivery_id)
+    result = Dispatch(event.delivery_id, app_id)
     callbacks = router.fetch(event)
     for callback in sorted(callbacks, key=lambda c: c.__qualname__):
         try:

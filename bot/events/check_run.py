@@ -1,5 +1,6 @@
 """`check_run` and `check_suite` rerequested: someone pressed "Re-run", so review that head
-again with a fresh check run (only our own `shipshape` run counts for check_run)."""
+again with a fresh check run. Only our own App's run or suite counts (`app.id` = APP_ID): a run
+of another app that happens to be named `shipshape` is not ours to re-run."""
 
 from __future__ import annotations
 
@@ -32,12 +33,22 @@ def _jobs(event: sansio.Event, dispatch: Any, source: dict[str, Any]) -> None:
                                  event=f"{event.event}.rerequested", rerun=True))
 
 
+def _is_ours(source: dict[str, Any], app_id: str) -> bool:
+    """True when the run or suite belongs to this App (`app.id` is APP_ID)."""
+    app = source.get("app")
+    found = app.get("id") if isinstance(app, dict) else None
+    return bool(app_id) and found is not None and str(found) == app_id
+
+
 @router.register("check_run", action="rerequested")
 async def check_run_rerequested(event: sansio.Event, dispatch: Any) -> None:
     """Re-run our check run's review."""
     run = event.data.get("check_run")
     if not isinstance(run, dict) or run.get("name") != CHECK_NAME:
         dispatch.note(f"the check run is not {CHECK_NAME!r}")
+        return
+    if not _is_ours(run, dispatch.app_id):
+        dispatch.note(f"the {CHECK_NAME!r} check run belongs to another app")
         return
     _jobs(event, dispatch, run)
 
@@ -48,5 +59,8 @@ async def check_suite_rerequested(event: sansio.Event, dispatch: Any) -> None:
     suite = event.data.get("check_suite")
     if not isinstance(suite, dict):
         dispatch.note("payload lacks check_suite")
+        return
+    if not _is_ours(suite, dispatch.app_id):
+        dispatch.note("the check suite belongs to another app")
         return
     _jobs(event, dispatch, suite)

@@ -11,6 +11,8 @@ from bot.logs import get_logger, log
 
 router = routing.Router()
 _log = get_logger("events")
+# After these the installation's tokens no longer work (404 / 403): drop them from the cache.
+GONE_ACTIONS = ("deleted", "suspend")
 
 
 @router.register("ping")
@@ -31,6 +33,9 @@ async def installation_changed(event: sansio.Event, dispatch: Any) -> None:
         account=text(data, "installation", "account", "login"),
         repositories_added=added, repositories_removed=removed)
     dispatch.note(f"{event.event}.{data.get('action')} acknowledged")
+    inst = installation_id(data)
+    if event.event == "installation" and data.get("action") in GONE_ACTIONS and inst is not None:
+        dispatch.uninstalled.append(inst)
 
 
 router.add(installation_changed, "installation")

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import limits
 from bot.github import Installation
-from bot.publish import cut_text
+from bot.publish import cut_line, cut_text
 from bot.snapshot import repo_vars
 
 CHECK_NAME = "shipshape"
@@ -34,11 +34,32 @@ async def start(gh: Installation, repo: str, head_sha: str, external_id: str) ->
 
 def _output(title: str, summary: str, annotations: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "title": cut_text(title, limits.MAX_CHECK_TITLE_CHARS, "title"),
+        "title": cut_line(title, limits.MAX_CHECK_TITLE_CHARS),
         "summary": cut_text(summary, limits.MAX_CHECK_OUTPUT_CHARS, "summary"),
     }
     if annotations:
-        out["annotations"] = list(annotations)
+        out["annotations"] = [fit_annotation(a) for a in annotations]
+    return out
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """`text` within `limit` UTF-8 bytes, ending in `…` when cut (64 KB limits count bytes)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit - len("…".encode())].decode("utf-8", "ignore") + "…"
+
+
+def fit_annotation(annotation: dict[str, Any]) -> dict[str, Any]:
+    """One annotation within GitHub's limits: title 255 characters, message 64 KB."""
+    out = dict(annotation)
+    if isinstance(out.get("title"), str):
+        out["title"] = cut_line(out["title"], limits.MAX_ANNOTATION_TITLE_CHARS)
+    for key in ("message", "raw_details"):
+        if isinstance(out.get(key), str):
+            out[key] = _cut_bytes(out[key], limits.MAX_ANNOTATION_TEXT_BYTES)
+    if not out.get("message"):
+        out["message"] = out.get("title") or "shipshape finding"  # required and non-empty
     return out
 
 

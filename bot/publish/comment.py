@@ -8,9 +8,10 @@ account (and, when GitHub says, by this App) whose body starts with the marker c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import aiohttp
 import cachetools
 import gidgethub
 
@@ -23,7 +24,10 @@ from checks.render.markdown import COMMENT_MARKER
 LIST_URL = "/repos/{owner}/{repo}/issues/{number}/comments"
 UPDATE_URL = "/repos/{owner}/{repo}/issues/comments/{comment_id}"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+SUPERSEDED = "superseded"
 _MAX_PAGES = 30
+# Says, just before a write, whether the result is still for the PR's newest head.
+Guard = Callable[[], Awaitable[bool]]
 
 
 def _digest(body: str) -> str:
@@ -31,9 +35,16 @@ def _digest(body: str) -> str:
 
 
 def fit(body: str) -> str:
-    """The body cut to GitHub's comment limit (with a margin, as the limit may count bytes)."""
+    """The body cut to GitHub's comment limit, counted in characters and in UTF-8 bytes
+    (one report says the limit counts bytes; escaped text is rich in 3-byte characters)."""
     limit = limits.MAX_COMMENT_CHARS - limits.COMMENT_SAFETY_MARGIN
-    return cut_text(body, limit, "checklist")
+    while True:
+        cut = cut_text(body, limit, "checklist", limits.MAX_COMMENT_CHARS)
+        excess = len(cut.encode("utf-8")) - (limits.MAX_COMMENT_CHARS
+                                              - limits.COMMENT_SAFETY_MARGIN)
+        if excess <= 0:
+            return cut
+        limit -= excess
 
 
 class CommentCache:
@@ -85,14 +96,20 @@ async def find(gh: Installation, repo: str, number: int, app_id: str,
     return None
 
 
+async def _always() -> bool:
+    return True
+
+
 async def _patch_known(gh: Installation, repo: str, key: str, body: str,
-                       cache: CommentCache) -> str | None:
+                       cache: CommentCache, guard: Guard) -> str | None:
     known = cache.get(key)
     if known is None:
         return None
     comment_id, digest = known
     if digest == _digest(body):
         return UNCHANGED
+    if not await guard():
+        return SUPERSEDED
     try:
         await gh.patch(UPDATE_URL, repo_vars(repo, comment_id=comment_id), data={"body": body})
     except gidgethub.BadRequest as exc:
@@ -104,23 +121,45 @@ async def _patch_known(gh: Installation, repo: str, key: str, body: str,
     return UPDATED
 
 
+async def _create(gh: Installation, repo: str, number: int, body: str, app_id: str) -> int:
+    """POST the comment once; after a 5xx or time-out, look for it before posting again."""
+    url_vars = repo_vars(repo, number=number)
+    try:
+        created = await gh.post(LIST_URL, url_vars, data={"body": body}, retry_unsure=False)
+        return int(created["id"])
+    except (gidgethub.GitHubBroken, TimeoutError, aiohttp.ClientConnectionError):
+        pass  # GitHub may have written it before failing to answer
+    existing = await find(gh, repo, number, app_id, None)
+    if existing is None:
+        return int((await gh.post(LIST_URL, url_vars, data={"body": body}))["id"])
+    if existing.get("body") != body:
+        await gh.patch(UPDATE_URL, repo_vars(repo, comment_id=existing["id"]),
+                       data={"body": body})
+    return int(existing["id"])
+
+
 async def upsert(gh: Installation, repo: str, number: int, body: str, *, app_id: str,
-                 cache: CommentCache, count: int | None) -> str:
-    """Create, edit or leave the checklist comment; return CREATED, UPDATED or UNCHANGED."""
+                 cache: CommentCache, count: int | None, guard: Guard = _always) -> str:
+    """Create, edit or leave the checklist comment; return CREATED, UPDATED or UNCHANGED.
+
+    `guard` runs right before any write: when it says the head moved on, nothing is written
+    and SUPERSEDED is returned (the newer head's job writes instead).
+    """
     body = fit(body)
     key = f"{repo}#{number}"
-    done = await _patch_known(gh, repo, key, body, cache)
+    done = await _patch_known(gh, repo, key, body, cache, guard)
     if done is not None:
         return done
     existing = await find(gh, repo, number, app_id, count)
+    if existing is not None and existing.get("body") == body:
+        cache.remember(key, int(existing["id"]), body)
+        return UNCHANGED
+    if not await guard():
+        return SUPERSEDED
     if existing is None:
-        created = await gh.post(LIST_URL, repo_vars(repo, number=number), data={"body": body})
-        cache.remember(key, int(created["id"]), body)
+        cache.remember(key, await _create(gh, repo, number, body, app_id), body)
         return CREATED
     comment_id = int(existing["id"])
-    if existing.get("body") == body:
-        cache.remember(key, comment_id, body)
-        return UNCHANGED
     await gh.patch(UPDATE_URL, repo_vars(repo, comment_id=comment_id), data={"body": body})
     cache.remember(key, comment_id, body)
     return UPDATED

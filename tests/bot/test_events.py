@@ -51,10 +51,46 @@ async def test_payload_without_installation_is_ignored_with_a_reason() -> None:
 
 async def test_check_suite_rerequested_reviews_each_pull_request_with_a_fresh_run() -> None:
     data = payload("check_suite.rerequested")
-    result = await dispatch(event("check_suite", data))
+    suite_app = str(data["check_suite"]["app"]["id"])
+    result = await dispatch(event("check_suite", data), app_id=suite_app)
     [job] = result.jobs
     assert job.rerun and job.head_sha == data["check_suite"]["head_sha"]
     assert job.number == data["check_suite"]["pull_requests"][0]["number"]
+
+
+async def test_check_suite_of_another_app_is_not_rerun() -> None:
+    data = payload("check_suite.rerequested")
+    result = await dispatch(event("check_suite", data), app_id="4242")
+    assert result.jobs == [] and "another app" in result.notes[0]
+
+
+def rerequested_run(name: str, app_id: int) -> dict[str, Any]:
+    data = payload("check_run.rerequested")
+    data["check_run"]["name"] = name
+    data["check_run"]["app"]["id"] = app_id
+    data["check_run"]["pull_requests"] = [{"number": 7, "head": {"sha": "a" * 40}}]
+    return data
+
+
+async def test_check_run_rerequested_counts_only_for_our_own_app() -> None:
+    ours = await dispatch(event("check_run", rerequested_run("shipshape", 4242)), app_id="4242")
+    assert [j.number for j in ours.jobs] == [7]
+    # Another App's run that happens to be named `shipshape` is not ours to re-run.
+    theirs = await dispatch(event("check_run", rerequested_run("shipshape", 2)), app_id="4242")
+    assert theirs.jobs == [] and "another app" in theirs.notes[0]
+    other_name = await dispatch(event("check_run", rerequested_run("randscape", 4242)),
+                                app_id="4242")
+    assert other_name.jobs == []
+
+
+@pytest.mark.parametrize("action", ["deleted", "suspend"])
+async def test_removed_installation_is_reported_for_token_eviction(action: str) -> None:
+    data = payload("installation.deleted")
+    data["action"] = action
+    result = await dispatch(event("installation", data))
+    assert result.uninstalled == [data["installation"]["id"]]
+    created = await dispatch(event("installation", payload("installation.created")))
+    assert created.uninstalled == []
 
 
 async def test_comment_events_are_not_handled_yet() -> None:

@@ -13,7 +13,7 @@ import pytest
 from bot import limits
 from bot.github import GitHubClient, retry_delay
 from bot.metrics import Metrics
-from bot.publish import check_run, comment, cut_text
+from bot.publish import check_run, comment, cut_line, cut_text
 from bot.snapshot import build_document, fetch_pull
 from tests.bot.diffs import new_file, python_module
 
@@ -151,7 +151,7 @@ async def test_long_comment_is_cut_under_the_limit(fake_github: Any,
     assert outcome == comment.CREATED
     [posted] = fake.comments(fake.repo, 8)
     assert len(posted["body"]) < limits.MAX_COMMENT_CHARS
-    assert posted["body"].rstrip().endswith("character limit.")
+    assert posted["body"].rstrip().endswith("limit of 65,536 characters.")
 
 
 def test_cut_text_keeps_short_text_and_cuts_at_a_line() -> None:
@@ -160,3 +160,59 @@ def test_cut_text_keeps_short_text_and_cuts_at_a_line() -> None:
     assert len(cut) <= 200
     assert cut.startswith("line\nline\n")
     assert "more characters of this summary were cut" in cut
+
+
+def _checklist(findings: int, notes: int) -> str:
+    """A checklist shaped like checks.render.markdown's: findings, then notes in <details>."""
+    lines = ["<!-- shipshape:checklist -->", "### ❌ shipshape: Not done yet (2 of 3 checks pass)",
+             "", "- ❌ **Tests**: source changed without tests"]
+    lines += [f"  - `billing/module_{i:04d}.py` has no test (`missing-tests`)"
+              for i in range(findings)]
+    lines += ["", "<details><summary>Notes</summary>", ""]
+    lines += [f"- GitHub lists only the first 3000 files; note {i}" for i in range(notes)]
+    return "\n".join([*lines, "", "</details>"]) + "\n"
+
+
+def test_a_cut_inside_the_notes_block_closes_it() -> None:
+    text = _checklist(findings=20, notes=400)
+    cut = cut_text(text, 4000, "summary")
+    assert len(cut) <= 4000
+    assert cut.count("<details>") == cut.count("</details>") == 1
+    # The note saying what was cut is outside the collapsed block, where people see it.
+    assert cut.index("</details>") < cut.index("more characters of this summary were cut")
+
+
+def test_one_huge_line_is_not_cut_inside_a_code_span() -> None:
+    path = "src/" + "deeply_nested/" * 40 + "module.py"
+    line = "  - " + " ".join(f"`{path}:{i}`" for i in range(200))
+    text = "<!-- shipshape:checklist -->\n" + line + "\n"
+    cut = cut_text(text, 3000, "summary")
+    kept = cut.split("\n\n… ")[0]
+    assert len(cut) <= 3000
+    assert kept.count("`") % 2 == 0  # every code span that was started is closed
+
+
+def test_title_is_cut_to_one_line() -> None:
+    title = "❌ 1 of 5 checks pass; failing: " + ", ".join(["Migrations"] * 40)
+    cut = cut_line(title, limits.MAX_CHECK_TITLE_CHARS)
+    assert len(cut) <= limits.MAX_CHECK_TITLE_CHARS
+    assert "\n" not in cut and cut.endswith("…") and cut.startswith("❌ 1 of 5 checks pass")
+
+
+def test_comment_fits_in_bytes_too() -> None:
+    # Escaped PR text is rich in 3-byte characters (zero-width spaces after @ and #).
+    body = "<!-- shipshape:checklist -->\n" + "- @\u200bteam #\u200b12 ✅ ✅ ✅ ✅\n" * 4000
+    fitted = comment.fit(body)
+    assert len(fitted.encode("utf-8")) <= limits.MAX_COMMENT_CHARS
+    assert "were cut" in fitted
+
+
+def test_annotations_are_kept_within_githubs_field_limits() -> None:
+    annotation = {"path": "a.py", "start_line": 1, "end_line": 1,
+                  "annotation_level": "warning", "title": "T" * 400,
+                  "message": "ü" * 60_000, "raw_details": "x" * 70_000}
+    fitted = check_run.fit_annotation(annotation)
+    assert len(fitted["title"]) <= 255
+    assert len(fitted["message"].encode()) < 64 * 1024
+    assert len(fitted["raw_details"].encode()) < 64 * 1024
+    assert fitted["message"].startswith("üüü")

@@ -16,6 +16,8 @@ import pytest
 import bot.app
 from bot.app import STATE, create_app
 from bot.logs import JsonFormatter
+from bot.queue import Job
+from bot.queue.memory import MemoryQueue
 from tests.bot.conftest import SECRET, Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
 
@@ -191,3 +193,32 @@ async def test_a_review_that_never_ends_is_stopped(fake_github: Any,
     await bot_.idle(timeout=30)
     [after] = fake.check_runs(fake.repo, fake.pull(fake.repo, 10).head_sha)
     assert after["conclusion"] == "failure"  # a fresh pool reviews the next PR
+
+
+class FlakyQueue(MemoryQueue):
+    """The in-memory queue behind a backend that fails once when releasing a PR (as Redis can
+    when its connection drops)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    async def done(self, job: Job) -> None:
+        await super().done(job)
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("queue backend connection lost")
+
+
+async def test_a_failure_around_a_job_never_ends_the_worker_loop(
+        fake_github: Any, aiohttp_client: Any, pool: Any) -> None:
+    fake = fake_github
+    app = create_app(bot_settings(fake, WORKERS="1"), executor=pool, queue=FlakyQueue())
+    bot_ = Bot(await aiohttp_client(app), fake)
+    for number in (11, 12):
+        fake.add_pull(fake.repo, number, title="Totals", diff=modules(1),
+                      commits=["Add totals"])
+        await bot_.deliver("pull_request", pr_event(fake, "opened", number))
+        await bot_.idle(timeout=10)  # the one worker is still there for the second PR
+        [run] = fake.check_runs(fake.repo, fake.pull(fake.repo, number).head_sha)
+        assert run["status"] == "completed"

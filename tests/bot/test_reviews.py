@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
+import pytest
+
 from bot.publish.check_run import CHECK_NAME
+from bot.publish.comment import CommentCache
 from checks.render.markdown import COMMENT_MARKER
 from tests.bot.conftest import Bot, payload, pr_event
 from tests.bot.diffs import modified_file, new_file, python_module, python_test
@@ -252,6 +256,7 @@ async def test_rerequested_check_run_reviews_that_head_again(bot: Bot) -> None:
     event["installation"]["id"] = fake.installation_id
     event["repository"]["full_name"] = fake.repo
     event["check_run"].update(name=CHECK_NAME, head_sha=head)
+    event["check_run"]["app"]["id"] = fake.app_id  # our own run
     event["check_run"]["pull_requests"] = [{"number": 20, "head": {"sha": head}}]
     resp = await bot.deliver("check_run", event)
     assert resp.status == 202
@@ -269,6 +274,7 @@ async def test_check_suite_rerequested(bot: Bot) -> None:
     event["installation"]["id"] = fake.installation_id
     event["repository"]["full_name"] = fake.repo
     event["check_suite"]["head_sha"] = head
+    event["check_suite"]["app"]["id"] = fake.app_id
     event["check_suite"]["pull_requests"][0]["head"]["sha"] = head
     resp = await bot.deliver("check_suite", event)
     assert resp.status == 202
@@ -372,3 +378,140 @@ async def test_comment_setting_off_leaves_only_the_check_run(bot: Bot) -> None:
     assert 'shipshape_github_calls_total{method="PATCH",status="200"} 1.0' in metrics
     assert 'shipshape_jobs_total{outcome="failure"} 1.0' in metrics
     assert "shipshape_jobs_running 0.0" in metrics
+
+
+async def test_an_uninstalled_installation_loses_its_cached_token(bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 40, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    await review(bot, "opened", 40)
+    removed = payload("installation.deleted")
+    removed["installation"]["id"] = fake.installation_id
+    resp = await bot.deliver("installation", removed)
+    assert resp.status == 200
+    # Installed again (same id here): the old token must not be used any more.
+    fake.push(fake.repo, 40, diff=untested_modules(2), commits=["Add totals", "More"])
+    await review(bot, "synchronize", 40)
+    assert len(fake.calls_to("POST", "/app/installations/*/access_tokens")) == 2
+
+
+def rerequested_run(bot: Bot, number: int, head: str) -> dict[str, object]:
+    """The real check_run.rerequested body for our own run on `head` of PR `number`."""
+    event = payload("check_run.rerequested")
+    event["installation"]["id"] = bot.fake.installation_id
+    event["repository"]["full_name"] = bot.fake.repo
+    event["check_run"].update(name=CHECK_NAME, head_sha=head)
+    event["check_run"]["app"]["id"] = bot.fake.app_id
+    event["check_run"]["pull_requests"] = [{"number": number, "head": {"sha": head}}]
+    return event
+
+
+async def test_a_pull_request_that_is_gone_is_dropped_quietly(
+        bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 41, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    head = fake.pull(fake.repo, 41).head_sha
+    with caplog.at_level(logging.INFO, logger="shipshape"):
+        # A Re-run for a PR GitHub no longer has (deleted with its fork, or transferred).
+        resp = await bot.deliver("check_run", rerequested_run(bot, 4141, head))
+        assert resp.status == 202
+        await bot.idle()
+    [job] = [r for r in caplog.records if r.getMessage() == "job"]
+    assert job.fields["outcome"] == "gone" and job.levelno == logging.INFO
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    metrics = await (await bot.client.get("/metrics")).text()
+    assert 'shipshape_jobs_total{outcome="gone"} 1.0' in metrics
+
+
+async def test_a_push_while_the_comment_is_being_found_never_lets_the_old_result_in(
+        bot: Bot) -> None:
+    fake = bot.fake
+    number = 42
+    fake.add_pull(fake.repo, number, title="Totals", diff=untested_modules(1, "old"),
+                  commits=["Add totals"])
+    await review(bot, "opened", number)
+    [comment] = fake.comments(fake.repo, number)
+    bot.state.services.comments = CommentCache()  # a restarted process: it must list comments
+    fake.push(fake.repo, number, diff=untested_modules(1, "mid"), commits=["Add totals", "Mid"])
+
+    async def newer_push() -> None:  # lands between the job's last head check and its write
+        fake.push(fake.repo, number, diff=untested_modules(1, "new"),
+                  commits=["Add totals", "Mid", "New"])
+        resp = await bot.deliver("pull_request", pr_event(fake, "synchronize", number))
+        assert resp.status == 202
+
+    fake.on_call("GET", f"/repos/*/issues/{number}/comments", newer_push)
+    fake.clear_calls()
+    await review(bot, "synchronize", number)
+    await bot.idle()
+    edits = [c.json["body"] for c in fake.calls
+             if c.method == "PATCH" and c.path.endswith(f"/comments/{comment['id']}")]
+    assert edits and all("new/mod_000.py" in body for body in edits), edits
+    [final] = fake.comments(fake.repo, number)
+    assert "new/mod_000.py" in final["body"] and "mid/mod_000.py" not in final["body"]
+
+
+@pytest.mark.parametrize("written", [True, False], ids=["written-then-502", "502"])
+async def test_a_502_on_creating_the_comment_never_duplicates_it(bot: Bot, written: bool
+                                                                 ) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 43, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    fake.fail_next("POST", "/repos/*/issues/43/comments", status=502, after=written)
+    await review(bot, "opened", 43)
+    [comment] = fake.comments(fake.repo, 43)
+    [run] = fake.check_runs(fake.repo)
+    assert comment["body"] == run["output"]["summary"]
+
+
+async def test_a_pull_request_from_a_fork_is_reviewed(bot: Bot) -> None:
+    fake = bot.fake
+    event = payload("pull_request.edited")  # the real 2018 delivery: head in a fork
+    pr = event["pull_request"]
+    assert pr["head"]["repo"]["full_name"] != event["repository"]["full_name"]
+    fake.seed_from_payload(event, diff=untested_modules(1), commits=["Add totals"])
+    resp = await bot.deliver("pull_request", event)
+    assert resp.status == 202
+    await bot.idle()
+    repo = event["repository"]["full_name"]
+    [run] = fake.check_runs(repo, pr["head"]["sha"])
+    assert run["conclusion"] == "failure"
+    [comment] = fake.comments(repo, pr["number"])
+    assert comment["body"] == run["output"]["summary"]
+
+
+async def test_a_failed_job_can_be_redelivered(bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 44, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+    fake.fail_next("GET", "/repos/*/contents/*", status=403, body={
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest", "status": "403"})
+    event = pr_event(fake, "opened", 44)
+    first = await bot.deliver("pull_request", event, delivery="9a1e7c10-5b7d-11ef-8a1b")
+    await bot.idle()
+    [failed] = fake.check_runs(fake.repo)
+    assert failed["conclusion"] == "neutral" and "did not finish" in failed["output"]["title"]
+    # The App's owner presses "Redeliver" on the failed delivery (same GUID).
+    again = await bot.deliver("pull_request", event, delivery="9a1e7c10-5b7d-11ef-8a1b")
+    await bot.idle()
+    assert (first.status, again.status) == (202, 202)
+    assert [r["conclusion"] for r in fake.check_runs(fake.repo)] == ["neutral", "failure"]
+
+
+async def test_a_repository_deleted_mid_review_ends_quietly(
+        bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 45, title="Totals", diff=untested_modules(1),
+                  commits=["Add totals"])
+
+    async def delete_repository() -> None:
+        del fake.state.repos[fake.repo.lower()]
+
+    fake.on_call("GET", "/repos/*/pulls/45/commits", delete_repository)
+    with caplog.at_level(logging.INFO, logger="shipshape"):
+        await review(bot, "opened", 45)
+    [job] = [r for r in caplog.records if r.getMessage() == "job"]
+    assert job.fields["outcome"] == "gone"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

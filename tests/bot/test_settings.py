@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from bot.settings import Settings, SettingsError
 from tests.shared import ROOT
@@ -81,3 +83,13 @@ def test_python_m_bot_without_settings_exits_2_with_one_line() -> None:
     assert len(lines) == 1, done.stderr
     assert "APP_ID" in lines[0]
     assert done.stdout == ""
+
+
+def test_a_key_that_is_not_rsa_is_named(env: dict[str, str]) -> None:
+    # A valid PEM key of the wrong kind: GitHub signs App JWTs with RS256 only.
+    ec_key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**env, "PRIVATE_KEY": ec_key})
+    assert caught.value.key == "PRIVATE_KEY" and "RSA" in str(caught.value)
+    assert "BEGIN" not in str(caught.value)

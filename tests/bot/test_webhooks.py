@@ -9,9 +9,12 @@ import asyncio
 import json
 import time
 
+import pytest
+
 from bot import limits
 from tests.bot.conftest import SECRET, Bot, headers_for, payload, pr_event, sign
 from tests.bot.diffs import new_file, python_module
+from tests.shared import GITHUB
 
 
 async def test_healthz_reports_queue_depth(bot: Bot) -> None:
@@ -173,3 +176,57 @@ def test_signature_helper_matches_githubs_documented_example() -> None:
     # payload "Hello, World!".
     assert sign(b"Hello, World!", "It's a Secret to Everybody") == (
         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+
+
+# What each real delivery in tests/fixtures/github/webhooks gets (a fixture added without an
+# entry here fails the test below, so nothing new goes untried).
+FIXTURE_ANSWERS = {
+    "check_run.created": (200, "check_run.created is not an event"),
+    "check_run.requested_action": (200, "check_run.requested_action is not an event"),
+    "check_run.rerequested": (200, "not 'shipshape'"),
+    "check_suite.requested": (200, "check_suite.requested is not an event"),
+    "check_suite.rerequested": (200, "another app"),
+    "installation.created": (200, "acknowledged"),
+    "installation.deleted": (200, "acknowledged"),
+    "installation_repositories.added": (200, "acknowledged"),
+    "issue_comment.created": (200, "issue_comment.created is not an event"),
+    "issue_comment.created.on-issue": (200, "issue_comment.created is not an event"),
+    "ping": (200, "ping acknowledged"),
+    "pull_request.closed": (200, "pull_request.closed is not an event"),
+    "pull_request.labeled": (200, "pull_request.labeled is not an event"),
+    "pull_request.edited": (202, ""),
+    "pull_request.opened": (202, ""),
+    "pull_request.opened.null-body": (202, ""),
+    "pull_request.ready_for_review": (202, ""),
+    "pull_request.reopened": (202, ""),
+    "pull_request.synchronize": (202, ""),
+}
+
+
+def test_every_real_payload_has_an_expected_answer() -> None:
+    names = sorted(p.name.removesuffix(".json") for p in (GITHUB / "webhooks").glob("*.json"))
+    assert names == sorted(FIXTURE_ANSWERS)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_ANSWERS))
+async def test_every_real_payload_is_handled(bot: Bot, name: str) -> None:
+    body = payload(name)
+    pr = None
+    if "repository" in body:  # make the repository, installation and PR the delivery names
+        pr = bot.fake.seed_from_payload(
+            body, diff=new_file("billing/total.py", python_module("total")),
+            commits=["Add invoice total"])
+    resp = await bot.deliver(name.split(".")[0], body)
+    status, reason = FIXTURE_ANSWERS[name]
+    assert resp.status == status, resp.json_body
+    assert reason in resp.json_body["reason"], resp.json_body
+    await bot.idle()
+    metrics = await (await bot.client.get("/metrics")).text()
+    assert 'outcome="error' not in metrics
+    if status == 202:
+        assert pr is not None
+        [run] = bot.fake.check_runs(body["repository"]["full_name"], pr.head_sha)
+        assert run["status"] == "completed"
+        assert len(bot.fake.comments(body["repository"]["full_name"], pr.number)) == 1
+    else:
+        assert [c for c in bot.fake.calls if c.method != "GET"] == []

@@ -8,9 +8,10 @@ OpenAPI subset (422/400), then run the operation's handler.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,6 +52,8 @@ class _Failure:
     headers: dict[str, str]
     body: Any
     times: int
+    # True: run the operation, then answer the failure (GitHub wrote, then its answer was lost).
+    after: bool = False
 
 
 class FakeGitHub:
@@ -77,6 +80,7 @@ class FakeGitHub:
         self.state = State()
         self.calls: list[Call] = []
         self._failures: list[_Failure] = []
+        self._hooks: list[list[Any]] = []
         self._token_repos: dict[str, frozenset[str]] = {}
         self._used = 0
         self._host, self._port = host, port
@@ -351,13 +355,28 @@ class FakeGitHub:
 
     def fail_next(self, method: str, path_glob: str, status: int = 502,
                   headers: Mapping[str, str] | None = None, body: Any = None,
-                  times: int = 1) -> None:
-        """Answer the next `times` matching calls with `status` instead of running them."""
+                  times: int = 1, *, after: bool = False) -> None:
+        """Answer the next `times` matching calls with `status` instead of running them
+        (`after=True`: run them, then answer `status`, as when GitHub's answer is lost)."""
         if body is None:
             body = {"message": _STATUS_TEXT.get(status, "Error"), "documentation_url": DOCS_URL,
                     "status": str(status)}
         self._failures.append(_Failure(method.upper(), path_glob, status, dict(headers or {}),
-                                       body, times))
+                                       body, times, after))
+
+    def on_call(self, method: str, path_glob: str,
+                callback: Callable[[], Awaitable[None]], times: int = 1) -> None:
+        """Await `callback` when the next `times` matching calls arrive, before answering them
+        (to make something happen on GitHub's side at an exact point of the bot's work)."""
+        self._hooks.append([method.upper(), path_glob, callback, times])
+
+    async def _run_hooks(self, method: str, path: str) -> None:
+        for hook in list(self._hooks):
+            if _matches(hook[0], hook[1], method, path):
+                hook[3] -= 1
+                if hook[3] <= 0:
+                    self._hooks.remove(hook)
+                await hook[2]()
 
     def secondary_rate_limit_next(self, method: str, path_glob: str, *, status: int = 403,
                                   retry_after: int | None = 1, times: int = 1) -> None:
@@ -470,6 +489,8 @@ class FakeGitHub:
         index = len(self.calls) - 1
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self._hooks:
+            await self._run_hooks(request.method, path)
         try:
             response = self._respond(request, body)
         except ApiError as exc:
@@ -503,8 +524,15 @@ class FakeGitHub:
 
     def _respond(self, request: web.Request, body: bytes) -> web.StreamResponse:
         failure = self._take_failure(request.method, request.rel_url.path)
-        if failure is not None:
+        if failure is not None and not failure.after:
             return _failure_response(failure)
+        if failure is not None:
+            with contextlib.suppress(ApiError):  # the write happened or was refused: lost
+                self._run_operation(request, body)
+            return _failure_response(failure)
+        return self._run_operation(request, body)
+
+    def _run_operation(self, request: web.Request, body: bytes) -> web.StreamResponse:
         if "User-Agent" not in request.headers:
             raise ApiError(403, {"message": "Request forbidden by administrative rules. Please "
                                  "make sure your request has a User-Agent header",
