@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
+from tests.diffs import blob, new_file
 
-
-def _blob(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:7]
-
-
-def new_file(path: str, lines: list[str]) -> str:
-    """A file added by the PR."""
-    body = "".join(f"+{line}\n" for line in lines)
-    return (f"diff --git a/{path} b/{path}\nnew file mode 100644\n"
-            f"index 0000000..{_blob(body)}\n--- /dev/null\n+++ b/{path}\n"
-            f"@@ -0,0 +1,{len(lines)} @@\n{body}")
+__all__ = ["modified_file", "new_file", "python_module", "python_test"]
 
 
 def modified_file(path: str, old: list[str], new: list[str], start: int = 1) -> str:
     """A file whose lines `old` (from `start`) became `new`."""
     body = "".join(f"-{line}\n" for line in old) + "".join(f"+{line}\n" for line in new)
-    return (f"diff --git a/{path} b/{path}\nindex {_blob(''.join(old))}..{_blob(body)} 100644\n"
+    return (f"diff --git a/{path} b/{path}\nindex {blob(''.join(old))}..{blob(body)} 100644\n"
             f"--- a/{path}\n+++ b/{path}\n"
             f"@@ -{start},{len(old)} +{start},{len(new)} @@\n{body}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -12,44 +12,11 @@ import pytest
 import checks
 from checks import story
 from checks.model import Outcome, Severity, Status
+from tests.diffs import deleted, modified, new_file
 from tests.shared import report_validator
 
 STORY_DIR = "docs/work/features/billing/stories"
 REPO = "acme/billing"
-
-# --- realistic `git diff` text ---------------------------------------------------------------
-
-
-def _blob(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:7]
-
-
-def new_file(path: str, lines: Sequence[str]) -> str:
-    """A `git diff` block adding `path` with `lines`."""
-    body = "".join(f"+{line}\n" for line in lines)
-    return (f"diff --git a/{path} b/{path}\nnew file mode 100644\n"
-            f"index 0000000..{_blob(path + body)}\n--- /dev/null\n+++ b/{path}\n"
-            f"@@ -0,0 +1,{len(lines)} @@\n{body}")
-
-
-def modified(path: str, start: int, before: Sequence[str], removed: Sequence[str],
-             added: Sequence[str], after: Sequence[str] = ()) -> str:
-    """A `git diff` block with one hunk: context, removed lines, added lines, context."""
-    old_len = len(before) + len(removed) + len(after)
-    new_len = len(before) + len(added) + len(after)
-    body = ("".join(f" {line}\n" for line in before) + "".join(f"-{line}\n" for line in removed)
-            + "".join(f"+{line}\n" for line in added) + "".join(f" {line}\n" for line in after))
-    return (f"diff --git a/{path} b/{path}\nindex {_blob(path)}..{_blob(path + body)} 100644\n"
-            f"--- a/{path}\n+++ b/{path}\n@@ -{start},{old_len} +{start},{new_len} @@\n{body}")
-
-
-def deleted(path: str, lines: Sequence[str]) -> str:
-    """A `git diff` block deleting `path`."""
-    body = "".join(f"-{line}\n" for line in lines)
-    return (f"diff --git a/{path} b/{path}\ndeleted file mode 100644\n"
-            f"index {_blob(path + body)}..0000000\n--- a/{path}\n+++ /dev/null\n"
-            f"@@ -1,{len(lines)} +0,0 @@\n{body}")
-
 
 # A Django view, its pytest, a React component with a Jest test, and a Go handler: one feature.
 PY_CHANGE = modified(
