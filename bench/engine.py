@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 # Run as a script, bench/ would come first on the path and bench/secrets.py would shadow the
@@ -23,7 +21,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 import unidiff  # noqa: E402
 
 import checks  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import median_seconds, write_section  # noqa: E402
 from checks.diff import _gc_paused  # noqa: E402
 
 WORDS = ("invoice order customer total amount tax rate payment refund account user session "
@@ -139,15 +137,6 @@ def generate_diff(files: int, megabytes: float, seed: int = 7) -> str:
     return "".join(_file_diff(rng, i, lines_per_file) for i in range(files))
 
 
-def _median_seconds(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the numbers and write them to docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -159,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     diff = generate_diff(args.files, args.mb)
     size_mb = len(diff.encode()) / 1_000_000
     document = {"title": "BILL-1: big refactor", "diff": diff}
-    parse = _median_seconds(lambda: unidiff.PatchSet(diff), args.runs)
+    parse = median_seconds(lambda: unidiff.PatchSet(diff), args.runs)
     # The engine pauses the cyclic collector while it parses; a second baseline does the same,
     # so the ratio can be read against unidiff at its best too.
-    parse_paused = _median_seconds(_gc_paused(lambda: unidiff.PatchSet(diff)), args.runs)
-    engine = _median_seconds(lambda: checks.run(document), args.runs)
+    parse_paused = median_seconds(_gc_paused(lambda: unidiff.PatchSet(diff)), args.runs)
+    engine = median_seconds(lambda: checks.run(document), args.runs)
     report = checks.run(document)
     ratio = parse / engine
     meets = ratio >= 0.5 and engine < 5.0

@@ -18,12 +18,9 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,22 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 import checks  # noqa: E402
 from bench.engine import generate_diff  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import median_seconds, write_section  # noqa: E402
 from checks.secrets import CHECK  # noqa: E402
 from checks.secrets import scan as secrets_scan  # noqa: E402
 from tests.checks.secrets.corpus import build_corpus, score, to_diff  # noqa: E402
 
 SECRETS_MD = ROOT / "docs" / "secrets.md"
 SCORES_START, SCORES_END = "<!-- bench:secrets-scores -->", "<!-- /bench:secrets-scores -->"
-
-
-def _median(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _detect_secrets(diff: str) -> set[str]:
@@ -114,15 +102,15 @@ def speed(mb: float, runs: int) -> dict[str, float]:
     snapshot = checks.load_snapshot({"title": "bench", "diff": diff})
     added = sum(len(line.text.encode()) + 1 for f in snapshot.files for line in f.added) / 1e6
     options = _options()
-    check = _median(lambda: CHECK.run(snapshot, options), runs)
-    full = _median(lambda: CHECK.run(checks.load_snapshot({"title": "b", "diff": diff}),
+    check = median_seconds(lambda: CHECK.run(snapshot, options), runs)
+    full = median_seconds(lambda: CHECK.run(checks.load_snapshot({"title": "b", "diff": diff}),
                                      options), runs)
     fast, secrets_scan._FAST = secrets_scan._FAST, None  # the same anchors in Python's re
     try:
-        plain = _median(lambda: CHECK.run(snapshot, options), runs)
+        plain = median_seconds(lambda: CHECK.run(snapshot, options), runs)
     finally:
         secrets_scan._FAST = fast
-    theirs = _median(lambda: _detect_secrets(diff), max(1, runs // 2))
+    theirs = median_seconds(lambda: _detect_secrets(diff), max(1, runs // 2))
     return {"added_mb": added, "check_s": check, "full_s": full, "ds_s": theirs,
             "plain_s": plain, "plain_mbs": added / plain, "ratio_plain": theirs / plain,
             "check_mbs": added / check, "full_mbs": added / full, "ds_mbs": added / theirs,
