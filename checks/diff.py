@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -87,6 +88,75 @@ def _status_of(pfile: unidiff.PatchedFile) -> FileStatus:
     return FileStatus.MODIFIED
 
 
+# unidiff splits `diff --git a/x y.md b/x y.md` at the wrong space and then refuses the file's
+# `+++ b/x y.md` line, so a PR touching one file with a space in its name would not parse.
+# When a header has such a path, the spaces in file names (outside hunks) become a private-use
+# character for parsing and are put back in the paths afterwards.
+_SPACE = "\ue000"
+_SPACED_HEADER = re.compile(r"^diff --git [^\n]* [^\n]* ", re.MULTILINE)
+_HUNK_COUNTS = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+_NAME_LINES = ("--- ", "+++ ", "rename from ", "rename to ", "copy from ", "copy to ")
+
+
+def _git_header(line: str, following: list[str]) -> str:
+    body = line[len("diff --git "):].rstrip("\r\n")
+    newline = line[len(line.rstrip("\r\n")):]
+    names = {}
+    for after in following:
+        if after.startswith(("diff --git ", "@@", "--- ")):
+            break
+        for key in ("from", "to"):
+            for kind in ("rename", "copy"):
+                if after.startswith(f"{kind} {key} "):
+                    names[key] = after[len(f"{kind} {key} "):].rstrip("\r\n")
+    if body == f"a/{names.get('from')} b/{names.get('to')}":
+        source, target = f"a/{names['from']}", f"b/{names['to']}"
+    else:  # same path on both sides: the separating space is the middle one
+        half = (len(body) - 1) // 2
+        source, target = body[:half], body[half + 1:]
+        if not (source.startswith("a/") and target == "b/" + source[2:]):
+            return line
+    return f"diff --git {source.replace(' ', _SPACE)} {target.replace(' ', _SPACE)}{newline}"
+
+
+def _name_line(line: str) -> str:
+    prefix = next(p for p in _NAME_LINES if line.startswith(p))
+    body = line[len(prefix):]
+    name, tab, rest = body.partition("\t")
+    newline = "" if tab else name[len(name.rstrip("\r\n")):]
+    name = name.rstrip("\r\n") if not tab else name
+    return prefix + name.replace(" ", _SPACE) + newline + tab + rest
+
+
+def _protect_spaced_paths(text: str) -> str:
+    """Swap spaces in file names (never in hunk content) for a placeholder character."""
+    lines = text.splitlines(keepends=True)
+    old = new = 0
+    for index, line in enumerate(lines):
+        if old > 0 or new > 0:
+            tag = line[:1]
+            if tag == "-":
+                old -= 1
+            elif tag == "+":
+                new -= 1
+            elif tag != "\\":
+                old, new = old - 1, new - 1
+            continue
+        counts = _HUNK_COUNTS.match(line)
+        if counts:
+            old = 1 if counts.group(1) is None else int(counts.group(1))
+            new = 1 if counts.group(2) is None else int(counts.group(2))
+        elif line.startswith("diff --git "):
+            lines[index] = _git_header(line, lines[index + 1:index + 8])
+        elif line.startswith(_NAME_LINES):
+            lines[index] = _name_line(line)
+    return "".join(lines)
+
+
+def _unprotect(path: str | None) -> str | None:
+    return path.replace(_SPACE, " ") if path else path
+
+
 def _parse(text: str) -> unidiff.PatchSet:
     try:
         return unidiff.PatchSet(text)
@@ -101,16 +171,17 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
     Files named by a header but without hunks (empty new file, pure rename, mode change,
     binary) are kept as files. Raises DiffError when non-empty text holds no diff at all.
     """
-    patchset = _parse(text)
+    spaced = _SPACED_HEADER.search(text) is not None
+    patchset = _parse(_protect_spaced_paths(text) if spaced else text)
     if not len(patchset) and text.strip():
         raise DiffError("not a unified diff: no 'diff --git' or '---/+++' file header found")
     files = []
     for pfile in patchset:
         status = _status_of(pfile)
-        source = _strip_prefix(pfile.source_file)
-        target = _strip_prefix(pfile.target_file)
+        source = _unprotect(_strip_prefix(pfile.source_file))
+        target = _unprotect(_strip_prefix(pfile.target_file))
         path = source if status is FileStatus.REMOVED else target
-        path = path or pfile.path
+        path = path or _unprotect(pfile.path)
         added, removed = _added_removed(pfile)
         files.append(
             ChangedFile(

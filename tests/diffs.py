@@ -15,8 +15,11 @@ def blob(text: str) -> str:
 
 
 def new_file(path: str, lines: Sequence[str]) -> str:
-    """A `git diff` block adding `path` with `lines`."""
+    """A `git diff` block adding `path` with `lines` (an empty file has no hunk, as in git)."""
     body = "".join(f"+{line}\n" for line in lines)
+    if not lines:
+        return (f"diff --git a/{path} b/{path}\nnew file mode 100644\n"
+                "index 0000000..e69de29\n")
     return (f"diff --git a/{path} b/{path}\nnew file mode 100644\n"
             f"index 0000000..{blob(path + body)}\n--- /dev/null\n+++ b/{path}\n"
             f"@@ -0,0 +1,{len(lines)} @@\n{body}")

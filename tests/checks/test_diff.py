@@ -214,3 +214,36 @@ def test_parsing_restores_the_garbage_collector() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_paths_with_spaces_from_real_git(tmp_path) -> None:
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-c", "user.name=a", "-c", "user.email=a@b", "-c",
+                               "core.quotePath=false", *args], cwd=tmp_path, check=True,
+                              capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    (tmp_path / "docs" / "User Guide").mkdir(parents=True)
+    (tmp_path / "docs" / "User Guide" / "a b.md").write_text("intro\n-- migrate:down\nend\n")
+    (tmp_path / "old name.sql").write_text("select 1;\n" * 20)
+    (tmp_path / "gone file.txt").write_text("bye\n")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    (tmp_path / "docs" / "User Guide" / "a b.md").write_text("intro\nend\nmore b/c\n")
+    git("mv", "old name.sql", "new name.sql")
+    (tmp_path / "gone file.txt").unlink()
+    (tmp_path / "Screen Shot b.png").write_bytes(b"\x89PNG\0\0")
+    git("add", "-A")
+    diff = git("diff", "--cached", "-M")
+    files = {f.path: f for f in parse_diff(diff)}
+    assert set(files) == {"docs/User Guide/a b.md", "new name.sql", "gone file.txt",
+                          "Screen Shot b.png"}
+    guide = files["docs/User Guide/a b.md"]
+    assert [line.text for line in guide.removed] == ["-- migrate:down"]
+    assert [line.text for line in guide.added] == ["more b/c"]
+    assert files["new name.sql"].old_path == "old name.sql"
+    assert files["new name.sql"].is_pure_rename
+    assert files["gone file.txt"].status is FileStatus.REMOVED
+    assert files["Screen Shot b.png"].binary
