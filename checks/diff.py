@@ -217,6 +217,29 @@ def _int_field(entry: Mapping[str, Any], key: str, index: int) -> int:
     return value
 
 
+def _parse_patches(chunks: list[tuple[int, str]]) -> dict[int, unidiff.PatchedFile]:
+    """Parse every file's headed patch in one pass; key the results by `files[]` index."""
+    try:
+        patchset = unidiff.PatchSet("".join(text for _, text in chunks))
+    except unidiff.UnidiffParseError as exc:
+        raise DiffError(f"a file's patch is not a valid diff hunk: {exc}") from exc
+    if [pfile.path for pfile in patchset] != [str(index) for index, _ in chunks]:
+        # A patch holding file headers of its own would split, or swallow the next file.
+        raise DiffError(f"files[{_first_headed(chunks)}].patch must hold diff hunks only, "
+                        "not file headers")
+    return {index: pfile for (index, _), pfile in zip(chunks, patchset, strict=True)}
+
+
+def _first_headed(chunks: list[tuple[int, str]]) -> int:
+    for index, text in chunks:
+        try:
+            if [pfile.path for pfile in unidiff.PatchSet(text)] != [str(index)]:
+                return index
+        except unidiff.UnidiffParseError:
+            return index
+    return chunks[-1][0]
+
+
 @_gc_paused
 def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[str, ...]]:
     """Parse GitHub's 'list pull request files' items; returns the files and notes.
@@ -225,7 +248,7 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
     the notes, never an error.
     """
     entries = list(entries)
-    chunks: list[str] = []
+    chunks: list[tuple[int, str]] = []
     metas: list[tuple[str, FileStatus, str | None, int, int, str | None]] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
@@ -249,14 +272,8 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
         metas.append((name, status, previous, additions, deletions, patch))
         if patch:
             # A patch is hunks only: give it a header so the whole list parses in one pass.
-            chunks.append(f"--- a/{index}\n+++ b/{index}\n{patch}\n")
-    parsed = {}
-    if chunks:
-        try:
-            patchset = unidiff.PatchSet("".join(chunks))
-        except unidiff.UnidiffParseError as exc:
-            raise DiffError(f"a file's patch is not a valid diff hunk: {exc}") from exc
-        parsed = {int(pfile.path): pfile for pfile in patchset}
+            chunks.append((index, f"--- a/{index}\n+++ b/{index}\n{patch}\n"))
+    parsed = _parse_patches(chunks) if chunks else {}
     files: list[ChangedFile] = []
     notes: list[str] = []
     for index, (name, status, previous, additions, deletions, patch) in enumerate(metas):

@@ -38,7 +38,9 @@ _CODE_KW = {"RunPython": "code", "RunSQL": "sql"}
 def _parse(text: str) -> ast.Module | None:
     try:
         return ast.parse(text)
-    except (SyntaxError, ValueError):  # partial or broken content is not judged
+    # Partial or broken content is not judged. CPython's parser answers a long run of unary
+    # operators (`x = ------...1`) with MemoryError and deep nesting with RecursionError.
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
 
 

@@ -247,3 +247,10 @@ def test_paths_with_spaces_from_real_git(tmp_path) -> None:
     assert files["new name.sql"].is_pure_rename
     assert files["gone file.txt"].status is FileStatus.REMOVED
     assert files["Screen Shot b.png"].binary
+
+
+def test_github_patch_holding_file_headers_is_named() -> None:
+    entry = {"filename": "a.py", "status": "modified", "additions": 1, "deletions": 0,
+             "patch": "--- a/b.py\n+++ b/b.py\n@@ -1 +1,2 @@\n x\n+y"}
+    with pytest.raises(DiffError, match=r"files\[1\]\.patch must hold diff hunks only"):
+        parse_files([GITHUB_FILES[0], entry])

@@ -275,3 +275,16 @@ def test_moving_the_downgrade_function_is_not_a_deletion() -> None:
     up_start = head.index("def upgrade")
     after = head[:up_start] + "def downgrade" + down.rstrip("\n") + "\n\n\n" + head[up_start:]
     assert run(modified(PATH, before, after)).status is Status.PASS
+
+
+def test_source_the_python_parser_cannot_hold_is_not_judged() -> None:
+    import checks
+
+    body = "x = " + "-" * 200_000 + "1\n" + "(" * 500 + ")" * 500
+    diff = ("diff --git a/alembic/versions/1a2b_odd.py b/alembic/versions/1a2b_odd.py\n"
+            "new file mode 100644\nindex 0000000..1111111\n--- /dev/null\n"
+            "+++ b/alembic/versions/1a2b_odd.py\n@@ -0,0 +1,2 @@\n"
+            + "".join(f"+{line}\n" for line in body.split("\n")))
+    report = checks.run({"title": "BILL-1 odd", "diff": diff}, only={"migrations"})
+    rules = [f.rule for f in report.check("migrations").findings]
+    assert "internal-error" not in rules
