@@ -88,6 +88,10 @@ def _load_json(name: str, stdin: TextIO) -> Any:
                              "a snapshot must be UTF-8 JSON") from exc
         raise InputError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise InputError(f"{name} is not a usable snapshot: JSON nested too deeply") from exc
+    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
+        raise InputError(f"{name} is not a usable snapshot: {str(exc).split(';')[0]}") from exc
 
 
 def _repo(args: argparse.Namespace) -> Path:
@@ -183,7 +187,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
             return EXIT_OK
         raise InputError("a command is required: check or snapshot (see shipshape --help)")
     except InputError as exc:
-        stderr.write(f"shipshape: error: {exc}\n")
+        # One line, always: a message may quote input (a diff line, a key) holding newlines.
+        stderr.write(f"shipshape: error: {' '.join(str(exc).splitlines()).strip()}\n")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK  # `shipshape check | head` closing early is not an error

@@ -226,4 +226,6 @@ def parse_config_text(text: str, registry: Sequence[CheckSpec]) -> Config:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise ConfigError("", f"not valid YAML{where}: {problem}") from exc
+    except RecursionError as exc:  # pyyaml composes nested collections recursively
+        raise ConfigError("", "not valid YAML: collections nested too deeply") from exc
     return load_config(doc, registry)

@@ -41,8 +41,31 @@ def _gc_paused(parse: Callable[..., _T]) -> Callable[..., _T]:
     return paused
 
 
+# git quotes a path holding non-ASCII bytes, quotes or control characters (core.quotePath, on
+# by default): "a/caf\303\251.py" with octal bytes and C escapes.
+_QUOTED_ESCAPE = re.compile(r'\\([0-7]{1,3}|[abtnvfr"\\])')
+_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def _unquote(path: str) -> str:
+    """Undo git's C-style quoting of a path; other paths are returned as they are."""
+    if len(path) < 2 or path[0] != '"' or path[-1] != '"':
+        return path
+    body, out, pos = path[1:-1], bytearray(), 0
+    for m in _QUOTED_ESCAPE.finditer(body):
+        out += body[pos:m.start()].encode("utf-8", "surrogatepass")
+        escape = m.group(1)
+        out.append(int(escape, 8) & 0xFF if escape[0] in "01234567" else _C_ESCAPES[escape])
+        pos = m.end()
+    out += body[pos:].encode("utf-8", "surrogatepass")
+    return out.decode("utf-8", "replace")
+
+
 def _strip_prefix(path: str | None) -> str | None:
-    if path is None or path == "/dev/null":
+    if path is None:
+        return None
+    path = _unquote(path)
+    if path == "/dev/null":
         return None
     if path.startswith(("a/", "b/")):
         return path[2:]

@@ -78,10 +78,34 @@ def _waivers(value: Any) -> tuple[Waiver, ...]:
     return tuple(waivers)
 
 
+def _replace_surrogates(value: Any, depth: int = 0) -> Any:
+    """Replace lone surrogates with U+FFFD in the document's strings, as undecodable bytes are.
+
+    JSON's `\\ud800` escapes survive json.loads, and no UTF-8 output, terminal or re2 pattern
+    (pathspec's globs) can take them. Four levels reach every string of a valid snapshot.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return value
+    if depth >= 4:
+        return value
+    if isinstance(value, list):
+        return [_replace_surrogates(item, depth + 1) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _replace_surrogates(item, depth + 1) for key, item in value.items()}
+    return value
+
+
 def load_snapshot(doc: Any) -> Snapshot:
     """Build a Snapshot from a parsed JSON document; raise SnapshotError naming the problem."""
     if not isinstance(doc, Mapping):
         raise SnapshotError("a PR snapshot must be a JSON object")
+    doc = _replace_surrogates(doc)
     if not isinstance(doc.get("title"), str):
         raise SnapshotError("title is required and must be a string")
     if "diff" not in doc and "files" not in doc:

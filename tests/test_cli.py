@@ -97,6 +97,15 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / "unknown.yml").write_text("story:\n  pattern: '[A-Z]+-\\d+'\n")
     (tmp_path / "wrongtype.yml").write_text("commits:\n  enabled: maybe\n")
     (tmp_path / "broken.yml").write_text("story: [\n")
+    (tmp_path / "deep.yml").write_text("story:\n  places: " + "[" * 5000 + "\n")
+    (tmp_path / "deep.json").write_text('{"title": "BILL-1 x", "diff": "", "labels": '
+                                        + "[" * 100_000 + "}")
+    (tmp_path / "hugeint.json").write_text('{"title": "BILL-1 x", "diff": "", "number": '
+                                           + "9" * 5000 + "}")
+    # unidiff's message quotes the offending line, newline included.
+    (tmp_path / "truncated-hunk.json").write_text(json.dumps({
+        "title": "BILL-1 x", "diff": "diff --git a/a.py b/a.py\nindex 1..2 100644\n--- a/a.py\n"
+        "+++ b/a.py\n@@ -1,2 +1,2 @@\n-x\ndiff --git a/b.py b/b.py\n"}))
     return tmp_path
 
 
@@ -121,6 +130,13 @@ BAD_INPUTS = [
      "wrongtype.yml: commits.enabled: expected true or false, got string"),
     (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/broken.yml"],
      "not valid YAML at line 2"),
+    (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/deep.yml"],
+     "deep.yml: not valid YAML: collections nested too deeply"),
+    (["--snapshot", "{d}/truncated-hunk.json"],
+     "not a valid unified diff: Hunk diff line expected: diff --git a/b.py b/b.py"),
+    (["--snapshot", "{d}/deep.json"], "deep.json is not a usable snapshot: JSON nested too deeply"),
+    (["--snapshot", "{d}/hugeint.json"],
+     "hugeint.json is not a usable snapshot: Exceeds the limit (4300 digits)"),
     (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/nope.yml"],
      "--config: {d}/nope.yml does not exist"),
     (["--diff", "{d}/change.diff", "--title", "x", "--only", "story,lint"],
@@ -150,6 +166,25 @@ def test_non_utf8_bytes_in_a_diff_are_replaced_not_fatal(files: Path) -> None:
                              "BILL-7: totals", "--format", "json")
     assert code in (0, 1) and err == ""
     assert json.loads(out)["stats"]["additions"] == 2
+
+
+def test_lone_surrogates_from_json_escapes_do_not_break_utf8_output() -> None:
+    # "\ud800" is valid JSON and json.loads keeps it; a UTF-8 stdout cannot encode it.
+    path = "app/caf\ud800.py"
+    diff = (f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..1b2c3d4\n"
+            f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1 @@\n+total = 1\n")
+    snapshot = json.dumps({"title": "WIP \ud800", "diff": diff,
+                           "commits": [{"sha": "a" * 40, "message": "WIP \udfff"}]}).encode()
+    for fmt in ("text", "json", "markdown"):
+        raw = io.BytesIO()
+        stdout = io.TextIOWrapper(raw, encoding="utf-8")  # strict, like a real UTF-8 pipe
+        stderr = io.StringIO()
+        code = main(["check", "--snapshot", "-", "--format", fmt],
+                     stdin=io.TextIOWrapper(io.BytesIO(snapshot), encoding="utf-8"),
+                     stdout=stdout, stderr=stderr)
+        stdout.flush()
+        assert (code, stderr.getvalue()) == (1, "")
+        assert "app/caf\ufffd" in raw.getvalue().decode("utf-8").replace("\\ufffd", "\ufffd")
 
 
 # --- a real git repository -------------------------------------------------------------------

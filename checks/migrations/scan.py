@@ -45,7 +45,9 @@ _TRIGGERS = {
     Lang.RUBY: re.compile(r"""#|'|"|`|%|<<[~-]?|/|\{|\}|^=begin\b|^__END__$""", re.M),
     Lang.JS: re.compile(r"""//|/\*|'|"|`|/|\{|\}"""),
     Lang.PHP: re.compile(r"""//|#(?!\[)|/\*|'|"|<<<|\{|\}"""),
-    Lang.CSHARP: re.compile(r"""//|/\*|\$*@?\$*"+|'|\{|\}"""),
+    # C#'s string prefixes (`$`, `@`, `$@`, `$$`) are read backwards from the quotes: a
+    # `\$*@?\$*"` trigger backtracks cubically over a long run of `$` without a quote.
+    Lang.CSHARP: re.compile(r"""//|/\*|"+|'|\{|\}"""),
     Lang.ELIXIR: re.compile(r"""#|'''|\"\"\"|'|"|~[a-zA-Z]+(?:\"\"\"|'''|[/|"'(\[{<])|\?|\{|\}"""),
 }
 
@@ -342,7 +344,10 @@ def _csharp(m: _Masker, token: str, at: int) -> int:
         return m.block_comment(at, "*/")
     if token == "'":
         return _line_string(m, at, "'")
-    return _csharp_string(m, token, at)
+    start = at
+    while start > 0 and m.text[start - 1] in "$@":
+        start -= 1
+    return _csharp_string(m, m.text[start:at] + token, start)
 
 
 def _csharp_string(m: _Masker, token: str, at: int) -> int:

@@ -55,6 +55,12 @@ def _whole_text(ctx: MigrationContext, change: ChangedFile) -> str | None:
     return ctx.head_view(change).complete_text()
 
 
+def _top_line(ctx: MigrationContext, path: str) -> int | None:
+    """Line 1 to anchor a whole-file finding; None when the file is empty at head (no line)."""
+    change = ctx.changed(path)
+    return None if change is not None and _whole_text(ctx, change) == "" else 1
+
+
 def _gutted(ctx: MigrationContext, change: ChangedFile) -> bool:
     """True when the PR emptied a down file that used to do something."""
     if change.status is not FileStatus.MODIFIED:
@@ -223,7 +229,8 @@ def _judge_down(ctx: MigrationContext, kind: _Kind, change: ChangedFile,
         up_text = _whole_text(ctx, up_change)
         if up_text is not None and not does_something(up_text):
             return []  # an empty down beside an empty up: nothing to undo
-    return [finding(kind.empty, change.path, 1, up=basename(up) if up else "the up migration")]
+    return [finding(kind.empty, change.path, _top_line(ctx, change.path),
+                    up=basename(up) if up else "the up migration")]
 
 
 def _judge_removed_down(ctx: MigrationContext, kind: _Kind, change: ChangedFile,
@@ -234,7 +241,8 @@ def _judge_removed_down(ctx: MigrationContext, kind: _Kind, change: ChangedFile,
         change.path if change.status is FileStatus.REMOVED else change.old_path or ""))
     if up is None:
         return []  # the whole migration went: not this check's business
-    return [finding(kind.deleted, up, 1, down=basename(change.path), up=basename(up))]
+    return [finding(kind.deleted, up, _top_line(ctx, up), down=basename(change.path),
+                    up=basename(up))]
 
 
 def _untouched_up(ctx: MigrationContext, path: str) -> str | None:
@@ -583,10 +591,12 @@ def _judge_flyway_file(ctx: MigrationContext, change: ChangedFile,
             ctx, f"{dirname(change.path)}/V{basename(change.path)[1:]}")]
         if ups[0] is None:
             return []
-        return [finding("flyway-deleted-undo", ups[0], 1, down=basename(change.path),
+        return [finding("flyway-deleted-undo", ups[0], _top_line(ctx, ups[0]),
+                        down=basename(change.path),
                         up=basename(ups[0]))]
     if _empty_new(ctx, change) or _gutted(ctx, change):
-        return [finding("flyway-empty-undo", change.path, 1, version=version)]
+        return [finding("flyway-empty-undo", change.path, _top_line(ctx, change.path),
+                        version=version)]
     return []
 
 

@@ -62,7 +62,10 @@ def test_ignore_defaults_can_be_dropped() -> None:
         ("- story\n", "the configuration must be a mapping, got list"),
         ("story:\n  enabled: true\n bad indent\n", "not valid YAML at line"),
         ("warn_conclusion: failure\n", "warn_conclusion: expected one of neutral, success"),
+        # pyyaml composes recursively: this used to escape as a RecursionError.
+        ("story:\n  patterns: " + "[" * 5000 + "\n", "not valid YAML: collections nested too"),
     ],
+    ids=lambda v: v[:40],
 )
 def test_errors_name_the_key_path(yaml_text: str, message: str) -> None:
     with pytest.raises(checks.ConfigError) as caught:

@@ -254,3 +254,21 @@ def test_github_patch_holding_file_headers_is_named() -> None:
              "patch": "--- a/b.py\n+++ b/b.py\n@@ -1 +1,2 @@\n x\n+y"}
     with pytest.raises(DiffError, match=r"files\[1\]\.patch must hold diff hunks only"):
         parse_files([GITHUB_FILES[0], entry])
+
+
+def test_git_quoted_paths_are_unquoted() -> None:
+    # `git diff` with core.quotePath (the default) quotes non-ASCII names with octal bytes.
+    text = ('diff --git "a/docs/caf\\303\\251.md" "b/docs/caf\\303\\251.md"\n'
+            "index 1b2c3d4..5e6f7a8 100644\n"
+            '--- "a/docs/caf\\303\\251.md"\n+++ "b/docs/caf\\303\\251.md"\n'
+            "@@ -1 +1 @@\n-# Caf\n+# Caf\u00e9\n"
+            'diff --git a/README.md "b/\\346\\227\\245\\346\\234\\254.md"\n'
+            "similarity index 100%\nrename from README.md\nrename to \u65e5\u672c.md\n"
+            'diff --git "a/say \\"hi\\".txt" "b/say \\"hi\\".txt"\n'
+            "new file mode 100644\nindex 0000000..e69de29\n")
+    files = parse_diff(text)
+    assert [(f.path, f.old_path, f.status) for f in files] == [
+        ("docs/caf\u00e9.md", None, FileStatus.MODIFIED),
+        ("\u65e5\u672c.md", "README.md", FileStatus.RENAMED),
+        ('say "hi".txt', None, FileStatus.ADDED),
+    ]

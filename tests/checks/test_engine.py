@@ -115,3 +115,20 @@ def test_snapshot_notes_reach_the_report() -> None:
     assert report.notes == ("data/seed.sql: patch not provided (too large to show); its "
                             "content was not checked",)
     assert report.to_dict()["notes"] == list(report.notes)
+
+
+def test_lone_surrogates_from_json_escapes_are_replaced_not_fatal() -> None:
+    # json.loads keeps "\ud800"; pathspec's re2 globs, secrets' re2 and UTF-8 output cannot.
+    path = "src/orders/caf\ud800.py"
+    diff = (f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..5f1c2d3\n"
+            f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +2 @@\n+def cancel(order):\n"
+            "+    return '\udfff'\n").replace("@@ -0,0 +2 @@", "@@ -0,0 +1,2 @@")
+    doc = {"title": "OPS-4 cancel \ud83d", "diff": diff,
+           "commits": [{"sha": "a" * 40, "message": "Cancel \udc80 orders"}]}
+    report = checks.run(doc)
+    assert [f.rule for c in report.checks for f in c.findings if f.rule == "internal-error"] == []
+    snapshot = checks.load_snapshot(doc)
+    assert snapshot.files[0].path == "src/orders/caf\ufffd.py"
+    assert snapshot.title == "OPS-4 cancel \ufffd"
+    assert snapshot.files[0].added[1].text == "    return '\ufffd'"
+    assert snapshot.commits is not None and snapshot.commits[0].message == "Cancel \ufffd orders"

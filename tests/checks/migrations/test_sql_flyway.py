@@ -59,6 +59,8 @@ def java_pr(*parts: str) -> str:
         ("V alone", java_pr(added(V, UP)), [("flyway-missing-undo", V, 1)]),
         ("U empty", java_pr(added(V, UP), added(U, "-- undo\n")),
          [("flyway-empty-undo", U, 1)]),
+        ("U empty file, no line 1", java_pr(added(V, UP), added(U, "")),
+         [("flyway-empty-undo", U, None)]),
         ("U in another configured location", java_pr(
             added(V, UP), added("db/migration/undo/U7__add_invoice_currency.sql", UNDO)), []),
         ("dotted and underscored versions are one", java_pr(
@@ -75,7 +77,7 @@ def java_pr(*parts: str) -> str:
          [("flyway-missing-undo", "services/ledger/flyway/sql/V3__ledger.sql", 1)]),
     ],
 )
-def test_flyway_table(name: str, diff: str, expected: list[tuple[str, str, int]]) -> None:
+def test_flyway_table(name: str, diff: str, expected: list[tuple[str, str, int | None]]) -> None:
     result = run(diff, repo_files=REPO)
     assert rules(result) == expected, name
     assert result.status is (Status.FAIL if expected else Status.PASS)
