@@ -138,6 +138,10 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
                 path, f"expected one of {', '.join(option.choices)}, got {value!r}"
             )
         return value
+    if kind == "section":
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, f"expected a mapping of options, got {_type_name(value)}")
+        return _options(path, option.fields, value)
     if kind == "bool_map":
         if not isinstance(value, Mapping):
             raise ConfigError(path, f"expected a mapping of names to true/false, got "

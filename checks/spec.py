@@ -11,7 +11,7 @@ from checks.model import Outcome, Snapshot
 # Option kinds the configuration validator understands (see checks/config.py).
 KINDS = frozenset(
     {"bool", "int", "str", "choice", "str_list", "choice_list", "regex", "regex_list",
-     "glob_list", "bool_map"}
+     "glob_list", "bool_map", "section"}
 )
 
 
@@ -24,10 +24,20 @@ class Option:
     doc: str
     choices: tuple[str, ...] = ()
     minimum: int | None = None
+    # For kind "section": the keys of a nested mapping (`audit.branch`, `commands.prefix`).
+    fields: Mapping[str, Option] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown option kind {self.kind!r}")
+        if (self.kind == "section") != bool(self.fields):
+            raise ValueError("an option has fields exactly when its kind is 'section'")
+
+
+def section(doc: str, fields: Mapping[str, Option]) -> Option:
+    """A nested mapping of options; its default is the mapping of its fields' defaults."""
+    return Option({name: opt.default for name, opt in fields.items()}, "section", doc,
+                  fields=fields)
 
 
 @dataclass(frozen=True)

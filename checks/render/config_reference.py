@@ -13,7 +13,7 @@ _KIND_NAMES = {
     "bool": "true/false", "int": "integer", "str": "string", "choice": "one of",
     "str_list": "list of strings", "choice_list": "list, each one of", "regex": "regex",
     "regex_list": "list of regexes", "glob_list": "list of globs (gitignore syntax)",
-    "bool_map": "mapping of name to true/false",
+    "bool_map": "mapping of name to true/false", "section": "mapping",
 }
 
 
@@ -34,6 +34,9 @@ def _kind(option: Option) -> str:
 def _table(prefix: str, options: Mapping[str, Option]) -> list[str]:
     rows = ["| key | type | default | what it does |", "| --- | --- | --- | --- |"]
     for key, option in options.items():
+        if option.kind == "section":
+            rows += _table(f"{prefix}{key}.", option.fields)[2:]
+            continue
         doc = option.doc.replace("|", "\\|")
         default = _default(option.default).replace("|", "\\|")
         rows.append(f"| `{prefix}{key}` | {_kind(option)} | `{default}` | {doc} |")

@@ -75,3 +75,23 @@ def test_errors_name_the_key_path(yaml_text: str, message: str) -> None:
 
 def test_empty_file_is_the_defaults() -> None:
     assert checks.config_from_yaml("") == checks.config_from_dict({})
+
+
+def test_a_section_validates_its_fields_and_fills_defaults() -> None:
+    from checks.config import ConfigError, validate_option
+    from checks.spec import Option, section
+
+    opt = section("a nested group", {"branch": Option("", "str", "the branch"),
+                                     "mode": Option("commit", "choice", "how",
+                                                    choices=("commit", "pull-request"))})
+    assert validate_option("audit", opt, {"branch": "main"}) == {"branch": "main",
+                                                                  "mode": "commit"}
+    with pytest.raises(ConfigError) as bad:
+        validate_option("audit", opt, {"mode": "push"})
+    assert bad.value.path == "audit.mode"
+    with pytest.raises(ConfigError) as unknown:
+        validate_option("audit", opt, {"brnach": "main"})
+    assert unknown.value.path == "audit.brnach"
+    with pytest.raises(ConfigError) as scalar:
+        validate_option("audit", opt, "main")
+    assert scalar.value.path == "audit"
