@@ -43,6 +43,10 @@ MAX_PR_FILES = 3000
 # Pull request contents > "Commits list: at most 250" (pulls/list-commits).
 # https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request
 MAX_PR_COMMITS = 250
+# Compare limits: `compare/{base}...{head}` unpaged lists at most 250 commits and at most 300
+# changed files. Spec repos/compare-commits-with-basehead (FACTS.md, Compare limits).
+MAX_COMPARE_COMMITS = 250
+MAX_COMPARE_FILES = 300
 # Largest page size GitHub accepts for list endpoints (spec: per_page maximum 100).
 PER_PAGE = 100
 

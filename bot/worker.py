@@ -27,7 +27,7 @@ from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
 from bot.publish import check_run, comment, label
-from bot.queue import Job, Queue, QueueClosed
+from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
 from bot.review import Outputs, review
 from bot.snapshot import (
     Pull,
@@ -241,6 +241,10 @@ async def _pull_of(ctx: InFlight) -> Pull:
 
 async def run_job(services: Services, job: Job) -> str:
     """Run one job to a final outcome (a conclusion or why nothing was published)."""
+    if job.kind == MERGE_GROUP:
+        from bot.merge_group import run_merge_group  # it builds on this module
+
+        return await run_merge_group(services, job)
     ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
     ctx.pull = await _pull_of(ctx)
     if ctx.pull.state != "open":

@@ -12,7 +12,7 @@ import pathspec
 import yaml
 
 from checks.model import Status
-from checks.spec import CheckSpec, Option
+from checks.spec import CheckSpec, Option, section
 
 CONFIG_PATH = ".github/shipshape.yml"
 
@@ -48,6 +48,13 @@ GLOBAL_OPTIONS: Mapping[str, Option] = {
     ),
     "comment": Option(True, "bool", "post and edit the checklist comment on the PR"),
     "size_label": Option(False, "bool", "add a size/XS ... size/XXL label to the PR"),
+    "merge_group": section("GitHub's merge queue: the `shipshape` check run on a merge group", {
+        "mode": Option(
+            "check", "choice", "`check` reviews the group's changes (base...head) like a PR; "
+            "`pass` reports success at once, for teams that gate only at PR time",
+            choices=("check", "pass"),
+        ),
+    }),
 }
 
 # Keys every check has, beside its own options.

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 QUEUED = "queued"
 REPLACED = "replaced"
 STALE = "stale"
+# Job kinds beside the default "review".
+MERGE_GROUP = "merge_group"
 
 
 class QueueClosed(Exception):
@@ -41,10 +43,17 @@ class Job:
     # The PR as the event described it (the keys the review reads), sparing a GET; None when
     # the event has no PR object (check_run / check_suite), and the worker fetches it.
     pull: dict[str, Any] | None = field(default=None, compare=False)
+    # A merge group's parent commit and target branch (kind "merge_group"): the review compares
+    # base_sha...head_sha and reads the config from base_ref.
+    base_sha: str = ""
+    base_ref: str = ""
 
     @property
     def pr_key(self) -> str:
-        """The key that serialises jobs: one PR of one repository."""
+        """The key that serialises jobs: one PR of one repository, or one merge group."""
+        if self.kind == MERGE_GROUP:
+            # Keyed by the group's commit, so a group's job never replaces the PR's review.
+            return f"{self.repo}@{self.head_sha}"
         return f"{self.repo}#{self.number}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -331,6 +331,30 @@ async def test_too_large_diff_is_406_like_github(fake_github, session, token, pr
     assert status == 200
 
 
+async def test_compare_serves_a_seeded_comparison_within_githubs_limits(fake_github, session,
+                                                                      token):
+    base, head = "1" * 40, "2" * 40
+    fake_github.add_comparison(REPO, base, head, files=_many_files(320),
+                               commits=[f"Step {n}" for n in range(260)])
+    status, whole, _ = await raw(fake_github, session, "GET",
+                                 f"/repos/{REPO}/compare/{base}...{head}", token=token)
+    assert status == 200
+    assert (whole["total_commits"], len(whole["commits"]), len(whole["files"])) == (260, 250, 300)
+    assert whole["commits"][-1]["sha"] == head  # unpaged: the newest commit comes last
+    status, second, headers = await raw(
+        fake_github, session, "GET", f"/repos/{REPO}/compare/{base}...{head}?per_page=100&page=2",
+        token=token)
+    assert status == 200 and second["files"] == [] and len(second["commits"]) == 100
+    assert 'rel="next"' in headers["Link"]
+    status, diff, _ = await raw(fake_github, session, "GET",
+                                f"/repos/{REPO}/compare/{base}...{head}", token=token,
+                                headers={"Accept": "application/vnd.github.diff"})
+    assert status == 200 and diff.count("diff --git ") == 320
+    status, _, _ = await raw(fake_github, session, "GET",
+                             f"/repos/{REPO}/compare/{head}...{base}", token=token)
+    assert status == 404
+
+
 def _many_files(count: int) -> list[dict[str, Any]]:
     return [{"filename": f"src/module_{n:04}.py", "status": "added",
              "patch": f"@@ -0,0 +1 @@\n+VALUE_{n} = {n}"} for n in range(count)]

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 MAX_PR_FILES = 3000
 MAX_PR_COMMITS = 250
 MAX_PER_PAGE = 100
+# A comparison lists at most 250 commits unpaged and 300 files (FACTS.md, Compare limits).
+MAX_COMPARE_COMMITS = 250
+MAX_COMPARE_FILES = 300
 # Observed: a comment body over 65,536 characters gets 422 (FACTS.md, Comments).
 MAX_COMMENT_BODY = 65536
 DIFF_MEDIA_TYPES = ("application/vnd.github.diff", "application/vnd.github.v3.diff",
@@ -188,6 +191,34 @@ def create_review(ctx: Ctx) -> web.Response:
     })
     repo.reviews.setdefault(pr.number, []).append(review)
     return json_response({k: v for k, v in review.items() if k != "comments"})
+
+
+def compare(ctx: Ctx) -> web.Response:
+    """GET compare/{base}...{head}: a seeded comparison, as JSON or the diff media type.
+
+    Unpaged: the last 250 commits. Paged (`page`/`per_page`): the commits page by page and
+    the files (at most 300) on the first page only (FACTS.md, Compare limits).
+    """
+    repo = ctx.repo()
+    base, sep, head = ctx.params["basehead"].partition("...")
+    found = repo.comparisons.get((repo.branches.get(base, base), repo.branches.get(head, head)))
+    if not sep or found is None:
+        raise ApiError(404, not_found())
+    if any(media in ctx.headers.get("Accept", "") for media in DIFF_MEDIA_TYPES):
+        diff = found.diff or diff_from_files(found.files)
+        return web.Response(text=diff, content_type="application/vnd.github.diff",
+                            charset="utf-8")
+    rows = [shapes.commit(c, repo, ctx.api) for c in found.commits]
+    headers: dict[str, str] = {}
+    first_page = True
+    if "page" in ctx.query or "per_page" in ctx.query:
+        first_page = int(ctx.query.get("page", 1)) <= 1
+        rows, headers = paginate(ctx, rows)
+    else:
+        rows = rows[-MAX_COMPARE_COMMITS:]
+    files = [shapes.file_row(r, repo, found.head_sha, ctx.api)
+             for r in found.files[:MAX_COMPARE_FILES]] if first_page else []
+    return json_response(shapes.comparison(found, rows, files, repo, ctx.api), headers=headers)
 
 
 # --- contents and trees ------------------------------------------------------------------------
@@ -614,6 +645,7 @@ HANDLERS: dict[str, Callable[[Ctx], web.Response]] = {
     "pulls/list-files": list_pull_files,
     "pulls/list-commits": list_pull_commits,
     "pulls/create-review": create_review,
+    "repos/compare-commits-with-basehead": compare,
     "repos/get-content": get_content,
     "repos/create-or-update-file-contents": put_content,
     "git/get-tree": get_tree,

@@ -28,7 +28,16 @@ from .spec import (
     validate_request,
     validate_response,
 )
-from .state import Call, FakeCommit, PullRequest, Repo, State, fake_sha, files_from_diff
+from .state import (
+    Call,
+    Comparison,
+    FakeCommit,
+    PullRequest,
+    Repo,
+    State,
+    fake_sha,
+    files_from_diff,
+)
 
 # Header names kept in `Call.headers`; the credential is masked (secrets never in full).
 _RECORDED_HEADERS = ("accept", "authorization", "content-type", "user-agent",
@@ -173,6 +182,9 @@ class FakeGitHub:
         """
         repo = self._repo_from_payload(payload)
         pr_data = payload.get("pull_request")
+        if pr_data is None and payload.get("merge_group"):
+            return self._seed_merge_group(repo, payload["merge_group"], diff=diff, files=files,
+                                          commits=commits)
         if pr_data is None:
             for key in ("check_run", "check_suite"):
                 self._seed_check_object(repo, payload.get(key))
@@ -217,6 +229,40 @@ class FakeGitHub:
                               head_ref=minimal["head"]["ref"], base_ref=minimal["base"]["ref"],
                               base_sha=minimal["base"]["sha"])
 
+    def _seed_merge_group(self, repo: Repo, group: Mapping[str, Any], *, diff: str,
+                          files: list[dict[str, Any]] | None,
+                          commits: Iterable[str | FakeCommit] | None) -> PullRequest | None:
+        """The queued PR (number from the group's branch) and the group's comparison."""
+        base_ref = group["base_ref"].removeprefix("refs/heads/")
+        self._move_branch(repo, base_ref, group["base_sha"])
+        self.add_comparison(repo.full_name, group["base_sha"], group["head_sha"], diff=diff,
+                            files=files, commits=commits)
+        number = group["head_ref"].rpartition("/pr-")[2].partition("-")[0]
+        if not number.isdigit():
+            return None
+        if int(number) not in repo.pulls:
+            self.add_pull(repo.full_name, int(number), diff=diff, files=files, commits=commits,
+                          base_ref=base_ref, base_sha=group["base_sha"], head_ref="feature")
+        return repo.pulls[int(number)]
+
+    def add_comparison(self, repo: str, base_sha: str, head_sha: str, *, diff: str = "",
+                       files: list[dict[str, Any]] | None = None,
+                       commits: Iterable[str | FakeCommit] | None = None) -> Comparison:
+        """Seed what `compare/{base_sha}...{head_sha}` answers (a merge group's changes).
+
+        The last commit gets `head_sha`, like a merge group's merge commit.
+        """
+        target = self._repo(repo)
+        rows = _commit_rows(commits if commits is not None else ["Merge group"], base_sha,
+                            (target.full_name, base_sha, head_sha))
+        if rows:
+            rows[-1]["sha"] = head_sha
+        comparison = Comparison(base_sha, head_sha, diff,
+                                [*files_from_diff(diff), *(_complete_row(r) for r in files or [])],
+                                rows)
+        target.comparisons[(base_sha, head_sha)] = comparison
+        return comparison
+
     def push(self, repo: str, number: int, *, diff: str | None = None,
              files: list[dict[str, Any]] | None = None,
              commits: Iterable[str | FakeCommit] | None = None,
@@ -240,7 +286,8 @@ class FakeGitHub:
                   commits: Iterable[str | FakeCommit] | None, head_sha: str | None) -> None:
         pr.diff = diff
         pr.files = [*files_from_diff(diff), *(_complete_row(r) for r in files or [])]
-        pr.commits = _commit_rows(commits if commits is not None else [pr.title], pr, repo)
+        pr.commits = _commit_rows(commits if commits is not None else [pr.title], pr.base_sha,
+                                  (repo.full_name, pr.number))
         if head_sha is not None and pr.commits:
             pr.commits[-1]["sha"] = head_sha
         pr.head_sha = head_sha or (pr.commits[-1]["sha"] if pr.commits
@@ -426,6 +473,8 @@ class FakeGitHub:
         """Whether `sha` is a commit of the repository (branch tips, PR heads and commits)."""
         if sha in repo.branches.values() or sha in repo.trees:
             return True
+        if any(sha in (c.head_sha, c.base_sha) for c in repo.comparisons.values()):
+            return True
         return any(sha in (pr.head_sha, pr.base_sha) or any(c["sha"] == sha for c in pr.commits)
                    for pr in repo.pulls.values())
 
@@ -441,8 +490,9 @@ class FakeGitHub:
 
     def tree_by_tree_sha(self, repo: Repo, tree_sha: str) -> dict[str, bytes] | None:
         """Resolve a tree sha handed out in a commit object (`commit.tree.sha`)."""
-        for pr in repo.pulls.values():
-            for c in pr.commits:
+        groups = [c.commits for c in repo.comparisons.values()]
+        for commits in [*(pr.commits for pr in repo.pulls.values()), *groups]:
+            for c in commits:
                 if fake_sha("tree", c["sha"]) == tree_sha:
                     return repo.resolve(c["sha"]) or {}
         return None
@@ -606,13 +656,13 @@ def _complete_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _commit_rows(commits: Iterable[str | FakeCommit], pr: PullRequest, repo: Repo
+def _commit_rows(commits: Iterable[str | FakeCommit], parent: str, salt: tuple[object, ...]
                  ) -> list[dict[str, Any]]:
+    """Commit rows chained from `parent`; generated shas are unique per `salt`."""
     rows: list[dict[str, Any]] = []
-    parent = pr.base_sha
     for index, item in enumerate(commits):
         seed = FakeCommit(item) if isinstance(item, str) else item
-        sha = seed.sha or fake_sha("commit", repo.full_name, pr.number, index, seed.message)
+        sha = seed.sha or fake_sha("commit", *salt, index, seed.message)
         parents = list(seed.parents) if seed.parents is not None else [parent]
         rows.append({"sha": sha, "message": seed.message, "author": seed.author,
                      "parents": parents})

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from .spec import example
-from .state import PullRequest, Repo, blob_sha, fake_sha
+from .state import Comparison, PullRequest, Repo, blob_sha, fake_sha
 
 HTML = "https://github.com"
 
@@ -275,4 +275,24 @@ def search_item(pr: PullRequest, repo: Repo, api: str) -> dict[str, Any]:
     data.update({k: v for k, v in issue(pr, repo, api).items() if k in data})
     data["pull_request"] = issue(pr, repo, api)["pull_request"]
     data["score"] = 1.0
+    return data
+
+
+def comparison(found: Comparison, commits: list[dict[str, Any]], files: list[dict[str, Any]],
+               repo: Repo, api: str) -> dict[str, Any]:
+    """A commit-comparison object: the head is ahead of the base by the seeded commits."""
+    data = relink(example("commit-comparison"), api, repo.full_name)
+    spec = f"{found.base_sha}...{found.head_sha}"
+    data.update({
+        "url": f"{api}/repos/{repo.full_name}/compare/{spec}",
+        "html_url": f"{HTML}/{repo.full_name}/compare/{spec}",
+        "permalink_url": f"{HTML}/{repo.full_name}/compare/{spec}",
+        "diff_url": f"{HTML}/{repo.full_name}/compare/{spec}.diff",
+        "patch_url": f"{HTML}/{repo.full_name}/compare/{spec}.patch",
+        "status": "ahead" if found.commits else "identical",
+        "ahead_by": len(found.commits), "behind_by": 0, "total_commits": len(found.commits),
+        "commits": commits, "files": files,
+    })
+    for key in ("base_commit", "merge_base_commit"):
+        data[key]["sha"] = found.base_sha
     return data

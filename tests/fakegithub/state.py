@@ -68,6 +68,17 @@ class PullRequest:
 
 
 @dataclass
+class Comparison:
+    """What `compare/{base}...{head}` shows: a merge group's changes and commits."""
+
+    base_sha: str
+    head_sha: str
+    diff: str = ""
+    files: list[dict[str, Any]] = field(default_factory=list)
+    commits: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class Repo:
     """A repository: branches, file trees per ref, and everything hanging off its issues."""
 
@@ -87,6 +98,7 @@ class Repo:
     reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
+    comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:

@@ -1,0 +1,155 @@
+"""Merge queue jobs: review a merge group's commit and report `shipshape` on it.
+
+GitHub's queue waits for the required checks on the group's `head_sha`, not on the PR's head
+(FACTS.md, Merge queue), and ejects the PR when they never come. So every `checks_requested`
+job ends in a completed run on that sha: the review's conclusion, success in `pass` mode, or
+neutral with the reason when the config is invalid, the PR cannot be found or GitHub fails.
+
+What is judged: the changes and commits of `base_sha...head_sha` (one compare call; a group
+queued behind others has the previous group as its base, so only its own PR's changes show),
+with the PR's title, body and branch for the story check and the config of the base branch.
+No checklist comment and no label: those belong to the PR, which already has them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import checks
+from bot import limits
+from bot.events.merge_group import NO_PULL
+from bot.github import Installation, is_gone
+from bot.logs import get_logger
+from bot.publish import check_run
+from bot.queue import Job
+from bot.snapshot import (
+    Built,
+    Changes,
+    Pull,
+    _commit_entry,
+    _file_entry,
+    add_repo_files,
+    base_document,
+    config_edit_notice,
+    fetch_pull,
+    needs_repo_files,
+    read_config,
+    repo_vars,
+)
+from bot.worker import (
+    InFlight,
+    ReviewTimeout,
+    Services,
+    _complete,
+    _config_error,
+    _run_review,
+)
+from checks.render.escape import code_span
+
+COMPARE_URL = "/repos/{owner}/{repo}/compare/{basehead}"
+DESTROYED = "merge_group.destroyed"
+_log = get_logger("merge_group")
+
+
+async def read_group(gh: Installation, pull: Pull, job: Job) -> Built:
+    """The snapshot document of the group: the PR's story fields, the group's changes."""
+    data = await gh.get(COMPARE_URL, repo_vars(job.repo,
+                                               basehead=f"{job.base_sha}...{job.head_sha}"))
+    data = data if isinstance(data, Mapping) else {}
+    items = [i for i in data.get("commits") or () if isinstance(i, Mapping)]
+    files = [_file_entry(i) for i in data.get("files") or () if isinstance(i, Mapping)]
+    doc = {**base_document(pull), "head_sha": job.head_sha,
+           "base_ref": job.base_ref or pull.base_ref,
+           "commits": [_commit_entry(i) for i in items], "files": files}
+    notices = [n for n in (config_edit_notice(Changes(None, files, ())),) if n]
+    total = data.get("total_commits")
+    if isinstance(total, int) and total > len(items):
+        notices.append(f"This merge group has {total} commits; GitHub lists only "
+                       f"{len(items)} of them, so only those were checked.")
+    if len(files) >= limits.MAX_COMPARE_FILES:
+        notices.append(f"GitHub lists at most {limits.MAX_COMPARE_FILES} changed files of a "
+                       "merge group; any others were not checked.")
+    return Built(doc, tuple(notices), _tree_of(items, job.head_sha))
+
+
+def _tree_of(items: list[Mapping[str, Any]], sha: str) -> str | None:
+    for item in items:
+        if item.get("sha") == sha:
+            return ((item.get("commit") or {}).get("tree") or {}).get("sha")
+    return None
+
+
+async def _review_group(ctx: InFlight) -> str:
+    job = ctx.job
+    ctx.run_id = await check_run.start(ctx.gh, job.repo, job.head_sha, job.delivery_id)
+    config_text = await read_config(ctx.gh, job.repo, job.base_ref)
+    try:
+        config = (checks.config_from_yaml(config_text) if config_text is not None
+                  else checks.config_from_dict({}))
+    except checks.ConfigError as exc:
+        return await _config_error(ctx, exc)
+    if config.settings["merge_group"]["mode"] == "pass":
+        await _complete(ctx, "success", "Merge queue: judged at pull request time",
+                        "The configuration says `merge_group.mode: pass`: the pull request was "
+                        "reviewed before it was queued, so the merge group passes at once.")
+        return "passed"
+    if job.number == NO_PULL:
+        await _complete(ctx, "neutral", "Merge group not reviewed: no pull request found",
+                        "The merge group's branch does not name a pull request "
+                        "(`gh-readonly-queue/<base>/pr-<number>-<sha>`), so shipshape could "
+                        "not tell which story it belongs to.")
+        return "no_pull"
+    pull = await fetch_pull(ctx.gh, job.repo, job.number)
+    built = await read_group(ctx.gh, pull, job)
+    if needs_repo_files(config):
+        built = await add_repo_files(ctx.gh, built, ctx.services.trees)
+    outputs = await _run_review(ctx, built.document, config_text, built.notices)
+    await _complete(ctx, outputs.conclusion, outputs.title, outputs.checklist,
+                    outputs.annotations)
+    return outputs.conclusion
+
+
+def _reason(exc: BaseException, timeout: float) -> tuple[str, str]:
+    """The neutral run's title and summary for a review that could not finish."""
+    if isinstance(exc, checks.SnapshotError):
+        return ("Could not read this merge group's changes",
+                f"shipshape could not read the changes: {code_span(str(exc))}")
+    if isinstance(exc, ReviewTimeout):
+        return ("Review stopped: it took too long",
+                f"The checks did not finish within {timeout:g} seconds and were stopped.")
+    if isinstance(exc, asyncio.CancelledError):
+        return ("Review interrupted", "The server stopped while reviewing this merge group.")
+    return ("Merge group not reviewed",
+            f"shipshape could not review this merge group ({type(exc).__name__}: GitHub or "
+            "the server failed), so it reports neutral rather than leave the queue waiting. "
+            "The pull request itself was reviewed before it was queued.")
+
+
+async def _report_failure(ctx: InFlight, exc: BaseException) -> None:
+    """Complete the group's run as neutral with the reason, whatever went wrong."""
+    title, summary = _reason(exc, ctx.services.review_timeout)
+    try:
+        await _complete(ctx, "neutral", title, summary)
+    except Exception as error:
+        if not is_gone(error):
+            _log.exception("could not report on the merge group after a failure",
+                           extra={"fields": {"delivery": ctx.job.delivery_id}})
+
+
+async def run_merge_group(services: Services, job: Job) -> str:
+    """Run a merge_group job to its outcome; a check run on the group's sha always ends it."""
+    if job.event == DESTROYED:
+        # Its arrival already replaced the group's waiting job (same queue key).
+        return "destroyed"
+    ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
+    try:
+        return await _review_group(ctx)
+    except (checks.SnapshotError, ReviewTimeout) as exc:
+        await _report_failure(ctx, exc)
+        return "unreadable" if isinstance(exc, checks.SnapshotError) else "timeout"
+    except BaseException as exc:
+        if not ctx.run_completed:
+            await asyncio.shield(_report_failure(ctx, exc))
+        raise
