@@ -522,6 +522,8 @@ CHECK = CheckSpec(
     id="commits",
     title="Small PR, clean commits",
     run=check,
+    rules=("pr-too-large", "pr-large", "pr-many-files", "pr-many-areas", *HYGIENE_RULES,
+           "commit-more"),
     options=OPTIONS,
     description="PR size and spread with an XS-XXL label, and per-commit hygiene.",
 )

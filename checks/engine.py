@@ -18,6 +18,7 @@ from checks.model import (
 )
 from checks.paths import is_generated
 from checks.spec import CheckSpec
+from checks.suppressions import apply_markers
 
 WAIVE_ALL = "all"
 
@@ -94,5 +95,6 @@ def run_checks(
                                    tuple(outcome.findings)))
         stories.extend(s for s in outcome.stories if s not in stories)
         stats.update(outcome.stats)
+    results = apply_markers(results, judged.files, registry)
     status = Status.worst(r.status for r in results)
     return Report(status, tuple(results), tuple(stories), stats, snapshot.notes)

@@ -51,3 +51,5 @@ class CheckSpec:
     description: str = ""
     # True when the check reads `snapshot.repo_files`: the bot then fetches the repository tree.
     needs_repo_files: bool = False
+    # The stable finding rule ids it reports, which an inline `shipshape:allow <rule>` may name.
+    rules: tuple[str, ...] = ()

@@ -795,6 +795,7 @@ CHECK = CheckSpec(
     id="story",
     title="Story ID referenced",
     run=check,
+    rules=("story-missing", "story-file-missing"),
     options={
         "places": Option(list(PLACES), "choice_list",
                          "where to look for story references: title, branch, body, commits",

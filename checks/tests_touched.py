@@ -340,6 +340,7 @@ CHECK = CheckSpec(
     id="tests",
     title="Tests changed with the code",
     run=check,
+    rules=("tests-missing", "tests-not-updated"),
     options=OPTIONS,
     description="Source changes come with test changes; a file's own test is kept up to date.",
 )

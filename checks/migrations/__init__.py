@@ -12,6 +12,7 @@ from typing import Any
 
 from checks.migrations import dotnet, elixir, js, php, python, ruby, sql
 from checks.migrations.base import Framework, MigrationContext
+from checks.migrations.rules import RULES
 from checks.model import Finding, Outcome, Snapshot, Status
 from checks.spec import CheckSpec, Option
 
@@ -75,6 +76,7 @@ CHECK = CheckSpec(
     id="migrations",
     title="Migrations can be rolled back",
     run=check,
+    rules=tuple(RULES),
     options={
         "frameworks": Option(
             dict.fromkeys(FRAMEWORK_IDS, True), "bool_map",

@@ -138,6 +138,7 @@ CHECK = CheckSpec(
     id="secrets",
     title="No hardcoded secrets",
     run=check,
+    rules=RULE_IDS,
     options=OPTIONS,
     description="Credentials on added lines: provider tokens, private keys, passwords in "
     "connection URLs and random literals under secret-named keys; values are always masked.",
