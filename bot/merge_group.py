@@ -17,6 +17,8 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+import gidgethub
+
 import checks
 from bot import limits
 from bot.events.merge_group import NO_PULL
@@ -53,25 +55,46 @@ DESTROYED = "merge_group.destroyed"
 _log = get_logger("merge_group")
 
 
+async def _whole_diff(gh: Installation, url_vars: dict[str, Any]) -> str | None:
+    """The comparison as one diff, or None when GitHub will not serve it (too large)."""
+    try:
+        diff = await gh.get(COMPARE_URL, url_vars, accept=limits.DIFF_MEDIA_TYPE)
+    except gidgethub.BadRequest:
+        return None
+    return diff if isinstance(diff, str) else None
+
+
+async def _changes(gh: Installation, url_vars: dict[str, Any], files: list[dict[str, Any]]
+                   ) -> Changes:
+    """The files of the comparison, or its whole diff when the files list is cut at 300."""
+    if len(files) < limits.MAX_COMPARE_FILES:
+        return Changes(None, files, ())
+    diff = await _whole_diff(gh, url_vars)
+    if diff is not None:
+        return Changes(diff, None, ())
+    return Changes(None, files, (f"GitHub lists at most {limits.MAX_COMPARE_FILES} changed "
+                                 "files of a merge group and would not serve its whole diff; "
+                                 "the other files were not checked.",))
+
+
 async def read_group(gh: Installation, pull: Pull, job: Job) -> Built:
     """The snapshot document of the group: the PR's story fields, the group's changes."""
-    data = await gh.get(COMPARE_URL, repo_vars(job.repo,
-                                               basehead=f"{job.base_sha}...{job.head_sha}"))
+    url_vars = repo_vars(job.repo, basehead=f"{job.base_sha}...{job.head_sha}")
+    data = await gh.get(COMPARE_URL, url_vars)
     data = data if isinstance(data, Mapping) else {}
     items = [i for i in data.get("commits") or () if isinstance(i, Mapping)]
-    files = [_file_entry(i) for i in data.get("files") or () if isinstance(i, Mapping)]
+    changes = await _changes(gh, url_vars, [_file_entry(i) for i in data.get("files") or ()
+                                            if isinstance(i, Mapping)])
     doc = {**base_document(pull), "head_sha": job.head_sha,
            "base_ref": job.base_ref or pull.base_ref,
-           "commits": [_commit_entry(i) for i in items], "files": files}
-    notices = [n for n in (config_edit_notice(Changes(None, files, ())),) if n]
+           "commits": [_commit_entry(i) for i in items]}
+    doc.update({"diff": changes.diff} if changes.diff is not None else {"files": changes.files})
+    notices = [n for n in (config_edit_notice(changes),) if n]
     total = data.get("total_commits")
     if isinstance(total, int) and total > len(items):
         notices.append(f"This merge group has {total} commits; GitHub lists only "
                        f"{len(items)} of them, so only those were checked.")
-    if len(files) >= limits.MAX_COMPARE_FILES:
-        notices.append(f"GitHub lists at most {limits.MAX_COMPARE_FILES} changed files of a "
-                       "merge group; any others were not checked.")
-    return Built(doc, tuple(notices), _tree_of(items, job.head_sha))
+    return Built(doc, (*notices, *changes.notices), _tree_of(items, job.head_sha))
 
 
 def _tree_of(items: list[Mapping[str, Any]], sha: str) -> str | None:

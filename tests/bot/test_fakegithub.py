@@ -346,9 +346,15 @@ async def test_compare_serves_a_seeded_comparison_within_githubs_limits(fake_git
         token=token)
     assert status == 200 and second["files"] == [] and len(second["commits"]) == 100
     assert 'rel="next"' in headers["Link"]
+    diff_media = {"Accept": "application/vnd.github.diff"}
+    status, _, _ = await raw(fake_github, session, "GET",
+                             f"/repos/{REPO}/compare/{base}...{head}", token=token,
+                             headers=diff_media)
+    assert status == 406  # over diff_max_files (300)
+    fake_github.diff_max_files = 1000
     status, diff, _ = await raw(fake_github, session, "GET",
                                 f"/repos/{REPO}/compare/{base}...{head}", token=token,
-                                headers={"Accept": "application/vnd.github.diff"})
+                                headers=diff_media)
     assert status == 200 and diff.count("diff --git ") == 320
     status, _, _ = await raw(fake_github, session, "GET",
                              f"/repos/{REPO}/compare/{head}...{base}", token=token)

@@ -95,6 +95,35 @@ async def test_the_story_comes_from_the_queued_pr(bot: Bot) -> None:
     assert fake.calls_to("GET", "/repos/*/pulls/104")
 
 
+def untested_modules(count: int) -> str:
+    return "".join(new_file(f"billing/mod_{i:03d}.py", python_module(f"total_{i}"))
+                   for i in range(count))
+
+
+async def test_a_group_over_githubs_300_files_is_read_as_one_diff(bot: Bot) -> None:
+    fake = bot.fake
+    seed_group(fake, diff=untested_modules(320))
+    fake.diff_max_files = 1000
+    await deliver_group(bot, group_event(fake))
+    [run] = fake.check_runs(fake.repo, GROUP_SHA)
+    assert run["conclusion"] == "failure"
+    assert len({a["path"] for a in run["annotations"]}) == 320
+    diff_calls = [c for c in fake.calls_to("GET", "/repos/*/compare/*")
+                  if "diff" in c.headers.get("accept", "")]
+    assert len(diff_calls) == 1
+
+
+async def test_a_group_github_will_not_diff_is_judged_on_300_files_with_a_notice(bot: Bot
+                                                                                ) -> None:
+    fake = bot.fake
+    seed_group(fake, diff=untested_modules(320))
+    await deliver_group(bot, group_event(fake))
+    [run] = fake.check_runs(fake.repo, GROUP_SHA)
+    assert run["conclusion"] == "failure"
+    assert len({a["path"] for a in run["annotations"]}) == 300
+    assert "at most 300 changed files" in run["output"]["summary"]
+
+
 async def test_pass_mode_reports_success_without_reviewing(bot: Bot) -> None:
     fake = bot.fake
     seed_group(fake, diff=UNTESTED)

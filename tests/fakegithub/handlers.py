@@ -205,7 +205,11 @@ def compare(ctx: Ctx) -> web.Response:
     if not sep or found is None:
         raise ApiError(404, not_found())
     if any(media in ctx.headers.get("Accept", "") for media in DIFF_MEDIA_TYPES):
+        # Assumed: the same 406 limits as a pull request's diff (none are documented).
         diff = found.diff or diff_from_files(found.files)
+        if len(found.files) > ctx.fake.diff_max_files or \
+                diff.count("\n") > ctx.fake.diff_max_lines:
+            raise _too_large("Sorry, this diff is taking too long to generate.")
         return web.Response(text=diff, content_type="application/vnd.github.diff",
                             charset="utf-8")
     rows = [shapes.commit(c, repo, ctx.api) for c in found.commits]
