@@ -82,6 +82,10 @@ async def test_a_merge_group_ends_in_a_completed_run_on_the_group_head(bot: Bot)
     assert compare.path.endswith(f"/compare/{BASE_SHA}...{GROUP_SHA}")
     [config_read] = fake.calls_to("GET", f"/repos/*/contents/{CONFIG}")
     assert config_read.query["ref"] == "main"
+    made = sorted(f"{c.method} {c.path.split('/')[4]}" for c in fake.calls
+                  if c.path.startswith("/repos/"))
+    assert made == ["GET compare", "GET contents", "GET git", "GET pulls", "PATCH check-runs",
+                    "POST check-runs"]
 
 
 async def test_the_story_comes_from_the_queued_pr(bot: Bot) -> None:
