@@ -6,6 +6,7 @@ Everything here is a frozen dataclass so a check can never change what another c
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -139,6 +140,13 @@ class ChangedFile:
         return "\n".join(line.text for line in self.added)
 
 
+# The subjects git (`git merge`, `git pull`) and GitHub (merging a PR, "Update branch") write for
+# a merge commit: read only when the number of parents is unknown.
+_MERGE_SUBJECT = re.compile(
+    r"^Merge (?:branch(?:es)? |remote-tracking branch |pull request #\d+ from |tag |commit )"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     """One commit of the PR, oldest first."""
@@ -155,6 +163,14 @@ class Commit:
     def subject(self) -> str:
         """The first line of the message."""
         return self.message.split("\n", 1)[0].strip()
+
+    @property
+    def is_merge(self) -> bool:
+        """True for a merge commit: more than one parent, or a git/GitHub merge subject when
+        the parents are unknown."""
+        if self.parents is not None:
+            return self.parents > 1
+        return _MERGE_SUBJECT.match(self.subject) is not None
 
     @property
     def changed_lines(self) -> int | None:
