@@ -135,10 +135,6 @@ class ChangedFile:
         """True when the added lines are the whole file at head (a new file with its patch)."""
         return self.status is FileStatus.ADDED and not self.binary and not self.patch_missing
 
-    def added_text(self) -> str:
-        """The added lines joined with newlines (the whole file for a new file)."""
-        return "\n".join(line.text for line in self.added)
-
 
 # The subjects git (`git merge`, `git pull`) and GitHub (merging a PR, "Update branch") write for
 # a merge commit: read only when the number of parents is unknown.
