@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 
 class Status(enum.StrEnum):
@@ -85,6 +85,18 @@ class Hunk:
     lines: tuple[HunkLine, ...]
 
 
+class HunkSource(Protocol):
+    """Where a file's hunks come from: the parser keeps its own objects behind this."""
+
+    def hunks(self) -> tuple[Hunk, ...]:
+        """The file's `@@` sections, converted now (checks rarely ask, so it is done late)."""
+        ...
+
+    def shown_text(self) -> str:
+        """Every line the diff shows (context, added, removed) as one string, without objects."""
+        ...
+
+
 @dataclass(frozen=True)
 class ChangedFile:
     """One file the PR touches, parsed once and shared by every check.
@@ -103,22 +115,21 @@ class ChangedFile:
     deletions: int = 0
     added: tuple[Line, ...] = ()
     removed: tuple[Line, ...] = ()
-    # The parser's own hunk objects; `hunks` converts them only when a check asks (most don't).
-    raw_hunks: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    # Hunks are converted only when a check asks (most don't): converting every line of a
+    # 25 MB diff up front would cost about as much as parsing it (bench/engine.py).
+    hunk_source: HunkSource | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def hunks(self) -> tuple[Hunk, ...]:
         """The file's `@@` sections with context lines, in order."""
-        from checks.diff import convert_hunks
-
-        return convert_hunks(self.raw_hunks)
+        return () if self.hunk_source is None else self.hunk_source.hunks()
 
     def shown_text(self) -> str:
         """Every line the diff shows for this file (context, added, removed), as one string.
 
         Cheap (no per-line objects): meant for pre-filters that skip files before parsing.
         """
-        return "".join(pl.value for hunk in self.raw_hunks for pl in hunk)
+        return "" if self.hunk_source is None else self.hunk_source.shown_text()
 
     @property
     def is_pure_rename(self) -> bool:
