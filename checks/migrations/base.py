@@ -221,7 +221,7 @@ class MigrationContext:
     snapshot: Snapshot
     files: tuple[ChangedFile, ...]
     extra_globs: tuple[str, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)
+    flyway_locations: tuple[str, ...] = ()
     # Per-run bookkeeping (never shared between runs): path -> framework id that judged it.
     _claims: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _units: dict[str, str] = field(default_factory=dict, repr=False, compare=False)

@@ -551,7 +551,7 @@ def _in_flyway_location(ctx: MigrationContext, path: str) -> bool:
     parts = dir_parts(path)
     if _FLYWAY_FOLDERS & set(parts) or under(path, "src", "main", "resources"):
         return True
-    for location in ctx.options.get("flyway_locations", ()):
+    for location in ctx.flyway_locations:
         seq = tuple(p for p in location.strip("/").split("/") if p)
         if seq and any(parts[i:i + len(seq)] == seq for i in range(len(parts) - len(seq) + 1)):
             return True
