@@ -279,7 +279,7 @@ def commit_subject(message: str) -> str:
 
 def is_bot(author: str | None) -> bool:
     """True for authors that are bots (GitHub App `[bot]` accounts, Dependabot, Renovate)."""
-    return bool(author) and bool(_BOT_AUTHOR.search(author.strip()))
+    return bool(author and _BOT_AUTHOR.search(author.strip()))
 
 
 def _words(subject: str) -> list[str]:
@@ -297,7 +297,8 @@ def is_one_word(subject: str) -> bool:
 
 def wip_kind(subject: str) -> str | None:
     """Say how a subject marks unfinished work ("work in progress", ...), or None."""
-    bare = subject[_LEAD.match(subject).end():]
+    lead = _LEAD.match(subject)  # matches every subject: each part of it is optional
+    bare = subject[lead.end():] if lead else subject
     if _DO_NOT_MERGE.match(subject) or _DO_NOT_MERGE.match(bare):
         return "marked do-not-merge"
     if _WIP.search(subject) or _WIP.match(bare) or _CONSTRUCTION.match(subject):

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 from posixpath import basename
 
@@ -823,7 +823,7 @@ def _c(dirs: list[str], stem: str, ext: str) -> list[str]:
             _join(prefix, "test", f"{stem}_test.{test_ext}")]
 
 
-_CANDIDATES = {
+_CANDIDATES: dict[str, Callable[[list[str], str, str], list[str]]] = {
     "python": _python, "js": _js, "jvm": _jvm, "ruby": _ruby, "dotnet": _dotnet, "php": _php,
     "elixir": _elixir, "rust": _rust, "swift": _swift, "dart": _dart, "c": _c,
     "go": lambda dirs, stem, ext: [_join(*dirs, f"{stem}_test.go")],

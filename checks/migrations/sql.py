@@ -10,7 +10,7 @@ Sectioned files (goose, sql-migrate, dbmate) keep up and down in one file behind
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from posixpath import basename, dirname
 
@@ -587,7 +587,7 @@ def _judge_flyway_file(ctx: MigrationContext, change: ChangedFile,
     if change.status is FileStatus.REMOVED:
         if index.get(("U", version)):
             return []
-        ups = index.get(("V", version)) or [_untouched_up(
+        ups: Sequence[str | None] = index.get(("V", version)) or [_untouched_up(
             ctx, f"{dirname(change.path)}/V{basename(change.path)[1:]}")]
         if ups[0] is None:
             return []
