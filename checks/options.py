@@ -10,15 +10,36 @@ from __future__ import annotations
 import dataclasses
 import enum
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 T = TypeVar("T", bound="DataclassInstance")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[str, V]):
+    """A read-only mapping that, unlike `MappingProxyType`, pickles (for a process pool)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, V]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +71,7 @@ def _convert(hint: Any, value: Any) -> Any:
     if origin is frozenset:
         return frozenset(_convert(args[0], item) for item in value)
     if origin is Mapping:
-        return MappingProxyType(dict(value))
+        return FrozenMap(value)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint(value)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import pickle
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,6 +68,14 @@ def test_options_are_frozen_and_bool_maps_read_only() -> None:
         options.allow_paths = ("x",)
     with pytest.raises(TypeError):
         options.rules["jwt"] = True
+
+
+def test_a_config_survives_the_trip_to_a_worker_process() -> None:
+    config = checks.config_from_yaml("secrets:\n  rules: {jwt: false}\ndraft: skip\n")
+    copy = pickle.loads(pickle.dumps(config))
+    assert copy == config
+    assert copy.checks["secrets"].options.rules["jwt"] is False
+    assert copy.settings.draft is DraftPolicy.SKIP
 
 
 def test_configured_values_reach_the_check_typed() -> None:
