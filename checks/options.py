@@ -11,7 +11,6 @@ import dataclasses
 import enum
 import typing
 from collections.abc import Iterator, Mapping
-from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -47,7 +46,6 @@ class NoOptions:
     """The options of a check that has none beyond `enabled` and `level`."""
 
 
-@cache
 def _field_types(cls: type[DataclassInstance]) -> Mapping[str, Any]:
     hints = typing.get_type_hints(cls)
     return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
