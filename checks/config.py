@@ -203,7 +203,7 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
         if key not in GLOBAL_OPTIONS:
             raise ConfigError(str(key), "unknown key; accepted: "
                               + ", ".join(sorted([*GLOBAL_OPTIONS, *by_id])))
-    settings = RepoSettings.from_values(_options("", GLOBAL_OPTIONS, global_given))
+    settings = _options("", GLOBAL_OPTIONS, global_given)
     checks: dict[str, CheckConfig] = {}
     for spec in registry:
         given = doc.get(spec.id)
@@ -218,8 +218,8 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
         enabled = values.pop("enabled")
         level = Status(values.pop("level"))
         checks[spec.id] = CheckConfig(enabled, level, spec.build_options(values))
-    ignore = (DEFAULT_IGNORE if settings.ignore_defaults else ()) + settings.ignore
-    return Config(checks=checks, ignore=ignore, settings=settings)
+    ignore = (DEFAULT_IGNORE if settings["ignore_defaults"] else ()) + tuple(settings["ignore"])
+    return Config(checks=checks, ignore=ignore, settings=RepoSettings.from_values(settings))
 
 
 def parse_config_text(text: str, registry: Sequence[CheckSpec[Any]]) -> Config:
