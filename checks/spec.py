@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from checks.model import Outcome, Snapshot
-from checks.options import build_options, field_names
+from checks.options import NoOptions, build_options, field_names
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -57,7 +57,9 @@ class CheckSpec(Generic[OptionsT]):
     id: str
     title: str
     run: Callable[[Snapshot, OptionsT], Outcome]
-    options_type: type[OptionsT]
+    # A check without options need not name a type. mypy cannot check a default against a
+    # type variable (PEP 696 defaults need Python 3.13), hence the ignore.
+    options_type: type[OptionsT] = NoOptions  # type: ignore[assignment]
     options: Mapping[str, Option] = field(default_factory=dict)
     description: str = ""
     # True when the check reads `snapshot.repo_files`: the bot then fetches the repository tree.

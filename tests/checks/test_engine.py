@@ -5,7 +5,6 @@ from __future__ import annotations
 import checks
 from checks.engine import run_checks
 from checks.model import Finding, Outcome, Severity, Status
-from checks.options import NoOptions
 from checks.spec import CheckSpec
 from tests.shared import report_validator
 
@@ -46,9 +45,9 @@ def _seen_paths(snapshot, options) -> Outcome:
 
 
 REGISTRY = (
-    CheckSpec("always", "Always fails", _failing, NoOptions),
-    CheckSpec("crash", "Crashes", _crashing, NoOptions),
-    CheckSpec("paths", "Sees paths", _seen_paths, NoOptions),
+    CheckSpec("always", "Always fails", _failing),
+    CheckSpec("crash", "Crashes", _crashing),
+    CheckSpec("paths", "Sees paths", _seen_paths),
 )
 
 

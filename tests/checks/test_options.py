@@ -127,6 +127,15 @@ def test_a_check_whose_type_misses_a_declared_key_is_refused() -> None:
                   options={"depth": Option(3, "int", "how deep")})
 
 
+def test_a_check_without_options_gets_an_empty_options_object() -> None:
+    spec = CheckSpec("demo", "Demo", _no_outcome)
+    config = load_config({"demo": {"level": "warn"}}, [spec])
+    assert config.checks["demo"].options == NoOptions()
+    with pytest.raises(checks.ConfigError) as caught:
+        load_config({"demo": {"depth": 3}}, [spec])
+    assert caught.value.path == "demo.depth"
+
+
 def test_every_check_declares_exactly_its_typed_fields() -> None:
     declared = {spec.id: spec.options_type for spec in checks.REGISTRY}
     assert declared == {"story": story.StoryOptions, "tests": tests_touched.TestsOptions,
