@@ -39,7 +39,7 @@ def review(document: dict[str, Any], config_text: str | None,
     config = (checks.config_from_yaml(config_text) if config_text is not None
               else checks.config_from_dict({}))
     report = checks.run(checks.load_snapshot(document), config)
-    conclusion = report_conclusion(report, config.settings["warn_conclusion"])
+    conclusion = report_conclusion(report, config.settings.warn_conclusion)
     size = report.stats.get("size_label")
     return Outputs(
         status=str(report.status),
