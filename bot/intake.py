@@ -1,4 +1,6 @@
-"""POST /webhook: verify, bound, dedupe, enqueue, answer. Never calls GitHub, never reviews.
+"""POST /webhook: verify, bound, dedupe, enqueue, answer. Never calls GitHub, never reviews:
+GitHub drops a delivery not answered within 10 seconds (FACTS.md, "Webhook delivery";
+https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks).
 
 Answers: 401 missing or wrong `X-Hub-Signature-256`; 413 over GitHub's 25 MB payload cap
 (refused from Content-Length before reading); 400 malformed headers or body; 200 with a reason
