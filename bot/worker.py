@@ -340,7 +340,7 @@ class Workers:
     async def _run(self, job: Job) -> None:
         started = time.perf_counter()
         level = logging.INFO
-        result = JobResult(JobOutcome.ERROR)
+        result = JobResult(JobOutcome.ERROR)  # what is logged if a BaseException ends it
         try:
             result = await run_job(self.services, job)
         except asyncio.CancelledError:
