@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import DeliveryFilter, JsonFormatter, delivery_context, get_logger, log
+from bot.logs import LOGGER_NAME, JsonFormatter, configure, delivery_context, get_logger, log
 from tests.bot.conftest import Bot, pr_event
 from tests.bot.diffs import new_file, python_module
 
@@ -50,17 +50,16 @@ async def test_retry_and_token_lines_carry_the_delivery_id(
 
 @pytest.fixture
 def stream() -> Iterator[io.StringIO]:
-    """A JSON handler on a child shipshape logger, as `configure` sets one up."""
+    """The server's logging set up by `configure`, writing to a buffer; undone afterwards."""
+    loggers = [logging.getLogger(name) for name in (LOGGER_NAME, "aiohttp", "aiohttp.access")]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
     out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(DeliveryFilter())
-    logger = get_logger("test")
-    logger.addHandler(handler)
+    configure("INFO", out)
     try:
         yield out
     finally:
-        logger.removeHandler(handler)
+        for lg, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            lg.handlers[:], lg.level, lg.propagate = handlers, level, propagate
 
 
 def test_the_delivery_id_reaches_plain_records_and_stops_with_its_work(
@@ -68,17 +67,19 @@ def test_the_delivery_id_reaches_plain_records_and_stops_with_its_work(
     logger = get_logger("test")
     with delivery_context(DELIVERY):
         logger.warning("a plain record, not written through log()")
+        logging.getLogger("aiohttp.server").error("a library's record")
         log(logger, logging.WARNING, "a structured one", repo="octo-org/hello-world")
         log(logger, logging.WARNING, "one naming another delivery", delivery="other")
     log(logger, logging.WARNING, "after the work")
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert [(e["msg"], e.get("delivery")) for e in lines] == [
         ("a plain record, not written through log()", DELIVERY),
+        ("a library's record", DELIVERY),
         ("a structured one", DELIVERY),
         ("one naming another delivery", "other"),
         ("after the work", None),
     ]
-    assert {e["level"] for e in lines} == {"warning"}
+    assert [e["level"] for e in lines] == ["warning", "error", "warning", "warning", "warning"]
 
 
 async def test_a_failed_job_names_its_outcome_and_error_type_in_fields(
