@@ -39,7 +39,10 @@ def open_sockets(host: str, port: int) -> list[socket.socket]:
 
 def _bound(family: int, kind: int, proto: int, address: tuple[object, ...], host: str,
            port: int) -> socket.socket:
-    sock = socket.socket(family, kind, proto)
+    try:
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:  # e.g. an IPv6 address on a host without IPv6
+        raise _named(exc, host, port) from None
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
