@@ -24,6 +24,7 @@ from bot import limits
 from bot.events.merge_group import NO_PULL
 from bot.github import Installation, is_gone
 from bot.logs import get_logger
+from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run
 from bot.queue import Job
 from bot.snapshot import (
@@ -48,6 +49,7 @@ from bot.worker import (
     _config_error,
     _run_review,
 )
+from checks.render import Conclusion
 from checks.render.escape import code_span
 
 COMPARE_URL = "/repos/{owner}/{repo}/compare/{basehead}"
@@ -104,7 +106,7 @@ def _tree_of(items: list[Mapping[str, Any]], sha: str) -> str | None:
     return None
 
 
-async def _review_group(ctx: InFlight) -> str:
+async def _review_group(ctx: InFlight) -> JobResult:
     job = ctx.job
     ctx.run_id = await check_run.start(ctx.gh, job.repo, job.head_sha, job.delivery_id)
     config_text = await read_config(ctx.gh, job.repo, job.base_ref)
@@ -114,24 +116,24 @@ async def _review_group(ctx: InFlight) -> str:
     except checks.ConfigError as exc:
         return await _config_error(ctx, exc)
     if config.settings["merge_group"]["mode"] == "pass":
-        await _complete(ctx, "success", "Merge queue: judged at pull request time",
+        await _complete(ctx, Conclusion.SUCCESS, "Merge queue: judged at pull request time",
                         "The configuration says `merge_group.mode: pass`: the pull request was "
                         "reviewed before it was queued, so the merge group passes at once.")
-        return "passed"
+        return JobResult(JobOutcome.PUBLISHED, Conclusion.SUCCESS)
     if job.number == NO_PULL:
-        await _complete(ctx, "neutral", "Merge group not reviewed: no pull request found",
+        await _complete(ctx, Conclusion.NEUTRAL, "Merge group not reviewed: no pull request found",
                         "The merge group's branch does not name a pull request "
                         "(`gh-readonly-queue/<base>/pr-<number>-<sha>`), so shipshape could "
                         "not tell which story it belongs to.")
-        return "no_pull"
+        return JobResult(JobOutcome.NO_PULL, Conclusion.NEUTRAL)
     pull = await fetch_pull(ctx.gh, job.repo, job.number)
     built = await read_group(ctx.gh, pull, job)
     if needs_repo_files(config):
         built = await add_repo_files(ctx.gh, built, ctx.services.trees)
-    outputs = await _run_review(ctx, built.document, config_text, built.notices)
+    outputs = await _run_review(ctx, built.document, config, built.notices)
     await _complete(ctx, outputs.conclusion, outputs.title, outputs.checklist,
                     outputs.annotations)
-    return outputs.conclusion
+    return JobResult(JobOutcome.PUBLISHED, outputs.conclusion)
 
 
 def _reason(exc: BaseException, timeout: float) -> tuple[str, str]:
@@ -154,24 +156,26 @@ async def _report_failure(ctx: InFlight, exc: BaseException) -> None:
     """Complete the group's run as neutral with the reason, whatever went wrong."""
     title, summary = _reason(exc, ctx.services.review_timeout)
     try:
-        await _complete(ctx, "neutral", title, summary)
+        await _complete(ctx, Conclusion.NEUTRAL, title, summary)
     except Exception as error:
         if not is_gone(error):
             _log.exception("could not report on the merge group after a failure",
                            extra={"fields": {"delivery": ctx.job.delivery_id}})
 
 
-async def run_merge_group(services: Services, job: Job) -> str:
+async def run_merge_group(services: Services, job: Job) -> JobResult:
     """Run a merge_group job to its outcome; a check run on the group's sha always ends it."""
     if job.event == DESTROYED:
         # Its arrival already replaced the group's waiting job (same queue key).
-        return "destroyed"
+        return JobResult(JobOutcome.DESTROYED)
     ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
     try:
         return await _review_group(ctx)
     except (checks.SnapshotError, ReviewTimeout) as exc:
         await _report_failure(ctx, exc)
-        return "unreadable" if isinstance(exc, checks.SnapshotError) else "timeout"
+        unreadable = isinstance(exc, checks.SnapshotError)
+        return JobResult(JobOutcome.UNREADABLE if unreadable else JobOutcome.TIMEOUT,
+                         Conclusion.NEUTRAL)
     except BaseException as exc:
         if not ctx.run_completed:
             await asyncio.shield(_report_failure(ctx, exc))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from checks.model import ChangedFile, CheckResult, Finding, Severity, Status
 from checks.spec import CheckSpec
@@ -61,13 +62,19 @@ def parse_marker(path: str, number: int, text: str) -> Marker | None:
     return Marker(path, number, target, reason, not text[:match.start()].strip())
 
 
+def _may_hold_marker(changed: ChangedFile) -> bool:
+    """One plain search per file keeps a 25 MB diff without markers cheap (a case-blind
+    regular expression over the same text costs ten times as much)."""
+    text = (changed.shown_text() if changed.hunk_source is not None
+            else "\n".join(line.text for line in changed.added))
+    return "shipshape:allow" in text.lower()
+
+
 def read_markers(files: Iterable[ChangedFile]) -> tuple[Marker, ...]:
     """Every marker on the lines the PR adds, in file and line order."""
     found: list[Marker] = []
     for changed in files:
-        # One plain search per file keeps a 25 MB diff without markers cheap (a case-blind
-        # regular expression over the same text costs three times as much).
-        if not changed.added or "shipshape:allow" not in changed.added_text().lower():
+        if not changed.added or not _may_hold_marker(changed):
             continue
         for line in changed.added:
             marker = parse_marker(changed.path, line.number, line.text)
@@ -92,7 +99,7 @@ class _Names:
         return marker.target in self.rules and marker.target == (finding.rule or "").lower()
 
 
-def _names(registry: Sequence[CheckSpec], results: Sequence[CheckResult]) -> _Names:
+def _names(registry: Sequence[CheckSpec[Any]], results: Sequence[CheckResult]) -> _Names:
     checks = {spec.id: spec.id for spec in registry}
     checks.update({alias: real for alias, real in ALIASES.items() if real in checks})
     rules = {rule: spec.id for spec in registry for rule in spec.rules}
@@ -217,7 +224,7 @@ def _problem(marker: Marker, names: _Names, used: set[Marker]) -> tuple[str | No
 
 
 def apply_markers(results: Sequence[CheckResult], files: Iterable[ChangedFile],
-                  registry: Sequence[CheckSpec]) -> list[CheckResult]:
+                  registry: Sequence[CheckSpec[Any]]) -> list[CheckResult]:
     """Apply the PR's inline allow markers to the results; skipped checks are left alone."""
     markers = read_markers(files)
     if not markers:

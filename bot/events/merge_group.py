@@ -9,11 +9,11 @@ contain '/'. The shas come from the payload, never from the name (FACTS.md, Merg
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from gidgethub import routing, sansio
 
 from bot.events.common import installation_id, repo_name, text
+from bot.events.delivery import Dispatch
 from bot.queue import MERGE_GROUP, Job
 
 router = routing.Router()
@@ -29,7 +29,7 @@ def pull_number(head_ref: str) -> int | None:
     return int(match["number"]) if match else None
 
 
-def job_for(event: sansio.Event, dispatch: Any) -> Job | None:
+def job_for(event: sansio.Event, dispatch: Dispatch) -> Job | None:
     """The merge-group job for the event, or None with a note saying why not."""
     data = event.data
     group = data.get("merge_group")
@@ -46,7 +46,7 @@ def job_for(event: sansio.Event, dispatch: Any) -> Job | None:
 
 
 @router.register("merge_group", action="checks_requested")
-async def checks_requested(event: sansio.Event, dispatch: Any) -> None:
+async def checks_requested(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue a review of the merge group's commit."""
     job = job_for(event, dispatch)
     if job is not None:
@@ -54,7 +54,7 @@ async def checks_requested(event: sansio.Event, dispatch: Any) -> None:
 
 
 @router.register("merge_group", action="destroyed")
-async def destroyed(event: sansio.Event, dispatch: Any) -> None:
+async def destroyed(event: sansio.Event, dispatch: Dispatch) -> None:
     """Replace the group's waiting job (same key) with one that only records the end."""
     job = job_for(event, dispatch)
     if job is not None:
