@@ -349,7 +349,7 @@ def test_classify_grows_linearly_with_path_depth() -> None:
         paths = [prefix + path for path, _ in CLASSIFICATION]
         return lambda: [classify(path) for path in paths]
 
-    assert_linear(build, 25)
+    assert_linear(build, 200)
 
 
 # --- subjects and own tests -------------------------------------------------------------------
