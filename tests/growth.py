@@ -64,7 +64,8 @@ def growth(build: Callable[[int], Work], n: int, *, factor: int = FACTOR,
 
 
 def assert_linear(build: Callable[[int], Work], n: int, *, factor: int = FACTOR,
-                  bound: float = LINEAR_BOUND) -> None:
+                  bound: float = LINEAR_BOUND, what: str = "the work") -> None:
     """Fail if `factor` times the input takes more than `bound` times as long (see `growth`)."""
     ratio = growth(build, n, factor=factor, bound=bound)
-    assert ratio <= bound, f"{factor}x the input took {ratio:.1f}x the CPU time (bound {bound}x)"
+    assert ratio <= bound, (f"{what}: {factor}x the input took {ratio:.1f}x the CPU time "
+                            f"(bound {bound}x; linear work takes about {factor}x)")

@@ -718,7 +718,7 @@ def _assert_linear_and_sound(docs_of_size: Callable[[int], list[dict[str, Any]]]
                 reports[size] = [checks.run(s, None, only={check_id}) for s in snapshots[size]]
             return work
 
-        assert_linear(build, _FULL_SIZE // FACTOR)
+        assert_linear(build, _FULL_SIZE // FACTOR, what=f"the {check_id} check")
         size = max(reports)
         for snapshot, report in zip(snapshots[size], reports[size], strict=True):
             assert_sound(snapshot, report)
