@@ -12,7 +12,8 @@ from typing import Any
 import checks
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
-from checks.render.markdown import ICONS, render_markdown
+from checks.render.markdown import render_markdown
+from checks.render.title import check_run_title
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,6 @@ class Outputs:
     annotations: list[dict[str, Any]] = field(default_factory=list)
     size_label: str | None = None
     report: dict[str, Any] = field(default_factory=dict)
-
-
-def _title(report: checks.Report) -> str:
-    counted = [c for c in report.checks if c.status is not checks.Status.SKIP]
-    failing = [c.title for c in counted if c.status is checks.Status.FAIL]
-    warning = [c.title for c in counted if c.status is checks.Status.WARN]
-    passing = len(counted) - len(failing) - len(warning)
-    head = f"{ICONS[report.status]} {passing} of {len(counted)} checks pass"
-    if failing:
-        return f"{head}; failing: {', '.join(failing)}"
-    if warning:
-        return f"{head}; warnings: {', '.join(warning)}"
-    return head
 
 
 def review(document: dict[str, Any], config_text: str | None,
@@ -56,7 +44,7 @@ def review(document: dict[str, Any], config_text: str | None,
     return Outputs(
         status=str(report.status),
         conclusion=conclusion,
-        title=_title(report),
+        title=check_run_title(report),
         checklist=render_markdown(report, notices=notices),
         annotations=to_annotations(report),
         size_label=str(size) if size else None,

@@ -315,13 +315,6 @@ def merged_branch(subject: str) -> str | None:
     return source
 
 
-def is_merge(commit: Commit, subject: str) -> bool:
-    """True for a merge commit: two or more parents, or a merge subject when parents are unknown."""
-    if commit.parents is not None:
-        return commit.parents >= 2
-    return subject[:6].lower() == "merge " and merged_branch(subject) is not None
-
-
 def _shown(subject: str) -> str:
     if len(subject) <= _SUBJECT_SHOWN:
         return subject
@@ -392,7 +385,7 @@ def _size_problems(commit: Commit, ctx: HygieneContext) -> list[Problem]:
 def commit_problems(commit: Commit, ctx: HygieneContext) -> list[Problem]:
     """Return the (rule, message) hygiene problems of one commit."""
     subject = commit_subject(commit.message)
-    if is_merge(commit, subject):
+    if commit.is_merge:
         return _merge_problems(subject, ctx)
     problems = _subject_problems(subject)
     if not any(rule == "commit-fixup" for rule, _ in problems):
@@ -427,7 +420,7 @@ def _context(snapshot: Snapshot, commits: Sequence[Commit], options: Mapping[str
     # Head paths only: a commit read with `git log --no-renames --numstat` (the CLI) lists a
     # moved file's old path too and counts the whole file out and in, so it is not judged.
     counted = frozenset(f.path for f in snapshot.files if excluded_reason(f) is None)
-    non_merges = [c for c in commits if not is_merge(c, commit_subject(c.message))]
+    non_merges = [c for c in commits if not c.is_merge]
     return HygieneContext(
         bases=_bases(snapshot.base_ref),
         max_commit_lines=_opt(options, "max_commit_lines"),

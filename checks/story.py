@@ -64,7 +64,6 @@ import pathspec
 
 from checks.model import (
     ChangedFile,
-    Commit,
     FileStatus,
     Finding,
     Outcome,
@@ -196,9 +195,6 @@ _NOT_PROSE_RE = re.compile(
     r"^[ \t]*\[[^\[\]\n]{0,200}\]:[ \t]*#.*$|\[[^\[\]\n]{0,200}\]\([ \t]*\)"
     r"|^[ \t]*[A-Za-z][\w-]{0,40}-by:.*$",
     re.M,
-)
-_MERGE_SUBJECT_RE = re.compile(
-    r"^Merge (?:branch |remote-tracking branch |pull request #\d+ from |tag |commit )"
 )
 
 _NAME_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})(?=$|[-_.])")
@@ -542,10 +538,6 @@ def branch_refs(branch: str, ctx: _Context) -> list[_Found]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _is_merge(commit: Commit) -> bool:
-    return (commit.parents or 0) > 1 or bool(_MERGE_SUBJECT_RE.match(commit.message))
-
-
 def _place_refs(snapshot: Snapshot, place: str, ctx: _Context) -> Iterator[Ref]:
     if place == "title":
         texts = [(snapshot.title, True)]
@@ -555,7 +547,7 @@ def _place_refs(snapshot: Snapshot, place: str, ctx: _Context) -> Iterator[Ref]:
     elif place == "body":
         texts = [(snapshot.body, False)]
     else:
-        commits = [c for c in snapshot.commits or () if not _is_merge(c)]
+        commits = [c for c in snapshot.commits or () if not c.is_merge]
         texts = [(c.message, True) for c in commits]
     for text, leading in texts:
         yield from (Ref(i, place, k) for _, i, k in text_refs(text or "", ctx, leading=leading))

@@ -20,18 +20,16 @@ import pathspec
 
 from checks.config import compile_globs
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
-from checks.paths import (
-    PathKind,
+from checks.pairing import (
     candidate_tests,
-    classify,
     covers,
     has_inline_test_change,
     index_tests,
-    language_family,
     own_tests,
     source_subject,
     subject_under_test,
 )
+from checks.paths import PathKind, classify, language_family
 from checks.spec import CheckSpec, Option
 
 OPTIONS: Mapping[str, Option] = {

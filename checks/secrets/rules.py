@@ -228,5 +228,3 @@ PROVIDER_RULES: tuple[Rule, ...] = (
          "three base64url parts, header and payload JSON objects, header with an `alg`, signed",
          "eyJ", _jwt_ok, anchor=r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ"),
 )
-
-RULES_BY_ID = {rule.id: rule for rule in PROVIDER_RULES}

@@ -510,6 +510,17 @@ def test_merge_commits_are_not_judged_on_subject_or_size() -> None:
     assert run(snap).findings == ()
 
 
+def test_a_github_merge_subject_without_parent_data_is_a_merge() -> None:
+    # The story check skips it too: one rule (Commit.is_merge) for both.
+    subject = "Merge pull request #412 from acme/feature/very-long-branch-name-for-the-api-client"
+    snap = snapshot(SMALL_FIX, [commit("Add checkout flow", additions=3, deletions=2),
+                                commit(subject, parents=None, additions=4200, deletions=3900)],
+                    base_ref="main")
+    assert run(snap).findings == ()
+    one_parent = snapshot(SMALL_FIX, [commit(subject, parents=1, additions=4, deletions=2)])
+    assert rules(run(one_parent)) == ["commit-subject-too-long"]
+
+
 def _two_commit_feature() -> tuple[str, list[dict[str, Any]]]:
     diff = (new_file("app/invoices/export.py", python_handlers(150))
             + new_file("tests/invoices/test_export.py", python_handlers(20, "test_export")))
