@@ -221,7 +221,7 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
         source = _unprotect(_strip_prefix(pfile.source_file))
         target = _unprotect(_strip_prefix(pfile.target_file))
         path = source if status is FileStatus.REMOVED else target
-        path = path or _unprotect(pfile.path)
+        path = path or pfile.path.replace(_SPACE, " ")
         added, removed = _added_removed(pfile)
         files.append(
             ChangedFile(

@@ -93,7 +93,7 @@ def _jwt_ok(value: str, _line: str) -> bool:
 def _discord_ok(value: str, _line: str) -> bool:
     """The first part of a Discord bot token is the bot's numeric id in base64."""
     decoded = _b64decode(value.split(".", 1)[0])
-    return bool(decoded) and decoded.isdigit()
+    return decoded is not None and decoded.isdigit()
 
 
 def _sas_ok(_value: str, line: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -63,7 +62,7 @@ def snapshot(diff: str, commit_list: list[dict[str, Any]] | None = None,
     return checks.load_snapshot(doc)
 
 
-def options(**given: Any) -> Mapping[str, Any]:
+def options(**given: Any) -> commits.CommitsOptions:
     return checks.config_from_dict({"commits": given}).checks["commits"].options
 
 
@@ -680,7 +679,8 @@ def test_odd_commits_do_not_crash() -> None:
 
 
 def test_check_works_with_bare_options() -> None:
-    outcome = commits.check(snapshot(lines_diff("app/models.py", 450), [commit("wip")]), {})
+    outcome = commits.check(snapshot(lines_diff("app/models.py", 450), [commit("wip")]),
+                            commits.CHECK.default_options())
     assert rules(outcome) == ["pr-large", "commit-wip"]
 
 

@@ -743,9 +743,9 @@ def test_html_blocks_with_unicode_keep_the_prose_after_them() -> None:
     assert ids(body=body) == ("BILL-12",)
 
 
-def test_check_runs_with_no_options_at_all() -> None:
+def test_check_runs_with_the_default_options() -> None:
     snapshot = checks.load_snapshot({"title": "BILL-12: totals", "diff": CODE_DIFF})
-    assert story.check(snapshot, {}).stories == ("BILL-12",)
+    assert story.check(snapshot, story.CHECK.default_options()).stories == ("BILL-12",)
 
 
 def test_check_declares_its_options_and_needs_the_tree() -> None:

@@ -934,13 +934,14 @@ def _large_pr(n: int) -> checks.Snapshot:
 
 
 def test_large_pr_with_a_large_repository_grows_linearly() -> None:
-    outcome = tests_touched.check(_large_pr(1500), {})
+    outcome = tests_touched.check(_large_pr(1500), tests_touched.CHECK.default_options())
     assert outcome.status is Status.WARN
     assert len(outcome.findings) == 1500
 
     def build(n: int) -> Callable[[], Outcome]:
         snapshot = _large_pr(n)
-        return lambda: tests_touched.check(snapshot, {})
+        options = tests_touched.CHECK.default_options()
+        return lambda: tests_touched.check(snapshot, options)
 
     assert_linear(build, 1500 // FACTOR)
 
