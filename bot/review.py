@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import checks
+from checks.audit import report_summary
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
 from checks.render.markdown import ICONS, render_markdown
@@ -62,3 +63,14 @@ def review(document: dict[str, Any], config_text: str | None,
         size_label=str(size) if size else None,
         report=report.to_dict(),
     )
+
+
+
+def audit_report(document: dict[str, Any], config_text: str | None,
+                 notices: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...], str]:
+    """Run the checks once for an audit job that has no review to lean on: the summary
+    (`shipshape 4/5 pass`), the stories, and the checklist."""
+    config = (checks.config_from_yaml(config_text) if config_text is not None
+              else checks.config_from_dict({}))
+    report = checks.run(checks.load_snapshot(document), config)
+    return report_summary(report), report.stories, render_markdown(report, notices=notices)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import cachetools
 
 import checks
+from bot.audit import KIND as AUDIT_KIND
+from bot.audit import AuditState, run_audit
 from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
@@ -66,6 +68,7 @@ class Services:
     # re-review of the same head that finds the same thing writes nothing.
     runs: cachetools.LRUCache[str, tuple[int, str]] = field(
         default_factory=lambda: cachetools.LRUCache(10_000))
+    audit: AuditState = field(default_factory=AuditState)
 
 
 @dataclass
@@ -212,7 +215,8 @@ async def _review_pull(ctx: InFlight) -> str:
     if not await ctx.current():
         return await _superseded(ctx)
     try:
-        outputs = await _run_review(ctx, built.document, config_text, built.notices)
+        notices = built.notices + ctx.services.audit.notices(pull.repo)
+        outputs = await _run_review(ctx, built.document, config_text, notices)
     except checks.SnapshotError as exc:
         await _complete(ctx, "neutral", "Could not read this pull request's changes",
                         f"shipshape could not read the changes: {code_span(str(exc))}")
@@ -225,6 +229,7 @@ async def _review_pull(ctx: InFlight) -> str:
         return "timeout"
     if not await ctx.current():
         return await _superseded(ctx)
+    ctx.services.audit.remember(pull.repo, pull.head_sha, config_text, built.document, outputs)
     return await _publish(ctx, config, outputs)
 
 
@@ -241,6 +246,17 @@ async def _pull_of(ctx: InFlight) -> Pull:
 
 async def run_job(services: Services, job: Job) -> str:
     """Run one job to a final outcome (a conclusion or why nothing was published)."""
+    if job.kind == AUDIT_KIND:
+        return await run_audit(services, job)
+    outcome = await _review_job(services, job)
+    # The event's audit-log entries, from what the review just found; not when the checks
+    # could not run (they would fail the same way again).
+    if job.audits and outcome not in ("timeout", "unreadable", "config_error"):
+        await run_audit(services, job)
+    return outcome
+
+
+async def _review_job(services: Services, job: Job) -> str:
     ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
     ctx.pull = await _pull_of(ctx)
     if ctx.pull.state != "open":

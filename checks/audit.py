@@ -183,11 +183,16 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     check_template(settings["template"])
 
 
-def summary_of(report: Report) -> str:
-    """`shipshape 4/5 pass`: the checks that ran and how many passed."""
-    counted = [c for c in report.checks if c.status is not Status.SKIP]
-    passing = sum(1 for c in counted if c.status is Status.PASS)
+def summary_of(statuses: Iterable[Status | str]) -> str:
+    """`shipshape 4/5 pass`: the checks that ran (not skipped) and how many passed."""
+    counted = [Status(s) for s in statuses if Status(s) is not Status.SKIP]
+    passing = sum(1 for s in counted if s is Status.PASS)
     return f"shipshape {passing}/{len(counted)} pass"
+
+
+def report_summary(report: Report) -> str:
+    """`summary_of` a report."""
+    return summary_of(c.status for c in report.checks)
 
 
 def keys_in(text: str) -> set[str]:
@@ -248,9 +253,11 @@ def current_event(snapshot: Snapshot) -> AuditEvent:
     return AuditEvent.DRAFT_OPENED if snapshot.draft else AuditEvent.OPENED
 
 
-def plan(event: AuditEvent, snapshot: Snapshot, report: Report, config: Config, at: str,
-         *, actor: str = "", reason: str = "") -> tuple[PlannedEntry, ...]:
-    """The entries the App writes for `event` on this PR, given the checks' report then."""
+def plan(event: AuditEvent, snapshot: Snapshot, stories: Sequence[str], summary: str,
+         config: Config, at: str, *, actor: str = "", reason: str = ""
+         ) -> tuple[PlannedEntry, ...]:
+    """The entries the App writes for `event` on this PR, given the report's stories and
+    summary then. Only `snapshot`'s PR fields and `repo_files` are read."""
     settings = config.settings["audit"]
     if settings["enabled"] == "false" or event.value not in settings["events"]:
         return ()
@@ -259,10 +266,9 @@ def plan(event: AuditEvent, snapshot: Snapshot, report: Report, config: Config, 
     if settings["enabled"] == "auto" and not has_story_files(snapshot, globs):
         return ()
     entry = AuditEntry(event, snapshot.number or 0, snapshot.title, snapshot.author,
-                       snapshot.head_sha, summary_of(report), at, actor, reason)
+                       snapshot.head_sha, summary, at, actor, reason)
     line = entry_line(entry, settings["template"])
-    return tuple(PlannedEntry(t, entry, line)
-                 for t in targets(snapshot, story_options, report.stories))
+    return tuple(PlannedEntry(t, entry, line) for t in targets(snapshot, story_options, stories))
 
 
 # --- the text edit -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from checks.audit import (
     insert_entries,
     keys_in,
     plan,
+    report_summary,
     summary_of,
     targets,
 )
@@ -195,27 +196,31 @@ def _config(text: str = "") -> checks.Config:
 def test_plan_for_a_pr_with_a_story_file() -> None:
     snap = _snapshot("BILL-12: Add invoice export", frozenset({STORY}))
     report = checks.run(snap, _config())
-    planned = plan(AuditEvent.OPENED, snap, report, _config(), "2026-11-22T14:03:12Z")
+    planned = plan(AuditEvent.OPENED, snap, report.stories, report_summary(report), _config(),
+                   "2026-11-22T14:03:12Z")
     assert [p.target.path for p in planned] == [STORY]
     assert isinstance(planned[0], PlannedEntry)
     assert planned[0].line == entry_line(planned[0].entry)
-    assert planned[0].entry.summary == summary_of(report)
+    assert planned[0].entry.summary == "shipshape 5/5 pass"
+    assert summary_of(["pass", "skip", "warn"]) == "shipshape 1/2 pass"
 
 
 def test_plan_respects_enabled_and_events() -> None:
     snap = _snapshot("BILL-12 and #40", frozenset({STORY}))
     at = "2026-11-22T14:03:12Z"
-    report = checks.run(snap, _config())
-    assert plan(AuditEvent.OPENED, snap, report, _config("audit:\n  enabled: false\n"), at) == ()
+    stories = checks.run(snap, _config()).stories
+    assert stories == ("BILL-12", "#40")
+    off = _config("audit:\n  enabled: false\n")
+    assert plan(AuditEvent.OPENED, snap, stories, "s", off, at) == ()
     only_merged = _config("audit:\n  events: [merged]\n")
-    assert plan(AuditEvent.OPENED, snap, report, only_merged, at) == ()
-    assert len(plan(AuditEvent.MERGED, snap, report, only_merged, at)) == 2
+    assert plan(AuditEvent.OPENED, snap, stories, "s", only_merged, at) == ()
+    assert len(plan(AuditEvent.MERGED, snap, stories, "s", only_merged, at)) == 2
     # auto: a repository without story files gets no issue comments either
     bare = _snapshot("Fix #40", frozenset({"README.md"}))
-    bare_report = checks.run(bare, _config())
-    assert plan(AuditEvent.OPENED, bare, bare_report, _config(), at) == ()
+    assert plan(AuditEvent.OPENED, bare, ["#40"], "s", _config(), at) == ()
     forced = _config("audit:\n  enabled: true\n")
-    assert [p.target.issue for p in plan(AuditEvent.OPENED, bare, bare_report, forced, at)] == [40]
+    assert [p.target.issue for p in plan(AuditEvent.OPENED, bare, ["#40"], "s", forced, at)] \
+        == [40]
 
 
 def test_current_event() -> None:
