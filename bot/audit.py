@@ -92,8 +92,8 @@ class AuditState:
 def refusal_warning(path: str, branch: str, refused: writes.AuditRefused, mode: str) -> str:
     """Why the audit log was not written, and the ways to fix it."""
     fixes = ("allow the shipshape App to bypass the branch protection or ruleset, grant it "
-             "`contents: write`, or set `audit.mode: pull-request`" if mode == "commit" else
-             "grant the shipshape App `contents: write` and `pull_requests: write`")
+             "contents: write, or set audit.mode: pull-request" if mode == "commit" else
+             "grant the shipshape App contents: write and pull_requests: write")
     reason = (refused.reason.splitlines() or ["refused"])[0][:200]
     return (f"The story audit log was not updated: GitHub refused the write to {path} on "
             f"{branch} ({refused.status}: {reason}). To fix it, {fixes}.")
