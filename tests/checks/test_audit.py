@@ -6,6 +6,7 @@ import pytest
 
 import checks
 from checks.audit import (
+    KEY_PREFIX,
     AuditEntry,
     AuditEvent,
     PlannedEntry,
@@ -253,3 +254,24 @@ def test_yaml_booleans_are_accepted_for_enabled() -> None:
     assert _config("audit:\n  enabled: false\n").settings["audit"]["enabled"] == "false"
     assert _config("audit:\n  enabled: true\n").settings["audit"]["enabled"] == "true"
     assert _config().settings["audit"]["enabled"] == "auto"
+
+
+def test_the_readme_example_is_what_a_prs_life_writes() -> None:
+    from tests.shared import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- audit-example:start -->\n```markdown\n")[1].split("```\n")[0]
+    before = "\n".join(line for line in block.splitlines() if KEY_PREFIX not in line) + "\n"
+    life = [
+        _entry(AuditEvent.DRAFT_OPENED, head_sha="9f3c2e1a7b", at="2026-11-20T15:41:07Z",
+               summary="shipshape 3/5 pass"),
+        _entry(AuditEvent.READY_FOR_REVIEW, head_sha="9f3c2e1a7b", at="2026-11-22T14:03:12Z",
+               summary="shipshape 4/5 pass"),
+        # A push in between writes nothing; the merge is on the new head.
+        _entry(AuditEvent.MERGED, head_sha="d41be07c55", at="2026-11-23T10:30:55Z",
+               summary="shipshape 5/5 pass"),
+    ]
+    text = before
+    for entry in life:
+        text = insert_entries(text, [entry_line(entry)])
+    assert text.replace("\u200b", "") == block
