@@ -37,10 +37,12 @@ REFS_URL = "/repos/{owner}/{repo}/git/refs"
 UPDATE_REF_URL = "/repos/{owner}/{repo}/git/refs/{ref}"
 PULLS_URL = "/repos/{owner}/{repo}/pulls"
 PULL_URL = "/repos/{owner}/{repo}/pulls/{number}"
+ISSUE_URL = "/repos/{owner}/{repo}/issues/{number}"
 ISSUE_COMMENTS_URL = "/repos/{owner}/{repo}/issues/{number}/comments"
 AUDIT_BRANCH = "shipshape/audit-log"
 AUDIT_PR_TITLE = "shipshape: story audit log entries"
 WRITTEN, UNCHANGED, MISSING = "written", "unchanged", "missing"
+NOT_AN_ISSUE = "not-an-issue"
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = 0.2
 _MAX_COMMENT_PAGES = 10
@@ -196,17 +198,23 @@ def commit_message(story: str, number: int, event: str) -> str:
 
 
 async def comment_on_issue(gh: Installation, repo: str, issue: int, line: str) -> str:
-    """Post the entry on the issue unless a comment there already carries its key."""
+    """Post the entry on the issue unless a comment there already carries its key.
+
+    `#12` may name a pull request (GitHub shares the numbers): those get nothing.
+    """
     wanted = keys_in(line)
     url_vars = repo_vars(repo, number=issue)
+    try:
+        found = await gh.get(ISSUE_URL, url_vars)
+    except gidgethub.BadRequest as exc:
+        if int(exc.status_code) in (404, 410):
+            return MISSING  # no such issue (or a deleted one)
+        raise
+    if not isinstance(found, Mapping) or found.get("pull_request"):
+        return NOT_AN_ISSUE
     for page in range(1, _MAX_COMMENT_PAGES + 1):
-        try:
-            items = await gh.get(f"{ISSUE_COMMENTS_URL}?per_page={limits.PER_PAGE}&page={page}",
-                                 url_vars)
-        except gidgethub.BadRequest as exc:
-            if int(exc.status_code) in (404, 410):
-                return MISSING  # no such issue (or a deleted one)
-            raise
+        items = await gh.get(f"{ISSUE_COMMENTS_URL}?per_page={limits.PER_PAGE}&page={page}",
+                             url_vars)
         if not isinstance(items, list):
             break
         for item in items:
@@ -277,27 +285,39 @@ async def write_via_pull_request(gh: Installation, repo: str, base: str,
                                  locks: BranchLocks, sleep: Sleep = asyncio.sleep) -> str:
     """Add entries on the `shipshape/audit-log` branch and keep one open PR for it."""
     async with await locks(repo, f"{AUDIT_BRANCH}->{base}"):
-        pull = await _open_audit_pull(gh, repo, base)
-        if pull is None:
-            await _restart_branch(gh, repo, base)
-        outcome = UNCHANGED
-        for write in writes:
-            done = await append_entries(gh, repo, AUDIT_BRANCH, write.path, write.lines,
-                                        heading=heading, message=write.message, locks=locks,
-                                        sleep=sleep)
-            outcome = WRITTEN if done == WRITTEN else outcome
-        if outcome != WRITTEN:
-            return outcome
-        paths = [w.path for w in writes]
-        if pull is None:
-            await gh.post(PULLS_URL, repo_vars(repo), data={
-                "title": AUDIT_PR_TITLE, "head": AUDIT_BRANCH, "base": base,
-                "body": _pull_body(paths)})
-            return WRITTEN
-        listed = str(pull.get("body") or "")
-        missing = [p for p in paths if f"- `{p}`" not in listed]
-        if missing:
-            known = [line[3:-1] for line in listed.splitlines() if line.startswith("- `")]
-            await gh.patch(PULL_URL, repo_vars(repo, number=pull["number"]),
-                           data={"body": _pull_body([*known, *missing])})
+        try:
+            return await _collect(gh, repo, base, writes, heading=heading, locks=locks,
+                                  sleep=sleep)
+        except gidgethub.BadRequest as exc:
+            if int(exc.status_code) in (403, 404):  # no contents or pull_requests write
+                raise AuditRefused(int(exc.status_code), _message(exc) or "refused") from exc
+            raise
+
+
+async def _collect(gh: Installation, repo: str, base: str, writes: Sequence[PendingWrite], *,
+                   heading: str, locks: BranchLocks, sleep: Sleep) -> str:
+    """Entries onto the audit branch, then the one PR made or its body brought up to date."""
+    pull = await _open_audit_pull(gh, repo, base)
+    if pull is None:
+        await _restart_branch(gh, repo, base)
+    outcome = UNCHANGED
+    for write in writes:
+        done = await append_entries(gh, repo, AUDIT_BRANCH, write.path, write.lines,
+                                    heading=heading, message=write.message, locks=locks,
+                                    sleep=sleep)
+        outcome = WRITTEN if done == WRITTEN else outcome
+    if outcome != WRITTEN:
+        return outcome
+    paths = [w.path for w in writes]
+    if pull is None:
+        await gh.post(PULLS_URL, repo_vars(repo), data={
+            "title": AUDIT_PR_TITLE, "head": AUDIT_BRANCH, "base": base,
+            "body": _pull_body(paths)})
         return WRITTEN
+    listed = str(pull.get("body") or "")
+    missing = [p for p in paths if f"- `{p}`" not in listed]
+    if missing:
+        known = [line[3:-1] for line in listed.splitlines() if line.startswith("- `")]
+        await gh.patch(PULL_URL, repo_vars(repo, number=pull["number"]),
+                       data={"body": _pull_body([*known, *missing])})
+    return WRITTEN

@@ -341,6 +341,17 @@ async def test_a_github_issue_story_gets_a_comment_once(bot: Bot) -> None:
     assert story(fake) == STORY_TEXT  # the issue is not BILL-12's file
 
 
+async def test_a_ref_to_a_pull_request_gets_no_comment(bot: Bot) -> None:
+    fake = bot.fake
+    seed(fake, title="Follow-up to #5")
+    fake.add_pull(fake.repo, 5, title="An earlier PR", diff=TESTED_DIFF, head_ref="earlier")
+    fake.set_file_content(fake.repo, CONFIG, "audit:\n  enabled: true\n", ref="main")
+    await bot.deliver("pull_request", event(fake, "opened", 7, "2026-11-22T09:00:05Z"))
+    await bot.idle()
+    assert fake.calls_to("GET", "/repos/*/issues/5")  # it looked
+    assert fake.comments(fake.repo, 5) == []
+
+
 async def test_an_id_never_escapes_the_story_folder(bot: Bot) -> None:
     fake = bot.fake
     fake.set_files(fake.repo, {".github/workflows/ci.yml": "on: push\n",

@@ -526,9 +526,11 @@ def create_status(ctx: Ctx) -> web.Response:
 # --- issues: comments, labels, reactions -------------------------------------------------------
 
 def get_issue(ctx: Ctx) -> web.Response:
-    """GET issues/{n} (every PR is an issue)."""
-    repo, pr = ctx.pull("issue_number")
-    return json_response(shapes.issue(pr, repo, ctx.api))
+    """GET issues/{n}: a plain issue, or a PR (every PR is an issue, with `pull_request`)."""
+    repo, number = ctx.issue_number()
+    if number in repo.issues:
+        return json_response(shapes.plain_issue(number, repo.issues[number], repo, ctx.api))
+    return json_response(shapes.issue(repo.pulls[number], repo, ctx.api))
 
 
 def list_comments(ctx: Ctx) -> web.Response:
