@@ -65,7 +65,6 @@ def review(document: dict[str, Any], config_text: str | None,
     )
 
 
-
 def audit_report(document: dict[str, Any], config_text: str | None,
                  notices: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...], str]:
     """Run the checks once for an audit job that has no review to lean on: the summary

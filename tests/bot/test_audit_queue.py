@@ -1,0 +1,57 @@
+"""Audit events survive the queue: replaced jobs hand them on, stale ones still write them."""
+
+from __future__ import annotations
+
+import json
+
+from bot.queue import QUEUED, REPLACED, Job
+from bot.queue.memory import MemoryQueue
+
+DRAFT = "draft-opened@2026-11-22T09:00:05Z"
+READY = "ready-for-review@2026-11-22T09:00:40Z"
+
+
+def job(head: str, delivery: str, *audits: str, **kw: object) -> Job:
+    return Job(installation_id=9, repo="octo-org/app", number=1, head_sha=head,
+               delivery_id=delivery, event="pull_request.opened", audits=audits, **kw)
+
+
+def test_audits_round_trip_through_json() -> None:
+    original = job("a" * 40, "d1", DRAFT, READY)
+    back = Job.from_dict(json.loads(json.dumps(original.to_dict())))
+    assert back.audits == (DRAFT, READY)
+
+
+async def test_a_replacing_job_inherits_the_waiting_jobs_audits() -> None:
+    queue = MemoryQueue()
+    assert await queue.put(job("a" * 40, "d1", DRAFT)) == QUEUED
+    assert await queue.put(job("a" * 40, "d2", READY)) == REPLACED
+    assert await queue.put(job("b" * 40, "d3")) == REPLACED  # a push: no entry of its own
+    taken = await queue.get()
+    assert (taken.head_sha, taken.audits) == ("b" * 40, (DRAFT, READY))
+
+
+async def test_a_rerun_kept_over_a_newer_event_keeps_both_audits() -> None:
+    queue = MemoryQueue()
+    await queue.put(job("a" * 40, "d1", DRAFT, rerun=True))
+    await queue.put(job("a" * 40, "d2", READY))
+    taken = await queue.get()
+    assert taken.rerun and taken.audits == (DRAFT, READY)
+
+
+async def test_a_stale_review_with_an_entry_becomes_an_audit_job() -> None:
+    queue = MemoryQueue()
+    await queue.put(job("a" * 40, "d1", updated_at="2026-11-22T09:00:00Z"))
+    await queue.put(job("b" * 40, "d2", updated_at="2026-11-22T09:05:00Z"))
+    late = job("a" * 40, "d3", DRAFT, updated_at="2026-11-22T09:00:00Z")
+    assert await queue.put(late) == QUEUED
+    kinds = sorted((j.kind, j.head_sha[0]) for j in queue.pending())
+    assert kinds == [("audit", "a"), ("review", "b")]
+
+
+async def test_audit_jobs_of_one_pr_never_replace_each_other() -> None:
+    queue = MemoryQueue()
+    await queue.put(job("a" * 40, "d1", DRAFT, kind="audit"))
+    await queue.put(job("a" * 40, "d2", READY, kind="audit"))
+    await queue.put(job("a" * 40, "d3"))
+    assert queue.depth() == 3
