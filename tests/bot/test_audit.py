@@ -416,3 +416,31 @@ async def test_sha_conflicts_are_retried_a_bounded_number_of_times(bot: Bot,
     # The contents encoding is what GitHub stores (base64 of the UTF-8 text).
     assert base64.b64decode(fake.calls_to("PUT", "/repos/*")[0].json["content"]).decode() \
         .startswith("# BILL-12")
+
+
+async def test_a_write_whose_answer_was_lost_is_not_written_twice(bot: Bot) -> None:
+    fake = bot.fake
+    seed(fake)
+    # GitHub commits the entry, then its answer is a 502; the client retries the PUT.
+    fake.fail_next("PUT", f"/repos/*/contents/{STORY}", 502, after=True)
+    await bot.deliver("pull_request", event(fake, "opened", 7, "2026-11-22T09:00:05Z"))
+    await bot.idle()
+    assert story_calls(fake) == ["GET 200", "PUT 502", "PUT 409", "GET 200"]
+    assert len(entries(story(fake))) == 1
+    assert len(fake.commits_on(fake.repo)) == 1
+
+
+async def test_the_apps_own_commit_causes_no_work(bot: Bot) -> None:
+    fake = bot.fake
+    seed(fake)
+    await bot.deliver("pull_request", event(fake, "opened", 7, "2026-11-22T09:00:05Z"))
+    await bot.idle()
+    before = len(fake.calls)
+    push = payload("push.fast-forward")
+    push["ref"] = "refs/heads/main"
+    push["sender"] = {"login": fake.bot_login, "type": "Bot"}
+    resp = await bot.deliver("push", push)
+    suite = await bot.deliver("check_suite", payload("check_suite.requested"))
+    await bot.idle()
+    assert (resp.status, suite.status) == (200, 200)
+    assert len(fake.calls) == before
