@@ -143,12 +143,26 @@ def _light_snapshot(document: Mapping[str, Any]) -> checks.Snapshot:
         repo_files=frozenset(files) if isinstance(files, list) else None)
 
 
-def _events(job: Job) -> list[tuple[AuditEvent, str]]:
+def audit_item(event: AuditEvent, at: str, actor: str = "", reason: str = "") -> str:
+    """One `Job.audits` item: `event@time`, plus `@actor@reason` for slash-command entries
+    (a waiver or a story link: queue `Job(kind="audit", audits=(audit_item(...),))`)."""
+    return f"{event}@{at}@{actor}@{reason}" if actor or reason else f"{event}@{at}"
+
+
+@dataclass(frozen=True)
+class _Event:
+    event: AuditEvent
+    at: str
+    actor: str = ""
+    reason: str = ""
+
+
+def _events(job: Job) -> list[_Event]:
     out = []
     for item in job.audits:
-        name, _, at = item.partition("@")
+        name, at, actor, reason = [*item.split("@", 3), "", ""][:4]
         try:
-            out.append((AuditEvent(name), at))
+            out.append(_Event(AuditEvent(name), at, actor, reason))
         except ValueError:
             continue  # a job from a newer version of shipshape: skip what it cannot read
     return out
@@ -240,8 +254,9 @@ async def run_audit(services: Services, job: Job) -> str:
         return "audit_off"
     seen, config = found
     snapshot = _light_snapshot(seen.document)
-    planned = [entry for event, at in events
-               for entry in plan(event, snapshot, seen.stories, seen.summary, config, at)]
+    planned = [entry for e in events
+               for entry in plan(e.event, snapshot, seen.stories, seen.summary, config, e.at,
+                                 actor=e.actor, reason=e.reason)]
     if not planned:
         return "audit_no_story"
     settings = config.settings["audit"]

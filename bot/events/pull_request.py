@@ -12,6 +12,7 @@ from typing import Any
 from gidgethub import routing, sansio
 
 from bot.audit import KIND as AUDIT_KIND
+from bot.audit import audit_item
 from bot.events.common import installation_id, repo_name, text
 from bot.publish.audit import AUDIT_BRANCH
 from bot.queue import Job
@@ -93,7 +94,7 @@ def audits_of(event: sansio.Event, dispatch: Any) -> tuple[str, ...]:
     if not at:
         dispatch.note("payload lacks the pull request's updated_at: no audit entry")
         return ()
-    return (f"{kind}@{at}",)
+    return (audit_item(kind, at),)
 
 
 def audit_job_for(event: sansio.Event, dispatch: Any) -> Job | None:

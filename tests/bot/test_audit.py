@@ -9,10 +9,15 @@ import re
 from typing import Any
 
 import pytest
+from gidgethub import sansio
 
+from bot.audit import audit_item
 from bot.events import dispatch
+from bot.events.pull_request import pull_fields
 from bot.publish import audit as writes
-from checks.audit import KEY_PREFIX
+from bot.queue import Job
+from bot.worker import run_job
+from checks.audit import KEY_PREFIX, AuditEvent
 from tests.bot.conftest import Bot, payload, pr_event
 from tests.bot.diffs import new_file, python_module, python_test
 
@@ -318,7 +323,6 @@ async def test_the_audit_pr_itself_gets_no_review_and_no_entry() -> None:
     data["pull_request"]["head"]["ref"] = writes.AUDIT_BRANCH
     data["pull_request"]["user"]["type"] = "Bot"
     data["pull_request"]["user"]["login"] = "shipshape[bot]"
-    from gidgethub import sansio
     result = await dispatch(sansio.Event(data, event="pull_request", delivery_id="d"))
     assert result.jobs == []
     closed = payload("pull_request.closed")
@@ -444,3 +448,19 @@ async def test_the_apps_own_commit_causes_no_work(bot: Bot) -> None:
     await bot.idle()
     assert (resp.status, suite.status) == (200, 200)
     assert len(fake.calls) == before
+
+
+async def test_a_waiver_entry_names_who_and_why(bot: Bot) -> None:
+    """How the slash-command work plugs in: an audit job carrying a `waived` item."""
+    fake = bot.fake
+    seed(fake)
+    body = event(fake, "opened", 7, "2026-11-22T09:00:05Z")
+    job = Job(installation_id=fake.installation_id, repo=fake.repo, number=7,
+              head_sha=fake.pull(fake.repo, 7).head_sha, delivery_id="c-1",
+              event="issue_comment.created", kind="audit", pull=pull_fields(body["pull_request"]),
+              audits=(audit_item(AuditEvent.WAIVED, "2026-11-22T16:40:00Z", "bob",
+                                 "tests: the DBA reviewed the migration @ 16:30"),))
+    assert await run_job(bot.state.services, job) == "audit_written"
+    [line] = entries(story(fake))
+    assert shown(line).startswith("- 2026-11-22 16:40 UTC · WAIVED by @bob: tests: the DBA "
+                                  "reviewed the migration @ 16:30 · PR #7 ")
