@@ -37,6 +37,7 @@ from bot.snapshot import (
     repo_vars,
 )
 from checks.audit import AuditEvent, PlannedEntry, plan, summary_of
+from checks.config import compile_globs
 from checks.render.escape import escape_markdown
 
 if TYPE_CHECKING:
@@ -75,10 +76,15 @@ class AuditState:
         warning = self.warnings.get(repo.lower())
         return (warning,) if warning else ()
 
-    def remember(self, repo: str, head_sha: str, config_text: str | None,
-                 document: Mapping[str, Any], outputs: Outputs) -> None:
+    def remember(self, repo: str, head_sha: str, config: checks.Config,
+                 config_text: str | None, document: Mapping[str, Any], outputs: Outputs
+                 ) -> None:
         """Keep what the review of a head found (called by the review job)."""
-        light = {k: v for k, v in document.items() if k not in ("diff", "files", "commits")}
+        light = {k: v for k, v in document.items()
+                 if k not in ("diff", "files", "commits", "repo_files")}
+        if isinstance(document.get("repo_files"), list):
+            # Only the story files: a monorepo's listing is too big to keep per head.
+            light["repo_files"] = _story_files(config, document["repo_files"])
         statuses = [c.get("status", "skip") for c in outputs.report.get("checks", ())]
         self.seen[f"{repo.lower()}@{head_sha}"] = Seen(
             config_text, light, summary_of(statuses),
@@ -87,6 +93,17 @@ class AuditState:
     def recall(self, repo: str, head_sha: str) -> Seen | None:
         """What the review of this head found, if this process reviewed it."""
         return self.seen.get(f"{repo.lower()}@{head_sha}")
+
+
+def _story_files(config: checks.Config, paths: list[str]) -> list[str]:
+    story = config.checks.get("story")
+    globs = [g for g in (story.options.get("story_glob", ()) if story else ()) if g.strip()]
+    if not globs:
+        return []
+    try:
+        return list(compile_globs(globs).match_files(paths))
+    except Exception:  # validated already; a glob pathspec refuses matches nothing, as in story
+        return []
 
 
 def refusal_warning(path: str, branch: str, refused: writes.AuditRefused, mode: str) -> str:

@@ -229,7 +229,8 @@ async def _review_pull(ctx: InFlight) -> str:
         return "timeout"
     if not await ctx.current():
         return await _superseded(ctx)
-    ctx.services.audit.remember(pull.repo, pull.head_sha, config_text, built.document, outputs)
+    ctx.services.audit.remember(pull.repo, pull.head_sha, config, config_text, built.document,
+                                outputs)
     return await _publish(ctx, config, outputs)
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,44 +64,28 @@ class AuditConflict(Exception):
 
 
 class BranchLocks:
-    """One asyncio lock per (repository, branch); unused locks are dropped."""
+    """One asyncio lock per (repository, branch); a lock nobody holds or awaits is dropped."""
 
     def __init__(self) -> None:
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._users: dict[tuple[str, str], int] = {}
 
-    def _key(self, repo: str, branch: str) -> tuple[str, str]:
-        return repo.lower(), branch
-
-    async def __call__(self, repo: str, branch: str) -> _Held:
-        """Wait for the branch's lock (use as `async with await locks(repo, branch)`)."""
-        key = self._key(repo, branch)
+    @contextlib.asynccontextmanager
+    async def hold(self, repo: str, branch: str) -> AsyncIterator[None]:
+        """Hold the branch's lock for the block."""
+        key = (repo.lower(), branch)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
-        await lock.acquire()
-        return _Held(self, key, lock)
-
-    def _release(self, key: tuple[str, str], lock: asyncio.Lock) -> None:
-        lock.release()
-        self._users[key] -= 1
-        if not self._users[key]:
-            del self._users[key], self._locks[key]
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
 
     def __len__(self) -> int:
         return len(self._locks)
-
-
-@dataclass
-class _Held:
-    locks: BranchLocks
-    key: tuple[str, str]
-    lock: asyncio.Lock
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.locks._release(self.key, self.lock)
 
 
 def _message(exc: gidgethub.HTTPException) -> str:
@@ -168,7 +153,7 @@ async def append_entries(gh: Installation, repo: str, branch: str, path: str,
     Raises AuditRefused when GitHub will not take the write, AuditConflict when the file kept
     changing for MAX_ATTEMPTS rounds.
     """
-    async with await locks(repo, branch):
+    async with locks.hold(repo, branch):
         for attempt in range(MAX_ATTEMPTS):
             story = await read_story(gh, repo, path, branch)
             if story is None:
@@ -284,7 +269,7 @@ async def write_via_pull_request(gh: Installation, repo: str, base: str,
                                  writes: Sequence[PendingWrite], *, heading: str,
                                  locks: BranchLocks, sleep: Sleep = asyncio.sleep) -> str:
     """Add entries on the `shipshape/audit-log` branch and keep one open PR for it."""
-    async with await locks(repo, f"{AUDIT_BRANCH}->{base}"):
+    async with locks.hold(repo, f"{AUDIT_BRANCH}->{base}"):
         try:
             return await _collect(gh, repo, base, writes, heading=heading, locks=locks,
                                   sleep=sleep)

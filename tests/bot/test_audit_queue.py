@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+from bot.publish.audit import BranchLocks
 from bot.queue import QUEUED, REPLACED, Job
 from bot.queue.memory import MemoryQueue
 
@@ -55,3 +57,19 @@ async def test_audit_jobs_of_one_pr_never_replace_each_other() -> None:
     await queue.put(job("a" * 40, "d2", READY, kind="audit"))
     await queue.put(job("a" * 40, "d3"))
     assert queue.depth() == 3
+
+
+async def test_branch_locks_serialise_one_branch_and_are_dropped_after_use() -> None:
+    locks = BranchLocks()
+    order: list[str] = []
+
+    async def write(name: str, branch: str) -> None:
+        async with locks.hold("Octo-Org/App", branch):
+            order.append(f"{name}+")
+            await asyncio.sleep(0.01)
+            order.append(f"{name}-")
+
+    await asyncio.gather(write("a", "main"), write("b", "main"), write("c", "other"))
+    assert order.index("a-") < order.index("b+")  # one branch: one at a time
+    assert order.index("c+") < order.index("a-")  # another branch: not held up
+    assert len(locks) == 0
