@@ -80,7 +80,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
             # With the in-memory queue these jobs end with the process: name their deliveries
             # so they can be redelivered from the App's settings page.
-            waiting = getattr(state.queue, "pending", list)()
+            waiting: list[Job] = getattr(state.queue, "pending", list)()
             log(_log, 20, "stopped", requeued=[_brief(j) for j in requeued],
                 waiting=[_brief(j) for j in waiting])
             if own_pool and state.services.executor is not None:

@@ -36,7 +36,7 @@ from bot.snapshot import (
     read_config,
     repo_vars,
 )
-from checks.audit import AuditEvent, PlannedEntry, plan, summary_of
+from checks.audit import AuditEvent, PlannedEntry, plan, story_globs, summary_of
 from checks.config import compile_globs
 from checks.render.escape import escape_markdown
 
@@ -96,8 +96,7 @@ class AuditState:
 
 
 def _story_files(config: checks.Config, paths: list[str]) -> list[str]:
-    story = config.checks.get("story")
-    globs = [g for g in (story.options.get("story_glob", ()) if story else ()) if g.strip()]
+    globs = [g for g in story_globs(config) if g.strip()]
     if not globs:
         return []
     try:

@@ -13,7 +13,8 @@ import checks
 from checks.audit import report_summary
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
-from checks.render.markdown import ICONS, render_markdown
+from checks.render.markdown import render_markdown
+from checks.render.title import check_run_title
 
 
 @dataclass(frozen=True)
@@ -29,19 +30,6 @@ class Outputs:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _title(report: checks.Report) -> str:
-    counted = [c for c in report.checks if c.status is not checks.Status.SKIP]
-    failing = [c.title for c in counted if c.status is checks.Status.FAIL]
-    warning = [c.title for c in counted if c.status is checks.Status.WARN]
-    passing = len(counted) - len(failing) - len(warning)
-    head = f"{ICONS[report.status]} {passing} of {len(counted)} checks pass"
-    if failing:
-        return f"{head}; failing: {', '.join(failing)}"
-    if warning:
-        return f"{head}; warnings: {', '.join(warning)}"
-    return head
-
-
 def review(document: dict[str, Any], config_text: str | None,
            notices: tuple[str, ...] = ()) -> Outputs:
     """Run the checks over a snapshot document with the base branch's config text.
@@ -52,12 +40,12 @@ def review(document: dict[str, Any], config_text: str | None,
     config = (checks.config_from_yaml(config_text) if config_text is not None
               else checks.config_from_dict({}))
     report = checks.run(checks.load_snapshot(document), config)
-    conclusion = report_conclusion(report, config.settings["warn_conclusion"])
+    conclusion = report_conclusion(report, config.settings.warn_conclusion)
     size = report.stats.get("size_label")
     return Outputs(
         status=str(report.status),
         conclusion=conclusion,
-        title=_title(report),
+        title=check_run_title(report),
         checklist=render_markdown(report, notices=notices),
         annotations=to_annotations(report),
         size_label=str(size) if size else None,

@@ -167,7 +167,7 @@ async def read_commits(gh: Installation, pull: Pull) -> Commits:
     items = [i for i in await gh.get_pages(
         COMMITS_URL, repo_vars(pull.repo, number=pull.number),
         limit=limits.MAX_PR_COMMITS, expected=pull.commits) if isinstance(i, Mapping)]
-    notices = ()
+    notices: tuple[str, ...] = ()
     if pull.commits is not None and pull.commits > limits.MAX_PR_COMMITS:
         notices = (f"This PR has {pull.commits} commits; GitHub lists only the first "
                    f"{limits.MAX_PR_COMMITS}, so only those were checked.",)

@@ -184,13 +184,13 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> st
     assert pull is not None
     conclusion, title = _draft_conclusion(pull, outputs)
     await _complete(ctx, conclusion, title, outputs.checklist, outputs.annotations)
-    if config.settings["comment"]:
+    if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
             cache=ctx.services.comments, count=pull.comments, guard=ctx.current)
         if written == comment.SUPERSEDED:
             return SUPERSEDED
-    if config.settings["size_label"] and outputs.size_label and await ctx.current():
+    if config.settings.size_label and outputs.size_label and await ctx.current():
         await label.apply(ctx.gh, pull.repo, pull.number, outputs.size_label, pull.labels)
     return conclusion
 
@@ -204,7 +204,7 @@ async def _review_pull(ctx: InFlight) -> str:
                   else checks.config_from_dict({}))
     except checks.ConfigError as exc:
         return await _config_error(ctx, exc)
-    if pull.draft and config.settings["draft"] == "skip":
+    if pull.draft and config.settings.draft is checks.DraftPolicy.SKIP:
         await _complete(ctx, "skipped", "Draft: not reviewed",
                         "This pull request is a draft and the configuration says `draft: skip`."
                         " It is reviewed when it is marked ready for review.")

@@ -215,7 +215,7 @@ class StoryTarget:
 _ISSUE_ID_RE = re.compile(r"^#([0-9]{1,9})$")
 
 
-def targets(snapshot: Snapshot, story_options: Mapping[str, Any],
+def targets(snapshot: Snapshot, globs: Sequence[str],
             stories: Iterable[str]) -> tuple[StoryTarget, ...]:
     """Story files (from the repository listing, never built from an id) or issues for ids.
 
@@ -223,7 +223,6 @@ def targets(snapshot: Snapshot, story_options: Mapping[str, Any],
     and keys without a file get nothing.
     """
     ids = list(dict.fromkeys(stories))
-    globs = list(story_options.get("story_glob", [DEFAULT_STORY_GLOB]))
     paths = story_paths(snapshot, globs, ids)
     out: list[StoryTarget] = []
     seen: set[tuple[str | None, int | None]] = set()
@@ -261,14 +260,19 @@ def plan(event: AuditEvent, snapshot: Snapshot, stories: Sequence[str], summary:
     settings = config.settings["audit"]
     if settings["enabled"] == "false" or event.value not in settings["events"]:
         return ()
-    story_options = config.checks["story"].options if "story" in config.checks else {}
-    globs = list(story_options.get("story_glob", [DEFAULT_STORY_GLOB]))
+    globs = story_globs(config)
     if settings["enabled"] == "auto" and not has_story_files(snapshot, globs):
         return ()
     entry = AuditEntry(event, snapshot.number or 0, snapshot.title, snapshot.author,
                        snapshot.head_sha, summary, at, actor, reason)
     line = entry_line(entry, settings["template"])
-    return tuple(PlannedEntry(t, entry, line) for t in targets(snapshot, story_options, stories))
+    return tuple(PlannedEntry(t, entry, line) for t in targets(snapshot, globs, stories))
+
+
+def story_globs(config: Config) -> tuple[str, ...]:
+    """Where story files live (`story.story_glob`)."""
+    story = config.checks.get("story")
+    return tuple(story.options.story_glob) if story is not None else (DEFAULT_STORY_GLOB,)
 
 
 # --- the text edit -----------------------------------------------------------------------------

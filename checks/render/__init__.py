@@ -1,4 +1,4 @@
-"""Pure functions of a Report: markdown checklist, terminal text, annotations, conclusion."""
+"""Pure functions of a Report: markdown checklist, terminal text, annotations, title, conclusion."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from checks.audit import (
     summary_of,
     targets,
 )
+from checks.story import DEFAULT_STORY_GLOB
 
 STORY = "docs/work/features/billing/stories/BILL-12-invoice-export-story.md"
 STORY_TEXT = """\
@@ -173,7 +174,7 @@ def _snapshot(title: str, files: frozenset[str]) -> checks.Snapshot:
 def test_targets_come_from_the_listing_and_issues() -> None:
     files = frozenset({STORY, "README.md", "docs/work/features/x/stories/12-login-story.md"})
     snap = _snapshot("BILL-12 and #12 and #40", files)
-    found = targets(snap, {}, ["BILL-12", "#12", "#40", "OPS-9", "other/repo#5"])
+    found = targets(snap, [DEFAULT_STORY_GLOB], ["BILL-12", "#12", "#40", "OPS-9", "other/repo#5"])
     assert [(t.story, t.path, t.issue) for t in found] == [
         ("BILL-12", STORY, None),
         ("#12", "docs/work/features/x/stories/12-login-story.md", None),
@@ -185,7 +186,7 @@ def test_an_id_never_becomes_a_path() -> None:
     evil = "../../../.github/workflows/ci"
     files = frozenset({STORY, ".github/workflows/ci.yml", "docs/work/features/x/stories/notes.md"})
     snap = _snapshot(evil, files)
-    found = targets(snap, {}, [evil, "../BILL-12", "BILL-12/../../x"])
+    found = targets(snap, [DEFAULT_STORY_GLOB], [evil, "../BILL-12", "BILL-12/../../x"])
     assert all(t.path in (None, STORY) for t in found)
     assert all(".github" not in (t.path or "") for t in found)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from checks.model import CheckResult, Finding, Report, Severity, Status
 from checks.render import conclusion
 from checks.render.annotations import to_annotations
 from checks.render.escape import code_span, escape_markdown
 from checks.render.markdown import COMMENT_MARKER, MAX_FINDINGS_PER_CHECK, render_markdown
 from checks.render.text import render_text
+from checks.render.title import check_run_title
 
 
 def _report(findings=(), status=Status.FAIL, summary="1 source file changed, no test changed"):
@@ -35,6 +38,17 @@ def test_markdown_checklist_shape() -> None:
     assert "  - `src/a.py` No test changed. (`x`)" in lines
     assert "Stories: `BILL-12`" in md and "Size: **S**" in md
     assert "<details><summary>Notes</summary>" in md
+
+
+def test_check_run_title_counts_the_checks_that_ran_and_names_the_worst() -> None:
+    assert check_run_title(_report()) == (
+        "❌ 1 of 2 checks pass; failing: Tests changed with the code")
+    warned = replace(_report(status=Status.WARN), status=Status.WARN)
+    assert check_run_title(warned) == (
+        "⚠️ 1 of 2 checks pass; warnings: Tests changed with the code")
+    passed = replace(_report(status=Status.PASS), status=Status.PASS)
+    assert check_run_title(passed) == "✅ 2 of 2 checks pass"
+    assert "(2 of 2 checks pass)" in render_markdown(passed).splitlines()[1]
 
 
 def test_pr_text_cannot_mention_people_or_break_markdown() -> None:
