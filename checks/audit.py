@@ -179,8 +179,10 @@ def check_heading(heading: str) -> None:
 
 def check_settings(settings: Mapping[str, Any]) -> None:
     """Validate what option kinds cannot: the heading's and the template's shape."""
-    check_heading(settings["heading"])
-    check_template(settings["template"])
+    if "heading" in settings:
+        check_heading(settings["heading"])
+    if "template" in settings:
+        check_template(settings["template"])
 
 
 def summary_of(statuses: Iterable[Status | str]) -> str:

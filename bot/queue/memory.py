@@ -47,10 +47,7 @@ class MemoryQueue:
     async def put(self, job: Job) -> str:
         """Queue `job`, replacing an older waiting job for the same PR."""
         if self._is_older_head(job):
-            if not job.audits:
-                return STALE
-            # The review of an old head is moot; the event's audit entries are not.
-            job = replace(job, kind="audit")
+            return STALE
         self._note_head(job)
         outcome = QUEUED
         waiting = self._pending.get(job.pr_key)
