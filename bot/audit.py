@@ -53,8 +53,8 @@ _log = get_logger("audit")
 class Seen:
     """What a review found for one head: enough for the audit entries without reading again."""
 
-    config_text: str | None
-    document: dict[str, Any]  # the PR fields and repo_files, without the diff
+    config: checks.Config
+    document: dict[str, Any]  # the PR fields and the story files of repo_files, no diff
     summary: str
     stories: tuple[str, ...]
     checklist: str
@@ -77,8 +77,7 @@ class AuditState:
         return (warning,) if warning else ()
 
     def remember(self, repo: str, head_sha: str, config: checks.Config,
-                 config_text: str | None, document: Mapping[str, Any], outputs: Outputs
-                 ) -> None:
+                 document: Mapping[str, Any], outputs: Outputs) -> None:
         """Keep what the review of a head found (called by the review job)."""
         light = {k: v for k, v in document.items()
                  if k not in ("diff", "files", "commits", "repo_files")}
@@ -87,7 +86,7 @@ class AuditState:
             light["repo_files"] = _story_files(config, document["repo_files"])
         statuses = [c.get("status", "skip") for c in outputs.report.get("checks", ())]
         self.seen[f"{repo.lower()}@{head_sha}"] = Seen(
-            config_text, light, summary_of(statuses),
+            config, light, summary_of(statuses),
             tuple(outputs.report.get("stories", ())), outputs.checklist)
 
     def recall(self, repo: str, head_sha: str) -> Seen | None:
@@ -126,15 +125,15 @@ async def _default_branch(gh: Installation, job: Job) -> str:
 
 
 async def _review_once(services: Services, gh: Installation, pull: Pull,
-                       config_text: str | None) -> Seen:
+                       config: checks.Config) -> Seen:
     """Read the PR and run the checks (a closed PR, or a review that did not get this far)."""
     built = await add_repo_files(gh, await build_document(gh, pull), services.trees)
     if services.executor is None:
-        summary, stories, checklist = audit_report(built.document, config_text, built.notices)
+        summary, stories, checklist = audit_report(built.document, config, built.notices)
     else:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(services.executor, audit_report, built.document,
-                                      config_text, built.notices)
+                                      config, built.notices)
         try:
             summary, stories, checklist = await asyncio.wait_for(future,
                                                                  services.review_timeout)
@@ -143,7 +142,7 @@ async def _review_once(services: Services, gh: Installation, pull: Pull,
 
             _replace_pool(services)  # a hung or dead process must not hold the pool
             raise
-    return Seen(config_text, built.document, summary, stories, checklist)
+    return Seen(config, built.document, summary, stories, checklist)
 
 
 def _light_snapshot(document: Mapping[str, Any]) -> checks.Snapshot:
@@ -244,10 +243,12 @@ async def _comment_issues(gh: Installation, repo: str, planned: Sequence[Planned
     return outcomes
 
 
-async def _seen(services: Services, gh: Installation, job: Job, pull: Pull
-                ) -> tuple[Seen, checks.Config] | None:
+async def _seen(services: Services, gh: Installation, job: Job, pull: Pull) -> Seen | None:
+    """What the review of this head found, from this process's review or read afresh."""
     seen = services.audit.recall(job.repo, job.head_sha)
-    config_text = seen.config_text if seen else await read_config(gh, pull.repo, pull.base_ref)
+    if seen is not None:
+        return seen if seen.config.settings["audit"]["enabled"] != "false" else None
+    config_text = await read_config(gh, pull.repo, pull.base_ref)
     try:
         config = (checks.config_from_yaml(config_text) if config_text is not None
                   else checks.config_from_dict({}))
@@ -255,7 +256,7 @@ async def _seen(services: Services, gh: Installation, job: Job, pull: Pull
         return None  # the review's check run says what is wrong
     if config.settings["audit"]["enabled"] == "false":
         return None
-    return seen or await _review_once(services, gh, pull, config_text), config
+    return await _review_once(services, gh, pull, config)
 
 
 async def run_audit(services: Services, job: Job) -> str:
@@ -265,10 +266,10 @@ async def run_audit(services: Services, job: Job) -> str:
         return "audit_none"
     gh = services.client.for_installation(job.installation_id)
     pull = await _pull(gh, job)
-    found = await _seen(services, gh, job, pull)
-    if found is None:
+    seen = await _seen(services, gh, job, pull)
+    if seen is None:
         return "audit_off"
-    seen, config = found
+    config = seen.config
     snapshot = _light_snapshot(seen.document)
     planned = [entry for e in events
                for entry in plan(e.event, snapshot, seen.stories, seen.summary, config, e.at,

@@ -11,6 +11,7 @@ from typing import Any
 
 import checks
 from checks.audit import report_summary
+from checks.render import Conclusion
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
@@ -22,7 +23,7 @@ class Outputs:
     """One report rendered for every output the bot publishes to."""
 
     status: str
-    conclusion: str
+    conclusion: Conclusion
     title: str
     checklist: str
     annotations: list[dict[str, Any]] = field(default_factory=list)
@@ -30,15 +31,13 @@ class Outputs:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def review(document: dict[str, Any], config_text: str | None,
+def review(document: dict[str, Any], config: checks.Config,
            notices: tuple[str, ...] = ()) -> Outputs:
-    """Run the checks over a snapshot document with the base branch's config text.
+    """Run the checks over a snapshot document with the base branch's validated config.
 
-    Raises checks.ConfigError or checks.SnapshotError; the caller turns them into a neutral
-    check run that says what is wrong.
+    Raises checks.SnapshotError; the caller turns it into a neutral check run that says what
+    is wrong.
     """
-    config = (checks.config_from_yaml(config_text) if config_text is not None
-              else checks.config_from_dict({}))
     report = checks.run(checks.load_snapshot(document), config)
     conclusion = report_conclusion(report, config.settings.warn_conclusion)
     size = report.stats.get("size_label")
@@ -53,11 +52,9 @@ def review(document: dict[str, Any], config_text: str | None,
     )
 
 
-def audit_report(document: dict[str, Any], config_text: str | None,
+def audit_report(document: dict[str, Any], config: checks.Config,
                  notices: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...], str]:
     """Run the checks once for an audit job that has no review to lean on: the summary
     (`shipshape 4/5 pass`), the stories, and the checklist."""
-    config = (checks.config_from_yaml(config_text) if config_text is not None
-              else checks.config_from_dict({}))
     report = checks.run(checks.load_snapshot(document), config)
     return report_summary(report), report.stories, render_markdown(report, notices=notices)

@@ -14,6 +14,7 @@ from gidgethub import routing, sansio
 from bot.audit import KIND as AUDIT_KIND
 from bot.audit import audit_item
 from bot.events.common import installation_id, repo_name, text
+from bot.events.delivery import Dispatch
 from bot.publish.audit import AUDIT_BRANCH
 from bot.queue import Job
 from checks.audit import AuditEvent
@@ -28,7 +29,7 @@ EDITS_THAT_MATTER = ("title", "body", "base")
 PULL_KEYS = ("number", "title", "body", "state", "draft", "commits", "changed_files", "comments")
 
 
-def job_for(event: sansio.Event, dispatch: Any) -> Job | None:
+def job_for(event: sansio.Event, dispatch: Dispatch) -> Job | None:
     """The review job for a pull_request event, or None with a note saying why not."""
     data = event.data
     pr = data.get("pull_request")
@@ -79,7 +80,7 @@ def audit_event(action: str, pr: dict[str, Any]) -> AuditEvent | None:
             "converted_to_draft": AuditEvent.CONVERTED_TO_DRAFT}.get(action)
 
 
-def audits_of(event: sansio.Event, dispatch: Any) -> tuple[str, ...]:
+def audits_of(event: sansio.Event, dispatch: Dispatch) -> tuple[str, ...]:
     """The audit event of a pull_request delivery as `event@time`, or () with a note."""
     data = event.data
     pr = data.get("pull_request")
@@ -97,7 +98,7 @@ def audits_of(event: sansio.Event, dispatch: Any) -> tuple[str, ...]:
     return (audit_item(kind, at),)
 
 
-def audit_job_for(event: sansio.Event, dispatch: Any) -> Job | None:
+def audit_job_for(event: sansio.Event, dispatch: Dispatch) -> Job | None:
     """An audit-only job (closed, converted_to_draft: events that need no review)."""
     data = event.data
     pr = data.get("pull_request")
@@ -113,21 +114,21 @@ def audit_job_for(event: sansio.Event, dispatch: Any) -> Job | None:
                audits=audits)
 
 
-async def review(event: sansio.Event, dispatch: Any) -> None:
+async def review(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue a review of the PR's head (with the event's audit entry to write after it)."""
     job = job_for(event, dispatch)
     if job is not None:
         dispatch.enqueue(replace(job, audits=audits_of(event, dispatch)))
 
 
-async def audit(event: sansio.Event, dispatch: Any) -> None:
+async def audit(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue the audit-log entry of an event that gets no review."""
     job = audit_job_for(event, dispatch)
     if job is not None:
         dispatch.enqueue(job)
 
 
-async def edited(event: sansio.Event, dispatch: Any) -> None:
+async def edited(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue a review when the edit touched something the checks read."""
     changes = event.data.get("changes")
     if not isinstance(changes, dict) or not any(k in changes for k in EDITS_THAT_MATTER):

@@ -14,6 +14,7 @@ from gidgethub import sansio
 from bot.audit import audit_item
 from bot.events import dispatch
 from bot.events.pull_request import pull_fields
+from bot.outcome import JobOutcome, JobResult
 from bot.publish import audit as writes
 from bot.queue import Job
 from bot.worker import run_job
@@ -460,7 +461,7 @@ async def test_a_waiver_entry_names_who_and_why(bot: Bot) -> None:
               event="issue_comment.created", kind="audit", pull=pull_fields(body["pull_request"]),
               audits=(audit_item(AuditEvent.WAIVED, "2026-11-22T16:40:00Z", "bob",
                                  "tests: the DBA reviewed the migration @ 16:30"),))
-    assert await run_job(bot.state.services, job) == "audit_written"
+    assert await run_job(bot.state.services, job) == JobResult(JobOutcome.AUDITED)
     [line] = entries(story(fake))
     assert shown(line).startswith("- 2026-11-22 16:40 UTC · WAIVED by @bob: tests: the DBA "
                                   "reviewed the migration @ 16:30 · PR #7 ")

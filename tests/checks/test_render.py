@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from checks.model import CheckResult, Finding, Report, Severity, Status
-from checks.render import conclusion
+from checks.render import Conclusion, conclusion
 from checks.render.annotations import to_annotations
 from checks.render.escape import code_span, escape_markdown
 from checks.render.markdown import COMMENT_MARKER, MAX_FINDINGS_PER_CHECK, render_markdown
@@ -103,4 +103,5 @@ def test_conclusion_mapping() -> None:
     assert conclusion(_report(status=Status.FAIL)) == "failure"
     assert conclusion(_report(status=Status.WARN)) == "neutral"
     assert conclusion(_report(status=Status.WARN), "success") == "success"
-    assert conclusion(_report(status=Status.PASS)) == "success"
+    assert conclusion(_report(status=Status.PASS)) is Conclusion.SUCCESS
+    assert conclusion(_report(status=Status.SKIP)) is Conclusion.NEUTRAL
