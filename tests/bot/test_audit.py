@@ -465,3 +465,38 @@ async def test_a_waiver_entry_names_who_and_why(bot: Bot) -> None:
     [line] = entries(story(fake))
     assert shown(line).startswith("- 2026-11-22 16:40 UTC · WAIVED by @bob: tests: the DBA "
                                   "reviewed the migration @ 16:30 · PR #7 ")
+
+
+async def test_entries_go_to_the_configured_branch(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_file_content(fake.repo, CONFIG, "audit:\n  branch: develop\n", ref="main")
+    fake.set_file_content(fake.repo, STORY, STORY_TEXT, ref="develop")
+    seed(fake)
+    await bot.deliver("pull_request", event(fake, "opened", 7, "2026-11-22T09:00:05Z"))
+    await bot.idle()
+    assert len(entries(story(fake, ref="develop"))) == 1
+    assert story(fake) == STORY_TEXT
+    assert [b for b, _ in fake.commits_on(fake.repo)] == ["develop"]
+
+
+async def test_after_the_audit_pr_is_merged_the_next_entry_starts_a_new_one(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_file_content(fake.repo, CONFIG, "audit:\n  mode: pull-request\n", ref="main")
+    seed(fake)
+    await bot.deliver("pull_request", event(fake, "opened", 7, "2026-11-22T09:00:05Z"))
+    await bot.idle()
+    [first] = [p for p in fake.state.repos[fake.repo].pulls.values()
+               if p.head_ref == writes.AUDIT_BRANCH]
+    # Someone merges it: a new commit on main has the entry, the PR is closed.
+    repo = fake.state.repos[fake.repo]
+    merged = {**repo.resolve("main"), STORY: story(fake, ref=writes.AUDIT_BRANCH).encode()}
+    fake.commit_tree(repo, "main", merged)
+    first.state = "closed"
+    await bot.deliver("pull_request", event(fake, "ready_for_review", 7, "2026-11-22T10:00:00Z"))
+    await bot.idle()
+    audit_prs = [p for p in fake.state.repos[fake.repo].pulls.values()
+                 if p.head_ref == writes.AUDIT_BRANCH and p.state == "open"]
+    assert len(audit_prs) == 1 and audit_prs[0].number != first.number
+    [moved] = fake.calls_to("PATCH", "/repos/*/git/refs/*")
+    assert moved.json["force"] is True  # restarted from main, which has the first entry
+    assert len(entries(story(fake, ref=writes.AUDIT_BRANCH))) == 2
