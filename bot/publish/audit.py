@@ -125,6 +125,10 @@ async def read_story(gh: Installation, repo: str, path: str, ref: str) -> StoryF
         raise
     if not isinstance(data, Mapping) or data.get("type") != "file":
         return None
+    if data.get("encoding", "base64") != "base64" or (data.get("size") and not data.get("content")):
+        # Files over 1 MB come without content ("encoding": "none"): writing back what was
+        # read would empty the story, so such a file is left alone.
+        return None
     try:
         text = base64.b64decode(str(data.get("content") or "")).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):

@@ -21,6 +21,7 @@ from bot.worker import run_job
 from checks.audit import KEY_PREFIX, AuditEvent
 from tests.bot.conftest import Bot, payload, pr_event
 from tests.bot.diffs import new_file, python_module, python_test
+from tests.fakegithub import shapes
 
 CONFIG = ".github/shipshape.yml"
 STORY = "docs/work/features/billing/stories/BILL-12-invoice-export-story.md"
@@ -500,3 +501,21 @@ async def test_after_the_audit_pr_is_merged_the_next_entry_starts_a_new_one(bot:
     [moved] = fake.calls_to("PATCH", "/repos/*/git/refs/*")
     assert moved.json["force"] is True  # restarted from main, which has the first entry
     assert len(entries(story(fake, ref=writes.AUDIT_BRANCH))) == 2
+
+
+async def test_a_story_over_one_megabyte_is_left_alone(bot: Bot) -> None:
+    """GitHub sends files over 1 MB without content; writing that back would empty them."""
+    fake = bot.fake
+    seed(fake)
+    gh = bot.state.services.client.for_installation(fake.installation_id)
+    big = shapes.content_file(STORY, STORY_TEXT.encode(), fake.state.repos[fake.repo], "main",
+                              fake.url)
+    big.update(encoding="none", size=1_500_000, content="")
+    fake.fail_next("GET", f"/repos/*/contents/{STORY}", 200, body=big)
+    line = f"- x {KEY_PREFIX} pr=1 event=opened head=aaaaaaa at=20261122T090000Z -->"
+    done = await writes.append_entries(gh, fake.repo, "main", STORY, [line],
+                                       heading="## Audit Log", message="m [skip ci]",
+                                       locks=writes.BranchLocks())
+    assert done == writes.MISSING
+    assert fake.calls_to("PUT", "/repos/*") == []
+    assert story(fake) == STORY_TEXT
