@@ -27,6 +27,7 @@ class JobOutcome(enum.StrEnum):
     ERROR = "error"  # an exception ended the job; the delivery may be redelivered
     NO_PULL = "no_pull"  # a merge group whose branch names no PR: reported neutral
     DESTROYED = "destroyed"  # the merge group was gone before its job ran
+    AUDITED = "audited"  # an audit-only job wrote its entries (or found nothing to write)
 
 
 @dataclass(frozen=True)
