@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from posixpath import basename, dirname
@@ -18,6 +18,7 @@ from typing import Any
 
 import pathspec
 
+from checks.change_kind import ChangeKind, classify_change
 from checks.config import compile_globs
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
 from checks.pairing import (
@@ -73,6 +74,7 @@ _EXCUSES = {
     "small": "fewer than {min} code lines changed",
     "added": "new files need no test (require_for)",
     "modified": "edits need no test (require_for)",
+    **{kind.name: kind.value for kind in ChangeKind if kind is not ChangeKind.BEHAVIOUR},
 }
 
 
@@ -134,9 +136,7 @@ def _code_lines(changed: ChangedFile, enough: int) -> int:
     """Count added and removed lines that are code, stopping once `enough` are found."""
     if changed.patch_missing or changed.binary:
         return enough  # unseen lines may be anything: assume they are code
-    family = language_family(changed.path)
-    ext = changed.path.rpartition(".")[2].lower()
-    non_code = _NON_CODE_BY_FAMILY.get(family or "") or _NON_CODE_BY_EXT.get(ext, _BLANK)
+    non_code = _non_code(changed.path)
     count = 0
     for line in chain(changed.added, changed.removed):
         if count >= enough:
@@ -155,7 +155,23 @@ def _excuse(changed: ChangedFile, rules: _Rules) -> str | None:
         return change
     if rules.min_lines and _code_lines(changed, rules.min_lines) < rules.min_lines:
         return "comments" if rules.min_lines == 1 else "small"
+    if rules.min_lines:  # 0 asks for a test for any change at all
+        kind = classify_change(changed, _code_predicate(changed.path))
+        if kind is not ChangeKind.BEHAVIOUR:
+            return kind.name
     return None
+
+
+def _code_predicate(path: str) -> Callable[[str], bool]:
+    """Tell code lines from comments and blanks, by the file's comment syntax."""
+    non_code = _non_code(path)
+    return lambda text: not non_code.match(text)
+
+
+def _non_code(path: str) -> re.Pattern[str]:
+    family = language_family(path)
+    ext = path.rpartition(".")[2].lower()
+    return _NON_CODE_BY_FAMILY.get(family or "") or _NON_CODE_BY_EXT.get(ext, _BLANK)
 
 
 def _sort(changed: ChangedFile, rules: _Rules, tally: _Tally) -> None:
