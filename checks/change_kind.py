@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from re import Pattern
 
-from checks.model import ChangedFile, HunkLine
+from checks.model import ChangedFile, Hunk
 from checks.paths import language_family
 
 
@@ -81,6 +81,12 @@ _IMPORT_OPENER = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\s*\(|import\s*\(|imp
 _IMPORT_ITEM = re.compile(r"^\s*(?:[\w.]+|_)?\s*(?:\"[^\"]*\"|[\w.]+(?:\s+as\s+\w+)?)?\s*,?\s*$")
 
 
+def is_import_line(path: str, text: str) -> bool:
+    """True when `text` is an import, require or include line in `path`'s language."""
+    pattern = _IMPORT_BY_FAMILY.get(language_family(path) or "")
+    return pattern is not None and pattern.match(text) is not None
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -107,24 +113,28 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _enclosing(lines: tuple[HunkLine, ...], index: int) -> str | None:
-    """The nearest line above `index` (in the new file) that is indented less: its block."""
+def _enclosing(hunk: Hunk, index: int) -> str | None:
+    """The nearest line above `index` (in the new file) that is indented less: its block.
+
+    Above the hunk, git's function context (`@@ ... @@ const (`) names the block.
+    """
+    lines = hunk.lines
     own = _indent(lines[index].text)
     for line in reversed(lines[:index]):
         if line.kind != "-" and line.text.strip() and _indent(line.text) < own:
             return line.text
-    return None
+    return hunk.heading if own and hunk.heading else None
 
 
-def _is_declaration(lines: tuple[HunkLine, ...], index: int) -> bool:
-    text = lines[index].text
+def _is_declaration(hunk: Hunk, index: int) -> bool:
+    text = hunk.lines[index].text
     if _CONSTANT.match(text) or _GO_CONST.match(text) or _DECL_OPENER.search(text):
         return True
     if _CLOSER.match(text):
         return True
     if _MEMBER_NOT.search(text):
         return False
-    block = _enclosing(lines, index)
+    block = _enclosing(hunk, index)
     if block is None:
         return False
     if _MEMBER.match(text):
@@ -132,29 +142,29 @@ def _is_declaration(lines: tuple[HunkLine, ...], index: int) -> bool:
     return _SIGNATURE.match(text) is not None and _INTERFACE.search(block) is not None
 
 
-def _in_import_list(lines: tuple[HunkLine, ...], index: int) -> bool:
-    for line in reversed(lines[:index]):
+def _in_import_list(hunk: Hunk, index: int) -> bool:
+    for line in reversed(hunk.lines[:index]):
         if _IMPORT_OPENER.match(line.text):
             return True
         if not _IMPORT_ITEM.match(line.text) and not _CLOSER.match(line.text):
             return False
-    return False
+    return _IMPORT_OPENER.match(hunk.heading) is not None
 
 
-def _is_import(lines: tuple[HunkLine, ...], index: int, pattern: Pattern[str]) -> bool:
-    text = lines[index].text
+def _is_import(hunk: Hunk, index: int, pattern: Pattern[str]) -> bool:
+    text = hunk.lines[index].text
     if pattern.match(text) or _IMPORT_OPENER.match(text):
         return True
     return bool((_IMPORT_ITEM.match(text) or _CLOSER.match(text))
-                and _in_import_list(lines, index))
+                and _in_import_list(hunk, index))
 
 
 def _all(changed: ChangedFile, wanted: set[str], kinds: str,
-         test: Callable[[tuple[HunkLine, ...], int], bool]) -> bool:
+         test: Callable[[Hunk, int], bool]) -> bool:
     """True when every changed line of `kinds` whose text is in `wanted` passes `test`."""
     for hunk in changed.hunks:
         for index, line in enumerate(hunk.lines):
-            if line.kind in kinds and line.text in wanted and not test(hunk.lines, index):
+            if line.kind in kinds and line.text in wanted and not test(hunk, index):
                 return False
     return True
 
@@ -171,9 +181,27 @@ def classify_change(changed: ChangedFile, is_code: Callable[[str], bool]) -> Cha
     family = language_family(changed.path) or ""
     pattern = _IMPORT_BY_FAMILY.get(family)
     if pattern is not None and _all(changed, {*added, *removed}, "+-",
-                                    lambda lines, i: _is_import(lines, i, pattern)):
+                                    lambda hunk, i: _is_import(hunk, i, pattern)):
         return ChangeKind.IMPORTS
     if not removed and _all(changed, set(added), "+", _is_declaration):
         return ChangeKind.DECLARATIONS
     return ChangeKind.BEHAVIOUR
 
+
+
+_BRANCH = re.compile(r"^\s*(?:}\s*)?(?:if|elif|else|unless|switch|case|match|when|for|while|rescue"
+                     r"|except|catch)\b|\?\s*[^:]+:|&&|\|\|")
+_FUNCTION = re.compile(r"^\s*(?:export\s+|pub\s+|public\s+|private\s+|async\s+|static\s+)*"
+                       r"(?:def|func|function|fn)\b")
+_QUERY = re.compile(r"\b(?:SELECT|UPDATE|INSERT|DELETE)\b|\.(?:where|filter|objects|query)\b")
+
+
+def behaviour_words(changed: ChangedFile, is_code: Callable[[str], bool]) -> str:
+    """What a behaviour change adds, in a few words: "new branches", "new functions", ..."""
+    if changed.patch_missing or changed.binary:
+        return "lines not shown"
+    added = [line.text for line in changed.added if is_code(line.text)]
+    found = [words for words, pattern in (("new functions", _FUNCTION), ("branches", _BRANCH),
+                                          ("queries", _QUERY))
+             if any(pattern.search(text) for text in added)]
+    return ", ".join(found) if found else "changed calls or expressions"
