@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from re import Pattern
 
 from checks.model import ChangedFile, Hunk
@@ -26,6 +26,7 @@ class ChangeKind(enum.Enum):
     REORDERED = "only whitespace or line order changed"
     IMPORTS = "only imports or package paths changed"
     DECLARATIONS = "only fields, constants or enum members added"
+    SCHEMA = "only model field or table options declared"
     BEHAVIOUR = "code changed"
 
 
@@ -142,6 +143,34 @@ def _is_declaration(hunk: Hunk, index: int) -> bool:
     return _SIGNATURE.match(text) is not None and _INTERFACE.search(block) is not None
 
 
+# Schema declared in ORM models: a column or field (`birthday = db.Column(db.DateTime)`,
+# `tag = models.ForeignKey(...)`) or a Django `Meta` option (`indexes = [...]`). Changing one
+# goes with a migration and holds no logic of its own.
+_SCHEMA_DECL = re.compile(
+    r"^\s+\w+\s*(?::\s*[\w\[\]., ]+)?=\s*(?:db|models|sa|orm|fields|me|mapped_column|Column"
+    r"|relationship)\b[\w.]*\("
+    r"|^\s+(?:indexes|constraints|unique_together|index_together|ordering|db_table|permissions"
+    r"|verbose_name|verbose_name_plural|get_latest_by|default_related_name|managed"
+    r"|__table_args__|__tablename__)\s*=|^\s+class\s+Meta\s*:")
+
+
+def _ancestors(hunk: Hunk, index: int) -> Iterator[str]:
+    """The line itself, then each less indented line above it, on the same side of the diff."""
+    lines = hunk.lines
+    skip = "-" if lines[index].kind == "+" else "+"
+    text = lines[index].text
+    yield text
+    level = _indent(text)
+    for line in reversed(lines[:index]):
+        if line.kind != skip and line.text.strip() and _indent(line.text) < level:
+            level = _indent(line.text)
+            yield line.text
+
+
+def _is_schema_declaration(hunk: Hunk, index: int) -> bool:
+    return _CLOSER.match(hunk.lines[index].text) is not None or any(_SCHEMA_DECL.match(text) for text in _ancestors(hunk, index))
+
+
 def _in_import_list(hunk: Hunk, index: int) -> bool:
     for line in reversed(hunk.lines[:index]):
         if _IMPORT_OPENER.match(line.text):
@@ -185,6 +214,8 @@ def classify_change(changed: ChangedFile, is_code: Callable[[str], bool]) -> Cha
         return ChangeKind.IMPORTS
     if not removed and _all(changed, set(added), "+", _is_declaration):
         return ChangeKind.DECLARATIONS
+    if _all(changed, {*added, *removed}, "+-", _is_schema_declaration):
+        return ChangeKind.SCHEMA
     return ChangeKind.BEHAVIOUR
 
 

@@ -251,6 +251,19 @@ def _removed_downgrades(ctx: MigrationContext, change: ChangedFile, base: list[_
     return out
 
 
+def _edits_a_revision(change: ChangedFile, headings: tuple[str, ...], marker: str) -> bool:
+    """A modified migration whose hunks sit in its functions or class (git's hunk headings) or
+    show the framework's calls: it is judged, so the summary never says "No migration"."""
+    if change.status is FileStatus.ADDED or change.patch_missing:
+        return False
+    for hunk in change.hunks:
+        if any(name in hunk.heading for name in headings):
+            return True
+        if any(marker in line.text for line in hunk.lines):
+            return True
+    return False
+
+
 def judge_alembic(ctx: MigrationContext) -> list[Finding]:
     """Judge Alembic revisions: `downgrade()` exists, does something, and does not raise."""
     out: list[Finding] = []
@@ -263,6 +276,8 @@ def judge_alembic(ctx: MigrationContext) -> list[Finding]:
             found = _alembic_hunks(ctx, change)
         else:
             found = None
+        if found is None and _edits_a_revision(change, ("def upgrade", "def downgrade"), "op."):
+            found = []  # an edit inside upgrade()/downgrade() that leaves the down step whole
         if found is not None and ctx.claim(change.path, "alembic"):
             out.extend(found)
     return out
@@ -469,6 +484,8 @@ def judge_django(ctx: MigrationContext) -> list[Finding]:
             found = _django_hunks(ctx, change)
         else:
             found = None
+        if found is None and _edits_a_revision(change, ("class Migration",), "migrations."):
+            found = []  # schema operations reverse themselves; no RunPython/RunSQL was touched
         if found is not None and ctx.claim(change.path, "django"):
             out.extend(found)
     return out
