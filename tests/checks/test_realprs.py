@@ -34,6 +34,12 @@ class Verdict:
     expected: Status
     actual: Status
     summary: str
+    must_judge: bool = False  # the case holds a file the check must say it judged
+
+    @property
+    def silent_skip(self) -> bool:
+        """The check passed a file of its business while saying there was none."""
+        return self.must_judge and self.summary.startswith("No migration")
 
     @property
     def false_alarm(self) -> bool:
@@ -58,7 +64,7 @@ def verdicts(path: Path) -> list[Verdict]:
     snapshot = {key: value for key, value in doc.items() if key not in ("provenance", "expect")}
     report = checks.run(snapshot, only=set(expect))
     return [Verdict(path.stem, name, Status(want["status"]), report.check(name).status,
-                    report.check(name).summary)
+                    report.check(name).summary, bool(want.get("judged")))
             for name, want in sorted(expect.items())]
 
 
@@ -80,23 +86,28 @@ def test_verdicts_match_a_reviewer_reading_the_diff(path: Path) -> None:
     for verdict in verdicts(path):
         assert verdict.actual is verdict.expected, (
             f"{verdict.check}: {verdict.actual} ({verdict.summary})")
+        assert not verdict.silent_skip, f"{verdict.check}: {verdict.summary}"
 
 
 def main() -> int:
     """Print false alarms and misses per check over every case."""
     alarms: Counter[str] = Counter()
     misses: Counter[str] = Counter()
+    silent: Counter[str] = Counter()
     judged: Counter[str] = Counter()
     for path in CASES:
         for verdict in verdicts(path):
             judged[verdict.check] += 1
             alarms[verdict.check] += verdict.false_alarm
             misses[verdict.check] += verdict.miss
-            if verdict.false_alarm or verdict.miss:
-                kind = "false alarm" if verdict.false_alarm else "miss"
+            silent[verdict.check] += verdict.silent_skip
+            if verdict.false_alarm or verdict.miss or verdict.silent_skip:
+                kind = ("false alarm" if verdict.false_alarm else "miss" if verdict.miss
+                        else "silent skip")
                 print(f"{kind}: {verdict.case} {verdict.check} {verdict.actual}: {verdict.summary}")
     for name in sorted(judged):
-        print(f"{name}: {judged[name]} cases, {alarms[name]} false alarms, {misses[name]} misses")
+        print(f"{name}: {judged[name]} cases, {alarms[name]} false alarms, {misses[name]} misses,"
+              f" {silent[name]} silent skips")
     return 0
 
 
