@@ -35,6 +35,7 @@ class Verdict:
     actual: Status
     summary: str
     must_judge: bool = False  # the case holds a file the check must say it judged
+    known: str = ""  # why a known wrong verdict is left as it is (the test asserts it stays wrong)
 
     @property
     def silent_skip(self) -> bool:
@@ -64,7 +65,7 @@ def verdicts(path: Path) -> list[Verdict]:
     snapshot = {key: value for key, value in doc.items() if key not in ("provenance", "expect")}
     report = checks.run(snapshot, only=set(expect))
     return [Verdict(path.stem, name, Status(want["status"]), report.check(name).status,
-                    report.check(name).summary, bool(want.get("judged")))
+                    report.check(name).summary, bool(want.get("judged")), want.get("known", ""))
             for name, want in sorted(expect.items())]
 
 
@@ -84,6 +85,10 @@ def test_case_names_its_source_and_why(path: Path) -> None:
 @pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
 def test_verdicts_match_a_reviewer_reading_the_diff(path: Path) -> None:
     for verdict in verdicts(path):
+        if verdict.known:
+            # A known wrong verdict: when a change fixes it, move the case to the right verdict.
+            assert verdict.actual is not verdict.expected, f"fixed: {verdict.known}"
+            continue
         assert verdict.actual is verdict.expected, (
             f"{verdict.check}: {verdict.actual} ({verdict.summary})")
         assert not verdict.silent_skip, f"{verdict.check}: {verdict.summary}"
