@@ -168,7 +168,9 @@ def _ancestors(hunk: Hunk, index: int) -> Iterator[str]:
 
 
 def _is_schema_declaration(hunk: Hunk, index: int) -> bool:
-    return _CLOSER.match(hunk.lines[index].text) is not None or any(_SCHEMA_DECL.match(text) for text in _ancestors(hunk, index))
+    if _CLOSER.match(hunk.lines[index].text):
+        return True
+    return any(_SCHEMA_DECL.match(text) for text in _ancestors(hunk, index))
 
 
 def _in_import_list(hunk: Hunk, index: int) -> bool:

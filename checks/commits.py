@@ -1,7 +1,9 @@
 """The `commits` check: is the PR small enough to review, and are its commits clean?
 
 Size is the changed lines (additions + deletions) of the files a reviewer actually reads: lock
-files, generated files, vendored trees and pure renames are not counted. Spread is the number of
+files, generated files, vendored trees, pure renames, recorded HTTP fixtures and snapshots,
+translation catalogues, large data files and squashed migrations are not counted
+(checks/uncounted.py); the summary says how many of each were left out. Spread is the number of
 counted files and of top-level areas they sit in. Hygiene looks at each commit: autosquash and
 work-in-progress commits, empty, one-word and over-long subjects, merges of the base branch into
 the PR, and oversized commits. A diff-only snapshot (no commit data) is judged on size alone.
@@ -74,7 +76,9 @@ HYGIENE_RULES: tuple[str, ...] = (
 
 OPTIONS: Mapping[str, Option] = {
     "warn_lines": Option(400, "int", "warn when the PR changes more lines than this "
-                         "(lock, generated, vendored and renamed files not counted; 0 = off)",
+                         "(lock, generated, vendored and renamed files, recorded fixtures, "
+                         "translation catalogues, large data files and squashed migrations not "
+                         "counted; 0 = off)",
                          minimum=0),
     "fail_lines": Option(1000, "int", "fail when the PR changes more lines than this (0 = off)",
                          minimum=0),

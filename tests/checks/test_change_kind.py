@@ -3,7 +3,7 @@
 Each excerpt is a few lines of a real commit (repository and commit named above it); only the
 lines shown are copied. The tests check asks for a test only when the kind is behaviour.
 """
-# ruff: noqa: E501 (real `git diff` text)
+# ruff: noqa: E501, E101 (real `git diff` text: long paths, and Go source indents with tabs)
 
 from __future__ import annotations
 
