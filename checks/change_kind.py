@@ -13,6 +13,7 @@ import enum
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from itertools import chain
 from re import Pattern
 
 from checks.model import ChangedFile, Hunk
@@ -200,15 +201,37 @@ def _all(changed: ChangedFile, wanted: set[str], kinds: str,
     return True
 
 
+# Statements that only behaviour has: seeing one settles the kind without reading hunks, which
+# keeps a 25 MB diff of new code cheap (bench/engine.py).
+_STATEMENT = re.compile(
+    r"^\s*(?:}\s*)?(?:if|else|elif|for|while|return|yield|raise|throw|try|catch|except|def|func"
+    r"|function|fn|switch|case|await|async\s+def|do)\b")
+
+
+def _adds_statement(changed: ChangedFile, is_code: Callable[[str], bool]) -> bool:
+    """True at the first added statement that is not an old line moved or re-indented."""
+    old: set[str] | None = None
+    for line in changed.added:
+        text = line.text
+        if _STATEMENT.match(text) and is_code(text):
+            if old is None:
+                old = {removed.text.strip() for removed in changed.removed}
+            if text.strip() not in old:
+                return True
+    return False
+
+
 def classify_change(changed: ChangedFile, is_code: Callable[[str], bool]) -> ChangeKind:
     """Say what a source file's edit does; `is_code` tells code lines from comments."""
-    if changed.patch_missing or changed.binary:
+    if changed.patch_missing or changed.binary or _adds_statement(changed, is_code):
         return ChangeKind.BEHAVIOUR
     added = [line.text for line in changed.added if is_code(line.text)]
     removed = [line.text for line in changed.removed if is_code(line.text)]
     added, removed = _without_realigned(added, removed)
     if not added:
         return ChangeKind.DELETIONS if removed else ChangeKind.REORDERED
+    if any(_STATEMENT.match(text) for text in chain(added, removed)):
+        return ChangeKind.BEHAVIOUR
     family = language_family(changed.path) or ""
     pattern = _IMPORT_BY_FAMILY.get(family)
     if pattern is not None and _all(changed, {*added, *removed}, "+-",
