@@ -7,7 +7,7 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
-from bot.events.common import installation_id, repo_name, text
+from bot.events.common import installation_id, objects, repo_name, text
 from bot.events.delivery import Dispatch
 from bot.queue import Job
 
@@ -43,8 +43,8 @@ def pull_fields(pr: dict[str, Any]) -> dict[str, Any]:
     out["head"] = {"sha": text(pr, "head", "sha"), "ref": text(pr, "head", "ref")}
     out["base"] = {"ref": text(pr, "base", "ref")}
     out["user"] = {"login": text(pr, "user", "login")}
-    out["labels"] = [{"name": lb["name"]} for lb in pr.get("labels") or ()
-                     if isinstance(lb, dict) and isinstance(lb.get("name"), str)]
+    out["labels"] = [{"name": lb["name"]} for lb in objects(pr, "labels")
+                     if isinstance(lb.get("name"), str)]
     return out
 
 
