@@ -77,15 +77,19 @@ class BodyBudget:
 
 async def _read_signed(request: web.Request, signature: str, secret: str) -> bytes:
     mac = hmac.new(secret.encode(), digestmod=hashlib.sha256)
-    body = bytearray()
+    # Chunks are joined only once the signature matches: a stranger's body never costs more
+    # than its own size (a growing buffer would reallocate and briefly hold it twice).
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in request.content.iter_chunked(_CHUNK):
-        if len(body) + len(chunk) > limits.MAX_PAYLOAD_BYTES:
+        size += len(chunk)
+        if size > limits.MAX_PAYLOAD_BYTES:
             raise Refused(413, f"payload over GitHub's {limits.MAX_PAYLOAD_BYTES} byte cap")
         mac.update(chunk)
-        body += chunk
+        chunks.append(chunk)
     if not hmac.compare_digest(signature, "sha256=" + mac.hexdigest()):
         raise Refused(401, "signature does not match")
-    return bytes(body)
+    return b"".join(chunks)
 
 
 async def read_verified(request: web.Request, secret: str, budget: BodyBudget,
