@@ -137,6 +137,11 @@ async def handle(request: web.Request, intake: Intake) -> web.Response:
             status, outcome, reason = await _accept(intake, event)
         except Refused as exc:
             status, outcome, reason = exc.status, "refused", exc.reason
+        except Exception:
+            # Our fault (the queue failed), not the sender's: the claim is already released,
+            # so GitHub's redelivery runs.
+            _log.exception("delivery failed", extra={"fields": {"delivery": delivery}})
+            status, outcome, reason = 500, "error", "the server failed; redeliver it later"
         intake.metrics.deliveries.labels(name, outcome).inc()
         level = logging.WARNING if status >= 400 else logging.INFO
         log(_log, level, "delivery", delivery=delivery, event=name, status=status,

@@ -10,11 +10,16 @@ import asyncio
 import dataclasses
 import json
 import logging
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import pytest
 
+from bot.app import create_app
 from bot.body import BodyBudget
-from tests.bot.conftest import Bot, headers_for, payload, pr_event
+from bot.queue import Job
+from bot.queue.memory import MemoryQueue
+from tests.bot.conftest import Bot, bot_settings, headers_for, payload, pr_event
 from tests.bot.diffs import new_file, python_module
 
 # Short enough to keep the tests quick; every wait below is a generous multiple of it.
@@ -140,3 +145,30 @@ async def test_bodies_beyond_the_budget_are_refused_while_a_small_one_passes(bot
 async def _drained(budget: BodyBudget) -> None:
     while budget.reserved:
         await asyncio.sleep(0.01)
+
+
+class _DiskFullOnce(MemoryQueue):
+    """A queue whose first `put` fails as a durable queue's would when its disk is full."""
+
+    failed = False
+
+    async def put(self, job: Job) -> str:
+        if not self.failed:
+            self.failed = True
+            raise OSError(28, "No space left on device")
+        return await super().put(job)
+
+
+async def test_a_delivery_that_fails_after_its_claim_releases_it_for_redelivery(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor) -> None:
+    app = create_app(bot_settings(fake_github), executor=pool, queue=_DiskFullOnce())
+    bot = Bot(await aiohttp_client(app), fake_github)
+    fake = bot.fake
+    fake.add_pull(fake.repo, 8, diff=new_file("billing/total.py", python_module("total")))
+    event = pr_event(fake, "opened", 8)
+    failed = await bot.deliver("pull_request", event, delivery="d-8")
+    assert failed.status == 500 and "redeliver" in failed.json_body["reason"]
+    again = await bot.deliver("pull_request", event, delivery="d-8")
+    assert again.status == 202, again.json_body
+    await bot.idle()
+    assert fake.check_runs(fake.repo)[-1]["status"] == "completed"
