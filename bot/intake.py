@@ -35,6 +35,11 @@ from bot.queue import QUEUED, REPLACED, STALE, Queue
 
 _log = get_logger("intake")
 MAX_DELIVERY_ID = 100
+# The events a metric label may name: app.yml's default_events, merge_group, and what GitHub
+# sends every App. `X-GitHub-Event` is not covered by the signature, so any other name is
+# "other", and a refused delivery is "unverified": strangers cannot add metric series.
+METRIC_EVENTS = frozenset({"pull_request", "check_run", "check_suite", "issue_comment",
+                           "merge_group", "ping", "installation", "installation_repositories"})
 
 
 @dataclass(frozen=True)
@@ -128,12 +133,14 @@ async def handle(request: web.Request, intake: Intake) -> web.Response:
     started = time.perf_counter()
     delivery = request.headers.get("x-github-delivery", "")[:MAX_DELIVERY_ID]
     name = request.headers.get("x-github-event", "")[:50] or "unknown"
+    label = "unverified"
     with delivery_context(delivery):
         try:
             body = await read_verified(request, intake.secret, intake.budget,
                                        intake.body_timeout)
             event = _event(request, body)
             name = describe(event)
+            label = name if event.event in METRIC_EVENTS else "other"
             status, outcome, reason = await _accept(intake, event)
         except Refused as exc:
             status, outcome, reason = exc.status, "refused", exc.reason
@@ -142,7 +149,7 @@ async def handle(request: web.Request, intake: Intake) -> web.Response:
             # so GitHub's redelivery runs.
             _log.exception("delivery failed", extra={"fields": {"delivery": delivery}})
             status, outcome, reason = 500, "error", "the server failed; redeliver it later"
-        intake.metrics.deliveries.labels(name, outcome).inc()
+        intake.metrics.deliveries.labels(label[:80], outcome).inc()
         level = logging.WARNING if status >= 400 else logging.INFO
         log(_log, level, "delivery", delivery=delivery, event=name, status=status,
             outcome=outcome, reason=reason,

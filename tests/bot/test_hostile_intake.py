@@ -172,3 +172,17 @@ async def test_a_delivery_that_fails_after_its_claim_releases_it_for_redelivery(
     assert again.status == 202, again.json_body
     await bot.idle()
     assert fake.check_runs(fake.repo)[-1]["status"] == "completed"
+
+
+async def test_strangers_cannot_add_metric_series(bot: Bot) -> None:
+    raw = json.dumps(payload("ping")).encode()
+    for n in range(20):
+        headers = {**headers_for(f"made_up_event_{n}", raw), "X-Hub-Signature-256": "sha256=0"}
+        resp = await bot.client.post("/webhook", data=raw, headers=headers)
+        assert resp.status == 401
+    # A signed body replayed under an event name GitHub never sends.
+    await bot.deliver("made_up_event_signed", payload("ping"))
+    text = await (await bot.client.get("/metrics")).text()
+    assert "made_up_event" not in text
+    assert 'shipshape_deliveries_total{event="unverified",outcome="refused"} 20.0' in text
+    assert 'shipshape_deliveries_total{event="other",outcome="ignored"} 1.0' in text
