@@ -3,8 +3,10 @@ GitHub drops a delivery not answered within 10 seconds (FACTS.md, "Webhook deliv
 https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks).
 
 Answers: 401 missing or wrong `X-Hub-Signature-256`; 413 over GitHub's 25 MB payload cap
-(refused from Content-Length before reading); 400 malformed headers or body; 200 with a reason
-for a repeated delivery or an event that needs no work; 202 once a job is queued.
+(refused from Content-Length before reading); 408 a body not received in time; 503 no room for
+another unauthenticated body; 400 malformed headers or body (a signed `action` that is not a
+string included); 200 with a reason for a repeated delivery or an event that needs no work;
+202 once a job is queued; 500 only for our own failure, with the delivery id released.
 
 The signature is checked over the raw bytes, before any parsing, while the body streams in
 (bot/body.py: HMAC-SHA256 while reading, constant-time comparison, a byte budget for
