@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot import limits
 from bot.app import create_app
 from bot.body import BodyBudget
 from bot.queue import Job
@@ -186,3 +187,15 @@ async def test_strangers_cannot_add_metric_series(bot: Bot) -> None:
     assert "made_up_event" not in text
     assert 'shipshape_deliveries_total{event="unverified",outcome="refused"} 20.0' in text
     assert 'shipshape_deliveries_total{event="other",outcome="ignored"} 1.0' in text
+
+
+async def test_a_half_sent_request_head_is_dropped(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "IDLE_CONNECTION_SECONDS", SHORT_TIMEOUT)
+    client = await aiohttp_client(create_app(bot_settings(fake_github), executor=pool))
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(b"POST /webhook HTTP/1.1\r\nHost: localhost\r\nX-GitHub-Event: pi")
+    await writer.drain()
+    assert await asyncio.wait_for(reader.read(), GENEROUS) == b""  # closed, nothing answered
+    writer.close()
