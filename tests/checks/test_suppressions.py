@@ -177,14 +177,16 @@ def test_an_unknown_target_is_a_warning_and_allows_nothing(marker: str, suggesti
 
 
 def test_a_typo_warns_under_the_check_it_was_meant_for() -> None:
-    diff = new_file("billing/client.py", ["# shipshape:allow tset generated", "X = 1"])
+    diff = new_file("billing/client.py", ["# shipshape:allow tset generated",
+                                          "def client() -> None: ..."])
     assert at(review(diff), "tests", "billing/client.py") == [
         (1, "tests-missing", Severity.FAIL), (1, RULE_UNKNOWN, Severity.WARN)]
 
 
 def test_the_marker_must_be_in_a_comment() -> None:
     diff = new_file("billing/howto.py", [
-        'HELP = "write shipshape:allow tests <reason> to allow a finding"',
+        "def howto() -> str:",
+        '    return "write shipshape:allow tests <reason> to allow a finding"',
     ])
     report = review(diff)
     assert not any(f.rule and f.rule.startswith("allow-marker") for c in report.checks
