@@ -17,7 +17,7 @@ from checks.config import compile_globs
 from checks.mask import mask_secret
 from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
 from checks.secrets import generic, pem, urls
-from checks.secrets.rules import PROVIDER_RULES
+from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.scan import Hit, find_secrets, scan_lines
 from checks.spec import CheckSpec, Option
 

@@ -36,6 +36,8 @@ class Rule:
     # An RE2-compatible regex (no lookaround, no backreference) matching at least every start
     # of `pattern`: the fast multi-pattern pass looks for these, `pattern` then confirms.
     anchor: str = ""
+    # The body is base64 of binary data (macaroons, protobuf): runs of `A` are zero bytes there.
+    binary: bool = False
 
 
 def base62_crc32(data: str) -> str:
@@ -56,7 +58,8 @@ def _checksum_ok(value: str, _line: str) -> bool:
     return base62_crc32(body[:30]) == body[30:]
 
 
-def _b64decode(text: str) -> bytes | None:
+def b64decode(text: str) -> bytes | None:
+    """Decode unpadded base64url, None when it is not."""
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
@@ -71,7 +74,7 @@ _EXAMPLE_CLAIMS = frozenset({
 def _jwt_ok(value: str, _line: str) -> bool:
     """A JWT whose header decodes to JSON with `alg`, and not a public (anon) key by design."""
     parts = value.split(".")
-    header, payload = (_b64decode(p) for p in parts[:2])
+    header, payload = (b64decode(p) for p in parts[:2])
     try:
         head = json.loads(header or b"")
         body = json.loads(payload or b"")
@@ -92,7 +95,7 @@ def _jwt_ok(value: str, _line: str) -> bool:
 
 def _discord_ok(value: str, _line: str) -> bool:
     """The first part of a Discord bot token is the bot's numeric id in base64."""
-    decoded = _b64decode(value.split(".", 1)[0])
+    decoded = b64decode(value.split(".", 1)[0])
     return decoded is not None and decoded.isdigit()
 
 
@@ -196,7 +199,7 @@ PROVIDER_RULES: tuple[Rule, ...] = (
     Rule("pypi-token", "PyPI API token",
          r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,}",
          "`pypi-` + a macaroon for pypi.org or test.pypi.org", "pypi-AgE[A-Za-z0-9]+",
-         anchor=r"pypi-AgE"),
+         anchor=r"pypi-AgE", binary=True),
     Rule("anthropic-api-key", "Anthropic API key",
          r"sk-ant-(?:api|admin|oat|sid)\d\d-[A-Za-z0-9_\-]{32,}(?![A-Za-z0-9_\-])",
          "`sk-ant-api03-` (also `admin01`, `oat01`) + 32 or more url-safe characters",
@@ -220,9 +223,9 @@ PROVIDER_RULES: tuple[Rule, ...] = (
          "8-10 digit bot id `:` `AA` + 33 url-safe characters", r"\d+:AA",
          anchor=r"[0-9]{8,10}:AA"),
     Rule("shopify-token", "Shopify access token or shared secret",
-         "shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9])",
-         "`shpat_`, `shpca_`, `shppa_`, `shpss_` + 32 hex characters", "shp[a-z]{2}_",
-         anchor=r"shp(?:at|ca|pa|ss)_"),
+         "shp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]{32}(?![A-Za-z0-9])",
+         "`shpat_`, `shpca_`, `shppa_`, `shpua_`, `shpss_` + 32 characters (hex today; base62 "
+         "accepted)", "shp[a-z]{2}_", anchor=r"shp(?:at|ca|pa|ss|ua)_"),
     Rule("jwt", "JSON Web Token",
          r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}(?![A-Za-z0-9_\-])",
          "three base64url parts, header and payload JSON objects, header with an `alg`, signed",

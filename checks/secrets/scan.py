@@ -25,7 +25,8 @@ try:  # google-re2 is a runtime dependency; the fallback keeps the check working
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
     re2 = None
 from checks.secrets import entropy, generic, pem, quiet, urls
-from checks.secrets.rules import PROVIDER_RULES, Rule
+from checks.secrets.catalog import PROVIDER_RULES
+from checks.secrets.rules import Rule
 
 GENERIC = "generic"
 PEM = "pem"
@@ -163,8 +164,9 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Cand
     prefix = _PREFIXES.get(rule.id)
     head = prefix.match(value) if prefix else None
     secret_part = value[head.end():] if head else value
+    placeholder = quiet.is_placeholder_body if rule.binary else quiet.is_placeholder_token
     real = (
-        not quiet.is_placeholder_token(secret_part)
+        not placeholder(secret_part)
         and not quiet.is_documented_example(value)
         and (rule.validate is None or rule.validate(value, line.text))
     )
