@@ -110,7 +110,7 @@ MORE_RULES: tuple[Rule, ...] = (
          anchor=r"dapi[a-f0-9]{32}"),
     # Observability.
     Rule("grafana-api-key", "Grafana API key (legacy)",
-         r"eyJrIjoi[A-Za-z0-9]{70,400}={0,3}(?![A-Za-z0-9])",
+         rf"eyJrIjoi[{_B64}]{{70,400}}={{0,3}}(?![{_B64}=])",
          "`eyJrIjoi` + base64 of `{\"k\":…,\"n\":…,\"id\":…}`", "eyJrIjoi", _grafana_ok,
          anchor=r"eyJrIjoi"),
     Rule("grafana-cloud-token", "Grafana Cloud access policy token",
