@@ -19,7 +19,7 @@ _B64 = "A-Za-z0-9+/"
 
 
 def _json_with(value: str, keys: frozenset[str]) -> bool:
-    """True when `value` (base64 or base64url, maybe padded) decodes to a JSON object with `keys`."""
+    """True when `value` (base64 or base64url) decodes to a JSON object holding `keys`."""
     decoded = b64decode(value.rstrip("=").replace("+", "-").replace("/", "_"))
     try:
         obj = json.loads(decoded or b"")

@@ -32,8 +32,9 @@ CASES: list[tuple[str, str, list[str], Callable[[], str], int]] = [
     ("1password-service-account-token", "k8s/op-connect.yaml",
      ["stringData:", "  OP_SERVICE_ACCOUNT_TOKEN: {t}"], T.onepassword_service_account, 4),
     ("age-secret-key", "secrets/keys.txt",
-     ["# created: 2024-05-01T10:00:00Z", "# public key: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-      "{t}"], T.age, 16),
+     ["# created: 2024-05-01T10:00:00Z",
+      "# public key: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8"
+      "zmrj2kg5sfn9aqmcac8p", "{t}"], T.age, 16),
     ("tailscale-key", "ansible/group_vars/all.yml", ["tailscale_authkey: {t}"], T.tailscale, 11),
     ("digitalocean-token", "infra/do.tf",
      ['provider "digitalocean" {', '  token = "{t}"', "}"], T.digitalocean, 7),

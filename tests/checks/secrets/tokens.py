@@ -196,7 +196,8 @@ class MoreTokens(Tokens):
     def onepassword_service_account(self) -> str:
         body = b64json({"signInAddress": "acme.1password.com", "userAuth": {
             "method": "SRPg-4096", "alg": "PBES2g-HS256", "iterations": 650000,
-            "salt": self.chars(22, URLSAFE)}, "email": self.chars(12).lower() + "@1passwordserviceaccounts.com",
+            "salt": self.chars(22, URLSAFE)},
+            "email": self.chars(12).lower() + "@1passwordserviceaccounts.com",
             "srpX": self.chars(64, HEX), "muk": {"alg": "A256GCM", "ext": True,
                                                  "k": self.chars(43, URLSAFE)},
             "secretKey": self.onepassword_secret_key(), "deviceUuid": self.chars(26).lower()})
@@ -296,3 +297,27 @@ class MoreTokens(Tokens):
 
     def perplexity(self) -> str:
         return "pp" + "lx-" + self.chars(48)
+
+
+def _ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def openssh_ed25519(rng: random.Random, comment: str = "deploy@ci") -> list[str]:
+    """An unencrypted OpenSSH ed25519 private key file (openssh-key-v1) with random key bytes.
+
+    Laid out as `ssh-keygen` writes it: the fixed `openssh-key-v1` header, cipher and KDF
+    `none`, one public key, the private block with its check integers, padding 1, 2, 3...
+    """
+    public = rng.randbytes(32)
+    blob = _ssh_string(b"ssh-ed25519") + _ssh_string(public)
+    check = rng.randbytes(4)
+    private = (check + check + _ssh_string(b"ssh-ed25519") + _ssh_string(public)
+               + _ssh_string(rng.randbytes(32) + public) + _ssh_string(comment.encode()))
+    private += bytes(range(1, 1 + (-len(private) % 8)))
+    data = (b"openssh-key-v1\0" + _ssh_string(b"none") + _ssh_string(b"none") + _ssh_string(b"")
+            + (1).to_bytes(4, "big") + _ssh_string(blob) + _ssh_string(private))
+    text = base64.b64encode(data).decode()
+    return ["-----BEGIN OPENSSH PRIVATE KEY-----",
+            *(text[i:i + 70] for i in range(0, len(text), 70)),
+            "-----END OPENSSH PRIVATE KEY-----"]
