@@ -121,7 +121,8 @@ def check(snapshot: Snapshot, options: SecretsOptions) -> Outcome:
     allowed = compile_globs(options.allow_paths)
     generic_severity = options.generic_level
     hits = [h for h in find_secrets(snapshot.files) if options.rules.get(h.rule, True)]
-    texts = _line_texts([f for f in snapshot.files if any(f.path == h.path for h in hits)])
+    hit_paths = {h.path for h in hits}
+    texts = _line_texts([f for f in snapshot.files if f.path in hit_paths])
     findings = tuple(_finding(h, texts, allowed, generic_severity) for h in _dedupe(hits))
     skipped = sum(1 for f in snapshot.files if f.patch_missing)
     severities = {f.severity for f in findings}

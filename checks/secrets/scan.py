@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -24,7 +24,7 @@ try:  # google-re2 is a runtime dependency; the fallback keeps the check working
     import re2
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
     re2 = None
-from checks.secrets import entropy, generic, pem, quiet, urls
+from checks.secrets import entropy, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.rules import Rule
 
@@ -60,14 +60,15 @@ def _rename_groups(pattern: str, index: int) -> str:
 
 
 _SPECIAL: tuple[tuple[str, str], ...] = (
-    (PEM, pem.PATTERN), (URL, urls.PATTERN), (GENERIC, generic.PATTERN),
+    (PEM, pem.PATTERN), (URL, urls.PATTERN), (pairs.KIND, pairs.PATTERN),
+    (GENERIC, generic.PATTERN),
 )
 _BRANCHES: tuple[Rule | str, ...] = (*PROVIDER_RULES, *(kind for kind, _ in _SPECIAL))
 _SOURCES = (*(r.pattern for r in PROVIDER_RULES), *(p for _, p in _SPECIAL))
 REGEX = re.compile("|".join(f"(?P<r{i}>{_rename_groups(p, i)})" for i, p in enumerate(_SOURCES)))
 _ANCHOR_SOURCE = "|".join(
     f"(?:{a})" for a in (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR,
-                         urls.ANCHOR, generic.ANCHOR)
+                         urls.ANCHOR, pairs.ANCHOR, generic.ANCHOR)
 )
 _PROVIDERS = re.compile("|".join(
     f"(?P<r{i}>{_rename_groups(r.pattern, i)})" for i, r in enumerate(PROVIDER_RULES)))
@@ -89,6 +90,7 @@ def _compile_fast(source: str) -> Any:
 _FAST = _compile_fast(_ANCHOR_SOURCE)
 _SLOW = re.compile(_ANCHOR_SOURCE)
 _PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 _KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
 _NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
@@ -197,6 +199,31 @@ def _url(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
     return _Candidate(hit, start, start + len(value), container=True)
 
 
+def _pair(m: re.Match[str], corpus: Corpus) -> _Candidate | None:
+    """A secret-named value in a setter call, XML pair, YAML block, escaped JSON, netrc, CLI."""
+    found = pairs.extract(m.groupdict())
+    if found is None:  # pragma: no cover - the branch matched, so one value group is set
+        return None
+    alt, key, group = found
+    value, start, end = m.group(group), m.start(group), m.end(group)
+    text = corpus.text
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", end)
+    after = text[line_end + 1:line_end + 2] if line_end >= 0 else ""
+    if alt in ("3", "5"):  # the whole identifier: `not_secret: |` is not `secret`
+        key_start = generic.identifier_start(text, m.start(), line_start)
+        key = text[key_start:m.start()] + key
+    file_index, line_index = corpus.locate(start)
+    path = corpus.files[file_index].path
+    candidate = _Candidate(None, start, end, container=True)
+    if pairs.applies(alt, path, text[line_start:m.start()], after) and \
+            pairs.is_secret(alt, key, value):
+        candidate.hit = Hit(generic.RULE_ID, pairs.NAME, value, path,
+                            corpus.lines[file_index][line_index].number, provider=False,
+                            key=key)
+    return candidate
+
+
 def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
     group = next(g for g in (f"quoted_{index}", f"bare_{index}", f"xml_{index}")
                  if m.group(g) is not None)
@@ -255,39 +282,56 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     return generic.is_whole_literal(group[:group.rindex("_")], operator, after, path)
 
 
-def anchor_starts(text: str) -> Iterator[int]:
-    """Offsets where some rule may match, in order (RE2 over bytes when available)."""
+def anchor_finder(text: str) -> Callable[[int], int]:
+    """A function giving the first offset >= `pos` where some rule may match, or -1.
+
+    Searching again from each position (not iterating non-overlapping matches) keeps an anchor
+    that starts inside another rule's anchor (`ENV` then `SESSION_SECRET=`) from being skipped.
+    """
     if _FAST is None:
-        return (m.start() for m in _SLOW.finditer(text))
+        def slow(pos: int) -> int:
+            m = _SLOW.search(text, pos)
+            return -1 if m is None else m.start()
+        return slow
     # ASCII with `?` for anything else keeps byte offsets equal to character offsets; every
     # anchor is ASCII, and the full patterns run on the real text.
-    return (m.start() for m in _FAST.finditer(text.encode("ascii", "replace")))
+    data, search = text.encode("ascii", "replace"), _FAST.search
+
+    def fast(pos: int) -> int:
+        m = search(data, pos)
+        return -1 if m is None else int(m.start())
+    return fast
 
 
 def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
     text, pos = corpus.text, 0
-    for start in anchor_starts(text):
-        if start < pos:
-            continue
+    find = anchor_finder(text)
+    while (start := find(pos)) >= 0:
         m = REGEX.match(text, start)
         if m is None:
+            pos = start + 1
             continue
         index = int(m.lastgroup[1:])  # type: ignore[index]
         branch = _BRANCHES[index]
-        pos = m.end()
+        pos = max(m.end(), start + 1)
         if isinstance(branch, Rule):
             candidate = _provider(branch, m, corpus, index)
-            if candidate is None:
-                pos = m.start() + 1
+            if candidate is None:  # the text before continues it: so would any start in the run
+                pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
         elif branch == PEM:
             candidate = _pem(m, corpus, index)
+        elif branch == pairs.KIND:
+            candidate = _pair(m, corpus)
+            if candidate is not None:
+                pos = max(candidate.start, start + 1)  # a token in the value is found alone
         elif branch == URL:
             candidate = _url(m, corpus, index)
             # The fast pass skipped the user and password: a token there speaks for itself.
             yield from _tokens_within(corpus, m.start(f"user_{index}"), candidate.end)
         else:
             candidate = _generic(m, corpus, index)
-            pos = candidate.start  # a provider token inside the value is found on its own
+            # A provider token inside the value is found on its own.
+            pos = max(candidate.start, start + 1)
         if candidate is not None:
             yield candidate
 
