@@ -68,13 +68,16 @@ def extract(groups: dict[str, str | None]) -> tuple[str, str, str] | None:
     return None
 
 
-def applies(alt: str, path: str, before: str, after: str) -> bool:
-    """Whether the alternative's syntax holds here: the file type and the words around it."""
+def applies(alt: str, path: str, before: str, after: str, indent: str = "") -> bool:
+    """Whether the alternative's syntax holds here: the file type, the words around it.
+
+    `before` is the line up to the match, `after` the next line, `indent` a YAML block's.
+    """
     name = path.rsplit("/", 1)[-1].lower()
     if alt == "1":  # only setters and defines: `t("password", "…")` translates a label
         return bool(_SETTER.search(before))
     if alt == "3":  # the block holds that one line: the next line is not indented deeper
-        return not after.startswith((" ", "\t"))
+        return not after.strip() or len(after) - len(after.lstrip(" \t")) < len(indent)
     if alt == "5":
         return name.startswith(("dockerfile", "containerfile")) or name.endswith(
             (".dockerfile", ".containerfile"))

@@ -199,7 +199,7 @@ def _url(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
     return _Candidate(hit, start, start + len(value), container=True)
 
 
-def _pair(m: re.Match[str], corpus: Corpus) -> _Candidate | None:
+def _pair(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
     """A secret-named value in a setter call, XML pair, YAML block, escaped JSON, netrc, CLI."""
     found = pairs.extract(m.groupdict())
     if found is None:  # pragma: no cover - the branch matched, so one value group is set
@@ -209,14 +209,15 @@ def _pair(m: re.Match[str], corpus: Corpus) -> _Candidate | None:
     text = corpus.text
     line_start = text.rfind("\n", 0, m.start()) + 1
     line_end = text.find("\n", end)
-    after = text[line_end + 1:line_end + 2] if line_end >= 0 else ""
+    after = text[line_end + 1:text.find("\n", line_end + 1)] if line_end >= 0 else ""
     if alt in ("3", "5"):  # the whole identifier: `not_secret: |` is not `secret`
         key_start = generic.identifier_start(text, m.start(), line_start)
         key = text[key_start:m.start()] + key
     file_index, line_index = corpus.locate(start)
     path = corpus.files[file_index].path
     candidate = _Candidate(None, start, end, container=True)
-    if pairs.applies(alt, path, text[line_start:m.start()], after) and \
+    indent = m.group(f"i3_{index}") if alt == "3" else ""
+    if pairs.applies(alt, path, text[line_start:m.start()], after, indent) and \
             pairs.is_secret(alt, key, value):
         candidate.hit = Hit(generic.RULE_ID, pairs.NAME, value, path,
                             corpus.lines[file_index][line_index].number, provider=False,
@@ -308,8 +309,8 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
     find = anchor_finder(text)
     while (start := find(pos)) >= 0:
         m = REGEX.match(text, start)
-        if m is None:
-            pos = start + 1
+        if m is None:  # no rule starts inside this run either (`AAAA…` of a zero-filled blob)
+            pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
             continue
         index = int(m.lastgroup[1:])  # type: ignore[index]
         branch = _BRANCHES[index]
@@ -321,7 +322,7 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
         elif branch == PEM:
             candidate = _pem(m, corpus, index)
         elif branch == pairs.KIND:
-            candidate = _pair(m, corpus)
+            candidate = _pair(m, corpus, index)
             if candidate is not None:
                 pos = max(candidate.start, start + 1)  # a token in the value is found alone
         elif branch == URL:
