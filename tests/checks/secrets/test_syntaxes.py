@@ -37,6 +37,8 @@ FOUND: list[tuple[str, str, list[str]]] = [
     ("Kotlin val", "app/src/main/kotlin/Api.kt", ['private const val API_TOKEN: String = "{v}"']),
     ("Go struct literal", "internal/db/conn.go", ['var cfg = Config{Host: "db", Password: "{v}"}']),
     ("Terraform", "infra/rds.tf", ['  master_password = "{v}"']),
+    ("legacy Vault token (`vault` names no non-secret any more)", "ci/.env",
+     ["VAULT_ADDR=https://vault.acme.io", "VAULT_TOKEN=s.{v}"]),
     ("Kubernetes Secret data (base64)", "k8s/secret.yaml",
      ["kind: Secret", "data:", "  password: " + base64.b64encode(V.encode()).decode()]),
 ]
