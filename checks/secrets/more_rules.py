@@ -45,6 +45,33 @@ def _onepassword_sa_ok(value: str, _line: str) -> bool:
         _json_with(value[len("ops_"):], frozenset({"email"}))
 
 
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+
+
+def bech32_polymod(values: list[int]) -> int:
+    """BIP-173's checksum polynomial; a valid bech32 string's hrp and data give 1."""
+    check = 1
+    for value in values:
+        top = check >> 25
+        check = (check & 0x1FFFFFF) << 5 ^ value
+        for i, gen in enumerate(_BECH32_GEN):
+            check ^= gen if (top >> i) & 1 else 0
+    return check
+
+
+def bech32_values(hrp: str, data: str) -> list[int]:
+    """The polymod input for `hrp` and the data part (after the `1` separator)."""
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [
+        _BECH32.index(c) for c in data]
+
+
+def _age_checksum(value: str) -> bool:
+    """age secret keys are bech32 with the human-readable part `age-secret-key-`."""
+    hrp, _, data = value.lower().rpartition("1")
+    return bech32_polymod(bech32_values(hrp, data)) == 1
+
+
 def _hex_random(value: str, _line: str) -> bool:
     """Hex bodies (`dapi…`, `pul-…`): a random one has more than 3 bits per character."""
     return entropy.shannon(value) >= 3.0
@@ -83,8 +110,8 @@ MORE_RULES: tuple[Rule, ...] = (
          _onepassword_sa_ok, anchor=r"ops_eyJ"),
     Rule("age-secret-key", "age encryption secret key",
          r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])",
-         "`AGE-SECRET-KEY-1` + 58 upper-case bech32 characters", "AGE-SECRET-KEY-1",
-         anchor=r"AGE-SECRET-KEY-1"),
+         "`AGE-SECRET-KEY-1` + 58 upper-case bech32 characters with the bech32 checksum",
+         "AGE-SECRET-KEY-1", anchor=r"AGE-SECRET-KEY-1", checksum=_age_checksum),
     Rule("tailscale-key", "Tailscale auth key or API access token",
          r"tskey-(?:auth|api|client|webhook|scim)-[A-Za-z0-9]{6,24}-[A-Za-z0-9]{24,64}"
          r"(?![A-Za-z0-9])",

@@ -38,6 +38,9 @@ class Rule:
     anchor: str = ""
     # The body is base64 of binary data (macaroons, protobuf): runs of `A` are zero bytes there.
     binary: bool = False
+    # A checksum the format carries: a real-looking value that fails it is reported as a notice
+    # ("checksum does not match"), neither missed nor a failure.
+    checksum: Callable[[str], bool] | None = None
 
 
 def base62_crc32(data: str) -> str:

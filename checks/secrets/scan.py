@@ -45,6 +45,7 @@ class Hit:
     end_line: int | None = None
     provider: bool = True
     key: str = ""
+    checksum_mismatch: bool = False
 
 
 @dataclass
@@ -172,8 +173,9 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Cand
         and not quiet.is_documented_example(value)
         and (rule.validate is None or rule.validate(value, line.text))
     )
-    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number) if real \
-        else None
+    mismatch = real and rule.checksum is not None and not rule.checksum(value)
+    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number,
+              checksum_mismatch=mismatch) if real else None
     return _Candidate(hit, value_start, value_start + len(value))
 
 

@@ -206,3 +206,15 @@ def test_openssh_public_key_and_a_key_shaped_stub_are_quiet(tmp_path: Path) -> N
     public = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI" + T.chars(43, "ABCDEFGHabcdefgh0123+/")
               + " deploy@ci"]
     assert _findings("docs/keys.md", stub + public) == ()
+
+
+def test_age_key_with_a_wrong_checksum_is_a_notice_not_a_miss_or_a_failure() -> None:
+    key = T.age()
+    broken = key[:-1] + ("Q" if key[-1] != "Q" else "P")
+    result = run(new_file("secrets/keys.txt", [key, broken])).check("secrets")
+    assert [(f.line, f.rule, f.severity) for f in result.findings] == [
+        (1, "age-secret-key", Severity.FAIL), (2, "age-secret-key", Severity.NOTICE)]
+    assert "checksum does not match" in result.findings[1].message
+    assert broken[16:] not in result.findings[1].message
+    assert result.summary == ("1 secret on added lines in 1 file; 1 with a checksum that does "
+                              "not match (notices).")

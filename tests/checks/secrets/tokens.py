@@ -204,7 +204,15 @@ class MoreTokens(Tokens):
         return "op" + "s_" + body
 
     def age(self) -> str:
-        return "AGE-SECRET" + "-KEY-1" + self.chars(58, BECH32)
+        """An age X25519 identity: 32 random bytes as bech32 with a valid checksum."""
+        from checks.secrets.more_rules import bech32_polymod, bech32_values
+
+        bits = int.from_bytes(self.rng.randbytes(32), "big") << 4  # 256 bits -> 52 groups
+        data = "".join(BECH32[(bits >> (5 * i)) & 31] for i in reversed(range(52))).lower()
+        hrp = "age-secret-key-"
+        poly = bech32_polymod([*bech32_values(hrp, data), 0, 0, 0, 0, 0, 0]) ^ 1
+        check = "".join(BECH32[(poly >> 5 * (5 - i)) & 31] for i in range(6)).lower()
+        return (hrp + "1" + data + check).upper()
 
     def tailscale(self) -> str:
         return "tskey" + "-auth-k" + self.chars(7) + "CNTRL-" + self.chars(33)
