@@ -17,6 +17,10 @@ KIND = "pair"
 NAME = "secret"
 
 _KEY = r"[A-Za-z0-9_.\-]{0,60}"
+# In PATTERN (Python `re`): the head before the word is lazy and the tail possessive, so a
+# failed match at a keyword gives up at once instead of backtracking over the identifier.
+_HEAD = r"[A-Za-z0-9_.\-]{0,60}?"
+_TAIL = r"[A-Za-z0-9_.\-]{0,60}+"
 _WORD = r"(?i:pass|pwd|secret|token|credential|auth|key)"
 _QUOTE = r"""["']"""
 _VALUE = r"""[^"'\s\\]{8,500}"""
@@ -24,18 +28,18 @@ _VALUE = r"""[^"'\s\\]{8,500}"""
 # Each alternative names its key `k<n>` and value `v<n>`; a fixed key is given in `_FIXED_KEYS`.
 PATTERN = "|".join((
     # A call whose first argument names a secret and whose second is a literal.
-    rf"""\([ \t]*{_QUOTE}(?P<k1>{_KEY}{_WORD}{_KEY}){_QUOTE}[ \t]*,[ \t]*{_QUOTE}"""
+    rf"""\([ \t]*{_QUOTE}(?P<k1>{_HEAD}{_WORD}{_TAIL}){_QUOTE}[ \t]*,[ \t]*{_QUOTE}"""
     rf"""(?P<v1>{_VALUE}){_QUOTE}[ \t]*\)""",
     # <add key="DbPassword" value="…"/>, <property name="password" value="…"/>
-    rf"""\b(?:key|name)[ \t]*=[ \t]*"(?P<k2>{_KEY}{_WORD}{_KEY})"[ \t]+value[ \t]*=[ \t]*"""
+    rf"""\b(?:key|name)[ \t]*=[ \t]*"(?P<k2>{_HEAD}{_WORD}{_TAIL})"[ \t]+value[ \t]*=[ \t]*"""
     rf""""(?P<v2>[^"\s]{{8,500}})\"""",
     # A YAML block scalar holding one line.
-    rf"""(?P<k3>{_WORD}{_KEY})[ \t]*:[ \t]*[|>][-+]?[ \t]*\n(?P<i3>[ \t]+)(?P<v3>[^\s#]"""
+    rf"""(?P<k3>{_WORD}{_TAIL})[ \t]*:[ \t]*[|>][-+]?[ \t]*\n(?P<i3>[ \t]+)(?P<v3>[^\s#]"""
     rf"""[^\s]{{7,500}})[ \t]*(?=\n|$)""",
     # JSON inside a JSON (or any) string: the quotes are escaped.
-    rf"""\\"(?P<k4>{_KEY}{_WORD}{_KEY})\\"[ \t]*:[ \t]*\\"(?P<v4>[^"\\\s]{{8,500}})\\\"""",
+    rf"""\\"(?P<k4>{_HEAD}{_WORD}{_TAIL})\\"[ \t]*:[ \t]*\\"(?P<v4>[^"\\\s]{{8,500}})\\\"""",
     # Dockerfile `ENV KEY value` (the legacy space form).
-    rf"""(?m:^)[ \t]*ENV[ \t]+(?P<k5>{_KEY}{_WORD}{_KEY})[ \t]+(?P<v5>[^\s"'=]{{8,500}})"""
+    rf"""(?m:^)[ \t]*ENV[ \t]+(?P<k5>{_HEAD}{_WORD}{_TAIL})[ \t]+(?P<v5>[^\s"'=]{{8,500}})"""
     rf"""[ \t]*(?=\n|$)""",
     # .netrc: `machine host login user password value`.
     r"""\bpassword[ \t]+(?P<v6>[^\s"']{8,500})(?=[ \t]|\n|$)""",
