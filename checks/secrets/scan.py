@@ -285,34 +285,33 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     return generic.is_whole_literal(group[:group.rindex("_")], operator, after, path)
 
 
-def anchor_finder(text: str) -> Callable[[int], int]:
-    """A function giving the first offset >= `pos` where some rule may match, or -1.
+def anchor_spans(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
+    """A function giving the (start, end) of each anchor match from `pos` on, in order.
 
-    Searching again from each position (not iterating non-overlapping matches) keeps an anchor
-    that starts inside another rule's anchor (`ENV` then `SESSION_SECRET=`) from being skipped.
+    Matches do not overlap; the caller starts again from a position inside the last match when
+    that match led nowhere, so one rule's anchor (`ENV `, `("`) cannot hide another's start.
     """
     if _FAST is None:
-        def slow(pos: int) -> int:
-            m = _SLOW.search(text, pos)
-            return -1 if m is None else m.start()
-        return slow
+        return lambda pos: (m.span() for m in _SLOW.finditer(text, pos))
     # ASCII with `?` for anything else keeps byte offsets equal to character offsets; every
     # anchor is ASCII, and the full patterns run on the real text.
-    data, search = text.encode("ascii", "replace"), _FAST.search
-
-    def fast(pos: int) -> int:
-        m = search(data, pos)
-        return -1 if m is None else int(m.start())
-    return fast
+    data, finditer = text.encode("ascii", "replace"), _FAST.finditer
+    return lambda pos: ((int(m.start()), int(m.end())) for m in finditer(data, pos))
 
 
 def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
     text, pos = corpus.text, 0
-    find = anchor_finder(text)
-    while (start := find(pos)) >= 0:
+    spans = anchor_spans(text)
+    anchors = spans(0)
+    while (span := next(anchors, None)) is not None:
+        start, end = span
+        if start < pos:
+            continue
         m = REGEX.match(text, start)
         if m is None:  # no rule starts inside this run either (`AAAA…` of a zero-filled blob)
             pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
+            if pos < end:
+                anchors = spans(pos)
             continue
         index = int(m.lastgroup[1:])  # type: ignore[index]
         branch = _BRANCHES[index]
@@ -335,6 +334,8 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
             candidate = _generic(m, corpus, index)
             # A provider token inside the value is found on its own.
             pos = max(candidate.start, start + 1)
+        if pos < end:  # the next rule may start inside this anchor's match
+            anchors = spans(pos)
         if candidate is not None:
             yield candidate
 
