@@ -53,7 +53,7 @@ def base62_crc32(data: str) -> str:
     return digits.rjust(6, "0")
 
 
-def _checksum_ok(value: str, _line: str) -> bool:
+def _checksum_ok(value: str) -> bool:
     """GitHub (`ghp_` and friends, 36 characters) and npm tokens end in a CRC32 of the rest."""
     _prefix, _, body = value.partition("_")
     if len(body) != 36:
@@ -118,19 +118,19 @@ _GH = "[A-Za-z0-9]{36}(?![A-Za-z0-9])"
 PROVIDER_RULES: tuple[Rule, ...] = (
     Rule("github-pat", "GitHub personal access token (classic)", "ghp_" + _GH,
          "`ghp_` + 36 base62 characters whose last 6 are the CRC32 of the first 30",
-         "ghp_", _checksum_ok, anchor=r"ghp_[A-Za-z0-9]{36}"),
+         "ghp_", checksum=_checksum_ok, anchor=r"ghp_[A-Za-z0-9]{36}"),
     Rule("github-fine-grained-pat", "GitHub fine-grained personal access token",
          "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9])",
          "`github_pat_` + 22 + `_` + 59 base62 characters", "github_pat_", anchor=r"github_pat_"),
     Rule("github-oauth-token", "GitHub OAuth access token", "gho_" + _GH,
-         "`gho_` + 36 base62 characters with the CRC32 checksum", "gho_", _checksum_ok,
+         "`gho_` + 36 base62 characters with the CRC32 checksum", "gho_", checksum=_checksum_ok,
          anchor=r"gho_[A-Za-z0-9]{36}"),
     Rule("github-app-token", "GitHub App token", "gh[us]_" + _GH,
          "`ghu_` (user-to-server) or `ghs_` (installation) + 36 base62 characters with checksum",
-         "gh[us]_", _checksum_ok, anchor=r"gh[us]_[A-Za-z0-9]{36}"),
+         "gh[us]_", checksum=_checksum_ok, anchor=r"gh[us]_[A-Za-z0-9]{36}"),
     Rule("github-refresh-token", "GitHub refresh token", "ghr_[A-Za-z0-9]{36,76}(?![A-Za-z0-9])",
          "`ghr_` + 36 to 76 base62 characters (checksum verified on the 36-character form)",
-         "ghr_", _checksum_ok, anchor=r"ghr_[A-Za-z0-9]{36}"),
+         "ghr_", checksum=_checksum_ok, anchor=r"ghr_[A-Za-z0-9]{36}"),
     Rule("gitlab-pat", "GitLab personal access token",
          r"glpat-[A-Za-z0-9_\-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?(?![A-Za-z0-9_\-])",
          "`glpat-` + 20 or more url-safe characters (also the routable `.01.` form)", "glpat-",
@@ -197,7 +197,7 @@ PROVIDER_RULES: tuple[Rule, ...] = (
          "`key-` + 32 hex characters, or the newer 32-8-8 hex form", "(?:key-)?",
          _random_enough(3.0), anchor=r"key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-"),
     Rule("npm-token", "npm access token", "npm_" + _GH,
-         "`npm_` + 36 base62 characters with the CRC32 checksum", "npm_", _checksum_ok,
+         "`npm_` + 36 base62 characters with the CRC32 checksum", "npm_", checksum=_checksum_ok,
          anchor=r"npm_[A-Za-z0-9]{36}"),
     Rule("pypi-token", "PyPI API token",
          r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,}",
