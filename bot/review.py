@@ -13,6 +13,7 @@ import checks
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
 from checks.render.markdown import ICONS, render_markdown
+from checks.waivers import current_fingerprints
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,13 @@ def review(document: dict[str, Any], config_text: str | None,
         size_label=str(size) if size else None,
         report=report.to_dict(),
     )
+
+
+def fingerprints_for(document: dict[str, Any], config_text: str | None,
+                     check_ids: list[str]) -> dict[str, list[str]]:
+    """The fingerprints of each listed check's findings on this snapshot, ignoring waivers:
+    what a new `skip` records."""
+    config = (checks.config_from_yaml(config_text) if config_text is not None
+              else checks.config_from_dict({}))
+    snapshot = checks.load_snapshot({**document, "waivers": []})
+    return current_fingerprints(snapshot, config, check_ids)

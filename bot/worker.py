@@ -19,10 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import cachetools
 
 import checks
+from bot.commands.history import load_state, with_state
+from bot.commands.state import CommandState
 from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
@@ -30,6 +33,7 @@ from bot.publish import check_run, comment, label
 from bot.queue import Job, Queue, QueueClosed
 from bot.review import Outputs, review
 from bot.snapshot import (
+    Built,
     Pull,
     TreeCache,
     add_repo_files,
@@ -66,6 +70,18 @@ class Services:
     # re-review of the same head that finds the same thing writes nothing.
     runs: cachetools.LRUCache[str, tuple[int, str]] = field(
         default_factory=lambda: cachetools.LRUCache(10_000))
+    commands: CommandState = field(default_factory=CommandState)
+
+
+class ReviewHook(Protocol):
+    """What a slash command adds to a review: change the document before the checks run,
+    then see the result (False: publish nothing, the command only wanted to read it)."""
+
+    async def prepare(self, ctx: InFlight, config: checks.Config, built: Built) -> Built:
+        """Return the document to review."""
+
+    async def reviewed(self, ctx: InFlight, outputs: Outputs) -> bool:
+        """Act on the result; True to publish it."""
 
 
 @dataclass
@@ -78,6 +94,10 @@ class InFlight:
     pull: Pull | None = None
     run_id: int | None = None
     run_completed: bool = False
+    # Set by a command job, which read the config and wants a say in the review.
+    config_text: str | None = None
+    config_read: bool = False
+    hook: ReviewHook | None = None
 
     async def current(self) -> bool:
         """True while no newer head has been seen for the PR."""
@@ -195,7 +215,8 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> st
 async def _review_pull(ctx: InFlight) -> str:
     pull = ctx.pull
     assert pull is not None
-    config_text = await read_config(ctx.gh, pull.repo, pull.base_ref)
+    config_text = (ctx.config_text if ctx.config_read
+                   else await read_config(ctx.gh, pull.repo, pull.base_ref))
     try:
         config = (checks.config_from_yaml(config_text) if config_text is not None
                   else checks.config_from_dict({}))
@@ -206,9 +227,14 @@ async def _review_pull(ctx: InFlight) -> str:
                         "This pull request is a draft and the configuration says `draft: skip`."
                         " It is reviewed when it is marked ready for review.")
         return "draft_skipped"
-    built = await build_document(ctx.gh, pull)
+    built, state = await asyncio.gather(build_document(ctx.gh, pull), load_state(
+        ctx.gh, pull, ctx.services.app_id, ctx.services.commands.bot_login,
+        ctx.services.comments))
+    built = with_state(built, state)
     if needs_repo_files(config):
         built = await add_repo_files(ctx.gh, built, ctx.services.trees)
+    if ctx.hook is not None:
+        built = await ctx.hook.prepare(ctx, config, built)
     if not await ctx.current():
         return await _superseded(ctx)
     try:
@@ -225,6 +251,8 @@ async def _review_pull(ctx: InFlight) -> str:
         return "timeout"
     if not await ctx.current():
         return await _superseded(ctx)
+    if ctx.hook is not None and not await ctx.hook.reviewed(ctx, outputs):
+        return "replied"
     return await _publish(ctx, config, outputs)
 
 
@@ -241,15 +269,25 @@ async def _pull_of(ctx: InFlight) -> Pull:
 
 async def run_job(services: Services, job: Job) -> str:
     """Run one job to a final outcome (a conclusion or why nothing was published)."""
+    if job.kind == "command":
+        from bot.commands.handler import handle  # the handler reviews through this module
+
+        return await handle(services, job)
     ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
     ctx.pull = await _pull_of(ctx)
     if ctx.pull.state != "open":
         return "closed"
     if ctx.pull.head_sha != job.head_sha:
         return SUPERSEDED  # the PR moved on; the push's own event reviews the new head
+    return await review_pull(ctx)
+
+
+async def review_pull(ctx: InFlight, *, start: bool = True) -> str:
+    """Review `ctx.pull` at its head and publish; `start=False` opens no check run first."""
     if not await ctx.current():
         return SUPERSEDED
-    await _start_run(ctx)
+    if start:
+        await _start_run(ctx)
     try:
         return await _review_pull(ctx)
     except BaseException:

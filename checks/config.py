@@ -11,6 +11,7 @@ from typing import Any
 import pathspec
 import yaml
 
+from checks.command_options import COMMANDS, permission_problem
 from checks.model import Status
 from checks.spec import CheckSpec, Option
 
@@ -48,6 +49,7 @@ GLOBAL_OPTIONS: Mapping[str, Option] = {
     ),
     "comment": Option(True, "bool", "post and edit the checklist comment on the PR"),
     "size_label": Option(False, "bool", "add a size/XS ... size/XXL label to the PR"),
+    "commands": COMMANDS,
 }
 
 # Keys every check has, beside its own options.
@@ -131,6 +133,12 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
             raise ConfigError(path, f"expected a string, got {_type_name(value)}")
         if kind == "regex":
             _compile(path, value)
+        return value
+    if kind == "permission":
+        problem = permission_problem(value) if isinstance(value, str) else (
+            f"expected a role or a team, got {_type_name(value)}")
+        if problem:
+            raise ConfigError(path, problem)
         return value
     if kind == "choice":
         if value not in option.choices:

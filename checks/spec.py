@@ -11,7 +11,7 @@ from checks.model import Outcome, Snapshot
 # Option kinds the configuration validator understands (see checks/config.py).
 KINDS = frozenset(
     {"bool", "int", "str", "choice", "str_list", "choice_list", "regex", "regex_list",
-     "glob_list", "bool_map", "section"}
+     "glob_list", "bool_map", "section", "permission"}
 )
 
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 from gidgethub import routing, sansio
 
-from bot.events import check_run, installation, pull_request
+from bot.events import check_run, installation, issue_comment, pull_request
 from bot.logs import get_logger
 from bot.queue import Job
 
-router = routing.Router(pull_request.router, check_run.router, installation.router)
+router = routing.Router(pull_request.router, check_run.router, installation.router,
+                        issue_comment.router)
 _log = get_logger("events")
 
 

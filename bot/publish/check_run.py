@@ -18,6 +18,11 @@ from bot.snapshot import repo_vars
 CHECK_NAME = "shipshape"
 CREATE_URL = "/repos/{owner}/{repo}/check-runs"
 UPDATE_URL = "/repos/{owner}/{repo}/check-runs/{check_run_id}"
+# The "Re-run" button on a completed run. GitHub caps an action's label at 20 characters, its
+# description at 40 and its identifier at 20; the button shows to users with write access.
+RERUN_IDENTIFIER = "rerun"
+RERUN_ACTION = {"label": "Re-run", "description": "Review this commit again",
+                "identifier": RERUN_IDENTIFIER}
 # Our own bound on annotation requests per run: beyond it the checklist lists the rest.
 MAX_ANNOTATIONS = 1000
 
@@ -89,6 +94,6 @@ async def complete(
         await gh.patch(UPDATE_URL, url_vars, data={"output": _output(title, summary, batch)})
     await gh.patch(UPDATE_URL, url_vars, data={
         "status": "completed", "conclusion": conclusion,
-        "output": _output(title, summary, batches[-1]),
+        "output": _output(title, summary, batches[-1]), "actions": [RERUN_ACTION],
     })
     return len(batches)

@@ -3,9 +3,10 @@
 Invariants every implementation keeps (the worker relies on them):
 - Jobs are plain data (`Job.to_dict()` / `Job.from_dict()` round-trip through JSON).
 - At most one job per pull request is handed out at a time (`get` skips busy PRs until `done`).
-- A queued job for a PR is replaced by a newer one for the same PR; a job for a head the PR has
-  already moved away from is refused (`put` returns STALE), and `is_current` says whether a
-  running job's head is still the PR's newest, so a stale result is never published.
+- A queued job for a PR is replaced by a newer one for the same PR (same `slot`: command jobs
+  have a slot each, so a review never drops a command nor a command a review); a job for a
+  head the PR has already moved away from is refused (`put` returns STALE), and `is_current`
+  says whether a running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
 """
 
@@ -41,11 +42,20 @@ class Job:
     # The PR as the event described it (the keys the review reads), sparing a GET; None when
     # the event has no PR object (check_run / check_suite), and the worker fetches it.
     pull: dict[str, Any] | None = field(default=None, compare=False)
+    # kind "command": the comment (id, body, author, association, deleted) it came from.
+    command: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def pr_key(self) -> str:
         """The key that serialises jobs: one PR of one repository."""
         return f"{self.repo}#{self.number}"
+
+    @property
+    def slot(self) -> str:
+        """The key under which a waiting job is replaced by a newer one."""
+        if self.kind == "command" and self.command is not None:
+            return f"{self.pr_key}/comment-{self.command.get('id')}"
+        return self.pr_key
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""

@@ -1,6 +1,7 @@
 """The in-memory queue: one process, one event loop (see bot/queue/__init__.py for invariants).
 
-Layout: `_pending` maps a PR key to its one waiting job, in arrival order; `_busy` holds the
+Layout: `_pending` maps a job slot (the PR key; a comment's own key for commands) to its one
+waiting job, in arrival order; `_busy` holds the
 PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
 """
 
@@ -47,14 +48,15 @@ class MemoryQueue:
         """Queue `job`, replacing an older waiting job for the same PR."""
         if self._is_older_head(job):
             return STALE
-        self._note_head(job)
+        if job.head_sha:  # a command job does not know the head: it reads the PR itself
+            self._note_head(job)
         outcome = QUEUED
-        waiting = self._pending.get(job.pr_key)
+        waiting = self._pending.get(job.slot)
         if waiting is not None:
             outcome = REPLACED
             if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
                 job = waiting  # the same head asked for a Re-run: keep that request
-        self._pending[job.pr_key] = job
+        self._pending[job.slot] = job
         if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
             async with self._changed:
                 self._changed.notify(1)
@@ -62,7 +64,7 @@ class MemoryQueue:
 
     def _next_ready(self) -> Job | None:
         for key, job in self._pending.items():
-            if key not in self._busy:
+            if job.pr_key not in self._busy:
                 del self._pending[key]
                 self._busy.add(key)
                 return job
@@ -82,24 +84,27 @@ class MemoryQueue:
     async def done(self, job: Job) -> None:
         """Release the PR, waking one worker when the PR has a job waiting."""
         self._busy.discard(job.pr_key)
-        if job.pr_key in self._pending:
+        if self._waiting(job.pr_key):
             async with self._changed:
                 self._changed.notify(1)
+
+    def _waiting(self, pr_key: str) -> bool:
+        return any(job.pr_key == pr_key for job in self._pending.values())
 
     async def requeue(self, job: Job) -> None:
         """Put an unfinished job back at the front unless a newer one is waiting."""
         self._busy.discard(job.pr_key)
-        if job.pr_key not in self._pending and await self.is_current(job):
-            self._pending[job.pr_key] = job
-            self._pending.move_to_end(job.pr_key, last=False)
-        if job.pr_key in self._pending:
+        if job.slot not in self._pending and await self.is_current(job):
+            self._pending[job.slot] = job
+            self._pending.move_to_end(job.slot, last=False)
+        if self._waiting(job.pr_key):
             async with self._changed:
                 self._changed.notify(1)
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""
         heads = self._heads.get(job.pr_key)
-        return not heads or heads[-1][0] == job.head_sha
+        return not heads or not job.head_sha or heads[-1][0] == job.head_sha
 
     async def claim_delivery(self, delivery_id: str) -> bool:
         """Remember the last MAX_DELIVERIES delivery ids."""
