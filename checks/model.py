@@ -204,6 +204,8 @@ class Snapshot:
     repo_files: frozenset[str] | None = None
     waivers: tuple[Waiver, ...] = ()
     notes: tuple[str, ...] = ()
+    # Story ids linked with the `story <ID>` command (resolved like any other reference).
+    story_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

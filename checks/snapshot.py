@@ -152,4 +152,6 @@ def load_snapshot(doc: Any) -> Snapshot:
         ),
         waivers=_waivers(doc["waivers"]) if doc.get("waivers") is not None else (),
         notes=notes,
+        story_links=(_str_list(doc["story_links"], "story_links")
+                     if doc.get("story_links") is not None else ()),
     )

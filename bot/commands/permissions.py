@@ -15,6 +15,7 @@ from bot.commands.grammar import WAIVE_ALL, Command, Name
 from bot.github import Installation
 from bot.snapshot import repo_vars
 from checks.command_options import CHECK_IDS, LEVELS
+from checks.render.escape import code_span
 
 PERMISSION_URL = "/repos/{owner}/{repo}/collaborators/{username}/permission"
 TEAM_URL = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
@@ -33,9 +34,9 @@ class Needed:
     author_ok: bool = False
 
     def describe(self) -> str:
-        """`write access` / `membership of @org/team` (our text: config values are validated)."""
+        """`write access or higher` / membership of a team, in a code span (no mention)."""
         if self.requirement.startswith("@"):
-            text = f"membership of {self.requirement}"
+            text = f"membership of {code_span(self.requirement)}"
         elif self.requirement == ANYONE:
             text = "anyone who can comment"
         else:
