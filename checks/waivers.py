@@ -164,13 +164,17 @@ def apply(check_id: str, outcome: Outcome, waivers: Sequence[Waiver],
                            findings=tuple(uncovered) + notices))
 
 
-def current_fingerprints(snapshot: Snapshot, config: Any,
-                         check_ids: Sequence[str]) -> dict[str, list[str]]:
-    """Run the listed checks without waivers; each one's finding fingerprints (none: passing)."""
+def current_fingerprints(snapshot: Snapshot, config: Any, check_ids: Sequence[str],
+                         registry: Sequence[Any] | None = None) -> dict[str, list[str]]:
+    """Run the listed checks without waivers; each one's finding fingerprints (none: passing).
+
+    `registry` defaults to shipshape's checks; `config` None means the defaults.
+    """
     from checks.engine import run_checks  # the engine imports this module
     from checks.registry import REGISTRY
 
-    report = run_checks(replace(snapshot, waivers=()), REGISTRY, config, only=check_ids)
+    report = run_checks(replace(snapshot, waivers=()), registry or REGISTRY, config,
+                        only=check_ids)
     return {result.id: list(fingerprints(result.id, _outcome(result), snapshot))
             for result in report.checks if result.id in check_ids}
 

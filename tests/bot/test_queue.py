@@ -101,3 +101,33 @@ async def test_close_wakes_waiting_workers() -> None:
     await queue.close()
     with pytest.raises(QueueClosed):
         await asyncio.wait_for(waiter, 1)
+
+
+def command_job(comment_id: int, delivery: str) -> Job:
+    return Job(installation_id=9, repo="octo-org/app", number=1, head_sha="",
+               delivery_id=delivery, event="issue_comment.created", kind="command",
+               command={"id": comment_id, "body": "/shipshape recheck", "author": "alice",
+                        "association": "MEMBER", "deleted": False})
+
+
+async def test_commands_and_reviews_of_one_pr_never_replace_each_other() -> None:
+    queue = MemoryQueue()
+    assert await queue.put(job(head="a" * 40)) == QUEUED
+    assert await queue.put(command_job(101, "c1")) == QUEUED
+    assert await queue.put(command_job(102, "c2")) == QUEUED
+    assert await queue.put(job(head="b" * 40, delivery="d2")) == REPLACED
+    assert queue.depth() == 3
+    # A command does not know the head: it does not make the newest head look stale.
+    assert await queue.is_current(job(head="b" * 40))
+    # Still one job per PR at a time, in arrival order of the slots.
+    first = await queue.get()
+    assert first.kind == "review" and first.head_sha == "b" * 40
+    assert queue._next_ready() is None  # the PR is busy
+    await queue.done(first)
+    kinds = []
+    for _ in range(2):
+        taken = await queue.get()
+        kinds.append((taken.kind, (taken.command or {}).get("id")))
+        await queue.done(taken)
+    assert kinds == [("command", 101), ("command", 102)]
+    assert queue.depth() == 0
