@@ -106,7 +106,7 @@ def test_story_links_are_kept_once_each_in_order() -> None:
 
 
 def test_the_permission_table_has_a_key_for_every_check() -> None:
-    assert CHECK_IDS == tuple(spec.id for spec in checks.REGISTRY)
+    assert tuple(spec.id for spec in checks.REGISTRY) == CHECK_IDS
     settings = checks.config_from_dict({}).settings["commands"]["permissions"]
     assert {k: settings[k] for k in DEFAULT_PERMISSIONS} == DEFAULT_PERMISSIONS
     assert settings["skip.secrets"] == "admin"
