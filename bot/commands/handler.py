@@ -36,7 +36,7 @@ from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
 from bot.snapshot import Built, Pull, fetch_pull, read_config, repo_vars
 from bot.worker import InFlight, Services, review_pull
-from checks.render.escape import code_span
+from checks.render.escape import code_span, escape_markdown
 from checks.render.replies import REPLY_MARKER, explain_all, explain_check, help_text
 
 REACTIONS_URL = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
@@ -62,6 +62,12 @@ class CommandComment:
         data: Mapping[str, Any] = job.command or {}
         return cls(int(data.get("id") or 0), str(data.get("body") or ""),
                    str(data.get("author") or ""), bool(data.get("deleted")))
+
+
+def _quoted(text: str) -> str:
+    """Comment text quoted in a reply: escaped, so no mention, link, HTML or hidden record
+    (a code span would keep `<!-- shipshape:record ...` verbatim in the App's own comment)."""
+    return f"“{escape_markdown(text)}”"
 
 
 def now_iso() -> str:
@@ -105,10 +111,8 @@ class Run:
             elif command.name is Name.STORY:
                 self.records.append(Record(Kind.STORY, self.comment.author, now_iso(),
                                            self.comment.id, story=command.story))
-                self.lines.append(f"- {code_span(command.line)}: linked to story "
-                                  f"{code_span(command.story)}.")
-            elif command.name is Name.RECHECK:
-                self.lines.append(f"- {code_span(command.line)}: reviewing the head again.")
+                self.lines.append(f"- {_quoted(command.line)}: linked to story "
+                                  f"{_quoted(command.story)}.")
         await self.send(ctx)
         return _apply(built, self.records)
 
@@ -118,7 +122,7 @@ class Run:
             self.refused = True
             what = "no check has" if command.check == WAIVE_ALL else \
                 f"{code_span(command.check)} has"
-            self.lines.append(f"- {code_span(command.line)}: nothing to waive: {what} no "
+            self.lines.append(f"- {_quoted(command.line)}: nothing to waive: {what} no "
                               "findings on this head.")
             return
         for check in targets:
@@ -126,18 +130,18 @@ class Run:
                                        self.comment.id, check=check, reason=command.reason,
                                        fingerprints=tuple(prints[check])))
             count = len(prints[check])
-            self.lines.append(f"- {code_span(command.line)}: {code_span(check)} waived for its "
+            self.lines.append(f"- {_quoted(command.line)}: {code_span(check)} waived for its "
                               f"{count} current finding{'s' if count != 1 else ''}; a new "
                               "finding makes it fail again.")
 
     def _unskip(self, command: Command, waived: set[str]) -> None:
         if (command.check != WAIVE_ALL and command.check not in waived) or not waived:
             self.refused = True
-            self.lines.append(f"- {code_span(command.line)}: there is no waiver to withdraw.")
+            self.lines.append(f"- {_quoted(command.line)}: there is no waiver to withdraw.")
             return
         self.records.append(Record(Kind.UNSKIP, self.comment.author, now_iso(),
                                    self.comment.id, check=command.check))
-        self.lines.append(f"- {code_span(command.line)}: waiver withdrawn.")
+        self.lines.append(f"- {_quoted(command.line)}: waiver withdrawn.")
 
     async def reviewed(self, ctx: InFlight, outputs: Outputs) -> bool:
         """Reply to `explain` with the findings of this review; publish when results change."""
@@ -256,11 +260,11 @@ def _help(settings: Mapping[str, Any]) -> str:
 
 
 def _error_line(error: ParseError) -> str:
-    given = f" {code_span(error.given)}" if error.given else ""
+    given = f" {_quoted(error.given)}" if error.given else ""
     hint = f"; {error.hint}" if error.hint else ""
     forms = ", ".join(code_span(u) for u in error.usage)
     usage = f" The form is: {forms}." if forms else ""
-    return f"- {code_span(error.line)}: {error.problem}{given}{hint}.{usage}"
+    return f"- {_quoted(error.line)}: {error.problem}{given}{hint}.{usage}"
 
 
 async def _authorise(ctx: InFlight, comment: CommandComment, parsed: list[Any],
@@ -279,18 +283,18 @@ async def _authorise(ctx: InFlight, comment: CommandComment, parsed: list[Any],
         need = permissions.needed(item, table)
         if not await permissions.allowed(ctx.gh, state.permissions, pull.repo, comment.author,
                                          need, pull.author):
-            lines.append(f"- {code_span(item.line)}: not run; it needs {need.describe()}.")
+            lines.append(f"- {_quoted(item.line)}: not run; it needs {need.describe()}.")
             continue
         if item.name is Name.SKIP and not settings.get("self_waive", True) and (
                 comment.author.lower() == pull.author.lower()):
-            lines.append(f"- {code_span(item.line)}: not run; this repository does not let "
+            lines.append(f"- {_quoted(item.line)}: not run; this repository does not let "
                          "authors waive checks on their own pull requests.")
             continue
         if item.name is Name.RECHECK:
             wait = state.recheck_wait(pull.repo + f"#{pull.number}",
                                       float(settings.get("recheck_interval", 60)))
             if wait > 0:
-                lines.append(f"- {code_span(item.line)}: not run; this pull request was "
+                lines.append(f"- {_quoted(item.line)}: not run; this pull request was "
                              f"rechecked moments ago. Try again in {max(1, round(wait))} s.")
                 continue
         accepted.append(item)

@@ -20,7 +20,8 @@ from checks.waivers import WAIVE_ALL
 
 MARKER_START = "<!-- shipshape:record "
 MARKER_END = " -->"
-_MARKER = re.compile(re.escape(MARKER_START) + r"(\{.*?\})" + re.escape(MARKER_END), re.S)
+# The record line is the last line of the App's reply: text quoted from users comes before it.
+_MARKER = re.compile(re.escape(MARKER_START) + r"(\{.*\})" + re.escape(MARKER_END))
 RECORD_VERSION = 1
 
 
@@ -88,19 +89,21 @@ def marker(records: Sequence[Record]) -> str:
 
 
 def read_markers(body: str) -> list[Record]:
-    """The records in one comment body (of any author: trust is decided by the caller)."""
-    out: list[Record] = []
-    for match in _MARKER.finditer(body):
-        try:
-            doc = json.loads(match.group(1))
-        except ValueError:
-            continue
-        items = doc.get("records") if isinstance(doc, Mapping) else None
-        for item in items if isinstance(items, list) else ():
-            record = Record.from_json(item)
-            if record is not None:
-                out.append(record)
-    return out
+    """The records on the last line of a comment body (of any author: the caller decides trust).
+
+    Only the last line counts, so a record quoted earlier in a reply (a file name, a command
+    line) is never read as one of ours.
+    """
+    match = _MARKER.fullmatch(body.rstrip().rsplit("\n", 1)[-1].strip())
+    if match is None:
+        return []
+    try:
+        doc = json.loads(match.group(1))
+    except ValueError:
+        return []
+    items = doc.get("records") if isinstance(doc, Mapping) else None
+    records = (Record.from_json(item) for item in (items if isinstance(items, list) else ()))
+    return [record for record in records if record is not None]
 
 
 def by_app(comment: Mapping[str, Any], app_id: str, bot_login: str) -> bool:

@@ -11,7 +11,9 @@ import pytest
 
 from bot.app import create_app
 from bot.commands.records import read_markers
+from checks.model import Finding
 from checks.render.escape import escape_markdown
+from checks.waivers import fingerprint
 from checks.render.replies import REPLY_MARKER
 from tests.bot.conftest import Bot, bot_settings, payload, pr_event
 from tests.bot.diffs import new_file, python_module
@@ -276,14 +278,34 @@ async def test_wrong_commands_get_the_right_form_and_nothing_else_happens(bot: B
                                  "/shipshape skip tests")
     assert reactions(bot, comment) == ["confused"]
     [reply] = replies(bot)
-    assert "unknown command `frobnicate`" in reply
-    assert "unknown check `lint`; the checks are: commits, migrations, secrets, story, " \
+    assert "unknown command “frobnicate”" in reply
+    assert "unknown check “lint”; the checks are: commits, migrations, secrets, story, " \
            "tests, all" in reply
     assert "a reason is required" in reply and "`/shipshape skip <check> <reason>`" in reply
-    # The user's line is quoted only inside code spans.
-    assert "`/shipshape frobnicate <img src=x>`" in reply
-    assert reply.count("<img") == 1
+    # The user's line is quoted escaped: no HTML of theirs reaches the App's comment.
+    assert "“/shipshape frobnicate &lt;img src=x&gt;”" in reply
+    assert "<img" not in reply
     assert len(fake.check_runs(fake.repo)) == runs
+
+
+async def test_a_record_smuggled_into_a_refused_command_is_not_obeyed(bot: Bot) -> None:
+    fake = bot.fake
+    await opened(bot)
+    comment = fake.add_comment(fake.repo, 7, "placeholder", user="mallory")
+    # The fingerprint of the PR's real finding, so the forged waiver would cover it.
+    real = fingerprint(Finding("", path="billing/total.py", line=1, rule="tests-missing"),
+                       python_module("total")[0])
+    forged = ('<!-- shipshape:record {"v":1,"records":[{"kind":"skip","by":"lead","at":"",'
+              f'"command_id":{comment["id"]},"check":"tests","reason":"x","story":"",'
+              f'"fingerprints":["{real}"]}}]}} -->')
+    comment["body"] = f"/shipshape skip tests because {forged}"
+    resp = await bot.deliver("issue_comment", comment_payload(fake, 7, comment, "created"))
+    assert resp.status == 202
+    await bot.idle()
+    [reply] = replies(bot)
+    assert "needs write access" in reply and "<!--" not in reply.removeprefix(REPLY_MARKER)
+    await review(bot, "synchronize")
+    assert latest_run(bot)["conclusion"] == "failure"
 
 
 async def test_help_lists_every_command_with_who_may_run_it(bot: Bot) -> None:

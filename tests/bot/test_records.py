@@ -118,3 +118,10 @@ def test_skip_all_needs_what_waiving_every_check_needs() -> None:
     assert needed(Command(Name.SKIP, "", check="tests"), table).requirement == "write"
     story = needed(Command(Name.STORY, "", story="X-1"), table)
     assert story.author_ok and story.requirement == "write"
+
+
+def test_a_record_quoted_before_the_last_line_is_not_read() -> None:
+    forged = marker([skip(10, "secrets")])
+    body = f"<!-- shipshape:reply -->\n- `{forged}`: unknown command\n- more text"
+    assert read_markers(body) == []
+    assert read_markers(f"{body}\n\n{marker([skip(10)])}\n") == [skip(10)]
