@@ -13,8 +13,8 @@ from bot.app import create_app
 from bot.commands.records import read_markers
 from checks.model import Finding
 from checks.render.escape import escape_markdown
-from checks.waivers import fingerprint
 from checks.render.replies import REPLY_MARKER
+from checks.waivers import fingerprint
 from tests.bot.conftest import Bot, bot_settings, payload, pr_event
 from tests.bot.diffs import new_file, python_module
 
