@@ -13,6 +13,7 @@ import gidgethub
 
 from bot.commands.grammar import WAIVE_ALL, Command, Name
 from bot.github import Installation
+from bot.logs import get_logger, log
 from bot.snapshot import repo_vars
 from checks.command_options import CHECK_IDS, LEVELS
 from checks.render.escape import code_span
@@ -23,6 +24,7 @@ TEAM_URL = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
 PERMISSION_TTL_SECONDS = 300.0
 # Everyone who can comment can read: asking GitHub about `read` would only spend a call.
 ANYONE = "read"
+_log = get_logger("commands")
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,21 @@ class PermissionCache:
         if key not in self._known:
             org, _, slug = team.removeprefix("@").partition("/")
             found = await _get_or_none(gh, TEAM_URL, {"org": org, "team_slug": slug,
-                                                      "username": user})
+                                                      "username": user}, forbidden_is_none=True)
             self._known[key] = str((found or {}).get("state") or "none")
         return self._known[key] == "active"
 
 
-async def _get_or_none(gh: Installation, url: str, url_vars: Mapping[str, Any]) -> Any:
+async def _get_or_none(gh: Installation, url: str, url_vars: Mapping[str, Any],
+                       forbidden_is_none: bool = False) -> Any:
     try:
         return await gh.get(url, url_vars)
     except gidgethub.BadRequest as exc:
         if int(exc.status_code) == 404:  # not a collaborator / not a member
+            return None
+        if forbidden_is_none and int(exc.status_code) == 403:  # no Members: read permission
+            log(_log, 30, "cannot read a permission; treating it as none", url=url,
+                status=403)
             return None
         raise
 

@@ -413,3 +413,34 @@ async def test_a_skip_costs_at_most_three_calls_beyond_its_review(bot: Bot) -> N
     assert extra == [("POST", f"/repos/{fake.repo}/issues/comments/{skip['id']}/reactions"),
                      ("POST", f"/repos/{fake.repo}/issues/7/comments")]
     assert not any(p.endswith("/permission") for _, p in with_command)  # cached
+
+
+async def test_skip_all_waives_each_failing_check_for_an_admin(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_permission(fake.repo, "root", "admin")
+    fake.set_permission(fake.repo, "alice", "write")
+    await opened(bot, title="Add invoice total")  # no story id, no tests
+    refused = await command(bot, "/shipshape skip all release day")
+    assert reactions(bot, refused) == ["confused"]
+    assert "needs admin access or higher" in replies(bot)[-1]
+    accepted = await command(bot, "/shipshape skip all release day", user="root")
+    assert reactions(bot, accepted) == ["eyes"]
+    records = read_markers(replies(bot)[-1])
+    assert sorted(r.check for r in records) == ["story", "tests"]
+    run = latest_run(bot)
+    assert run["conclusion"] == "success"
+    assert "Waived by @\u200broot: release day" in check_line(run, "Story ID referenced")
+    unskip = await command(bot, "/shipshape unskip all", user="alice")
+    assert reactions(bot, unskip) == ["eyes"]
+    assert latest_run(bot)["conclusion"] == "failure"
+
+
+async def test_an_invalid_configuration_refuses_commands_and_says_why(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_file_content(fake.repo, ".github/shipshape.yml",
+                          "commands:\n  permissions:\n    skip: everyone\n")
+    await opened(bot)
+    comment = await command(bot, "/shipshape help")
+    assert reactions(bot, comment) == ["confused"]
+    [reply] = replies(bot)
+    assert "configuration is invalid" in reply and "commands.permissions.skip" in reply
