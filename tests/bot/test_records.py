@@ -9,6 +9,7 @@ from bot.commands.grammar import Command, Name
 from bot.commands.permissions import needed
 from bot.commands.records import Kind, Record, marker, read_markers, rebuild
 from checks.command_options import CHECK_IDS, DEFAULT_PERMISSIONS
+from tests.shared import snapshot_validator
 
 APP_ID = "4242"
 
@@ -125,3 +126,16 @@ def test_a_record_quoted_before_the_last_line_is_not_read() -> None:
     body = f"<!-- shipshape:reply -->\n- `{forged}`: unknown command\n- more text"
     assert read_markers(body) == []
     assert read_markers(f"{body}\n\n{marker([skip(10)])}\n") == [skip(10)]
+
+
+def test_rebuilt_waivers_and_story_links_fit_the_snapshot_contract() -> None:
+    comments = [user_comment(10, "/shipshape skip tests hotfix"),
+                app_comment(11, marker([skip(10),
+                                        Record(Kind.STORY, "alice", "", 10, story="BILL-1")]))]
+    state = rebuild(comments, APP_ID, "")
+    doc = {"title": "Add invoice total", "diff": "", "waivers": state.documents(),
+           "story_links": [r.story for r in state.stories]}
+    assert list(snapshot_validator().iter_errors(doc)) == []
+    snapshot = checks.load_snapshot(doc)
+    assert snapshot.story_links == ("BILL-1",)
+    assert snapshot.waivers[0].fingerprints == ("a1b2c3d4e5f60718",)
