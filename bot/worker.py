@@ -2,8 +2,9 @@
 
 A job's life: the PR as its event described it (a GET only for check_run / check_suite events;
 a head other than the job's means a newer job exists: stop) -> check run in progress -> config
-from the base branch -> commits and changes -> the review in a worker process -> before each
-write, `queue.is_current` again, so a result computed for a stale head is never published ->
+from the base branch -> commits, changes and the PR's comments (the waivers and story links
+slash commands recorded there: bot/commands/history.py) -> the review in a worker process ->
+before each write, `queue.is_current` again, so a result computed for a stale head is never published ->
 check run completed, checklist comment, size label. Every job ends in a logged outcome, and a
 started check run is always completed, even when the job fails.
 """
