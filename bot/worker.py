@@ -4,9 +4,9 @@ A job's life: the PR as its event described it (a GET only for check_run / check
 a head other than the job's means a newer job exists: stop) -> check run in progress -> config
 from the base branch -> commits, changes and the PR's comments (the waivers and story links
 slash commands recorded there: bot/commands/history.py) -> the review in a worker process ->
-before each write, `queue.is_current` again, so a result computed for a stale head is never published ->
-check run completed, checklist comment, size label. Every job ends in a logged outcome, and a
-started check run is always completed, even when the job fails.
+before each write, `queue.is_current` again, so a result computed for a stale head is never
+published -> check run completed, checklist comment, size label. Every job ends in a logged
+outcome, and a started check run is always completed, even when the job fails.
 """
 
 from __future__ import annotations
