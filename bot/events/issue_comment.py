@@ -10,6 +10,7 @@ from typing import Any
 from gidgethub import routing, sansio
 
 from bot.commands.grammar import might_hold_commands
+from bot.commands.records import MARKER_START
 from bot.events.common import installation_id, repo_name, text
 from bot.queue import Job
 
@@ -31,11 +32,13 @@ def _command_job(event: sansio.Event, dispatch: Any, deleted: bool) -> Job | Non
     if not isinstance(issue.get("pull_request"), dict):
         dispatch.note("the comment is on an issue, not a pull request")
         return None
-    if text(comment, "user", "type") == "Bot":
-        dispatch.note("comments by bots are not commands")
-        return None
     body = text(comment, "body")
-    if not might_hold_commands(body):
+    if text(comment, "user", "type") == "Bot":
+        # Deleting the App's own reply deletes the record it carried: review again.
+        if not (deleted and MARKER_START in body):
+            dispatch.note("comments by bots are not commands")
+            return None
+    elif not might_hold_commands(body):
         dispatch.note("the comment holds no command")
         return None
     return Job(installation_id=inst, repo=repo, number=number, head_sha="",

@@ -444,3 +444,17 @@ async def test_an_invalid_configuration_refuses_commands_and_says_why(bot: Bot) 
     assert reactions(bot, comment) == ["confused"]
     [reply] = replies(bot)
     assert "configuration is invalid" in reply and "commands.permissions.skip" in reply
+
+
+async def test_deleting_the_apps_record_reply_withdraws_the_waiver_too(bot: Bot) -> None:
+    fake = bot.fake
+    fake.set_permission(fake.repo, "alice", "write")
+    await opened(bot)
+    await command(bot, "/shipshape skip tests hotfix, tests follow in BILL-13")
+    assert latest_run(bot)["conclusion"] == "success"
+    [reply] = [c for c in fake.comments(fake.repo, 7) if c["body"].startswith(REPLY_MARKER)]
+    fake.delete_comment(fake.repo, reply["id"])
+    resp = await bot.deliver("issue_comment", comment_payload(fake, 7, reply, "deleted"))
+    assert resp.status == 202, resp.json_body
+    await bot.idle()
+    assert latest_run(bot)["conclusion"] == "failure"

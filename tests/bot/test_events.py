@@ -147,6 +147,13 @@ async def test_edited_comments_run_nothing_and_deleted_ones_re_review() -> None:
     data["installation"] = {"id": 7}  # the capture came from a repository webhook
     [job] = (await dispatch(event("issue_comment", data))).jobs
     assert job.kind == "command" and job.command is not None and job.command["deleted"]
+    # Deleting the App's reply that carried a waiver record re-reviews too; other bot
+    # comments going away do not.
+    data["comment"]["user"].update(type="Bot", login="shipshape[bot]")
+    data["comment"]["body"] = '<!-- shipshape:reply -->\n\n<!-- shipshape:record {"v":1} -->'
+    assert len((await dispatch(event("issue_comment", data))).jobs) == 1
+    data["comment"]["body"] = "Deployed to staging."
+    assert (await dispatch(event("issue_comment", data))).jobs == []
 
 
 def action_run(app_id: int, identifier: str) -> dict[str, Any]:
