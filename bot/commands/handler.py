@@ -21,8 +21,6 @@ import checks
 from bot.commands import permissions
 from bot.commands.grammar import (
     DEFAULT_PREFIX,
-    SUMMARY,
-    USAGE,
     WAIVE_ALL,
     Command,
     Name,
@@ -30,14 +28,15 @@ from bot.commands.grammar import (
     parse,
 )
 from bot.commands.records import Kind, Record, marker
+from bot.commands.replies import error_line, explain_reply, help_reply, quoted
 from bot.github import Installation
 from bot.logs import get_logger, log
 from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
 from bot.snapshot import Built, Pull, fetch_pull, read_config, repo_vars
 from bot.worker import InFlight, Services, review_pull
-from checks.render.escape import code_span, escape_markdown
-from checks.render.replies import REPLY_MARKER, explain_all, explain_check, help_text
+from checks.render.escape import code_span
+from checks.render.replies import REPLY_MARKER
 
 REACTIONS_URL = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
 REPLY_URL = "/repos/{owner}/{repo}/issues/{number}/comments"
@@ -62,12 +61,6 @@ class CommandComment:
         data: Mapping[str, Any] = job.command or {}
         return cls(int(data.get("id") or 0), str(data.get("body") or ""),
                    str(data.get("author") or ""), bool(data.get("deleted")))
-
-
-def _quoted(text: str) -> str:
-    """Comment text quoted in a reply: escaped, so no mention, link, HTML or hidden record
-    (a code span would keep `<!-- shipshape:record ...` verbatim in the App's own comment)."""
-    return f"“{escape_markdown(text)}”"
 
 
 def now_iso() -> str:
@@ -111,8 +104,8 @@ class Run:
             elif command.name is Name.STORY:
                 self.records.append(Record(Kind.STORY, self.comment.author, now_iso(),
                                            self.comment.id, story=command.story))
-                self.lines.append(f"- {_quoted(command.line)}: linked to story "
-                                  f"{_quoted(command.story)}.")
+                self.lines.append(f"- {quoted(command.line)}: linked to story "
+                                  f"{quoted(command.story)}.")
         await self.send(ctx)
         return _apply(built, self.records)
 
@@ -122,7 +115,7 @@ class Run:
             self.refused = True
             what = "no check has" if command.check == WAIVE_ALL else \
                 f"{code_span(command.check)} has"
-            self.lines.append(f"- {_quoted(command.line)}: nothing to waive: {what} no "
+            self.lines.append(f"- {quoted(command.line)}: nothing to waive: {what} no "
                               "findings on this head.")
             return
         for check in targets:
@@ -130,25 +123,25 @@ class Run:
                                        self.comment.id, check=check, reason=command.reason,
                                        fingerprints=tuple(prints[check])))
             count = len(prints[check])
-            self.lines.append(f"- {_quoted(command.line)}: {code_span(check)} waived for its "
+            self.lines.append(f"- {quoted(command.line)}: {code_span(check)} waived for its "
                               f"{count} current finding{'s' if count != 1 else ''}; a new "
                               "finding makes it fail again.")
 
     def _unskip(self, command: Command, waived: set[str]) -> None:
         if (command.check != WAIVE_ALL and command.check not in waived) or not waived:
             self.refused = True
-            self.lines.append(f"- {_quoted(command.line)}: there is no waiver to withdraw.")
+            self.lines.append(f"- {quoted(command.line)}: there is no waiver to withdraw.")
             return
         self.records.append(Record(Kind.UNSKIP, self.comment.author, now_iso(),
                                    self.comment.id, check=command.check))
-        self.lines.append(f"- {_quoted(command.line)}: waiver withdrawn.")
+        self.lines.append(f"- {quoted(command.line)}: waiver withdrawn.")
 
     async def reviewed(self, ctx: InFlight, outputs: Outputs) -> bool:
         """Reply to `explain` with the findings of this review; publish when results change."""
         for command in self.accepted:
             if command.name is Name.EXPLAIN:
                 await _post(ctx.gh, ctx.job.repo, ctx.job.number,
-                            _explain(command, outputs.report, self.config_text, self.prefix))
+                            explain_reply(command, outputs.report, self.config_text, self.prefix))
         return self.wants(*CHANGES_RESULT)
 
     async def send(self, ctx: InFlight) -> None:
@@ -204,20 +197,6 @@ async def _fingerprints(ctx: InFlight, doc: dict[str, Any], config_text: str | N
         ctx.services.review_timeout)
 
 
-def _explain(command: Command, report: Mapping[str, Any], config_text: str | None,
-             prefix: str) -> str:
-    config = (checks.config_from_yaml(config_text) if config_text is not None
-              else checks.config_from_dict({}))
-    if not command.check:
-        return f"{REPLY_MARKER}\n{explain_all(checks.REGISTRY, report, prefix)}"
-    spec = next(s for s in checks.REGISTRY if s.id == command.check)
-    result = next((c for c in report.get("checks") or () if c.get("id") == spec.id), {})
-    check_config = config.checks[spec.id]
-    return (f"{REPLY_MARKER}\n" + explain_check(spec, result, check_config.options,
-                                                check_config.enabled,
-                                                str(check_config.level)))
-
-
 async def _react(gh: Installation, repo: str, comment_id: int, content: str) -> None:
     try:
         await gh.post(REACTIONS_URL, repo_vars(repo, comment_id=comment_id),
@@ -238,35 +217,6 @@ async def _post(gh: Installation, repo: str, number: int, body: str) -> None:
         raise
 
 
-def _who(command: Command, table: Mapping[str, str]) -> str:
-    return permissions.needed(command, table).describe()
-
-
-def _help(settings: Mapping[str, Any]) -> str:
-    table = settings.get("permissions") or {}
-    rows = []
-    for name in Name:
-        who = _who(Command(name, ""), table)
-        if name is Name.SKIP:
-            special = [f"{spec.id}: {_who(Command(name, '', check=spec.id), table)}"
-                       for spec in checks.REGISTRY if table.get(f"skip.{spec.id}")]
-            if special:
-                who += " (" + "; ".join(special) + ")"
-            if not settings.get("self_waive", True):
-                who += "; not on your own pull request"
-        rows.append((USAGE[name], SUMMARY[name], who))
-    prefix = str(settings.get("prefix") or DEFAULT_PREFIX)
-    return help_text(prefix, rows, checks.REGISTRY)
-
-
-def _error_line(error: ParseError) -> str:
-    given = f" {_quoted(error.given)}" if error.given else ""
-    hint = f"; {error.hint}" if error.hint else ""
-    forms = ", ".join(code_span(u) for u in error.usage)
-    usage = f" The form is: {forms}." if forms else ""
-    return f"- {_quoted(error.line)}: {error.problem}{given}{hint}.{usage}"
-
-
 async def _authorise(ctx: InFlight, comment: CommandComment, parsed: list[Any],
                      settings: Mapping[str, Any]) -> tuple[list[Command], list[str]]:
     """The commands the commenter may run now, and reply lines for the rest."""
@@ -278,23 +228,23 @@ async def _authorise(ctx: InFlight, comment: CommandComment, parsed: list[Any],
     table = settings.get("permissions") or {}
     for item in parsed:
         if isinstance(item, ParseError):
-            lines.append(_error_line(item))
+            lines.append(error_line(item))
             continue
         need = permissions.needed(item, table)
         if not await permissions.allowed(ctx.gh, state.permissions, pull.repo, comment.author,
                                          need, pull.author):
-            lines.append(f"- {_quoted(item.line)}: not run; it needs {need.describe()}.")
+            lines.append(f"- {quoted(item.line)}: not run; it needs {need.describe()}.")
             continue
         if item.name is Name.SKIP and not settings.get("self_waive", True) and (
                 comment.author.lower() == pull.author.lower()):
-            lines.append(f"- {_quoted(item.line)}: not run; this repository does not let "
+            lines.append(f"- {quoted(item.line)}: not run; this repository does not let "
                          "authors waive checks on their own pull requests.")
             continue
         if item.name is Name.RECHECK:
             wait = state.recheck_wait(pull.repo + f"#{pull.number}",
                                       float(settings.get("recheck_interval", 60)))
             if wait > 0:
-                lines.append(f"- {_quoted(item.line)}: not run; this pull request was "
+                lines.append(f"- {quoted(item.line)}: not run; this pull request was "
                              f"rechecked moments ago. Try again in {max(1, round(wait))} s.")
                 continue
         accepted.append(item)
@@ -342,7 +292,7 @@ async def handle(services: Services, job: Job) -> str:
     if accepted:
         await _react(gh, job.repo, comment.id, ACCEPTED)
     if run.wants(Name.HELP):
-        run.lines.append(_help(settings))
+        run.lines.append(help_reply(settings))
     if not run.wants(*CHANGES_RESULT, Name.EXPLAIN):
         await run.send(ctx)
         return "replied" if accepted else "refused"
