@@ -14,6 +14,21 @@ from checks.spec import CheckSpec, Option
 
 REPLY_MARKER = "<!-- shipshape:reply -->"
 MAX_EXPLAINED_FINDINGS = 20
+# How to fix what each check finds, beside each finding's own message (by stable check id).
+FIXES: Mapping[str, str] = {
+    "story": "Put the story id in the title, the branch name, the body or a commit message, "
+             "or link it with the `story <ID>` command; when the repository keeps story files, "
+             "add the story's file too.",
+    "tests": "Add or update the tests of each changed source file (its own test file, e.g. "
+             "`tests/test_<module>.py` for `<module>.py`) in this pull request.",
+    "migrations": "Give each new or changed migration a down step that really reverses it, "
+                  "or mark it irreversible the way the framework allows and say why.",
+    "secrets": "Remove the credential, rotate it (it is in the history now), and read it "
+               "from the environment or a secret store; a deliberate test value can carry "
+               "`shipshape:allow secrets <reason>` on its line.",
+    "commits": "Split a large pull request into smaller ones, squash fixup and WIP commits, "
+               "and write subjects that say what changed and why.",
+}
 
 
 def help_text(prefix: str, commands: Sequence[tuple[str, str, str]],
@@ -59,13 +74,14 @@ def explain_check(spec: CheckSpec, result: Mapping[str, Any], options: Mapping[s
              f"**On this head:** {escape_markdown(str(result.get('summary', '')))}"]
     findings = [f for f in result.get("findings") or () if isinstance(f, Mapping)]
     if findings:
-        lines += ["", "**Findings, and how to fix each** (each message says what to change):"]
+        lines += ["", "**Findings:**"]
         lines += [_finding_row(f) for f in findings[:MAX_EXPLAINED_FINDINGS]]
         if len(findings) > MAX_EXPLAINED_FINDINGS:
             lines.append(f"- … and {len(findings) - MAX_EXPLAINED_FINDINGS} more "
                          "(see the check run's annotations)")
     if status in (Status.FAIL, Status.WARN):
-        lines += ["", "If a finding is intended, a maintainer can waive it with "
+        lines += ["", f"**How to fix:** {FIXES.get(spec.id, 'see each finding.')}", "",
+                  "If a finding is intended, a maintainer can waive it with "
                   f"{code_span(f'skip {spec.id} <reason>')}; a new finding ends the waiver."]
     common = {"enabled": enabled, "level": level}
     lines += ["", "**Configuration** (`.github/shipshape.yml` on the base branch):"]

@@ -332,6 +332,7 @@ async def test_explain_gives_the_findings_fixes_and_settings_of_a_check(bot: Bot
     assert reactions(bot, comment) == ["eyes"]
     [reply] = replies(bot)
     assert "billing/total.py:1" in reply and "tests-missing" in reply
+    assert "**How to fix:** Add or update the tests of each changed source file" in reply
     assert "`tests.enabled`" in reply and "`tests.level`" in reply
     # Explaining changes nothing: no new check run.
     assert len(bot.fake.check_runs(bot.fake.repo)) == runs

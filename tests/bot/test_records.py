@@ -139,3 +139,9 @@ def test_rebuilt_waivers_and_story_links_fit_the_snapshot_contract() -> None:
     snapshot = checks.load_snapshot(doc)
     assert snapshot.story_links == ("BILL-1",)
     assert snapshot.waivers[0].fingerprints == ("a1b2c3d4e5f60718",)
+
+
+def test_explain_has_a_fix_for_every_check() -> None:
+    from checks.render.replies import FIXES
+
+    assert set(FIXES) == {spec.id for spec in checks.REGISTRY}
