@@ -35,11 +35,13 @@ def _title(report: checks.Report) -> str:
     warning = [c.title for c in counted if c.status is checks.Status.WARN]
     passing = len(counted) - len(failing) - len(warning)
     head = f"{ICONS[report.status]} {passing} of {len(counted)} checks pass"
+    waived = [c.title for c in report.checks if c.waived_by is not None]
+    tail = f"; waived: {', '.join(waived)}" if waived else ""
     if failing:
-        return f"{head}; failing: {', '.join(failing)}"
+        return f"{head}; failing: {', '.join(failing)}{tail}"
     if warning:
-        return f"{head}; warnings: {', '.join(warning)}"
-    return head
+        return f"{head}; warnings: {', '.join(warning)}{tail}"
+    return head + tail
 
 
 def review(document: dict[str, Any], config_text: str | None,

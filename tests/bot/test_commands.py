@@ -108,6 +108,7 @@ async def test_a_writer_waives_a_check_for_its_findings_until_a_new_one_appears(
     run = latest_run(bot)
     assert run["conclusion"] == "success", run["output"]["summary"]
     assert WAIVED in check_line(run, TESTS)
+    assert run["output"]["title"] == f"✅ 4 of 4 checks pass; waived: {TESTS}"
     # The annotation of the covered finding says it is waived.
     assert any("waived by @alice" in a["message"] for a in run["annotations"])
 
