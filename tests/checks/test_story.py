@@ -762,3 +762,17 @@ def test_fast_on_a_large_pr() -> None:
     elapsed = time.perf_counter() - start
     assert outcome.stories[:2] == ("BILL-12", "OPS-1")
     assert elapsed < 1.0, f"{elapsed:.3f}s"
+
+
+def test_a_story_linked_by_command_resolves_like_any_reference() -> None:
+    diff = new_file("billing/total.py", ["def total():", "    return 0"])
+    linked = checks.run({"title": "Add invoice total", "diff": diff,
+                         "story_links": ["BILL-77"]}).check("story")
+    assert linked.status is Status.PASS and linked.summary == "Found BILL-77 (story command)."
+    stories = ["docs/work/features/billing/stories/BILL-12-totals-story.md"]
+    missing = checks.run({"title": "Add invoice total", "diff": diff, "repo_files": stories,
+                          "story_links": ["BILL-77"]}).check("story")
+    assert missing.status is Status.WARN and "BILL-77" in missing.findings[0].message
+    found = checks.run({"title": "Add invoice total", "diff": diff, "repo_files": stories,
+                        "story_links": ["bill-12"]}).check("story")
+    assert found.status is Status.PASS, found.summary
