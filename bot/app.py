@@ -7,6 +7,7 @@ not finish, then close the pool and the session.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import AsyncIterator
@@ -73,15 +74,15 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             review_timeout=settings.review_timeout)
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
-        log(_log, 20, "started", **settings.describe())
+        log(_log, logging.INFO, "started", **settings.describe())
         try:
             yield
         finally:
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
             # With the in-memory queue these jobs end with the process: name their deliveries
             # so they can be redelivered from the App's settings page.
-            waiting = getattr(state.queue, "pending", list)()
-            log(_log, 20, "stopped", requeued=[_brief(j) for j in requeued],
+            waiting: list[Job] = getattr(state.queue, "pending", list)()
+            log(_log, logging.INFO, "stopped", requeued=[_brief(j) for j in requeued],
                 waiting=[_brief(j) for j in waiting])
             if own_pool and state.services.executor is not None:
                 state.services.executor.shutdown(wait=True, cancel_futures=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,6 +41,12 @@ GONE_STATUSES = (404, 410)
 def is_gone(exc: BaseException) -> bool:
     """True for GitHub's answer that the addressed repository or pull request is gone."""
     return isinstance(exc, gidgethub.BadRequest) and int(exc.status_code) in GONE_STATUSES
+
+
+def repo_vars(repo: str, **more: Any) -> dict[str, Any]:
+    """URL variables for an `owner/name` repository."""
+    owner, _, name = repo.partition("/")
+    return {"owner": owner, "repo": name, **more}
 
 
 def retry_delay(
@@ -152,8 +159,8 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
             return False
         reason = "server_error" if status >= 500 else "rate_limit"
         self._metrics.github_retries.labels(reason).inc()
-        log(_log, 30, "retrying GitHub call", method=method, url=_path_of(url), status=status,
-            attempt=attempt, wait_s=round(wait, 3))
+        log(_log, logging.WARNING, "retrying GitHub call", method=method, url=_path_of(url),
+            status=status, attempt=attempt, wait_s=round(wait, 3))
         await self._sleep(wait)
         return True
 
@@ -234,7 +241,7 @@ class Installation:
                 raise
             # Tokens expire after an hour (or are revoked); get a fresh one and try once more.
             self.client.forget_token(self.installation_id, token)
-            log(_log, 20, "installation token refused; renewing",
+            log(_log, logging.INFO, "installation token refused; renewing",
                 installation=self.installation_id)
             token = await self.client.installation_token(self.installation_id)
             return await call(token)

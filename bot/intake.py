@@ -1,4 +1,6 @@
-"""POST /webhook: verify, bound, dedupe, enqueue, answer. Never calls GitHub, never reviews.
+"""POST /webhook: verify, bound, dedupe, enqueue, answer. Never calls GitHub, never reviews:
+GitHub drops a delivery not answered within 10 seconds (FACTS.md, "Webhook delivery";
+https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks).
 
 Answers: 401 missing or wrong `X-Hub-Signature-256`; 413 over GitHub's 25 MB payload cap
 (refused from Content-Length before reading); 400 malformed headers or body; 200 with a reason
@@ -26,7 +28,7 @@ from gidgethub import sansio
 
 from bot import limits
 from bot.events import describe, dispatch
-from bot.logs import get_logger, log
+from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
 from bot.queue import QUEUED, REPLACED, STALE, Queue
 
@@ -134,14 +136,16 @@ async def handle(request: web.Request, intake: Intake) -> web.Response:
     started = time.perf_counter()
     delivery = request.headers.get("x-github-delivery", "")[:MAX_DELIVERY_ID]
     name = request.headers.get("x-github-event", "")[:50] or "unknown"
-    try:
-        event = _event(request, await _read_body(request), intake.secret)
-        name = describe(event)
-        status, outcome, reason = await _accept(intake, event)
-    except Refused as exc:
-        status, outcome, reason = exc.status, "refused", exc.reason
-    intake.metrics.deliveries.labels(name, outcome).inc()
-    level = logging.WARNING if status >= 400 else logging.INFO
-    log(_log, level, "delivery", delivery=delivery, event=name, status=status, outcome=outcome,
-        reason=reason, duration_ms=round((time.perf_counter() - started) * 1000, 2))
+    with delivery_context(delivery):
+        try:
+            event = _event(request, await _read_body(request), intake.secret)
+            name = describe(event)
+            status, outcome, reason = await _accept(intake, event)
+        except Refused as exc:
+            status, outcome, reason = exc.status, "refused", exc.reason
+        intake.metrics.deliveries.labels(name, outcome).inc()
+        level = logging.WARNING if status >= 400 else logging.INFO
+        log(_log, level, "delivery", delivery=delivery, event=name, status=status,
+            outcome=outcome, reason=reason,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2))
     return _answer(status, outcome, reason, delivery)

@@ -10,10 +10,6 @@ from __future__ import annotations
 # https://docs.github.com/en/enterprise-server@3.13/webhooks/webhook-events-and-payloads
 MAX_PAYLOAD_BYTES = 25 * 1024 * 1024
 
-# Webhook delivery > "Respond within 10 seconds": GitHub drops slower deliveries, so intake
-# only enqueues. https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
-DELIVERY_TIMEOUT_SECONDS = 10
-
 # Check runs > "Annotations: at most 50 per request"; further updates append.
 # Spec checks/create, checks/update; https://docs.github.com/rest/checks/runs#update-a-check-run
 ANNOTATIONS_PER_REQUEST = 50

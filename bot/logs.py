@@ -2,18 +2,45 @@
 
 Callers never put tokens or secrets in fields; `checks.mask.mask_secret` is the way to show one.
 A line is written per delivery, so formatting is kept cheap (orjson, a cached timestamp).
+The delivery being worked on (`DELIVERY`, set by intake and by the worker per job) goes into
+every line written meanwhile, so one grep for a delivery id finds all of its work.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 import orjson
 
 LOGGER_NAME = "shipshape"
+# The X-GitHub-Delivery id whose work the current task is doing; "" outside any delivery.
+DELIVERY: contextvars.ContextVar[str] = contextvars.ContextVar("shipshape_delivery", default="")
+
+
+@contextmanager
+def delivery_context(delivery_id: str) -> Iterator[None]:
+    """Tag every log line written inside the block with `delivery_id`."""
+    token = DELIVERY.set(delivery_id)
+    try:
+        yield
+    finally:
+        DELIVERY.reset(token)
+
+
+class DeliveryFilter(logging.Filter):
+    """Stamp a record with the current delivery id (records not written through `log`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Add `record.delivery` when missing; never drop a record."""
+        if not hasattr(record, "delivery"):
+            record.delivery = DELIVERY.get()
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -39,9 +66,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        delivery = getattr(record, "delivery", "")
+        if delivery:
+            out["delivery"] = delivery
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            out.update(fields)
+            out.update(fields)  # a delivery named by the caller wins
         if record.exc_info and record.exc_info[0] is not None:
             out["error"] = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"
             out["traceback"] = self.formatException(record.exc_info)  # escaped: one line
@@ -57,6 +87,7 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
     """Send shipshape's and aiohttp's logs to `stream` (stderr) as JSON lines."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(DeliveryFilter())
     for name in (LOGGER_NAME, "aiohttp"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
@@ -67,6 +98,9 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
 
 
 def log(logger: logging.Logger, level: int, msg: str, **fields: Any) -> None:
-    """Log `msg` with structured `fields` (delivery, repo, pr, head, outcome, duration_ms...)."""
+    """Log `msg` with structured `fields` (repo, pr, head, outcome, duration_ms...).
+
+    The current delivery id is added unless `fields` names one.
+    """
     if logger.isEnabledFor(level):
-        logger.log(level, msg, extra={"fields": fields})
+        logger.log(level, msg, extra={"fields": fields, "delivery": DELIVERY.get()})

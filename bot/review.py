@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import checks
+from checks.render import Conclusion
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
-from checks.render.markdown import ICONS, render_markdown
+from checks.render.markdown import render_markdown
+from checks.render.title import check_run_title
 from checks.waivers import current_fingerprints
 
 
@@ -21,7 +23,7 @@ class Outputs:
     """One report rendered for every output the bot publishes to."""
 
     status: str
-    conclusion: str
+    conclusion: Conclusion
     title: str
     checklist: str
     annotations: list[dict[str, Any]] = field(default_factory=list)
@@ -29,37 +31,20 @@ class Outputs:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _title(report: checks.Report) -> str:
-    counted = [c for c in report.checks if c.status is not checks.Status.SKIP]
-    failing = [c.title for c in counted if c.status is checks.Status.FAIL]
-    warning = [c.title for c in counted if c.status is checks.Status.WARN]
-    passing = len(counted) - len(failing) - len(warning)
-    head = f"{ICONS[report.status]} {passing} of {len(counted)} checks pass"
-    waived = [c.title for c in report.checks if c.waived_by is not None]
-    tail = f"; waived: {', '.join(waived)}" if waived else ""
-    if failing:
-        return f"{head}; failing: {', '.join(failing)}{tail}"
-    if warning:
-        return f"{head}; warnings: {', '.join(warning)}{tail}"
-    return head + tail
-
-
-def review(document: dict[str, Any], config_text: str | None,
+def review(document: dict[str, Any], config: checks.Config,
            notices: tuple[str, ...] = ()) -> Outputs:
-    """Run the checks over a snapshot document with the base branch's config text.
+    """Run the checks over a snapshot document with the base branch's validated config.
 
-    Raises checks.ConfigError or checks.SnapshotError; the caller turns them into a neutral
-    check run that says what is wrong.
+    Raises checks.SnapshotError; the caller turns it into a neutral check run that says what
+    is wrong.
     """
-    config = (checks.config_from_yaml(config_text) if config_text is not None
-              else checks.config_from_dict({}))
     report = checks.run(checks.load_snapshot(document), config)
-    conclusion = report_conclusion(report, config.settings["warn_conclusion"])
+    conclusion = report_conclusion(report, config.settings.warn_conclusion)
     size = report.stats.get("size_label")
     return Outputs(
         status=str(report.status),
         conclusion=conclusion,
-        title=_title(report),
+        title=check_run_title(report),
         checklist=render_markdown(report, notices=notices),
         annotations=to_annotations(report),
         size_label=str(size) if size else None,
@@ -67,11 +52,9 @@ def review(document: dict[str, Any], config_text: str | None,
     )
 
 
-def fingerprints_for(document: dict[str, Any], config_text: str | None,
+def fingerprints_for(document: dict[str, Any], config: checks.Config,
                      check_ids: list[str]) -> dict[str, list[str]]:
     """The fingerprints of each listed check's findings on this snapshot, ignoring waivers:
     what a new `skip` records."""
-    config = (checks.config_from_yaml(config_text) if config_text is not None
-              else checks.config_from_dict({}))
     snapshot = checks.load_snapshot({**document, "waivers": []})
     return current_fingerprints(snapshot, config, check_ids)

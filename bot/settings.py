@@ -1,24 +1,24 @@
 """Settings from the environment, with the names GitHub App developers know from Probot.
 
 `Settings.from_env(environ)` is the one place the environment is read; it is called in
-`__main__` and the result is handed down, never read at import time.
+`__main__` and the result is handed down, never read at import time. Every bad setting is
+named at once (InvalidSettings), so a deployment is fixed in one round, not one per key.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from checks.mask import mask_secret
-
 DEFAULT_PORT = 3000
+DEFAULT_HOST = "0.0.0.0"
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_WEBHOOK_PATH = "/webhook"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -33,6 +33,14 @@ class SettingsError(ValueError):
         self.key = key
 
 
+class InvalidSettings(ValueError):
+    """Every missing or malformed setting, one SettingsError (one line) each."""
+
+    def __init__(self, errors: Sequence[SettingsError]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = tuple(errors)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server needs to start; secrets are kept out of repr."""
@@ -41,7 +49,7 @@ class Settings:
     private_key: str = field(repr=False)
     webhook_secret: str = field(repr=False)
     port: int = DEFAULT_PORT
-    host: str = "0.0.0.0"
+    host: str = DEFAULT_HOST
     log_level: str = "INFO"
     github_api_url: str = DEFAULT_API_URL
     webhook_path: str = DEFAULT_WEBHOOK_PATH
@@ -51,30 +59,47 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        """Read and validate settings; raise SettingsError naming the first bad one."""
-        return cls(
-            app_id=_app_id(environ),
-            private_key=_private_key(environ),
-            webhook_secret=_required(environ, "WEBHOOK_SECRET"),
-            port=_int(environ, "PORT", DEFAULT_PORT, 1, 65535),
-            host=environ.get("HOST", "").strip() or "0.0.0.0",
-            log_level=_log_level(environ),
-            github_api_url=_api_url(environ),
-            webhook_path=_webhook_path(environ),
-            workers=_int(environ, "WORKERS", 4, 1, MAX_WORKERS),
-            review_processes=_int(environ, "REVIEW_PROCESSES", 0, 0, MAX_WORKERS),
-            review_timeout=float(_int(environ, "REVIEW_TIMEOUT", 120, 1, 3600)),
-        )
+        """Read and validate settings; raise InvalidSettings naming every bad one."""
+        readers: dict[str, Callable[[], Any]] = {
+            "app_id": lambda: _app_id(environ),
+            "private_key": lambda: _private_key(environ),
+            "webhook_secret": lambda: _required(environ, "WEBHOOK_SECRET"),
+            "port": lambda: _port(environ),
+            "host": lambda: _host(environ),
+            "log_level": lambda: _log_level(environ),
+            "github_api_url": lambda: _api_url(environ),
+            "webhook_path": lambda: _webhook_path(environ),
+            "workers": lambda: _int(environ, "WORKERS", 4, 1, MAX_WORKERS),
+            "review_processes": lambda: _int(environ, "REVIEW_PROCESSES", 0, 0, MAX_WORKERS),
+            "review_timeout": lambda: float(_int(environ, "REVIEW_TIMEOUT", 120, 1, 3600)),
+        }
+        values: dict[str, Any] = {}
+        errors: list[SettingsError] = []
+        for name, read in readers.items():
+            try:
+                values[name] = read()
+            except SettingsError as exc:
+                errors.append(exc)
+        if errors:
+            raise InvalidSettings(errors)
+        return cls(**values)
 
     def describe(self) -> dict[str, object]:
-        """A loggable view: secrets masked."""
+        """A loggable view: no secret, nor anything about one (not even its length)."""
         return {
             "app_id": self.app_id, "port": self.port, "host": self.host,
             "log_level": self.log_level, "github_api_url": self.github_api_url,
             "webhook_path": self.webhook_path, "workers": self.workers,
             "review_processes": self.review_processes, "review_timeout": self.review_timeout,
-            "webhook_secret": mask_secret(self.webhook_secret),
         }
+
+
+def listen_address(environ: Mapping[str, str]) -> tuple[str, int] | None:
+    """HOST and PORT when both are well formed (`from_env` names them when not)."""
+    try:
+        return _host(environ), _port(environ)
+    except SettingsError:
+        return None
 
 
 def _required(environ: Mapping[str, str], key: str) -> str:
@@ -131,6 +156,14 @@ def _int(environ: Mapping[str, str], key: str, default: int, low: int, high: int
     return value
 
 
+def _port(environ: Mapping[str, str]) -> int:
+    return _int(environ, "PORT", DEFAULT_PORT, 1, 65535)
+
+
+def _host(environ: Mapping[str, str]) -> str:
+    return environ.get("HOST", "").strip() or DEFAULT_HOST
+
+
 def _log_level(environ: Mapping[str, str]) -> str:
     raw = environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if raw == "WARN":
@@ -156,7 +189,3 @@ def _webhook_path(environ: Mapping[str, str]) -> str:
         raise SettingsError("WEBHOOK_PATH", f"must be a path starting with '/', got {raw!r}")
     return raw
 
-
-def settings_from_os() -> Settings:
-    """Read settings from this process's environment."""
-    return Settings.from_env(os.environ)

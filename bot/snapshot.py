@@ -20,7 +20,7 @@ import gidgethub
 
 import checks
 from bot import limits
-from bot.github import Installation
+from bot.github import Installation, repo_vars
 from checks.config import CONFIG_PATH
 
 PULL_URL = "/repos/{owner}/{repo}/pulls/{number}"
@@ -29,12 +29,6 @@ COMMITS_URL = "/repos/{owner}/{repo}/pulls/{number}/commits"
 CONTENTS_URL = "/repos/{owner}/{repo}/contents/{path}{?ref}"
 TREE_URL = "/repos/{owner}/{repo}/git/trees/{tree_sha}?recursive=1"
 _FILE_KEYS = ("filename", "status", "previous_filename", "additions", "deletions", "patch")
-
-
-def repo_vars(repo: str, **more: Any) -> dict[str, Any]:
-    """URL variables for an `owner/name` repository."""
-    owner, _, name = repo.partition("/")
-    return {"owner": owner, "repo": name, **more}
 
 
 @dataclass(frozen=True)
@@ -167,7 +161,7 @@ async def read_commits(gh: Installation, pull: Pull) -> Commits:
     items = [i for i in await gh.get_pages(
         COMMITS_URL, repo_vars(pull.repo, number=pull.number),
         limit=limits.MAX_PR_COMMITS, expected=pull.commits) if isinstance(i, Mapping)]
-    notices = ()
+    notices: tuple[str, ...] = ()
     if pull.commits is not None and pull.commits > limits.MAX_PR_COMMITS:
         notices = (f"This PR has {pull.commits} commits; GitHub lists only the first "
                    f"{limits.MAX_PR_COMMITS}, so only those were checked.",)

@@ -28,8 +28,9 @@ import checks
 from bot.commands.history import load_state, with_state
 from bot.commands.state import CommandState
 from bot.github import GitHubClient, Installation, is_gone
-from bot.logs import get_logger, log
+from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
+from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run, comment, label
 from bot.queue import Job, Queue, QueueClosed
 from bot.review import Outputs, review
@@ -44,10 +45,10 @@ from bot.snapshot import (
     read_config,
 )
 from checks.config import CONFIG_PATH
+from checks.render import Conclusion
 from checks.render.escape import code_span
 
 _log = get_logger("worker")
-SUPERSEDED = "superseded"
 QUEUE_RETRY_SECONDS = 1.0
 
 
@@ -95,9 +96,8 @@ class InFlight:
     pull: Pull | None = None
     run_id: int | None = None
     run_completed: bool = False
-    # Set by a command job, which read the config and wants a say in the review.
-    config_text: str | None = None
-    config_read: bool = False
+    # Set by a command job, which validated the config already and wants a say in the review.
+    config: checks.Config | None = None
     hook: ReviewHook | None = None
 
     async def current(self) -> bool:
@@ -109,7 +109,7 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-async def _complete(ctx: InFlight, conclusion: str, title: str, summary: str,
+async def _complete(ctx: InFlight, conclusion: Conclusion, title: str, summary: str,
                     annotations: list[dict[str, object]] | None = None) -> str:
     """Complete (or leave alone, when unchanged) this head's check run; return what happened."""
     key = f"{ctx.job.repo}@{ctx.job.head_sha}"
@@ -139,23 +139,24 @@ async def _start_run(ctx: InFlight) -> None:
                                        ctx.job.delivery_id)
 
 
-async def _config_error(ctx: InFlight, error: checks.ConfigError) -> str:
+async def _config_error(ctx: InFlight, error: checks.ConfigError) -> JobResult:
     summary = (f"`{CONFIG_PATH}` on the base branch is not valid, so no checks ran.\n\n"
                f"**{code_span(error.path or '(top level)')}**: {code_span(str(error))}\n\n"
                "Fix the file on the base branch; this PR is reviewed again on its next push "
                "or with Re-run.")
-    await _complete(ctx, "neutral", "Configuration error: no checks ran", summary)
-    return "config_error"
+    await _complete(ctx, Conclusion.NEUTRAL, "Configuration error: no checks ran", summary)
+    return JobResult(JobOutcome.CONFIG_ERROR, Conclusion.NEUTRAL)
 
 
-async def _superseded(ctx: InFlight) -> str:
+async def _superseded(ctx: InFlight) -> JobResult:
     if ctx.run_id is not None and not ctx.run_completed:
         await check_run.complete(
-            ctx.gh, ctx.job.repo, ctx.run_id, conclusion="cancelled",
+            ctx.gh, ctx.job.repo, ctx.run_id, conclusion=Conclusion.CANCELLED,
             title="Superseded by a newer commit",
             summary="A newer commit was pushed to this pull request; it is reviewed instead.")
         ctx.run_completed = True
-    return SUPERSEDED
+        return JobResult(JobOutcome.SUPERSEDED, Conclusion.CANCELLED)
+    return JobResult(JobOutcome.SUPERSEDED)
 
 
 class ReviewTimeout(Exception):
@@ -174,13 +175,14 @@ def _replace_pool(services: Services) -> None:
     old.shutdown(wait=False, cancel_futures=True)
 
 
-async def _run_review(ctx: InFlight, document: dict[str, object], config_text: str | None,
+async def _run_review(ctx: InFlight, document: dict[str, object], config: checks.Config,
                       notices: tuple[str, ...]) -> Outputs:
     services = ctx.services
     if services.executor is None:
-        return review(document, config_text, notices)
+        return review(document, config, notices)
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(services.executor, review, document, config_text, notices)
+    # The validated config crosses to the review process pickled: its text is parsed once.
+    future = loop.run_in_executor(services.executor, review, document, config, notices)
     try:
         return await asyncio.wait_for(future, services.review_timeout)
     except TimeoutError:
@@ -191,43 +193,44 @@ async def _run_review(ctx: InFlight, document: dict[str, object], config_text: s
         raise
 
 
-def _draft_conclusion(pull: Pull, outputs: Outputs) -> tuple[str, str]:
-    if pull.draft and outputs.conclusion == "failure":
-        return "neutral", f"Draft: {outputs.title}"
+def _draft_conclusion(pull: Pull, outputs: Outputs) -> tuple[Conclusion, str]:
+    if pull.draft and outputs.conclusion is Conclusion.FAILURE:
+        return Conclusion.NEUTRAL, f"Draft: {outputs.title}"
     return outputs.conclusion, outputs.title
 
 
-async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> str:
+async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> JobResult:
     pull = ctx.pull
     assert pull is not None
     conclusion, title = _draft_conclusion(pull, outputs)
     await _complete(ctx, conclusion, title, outputs.checklist, outputs.annotations)
-    if config.settings["comment"]:
+    if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
             cache=ctx.services.comments, count=pull.comments, guard=ctx.current)
         if written == comment.SUPERSEDED:
-            return SUPERSEDED
-    if config.settings["size_label"] and outputs.size_label and await ctx.current():
+            return JobResult(JobOutcome.SUPERSEDED, conclusion)
+    if config.settings.size_label and outputs.size_label and await ctx.current():
         await label.apply(ctx.gh, pull.repo, pull.number, outputs.size_label, pull.labels)
-    return conclusion
+    return JobResult(JobOutcome.PUBLISHED, conclusion)
 
 
-async def _review_pull(ctx: InFlight) -> str:
+async def _review_pull(ctx: InFlight) -> JobResult:
     pull = ctx.pull
     assert pull is not None
-    config_text = (ctx.config_text if ctx.config_read
-                   else await read_config(ctx.gh, pull.repo, pull.base_ref))
-    try:
-        config = (checks.config_from_yaml(config_text) if config_text is not None
-                  else checks.config_from_dict({}))
-    except checks.ConfigError as exc:
-        return await _config_error(ctx, exc)
-    if pull.draft and config.settings["draft"] == "skip":
-        await _complete(ctx, "skipped", "Draft: not reviewed",
+    config = ctx.config
+    if config is None:
+        config_text = await read_config(ctx.gh, pull.repo, pull.base_ref)
+        try:
+            config = (checks.config_from_yaml(config_text) if config_text is not None
+                      else checks.config_from_dict({}))
+        except checks.ConfigError as exc:
+            return await _config_error(ctx, exc)
+    if pull.draft and config.settings.draft is checks.DraftPolicy.SKIP:
+        await _complete(ctx, Conclusion.SKIPPED, "Draft: not reviewed",
                         "This pull request is a draft and the configuration says `draft: skip`."
                         " It is reviewed when it is marked ready for review.")
-        return "draft_skipped"
+        return JobResult(JobOutcome.DRAFT_SKIPPED, Conclusion.SKIPPED)
     built, state = await asyncio.gather(build_document(ctx.gh, pull), load_state(
         ctx.gh, pull, ctx.services.app_id, ctx.services.commands.bot_login,
         ctx.services.comments))
@@ -239,21 +242,21 @@ async def _review_pull(ctx: InFlight) -> str:
     if not await ctx.current():
         return await _superseded(ctx)
     try:
-        outputs = await _run_review(ctx, built.document, config_text, built.notices)
+        outputs = await _run_review(ctx, built.document, config, built.notices)
     except checks.SnapshotError as exc:
-        await _complete(ctx, "neutral", "Could not read this pull request's changes",
+        await _complete(ctx, Conclusion.NEUTRAL, "Could not read this pull request's changes",
                         f"shipshape could not read the changes: {code_span(str(exc))}")
-        return "unreadable"
+        return JobResult(JobOutcome.UNREADABLE, Conclusion.NEUTRAL)
     except ReviewTimeout:
-        await _complete(ctx, "neutral", "Review stopped: it took too long",
+        await _complete(ctx, Conclusion.NEUTRAL, "Review stopped: it took too long",
                         f"The checks did not finish within {ctx.services.review_timeout:g} "
                         "seconds and were stopped. A regular expression in the configuration "
                         "that backtracks on this PR's text is the usual cause.")
-        return "timeout"
+        return JobResult(JobOutcome.TIMEOUT, Conclusion.NEUTRAL)
     if not await ctx.current():
         return await _superseded(ctx)
     if ctx.hook is not None and not await ctx.hook.reviewed(ctx, outputs):
-        return "replied"
+        return JobResult(JobOutcome.REPLIED)
     return await _publish(ctx, config, outputs)
 
 
@@ -268,8 +271,8 @@ async def _pull_of(ctx: InFlight) -> Pull:
     return await fetch_pull(ctx.gh, job.repo, job.number)
 
 
-async def run_job(services: Services, job: Job) -> str:
-    """Run one job to a final outcome (a conclusion or why nothing was published)."""
+async def run_job(services: Services, job: Job) -> JobResult:
+    """Run one job to a final outcome (what was published, or why nothing was)."""
     if job.kind == "command":
         from bot.commands.handler import handle  # the handler reviews through this module
 
@@ -277,16 +280,17 @@ async def run_job(services: Services, job: Job) -> str:
     ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
     ctx.pull = await _pull_of(ctx)
     if ctx.pull.state != "open":
-        return "closed"
+        return JobResult(JobOutcome.CLOSED)
     if ctx.pull.head_sha != job.head_sha:
-        return SUPERSEDED  # the PR moved on; the push's own event reviews the new head
+        # the PR moved on; the push's own event reviews the new head
+        return JobResult(JobOutcome.SUPERSEDED)
     return await review_pull(ctx)
 
 
-async def review_pull(ctx: InFlight, *, start: bool = True) -> str:
+async def review_pull(ctx: InFlight, *, start: bool = True) -> JobResult:
     """Review `ctx.pull` at its head and publish; `start=False` opens no check run first."""
     if not await ctx.current():
-        return SUPERSEDED
+        return JobResult(JobOutcome.SUPERSEDED)
     if start:
         await _start_run(ctx)
     try:
@@ -301,7 +305,7 @@ async def _fail_run(ctx: InFlight) -> None:
     """Complete a started run when the job failed, so no required check waits forever."""
     try:
         await check_run.complete(
-            ctx.gh, ctx.job.repo, ctx.run_id or 0, conclusion="neutral",
+            ctx.gh, ctx.job.repo, ctx.run_id or 0, conclusion=Conclusion.NEUTRAL,
             title="Review did not finish",
             summary="shipshape could not finish this review (GitHub or the server failed). "
                     "Use Re-run to try again.")
@@ -348,7 +352,8 @@ class Workers:
                 _log.exception("could not take a job from the queue")
                 await asyncio.sleep(QUEUE_RETRY_SECONDS)
                 continue
-            await self._work_on(job)
+            with delivery_context(job.delivery_id):
+                await self._work_on(job)
 
     async def _work_on(self, job: Job) -> None:
         queue = self.services.queue
@@ -374,23 +379,25 @@ class Workers:
     async def _run(self, job: Job) -> None:
         started = time.perf_counter()
         level = logging.INFO
+        result = JobResult(JobOutcome.ERROR)  # what is logged if a BaseException ends it
         try:
-            outcome = await run_job(self.services, job)
+            result = await run_job(self.services, job)
         except asyncio.CancelledError:
-            outcome = "requeued"
+            result = JobResult(JobOutcome.REQUEUED)
             raise
         except Exception as exc:
             if is_gone(exc):  # the repository or PR was deleted meanwhile: nothing to report
-                outcome = "gone"
+                result = JobResult(JobOutcome.GONE)
             else:
-                outcome, level = f"error: {type(exc).__name__}", logging.ERROR
+                result = JobResult(JobOutcome.ERROR, error=type(exc).__name__)
+                level = logging.ERROR
                 _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
                 # Let the delivery run again when someone redelivers it from the App's page.
                 await self.services.queue.release_delivery(job.delivery_id)
         finally:
             duration = time.perf_counter() - started
-            self.services.metrics.jobs.labels(outcome.split(":")[0]).inc()
+            self.services.metrics.jobs.labels(result.label).inc()
             self.services.metrics.job_duration.observe(duration)
             log(_log, level, "job", delivery=job.delivery_id, repo=job.repo, pr=job.number,
-                head=job.head_sha, event=job.event, outcome=outcome,
+                head=job.head_sha, event=job.event, **result.fields(),
                 duration_ms=round(duration * 1000, 1))

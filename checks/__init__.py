@@ -24,6 +24,7 @@ from checks.model import (
     Waiver,
 )
 from checks.registry import REGISTRY
+from checks.repo_settings import DraftPolicy, RepoSettings
 from checks.snapshot import SnapshotError, load_snapshot
 
 __all__ = [
@@ -33,8 +34,10 @@ __all__ = [
     "Commit",
     "Config",
     "ConfigError",
+    "DraftPolicy",
     "FileStatus",
     "Finding",
+    "RepoSettings",
     "Report",
     "Severity",
     "Snapshot",

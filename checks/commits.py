@@ -33,7 +33,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from checks.model import (
     ChangedFile,
@@ -99,8 +98,20 @@ OPTIONS: Mapping[str, Option] = {
 }
 
 
-def _opt(options: Mapping[str, Any], key: str) -> Any:
-    return options.get(key, OPTIONS[key].default)
+@dataclass(frozen=True)
+class CommitsOptions:
+    """The commits check's options; keys, defaults and docs are declared in `OPTIONS`."""
+
+    warn_lines: int
+    fail_lines: int
+    warn_files: int
+    warn_areas: int
+    area_containers: tuple[str, ...]
+    max_commit_lines: int
+    max_subject_length: int
+    hygiene_level: Severity
+    hygiene: Mapping[str, bool]
+    lenient_bots: bool
 
 
 def _plural(count: int, word: str) -> str:
@@ -186,8 +197,8 @@ def _largest_areas(size: Size, limit: int = 3) -> str:
     return ", ".join(parts)
 
 
-def _size_findings(size: Size, options: Mapping[str, Any]) -> list[Finding]:
-    warn, fail = _opt(options, "warn_lines"), _opt(options, "fail_lines")
+def _size_findings(size: Size, options: CommitsOptions) -> list[Finding]:
+    warn, fail = options.warn_lines, options.fail_lines
     where = f" Most changed lines: {_largest_areas(size)}." if size.area_lines else ""
     if fail and size.lines > fail:
         return [Finding(f"This PR changes {size.lines} lines, over the {fail}-line limit; "
@@ -200,9 +211,9 @@ def _size_findings(size: Size, options: Mapping[str, Any]) -> list[Finding]:
     return []
 
 
-def _spread_findings(size: Size, options: Mapping[str, Any]) -> list[Finding]:
+def _spread_findings(size: Size, options: CommitsOptions) -> list[Finding]:
     findings = []
-    max_files, max_areas = _opt(options, "warn_files"), _opt(options, "warn_areas")
+    max_files, max_areas = options.warn_files, options.warn_areas
     if max_files and size.files > max_files:
         findings.append(Finding(f"This PR touches {size.files} files, over {max_files}; "
                                 "consider splitting it.", rule="pr-many-files",
@@ -268,7 +279,7 @@ def commit_subject(message: str) -> str:
 
 def is_bot(author: str | None) -> bool:
     """True for authors that are bots (GitHub App `[bot]` accounts, Dependabot, Renovate)."""
-    return bool(author) and bool(_BOT_AUTHOR.search(author.strip()))
+    return bool(author and _BOT_AUTHOR.search(author.strip()))
 
 
 def _words(subject: str) -> list[str]:
@@ -286,7 +297,8 @@ def is_one_word(subject: str) -> bool:
 
 def wip_kind(subject: str) -> str | None:
     """Say how a subject marks unfinished work ("work in progress", ...), or None."""
-    bare = subject[_LEAD.match(subject).end():]
+    lead = _LEAD.match(subject)  # matches every subject: each part of it is optional
+    bare = subject[lead.end():] if lead else subject
     if _DO_NOT_MERGE.match(subject) or _DO_NOT_MERGE.match(bare):
         return "marked do-not-merge"
     if _WIP.search(subject) or _WIP.match(bare) or _CONSTRUCTION.match(subject):
@@ -313,13 +325,6 @@ def merged_branch(subject: str) -> str | None:
     if rest and (match.group("remote") or head in _REMOTES):
         return rest
     return source
-
-
-def is_merge(commit: Commit, subject: str) -> bool:
-    """True for a merge commit: two or more parents, or a merge subject when parents are unknown."""
-    if commit.parents is not None:
-        return commit.parents >= 2
-    return subject[:6].lower() == "merge " and merged_branch(subject) is not None
 
 
 def _shown(subject: str) -> str:
@@ -392,7 +397,7 @@ def _size_problems(commit: Commit, ctx: HygieneContext) -> list[Problem]:
 def commit_problems(commit: Commit, ctx: HygieneContext) -> list[Problem]:
     """Return the (rule, message) hygiene problems of one commit."""
     subject = commit_subject(commit.message)
-    if is_merge(commit, subject):
+    if commit.is_merge:
         return _merge_problems(subject, ctx)
     problems = _subject_problems(subject)
     if not any(rule == "commit-fixup" for rule, _ in problems):
@@ -412,43 +417,42 @@ def _message(commit: Commit, text: str) -> str:
 _DRAFT_NOTICE_RULES = frozenset({"commit-fixup", "commit-wip"})
 
 
-def _severity_for(rule: str, snapshot: Snapshot, options: Mapping[str, Any]) -> Severity:
+def _severity_for(rule: str, snapshot: Snapshot, options: CommitsOptions) -> Severity:
     if snapshot.draft and rule in _DRAFT_NOTICE_RULES:
         return Severity.NOTICE
-    return Severity.FAIL if _opt(options, "hygiene_level") == "fail" else Severity.WARN
+    return options.hygiene_level
 
 
 def _bases(base_ref: str) -> frozenset[str]:
     return frozenset({_branch(base_ref)}) if base_ref else DEFAULT_BASES
 
 
-def _context(snapshot: Snapshot, commits: Sequence[Commit], options: Mapping[str, Any],
+def _context(snapshot: Snapshot, commits: Sequence[Commit], options: CommitsOptions,
              ) -> HygieneContext:
     # Head paths only: a commit read with `git log --no-renames --numstat` (the CLI) lists a
     # moved file's old path too and counts the whole file out and in, so it is not judged.
     counted = frozenset(f.path for f in snapshot.files if excluded_reason(f) is None)
-    non_merges = [c for c in commits if not is_merge(c, commit_subject(c.message))]
+    non_merges = [c for c in commits if not c.is_merge]
     return HygieneContext(
         bases=_bases(snapshot.base_ref),
-        max_commit_lines=_opt(options, "max_commit_lines"),
-        max_subject_length=_opt(options, "max_subject_length"),
+        max_commit_lines=options.max_commit_lines,
+        max_subject_length=options.max_subject_length,
         counted_paths=counted,
         single_commit=len(non_merges) <= 1,
     )
 
 
-def hygiene_findings(snapshot: Snapshot, options: Mapping[str, Any]) -> list[Finding]:
+def hygiene_findings(snapshot: Snapshot, options: CommitsOptions) -> list[Finding]:
     """Return the hygiene findings of every commit, oldest first."""
     commits = snapshot.commits or ()
     ctx = _context(snapshot, commits, options)
-    enabled = {**OPTIONS["hygiene"].default, **_opt(options, "hygiene")}
-    skip_bots = _opt(options, "lenient_bots")
+    skip_bots = options.lenient_bots
     findings = []
     for commit in commits:
         if skip_bots and is_bot(commit.author):
             continue
         for rule, text in commit_problems(commit, ctx):
-            if enabled.get(rule, True):
+            if options.hygiene.get(rule, True):
                 findings.append(Finding(_message(commit, text), rule=rule,
                                         severity=_severity_for(rule, snapshot, options)))
     return findings
@@ -473,10 +477,10 @@ def _status(findings: Iterable[Finding]) -> Status:
     return Status.WARN if Severity.WARN in severities else Status.PASS
 
 
-def _size_summary(size: Size, options: Mapping[str, Any]) -> str:
+def _size_summary(size: Size, options: CommitsOptions) -> str:
     text = (f"{size.label}: {_plural(size.lines, 'changed line')} in "
             f"{_plural(size.files, 'file')} across {_plural(len(size.areas), 'area')}")
-    fail, warn = _opt(options, "fail_lines"), _opt(options, "warn_lines")
+    fail, warn = options.fail_lines, options.warn_lines
     if fail and size.lines > fail:
         text += f", over the {fail}-line limit"
     elif warn and size.lines > warn:
@@ -487,12 +491,12 @@ def _size_summary(size: Size, options: Mapping[str, Any]) -> str:
 
 
 def _hygiene_summary(snapshot: Snapshot, findings: Sequence[Finding],
-                     options: Mapping[str, Any]) -> str:
+                     options: CommitsOptions) -> str:
     if snapshot.commits is None:
         return "size only: no commit data"
     counted = [f for f in findings if f.severity is not Severity.NOTICE]
     noted = len(findings) - len(counted)
-    word = "problem" if _opt(options, "hygiene_level") == "fail" else "warning"
+    word = "problem" if options.hygiene_level is Severity.FAIL else "warning"
     if counted:
         text = _plural(len(counted), f"commit hygiene {word}")
     else:
@@ -501,9 +505,9 @@ def _hygiene_summary(snapshot: Snapshot, findings: Sequence[Finding],
     return text + (f" ({_plural(noted, 'draft notice')})" if noted else "")
 
 
-def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
+def check(snapshot: Snapshot, options: CommitsOptions) -> Outcome:
     """Judge the PR's size and spread, and the hygiene of each of its commits."""
-    size = measure(snapshot.files, _opt(options, "area_containers"))
+    size = measure(snapshot.files, options.area_containers)
     hygiene = hygiene_findings(snapshot, options) if snapshot.commits else []
     findings = _size_findings(size, options) + _spread_findings(size, options) + _capped(hygiene)
     summary = f"{_size_summary(size, options)}; {_hygiene_summary(snapshot, hygiene, options)}"
@@ -522,6 +526,7 @@ CHECK = CheckSpec(
     id="commits",
     title="Small PR, clean commits",
     run=check,
+    options_type=CommitsOptions,
     options=OPTIONS,
     description="PR size and spread with an XS-XXL label, and per-commit hygiene.",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -13,6 +13,7 @@ import yaml
 
 from checks.command_options import COMMANDS, permission_problem
 from checks.model import Status
+from checks.repo_settings import RepoSettings
 from checks.spec import CheckSpec, Option
 
 CONFIG_PATH = ".github/shipshape.yml"
@@ -62,7 +63,7 @@ COMMON_CHECK_OPTIONS: Mapping[str, Option] = {
 }
 
 
-def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec:
+def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern]:
     """Compile gitignore-style globs (`vendor/`, `*.min.js`, `docs/**/x.md`) once."""
     return pathspec.PathSpec.from_lines("gitignore", patterns)
 
@@ -81,7 +82,7 @@ class CheckConfig:
 
     enabled: bool
     level: Status
-    options: Mapping[str, Any]
+    options: Any  # the check's `CheckSpec.options_type`
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,10 @@ class Config:
 
     checks: Mapping[str, CheckConfig]
     ignore: tuple[str, ...]
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: RepoSettings
 
     @cached_property
-    def ignore_spec(self) -> pathspec.PathSpec:
+    def ignore_spec(self) -> pathspec.PathSpec[pathspec.Pattern]:
         """The ignore globs compiled once."""
         return compile_globs(self.ignore)
 
@@ -198,7 +199,7 @@ def _options(path: str, spec: Mapping[str, Option], given: Mapping[str, Any]) ->
     return out
 
 
-def load_config(doc: Any, registry: Sequence[CheckSpec]) -> Config:
+def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
     """Validate a parsed configuration document against the registry's checks."""
     if doc is None:
         doc = {}
@@ -224,12 +225,12 @@ def load_config(doc: Any, registry: Sequence[CheckSpec]) -> Config:
         values = _options(spec.id, {**COMMON_CHECK_OPTIONS, **spec.options}, given)
         enabled = values.pop("enabled")
         level = Status(values.pop("level"))
-        checks[spec.id] = CheckConfig(enabled=enabled, level=level, options=values)
+        checks[spec.id] = CheckConfig(enabled, level, spec.build_options(values))
     ignore = (DEFAULT_IGNORE if settings["ignore_defaults"] else ()) + tuple(settings["ignore"])
-    return Config(checks=checks, ignore=ignore, settings=settings)
+    return Config(checks=checks, ignore=ignore, settings=RepoSettings.from_values(settings))
 
 
-def parse_config_text(text: str, registry: Sequence[CheckSpec]) -> Config:
+def parse_config_text(text: str, registry: Sequence[CheckSpec[Any]]) -> Config:
     """Parse YAML text (pyyaml safe_load) and validate it."""
     try:
         doc = yaml.safe_load(text)

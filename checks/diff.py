@@ -72,7 +72,24 @@ def _strip_prefix(path: str | None) -> str | None:
     return path
 
 
-def convert_hunks(raw_hunks: Iterable[unidiff.Hunk]) -> tuple[Hunk, ...]:
+class _UnidiffHunks:
+    """One file's unidiff hunks, converted to the model's Hunks only when a check asks."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: tuple[unidiff.Hunk, ...]) -> None:
+        self._raw = raw
+
+    def hunks(self) -> tuple[Hunk, ...]:
+        """The model's Hunks (context lines included)."""
+        return _convert_hunks(self._raw)
+
+    def shown_text(self) -> str:
+        """Every line the diff shows, as one string."""
+        return "".join(pl.value for hunk in self._raw for pl in hunk)
+
+
+def _convert_hunks(raw_hunks: Iterable[unidiff.Hunk]) -> tuple[Hunk, ...]:
     """Turn unidiff hunks into the model's Hunk objects (context lines included)."""
     new = tuple.__new__
     return tuple(
@@ -204,7 +221,7 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
         source = _unprotect(_strip_prefix(pfile.source_file))
         target = _unprotect(_strip_prefix(pfile.target_file))
         path = source if status is FileStatus.REMOVED else target
-        path = path or _unprotect(pfile.path)
+        path = path or pfile.path.replace(_SPACE, " ")
         added, removed = _added_removed(pfile)
         files.append(
             ChangedFile(
@@ -216,7 +233,7 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
                 deletions=len(removed),
                 added=tuple(added),
                 removed=tuple(removed),
-                raw_hunks=tuple(pfile),
+                hunk_source=_UnidiffHunks(tuple(pfile)),
             )
         )
     return tuple(files)
@@ -318,7 +335,7 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
                 deletions=deletions if missing else len(removed),
                 added=tuple(added),
                 removed=tuple(removed),
-                raw_hunks=tuple(pfile) if pfile is not None else (),
+                hunk_source=_UnidiffHunks(tuple(pfile)) if pfile is not None else None,
             )
         )
     return tuple(files), tuple(notes)

@@ -36,7 +36,7 @@ def _apply_level(outcome: Outcome, level: Status) -> Outcome:
     return replace(outcome, status=status, findings=findings)
 
 
-def _run_one(spec: CheckSpec, snapshot: Snapshot, options: Any) -> Outcome:
+def _run_one(spec: CheckSpec[Any], snapshot: Snapshot, options: Any) -> Outcome:
     try:
         return spec.run(snapshot, options)
     except Exception as exc:  # a bug in one check must not take the others down
@@ -49,7 +49,7 @@ def _run_one(spec: CheckSpec, snapshot: Snapshot, options: Any) -> Outcome:
 
 
 def _kept_files(snapshot: Snapshot, config: Config) -> tuple[Snapshot, int]:
-    generated = config.settings.get("ignore_generated", True)
+    generated = config.settings.ignore_generated
     kept = tuple(
         f for f in snapshot.files
         if not config.is_ignored(f.path) and not (generated and is_generated(f))
@@ -59,7 +59,7 @@ def _kept_files(snapshot: Snapshot, config: Config) -> tuple[Snapshot, int]:
 
 def run_checks(
     snapshot: Snapshot,
-    registry: Sequence[CheckSpec],
+    registry: Sequence[CheckSpec[Any]],
     config: Config | None = None,
     only: Collection[str] | None = None,
 ) -> Report:

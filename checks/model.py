@@ -6,10 +6,11 @@ Everything here is a frozen dataclass so a check can never change what another c
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 
 class Status(enum.StrEnum):
@@ -84,6 +85,18 @@ class Hunk:
     lines: tuple[HunkLine, ...]
 
 
+class HunkSource(Protocol):
+    """Where a file's hunks come from: the parser keeps its own objects behind this."""
+
+    def hunks(self) -> tuple[Hunk, ...]:
+        """The file's `@@` sections, converted now (checks rarely ask, so it is done late)."""
+        ...
+
+    def shown_text(self) -> str:
+        """Every line the diff shows (context, added, removed) as one string, without objects."""
+        ...
+
+
 @dataclass(frozen=True)
 class ChangedFile:
     """One file the PR touches, parsed once and shared by every check.
@@ -102,22 +115,21 @@ class ChangedFile:
     deletions: int = 0
     added: tuple[Line, ...] = ()
     removed: tuple[Line, ...] = ()
-    # The parser's own hunk objects; `hunks` converts them only when a check asks (most don't).
-    raw_hunks: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    # Hunks are converted only when a check asks (most don't): converting every line of a
+    # 25 MB diff up front would cost about as much as parsing it (bench/engine.py).
+    hunk_source: HunkSource | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def hunks(self) -> tuple[Hunk, ...]:
         """The file's `@@` sections with context lines, in order."""
-        from checks.diff import convert_hunks
-
-        return convert_hunks(self.raw_hunks)
+        return () if self.hunk_source is None else self.hunk_source.hunks()
 
     def shown_text(self) -> str:
         """Every line the diff shows for this file (context, added, removed), as one string.
 
         Cheap (no per-line objects): meant for pre-filters that skip files before parsing.
         """
-        return "".join(pl.value for hunk in self.raw_hunks for pl in hunk)
+        return "" if self.hunk_source is None else self.hunk_source.shown_text()
 
     @property
     def is_pure_rename(self) -> bool:
@@ -134,9 +146,12 @@ class ChangedFile:
         """True when the added lines are the whole file at head (a new file with its patch)."""
         return self.status is FileStatus.ADDED and not self.binary and not self.patch_missing
 
-    def added_text(self) -> str:
-        """The added lines joined with newlines (the whole file for a new file)."""
-        return "\n".join(line.text for line in self.added)
+
+# The subjects git (`git merge`, `git pull`) and GitHub (merging a PR, "Update branch") write for
+# a merge commit: read only when the number of parents is unknown.
+_MERGE_SUBJECT = re.compile(
+    r"^Merge (?:branch(?:es)? |remote-tracking branch |pull request #\d+ from |tag |commit )"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +170,14 @@ class Commit:
     def subject(self) -> str:
         """The first line of the message."""
         return self.message.split("\n", 1)[0].strip()
+
+    @property
+    def is_merge(self) -> bool:
+        """True for a merge commit: more than one parent, or a git/GitHub merge subject when
+        the parents are unknown."""
+        if self.parents is not None:
+            return self.parents > 1
+        return _MERGE_SUBJECT.match(self.subject) is not None
 
     @property
     def changed_lines(self) -> int | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from checks import commits, secrets, story, tests_touched
 from checks.migrations import CHECK as MIGRATIONS
 from checks.spec import CheckSpec
 
-REGISTRY: tuple[CheckSpec, ...] = (
+REGISTRY: tuple[CheckSpec[Any], ...] = (
     story.CHECK,
     tests_touched.CHECK,
     MIGRATIONS,

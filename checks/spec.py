@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from checks.model import Outcome, Snapshot
+from checks.options import NoOptions, build_options, field_names
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+OptionsT = TypeVar("OptionsT", bound="DataclassInstance")
 
 # Option kinds the configuration validator understands (see checks/config.py).
 KINDS = frozenset(
@@ -41,13 +47,34 @@ def section(doc: str, fields: Mapping[str, Option]) -> Option:
 
 
 @dataclass(frozen=True)
-class CheckSpec:
-    """A check: stable id, checklist title, options, and `run(snapshot, options) -> Outcome`."""
+class CheckSpec(Generic[OptionsT]):
+    """A check: stable id, checklist title, options, and `run(snapshot, options) -> Outcome`.
+
+    `options` declares each key (default, kind, doc); `options_type` is the frozen dataclass
+    `run` receives, with one field per key, built once by config validation.
+    """
 
     id: str
     title: str
-    run: Callable[[Snapshot, Mapping[str, Any]], Outcome]
+    run: Callable[[Snapshot, OptionsT], Outcome]
+    # A check without options need not name a type. mypy cannot check a default against a
+    # type variable (PEP 696 defaults need Python 3.13), hence the ignore.
+    options_type: type[OptionsT] = NoOptions  # type: ignore[assignment]
     options: Mapping[str, Option] = field(default_factory=dict)
     description: str = ""
     # True when the check reads `snapshot.repo_files`: the bot then fetches the repository tree.
     needs_repo_files: bool = False
+
+    def __post_init__(self) -> None:
+        declared, typed = set(self.options), field_names(self.options_type)
+        if declared != typed:
+            raise ValueError(f"check {self.id}: options {sorted(declared ^ typed)} are declared "
+                             f"in only one of `options` and `options_type`")
+
+    def build_options(self, values: Mapping[str, Any]) -> OptionsT:
+        """The typed options from validated values, one per declared key."""
+        return build_options(self.options_type, values)
+
+    def default_options(self) -> OptionsT:
+        """The typed options when the configuration sets none."""
+        return self.build_options({name: opt.default for name, opt in self.options.items()})

@@ -64,7 +64,6 @@ import pathspec
 
 from checks.model import (
     ChangedFile,
-    Commit,
     FileStatus,
     Finding,
     Outcome,
@@ -198,9 +197,6 @@ _NOT_PROSE_RE = re.compile(
     r"^[ \t]*\[[^\[\]\n]{0,200}\]:[ \t]*#.*$|\[[^\[\]\n]{0,200}\]\([ \t]*\)"
     r"|^[ \t]*[A-Za-z][\w-]{0,40}-by:.*$",
     re.M,
-)
-_MERGE_SUBJECT_RE = re.compile(
-    r"^Merge (?:branch |remote-tracking branch |pull request #\d+ from |tag |commit )"
 )
 
 _NAME_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})(?=$|[-_.])")
@@ -544,10 +540,6 @@ def branch_refs(branch: str, ctx: _Context) -> list[_Found]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _is_merge(commit: Commit) -> bool:
-    return (commit.parents or 0) > 1 or bool(_MERGE_SUBJECT_RE.match(commit.message))
-
-
 def _place_refs(snapshot: Snapshot, place: str, ctx: _Context) -> Iterator[Ref]:
     if place == "title":
         texts = [(snapshot.title, True)]
@@ -557,7 +549,7 @@ def _place_refs(snapshot: Snapshot, place: str, ctx: _Context) -> Iterator[Ref]:
     elif place == "body":
         texts = [(snapshot.body, False)]
     else:
-        commits = [c for c in snapshot.commits or () if not _is_merge(c)]
+        commits = [c for c in snapshot.commits or () if not c.is_merge]
         texts = [(c.message, True) for c in commits]
     for text, leading in texts:
         yield from (Ref(i, place, k) for _, i, k in text_refs(text or "", ctx, leading=leading))
@@ -622,7 +614,7 @@ def _file_ids(changed: ChangedFile | None, path: str) -> list[str]:
     return ids
 
 
-def _story_spec(globs: Iterable[str]) -> pathspec.PathSpec | None:
+def _story_spec(globs: Iterable[str]) -> pathspec.PathSpec[pathspec.Pattern] | None:
     globs = [g for g in globs if g.strip()]
     if not globs:
         return None
@@ -632,8 +624,8 @@ def _story_spec(globs: Iterable[str]) -> pathspec.PathSpec | None:
         return None
 
 
-def story_files(snapshot: Snapshot, spec: pathspec.PathSpec | None) -> tuple[
-        list[str], dict[str, ChangedFile]]:
+def story_files(snapshot: Snapshot, spec: pathspec.PathSpec[pathspec.Pattern] | None
+                ) -> tuple[list[str], dict[str, ChangedFile]]:
     """Story file paths at head (repository and diff) and the ones this PR adds or edits."""
     if spec is None:
         return [], {}
@@ -660,11 +652,10 @@ def build_index(snapshot: Snapshot, paths: list[str], touched: Mapping[str, Chan
 # --- verdict ----------------------------------------------------------------------------------
 
 
-def _context(snapshot: Snapshot, options: Mapping[str, Any], index: StoryIndex) -> _Context:
-    projects = frozenset(p.strip().rstrip("-").upper() for p in options.get("projects", ())
-                         if p.strip())
+def _context(snapshot: Snapshot, options: StoryOptions, index: StoryIndex) -> _Context:
+    projects = frozenset(p.strip().rstrip("-").upper() for p in options.projects if p.strip())
     patterns = []
-    for source in options.get("patterns", ()):
+    for source in options.patterns:
         try:
             patterns.append(re.compile(source))
         except re.error:  # validated by the config already; never crash on one bad pattern
@@ -708,8 +699,8 @@ def _unresolved(ids: Sequence[str], kinds: Mapping[str, str], index: StoryIndex)
     return missing
 
 
-def _example_key(options: Mapping[str, Any], index: StoryIndex) -> str:
-    projects = [p.strip().rstrip("-").upper() for p in options.get("projects", ()) if p.strip()]
+def _example_key(options: StoryOptions, index: StoryIndex) -> str:
+    projects = [p.strip().rstrip("-").upper() for p in options.projects if p.strip()]
     if projects:
         return f"{projects[0]}-123"
     keys = sorted(k[1] for k in index.paths if k[0] == "key")
@@ -741,7 +732,7 @@ def _names(places: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _fail(snapshot: Snapshot, options: Mapping[str, Any], places: Sequence[str],
+def _fail(snapshot: Snapshot, options: StoryOptions, places: Sequence[str],
           index: StoryIndex) -> Outcome:
     summary = f"No story reference in the {_names(places)}."
     if "commits" in places and snapshot.commits is None:
@@ -783,13 +774,23 @@ def _linked_refs(link: str, ctx: _Context) -> list[Ref]:
     return found or [Ref(link, LINK_PLACE, "key")]
 
 
-def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
+@dataclass(frozen=True)
+class StoryOptions:
+    """The story check's options; keys, defaults and docs are declared in `CHECK.options`."""
+
+    places: tuple[str, ...]
+    patterns: tuple[str, ...]
+    projects: tuple[str, ...]
+    story_glob: tuple[str, ...]
+
+
+def check(snapshot: Snapshot, options: StoryOptions) -> Outcome:
     """Find the story references of a PR and check they resolve to story files."""
-    globs = list(options.get("story_glob", [DEFAULT_STORY_GLOB]))
+    globs = list(options.story_glob)
     paths, touched = story_files(snapshot, _story_spec(globs))
     index = build_index(snapshot, paths, touched)
     ctx = _context(snapshot, options, index)
-    places = [p for p in PLACES if p in options.get("places", PLACES)]
+    places = [p for p in PLACES if p in options.places]
     refs = [ref for place in places for ref in _place_refs(snapshot, place, ctx)]
     refs += [Ref(i, "story file", "file") for path, changed in touched.items()
              for i in _file_ids(changed, path)]
@@ -804,6 +805,7 @@ CHECK = CheckSpec(
     id="story",
     title="Story ID referenced",
     run=check,
+    options_type=StoryOptions,
     options={
         "places": Option(list(PLACES), "choice_list",
                          "where to look for story references: title, branch, body, commits",

@@ -20,18 +20,16 @@ import pathspec
 
 from checks.config import compile_globs
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
-from checks.paths import (
-    PathKind,
+from checks.pairing import (
     candidate_tests,
-    classify,
     covers,
     has_inline_test_change,
     index_tests,
-    language_family,
     own_tests,
     source_subject,
     subject_under_test,
 )
+from checks.paths import PathKind, classify, language_family
 from checks.spec import CheckSpec, Option
 
 OPTIONS: Mapping[str, Option] = {
@@ -79,26 +77,37 @@ _EXCUSES = {
 
 
 @dataclass(frozen=True)
+class TestsOptions:
+    """The tests check's options; keys, defaults and docs are declared in `OPTIONS`."""
+
+    __test__ = False  # a name pytest would otherwise collect as a test class
+
+    test_globs: tuple[str, ...]
+    source_globs: tuple[str, ...]
+    exempt_globs: tuple[str, ...]
+    min_changed_lines: int
+    require_for: tuple[FileStatus, ...]
+
+
+@dataclass(frozen=True)
 class _Rules:
     """The check's options, with globs compiled once per run."""
 
-    tests: pathspec.PathSpec | None
-    sources: pathspec.PathSpec | None
-    exempt: pathspec.PathSpec | None
+    tests: pathspec.PathSpec[pathspec.Pattern] | None
+    sources: pathspec.PathSpec[pathspec.Pattern] | None
+    exempt: pathspec.PathSpec[pathspec.Pattern] | None
     min_lines: int
     require: frozenset[str]
 
     @staticmethod
-    def from_options(options: Mapping[str, Any]) -> _Rules:
-        """Read the options, falling back to the defaults for missing keys."""
-        def get(key: str) -> Any:
-            return options.get(key, OPTIONS[key].default)
+    def from_options(options: TestsOptions) -> _Rules:
+        """Compile the configured globs."""
+        def globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern] | None:
+            return compile_globs(patterns) if patterns else None
 
-        def globs(key: str) -> pathspec.PathSpec | None:
-            return compile_globs(get(key)) if get(key) else None
-
-        return _Rules(globs("test_globs"), globs("source_globs"), globs("exempt_globs"),
-                      int(get("min_changed_lines")), frozenset(get("require_for")))
+        return _Rules(globs(options.test_globs), globs(options.source_globs),
+                      globs(options.exempt_globs), options.min_changed_lines,
+                      frozenset(options.require_for))
 
     def kind(self, path: str) -> PathKind:
         """Classify a path, the configured globs first."""
@@ -325,7 +334,7 @@ def _stats(tally: _Tally) -> dict[str, Any]:
                       "kinds": kinds, "removed": tally.removed, "renamed": tally.renamed}}
 
 
-def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
+def check(snapshot: Snapshot, options: TestsOptions) -> Outcome:
     """Check that tests changed with the source code."""
     rules = _Rules.from_options(options)
     tally = _tally(snapshot.files, rules)
@@ -340,6 +349,7 @@ CHECK = CheckSpec(
     id="tests",
     title="Tests changed with the code",
     run=check,
+    options_type=TestsOptions,
     options=OPTIONS,
     description="Source changes come with test changes; a file's own test is kept up to date.",
 )

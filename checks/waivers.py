@@ -54,7 +54,7 @@ class LineTexts:
 
 def _new_lines(changed: ChangedFile) -> dict[int, str]:
     lines = {number: text for number, text in changed.added}
-    if changed.raw_hunks:  # context lines too: a finding may point at an unchanged line
+    if changed.hunk_source is not None:  # context lines too: a finding may point at one
         for hunk in changed.hunks:
             for row in hunk.lines:
                 if row.new is not None:

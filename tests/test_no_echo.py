@@ -94,7 +94,7 @@ def test_report_renderers_never_echo(document: dict, pieces: list[str]) -> None:
 def test_bot_outputs_never_echo(document: dict, pieces: list[str],
                                 caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG):
-        outputs = review(document, "secrets:\n  generic_level: warn\n")
+        outputs = review(document, checks.config_from_yaml("secrets:\n  generic_level: warn\n"))
     assert outputs.status == "fail"
     for where, output in {"title": outputs.title, "checklist": outputs.checklist,
                           "annotations": json.dumps(outputs.annotations),

@@ -29,11 +29,12 @@ from bot.commands.grammar import (
 )
 from bot.commands.records import Kind, Record, marker
 from bot.commands.replies import error_line, explain_reply, help_reply, quoted
-from bot.github import Installation
+from bot.github import Installation, repo_vars
 from bot.logs import get_logger, log
+from bot.outcome import JobOutcome, JobResult
 from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
-from bot.snapshot import Built, Pull, fetch_pull, read_config, repo_vars
+from bot.snapshot import Built, Pull, fetch_pull, read_config
 from bot.worker import InFlight, Services, review_pull
 from checks.render.escape import code_span
 from checks.render.replies import REPLY_MARKER
@@ -75,7 +76,7 @@ class Run:
     comment: CommandComment
     accepted: list[Command]
     settings: Mapping[str, Any]
-    config_text: str | None
+    config: checks.Config
     lines: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     refused: bool = False
@@ -95,7 +96,7 @@ class Run:
         doc = built.document
         waived = {str(w.get("check")) for w in doc.get("waivers") or ()}
         skips = [c for c in self.accepted if c.name is Name.SKIP]
-        prints = await _fingerprints(ctx, doc, self.config_text, skips, config)
+        prints = await _fingerprints(ctx, doc, skips, config)
         for command in self.accepted:
             if command.name is Name.SKIP:
                 self._skip(command, prints)
@@ -141,7 +142,7 @@ class Run:
         for command in self.accepted:
             if command.name is Name.EXPLAIN:
                 await _post(ctx.gh, ctx.job.repo, ctx.job.number,
-                            explain_reply(command, outputs.report, self.config_text, self.prefix))
+                            explain_reply(command, outputs.report, self.config, self.prefix))
         return self.wants(*CHANGES_RESULT)
 
     async def send(self, ctx: InFlight) -> None:
@@ -182,18 +183,18 @@ def _apply(built: Built, records: list[Record]) -> Built:
     return replace(built, document=doc)
 
 
-async def _fingerprints(ctx: InFlight, doc: dict[str, Any], config_text: str | None,
-                        skips: list[Command], config: checks.Config) -> dict[str, list[str]]:
+async def _fingerprints(ctx: InFlight, doc: dict[str, Any], skips: list[Command],
+                        config: checks.Config) -> dict[str, list[str]]:
     if not skips:
         return {}
     wanted = sorted({spec.id for spec in checks.REGISTRY for c in skips
                      if c.check in (spec.id, WAIVE_ALL) and config.checks[spec.id].enabled})
     executor = ctx.services.executor
     if executor is None:
-        return fingerprints_for(doc, config_text, wanted)
+        return fingerprints_for(doc, config, wanted)
     loop = asyncio.get_running_loop()
     return await asyncio.wait_for(
-        loop.run_in_executor(executor, fingerprints_for, doc, config_text, wanted),
+        loop.run_in_executor(executor, fingerprints_for, doc, config, wanted),
         ctx.services.review_timeout)
 
 
@@ -251,52 +252,52 @@ async def _authorise(ctx: InFlight, comment: CommandComment, parsed: list[Any],
     return accepted, lines
 
 
-def _settings(config_text: str | None) -> tuple[Mapping[str, Any], str]:
-    """The `commands` settings, or the defaults and the error when the config is invalid."""
+def _config(config_text: str | None) -> tuple[checks.Config, str]:
+    """The validated configuration, or the defaults and the error when it is invalid."""
     try:
         config = (checks.config_from_yaml(config_text) if config_text is not None
                   else checks.config_from_dict({}))
     except checks.ConfigError as exc:
-        return checks.config_from_dict({}).settings["commands"], str(exc)
-    return config.settings["commands"], ""
+        return checks.config_from_dict({}), str(exc)
+    return config, ""
 
 
-async def handle(services: Services, job: Job) -> str:
+async def handle(services: Services, job: Job) -> JobResult:
     """Run the commands of one comment; return the job's outcome."""
     comment = CommandComment.from_job(job)
     gh = services.client.for_installation(job.installation_id)
     pull: Pull = await fetch_pull(gh, job.repo, job.number)
     if pull.state != "open":
-        return "closed"
+        return JobResult(JobOutcome.CLOSED)
     ctx = InFlight(services, replace(job, kind="review", head_sha=pull.head_sha), gh, pull=pull)
     if comment.deleted:  # what it waived no longer counts: the review rebuilds without it
         return await review_pull(ctx)
-    ctx.config_text = await read_config(gh, pull.repo, pull.base_ref)
-    ctx.config_read = True
-    settings, config_error = _settings(ctx.config_text)
+    config, config_error = _config(await read_config(gh, pull.repo, pull.base_ref))
+    settings: Mapping[str, Any] = config.settings["commands"]
     if not services.commands.slug:
         services.commands.slug = await services.client.app_slug()
     prefixes = [str(settings["prefix"]), f"@{services.commands.slug}"]
     parsed = parse(comment.body, prefixes, [spec.id for spec in checks.REGISTRY])
     if not parsed:
-        return "no_command"
+        return JobResult(JobOutcome.NO_COMMAND)
     if config_error:
         await _react(gh, job.repo, comment.id, REFUSED)
         await _post(gh, job.repo, job.number, f"{REPLY_MARKER}\nCommands cannot run while "
                     f"the configuration is invalid: {code_span(config_error)}")
-        return "config_error"
+        return JobResult(JobOutcome.CONFIG_ERROR)
     accepted, lines = await _authorise(ctx, comment, parsed, settings)
     log(_log, 20, "commands", delivery=job.delivery_id, pr=job.number, author=comment.author,
         accepted=[str(c.name) for c in accepted], refused=len(parsed) - len(accepted))
-    run = Run(comment, accepted, settings, ctx.config_text, lines, refused=bool(lines))
+    run = Run(comment, accepted, settings, config, lines, refused=bool(lines))
     if accepted:
         await _react(gh, job.repo, comment.id, ACCEPTED)
     if run.wants(Name.HELP):
         run.lines.append(help_reply(settings))
     if not run.wants(*CHANGES_RESULT, Name.EXPLAIN):
         await run.send(ctx)
-        return "replied" if accepted else "refused"
+        return JobResult(JobOutcome.REPLIED if accepted else JobOutcome.REFUSED)
     ctx.job = replace(ctx.job, rerun=run.wants(Name.RECHECK))
+    ctx.config = config
     ctx.hook = run
     try:
         outcome = await review_pull(ctx, start=run.wants(*CHANGES_RESULT))

@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Any
 
 from bot.commands.records import PullState, rebuild
-from bot.github import Installation
+from bot.github import Installation, repo_vars
 from bot.publish import comment
-from bot.snapshot import Built, Pull, repo_vars
+from bot.snapshot import Built, Pull
 
 # Comments read per PR: 100 pages of 100. A PR with more is a discussion, not a review.
 MAX_COMMENTS = 10_000

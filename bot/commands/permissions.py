@@ -12,9 +12,8 @@ import cachetools
 import gidgethub
 
 from bot.commands.grammar import WAIVE_ALL, Command, Name
-from bot.github import Installation
+from bot.github import Installation, repo_vars
 from bot.logs import get_logger, log
-from bot.snapshot import repo_vars
 from checks.command_options import CHECK_IDS, LEVELS
 from checks.render.escape import code_span
 

@@ -50,15 +50,14 @@ def error_line(error: ParseError) -> str:
     return f"- {quoted(error.line)}: {error.problem}{given}{hint}.{usage}"
 
 
-def explain_reply(command: Command, report: Mapping[str, Any], config_text: str | None,
-             prefix: str) -> str:
+def explain_reply(command: Command, report: Mapping[str, Any], config: checks.Config,
+                  prefix: str) -> str:
     """The `explain` reply: one check in depth, or every check in a line."""
-    config = (checks.config_from_yaml(config_text) if config_text is not None
-              else checks.config_from_dict({}))
     if not command.check:
         return f"{REPLY_MARKER}\n{explain_all(checks.REGISTRY, report, prefix)}"
     spec = next(s for s in checks.REGISTRY if s.id == command.check)
-    result = next((c for c in report.get("checks") or () if c.get("id") == spec.id), {})
+    result: Mapping[str, Any] = next(
+        (c for c in report.get("checks") or () if c.get("id") == spec.id), {})
     check_config = config.checks[spec.id]
     return (f"{REPLY_MARKER}\n" + explain_check(spec, result, check_config.options,
                                                 check_config.enabled,

@@ -7,39 +7,15 @@ gidgethub does not define the order of callbacks and stops at the first exceptio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from gidgethub import routing, sansio
 
 from bot.events import check_run, installation, issue_comment, pull_request
+from bot.events.delivery import Dispatch
 from bot.logs import get_logger
-from bot.queue import Job
 
 router = routing.Router(pull_request.router, check_run.router, installation.router,
                         issue_comment.router)
 _log = get_logger("events")
-
-
-@dataclass
-class Dispatch:
-    """What the handlers made of one delivery: jobs to queue and reasons for the rest."""
-
-    delivery_id: str
-    # This App's id (APP_ID): check_run / check_suite events count only for our own.
-    app_id: str = ""
-    jobs: list[Job] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # Installations that were removed or suspended: their cached tokens must go.
-    uninstalled: list[int] = field(default_factory=list)
-    errors: int = 0
-
-    def enqueue(self, job: Job) -> None:
-        """Ask for a job to be queued."""
-        self.jobs.append(job)
-
-    def note(self, reason: str) -> None:
-        """Say why nothing (or what) was done."""
-        self.notes.append(reason)
 
 
 async def dispatch(event: sansio.Event, app_id: str = "") -> Dispatch:

@@ -9,13 +9,14 @@ from typing import Any
 from gidgethub import routing, sansio
 
 from bot.events.common import installation_id, repo_name, text
+from bot.events.delivery import Dispatch
 from bot.publish.check_run import CHECK_NAME, RERUN_IDENTIFIER
 from bot.queue import Job
 
 router = routing.Router()
 
 
-def _jobs(event: sansio.Event, dispatch: Any, source: dict[str, Any],
+def _jobs(event: sansio.Event, dispatch: Dispatch, source: dict[str, Any],
           action: str = "rerequested") -> None:
     inst, repo = installation_id(event.data), repo_name(event.data)
     head = text(source, "head_sha")
@@ -42,7 +43,7 @@ def _is_ours(source: dict[str, Any], app_id: str) -> bool:
 
 
 @router.register("check_run", action="rerequested")
-async def check_run_rerequested(event: sansio.Event, dispatch: Any) -> None:
+async def check_run_rerequested(event: sansio.Event, dispatch: Dispatch) -> None:
     """Re-run our check run's review."""
     run = event.data.get("check_run")
     if not isinstance(run, dict) or run.get("name") != CHECK_NAME:
@@ -55,7 +56,7 @@ async def check_run_rerequested(event: sansio.Event, dispatch: Any) -> None:
 
 
 @router.register("check_run", action="requested_action")
-async def check_run_requested_action(event: sansio.Event, dispatch: Any) -> None:
+async def check_run_requested_action(event: sansio.Event, dispatch: Dispatch) -> None:
     """The check run's "Re-run" button: review the head again, like `recheck`."""
     run = event.data.get("check_run")
     identifier = text(event.data, "requested_action", "identifier")
@@ -70,7 +71,7 @@ async def check_run_requested_action(event: sansio.Event, dispatch: Any) -> None
 
 
 @router.register("check_suite", action="rerequested")
-async def check_suite_rerequested(event: sansio.Event, dispatch: Any) -> None:
+async def check_suite_rerequested(event: sansio.Event, dispatch: Dispatch) -> None:
     """Re-run the review for every PR of the suite's head."""
     suite = event.data.get("check_suite")
     if not isinstance(suite, dict):

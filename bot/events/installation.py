@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
 from gidgethub import routing, sansio
 
 from bot.events.common import installation_id, text
+from bot.events.delivery import Dispatch
 from bot.logs import get_logger, log
 
 router = routing.Router()
@@ -16,19 +17,19 @@ GONE_ACTIONS = ("deleted", "suspend")
 
 
 @router.register("ping")
-async def ping(event: sansio.Event, dispatch: Any) -> None:
+async def ping(event: sansio.Event, dispatch: Dispatch) -> None:
     """Answer GitHub's hello."""
-    log(_log, 20, "ping", delivery=event.delivery_id, zen=text(event.data, "zen"),
+    log(_log, logging.INFO, "ping", delivery=event.delivery_id, zen=text(event.data, "zen"),
         hook_id=event.data.get("hook_id"))
     dispatch.note("ping acknowledged")
 
 
-async def installation_changed(event: sansio.Event, dispatch: Any) -> None:
+async def installation_changed(event: sansio.Event, dispatch: Dispatch) -> None:
     """Log installs, uninstalls and repository selection changes."""
     data = event.data
     added = [text(r, "full_name") for r in data.get("repositories_added") or ()]
     removed = [text(r, "full_name") for r in data.get("repositories_removed") or ()]
-    log(_log, 20, "installation changed", delivery=event.delivery_id,
+    log(_log, logging.INFO, "installation changed", delivery=event.delivery_id,
         event=f"{event.event}.{data.get('action')}", installation=installation_id(data),
         account=text(data, "installation", "account", "login"),
         repositories_added=added, repositories_removed=removed)

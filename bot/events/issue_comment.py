@@ -5,19 +5,18 @@ deleting a comment that held a command re-reviews the PR, since its waiver no lo
 
 from __future__ import annotations
 
-from typing import Any
-
 from gidgethub import routing, sansio
 
 from bot.commands.grammar import might_hold_commands
 from bot.commands.records import MARKER_START
 from bot.events.common import installation_id, repo_name, text
+from bot.events.delivery import Dispatch
 from bot.queue import Job
 
 router = routing.Router()
 
 
-def _command_job(event: sansio.Event, dispatch: Any, deleted: bool) -> Job | None:
+def _command_job(event: sansio.Event, dispatch: Dispatch, deleted: bool) -> Job | None:
     data = event.data
     issue, comment = data.get("issue"), data.get("comment")
     inst, repo = installation_id(data), repo_name(data)
@@ -49,7 +48,7 @@ def _command_job(event: sansio.Event, dispatch: Any, deleted: bool) -> Job | Non
 
 
 @router.register("issue_comment", action="created")
-async def created(event: sansio.Event, dispatch: Any) -> None:
+async def created(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue the comment's commands."""
     job = _command_job(event, dispatch, deleted=False)
     if job is not None:
@@ -57,7 +56,7 @@ async def created(event: sansio.Event, dispatch: Any) -> None:
 
 
 @router.register("issue_comment", action="deleted")
-async def deleted(event: sansio.Event, dispatch: Any) -> None:
+async def deleted(event: sansio.Event, dispatch: Dispatch) -> None:
     """Re-review when a comment that may have waived something is gone."""
     job = _command_job(event, dispatch, deleted=True)
     if job is not None:
@@ -65,6 +64,6 @@ async def deleted(event: sansio.Event, dispatch: Any) -> None:
 
 
 @router.register("issue_comment", action="edited")
-async def edited(event: sansio.Event, dispatch: Any) -> None:
+async def edited(event: sansio.Event, dispatch: Dispatch) -> None:
     """Say why an edit does nothing: a command runs once, when it is posted."""
     dispatch.note("edited comments do not run commands; post a new comment")

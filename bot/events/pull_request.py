@@ -8,6 +8,7 @@ from typing import Any
 from gidgethub import routing, sansio
 
 from bot.events.common import installation_id, repo_name, text
+from bot.events.delivery import Dispatch
 from bot.queue import Job
 
 router = routing.Router()
@@ -18,7 +19,7 @@ EDITS_THAT_MATTER = ("title", "body", "base")
 PULL_KEYS = ("number", "title", "body", "state", "draft", "commits", "changed_files", "comments")
 
 
-def job_for(event: sansio.Event, dispatch: Any) -> Job | None:
+def job_for(event: sansio.Event, dispatch: Dispatch) -> Job | None:
     """The review job for a pull_request event, or None with a note saying why not."""
     data = event.data
     pr = data.get("pull_request")
@@ -47,14 +48,14 @@ def pull_fields(pr: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def review(event: sansio.Event, dispatch: Any) -> None:
+async def review(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue a review of the PR's head."""
     job = job_for(event, dispatch)
     if job is not None:
         dispatch.enqueue(job)
 
 
-async def edited(event: sansio.Event, dispatch: Any) -> None:
+async def edited(event: sansio.Event, dispatch: Dispatch) -> None:
     """Queue a review when the edit touched something the checks read."""
     changes = event.data.get("changes")
     if not isinstance(changes, dict) or not any(k in changes for k in EDITS_THAT_MATTER):

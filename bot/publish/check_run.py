@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import limits
-from bot.github import Installation
+from bot.github import Installation, repo_vars
 from bot.publish import cut_line, cut_text
-from bot.snapshot import repo_vars
+from checks.render import Conclusion
 
 CHECK_NAME = "shipshape"
 CREATE_URL = "/repos/{owner}/{repo}/check-runs"
@@ -80,7 +80,7 @@ def capped(annotations: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]],
 
 
 async def complete(
-    gh: Installation, repo: str, run_id: int, *, conclusion: str, title: str, summary: str,
+    gh: Installation, repo: str, run_id: int, *, conclusion: Conclusion, title: str, summary: str,
     annotations: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Send the annotations in batches and complete the run; return the number of requests."""

@@ -16,9 +16,8 @@ import cachetools
 import gidgethub
 
 from bot import limits
-from bot.github import Installation
+from bot.github import Installation, repo_vars
 from bot.publish import cut_text
-from bot.snapshot import repo_vars
 from checks.render.markdown import COMMENT_MARKER
 
 LIST_URL = "/repos/{owner}/{repo}/issues/{number}/comments"

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 import gidgethub
 
-from bot.github import Installation
-from bot.snapshot import repo_vars
+from bot.github import Installation, repo_vars
 
 PREFIX = "size/"
 ADD_URL = "/repos/{owner}/{repo}/issues/{number}/labels"

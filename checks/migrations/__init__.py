@@ -8,7 +8,7 @@ Each framework family lives in its own module and exposes `FRAMEWORKS`, a tuple 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 from checks.migrations import dotnet, elixir, js, php, python, ruby, sql
 from checks.migrations.base import Framework, MigrationContext
@@ -52,18 +52,26 @@ def _summary(ctx: MigrationContext, findings: list[Finding]) -> tuple[Status, st
     return Status.FAIL, f"{bad} of {total} {noun} cannot be rolled back ({detail} judged)."
 
 
-def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
+@dataclass(frozen=True)
+class MigrationsOptions:
+    """The migrations check's options; keys, defaults and docs are declared in `CHECK.options`."""
+
+    frameworks: Mapping[str, bool]
+    extra_globs: tuple[str, ...]
+    flyway_locations: tuple[str, ...]
+
+
+def check(snapshot: Snapshot, options: MigrationsOptions) -> Outcome:
     """Judge every migration the PR adds or changes, framework by framework."""
-    enabled = options.get("frameworks", {})
     ctx = MigrationContext(
         snapshot=snapshot,
         files=snapshot.files,
-        extra_globs=tuple(options.get("extra_globs", ())),
-        options=options,
+        extra_globs=options.extra_globs,
+        flyway_locations=options.flyway_locations,
     )
     findings: list[Finding] = []
     for framework in FRAMEWORKS:
-        if enabled.get(framework.id, True):
+        if options.frameworks.get(framework.id, True):
             findings.extend(framework.judge(ctx))
     status, summary = _summary(ctx, findings)
     findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule or ""))
@@ -75,6 +83,7 @@ CHECK = CheckSpec(
     id="migrations",
     title="Migrations can be rolled back",
     run=check,
+    options_type=MigrationsOptions,
     options={
         "frameworks": Option(
             dict.fromkeys(FRAMEWORK_IDS, True), "bool_map",

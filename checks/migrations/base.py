@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from posixpath import basename
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pathspec
 
@@ -221,7 +221,7 @@ class MigrationContext:
     snapshot: Snapshot
     files: tuple[ChangedFile, ...]
     extra_globs: tuple[str, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)
+    flyway_locations: tuple[str, ...] = ()
     # Per-run bookkeeping (never shared between runs): path -> framework id that judged it.
     _claims: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _units: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -281,14 +281,14 @@ class MigrationContext:
 
     def head_paths_in(self, folder: str) -> list[str]:
         """Paths known at head directly inside `folder` (repository list plus PR files)."""
-        index = self._index.get("folders")
+        index: dict[str, list[str]] | None = self._index.get("folders")
         if index is None:
-            index = {}
+            folders: dict[str, set[str]] = {}
             gone = self._gone()
             known = {f.path for f in self.files if f.status is not FileStatus.REMOVED}
             for p in (*known, *(self.snapshot.repo_files or ())):
-                index.setdefault(p.rpartition("/")[0], set()).add(p)
-            index = {k: sorted(v - gone) for k, v in index.items()}
+                folders.setdefault(p.rpartition("/")[0], set()).add(p)
+            index = {k: sorted(v - gone) for k, v in folders.items()}
             self._index["folders"] = index
         return index.get(folder, [])
 
@@ -332,14 +332,14 @@ class MigrationContext:
         cache_key = ("memo", key)
         if cache_key not in self._index:
             self._index[cache_key] = make()
-        return self._index[cache_key]
+        return cast(T, self._index[cache_key])
 
     def parsed(self, key: str, change: ChangedFile, make: Callable[[], T]) -> T:
         """Memoise `make()` per (key, file) so two frameworks never parse one file twice."""
         cache_key = ("parsed", key, change.path)
         if cache_key not in self._index:
             self._index[cache_key] = make()
-        return self._index[cache_key]
+        return cast(T, self._index[cache_key])
 
     def head_view(self, change: ChangedFile) -> FileView:
         """The head side of `change`: the whole file for an added one, else its hunks."""

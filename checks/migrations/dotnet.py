@@ -12,14 +12,9 @@ import re
 from posixpath import basename
 
 from checks.migrations.base import Framework, MigrationContext, dir_parts
-from checks.migrations.scan import (
-    Lang,
-    Style,
-    csharp_steps,
-    head_text,
-    judge_files,
-    mask,
-)
+from checks.migrations.judge import Style, head_text, judge_files
+from checks.migrations.lexer import Lang, mask
+from checks.migrations.matcher import csharp_steps
 from checks.model import ChangedFile, Finding
 
 _EF_NAME = re.compile(r"^\d{14}_\w+\.cs$")

@@ -12,17 +12,9 @@ import re
 from posixpath import basename
 
 from checks.migrations.base import Framework, MigrationContext, dir_parts
-from checks.migrations.scan import (
-    Block,
-    Code,
-    Irreversible,
-    Lang,
-    Style,
-    call_args,
-    elixir_steps,
-    judge_files,
-    split_args,
-)
+from checks.migrations.judge import Irreversible, Style, judge_files
+from checks.migrations.lexer import Code, Lang
+from checks.migrations.matcher import Block, call_args, elixir_steps, split_args
 from checks.model import ChangedFile, Finding
 
 _COMMAND = re.compile(

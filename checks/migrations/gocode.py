@@ -1,8 +1,8 @@
 """goose's Go migrations: `goose.AddMigration(up, down)` must register a down that does something.
 
-Go is read by a small scanner: comments and string contents are blanked first (offsets kept), so
-a comment that shows `goose.AddMigration(up, nil)` is never taken for code; calls and bodies are
-found by bracket matching on the masked text.
+Go is read by the shared migration scanner: comments and string contents are blanked first
+(offsets kept), so a comment that shows `goose.AddMigration(up, nil)` is never taken for code;
+calls and bodies are found by bracket matching on the masked text.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 
 from checks.migrations.base import MigrationContext, Segment, finding
+from checks.migrations.lexer import Lang, mask
+from checks.migrations.matcher import match_bracket, split_args
 from checks.model import ChangedFile, FileStatus, Finding
 
 # `AddMigration*` registers (up, down); goose v3.16's provider API takes
@@ -21,83 +23,8 @@ _FUNC_LIT = re.compile(r"^func\s*\(")
 _EMPTY_BODY = re.compile(r"^\s*(return\s+nil\s*;?)?\s*$")
 
 
-def mask_go(text: str) -> str:
-    """`text` with comments and the insides of string and rune literals blanked."""
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            _blank(out, i, end)
-            i = end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            _blank(out, i, end)
-            i = end
-        elif ch in "\"'`":
-            end = _literal_end(text, i, ch)
-            _blank(out, i + 1, end - 1)
-            i = end
-        else:
-            i += 1
-    return "".join(out)
-
-
-def _blank(out: list[str], start: int, end: int) -> None:
-    for j in range(start, min(end, len(out))):
-        if out[j] != "\n":
-            out[j] = " "
-
-
-def _literal_end(text: str, start: int, quote: str) -> int:
-    i = start + 1
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and quote != "`":
-            i += 2
-            continue
-        if ch == quote or (ch == "\n" and quote != "`"):
-            return i + 1
-        i += 1
-    return len(text)
-
-
-def _close(masked: str, open_at: int) -> int | None:
-    """Index of the bracket closing the one at `open_at`, or None when it is not visible."""
-    depth = 0
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    for i in range(open_at, len(masked)):
-        ch = masked[i]
-        if ch in pairs:
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
-
-
-def _split_args(inner: str) -> list[str]:
-    """Split a call's argument text at top-level commas."""
-    args, depth, start = [], 0, 0
-    for i, ch in enumerate(inner):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            args.append(inner[start:i].strip())
-            start = i + 1
-    if inner[start:].strip():
-        args.append(inner[start:].strip())
-    return args
-
-
 def _body_is_empty(masked: str, brace: int) -> bool | None:
-    end = _close(masked, brace)
+    end = match_bracket(masked, brace)
     if end is None:
         return None
     return bool(_EMPTY_BODY.match(masked[brace + 1:end]))
@@ -108,7 +35,7 @@ def _named_func(masked: str, name: str) -> tuple[int, bool | None]:
     match = re.search(rf"\bfunc\s+{re.escape(name)}\s*\(", masked)
     if match is None:
         return -1, None
-    params_end = _close(masked, match.end() - 1)
+    params_end = match_bracket(masked, match.end() - 1)
     brace = -1 if params_end is None else masked.find("{", params_end)
     return match.start(), None if brace < 0 else _body_is_empty(masked, brace)
 
@@ -120,9 +47,9 @@ def _line_of(masked: str, offset: int, start: int) -> int:
 def _registrations(masked: str) -> Iterator[tuple[int, int, str, list[str]]]:
     """(offset, end, function, args) of each goose registration call fully in `masked`."""
     for match in _REGISTER.finditer(masked):
-        end = _close(masked, match.end() - 1)
+        end = match_bracket(masked, match.end() - 1)
         if end is not None:
-            yield match.start(), end, match[1], _split_args(masked[match.end():end])
+            yield match.start(), end, match[1], split_args(masked[match.end():end])
 
 
 def _judge_text(path: str, masked: str, start: int, seg: Segment | None) -> list[Finding]:
@@ -144,7 +71,7 @@ def _judge_text(path: str, masked: str, start: int, seg: Segment | None) -> list
             at, empty = _named_func(masked, down)
             where, name = _line_of(masked, at, start), f"`{down}`"
         elif _FUNC_LIT.match(down):
-            brace = down.find("{", _close(down, down.find("(")) or 0)
+            brace = down.find("{", match_bracket(down, down.find("(")) or 0)
             empty = _body_is_empty(down, brace) if brace >= 0 else None
             where = _line_of(masked, masked.rfind(down, offset, end + 1), start)
         if empty:
@@ -170,7 +97,7 @@ def judge_goose_go(ctx: MigrationContext) -> list[Finding]:
         found: list[Finding] = []
         seen = False
         for seg in view.segments:
-            masked = mask_go(seg.text)
+            masked = mask(seg.text, Lang.GO)
             if not _REGISTER.search(masked):
                 continue
             seen = True

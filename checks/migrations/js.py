@@ -13,7 +13,9 @@ from collections.abc import Callable
 from posixpath import basename
 
 from checks.migrations.base import Framework, MigrationContext, dir_parts
-from checks.migrations.scan import Lang, Style, head_text, js_steps, judge_files, mask
+from checks.migrations.judge import Style, head_text, judge_files
+from checks.migrations.lexer import Lang, mask
+from checks.migrations.matcher import js_steps
 from checks.model import ChangedFile, Finding
 
 _EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts")

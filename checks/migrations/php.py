@@ -14,20 +14,9 @@ from collections.abc import Callable
 from posixpath import basename
 
 from checks.migrations.base import Framework, MigrationContext, dir_parts
-from checks.migrations.scan import (
-    Block,
-    Code,
-    Irreversible,
-    Lang,
-    Style,
-    brace_body,
-    head_text,
-    judge_files,
-    mask,
-    match_bracket,
-    php_steps,
-    remove_calls,
-)
+from checks.migrations.judge import Irreversible, Style, head_text, judge_files
+from checks.migrations.lexer import Code, Lang, mask
+from checks.migrations.matcher import Block, brace_body, match_bracket, php_steps, remove_calls
 from checks.model import ChangedFile, Finding
 
 _LARAVEL_NAME = re.compile(r"^\d{4}_\d{2}_\d{2}_\d{6}_\w+\.php$")

@@ -14,14 +14,11 @@ from collections.abc import Callable
 from posixpath import basename
 
 from checks.migrations.base import Framework, MigrationContext, dir_parts
-from checks.migrations.scan import (
+from checks.migrations.judge import Irreversible, Style, judge_files
+from checks.migrations.lexer import Code, Lang
+from checks.migrations.matcher import (
     Block,
-    Code,
-    Irreversible,
-    Lang,
-    Style,
     call_args,
-    judge_files,
     match_bracket,
     match_ruby_end,
     ruby_steps,

@@ -145,7 +145,7 @@ _SQL = (
     Rule("diesel-deleted-down", "diesel", "deleted-down", _DELETED),
 )
 
-# --- Rails, JS, PHP, EF Core, Ecto (M2) ---
+# --- Rails, JS, PHP, EF Core, Ecto ---
 _OTHERS: tuple[Rule, ...] = (
     Rule("rails-missing-down", "rails", "missing-down",
          "{path} defines `up` but no `down`, so `bin/rails db:rollback` cannot revert it. Add "
@@ -248,11 +248,5 @@ _OTHERS: tuple[Rule, ...] = (
          "raises `Ecto.MigrationError`. Give the reverse (e.g. `execute(up_sql, down_sql)`, "
          "`remove :col, :type`), or define `up/0` and `down/0`."),
 )
-# --- end of M2's section ---
 
 RULES: dict[str, Rule] = _table(*_PYTHON, *_SQL, *_OTHERS)
-
-
-def rules_for(framework: str) -> list[Rule]:
-    """The rules of one framework, in table order (used by docs and tests)."""
-    return [rule for rule in RULES.values() if rule.framework == framework]

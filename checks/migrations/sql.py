@@ -10,7 +10,7 @@ Sectioned files (goose, sql-migrate, dbmate) keep up and down in one file behind
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from posixpath import basename, dirname
 
@@ -551,7 +551,7 @@ def _in_flyway_location(ctx: MigrationContext, path: str) -> bool:
     parts = dir_parts(path)
     if _FLYWAY_FOLDERS & set(parts) or under(path, "src", "main", "resources"):
         return True
-    for location in ctx.options.get("flyway_locations", ()):
+    for location in ctx.flyway_locations:
         seq = tuple(p for p in location.strip("/").split("/") if p)
         if seq and any(parts[i:i + len(seq)] == seq for i in range(len(parts) - len(seq) + 1)):
             return True
@@ -587,7 +587,7 @@ def _judge_flyway_file(ctx: MigrationContext, change: ChangedFile,
     if change.status is FileStatus.REMOVED:
         if index.get(("U", version)):
             return []
-        ups = index.get(("V", version)) or [_untouched_up(
+        ups: Sequence[str | None] = index.get(("V", version)) or [_untouched_up(
             ctx, f"{dirname(change.path)}/V{basename(change.path)[1:]}")]
         if ups[0] is None:
             return []

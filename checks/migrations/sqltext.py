@@ -1,6 +1,6 @@
 """Reading SQL the way a database would: comments are not code, strings are not statements.
 
-`statements(text)` splits SQL into statements after dropping `--` and `/* */` comments, keeping
+`iter_statements(text)` splits SQL into statements after dropping `--` and `/* */` comments, keeping
 quoted strings, quoted identifiers and PostgreSQL dollar-quoted bodies whole (a `;` or `--`
 inside them is data). `does_something(text)` is false for what generators leave behind: nothing,
 comments, transaction control, or a `SELECT` of a constant (goose's `SELECT 'down SQL query';`).
@@ -46,16 +46,6 @@ def iter_statements(text: str) -> Iterator[str]:
     statement = "".join(current).strip()
     if statement:
         yield statement
-
-
-def strip_comments(text: str) -> str:
-    """The SQL without comments; strings, identifiers and dollar-quoted bodies kept verbatim."""
-    return "".join(" " if m.lastgroup == "comment" else m[0] for m in _TOKEN.finditer(text))
-
-
-def statements(text: str) -> list[str]:
-    """The statements of `text`, comments removed, split on `;` outside quotes."""
-    return list(iter_statements(text))
 
 
 def does_something(text: str) -> bool:

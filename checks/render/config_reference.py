@@ -44,7 +44,7 @@ def _table(prefix: str, options: Mapping[str, Option]) -> list[str]:
     return rows
 
 
-def config_reference(registry: Sequence[CheckSpec]) -> str:
+def config_reference(registry: Sequence[CheckSpec[Any]]) -> str:
     """Return the markdown reference of every configuration key."""
     lines = ["### Top-level keys", "", *_table("", GLOBAL_OPTIONS), ""]
     lines += ["### Keys every check has", "",

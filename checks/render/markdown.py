@@ -6,12 +6,12 @@ from collections.abc import Iterable
 
 from checks.model import CheckResult, Finding, Report, Status
 from checks.render.escape import code_span, escape_markdown
+from checks.render.title import ICONS, checks_passing
 
 # The bot finds its own comment again by this marker; it must stay stable across versions.
 COMMENT_MARKER = "<!-- shipshape:checklist -->"
 MAX_FINDINGS_PER_CHECK = 10
 
-ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️"}
 _HEADLINES = {
     Status.PASS: "All checks pass",
     Status.WARN: "Passes with warnings",
@@ -40,10 +40,8 @@ def _check_lines(result: CheckResult) -> list[str]:
 
 
 def _headline(report: Report) -> str:
-    counted = [c for c in report.checks if c.status is not Status.SKIP]
-    passing = sum(1 for c in counted if c.status is Status.PASS)
     return (f"### {ICONS[report.status]} shipshape: {_HEADLINES[report.status]} "
-            f"({passing} of {len(counted)} checks pass)")
+            f"({checks_passing(report)})")
 
 
 def render_markdown(report: Report, *, notices: Iterable[str] = ()) -> str:

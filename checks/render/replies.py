@@ -3,13 +3,14 @@ report and the checks' declared options. Pure; text from comments and the PR is 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checks.config import COMMON_CHECK_OPTIONS
 from checks.model import Status
 from checks.render.escape import code_span, escape_markdown
-from checks.render.markdown import ICONS
+from checks.render.title import ICONS
 from checks.spec import CheckSpec, Option
 
 REPLY_MARKER = "<!-- shipshape:reply -->"
@@ -32,7 +33,7 @@ FIXES: Mapping[str, str] = {
 
 
 def help_text(prefix: str, commands: Sequence[tuple[str, str, str]],
-              checks: Sequence[CheckSpec]) -> str:
+              checks: Sequence[CheckSpec[Any]]) -> str:
     """The command list: (usage, what it does, who may run it) rows, then the check ids."""
     lines = ["**shipshape commands** (one per line, in a comment on the pull request):", "",
              "| command | what it does | who may run it |", "| --- | --- | --- |"]
@@ -43,11 +44,25 @@ def help_text(prefix: str, commands: Sequence[tuple[str, str, str]],
     return "\n".join(lines)
 
 
-def _option_rows(check_id: str, options: Mapping[str, Option],
-                 values: Mapping[str, Any]) -> list[str]:
+def _plain(value: Any) -> Any:
+    """A typed option value as the YAML a person would write (enums, tuples, maps)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _option_rows(check_id: str, options: Mapping[str, Option], values: Any) -> list[str]:
+    """One line per option: key, doc and the value in effect (`values`: a mapping or the
+    check's typed options object)."""
     rows = []
     for name, option in options.items():
-        value = values.get(name, option.default)
+        value = (values.get(name, option.default) if isinstance(values, Mapping)
+                 else getattr(values, name, option.default))
+        value = _plain(value)
         shown = value if not isinstance(value, (list, dict)) or len(str(value)) <= 60 else "…"
         rows.append(f"- {code_span(f'{check_id}.{name}')}: {escape_markdown(option.doc)} "
                     f"(now {code_span(str(shown))})")
@@ -65,7 +80,7 @@ def _finding_row(finding: Mapping[str, Any]) -> str:
     return f"- {where}{escape_markdown(str(finding.get('message', '')))}{rule_text}"
 
 
-def explain_check(spec: CheckSpec, result: Mapping[str, Any], options: Mapping[str, Any],
+def explain_check(spec: CheckSpec[Any], result: Mapping[str, Any], options: Any,
                   enabled: bool, level: str) -> str:
     """What one check looks at, its findings on this head, how to fix them, its config keys."""
     status = Status(str(result.get("status", "skip")))
@@ -90,7 +105,7 @@ def explain_check(spec: CheckSpec, result: Mapping[str, Any], options: Mapping[s
     return "\n".join(lines)
 
 
-def explain_all(checks: Sequence[CheckSpec], report: Mapping[str, Any], prefix: str) -> str:
+def explain_all(checks: Sequence[CheckSpec[Any]], report: Mapping[str, Any], prefix: str) -> str:
     """Every check's status on this head, one line each, and how to ask for more."""
     results = {str(c.get("id")): c for c in report.get("checks") or () if isinstance(c, Mapping)}
     lines = ["### What shipshape checks on this pull request", ""]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import pathspec
 
@@ -68,7 +68,8 @@ def _describe(hit: Hit) -> str:
     return f"{hit.name} {masked}"
 
 
-def _finding(hit: Hit, texts: Mapping[tuple[str, int], str], allowed: pathspec.PathSpec,
+def _finding(hit: Hit, texts: Mapping[tuple[str, int], str],
+             allowed: pathspec.PathSpec[pathspec.Pattern],
              generic_severity: Severity) -> Finding:
     what = _describe(hit)
     reason = _allow_reason(texts.get((hit.path, hit.line), ""))
@@ -106,12 +107,20 @@ def _summary(findings: Sequence[Finding], skipped: int) -> str:
     return text + "."
 
 
-def check(snapshot: Snapshot, options: Mapping[str, Any]) -> Outcome:
+@dataclass(frozen=True)
+class SecretsOptions:
+    """The secrets check's options; keys, defaults and docs are declared in `OPTIONS`."""
+
+    generic_level: Severity
+    allow_paths: tuple[str, ...]
+    rules: Mapping[str, bool]
+
+
+def check(snapshot: Snapshot, options: SecretsOptions) -> Outcome:
     """Find credentials on the PR's added lines; fail on provider tokens and private keys."""
-    enabled = {**dict.fromkeys(RULE_IDS, True), **(options.get("rules") or {})}
-    allowed = compile_globs(options.get("allow_paths") or [])
-    generic_severity = Severity(options.get("generic_level", "fail"))
-    hits = [h for h in find_secrets(snapshot.files) if enabled.get(h.rule, True)]
+    allowed = compile_globs(options.allow_paths)
+    generic_severity = options.generic_level
+    hits = [h for h in find_secrets(snapshot.files) if options.rules.get(h.rule, True)]
     texts = _line_texts([f for f in snapshot.files if any(f.path == h.path for h in hits)])
     findings = tuple(_finding(h, texts, allowed, generic_severity) for h in _dedupe(hits))
     skipped = sum(1 for f in snapshot.files if f.patch_missing)
@@ -138,6 +147,7 @@ CHECK = CheckSpec(
     id="secrets",
     title="No hardcoded secrets",
     run=check,
+    options_type=SecretsOptions,
     options=OPTIONS,
     description="Credentials on added lines: provider tokens, private keys, passwords in "
     "connection URLs and random literals under secret-named keys; values are always masked.",

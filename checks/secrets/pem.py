@@ -16,8 +16,6 @@ PATTERN = (
     r"PRIVATE KEY(?: BLOCK)?)-----"
 )
 ANCHOR = r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY"
-MATCHES = ("`-----BEGIN ... PRIVATE KEY-----` (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP) "
-           "followed by key material, over many lines or with `\\n` escapes in one string")
 
 # A real key has hundreds of base64 characters; a doc snippet has `...` or a few.
 MIN_BODY = 64

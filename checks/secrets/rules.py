@@ -93,7 +93,7 @@ def _jwt_ok(value: str, _line: str) -> bool:
 def _discord_ok(value: str, _line: str) -> bool:
     """The first part of a Discord bot token is the bot's numeric id in base64."""
     decoded = _b64decode(value.split(".", 1)[0])
-    return bool(decoded) and decoded.isdigit()
+    return decoded is not None and decoded.isdigit()
 
 
 def _sas_ok(_value: str, line: str) -> bool:
@@ -228,5 +228,3 @@ PROVIDER_RULES: tuple[Rule, ...] = (
          "three base64url parts, header and payload JSON objects, header with an `alg`, signed",
          "eyJ", _jwt_ok, anchor=r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ"),
 )
-
-RULES_BY_ID = {rule.id: rule for rule in PROVIDER_RULES}

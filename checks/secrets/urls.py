@@ -16,8 +16,6 @@ PATTERN = (
 ANCHOR = (r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver"
           r"|cockroachdb|clickhouse|oracle|redshift|nats|smtps?|ftps?|sftp|ldaps?|https?)://"
           r"[^:@/\s\"'`<>]*:[^@/\s\"'`<>]+@")
-MATCHES = ("`scheme://user:password@host` for postgres, mysql, mongodb(+srv), redis, amqp, "
-           "mssql, smtp, ftp, ldap and http(s)")
 
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 # Passwords that local development set-ups (docker-compose, CI services) use on purpose.

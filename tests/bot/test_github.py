@@ -15,6 +15,7 @@ from bot.github import GitHubClient, retry_delay
 from bot.metrics import Metrics
 from bot.publish import check_run, comment, cut_line, cut_text
 from bot.snapshot import build_document, fetch_pull
+from checks.render import Conclusion
 from tests.bot.diffs import new_file, python_module
 
 NOW = 1_700_000_000.0
@@ -129,7 +130,7 @@ async def test_long_check_run_texts_are_cut_with_a_note(fake_github: Any,
     annotations = [{"path": "a.py", "start_line": 1, "end_line": 1,
                     "annotation_level": "warning", "title": "t", "message": f"m{i}"}
                    for i in range(130)]
-    requests = await check_run.complete(gh, fake.repo, run_id, conclusion="failure",
+    requests = await check_run.complete(gh, fake.repo, run_id, conclusion=Conclusion.FAILURE,
                                         title="Failing", summary=summary,
                                         annotations=annotations)
     assert requests == 3

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from bot.settings import Settings, SettingsError
+from bot.settings import InvalidSettings, Settings
 from tests.shared import ROOT
 
 
@@ -61,11 +61,12 @@ def test_private_key_path(env: dict[str, str], tmp_path: Path) -> None:
     ({"REVIEW_PROCESSES": "-1"}, "REVIEW_PROCESSES"),
 ])
 def test_bad_setting_is_named(env: dict[str, str], change: dict[str, str], key: str) -> None:
-    with pytest.raises(SettingsError) as caught:
+    with pytest.raises(InvalidSettings) as caught:
         Settings.from_env({**env, **change})
-    assert caught.value.key == key
-    assert str(caught.value).startswith(f"{key}:")
-    assert "\n" not in str(caught.value)
+    [error] = caught.value.errors
+    assert error.key == key
+    assert str(error).startswith(f"{key}:")
+    assert "\n" not in str(error)
 
 
 def test_secrets_stay_out_of_repr_and_description(env: dict[str, str]) -> None:
@@ -73,15 +74,19 @@ def test_secrets_stay_out_of_repr_and_description(env: dict[str, str]) -> None:
     assert "s3cret-hook" not in repr(settings)
     assert "PRIVATE KEY" not in repr(settings)
     assert "s3cret-hook" not in str(settings.describe())
+    # Not even its length or a masked form: nothing about the secret is logged.
+    assert not [key for key in settings.describe() if "secret" in key or "key" in key]
 
 
-def test_python_m_bot_without_settings_exits_2_with_one_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, env={"PATH": "/usr/bin"},
+def test_python_m_bot_without_settings_names_each_missing_one_on_its_line() -> None:
+    done = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT,
+                          env={"PATH": "/usr/bin", "HOST": "127.0.0.1", "PORT": "eighty"},
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert "APP_ID" in lines[0]
+    assert all(line.startswith("shipshape: cannot start: ") for line in lines)
+    named = [line.removeprefix("shipshape: cannot start: ").split(":")[0] for line in lines]
+    assert named == ["APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET", "PORT"], done.stderr
     assert done.stdout == ""
 
 
@@ -89,7 +94,17 @@ def test_a_key_that_is_not_rsa_is_named(env: dict[str, str]) -> None:
     # A valid PEM key of the wrong kind: GitHub signs App JWTs with RS256 only.
     ec_key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
-    with pytest.raises(SettingsError) as caught:
+    with pytest.raises(InvalidSettings) as caught:
         Settings.from_env({**env, "PRIVATE_KEY": ec_key})
-    assert caught.value.key == "PRIVATE_KEY" and "RSA" in str(caught.value)
+    [error] = caught.value.errors
+    assert error.key == "PRIVATE_KEY" and "RSA" in str(error)
     assert "BEGIN" not in str(caught.value)
+
+
+def test_every_bad_setting_is_named_at_once(env: dict[str, str]) -> None:
+    bad = {"APP_ID": "my-app", "PORT": "0", "LOG_LEVEL": "chatty", "WORKERS": "many"}
+    with pytest.raises(InvalidSettings) as caught:
+        Settings.from_env({**env, **bad})
+    assert sorted(error.key for error in caught.value.errors) == sorted(bad)
+    assert all("\n" not in str(error) for error in caught.value.errors)
+    assert len(str(caught.value).splitlines()) == len(bad)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -63,7 +62,7 @@ def snapshot(diff: str, commit_list: list[dict[str, Any]] | None = None,
     return checks.load_snapshot(doc)
 
 
-def options(**given: Any) -> Mapping[str, Any]:
+def options(**given: Any) -> commits.CommitsOptions:
     return checks.config_from_dict({"commits": given}).checks["commits"].options
 
 
@@ -510,6 +509,17 @@ def test_merge_commits_are_not_judged_on_subject_or_size() -> None:
     assert run(snap).findings == ()
 
 
+def test_a_github_merge_subject_without_parent_data_is_a_merge() -> None:
+    # The story check skips it too: one rule (Commit.is_merge) for both.
+    subject = "Merge pull request #412 from acme/feature/very-long-branch-name-for-the-api-client"
+    snap = snapshot(SMALL_FIX, [commit("Add checkout flow", additions=3, deletions=2),
+                                commit(subject, parents=None, additions=4200, deletions=3900)],
+                    base_ref="main")
+    assert run(snap).findings == ()
+    one_parent = snapshot(SMALL_FIX, [commit(subject, parents=1, additions=4, deletions=2)])
+    assert rules(run(one_parent)) == ["commit-subject-too-long"]
+
+
 def _two_commit_feature() -> tuple[str, list[dict[str, Any]]]:
     diff = (new_file("app/invoices/export.py", python_handlers(150))
             + new_file("tests/invoices/test_export.py", python_handlers(20, "test_export")))
@@ -669,7 +679,8 @@ def test_odd_commits_do_not_crash() -> None:
 
 
 def test_check_works_with_bare_options() -> None:
-    outcome = commits.check(snapshot(lines_diff("app/models.py", 450), [commit("wip")]), {})
+    outcome = commits.check(snapshot(lines_diff("app/models.py", 450), [commit("wip")]),
+                            commits.CHECK.default_options())
     assert rules(outcome) == ["pr-large", "commit-wip"]
 
 

@@ -12,7 +12,7 @@ def test_defaults_enable_every_check_at_fail_level() -> None:
     config = checks.config_from_dict(None)
     assert set(config.checks) == {s.id for s in checks.REGISTRY}
     assert all(c.enabled and c.level is checks.Status.FAIL for c in config.checks.values())
-    assert config.settings["warn_conclusion"] == "neutral"
+    assert config.settings.warn_conclusion == "neutral"
 
 
 def test_yaml_file_is_merged_over_defaults() -> None:
@@ -24,7 +24,7 @@ def test_yaml_file_is_merged_over_defaults() -> None:
     )
     assert not config.checks["secrets"].enabled
     assert config.checks["commits"].level is checks.Status.WARN
-    assert config.settings["warn_conclusion"] == "success"
+    assert config.settings.warn_conclusion == "success"
     assert config.ignore[-1] == "generated/"
     assert config.is_ignored("generated/api/client.py")
 

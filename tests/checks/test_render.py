@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from checks.model import CheckResult, Finding, Report, Severity, Status
-from checks.render import conclusion
+from checks.render import Conclusion, conclusion
 from checks.render.annotations import to_annotations
 from checks.render.escape import code_span, escape_markdown
 from checks.render.markdown import COMMENT_MARKER, MAX_FINDINGS_PER_CHECK, render_markdown
 from checks.render.text import render_text
+from checks.render.title import check_run_title
 
 
 def _report(findings=(), status=Status.FAIL, summary="1 source file changed, no test changed"):
@@ -35,6 +38,19 @@ def test_markdown_checklist_shape() -> None:
     assert "  - `src/a.py` No test changed. (`x`)" in lines
     assert "Stories: `BILL-12`" in md and "Size: **S**" in md
     assert "<details><summary>Notes</summary>" in md
+
+
+def test_check_run_title_counts_the_checks_that_ran_and_names_the_worst() -> None:
+    # The waived check is named last, so a waiver is visible in the run's title too.
+    waived = "; waived: Small PR, clean commits"
+    assert check_run_title(_report()) == (
+        f"❌ 1 of 2 checks pass; failing: Tests changed with the code{waived}")
+    warned = replace(_report(status=Status.WARN), status=Status.WARN)
+    assert check_run_title(warned) == (
+        f"⚠️ 1 of 2 checks pass; warnings: Tests changed with the code{waived}")
+    passed = replace(_report(status=Status.PASS), status=Status.PASS)
+    assert check_run_title(passed) == f"✅ 2 of 2 checks pass{waived}"
+    assert "(2 of 2 checks pass)" in render_markdown(passed).splitlines()[1]
 
 
 def test_pr_text_cannot_mention_people_or_break_markdown() -> None:
@@ -89,4 +105,5 @@ def test_conclusion_mapping() -> None:
     assert conclusion(_report(status=Status.FAIL)) == "failure"
     assert conclusion(_report(status=Status.WARN)) == "neutral"
     assert conclusion(_report(status=Status.WARN), "success") == "success"
-    assert conclusion(_report(status=Status.PASS)) == "success"
+    assert conclusion(_report(status=Status.PASS)) is Conclusion.SUCCESS
+    assert conclusion(_report(status=Status.SKIP)) is Conclusion.NEUTRAL

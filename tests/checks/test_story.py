@@ -469,11 +469,20 @@ def test_commit_messages_in_order_and_merge_commits_skipped() -> None:
     commits = [
         commit("a", "OPS-4: Log invoice totals"),
         commit("m", "Merge branch 'main' into feature/totals\n\n# Conflicts:\n#\tBILL-1.md", 2),
-        commit("p", "Merge pull request #88 from acme/hotfix"),
+        commit("p", "Merge pull request #88 from acme/hotfix", 2),
         commit("b", "Round half-up\n\nFixes #19\nCo-authored-by: Lee <lee@example.com>"),
         commit("c", "BILL-12: widget"),
     ]
     assert ids(commits=commits) == ("OPS-4", "#19", "BILL-12")
+
+
+def test_a_merge_is_told_by_its_parents_and_by_its_subject_only_when_they_are_unknown() -> None:
+    # One parent: a merge subject kept by a rebase or a cherry-pick, read like any commit (the
+    # commits check judges it as one too). Parents unknown: GitHub's merge subject is a merge.
+    rebased = commit("r", "Merge pull request #88 from acme/BILL-7-hotfix\n\nFixes BILL-7", 1)
+    unknown = {"sha": "f" * 40, "message": "Merge pull request #90 from acme/OPS-3-retry"}
+    assert ids(commits=[rebased, unknown, commit("c", "BILL-12: widget")]) == (
+        "#88", "BILL-7", "BILL-12")
 
 
 def test_snapshot_without_commit_data_says_so() -> None:
@@ -732,9 +741,9 @@ def test_html_blocks_with_unicode_keep_the_prose_after_them() -> None:
     assert ids(body=body) == ("BILL-12",)
 
 
-def test_check_runs_with_no_options_at_all() -> None:
+def test_check_runs_with_the_default_options() -> None:
     snapshot = checks.load_snapshot({"title": "BILL-12: totals", "diff": CODE_DIFF})
-    assert story.check(snapshot, {}).stories == ("BILL-12",)
+    assert story.check(snapshot, story.CHECK.default_options()).stories == ("BILL-12",)
 
 
 def test_check_declares_its_options_and_needs_the_tree() -> None:

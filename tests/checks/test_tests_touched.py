@@ -931,7 +931,7 @@ def test_large_pr_with_a_large_repository_is_quick() -> None:
             *(f"docs/page{i}.md" for i in range(50000))]
     snapshot = checks.load_snapshot({"title": "t", "diff": diff, "repo_files": repo})
     start = time.perf_counter()
-    outcome = tests_touched.check(snapshot, {})
+    outcome = tests_touched.check(snapshot, tests_touched.CHECK.default_options())
     elapsed = time.perf_counter() - start
     assert outcome.status is Status.WARN
     assert len(outcome.findings) == 1500

@@ -111,8 +111,9 @@ def test_yaml_configuration() -> None:
         "migrations:\n  level: warn\n  frameworks:\n    prisma: false\n"
         "  extra_globs: ['db/changes/**']\n  flyway_locations: ['db/flyway']\n")
     options = config.checks["migrations"].options
-    assert options["frameworks"]["prisma"] is False and options["frameworks"]["alembic"] is True
-    assert options["flyway_locations"] == ["db/flyway"]
+    assert options.frameworks["prisma"] is False and options.frameworks["alembic"] is True
+    assert options.flyway_locations == ("db/flyway",)
+    assert options.extra_globs == ("db/changes/**",)
 
 
 def test_report_validates_against_the_contract() -> None:

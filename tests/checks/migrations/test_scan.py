@@ -7,15 +7,13 @@ from collections.abc import Callable
 
 import pytest
 
-from checks.migrations.scan import (
+from checks.migrations.lexer import Code, Lang, mask
+from checks.migrations.matcher import (
     Block,
-    Code,
-    Lang,
     csharp_steps,
     elixir_steps,
     is_blank,
     js_steps,
-    mask,
     php_steps,
     ruby_steps,
     split_args,
@@ -47,6 +45,9 @@ MASK_CASES = [
      ["execute", "ok()"], ["DROP", "drop", "end do"]),
     (Lang.ELIXIR, "x = ~s(drop table) <> ~S|end| <> 'do'\ny = ?#\n", ["x =", "y ="],
      ["drop", "end", "do"]),
+    (Lang.GO, 'goose.AddMigration(up, down) // goose.AddMigration(up, nil)\n'
+     'q := `DROP TABLE x;\n` + "nil\\"nil" + string(\'(\')\n/* nil */ ok()\n',
+     ["goose.AddMigration(up, down)", "q :=", "string(", "ok()"], ["nil", "DROP", "'('"]),
 ]
 
 
