@@ -15,8 +15,7 @@ import io
 import json
 import os
 import tempfile
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
 from checks.spec import Option
+from tests.growth import FACTOR, assert_linear
 from tests.shared import report_validator
 
 _LONG = int(os.environ.get("SHIPSHAPE_FUZZ_EXAMPLES", "0"))
@@ -691,31 +691,42 @@ def test_wrongly_typed_fields_are_snapshot_errors(doc: dict[str, Any],
     run_and_check(doc)
 
 
-_TIME_LIMIT = 1.0
+# Each payload is a unit repeated to 64 KB (the full size) or to a quarter of it.
 _PATHOLOGICAL = {
-    "spaces": " " * 100_000, "quotes": '"' * 100_000, "backslashes": "\\" * 100_000,
-    "parens": "(" * 100_000, "dashes": "-" * 100_000, "hashes": "#" * 100_000,
-    "words": "a " * 50_000, "key-ish": "BILL-" * 20_000, "digits": "1" * 100_000,
-    "equals": "a=" * 50_000, "letters": "a" * 100_000, "alnum": "aA1" * 33_334,
-    "slashes": "/" * 100_000, "stars": "/*" * 50_000, "colons": "a:" * 50_000,
-    "at": "@" * 100_000, "dots": "a." * 50_000, "underscore": "_" * 100_000,
-    "base64ish": "Ab+/" * 25_000, "quoted-eq": 'k="v" ' * 16_667, "url-ish": "://a@" * 20_000,
-    "sql-ish": "DROP " * 20_000, "lt": "<" * 100_000, "dollar": "$" * 100_000,
+    "spaces": " ", "quotes": '"', "backslashes": "\\", "parens": "(", "dashes": "-",
+    "hashes": "#", "words": "a ", "key-ish": "BILL-", "digits": "1", "equals": "a=",
+    "letters": "a", "alnum": "aA1", "slashes": "/", "stars": "/*", "colons": "a:", "at": "@",
+    "dots": "a.", "underscore": "_", "base64ish": "Ab+/", "quoted-eq": 'k="v" ',
+    "url-ish": "://a@", "sql-ish": "DROP ", "lt": "<", "dollar": "$",
 }
+_FULL_SIZE = 64_000
 
 
-def _timed_checks(doc: Mapping[str, Any], check_ids: tuple[str, ...]) -> list[tuple[str, float]]:
-    """Run each check alone over `doc`; assert soundness; return the slow ones."""
-    snapshot = checks.load_snapshot(doc)
-    slow = []
+def _payloads(size: int) -> list[str]:
+    return [unit * (size // len(unit)) for unit in _PATHOLOGICAL.values()]
+
+
+def _assert_linear_and_sound(docs_of_size: Callable[[int], list[dict[str, Any]]],
+                             check_ids: tuple[str, ...]) -> None:
+    """Each check alone over every doc: 4x the payloads must not take more than 8x as long
+    (quadratic work takes 16x), and every report at the full size is sound."""
+    snapshots: dict[int, list[Snapshot]] = {}
     for check_id in check_ids:
-        start = time.perf_counter()
-        report = checks.run(snapshot, None, only={check_id})
-        took = time.perf_counter() - start
-        assert_sound(snapshot, report)
-        if took > _TIME_LIMIT:
-            slow.append((check_id, round(took, 2)))
-    return slow
+        reports: dict[int, list[Report]] = {}
+
+        def build(size: int, check_id: str = check_id,
+                  reports: dict[int, list[Report]] = reports) -> Callable[[], None]:
+            if size not in snapshots:
+                snapshots[size] = [checks.load_snapshot(doc) for doc in docs_of_size(size)]
+
+            def work() -> None:
+                reports[size] = [checks.run(s, None, only={check_id}) for s in snapshots[size]]
+            return work
+
+        assert_linear(build, _FULL_SIZE // FACTOR, what=f"the {check_id} check")
+        size = max(reports)
+        for snapshot, report in zip(snapshots[size], reports[size], strict=True):
+            assert_sound(snapshot, report)
 
 
 @pytest.mark.parametrize("path", [
@@ -726,28 +737,27 @@ def _timed_checks(doc: Mapping[str, Any], check_ids: tuple[str, ...]) -> list[tu
     "database/migrations/2024_01_05_000000_x.php", "priv/repo/migrations/20240105120000_x.exs",
     "src/Billing/Migrations/20240105120000_X.cs",
 ])
-def test_no_check_is_slow_on_100kb_pathological_files(path: str) -> None:
-    slow = []
-    for name, payload in _PATHOLOGICAL.items():
-        change = {"path": path, "status": "added", "old": [], "new": [payload, payload[:5000]],
-                  "old_path": None, "crlf": False, "eof_newline": True, "patch_missing": False,
-                  "quote_path": False}
-        doc = {"title": "BILL-1 odd file", "diff": diff_block(change)}
-        slow += [(name, *hit) for hit in _timed_checks(doc, ("tests", "migrations", "secrets"))]
-    assert not slow, slow
+def test_no_check_is_super_linear_on_pathological_files(path: str) -> None:
+    def docs(size: int) -> list[dict[str, Any]]:
+        return [{"title": "BILL-1 odd file", "diff": diff_block({
+            "path": path, "status": "added", "old": [], "new": [payload, payload[:5000]],
+            "old_path": None, "crlf": False, "eof_newline": True, "patch_missing": False,
+            "quote_path": False})} for payload in _payloads(size)]
+
+    _assert_linear_and_sound(docs, ("tests", "migrations", "secrets"))
 
 
-def test_no_check_is_slow_on_100kb_pathological_prose() -> None:
-    slow = []
-    for name, payload in _PATHOLOGICAL.items():
-        doc = {"title": payload[:20_000], "body": payload, "head_ref": payload[:2000],
-               "diff": diff_block({"path": "app/x.py", "status": "added", "old": [],
-                                   "new": ["x = 1"], "old_path": None, "crlf": False,
-                                   "eof_newline": True, "patch_missing": False,
-                                   "quote_path": False}),
-               "commits": [{"sha": "a" * 40, "message": payload, "parents": 1}] * 3}
-        slow += [(name, *hit) for hit in _timed_checks(doc, ("story", "commits"))]
-    assert not slow, slow
+def test_no_check_is_super_linear_on_pathological_prose() -> None:
+    def docs(size: int) -> list[dict[str, Any]]:
+        return [{"title": payload[:size // 5], "body": payload, "head_ref": payload[:size // 50],
+                 "diff": diff_block({"path": "app/x.py", "status": "added", "old": [],
+                                     "new": ["x = 1"], "old_path": None, "crlf": False,
+                                     "eof_newline": True, "patch_missing": False,
+                                     "quote_path": False}),
+                 "commits": [{"sha": "a" * 40, "message": payload, "parents": 1}] * 3}
+                for payload in _payloads(size)]
+
+    _assert_linear_and_sound(docs, ("story", "commits"))
 
 
 # ---------------------------------------------------------------------------------------------

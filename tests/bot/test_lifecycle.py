@@ -107,7 +107,8 @@ BACKTRACKING_TITLE = "a" * 40 + "!"
 async def test_a_long_review_does_not_delay_acknowledgements(fake_github: Any,
                                                              aiohttp_client: Any) -> None:
     fake = fake_github
-    app = create_app(bot_settings(fake, REVIEW_PROCESSES="1", REVIEW_TIMEOUT="3"))
+    review_seconds = 3  # the backtracking review holds its process until this time-out
+    app = create_app(bot_settings(fake, REVIEW_PROCESSES="1", REVIEW_TIMEOUT=str(review_seconds)))
     bot_ = Bot(await aiohttp_client(app), fake)
     fake.set_file_content(fake.repo, ".github/shipshape.yml", BACKTRACKING_CONFIG, ref="main")
     fake.add_pull(fake.repo, 6, title=BACKTRACKING_TITLE, diff=modules(40, lines=300),
@@ -125,7 +126,9 @@ async def test_a_long_review_does_not_delay_acknowledgements(fake_github: Any,
         await asyncio.sleep(0.02)
     await bot_.idle()
     assert len(latencies) >= 20  # the review ran for seconds...
-    assert max(latencies) < 0.25  # ...and no acknowledgement waited for it
+    # ...and no acknowledgement waited for it: one that did would take most of the review's
+    # seconds, so a quarter of them is a bound a busy CI machine stays far under.
+    assert max(latencies) < review_seconds / 4
 
 
 async def test_a_crashed_review_process_fails_one_job_not_the_server(
@@ -180,10 +183,8 @@ async def test_a_review_that_never_ends_is_stopped(fake_github: Any,
     fake.set_file_content(fake.repo, ".github/shipshape.yml", BACKTRACKING_CONFIG, ref="main")
     fake.add_pull(fake.repo, 9, title=BACKTRACKING_TITLE, diff=modules(1),
                   commits=["Add totals"])
-    started = time.perf_counter()
     await bot_.deliver("pull_request", pr_event(fake, "opened", 9))
-    await bot_.idle(timeout=30)
-    assert time.perf_counter() - started < 15
+    await bot_.idle(timeout=30)  # the review alone would run for hours: only the time-out ends it
     [run] = fake.check_runs(fake.repo)
     assert run["conclusion"] == "neutral"
     assert "took too long" in run["output"]["title"]

@@ -151,7 +151,8 @@ async def test_acknowledgement_never_waits_for_github(bot: Bot) -> None:
     resp = await bot.deliver("pull_request", pr_event(fake, "opened", 5))
     elapsed = time.perf_counter() - started
     assert resp.status == 202
-    assert elapsed < 1.0
+    # Waiting for even one call would take the whole delay; half of it is room for a busy CI.
+    assert elapsed < fake.delay / 2
     fake.delay = 0.0
     await bot.idle()
 

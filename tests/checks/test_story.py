@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ import checks
 from checks import story
 from checks.model import Outcome, Severity, Status
 from tests.diffs import deleted, modified, new_file
+from tests.growth import FACTOR, assert_linear
 from tests.shared import report_validator
 
 STORY_DIR = "docs/work/features/billing/stories"
@@ -724,16 +724,18 @@ def test_odd_input_never_crashes_and_takes_nothing(doc: dict[str, Any]) -> None:
     assert outcome.stories == ()
 
 
-@pytest.mark.parametrize("body", [
-    "<details>" * 7000, "<!--" * 15000, "`a" * 30000, "```\n" * 15000, "<details" * 9000,
-    "<details><pre>İ</code>" * 3000, "[" * 60000 + "]()", "[" * 60000 + "]: #",
-    "Co-" * 30000 + "by: x", "(#12) " * 20000,
+# Bodies that once made a scanner backtrack or rescan: a unit repeated n times, then a tail.
+@pytest.mark.parametrize(("unit", "count", "tail"), [
+    ("<details>", 7000, ""), ("<!--", 15000, ""), ("`a", 30000, ""), ("```\n", 15000, ""),
+    ("<details", 9000, ""), ("<details><pre>İ</code>", 3000, ""), ("[", 60000, "]()"),
+    ("[", 60000, "]: #"), ("Co-", 30000, "by: x"), ("(#12) ", 20000, ""),
 ])
-def test_adversarial_bodies_stay_fast(body: str) -> None:
-    start = time.perf_counter()
-    outcome = run(body=body + "\nOPS-2")
-    assert time.perf_counter() - start < 0.5
-    assert outcome.status in (Status.PASS, Status.FAIL)
+def test_adversarial_bodies_grow_linearly(unit: str, count: int, tail: str) -> None:
+    def build(n: int) -> Callable[[], Outcome]:
+        return lambda: run(body=unit * n + tail + "\nOPS-2")
+
+    assert run(body=unit * count + tail + "\nOPS-2").status in (Status.PASS, Status.FAIL)
+    assert_linear(build, count)
 
 
 def test_html_blocks_with_unicode_keep_the_prose_after_them() -> None:
@@ -756,21 +758,27 @@ def test_check_declares_its_options_and_needs_the_tree() -> None:
 # --- speed -----------------------------------------------------------------------------------
 
 
-def test_fast_on_a_large_pr() -> None:
-    commits = [commit(str(n), f"Refactor ledger step {n}\n\nSee OPS-{n % 40 + 1} and "
-                      f"https://github.com/acme/billing/pull/{n}\n\n```\ntrace #{n}\n```")
-               for n in range(250)]
-    body = PR_TEMPLATE_BODY * 40 + "\nImplements BILL-12.\n"
-    repo_files = [f"src/pkg{n // 100}/module_{n}.py" for n in range(60_000)] + REPO_FILES
-    snapshot = checks.load_snapshot({"title": "BILL-12: ledger refactor", "diff": CODE_DIFF,
-                                     "head_ref": "feature/BILL-12-ledger", "body": body,
-                                     "commits": commits, "repo_files": repo_files})
+def _large_pr(n: int) -> checks.Snapshot:
+    """n commits, a body of n/6 templates and 240n repository files (250 makes a large PR)."""
+    commits = [commit(str(i), f"Refactor ledger step {i}\n\nSee OPS-{i % 40 + 1} and "
+                      f"https://github.com/acme/billing/pull/{i}\n\n```\ntrace #{i}\n```")
+               for i in range(n)]
+    body = PR_TEMPLATE_BODY * (n // 6) + "\nImplements BILL-12.\n"
+    repo_files = [f"src/pkg{i // 100}/module_{i}.py" for i in range(240 * n)] + REPO_FILES
+    return checks.load_snapshot({"title": "BILL-12: ledger refactor", "diff": CODE_DIFF,
+                                 "head_ref": "feature/BILL-12-ledger", "body": body,
+                                 "commits": commits, "repo_files": repo_files})
+
+
+def test_a_large_pr_grows_linearly() -> None:
     options = checks.config_from_dict({}).checks["story"].options
-    start = time.perf_counter()
-    outcome = story.check(snapshot, options)
-    elapsed = time.perf_counter() - start
-    assert outcome.stories[:2] == ("BILL-12", "OPS-1")
-    assert elapsed < 1.0, f"{elapsed:.3f}s"
+    assert story.check(_large_pr(250), options).stories[:2] == ("BILL-12", "OPS-1")
+
+    def build(n: int) -> Callable[[], Outcome]:
+        snapshot = _large_pr(n)
+        return lambda: story.check(snapshot, options)
+
+    assert_linear(build, 250 // FACTOR)
 
 
 def test_a_story_linked_by_command_resolves_like_any_reference() -> None:

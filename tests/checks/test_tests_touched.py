@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pytest
 
 import checks
 from checks import tests_touched
-from checks.model import CheckResult, Finding, Severity, Status
+from checks.model import CheckResult, Finding, Outcome, Severity, Status
+from tests.growth import FACTOR, assert_linear
 from tests.shared import report_validator
 
 # --- real `git diff` output (made with git from the files these PRs touch) ---------------------
@@ -920,22 +920,30 @@ def test_stats_count_sources_and_tests() -> None:
     assert stats["kinds"] == {"source": 2, "test": 1}
 
 
-def test_large_pr_with_a_large_repository_is_quick() -> None:
-    modules = [f"src/app/mod{i}/service{i}.py" for i in range(1500)]
+def _large_pr(n: int) -> checks.Snapshot:
+    """n modules changed, n tests and 33n docs in the repository (1,500 makes a large PR)."""
+    modules = [f"src/app/mod{i}/service{i}.py" for i in range(n)]
     diff = "".join(
         f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
         f"+++ b/{path}\n@@ -1,2 +1,2 @@\n def run():\n-    return {i}\n+    return {i + 1}\n"
         for i, path in enumerate(modules)
     ) + _blocks(GO_WITH_TEST)["internal/ratelimit/bucket_test.go"]
-    repo = [*modules, *(f"tests/mod{i}/test_service{i}.py" for i in range(1500)),
-            *(f"docs/page{i}.md" for i in range(50000))]
-    snapshot = checks.load_snapshot({"title": "t", "diff": diff, "repo_files": repo})
-    start = time.perf_counter()
-    outcome = tests_touched.check(snapshot, tests_touched.CHECK.default_options())
-    elapsed = time.perf_counter() - start
+    repo = [*modules, *(f"tests/mod{i}/test_service{i}.py" for i in range(n)),
+            *(f"docs/page{i}.md" for i in range(33 * n))]
+    return checks.load_snapshot({"title": "t", "diff": diff, "repo_files": repo})
+
+
+def test_large_pr_with_a_large_repository_grows_linearly() -> None:
+    outcome = tests_touched.check(_large_pr(1500), tests_touched.CHECK.default_options())
     assert outcome.status is Status.WARN
     assert len(outcome.findings) == 1500
-    assert elapsed < 3, f"took {elapsed:.2f}s"  # about 0.2 s here
+
+    def build(n: int) -> Callable[[], Outcome]:
+        snapshot = _large_pr(n)
+        options = tests_touched.CHECK.default_options()
+        return lambda: tests_touched.check(snapshot, options)
+
+    assert_linear(build, 1500 // FACTOR)
 
 
 # --- shapes met in real PRs ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Callable
 
 import pytest
 
@@ -11,11 +11,12 @@ import checks
 from checks.migrations import CHECK, FRAMEWORK_IDS, FRAMEWORKS
 from checks.migrations.base import MigrationContext, finding, is_never_migration
 from checks.migrations.rules import RULES
-from checks.model import Severity, Status
+from checks.model import Outcome, Severity, Status
 from tests.checks.migrations import test_alembic as alembic
 from tests.checks.migrations import test_django as django
 from tests.checks.migrations import test_sql_golang_migrate as gm
 from tests.checks.migrations.gitdiff import added, modified, only, pr, run
+from tests.growth import FACTOR, assert_linear
 from tests.shared import report_validator
 
 APP_CODE = '''
@@ -211,15 +212,23 @@ def _big_pr(pairs: int, others: int) -> str:
 
 
 def test_pairing_stays_linear_on_a_large_pr() -> None:
-    diff = _big_pr(pairs=1500, others=1500)
-    repo = [f"services/s{i % 40}/lib/f{i}.go" for i in range(50_000)]
-    snapshot = checks.load_snapshot({"title": "BILL-1", "diff": diff, "repo_files": repo})
     options = checks.config_from_dict(None).checks["migrations"].options
-    start = time.perf_counter()
-    outcome = CHECK.run(snapshot, options)
-    elapsed = time.perf_counter() - start
-    assert len(outcome.findings) == 150  # every tenth up has no down
-    assert elapsed < 3.0, f"migrations check took {elapsed:.2f} s on 4,350 files"
+
+    outcomes: dict[int, Outcome] = {}
+
+    def build(n: int) -> Callable[[], None]:
+        """n migrations (a tenth without a down), n other files, 33n files in the repository."""
+        repo = [f"services/s{i % 40}/lib/f{i}.go" for i in range(33 * n)]
+        snapshot = checks.load_snapshot({"title": "BILL-1", "diff": _big_pr(pairs=n, others=n),
+                                         "repo_files": repo})
+
+        def work() -> None:
+            outcomes[n] = CHECK.run(snapshot, options)
+        return work
+
+    assert_linear(build, 1500 // FACTOR)
+    largest = max(outcomes)  # 1,500 unless the small size had to grow to be timed
+    assert len(outcomes[largest].findings) == -(-largest // 10)  # every tenth up has no down
 
 
 def test_context_helpers_on_a_modified_file() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -18,6 +17,7 @@ from checks.migrations.matcher import (
     ruby_steps,
     split_args,
 )
+from tests.growth import assert_linear
 
 MASK_CASES = [
     (Lang.RUBY, 'add_column :users, :email # drop_table :users\n', ["add_column"], ["drop_table"]),
@@ -167,13 +167,14 @@ def test_split_args_ignores_commas_inside_brackets_and_strings() -> None:
 def test_scanning_is_linear_on_a_large_file() -> None:
     unit = ("  def up\n    execute \"UPDATE x SET y = '#{z}' -- end\"\n"
             "    add_column :a, :b, :string # drop_table\n  end\n")
-    text = "class A < ActiveRecord::Migration[7.1]\n" + unit * 2000 + "end\n"
-    start = time.perf_counter()
-    code = Code.of(text, Lang.RUBY)
-    steps = ruby_steps(code)
-    elapsed = time.perf_counter() - start
+
+    def build(n: int) -> Callable[[], list[Block]]:
+        text = "class A < ActiveRecord::Migration[7.1]\n" + unit * n + "end\n"
+        return lambda: ruby_steps(Code.of(text, Lang.RUBY))
+
+    steps = build(2000)()
     assert len(steps) == 2000 and all(b.closed for b in steps[:5])
-    assert elapsed < 2.0
+    assert_linear(build, 2000)
 
 
 def test_every_rule_a_code_framework_can_emit_is_in_the_rule_table() -> None:
@@ -193,8 +194,10 @@ def test_every_rule_a_code_framework_can_emit_is_in_the_rule_table() -> None:
 
 def test_csharp_run_of_dollars_without_a_quote_masks_in_linear_time() -> None:
     # The old `\$*@?\$*"+` trigger backtracked cubically: 2,000 `$` took about 12 s.
-    text = "var price = " + "$" * 2_000 + ";\nmigrationBuilder.DropTable(\"Legacy\");\n"
-    start = time.perf_counter()
-    masked = mask(text, Lang.CSHARP)
-    assert time.perf_counter() - start < 0.5
+    def build(n: int) -> Callable[[], str]:
+        text = "var price = " + "$" * n + ";\nmigrationBuilder.DropTable(\"Legacy\");\n"
+        return lambda: mask(text, Lang.CSHARP)
+
+    masked = build(2_000)()
     assert "migrationBuilder.DropTable" in masked and "Legacy" not in masked
+    assert_linear(build, 500)
