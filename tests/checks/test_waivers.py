@@ -127,3 +127,11 @@ def test_waiver_fields_load_from_the_snapshot_document() -> None:
     [waiver] = snap(new_file("billing/total.py", CODE), [doc]).waivers
     assert waiver == Waiver("todos", "lead", "known debt", at="2026-12-03T16:00:00Z",
                             fingerprints=tuple(doc["fingerprints"]), comment_id=99)
+
+
+def test_a_waiver_that_covers_nothing_here_leaves_the_result_alone() -> None:
+    other = snap(new_file("billing/other.py", CODE))
+    later = snap(new_file("billing/total.py", CODE), [waiver_for(other)])
+    result = run_checks(later, REGISTRY).check("todos")
+    assert result.status is Status.FAIL and result.summary == "1 TODOs."
+    assert result.waived_by is None and [f.path for f in result.findings] == ["billing/total.py"]
