@@ -28,6 +28,7 @@ class JobOutcome(enum.StrEnum):
     REPLIED = "replied"  # a slash command was answered; no new check run was needed
     REFUSED = "refused"  # every command of the comment was refused or wrong (with a reply)
     NO_COMMAND = "no_command"  # the comment held no shipshape command after all
+    AUDITED = "audited"  # an audit-only job wrote its entries (or found nothing to write)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Invariants every implementation keeps (the worker relies on them):
 - Jobs are plain data (`Job.to_dict()` / `Job.from_dict()` round-trip through JSON).
 - At most one job per pull request is handed out at a time (`get` skips busy PRs until `done`).
 - A queued job for a PR is replaced by a newer one for the same PR (same `slot`: command jobs
-  have a slot each, so a review never drops a command nor a command a review); a job for a
+  have a slot each, so a review never drops a command nor a command a review; the newer job
+  takes over the waiting job's `audits`: each is a line in a story, never dropped); a job for a
   head the PR has already moved away from is refused (`put` returns STALE), and `is_current`
   says whether a running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
@@ -12,7 +13,7 @@ Invariants every implementation keeps (the worker relies on them):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
 QUEUED = "queued"
@@ -44,10 +45,20 @@ class Job:
     pull: dict[str, Any] | None = field(default=None, compare=False)
     # kind "command": the comment (id, body, author, association, deleted) it came from.
     command: dict[str, Any] | None = field(default=None, compare=False)
+    # Audit-log events to write after the review (or alone, kind "audit"), each
+    # "<checks.audit.AuditEvent>@<ISO 8601 UTC time from the payload>", so a retried job
+    # writes the same entries. A job replacing a waiting one inherits its audits.
+    audits: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def pr_key(self) -> str:
-        """The key that serialises jobs: one PR of one repository."""
+        """The key that serialises jobs: one PR of one repository.
+
+        Each audit event keeps its own key: a later event must not replace a waiting one (both
+        are lines in the story) nor count as a newer head of the PR's review.
+        """
+        if self.kind == "audit":
+            return f"{self.repo}#{self.number}:audit:{','.join(self.audits)}"
         return f"{self.repo}#{self.number}"
 
     @property
@@ -65,7 +76,16 @@ class Job:
     def from_dict(cls, data: dict[str, Any]) -> Job:
         """Rebuild a job from `to_dict` output, ignoring unknown keys."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        kept = {k: v for k, v in data.items() if k in known}
+        if "audits" in kept:
+            kept["audits"] = tuple(kept["audits"])
+        return cls(**kept)
+
+
+def inherit_audits(job: Job, waiting: Job) -> Job:
+    """`job` replacing `waiting`, keeping the audit events `waiting` still had to write."""
+    audits = tuple(dict.fromkeys((*waiting.audits, *job.audits)))
+    return job if audits == job.audits else replace(job, audits=audits)
 
 
 class Queue(Protocol):

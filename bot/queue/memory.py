@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from dataclasses import replace
 
-from bot.queue import QUEUED, REPLACED, STALE, Job, QueueClosed
+from bot.queue import QUEUED, REPLACED, STALE, Job, QueueClosed, inherit_audits
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
@@ -55,7 +56,8 @@ class MemoryQueue:
         if waiting is not None:
             outcome = REPLACED
             if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
-                job = waiting  # the same head asked for a Re-run: keep that request
+                job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
+            job = inherit_audits(job, waiting)
         self._pending[job.slot] = job
         if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
             async with self._changed:
