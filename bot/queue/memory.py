@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 
-from bot.queue import QUEUED, REPLACED, STALE, Job, QueueClosed
+from bot.queue import QUEUED, REPLACED, STALE, DeadLetter, Job, QueueClosed
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
@@ -17,7 +17,7 @@ HEADS_PER_PR = 20
 
 
 class MemoryQueue:
-    """A queue in this process's memory; jobs are lost on exit (use Redis for replicas)."""
+    """A queue in this process's memory; jobs are lost on exit (tests only: use SQLite or Redis)."""
 
     def __init__(self) -> None:
         self._pending: OrderedDict[str, Job] = OrderedDict()
@@ -118,12 +118,23 @@ class MemoryQueue:
         """Jobs waiting."""
         return len(self._pending)
 
+    async def dead_letters(self) -> list[DeadLetter]:
+        """None: a job here never outlives its taker, so no taker can die holding it."""
+        return []
+
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""
         return list(self._pending.values())
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs, in the order they will run."""
+        return self.pending()
 
     async def close(self) -> None:
         """Stop handing out jobs."""
         self._closed = True
         async with self._changed:
             self._changed.notify_all()
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
