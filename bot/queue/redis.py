@@ -16,6 +16,7 @@ and the next `get` anywhere puts the job back in front.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -238,10 +239,8 @@ class RedisQueue:
                 self._held[job.pr_key] = job
                 self._ensure_renewer()
                 return job
-            try:
+            with contextlib.suppress(TimeoutError):  # a poll: other processes put jobs too
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass
 
     async def done(self, job: Job) -> None:
         """Release the PR so any process may take its next job."""
@@ -280,7 +279,7 @@ class RedisQueue:
 
     async def pending_jobs(self) -> list[Job]:
         """The waiting jobs in the order they will run (for shutdown logs and tests)."""
-        keys = await self.redis.zrange(self._key("order"), 0, -1)
+        keys: list[str] = await self.redis.zrange(self._key("order"), 0, -1)  # type: ignore[assignment]
         if not keys:
             return []
         datas = await self.redis.hmget(self._key("pending"), keys)
@@ -288,8 +287,8 @@ class RedisQueue:
 
     async def dead_letters(self) -> list[DeadLetter]:
         """Jobs given up on, oldest first."""
-        return [_dead_letter(entry) for entry in
-                await self.redis.lrange(self._key("dead"), 0, -1)]
+        entries: list[str] = await self.redis.lrange(self._key("dead"), 0, -1)  # type: ignore[assignment]
+        return [_dead_letter(entry) for entry in entries]
 
     def _ensure_renewer(self) -> None:
         if self._renewer is None or self._renewer.done():

@@ -11,6 +11,8 @@ job runs; the lease of a process killed with -9 simply ends, and the job is hand
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import json
 import os
 import socket
@@ -163,10 +165,8 @@ class SqliteQueue:
                 self._held[job.pr_key] = job
                 self._ensure_renewer()
                 return job
-            try:
+            with contextlib.suppress(TimeoutError):  # a poll: other processes put jobs too
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass
 
     def _take(self, db: sqlite3.Connection) -> Job | None:
         now = self._clock()
@@ -283,11 +283,13 @@ class SqliteQueue:
     async def _renew_leases(self) -> None:
         while self._held:
             await asyncio.sleep(self.lease_seconds / 3)
-            keys = list(self._held)
-            until = self._clock() + self.lease_seconds
-            await self._run(lambda db: db.executemany(
-                "UPDATE running SET lease_until = ? WHERE pr_key = ? AND owner = ?",
-                [(until, key, self.owner) for key in keys]))
+            # The keys are read here, on the loop: the thread must not iterate a changing dict.
+            await self._run(functools.partial(self._renew, keys=list(self._held)))
+
+    def _renew(self, db: sqlite3.Connection, keys: list[str]) -> None:
+        until = self._clock() + self.lease_seconds
+        db.executemany("UPDATE running SET lease_until = ? WHERE pr_key = ? AND owner = ?",
+                       [(until, key, self.owner) for key in keys])
 
     async def close(self) -> None:
         """Stop handing out jobs; running jobs still `done` or `requeue` afterwards."""
