@@ -23,7 +23,7 @@ from bot.intake import Intake, handle
 from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
-from bot.queue.memory import MemoryQueue
+from bot.queue.open import open_queue
 from bot.settings import Settings
 from bot.worker import Services, Workers
 
@@ -40,6 +40,7 @@ class State:
     metrics: Metrics
     intake: Intake
     executor: Executor | None = None
+    own_queue: bool = False
     workers: Workers | None = None
     services: Services | None = None
 
@@ -79,13 +80,23 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             yield
         finally:
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
-            # With the in-memory queue these jobs end with the process: name their deliveries
-            # so they can be redelivered from the App's settings page.
-            waiting: list[Job] = getattr(state.queue, "pending", list)()
+            # Named so that, with the in-memory queue, they can be redelivered from the App's
+            # settings page; a durable queue keeps them for the next start.
+            waiting = await _waiting(state.queue)
             log(_log, logging.INFO, "stopped", requeued=[_brief(j) for j in requeued],
                 waiting=[_brief(j) for j in waiting])
+            if state.own_queue:
+                await state.queue.shutdown()
             if own_pool and state.services.executor is not None:
                 state.services.executor.shutdown(wait=True, cancel_futures=True)
+
+
+async def _waiting(queue: Queue) -> list[Job]:
+    try:
+        return await queue.pending_jobs()
+    except Exception:  # the backend is unreachable: the jobs stay in it, unnamed here
+        _log.exception("could not list the waiting jobs")
+        return []
 
 
 def _brief(job: Job) -> dict[str, object]:
@@ -105,13 +116,18 @@ async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format."""
     state = request.app[STATE]
     state.metrics.queue_depth.set(state.queue.depth())
+    try:
+        state.metrics.dead_letters.set(len(await state.queue.dead_letters()))
+    except Exception:  # the gauge keeps its last value; /metrics itself must answer
+        _log.exception("could not count the dead letters")
     return web.Response(body=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
 def create_app(settings: Settings, *, executor: Executor | None = None,
                queue: Queue | None = None) -> web.Application:
     """Build the server; `executor` runs reviews (default: a process pool it owns)."""
-    queue = queue if queue is not None else MemoryQueue()
+    own_queue = queue is None
+    queue = queue if queue is not None else open_queue(settings)
     metrics_ = Metrics()
 
     def forget_installation(installation_id: int) -> None:
@@ -120,7 +136,7 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
 
     intake = Intake(settings.webhook_secret, queue, metrics_, settings.app_id,
                     forget_installation)
-    state = State(settings, queue, metrics_, intake, executor)
+    state = State(settings, queue, metrics_, intake, executor, own_queue)
     # One byte over GitHub's cap, so aiohttp refuses a bigger body while reading it.
     app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1)
     app[STATE] = state
