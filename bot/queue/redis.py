@@ -21,7 +21,8 @@ import json
 import os
 import socket
 import uuid
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 
@@ -279,15 +280,17 @@ class RedisQueue:
 
     async def pending_jobs(self) -> list[Job]:
         """The waiting jobs in the order they will run (for shutdown logs and tests)."""
-        keys: list[str] = await self.redis.zrange(self._key("order"), 0, -1)  # type: ignore[assignment]
+        # redis-py types its commands for sync and async clients at once: say which.
+        keys = await cast(Awaitable[list[str]], self.redis.zrange(self._key("order"), 0, -1))
         if not keys:
             return []
-        datas = await self.redis.hmget(self._key("pending"), keys)
+        datas = await cast(Awaitable[list[str | None]],
+                           self.redis.hmget(self._key("pending"), keys))
         return [Job.from_dict(json.loads(d)) for d in datas if d]
 
     async def dead_letters(self) -> list[DeadLetter]:
         """Jobs given up on, oldest first."""
-        entries: list[str] = await self.redis.lrange(self._key("dead"), 0, -1)  # type: ignore[assignment]
+        entries = await cast(Awaitable[list[str]], self.redis.lrange(self._key("dead"), 0, -1))
         return [_dead_letter(entry) for entry in entries]
 
     def _ensure_renewer(self) -> None:
