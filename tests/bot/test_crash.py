@@ -1,0 +1,132 @@
+"""`python -m bot` with its default SQLite queue survives kill -9: restarted on the same data
+directory, it finishes every accepted delivery, and each PR ends with one completed check run.
+
+The bot runs as a real subprocess against the in-process fake GitHub, which counts the runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.bot.conftest import SECRET, headers_for, pr_event
+from tests.shared import ROOT
+
+PULLS = 8
+DIFF = """\
+diff --git a/app/login.py b/app/login.py
+new file mode 100644
+index 0000000..3b18e51
+--- /dev/null
++++ b/app/login.py
+@@ -0,0 +1,3 @@
++def login(user: str) -> bool:
++    \"\"\"Log a user in.\"\"\"
++    return True
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """One `python -m bot` process on a data directory."""
+
+    def __init__(self, fake: Any, data_dir: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": str(fake.app_id),
+               "PRIVATE_KEY": fake.private_key_pem, "WEBHOOK_SECRET": SECRET,
+               "GITHUB_API_URL": fake.url, "HOST": "127.0.0.1", "PORT": str(self.port),
+               "DATA_DIR": str(data_dir), "WORKERS": "2", "REVIEW_PROCESSES": "1",
+               "QUEUE_LEASE_SECONDS": "1"}
+        with log.open("a") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+                                            stdout=out, stderr=out)
+
+    async def ready(self, session: aiohttp.ClientSession) -> None:
+        for _ in range(300):
+            if self.process.poll() is not None:
+                raise AssertionError(f"the bot exited with {self.process.returncode}")
+            try:
+                async with session.get(f"{self.url}/healthz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+        raise AssertionError("the bot did not answer /healthz")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def servers() -> Iterator[list[Server]]:
+    started: list[Server] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def completed_runs(fake: Any, number: int) -> list[dict[str, Any]]:
+    head = fake.pull(fake.repo, number).head_sha
+    return [run for run in fake.check_runs(fake.repo, head) if run["status"] == "completed"]
+
+
+async def test_kill_9_mid_run_loses_nothing(fake_github: Any, tmp_path: Path,
+                                            servers: list[Server]) -> None:
+    fake = fake_github
+    for number in range(1, PULLS + 1):
+        fake.add_pull(fake.repo, number, title=f"Add login {number}",
+                      body="Adds a login helper.", diff=DIFF, commits=["Add login helper"])
+    fake.delay = 0.05  # every call a little slow, so the kill lands while jobs run
+    data_dir, log = tmp_path / "data", tmp_path / "bot.log"
+    async with aiohttp.ClientSession() as session:
+        first = Server(fake, data_dir, log)
+        servers.append(first)
+        await first.ready(session)
+        for number in range(1, PULLS + 1):
+            raw = json.dumps(pr_event(fake, "opened", number)).encode()
+            async with session.post(f"{first.url}/webhook", data=raw,
+                                    headers=headers_for("pull_request", raw)) as resp:
+                assert resp.status == 202, await resp.text()
+        while not fake.check_runs(fake.repo):  # a review has started
+            await asyncio.sleep(0.02)
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait()
+        done_before = sum(bool(completed_runs(fake, n)) for n in range(1, PULLS + 1))
+        assert done_before < PULLS, "the kill came after all work: nothing was tested"
+
+        second = Server(fake, data_dir, log)
+        servers.append(second)
+        await second.ready(session)
+        for _ in range(600):
+            if all(completed_runs(fake, n) for n in range(1, PULLS + 1)):
+                break
+            await asyncio.sleep(0.05)
+    counts = {n: len(completed_runs(fake, n)) for n in range(1, PULLS + 1)}
+    left = [run["id"] for run in fake.check_runs(fake.repo) if run["status"] != "completed"]
+    print(f"completed before kill: {done_before}/{PULLS}; completed runs per PR: {counts}; "
+          f"runs left in progress: {len(left)}")
+    assert counts == dict.fromkeys(range(1, PULLS + 1), 1), log.read_text()[-3000:]
