@@ -1,5 +1,6 @@
 """`python -m bot` with its default SQLite queue survives kill -9: restarted on the same data
-directory, it finishes every accepted delivery, and each PR ends with one completed check run.
+directory, it finishes every accepted delivery, and each PR ends with one check run, completed
+(a run the killed process had started is found on GitHub and completed, not left behind).
 
 The bot runs as a real subprocess against the in-process fake GitHub, which counts the runs.
 """
@@ -130,3 +131,6 @@ async def test_kill_9_mid_run_loses_nothing(fake_github: Any, tmp_path: Path,
     print(f"completed before kill: {done_before}/{PULLS}; completed runs per PR: {counts}; "
           f"runs left in progress: {len(left)}")
     assert counts == dict.fromkeys(range(1, PULLS + 1), 1), log.read_text()[-3000:]
+    # The restarted process adopted the runs its predecessor had started (found on GitHub).
+    assert left == []
+    assert len(fake.check_runs(fake.repo)) == PULLS
