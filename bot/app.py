@@ -7,6 +7,7 @@ not finish, then close the pool and the session.
 
 from __future__ import annotations
 
+import enum
 import logging
 import multiprocessing
 import os
@@ -31,6 +32,14 @@ SHUTDOWN_GRACE_SECONDS = 20.0
 _log = get_logger("app")
 
 
+class Role(enum.Enum):
+    """What one process does: `python -m bot [web|worker]`; both by default."""
+
+    ALL = "all"
+    WEB = "web"  # webhook intake only: verify, dedupe, queue, answer
+    WORKER = "worker"  # jobs only: no webhook route
+
+
 @dataclass
 class State:
     """What the routes and the lifecycle share."""
@@ -41,6 +50,7 @@ class State:
     intake: Intake
     executor: Executor | None = None
     own_queue: bool = False
+    role: Role = Role.ALL
     workers: Workers | None = None
     services: Services | None = None
 
@@ -61,6 +71,14 @@ def _pool_size(settings: Settings) -> int:
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state = app[STATE]
+    if state.role is Role.WEB:  # no pool, no workers, no GitHub session: intake only
+        log(_log, logging.INFO, "started", role=state.role.value, **state.settings.describe())
+        try:
+            yield
+        finally:
+            if state.own_queue:
+                await state.queue.shutdown()
+        return
     settings = state.settings
     own_pool = state.executor is None
     executor = state.executor or review_pool(_pool_size(settings))
@@ -75,7 +93,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             review_timeout=settings.review_timeout)
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
-        log(_log, logging.INFO, "started", **settings.describe())
+        log(_log, logging.INFO, "started", role=state.role.value, **settings.describe())
         try:
             yield
         finally:
@@ -124,7 +142,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings, *, executor: Executor | None = None,
-               queue: Queue | None = None) -> web.Application:
+               queue: Queue | None = None, role: Role = Role.ALL) -> web.Application:
     """Build the server; `executor` runs reviews (default: a process pool it owns)."""
     own_queue = queue is None
     queue = queue if queue is not None else open_queue(settings)
@@ -136,7 +154,7 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
 
     intake = Intake(settings.webhook_secret, queue, metrics_, settings.app_id,
                     forget_installation)
-    state = State(settings, queue, metrics_, intake, executor, own_queue)
+    state = State(settings, queue, metrics_, intake, executor, own_queue, role)
     # One byte over GitHub's cap, so aiohttp refuses a bigger body while reading it.
     app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1)
     app[STATE] = state
@@ -145,7 +163,8 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
         """POST $WEBHOOK_PATH."""
         return await handle(request, state.intake)
 
-    app.router.add_post(settings.webhook_path, webhook)
+    if role is not Role.WORKER:
+        app.router.add_post(settings.webhook_path, webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.cleanup_ctx.append(_lifecycle)

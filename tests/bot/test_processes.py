@@ -1,6 +1,8 @@
-"""`python -m bot` with its default SQLite queue survives kill -9: restarted on the same data
-directory, it finishes every accepted delivery, and each PR ends with one check run, completed
-(a run the killed process had started is found on GitHub and completed, not left behind).
+"""Real `python -m bot` processes on one data directory (the default SQLite queue).
+
+It survives kill -9: restarted on the same data directory, it finishes every accepted delivery,
+and each PR ends with one check run, completed (a run the killed process had started is found
+on GitHub and completed, not left behind). `web` and `worker` processes share the queue.
 
 The bot runs as a real subprocess against the in-process fake GitHub, which counts the runs.
 """
@@ -47,7 +49,7 @@ def free_port() -> int:
 class Server:
     """One `python -m bot` process on a data directory."""
 
-    def __init__(self, fake: Any, data_dir: Path, log: Path) -> None:
+    def __init__(self, fake: Any, data_dir: Path, log: Path, *role: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": str(fake.app_id),
@@ -56,7 +58,7 @@ class Server:
                "DATA_DIR": str(data_dir), "WORKERS": "2", "REVIEW_PROCESSES": "1",
                "QUEUE_LEASE_SECONDS": "1"}
         with log.open("a") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+            self.process = subprocess.Popen([sys.executable, "-m", "bot", *role], cwd=ROOT, env=env,
                                             stdout=out, stderr=out)
 
     async def ready(self, session: aiohttp.ClientSession) -> None:
@@ -134,3 +136,50 @@ async def test_kill_9_mid_run_loses_nothing(fake_github: Any, tmp_path: Path,
     # The restarted process adopted the runs its predecessor had started (found on GitHub).
     assert left == []
     assert len(fake.check_runs(fake.repo)) == PULLS
+
+
+async def test_a_web_and_a_worker_process_share_the_queue(fake_github: Any, tmp_path: Path,
+                                                          servers: list[Server]) -> None:
+    fake = fake_github
+    for number in range(1, 4):
+        fake.add_pull(fake.repo, number, title=f"Add login {number}",
+                      body="Adds a login helper.", diff=DIFF, commits=["Add login helper"])
+    data_dir, log = tmp_path / "data", tmp_path / "bot.log"
+    async with aiohttp.ClientSession() as session:
+        web_, worker = (Server(fake, data_dir, log, "web"), Server(fake, data_dir, log, "worker"))
+        servers.extend([web_, worker])
+        await web_.ready(session)
+        await worker.ready(session)
+        raw = json.dumps(pr_event(fake, "opened", 1)).encode()
+        async with session.post(f"{worker.url}/webhook", data=raw,
+                                headers=headers_for("pull_request", raw)) as resp:
+            assert resp.status in (404, 405)  # the worker takes no deliveries
+        for number in range(1, 4):
+            raw = json.dumps(pr_event(fake, "opened", number)).encode()
+            async with session.post(f"{web_.url}/webhook", data=raw,
+                                    headers=headers_for("pull_request", raw)) as resp:
+                assert resp.status == 202, await resp.text()
+        for _ in range(600):
+            if all(completed_runs(fake, n) for n in range(1, 4)):
+                break
+            await asyncio.sleep(0.05)
+    assert {n: len(completed_runs(fake, n)) for n in range(1, 4)} == {1: 1, 2: 1, 3: 1}, (
+        log.read_text()[-3000:])
+
+
+def test_a_role_that_does_not_exist_or_a_memory_queue_is_one_line(tmp_path: Path,
+                                                                 app_key: tuple[str, str]) -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": "12345",
+           "PRIVATE_KEY": app_key[0], "WEBHOOK_SECRET": SECRET, "HOST": "127.0.0.1",
+           "PORT": str(free_port()), "DATA_DIR": str(tmp_path)}
+    bad_role = subprocess.run([sys.executable, "-m", "bot", "reviewer"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert bad_role.returncode == 2
+    assert bad_role.stderr.splitlines() == [
+        "shipshape: cannot start: role: must be one of web, worker or nothing, got 'reviewer'"]
+    memory = subprocess.run([sys.executable, "-m", "bot", "worker"], cwd=ROOT,
+                            env={**env, "QUEUE_URL": "memory://"}, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert memory.returncode == 2
+    [line] = memory.stderr.splitlines()
+    assert line.startswith("shipshape: cannot start: QUEUE_URL: the worker role")
