@@ -14,14 +14,17 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
 
+from bot.app import create_app
 from bot.queue import QUEUED, REPLACED, STALE, Job, Queue, QueueClosed
 from bot.queue.memory import MemoryQueue
 from bot.queue.redis import RedisQueue
 from bot.queue.sqlite import SqliteQueue
+from tests.bot.conftest import bot_settings
 
 REDIS_URL = os.environ.get("SHIPSHAPE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Short leases so a dead taker's job comes back within a test; polls well inside a lease.
@@ -285,3 +288,20 @@ async def test_a_shutdown_requeue_does_not_count_as_a_death(durable: Factory) ->
         await queue.requeue(await asyncio.wait_for(queue.get(), 2))
     assert [j.number for j in await queue.pending_jobs()] == [1]
     assert await queue.dead_letters() == []
+
+
+async def test_dead_letters_show_on_metrics(fake_github: Any, aiohttp_client: Any,
+                                            tmp_path: Path) -> None:
+    async with store("sqlite", tmp_path) as make:
+        taker = make(max_attempts=1)
+        await taker.put(job())
+        await asyncio.wait_for(taker.get(), 2)
+        die(taker)
+        queue = make(max_attempts=1)
+        waiter = asyncio.create_task(queue.get())
+        await asyncio.sleep(LEASE * 2)  # the lease runs out; the job is not handed out again
+        assert not waiter.done()
+        waiter.cancel()
+        client = await aiohttp_client(create_app(bot_settings(fake_github), queue=queue))
+        text = await (await client.get("/metrics")).text()
+        assert "shipshape_dead_letter_jobs 1.0" in text.splitlines()
