@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -21,6 +22,7 @@ from bot.local_snapshot import (
     snapshot_from_diff,
     snapshot_from_git,
 )
+from checks.audit import PlannedEntry, current_event, plan, report_summary
 from checks.config import CONFIG_PATH
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
@@ -151,35 +153,62 @@ def _use_colour(out: TextIO, environ: dict[str, str]) -> bool:
     return bool(environ.get("FORCE_COLOR")) or (hasattr(out, "isatty") and out.isatty())
 
 
-def _render(report: checks.Report, fmt: str, out: TextIO, environ: dict[str, str]) -> str:
+def _audit_json(entries: tuple[PlannedEntry, ...]) -> list[dict[str, Any]]:
+    return [{"story": e.target.story, "path": e.target.path, "issue": e.target.issue,
+             "event": str(e.entry.event), "line": e.line} for e in entries]
+
+
+def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
+    lines = []
+    for e in entries:
+        where = e.target.path or f"issue #{e.target.issue}"
+        lines.append(f"  audit: {where}: {e.line.split(' <!--')[0].replace(chr(0x200b), '')}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
+            environ: dict[str, str]) -> str:
     if fmt == "json":
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        doc = report.to_dict()
+        if entries:  # a compatible extension of report.schema.json, like `notes`
+            doc["audit"] = _audit_json(entries)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return render_markdown(report)
-    return render_text(report, color=_use_colour(out, environ))
+    return render_text(report, color=_use_colour(out, environ)) + _audit_text(entries)
 
 
-def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str) -> int:
     only = _only(args.only)
     config = _config(args)
     document = _build_document(args, stdin)
     try:
-        report = checks.run(document, config, only)
+        snapshot = checks.load_snapshot(document)
+        report = checks.run(snapshot, config, only)
     except checks.SnapshotError as exc:
         source = args.snapshot or args.diff or f"--base {args.base}"
         raise InputError(f"{source}: {exc}") from exc
-    stdout.write(_render(report, args.format, stdout, dict(os.environ)))
+    # The entries the App would write for the PR as it stands, stamped now.
+    entries = plan(current_event(snapshot), snapshot, report.stories, report_summary(report),
+                   config, now)
+    stdout.write(_render(report, entries, args.format, stdout, dict(os.environ)))
     return EXIT_FAIL if report.status is checks.Status.FAIL else EXIT_OK
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None,
-         stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code."""
+         stdout: TextIO | None = None, stderr: TextIO | None = None,
+         now: str | None = None) -> int:
+    """Run the command line; returns the exit code. `now` (ISO 8601 UTC) stamps the audit
+    entries shown; default: the clock."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
         if args.command == "check":
-            return _check(args, stdin, stdout)
+            return _check(args, stdin, stdout, now or _now())
         if args.command == "snapshot":
             doc = snapshot_from_git(GitRange(_repo(args), args.base, args.head),
                                     args.title, args.body, args.branch)

@@ -261,6 +261,12 @@ class Installation:
         return await self._authed(
             lambda t: self.client.patch(url, url_vars or {}, data=data, oauth_token=t))
 
+    async def put(self, url: str, url_vars: Mapping[str, Any] | None = None,
+                  *, data: Any) -> Any:
+        """PUT JSON."""
+        return await self._authed(
+            lambda t: self.client.put(url, url_vars or {}, data=data, oauth_token=t))
+
     async def delete(self, url: str, url_vars: Mapping[str, Any] | None = None) -> None:
         """DELETE a resource."""
         await self._authed(lambda t: self.client.delete(url, url_vars or {}, oauth_token=t))

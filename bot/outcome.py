@@ -25,6 +25,7 @@ class JobOutcome(enum.StrEnum):
     GONE = "gone"  # the repository or PR was deleted meanwhile
     REQUEUED = "requeued"  # shutdown came first; the job waits in the queue again
     ERROR = "error"  # an exception ended the job; the delivery may be redelivered
+    AUDITED = "audited"  # an audit-only job wrote its entries (or found nothing to write)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import checks
+from checks.audit import report_summary
 from checks.render import Conclusion
 from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
@@ -49,3 +50,11 @@ def review(document: dict[str, Any], config: checks.Config,
         size_label=str(size) if size else None,
         report=report.to_dict(),
     )
+
+
+def audit_report(document: dict[str, Any], config: checks.Config,
+                 notices: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...], str]:
+    """Run the checks once for an audit job that has no review to lean on: the summary
+    (`shipshape 4/5 pass`), the stories, and the checklist."""
+    report = checks.run(checks.load_snapshot(document), config)
+    return report_summary(report), report.stories, render_markdown(report, notices=notices)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import cachetools
 
 import checks
+from bot.audit import KIND as AUDIT_KIND
+from bot.audit import AuditState, run_audit
 from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
@@ -67,6 +69,7 @@ class Services:
     # re-review of the same head that finds the same thing writes nothing.
     runs: cachetools.LRUCache[str, tuple[int, str]] = field(
         default_factory=lambda: cachetools.LRUCache(10_000))
+    audit: AuditState = field(default_factory=AuditState)
 
 
 @dataclass
@@ -232,7 +235,8 @@ async def _review_pull(ctx: InFlight) -> JobResult:
     if not await ctx.current():
         return await _superseded(ctx)
     try:
-        outputs = await _run_review(ctx, built.document, config, built.notices)
+        notices = built.notices + ctx.services.audit.notices(pull.repo)
+        outputs = await _run_review(ctx, built.document, config, notices)
     except checks.SnapshotError as exc:
         await _complete(ctx, Conclusion.NEUTRAL, "Could not read this pull request's changes",
                         f"shipshape could not read the changes: {code_span(str(exc))}")
@@ -245,6 +249,7 @@ async def _review_pull(ctx: InFlight) -> JobResult:
         return JobResult(JobOutcome.TIMEOUT, Conclusion.NEUTRAL)
     if not await ctx.current():
         return await _superseded(ctx)
+    ctx.services.audit.remember(pull.repo, pull.head_sha, config, built.document, outputs)
     return await _publish(ctx, config, outputs)
 
 
@@ -261,6 +266,21 @@ async def _pull_of(ctx: InFlight) -> Pull:
 
 async def run_job(services: Services, job: Job) -> JobResult:
     """Run one job to a final outcome (what was published, or why nothing was)."""
+    if job.kind == AUDIT_KIND:
+        await run_audit(services, job)
+        return JobResult(JobOutcome.AUDITED)
+    result = await _review_job(services, job)
+    # The event's audit-log entries, from what the review just found; not when the checks
+    # could not run (they would fail the same way again).
+    if job.audits and result.outcome not in _NO_AUDIT:
+        await run_audit(services, job)
+    return result
+
+
+_NO_AUDIT = (JobOutcome.TIMEOUT, JobOutcome.UNREADABLE, JobOutcome.CONFIG_ERROR)
+
+
+async def _review_job(services: Services, job: Job) -> JobResult:
     ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
     ctx.pull = await _pull_of(ctx)
     if ctx.pull.state != "open":

@@ -11,9 +11,17 @@ from typing import Any
 import pathspec
 import yaml
 
+from checks.audit import (
+    DEFAULT_HEADING,
+    DEFAULT_TEMPLATE,
+    TEMPLATE_FIELDS,
+    AuditConfigError,
+    AuditEvent,
+    check_settings,
+)
 from checks.model import Status
 from checks.repo_settings import RepoSettings
-from checks.spec import CheckSpec, Option
+from checks.spec import CheckSpec, Option, section
 
 CONFIG_PATH = ".github/shipshape.yml"
 
@@ -49,6 +57,25 @@ GLOBAL_OPTIONS: Mapping[str, Option] = {
     ),
     "comment": Option(True, "bool", "post and edit the checklist comment on the PR"),
     "size_label": Option(False, "bool", "add a size/XS ... size/XXL label to the PR"),
+    "audit": section("story audit logs: a line per PR event in the stories the PR references", {
+        "enabled": Option(
+            "auto", "choice", "`auto`: on when the repository has story files; `true` also "
+            "comments on GitHub-issue stories without any story file; `false`: off",
+            choices=("auto", "true", "false")),
+        "events": Option(
+            [e.value for e in AuditEvent], "choice_list", "which PR events write an entry",
+            choices=tuple(e.value for e in AuditEvent)),
+        "branch": Option("", "str", "branch the story files are updated on; empty: the "
+                         "repository's default branch"),
+        "heading": Option(DEFAULT_HEADING, "str", "the story file's audit section heading "
+                          "(matched ignoring case; added at the end when missing)"),
+        "mode": Option(
+            "commit", "choice", "`commit`: commit to the branch (a refusal is a warning on the "
+            "checklist); `pull-request`: collect entries in one open PR from "
+            "`shipshape/audit-log`", choices=("commit", "pull-request")),
+        "template": Option(DEFAULT_TEMPLATE, "str", "an entry's text; fields: "
+                           + ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)),
+    }),
 }
 
 # Keys every check has, beside its own options.
@@ -134,6 +161,8 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
             _compile(path, value)
         return value
     if kind == "choice":
+        if isinstance(value, bool) and str(value).lower() in option.choices:
+            return str(value).lower()  # YAML reads `enabled: false` as a boolean
         if value not in option.choices:
             raise ConfigError(
                 path, f"expected one of {', '.join(option.choices)}, got {value!r}"
@@ -204,6 +233,10 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
             raise ConfigError(str(key), "unknown key; accepted: "
                               + ", ".join(sorted([*GLOBAL_OPTIONS, *by_id])))
     settings = _options("", GLOBAL_OPTIONS, global_given)
+    try:
+        check_settings(settings["audit"])
+    except AuditConfigError as exc:
+        raise ConfigError(f"audit.{exc.key}", str(exc)) from exc
     checks: dict[str, CheckConfig] = {}
     for spec in registry:
         given = doc.get(spec.id)

@@ -647,6 +647,22 @@ def build_index(snapshot: Snapshot, paths: list[str], touched: Mapping[str, Chan
     return StoryIndex(keys, active=snapshot.repo_files is not None and bool(paths))
 
 
+def has_story_files(snapshot: Snapshot, globs: Sequence[str]) -> bool:
+    """True when the repository listing holds at least one story file."""
+    spec = _story_spec(globs)
+    return spec is not None and any(spec.match_files(snapshot.repo_files or ()))
+
+
+def story_paths(snapshot: Snapshot, globs: Sequence[str], ids: Iterable[str]
+                ) -> dict[str, str]:
+    """The story file each id resolves to, found in the repository listing (never built
+    from the id), for the ids that have one."""
+    paths, touched = story_files(snapshot, _story_spec(globs))
+    index = build_index(snapshot, paths, touched)
+    found = {ref_id: index.path_for(ref_id) for ref_id in ids}
+    return {ref_id: path for ref_id, path in found.items() if path is not None}
+
+
 # --- verdict ----------------------------------------------------------------------------------
 
 

@@ -512,6 +512,13 @@ _GLOBS = ["*.py", "src/", "**/*.sql", "!keep.py", "docs/**", "/root.py", "qa/", 
           "db/migrate/", "*.min.js", "a[bc].py", "#comment", "\\!bang.py"]
 
 
+# String options whose value has a shape of its own (checked beyond its kind).
+_SHAPED_STRINGS = {
+    "heading": ["## Audit Log", "### history", "# Log ##"],
+    "template": ["{time} {event} {title}", "{status}: PR #{number} by {author} ({summary})", ""],
+}
+
+
 def option_value(name: str, option: Option) -> st.SearchStrategy[Any]:
     """Valid values for one option of the configuration."""
     kind = option.kind
@@ -524,6 +531,10 @@ def option_value(name: str, option: Option) -> st.SearchStrategy[Any]:
         return st.sampled_from(option.choices)
     if kind == "choice_list":
         return st.lists(st.sampled_from(option.choices), max_size=4)
+    if kind == "section":
+        return _options(option.fields)
+    if name in _SHAPED_STRINGS:
+        return st.sampled_from(_SHAPED_STRINGS[name])
     if kind in ("regex", "str"):
         return st.sampled_from(_SAFE_REGEXES)
     if kind == "regex_list":

@@ -3,7 +3,8 @@
 Invariants every implementation keeps (the worker relies on them):
 - Jobs are plain data (`Job.to_dict()` / `Job.from_dict()` round-trip through JSON).
 - At most one job per pull request is handed out at a time (`get` skips busy PRs until `done`).
-- A queued job for a PR is replaced by a newer one for the same PR; a job for a head the PR has
+- A queued job for a PR is replaced by a newer one for the same PR (which takes over the
+  waiting job's `audits`: each is a line in a story, never dropped); a job for a head the PR has
   already moved away from is refused (`put` returns STALE), and `is_current` says whether a
   running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
@@ -15,7 +16,7 @@ Invariants every implementation keeps (the worker relies on them):
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
 from bot.logs import get_logger, log
@@ -55,10 +56,20 @@ class Job:
     # The PR as the event described it (the keys the review reads), sparing a GET; None when
     # the event has no PR object (check_run / check_suite), and the worker fetches it.
     pull: dict[str, Any] | None = field(default=None, compare=False)
+    # Audit-log events to write after the review (or alone, kind "audit"), each
+    # "<checks.audit.AuditEvent>@<ISO 8601 UTC time from the payload>", so a retried job
+    # writes the same entries. A job replacing a waiting one inherits its audits.
+    audits: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def pr_key(self) -> str:
-        """The key that serialises jobs: one PR of one repository."""
+        """The key that serialises jobs: one PR of one repository.
+
+        Each audit event keeps its own key: a later event must not replace a waiting one (both
+        are lines in the story) nor count as a newer head of the PR's review.
+        """
+        if self.kind == "audit":
+            return f"{self.repo}#{self.number}:audit:{','.join(self.audits)}"
         return f"{self.repo}#{self.number}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,7 +80,23 @@ class Job:
     def from_dict(cls, data: dict[str, Any]) -> Job:
         """Rebuild a job from `to_dict` output, ignoring unknown keys."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        kept = {k: v for k, v in data.items() if k in known}
+        if "audits" in kept:
+            kept["audits"] = tuple(kept["audits"])
+        return cls(**kept)
+
+
+def inherit_audits(job: Job, waiting: Job) -> Job:
+    """`job` replacing `waiting`, keeping the audit events `waiting` still had to write."""
+    audits = tuple(dict.fromkeys((*waiting.audits, *job.audits)))
+    return job if audits == job.audits else replace(job, audits=audits)
+
+
+def replacing(job: Job, waiting: Job) -> Job:
+    """What waits once `job` arrives for the PR of the waiting job `waiting`."""
+    if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
+        job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
+    return inherit_audits(job, waiting)
 
 
 @dataclass(frozen=True)

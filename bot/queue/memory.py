@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 
-from bot.queue import QUEUED, REPLACED, STALE, DeadLetter, Job, QueueClosed
+from bot.queue import QUEUED, REPLACED, STALE, DeadLetter, Job, QueueClosed, replacing
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
@@ -52,8 +52,7 @@ class MemoryQueue:
         waiting = self._pending.get(job.pr_key)
         if waiting is not None:
             outcome = REPLACED
-            if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
-                job = waiting  # the same head asked for a Re-run: keep that request
+            job = replacing(job, waiting)
         self._pending[job.pr_key] = job
         if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
             async with self._changed:

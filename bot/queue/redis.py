@@ -36,13 +36,16 @@ from bot.queue import (
     QueueClosed,
     dead_reason,
     log_dead_letter,
+    replacing,
 )
 from bot.queue.heads import HEADS_PER_PR, is_current
 
 POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600
 
-# KEYS: pending order attempts heads seq; ARGV: pr_key job head updated_at rerun keep ttl
+# KEYS: pending order attempts heads seq; ARGV: pr_key job head updated_at expected keep ttl.
+# `job` was merged in Python with the waiting job `expected` ('' for none); if another process
+# changed the waiting job meanwhile, nothing is written and 'retry' is returned.
 _PUT = """
 local heads = {}
 local raw = redis.call('GET', KEYS[4])
@@ -56,22 +59,18 @@ if n > 0 and heads[n][1] ~= ARGV[3] then
     return {'stale', redis.call('ZCARD', KEYS[2])}
   end
 end
+local waiting = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if waiting ~= ARGV[5] then return {'retry', 0} end
 local kept = {}
 for i = 1, n do if heads[i][1] ~= ARGV[3] then table.insert(kept, heads[i]) end end
 table.insert(kept, {ARGV[3], ARGV[4]})
 while #kept > tonumber(ARGV[6]) do table.remove(kept, 1) end
 redis.call('SET', KEYS[4], cjson.encode(kept), 'EX', ARGV[7])
-local waiting = redis.call('HGET', KEYS[1], ARGV[1])
-if not waiting then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[1])
+if waiting == '' then
   redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[5]), ARGV[1])
-  redis.call('HDEL', KEYS[3], ARGV[1])
   return {'queued', redis.call('ZCARD', KEYS[2])}
-end
-local w = cjson.decode(waiting)
-if not (w.head_sha == ARGV[3] and w.rerun == true and ARGV[5] ~= '1') then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  redis.call('HDEL', KEYS[3], ARGV[1])
 end
 return {'replaced', redis.call('ZCARD', KEYS[2])}
 """
@@ -212,11 +211,17 @@ class RedisQueue:
 
     async def put(self, job: Job) -> str:
         """Queue `job`, replacing an older waiting job for the same PR."""
-        outcome, depth = await self._put(
-            keys=[self._key("pending"), self._key("order"), self._key("attempts"),
-                  self._heads_key(job.pr_key), self._key("seq")],
-            args=[job.pr_key, _dump(job), job.head_sha, job.updated_at,
-                  "1" if job.rerun else "0", HEADS_PER_PR, HEADS_TTL_SECONDS])
+        keys = [self._key("pending"), self._key("order"), self._key("attempts"),
+                self._heads_key(job.pr_key), self._key("seq")]
+        while True:  # compare-and-set: retried only when another process put for this PR
+            waiting = await cast(Awaitable[str | None],
+                                 self.redis.hget(self._key("pending"), job.pr_key))
+            stored = replacing(job, Job.from_dict(json.loads(waiting))) if waiting else job
+            outcome, depth = await self._put(
+                keys=keys, args=[job.pr_key, _dump(stored), job.head_sha, job.updated_at,
+                                 waiting or "", HEADS_PER_PR, HEADS_TTL_SECONDS])
+            if outcome != "retry":
+                break
         self._depth = int(depth)
         if outcome != STALE:
             self._wake.set()

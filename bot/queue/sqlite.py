@@ -36,6 +36,7 @@ from bot.queue import (
     QueueClosed,
     dead_reason,
     log_dead_letter,
+    replacing,
 )
 from bot.queue.heads import Heads, is_current, is_older_head, note_head
 
@@ -141,12 +142,9 @@ class SqliteQueue:
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pending").fetchone()[0]
             db.execute("INSERT INTO pending VALUES (?, ?, ?, 0)", (job.pr_key, seq, _dump(job)))
             return QUEUED
-        waiting = _load(row[1])
-        if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
-            return REPLACED  # the same head asked for a Re-run: keep that request
         # The newer job keeps the waiting one's place in line.
         db.execute("UPDATE pending SET data = ?, attempts = 0 WHERE pr_key = ?",
-                   (_dump(job), job.pr_key))
+                   (_dump(replacing(job, _load(row[1]))), job.pr_key))
         return REPLACED
 
     @staticmethod

@@ -142,6 +142,24 @@ async def test_a_rerun_request_is_kept_when_the_same_head_comes_again(backend: F
     assert taken.rerun and taken.delivery_id == "d1"
 
 
+async def test_a_replacing_job_inherits_the_waiting_jobs_audits(backend: Factory) -> None:
+    draft, ready = "draft-opened@2026-11-22T09:00:05Z", "ready-for-review@2026-11-22T09:00:40Z"
+    queue = backend()
+    await queue.put(job(rerun=True, audits=(draft,)))
+    assert await queue.put(job(delivery="d2", audits=(ready,))) == REPLACED
+    taken = await queue.get()
+    assert taken.rerun and taken.audits == (draft, ready)
+
+
+async def test_the_pr_a_job_carries_comes_back_as_it_went_in(backend: Factory) -> None:
+    pull = {"title": "Add login", "labels": [], "requested_reviewers": [], "body": None,
+            "head": {"sha": "a" * 40, "ref": "feature"}, "draft": False}
+    queue = backend()
+    await queue.put(job(delivery="d1"))
+    await queue.put(job(delivery="d2", pull=pull))  # replaced: through the merge path too
+    assert (await queue.get()).pull == pull
+
+
 async def test_one_pr_never_runs_twice_at_once(backend: Factory) -> None:
     queue = backend()
     first = job(head="a" * 40)

@@ -21,7 +21,7 @@ from aiohttp import web
 
 from . import shapes
 from .auth import issue_token
-from .spec import DOCS_URL, ApiError, not_found, validation_failed
+from .spec import DOCS_URL, ApiError, example, not_found, validation_failed
 from .state import PullRequest, Repo, blob_sha, fake_sha
 
 if TYPE_CHECKING:
@@ -67,6 +67,14 @@ class Ctx:
         if repo is None or not self.can_see(repo):
             raise ApiError(404, not_found())
         return repo
+
+    def issue_number(self) -> tuple[Repo, int]:
+        """The addressed issue or pull request's number, or 404 when neither exists."""
+        repo = self.repo()
+        number = self.params["issue_number"]
+        if number not in repo.pulls and number not in repo.issues:
+            raise ApiError(404, not_found())
+        return repo, number
 
     def pull(self, number_key: str = "pull_number") -> tuple[Repo, PullRequest]:
         repo = self.repo()
@@ -228,6 +236,7 @@ def put_content(ctx: Ctx) -> web.Response:
     if branch not in repo.branches and branch not in repo.trees:
         raise ApiError(404, {"message": f"Branch {branch} not found",
                              "documentation_url": DOCS_URL, "status": "404"})
+    _refuse_protected(repo, branch)
     data = _decode_content(body["content"])
     tree = dict(repo.resolve(branch) or {})
     current = tree.get(path)
@@ -237,8 +246,127 @@ def put_content(ctx: Ctx) -> web.Response:
         raise ApiError(409, {"message": f"{path} does not match {body['sha']}",
                              "documentation_url": DOCS_URL, "status": "409"})
     commit_sha = ctx.fake.commit_tree(repo, branch, {**tree, path: data})
+    repo.commit_messages.append((branch, body["message"]))
     result = shapes.file_commit(path, data, body["message"], commit_sha, repo, branch, ctx.api)
     return json_response(result, status=200 if current is not None else 201)
+
+
+def _refuse_protected(repo: Repo, branch: str) -> None:
+    """Refuse a write to a protected branch with the answer GitHub gives."""
+    how = repo.protected.get(branch)
+    if how == "permission":
+        raise ApiError(403, {"message": "Resource not accessible by integration",
+                             "documentation_url": DOCS_URL, "status": "403"})
+    if how is not None:
+        raise ApiError(409, {
+            "message": "Repository rule violations found\n\nChanges must be made through a "
+                       "pull request.\n\n", "documentation_url": DOCS_URL, "status": "409",
+            "metadata": {"secret_scanning": None}})
+
+
+# --- git refs ----------------------------------------------------------------------------------
+
+def _ref_json(repo: Repo, name: str, sha: str, api: str) -> dict[str, Any]:
+    data = shapes.relink(example("git-ref"), api, repo.full_name)
+    data.update({"ref": f"refs/heads/{name}", "node_id": f"REF_{fake_sha(name)[:10]}",
+                 "url": f"{api}/repos/{repo.full_name}/git/refs/heads/{name}"})
+    data["object"] = {"type": "commit", "sha": sha,
+                      "url": f"{api}/repos/{repo.full_name}/git/commits/{sha}"}
+    return data
+
+
+def _branch_of(ref: str) -> str:
+    if not ref.startswith("heads/"):
+        raise ApiError(404, not_found())  # only branches are modelled
+    return ref[len("heads/"):]
+
+
+def get_ref(ctx: Ctx) -> web.Response:
+    """GET git/ref/heads/{branch}."""
+    repo = ctx.repo()
+    name = _branch_of(ctx.params["ref"])
+    if name not in repo.branches:
+        raise ApiError(404, not_found())
+    return json_response(_ref_json(repo, name, repo.branches[name], ctx.api))
+
+
+def create_ref(ctx: Ctx) -> web.Response:
+    """POST git/refs: a new branch at a known commit; 422 when it exists."""
+    repo = ctx.repo()
+    ref, sha = ctx.body["ref"], ctx.body["sha"]
+    if not ref.startswith("refs/") or ref.count("/") < 2:
+        raise ApiError(422, validation_failed("Reference name must start with 'refs' and "
+                                              "have at least two slashes."))
+    name = _branch_of(ref[len("refs/"):])
+    if name in repo.branches:
+        raise ApiError(422, validation_failed("Reference already exists"))
+    tree = repo.resolve(sha)
+    if tree is None:
+        raise ApiError(422, validation_failed("Object does not exist"))
+    repo.trees[name] = dict(tree)
+    repo.branches[name] = sha
+    return json_response(_ref_json(repo, name, sha, ctx.api), status=201)
+
+
+def update_ref(ctx: Ctx) -> web.Response:
+    """PATCH git/refs/heads/{branch}: `force` moves it anywhere (no ancestry is modelled)."""
+    repo = ctx.repo()
+    name = _branch_of(ctx.params["ref"])
+    sha = ctx.body["sha"]
+    tree = repo.resolve(sha)
+    if name not in repo.branches or tree is None:
+        raise ApiError(422, validation_failed("Reference does not exist"))
+    if not ctx.body.get("force"):
+        raise ApiError(422, validation_failed("Update is not a fast forward"))
+    repo.trees[name] = dict(tree)
+    repo.branches[name] = sha
+    return json_response(_ref_json(repo, name, sha, ctx.api))
+
+
+# --- pull requests made by the App -------------------------------------------------------------
+
+def list_pulls(ctx: Ctx) -> web.Response:
+    """GET pulls with `head=owner:branch`, `base` and `state` filters."""
+    repo = ctx.repo()
+    state = ctx.query.get("state", "open")
+    head, base = ctx.query.get("head"), ctx.query.get("base")
+    found = [pr for pr in repo.pulls.values()
+             if (state == "all" or pr.state == state)
+             and (head is None or head == f"{repo.owner}:{pr.head_ref}")
+             and (base is None or base == pr.base_ref)]
+    page, headers = paginate(ctx, [shapes.pull(pr, repo, ctx.api) for pr in found])
+    return json_response(page, headers=headers)
+
+
+def create_pull(ctx: Ctx) -> web.Response:
+    """POST pulls: one open PR per head and base, as the App's bot user."""
+    repo = ctx.repo()
+    body = ctx.body
+    head, base = body["head"].split(":")[-1], body["base"]
+    if head not in repo.branches or base not in repo.branches:
+        raise ApiError(422, validation_failed("Validation Failed", [
+            {"resource": "PullRequest", "field": "head", "code": "invalid"}]))
+    if any(p.head_ref == head and p.base_ref == base and p.state == "open"
+           for p in repo.pulls.values()):
+        raise ApiError(422, validation_failed("Validation Failed", [
+            {"resource": "PullRequest", "code": "custom",
+             "message": f"A pull request already exists for {repo.owner}:{head}."}]))
+    number = max([0, *repo.pulls, *repo.issues]) + 1
+    pr = PullRequest(number=number, title=body.get("title", ""), body=body.get("body"),
+                     head_sha=repo.branches[head], head_ref=head, base_ref=base,
+                     base_sha=repo.branches[base], user=ctx.fake.bot_login,
+                     id=ctx.fake.state.next_id())
+    repo.pulls[number] = pr
+    return json_response(shapes.pull(pr, repo, ctx.api), status=201)
+
+
+def update_pull(ctx: Ctx) -> web.Response:
+    """PATCH pulls/{n}: title, body, state."""
+    repo, pr = ctx.pull()
+    for key in ("title", "body", "state"):
+        if key in ctx.body:
+            setattr(pr, key, ctx.body[key])
+    return json_response(shapes.pull(pr, repo, ctx.api))
 
 
 def _decode_content(text: str) -> bytes:
@@ -398,15 +526,17 @@ def create_status(ctx: Ctx) -> web.Response:
 # --- issues: comments, labels, reactions -------------------------------------------------------
 
 def get_issue(ctx: Ctx) -> web.Response:
-    """GET issues/{n} (every PR is an issue)."""
-    repo, pr = ctx.pull("issue_number")
-    return json_response(shapes.issue(pr, repo, ctx.api))
+    """GET issues/{n}: a plain issue, or a PR (every PR is an issue, with `pull_request`)."""
+    repo, number = ctx.issue_number()
+    if number in repo.issues:
+        return json_response(shapes.plain_issue(number, repo.issues[number], repo, ctx.api))
+    return json_response(shapes.issue(repo.pulls[number], repo, ctx.api))
 
 
 def list_comments(ctx: Ctx) -> web.Response:
     """GET issues/{n}/comments, paginated, with `since`."""
-    repo, pr = ctx.pull("issue_number")
-    comments = repo.comments.get(pr.number, [])
+    repo, number = ctx.issue_number()
+    comments = repo.comments.get(number, [])
     since = ctx.query.get("since")
     if since is not None:
         comments = [c for c in comments if c["updated_at"] >= since]
@@ -423,9 +553,9 @@ def _check_comment_body(body: str) -> None:
 
 def create_comment(ctx: Ctx) -> web.Response:
     """POST issues/{n}/comments, written as the App's bot user."""
-    repo, pr = ctx.pull("issue_number")
+    repo, number = ctx.issue_number()
     _check_comment_body(ctx.body["body"])
-    comment = ctx.fake.new_comment(repo, pr.number, ctx.body["body"], ctx.fake.bot_login, "Bot")
+    comment = ctx.fake.new_comment(repo, number, ctx.body["body"], ctx.fake.bot_login, "Bot")
     return json_response(comment, status=201, headers={"Location": comment["url"]})
 
 
@@ -611,6 +741,12 @@ def redeliver(ctx: Ctx) -> web.Response:
 
 HANDLERS: dict[str, Callable[[Ctx], web.Response]] = {
     "pulls/get": get_pull,
+    "pulls/list": list_pulls,
+    "pulls/create": create_pull,
+    "pulls/update": update_pull,
+    "git/get-ref": get_ref,
+    "git/create-ref": create_ref,
+    "git/update-ref": update_ref,
     "pulls/list-files": list_pull_files,
     "pulls/list-commits": list_pull_commits,
     "pulls/create-review": create_review,

@@ -283,6 +283,20 @@ class FakeGitHub:
                 return name
         return ref
 
+    def add_issue(self, repo: str, number: int, title: str = "A story") -> None:
+        """Seed a plain issue (not a pull request) that comments can be listed and made on."""
+        self._repo(repo).issues[number] = title
+
+    def protect_branch(self, repo: str, branch: str, how: str = "ruleset") -> None:
+        """Make contents writes to `branch` refused as GitHub refuses them: `ruleset` (409
+        repository rule violation: changes must be made through a pull request) or
+        `permission` (403, the App lacks `contents: write`)."""
+        self._repo(repo).protected[branch] = how
+
+    def commits_on(self, repo: str) -> list[tuple[str, str]]:
+        """(branch, message) of every contents write, in order."""
+        return list(self._repo(repo).commit_messages)
+
     def set_permission(self, repo: str, username: str, permission: str) -> None:
         """Set a user's permission on a repository."""
         self._repo(repo).permissions[username.lower()] = permission

@@ -126,6 +126,16 @@ def issue(pr: PullRequest, repo: Repo, api: str) -> dict[str, Any]:
     return data
 
 
+def plain_issue(number: int, title: str, repo: Repo, api: str) -> dict[str, Any]:
+    """An issue that is not a pull request (no `pull_request` key)."""
+    seed = PullRequest(number=number, title=title, body=None, head_sha="", head_ref="",
+                       base_ref="", base_sha="", id=int(fake_sha("issue", number)[:7], 16))
+    data = issue(seed, repo, api)
+    data.pop("pull_request")
+    data["html_url"] = f"{HTML}/{repo.full_name}/issues/{number}"
+    return data
+
+
 def label(repo: Repo, name: str, api: str) -> dict[str, Any]:
     """A label object (labels are created on first use, as the add-labels endpoint does)."""
     lid = int(fake_sha("label", repo.full_name, name)[:7], 16)

@@ -87,6 +87,12 @@ class Repo:
     reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
+    # Plain issues (not PRs), by number: their titles.
+    issues: dict[int, str] = field(default_factory=dict)
+    # Branches whose contents writes GitHub refuses, and how ("ruleset" or "permission").
+    protected: dict[str, str] = field(default_factory=dict)
+    # Commit messages of contents writes, in order (what `git log` would show).
+    commit_messages: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:
