@@ -16,14 +16,17 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
 from tests.bot.conftest import SECRET, headers_for, pr_event
+from tests.bot.test_queue import REDIS_URL
 from tests.shared import ROOT
 
 PULLS = 8
@@ -49,14 +52,15 @@ def free_port() -> int:
 class Server:
     """One `python -m bot` process on a data directory."""
 
-    def __init__(self, fake: Any, data_dir: Path, log: Path, *role: str) -> None:
+    def __init__(self, fake: Any, data_dir: Path, log: Path, *role: str,
+                 queue_url: str = "") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": str(fake.app_id),
                "PRIVATE_KEY": fake.private_key_pem, "WEBHOOK_SECRET": SECRET,
                "GITHUB_API_URL": fake.url, "HOST": "127.0.0.1", "PORT": str(self.port),
                "DATA_DIR": str(data_dir), "WORKERS": "2", "REVIEW_PROCESSES": "1",
-               "QUEUE_LEASE_SECONDS": "1"}
+               "QUEUE_LEASE_SECONDS": "1", **({"QUEUE_URL": queue_url} if queue_url else {})}
         with log.open("a") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "bot", *role], cwd=ROOT, env=env,
                                             stdout=out, stderr=out)
@@ -183,3 +187,59 @@ def test_a_role_that_does_not_exist_or_a_memory_queue_is_one_line(tmp_path: Path
     assert memory.returncode == 2
     [line] = memory.stderr.splitlines()
     assert line.startswith("shipshape: cannot start: QUEUE_URL: the worker role")
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """A Redis URL with a key prefix of this test's own, deleted afterwards."""
+    prefix = f"shipshape-test-{uuid.uuid4().hex}"
+    client = aioredis.Redis.from_url(REDIS_URL)
+    await client.ping()  # no Redis is a failure: CI starts one (.ci/run)
+    yield f"{REDIS_URL}?prefix={prefix}"
+    keys = [key async for key in client.scan_iter(f"{prefix}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+async def test_a_worker_killed_mid_run_with_redis_loses_nothing(
+        fake_github: Any, tmp_path: Path, servers: list[Server], redis_url: str) -> None:
+    fake = fake_github
+    for number in range(1, PULLS + 1):
+        fake.add_pull(fake.repo, number, title=f"Add login {number}",
+                      body="Adds a login helper.", diff=DIFF, commits=["Add login helper"])
+    fake.delay = 0.05
+    log = tmp_path / "bot.log"
+
+    def start(*role: str) -> Server:
+        server = Server(fake, tmp_path / "unused", log, *role, queue_url=redis_url)
+        servers.append(server)
+        return server
+
+    async with aiohttp.ClientSession() as session:
+        web_, doomed, steady = start("web"), start("worker"), start("worker")
+        for server in (web_, doomed, steady):
+            await server.ready(session)
+        for number in range(1, PULLS + 1):
+            raw = json.dumps(pr_event(fake, "opened", number)).encode()
+            async with session.post(f"{web_.url}/webhook", data=raw,
+                                    headers=headers_for("pull_request", raw)) as resp:
+                assert resp.status == 202, await resp.text()
+        while len(fake.check_runs(fake.repo)) < 2:  # both workers have started a review
+            await asyncio.sleep(0.02)
+        doomed.process.send_signal(signal.SIGKILL)
+        doomed.process.wait()
+        done_before = sum(bool(completed_runs(fake, n)) for n in range(1, PULLS + 1))
+        assert done_before < PULLS, "the kill came after all work: nothing was tested"
+        await start("worker").ready(session)
+        for _ in range(600):
+            if all(completed_runs(fake, n) for n in range(1, PULLS + 1)):
+                break
+            await asyncio.sleep(0.05)
+    counts = {n: len(completed_runs(fake, n)) for n in range(1, PULLS + 1)}
+    left = [run["id"] for run in fake.check_runs(fake.repo) if run["status"] != "completed"]
+    print(f"redis: completed before kill: {done_before}/{PULLS}; completed runs per PR: "
+          f"{counts}; runs left in progress: {len(left)}")
+    assert counts == dict.fromkeys(range(1, PULLS + 1), 1), log.read_text()[-3000:]
+    assert left == []
+    assert len(fake.check_runs(fake.repo)) == PULLS
