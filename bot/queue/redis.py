@@ -26,6 +26,7 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 
+from bot.logs import get_logger
 from bot.queue import (
     DEFAULT_LEASE_SECONDS,
     DELIVERY_TTL_SECONDS,
@@ -40,6 +41,7 @@ from bot.queue import (
 )
 from bot.queue.heads import HEADS_PER_PR, is_current
 
+_log = get_logger("queue")
 POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600
 
@@ -306,10 +308,14 @@ class RedisQueue:
     async def _renew_leases(self) -> None:
         while self._held:
             await asyncio.sleep(self.lease_seconds / 3)
-            if self._held:
+            if not self._held:
+                return
+            try:
                 await self._renew(keys=[self._key("running"), self._key("leases")],
                                   args=[self.owner, int(self.lease_seconds * 1000),
                                         *self._held])
+            except Exception:  # Redis away for a moment: try again; the lease has slack
+                _log.exception("could not renew the queue's leases")
 
     async def close(self) -> None:
         """Stop handing out jobs; running jobs still `done` or `requeue` afterwards."""

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from bot.logs import get_logger
 from bot.queue import (
     DEFAULT_LEASE_SECONDS,
     DELIVERY_TTL_SECONDS,
@@ -41,6 +42,7 @@ from bot.queue import (
 from bot.queue.heads import Heads, is_current, is_older_head, note_head
 
 T = TypeVar("T")
+_log = get_logger("queue")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -281,8 +283,11 @@ class SqliteQueue:
     async def _renew_leases(self) -> None:
         while self._held:
             await asyncio.sleep(self.lease_seconds / 3)
-            # The keys are read here, on the loop: the thread must not iterate a changing dict.
-            await self._run(functools.partial(self._renew, keys=list(self._held)))
+            try:
+                # The keys are read here, on the loop: the thread must not iterate a changing dict.
+                await self._run(functools.partial(self._renew, keys=list(self._held)))
+            except Exception:  # a busy or failing file: try again; the lease has slack
+                _log.exception("could not renew the queue's leases")
 
     def _renew(self, db: sqlite3.Connection, keys: list[str]) -> None:
         until = self._clock() + self.lease_seconds
