@@ -52,7 +52,8 @@ CREATE INDEX IF NOT EXISTS pending_seq ON pending (seq);
 CREATE TABLE IF NOT EXISTS running (
     pr_key TEXT PRIMARY KEY, data TEXT NOT NULL, owner TEXT NOT NULL,
     lease_until REAL NOT NULL, attempts INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS heads (pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS heads (
+    pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS deliveries_at ON deliveries (at);
 CREATE TABLE IF NOT EXISTS dead (
@@ -60,6 +61,7 @@ CREATE TABLE IF NOT EXISTS dead (
     attempts INTEGER NOT NULL, at REAL NOT NULL);
 """
 POLL_SECONDS = 0.5
+HEADS_TTL_SECONDS = 30 * 24 * 3600  # as long as the Redis queue keeps a PR's heads
 # Delivery ids older than the TTL are pruned once per this many claims.
 PRUNE_EVERY = 500
 
@@ -136,8 +138,8 @@ class SqliteQueue:
         heads = self._heads(db, job.pr_key)
         if is_older_head(heads, job):
             return STALE
-        db.execute("INSERT OR REPLACE INTO heads VALUES (?, ?)",
-                   (job.pr_key, json.dumps(note_head(heads, job))))
+        db.execute("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
+                   (job.pr_key, json.dumps(note_head(heads, job)), self._clock()))
         row = db.execute("SELECT seq, data FROM pending WHERE pr_key = ?",
                          (job.pr_key,)).fetchone()
         if row is None:
@@ -246,6 +248,9 @@ class SqliteQueue:
         now = self._clock()
         if prune:
             db.execute("DELETE FROM deliveries WHERE at < ?", (now - DELIVERY_TTL_SECONDS,))
+            # A PR quiet for a month: an event for an old head of it is no longer refused.
+            db.execute("DELETE FROM heads WHERE at < ? AND pr_key NOT IN (SELECT pr_key FROM "
+                       "pending UNION SELECT pr_key FROM running)", (now - HEADS_TTL_SECONDS,))
         row = db.execute("SELECT at FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
         if row is not None and row[0] >= now - DELIVERY_TTL_SECONDS:
             return False

@@ -20,10 +20,10 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.app import create_app
-from bot.queue import QUEUED, REPLACED, STALE, Job, Queue, QueueClosed
+from bot.queue import DELIVERY_TTL_SECONDS, QUEUED, REPLACED, STALE, Job, Queue, QueueClosed
 from bot.queue.memory import MemoryQueue
 from bot.queue.redis import RedisQueue
-from bot.queue.sqlite import SqliteQueue
+from bot.queue.sqlite import HEADS_TTL_SECONDS, PRUNE_EVERY, SqliteQueue
 from tests.bot.conftest import bot_settings
 
 REDIS_URL = os.environ.get("SHIPSHAPE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -323,3 +323,27 @@ async def test_dead_letters_show_on_metrics(fake_github: Any, aiohttp_client: An
         client = await aiohttp_client(create_app(bot_settings(fake_github), queue=queue))
         text = await (await client.get("/metrics")).text()
         assert "shipshape_dead_letter_jobs 1.0" in text.splitlines()
+
+
+async def test_sqlite_forgets_deliveries_after_three_days_and_quiet_prs_after_a_month(
+        tmp_path: Path) -> None:
+    now = [1_800_000_000.0]
+    queue = SqliteQueue(tmp_path / "queue.sqlite3", poll_seconds=POLL, clock=lambda: now[0])
+    try:
+        assert await queue.claim_delivery("d1")
+        await queue.put(job(head="a" * 40, updated_at="2026-01-01T10:00:00Z"))
+        await queue.done(await asyncio.wait_for(queue.get(), 2))
+        await queue.put(job(head="b" * 40, delivery="d2", updated_at="2026-01-01T10:05:00Z"))
+        await queue.done(await asyncio.wait_for(queue.get(), 2))
+        now[0] += DELIVERY_TTL_SECONDS - 60
+        assert not await queue.claim_delivery("d1")  # GitHub may still redeliver it
+        now[0] += 120
+        assert await queue.claim_delivery("d1")  # GitHub redelivers for 3 days only
+        old = job(head="a" * 40, delivery="d3", updated_at="2026-01-01T10:00:00Z")
+        assert await queue.put(old) == STALE
+        now[0] += HEADS_TTL_SECONDS
+        for n in range(PRUNE_EVERY):  # pruning runs once per PRUNE_EVERY claims
+            await queue.claim_delivery(f"later-{n}")
+        assert await queue.put(old) == QUEUED
+    finally:
+        await queue.shutdown()
