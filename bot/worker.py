@@ -392,6 +392,8 @@ class Workers:
                 _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
                 # Let the delivery run again when someone redelivers it from the App's page.
                 await self.services.queue.release_delivery(job.delivery_id)
+                # Retries with backoff are not done yet: a failed job is kept as a dead letter.
+                await self.services.queue.bury(job, type(exc).__name__)
         finally:
             duration = time.perf_counter() - started
             self.services.metrics.jobs.labels(result.label).inc()

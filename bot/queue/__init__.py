@@ -10,7 +10,8 @@ Invariants every implementation keeps (the worker relies on them):
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
 - Durable backends (bot/queue/sqlite.py, bot/queue/redis.py) lease a job to the process that took
   it: a job whose taker died is handed out again after the lease (visibility timeout) ends, and
-  one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason.
+  one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason, as is
+  a job that failed (`bury`).
 """
 
 from __future__ import annotations
@@ -147,6 +148,9 @@ class Queue(Protocol):
 
     def depth(self) -> int:
         """Jobs waiting (not running)."""
+
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a job that failed as a dead letter with its error (logged), never dropped."""
 
     async def pending_jobs(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown logs and tests)."""

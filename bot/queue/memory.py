@@ -7,13 +7,23 @@ PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
-from bot.queue import QUEUED, REPLACED, STALE, DeadLetter, Job, QueueClosed, replacing
+from bot.queue import (
+    QUEUED,
+    REPLACED,
+    STALE,
+    DeadLetter,
+    Job,
+    QueueClosed,
+    log_dead_letter,
+    replacing,
+)
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
 HEADS_PER_PR = 20
+MAX_DEAD = 1_000
 
 
 class MemoryQueue:
@@ -26,6 +36,7 @@ class MemoryQueue:
         self._deliveries: OrderedDict[str, None] = OrderedDict()
         self._changed = asyncio.Condition()
         self._closed = False
+        self._dead: deque[DeadLetter] = deque(maxlen=MAX_DEAD)
 
     def _is_older_head(self, job: Job) -> bool:
         heads = self._heads.get(job.pr_key, [])
@@ -117,9 +128,15 @@ class MemoryQueue:
         """Jobs waiting."""
         return len(self._pending)
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep the last MAX_DEAD failed jobs with their errors."""
+        dead = DeadLetter(job, error, 1)
+        log_dead_letter(dead)
+        self._dead.append(dead)
+
     async def dead_letters(self) -> list[DeadLetter]:
-        """None: a job here never outlives its taker, so no taker can die holding it."""
-        return []
+        """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""
+        return list(self._dead)
 
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""

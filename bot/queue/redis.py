@@ -295,6 +295,15 @@ class RedisQueue:
                            self.redis.hmget(self._key("pending"), keys))
         return [Job.from_dict(json.loads(d)) for d in datas if d]
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a failed job as a dead letter with its error."""
+        raw = await cast(Awaitable[str | None], self.redis.hget(self._key("running"), job.pr_key))
+        held = json.loads(raw) if raw else {}
+        attempts = int(held["attempts"]) if held.get("owner") == self.owner else 1
+        entry = json.dumps({"data": _dump(job), "attempts": attempts, "error": error})
+        await cast(Awaitable[int], self.redis.rpush(self._key("dead"), entry))
+        log_dead_letter(DeadLetter(job, error, attempts))
+
     async def dead_letters(self) -> list[DeadLetter]:
         """Jobs given up on, oldest first."""
         entries = await cast(Awaitable[list[str]], self.redis.lrange(self._key("dead"), 0, -1))
@@ -333,4 +342,5 @@ class RedisQueue:
 def _dead_letter(entry: str) -> DeadLetter:
     data: dict[str, Any] = json.loads(entry)
     attempts = int(data["attempts"])
-    return DeadLetter(Job.from_dict(json.loads(data["data"])), dead_reason(attempts), attempts)
+    return DeadLetter(Job.from_dict(json.loads(data["data"])),
+                      data.get("error") or dead_reason(attempts), attempts)

@@ -272,6 +272,18 @@ class SqliteQueue:
             "SELECT data FROM pending ORDER BY seq").fetchall())
         return [_load(data) for (data,) in rows]
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a failed job as a dead letter with its error."""
+        await self._run(lambda db: self._bury(db, job, error))
+
+    def _bury(self, db: sqlite3.Connection, job: Job, error: str) -> None:
+        row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
+                         (job.pr_key, self.owner)).fetchone()
+        attempts = row[0] if row else 1
+        db.execute("INSERT INTO dead (data, error, attempts, at) VALUES (?, ?, ?, ?)",
+                   (_dump(job), error, attempts, self._clock()))
+        log_dead_letter(DeadLetter(job, error, attempts))
+
     async def dead_letters(self) -> list[DeadLetter]:
         """Jobs given up on, oldest first."""
         rows = await self._run(lambda db: db.execute(

@@ -347,3 +347,14 @@ async def test_sqlite_forgets_deliveries_after_three_days_and_quiet_prs_after_a_
         assert await queue.put(old) == QUEUED
     finally:
         await queue.shutdown()
+
+
+async def test_a_failed_job_is_kept_as_a_dead_letter_with_its_error(backend: Factory) -> None:
+    queue = backend()
+    await queue.put(job(number=1))
+    failed = await asyncio.wait_for(queue.get(), 2)
+    await queue.bury(failed, "ServerDisconnectedError")
+    await queue.done(failed)
+    assert [(d.job, d.error) for d in await queue.dead_letters()] == [
+        (failed, "ServerDisconnectedError")]
+    assert await queue.pending_jobs() == []
