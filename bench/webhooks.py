@@ -106,6 +106,7 @@ class Servers:
 
     bot: str
     bare: str
+    bot_pid: int = 0
 
 
 async def _wait_ready(url: str, timeout: float = 30.0) -> None:
@@ -151,7 +152,7 @@ async def processes(tmp: Path, delay: float = SLOW_DELAY) -> AsyncIterator[Serve
         await _wait_ready(f"http://127.0.0.1:{bot_port}/healthz")
         await _wait_ready(f"http://127.0.0.1:{bare_port}/webhook")
         yield Servers(f"http://127.0.0.1:{bot_port}/webhook",
-                      f"http://127.0.0.1:{bare_port}/webhook")
+                      f"http://127.0.0.1:{bare_port}/webhook", bot.pid)
     finally:
         for proc in (bot, bare, fake):
             proc.terminate()

@@ -156,7 +156,12 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
                     forget_installation)
     state = State(settings, queue, metrics_, intake, executor, own_queue, role)
     # One byte over GitHub's cap, so aiohttp refuses a bigger body while reading it.
-    app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1)
+    # Lingering (reading the rest of a refused body so the sender sees the answer) is cut
+    # from aiohttp's 10 s, which would keep a stranger's stalled body open that much longer.
+    # aiohttp's keep-alive timer also closes a connection whose request head never completes.
+    app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1, handler_args={
+        "lingering_time": limits.REFUSED_BODY_LINGER_SECONDS,
+        "keepalive_timeout": limits.IDLE_CONNECTION_SECONDS})
     app[STATE] = state
 
     async def webhook(request: web.Request) -> web.Response:

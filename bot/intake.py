@@ -3,14 +3,17 @@ GitHub drops a delivery not answered within 10 seconds (FACTS.md, "Webhook deliv
 https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks).
 
 Answers: 401 missing or wrong `X-Hub-Signature-256`; 413 over GitHub's 25 MB payload cap
-(refused from Content-Length before reading); 400 malformed headers or body; 200 with a reason
-for a repeated delivery or an event that needs no work; 202 once a job is queued.
+(refused from Content-Length before reading); 408 a body not received in time; 503 no room for
+another unauthenticated body; 400 malformed headers or body (a signed `action` that is not a
+string included); 200 with a reason for a repeated delivery or an event that needs no work;
+202 once a job is queued; 500 only for our own failure, with the delivery id released.
 
-The signature is checked over the raw bytes, before any parsing, by gidgethub's sansio
-`validate_event` (HMAC-SHA256, constant-time comparison). The body is then parsed once and
-wrapped in a sansio `Event`; `Event.from_http` would do both steps but re-parse the
-content type with the email package and use the slower json module, which together cost a
-third of an acknowledgement (bench/webhooks.py).
+The signature is checked over the raw bytes, before any parsing, while the body streams in
+(bot/body.py: HMAC-SHA256 while reading, constant-time comparison, a byte budget for
+unauthenticated bodies and a read deadline; 408 for a body too slow, 503 when the budget has no
+room). The body is then parsed once and wrapped in a sansio `Event`; `Event.from_http` would
+re-parse the content type with the email package and use the slower json module, which
+together cost a third of an acknowledgement (bench/webhooks.py).
 """
 
 from __future__ import annotations
@@ -18,15 +21,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import gidgethub
 import orjson
 from aiohttp import web
 from gidgethub import sansio
 
 from bot import limits
+from bot.body import BodyBudget, Refused, read_verified
 from bot.events import describe, dispatch
 from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
@@ -34,6 +37,11 @@ from bot.queue import QUEUED, REPLACED, STALE, Queue
 
 _log = get_logger("intake")
 MAX_DELIVERY_ID = 100
+# The events a metric label may name: app.yml's default_events, merge_group, and what GitHub
+# sends every App. `X-GitHub-Event` is not covered by the signature, so any other name is
+# "other", and a refused delivery is "unverified": strangers cannot add metric series.
+METRIC_EVENTS = frozenset({"pull_request", "check_run", "check_suite", "issue_comment",
+                           "merge_group", "ping", "installation", "installation_repositories"})
 
 
 @dataclass(frozen=True)
@@ -46,15 +54,9 @@ class Intake:
     app_id: str = ""
     # Drops an uninstalled installation's cached tokens (no GitHub call).
     forget_installation: Callable[[int], None] | None = None
-
-
-class Refused(Exception):
-    """A delivery answered with an error status before any work."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
+    budget: BodyBudget = field(
+        default_factory=lambda: BodyBudget(limits.MAX_UNVERIFIED_BODY_BYTES))
+    body_timeout: float = limits.BODY_READ_TIMEOUT_SECONDS
 
 
 def _answer(status: int, outcome: str, reason: str, delivery: str = "") -> web.Response:
@@ -64,24 +66,9 @@ def _answer(status: int, outcome: str, reason: str, delivery: str = "") -> web.R
     return web.json_response(body, status=status)
 
 
-async def _read_body(request: web.Request) -> bytes:
-    length = request.content_length
-    if length is not None and length > limits.MAX_PAYLOAD_BYTES:
-        raise Refused(413, f"payload over GitHub's {limits.MAX_PAYLOAD_BYTES} byte cap")
-    try:
-        return await request.read()  # client_max_size stops a body without a length early
-    except web.HTTPRequestEntityTooLarge:
-        raise Refused(413, f"payload over GitHub's {limits.MAX_PAYLOAD_BYTES} byte cap") from None
-
-
-def _event(request: web.Request, body: bytes, secret: str) -> sansio.Event:
+def _event(request: web.Request, body: bytes) -> sansio.Event:
+    """The delivery as a sansio Event; `body` is already authenticated."""
     headers = request.headers
-    if not headers.get("x-hub-signature-256"):
-        raise Refused(401, "X-Hub-Signature-256 is missing")
-    try:
-        sansio.validate_event(body, signature=headers["x-hub-signature-256"], secret=secret)
-    except gidgethub.ValidationFailure:
-        raise Refused(401, "signature does not match") from None
     delivery = headers.get("x-github-delivery", "")
     if not headers.get("x-github-event") or not delivery or len(delivery) > MAX_DELIVERY_ID:
         raise Refused(400, "X-GitHub-Event or X-GitHub-Delivery is missing or malformed")
@@ -96,6 +83,9 @@ def _event(request: web.Request, body: bytes, secret: str) -> sansio.Event:
         raise Refused(400, "body is not valid JSON") from None
     if not isinstance(data, dict):
         raise Refused(400, "payload is not a JSON object")
+    if not isinstance(data.get("action", ""), str):
+        # gidgethub's router looks the action up in a dict: a list or object cannot be routed.
+        raise Refused(400, "payload's action is not a string")
     return sansio.Event(data, event=headers["x-github-event"], delivery_id=delivery)
 
 
@@ -116,6 +106,15 @@ async def _enqueue(intake: Intake, jobs: list[Any]) -> tuple[int, list[str]]:
 async def _accept(intake: Intake, event: sansio.Event) -> tuple[int, str, str]:
     if not await intake.queue.claim_delivery(event.delivery_id):
         return 200, "duplicate", "delivery already received"
+    try:
+        return await _route(intake, event)
+    except BaseException:
+        # Nothing was queued for it: forget the delivery so GitHub's redelivery runs.
+        await intake.queue.release_delivery(event.delivery_id)
+        raise
+
+
+async def _route(intake: Intake, event: sansio.Event) -> tuple[int, str, str]:
     result = await dispatch(event, intake.app_id)
     if intake.forget_installation is not None:
         for installation in result.uninstalled:
@@ -136,16 +135,28 @@ async def handle(request: web.Request, intake: Intake) -> web.Response:
     started = time.perf_counter()
     delivery = request.headers.get("x-github-delivery", "")[:MAX_DELIVERY_ID]
     name = request.headers.get("x-github-event", "")[:50] or "unknown"
+    label = "unverified"
     with delivery_context(delivery):
         try:
-            event = _event(request, await _read_body(request), intake.secret)
+            body = await read_verified(request, intake.secret, intake.budget,
+                                       intake.body_timeout)
+            event = _event(request, body)
             name = describe(event)
+            label = name if event.event in METRIC_EVENTS else "other"
             status, outcome, reason = await _accept(intake, event)
         except Refused as exc:
             status, outcome, reason = exc.status, "refused", exc.reason
-        intake.metrics.deliveries.labels(name, outcome).inc()
+        except Exception:
+            # Our fault (the queue failed), not the sender's: the claim is already released,
+            # so GitHub's redelivery runs.
+            _log.exception("delivery failed", extra={"fields": {"delivery": delivery}})
+            status, outcome, reason = 500, "error", "the server failed; redeliver it later"
+        intake.metrics.deliveries.labels(label[:80], outcome).inc()
         level = logging.WARNING if status >= 400 else logging.INFO
         log(_log, level, "delivery", delivery=delivery, event=name, status=status,
             outcome=outcome, reason=reason,
             duration_ms=round((time.perf_counter() - started) * 1000, 2))
-    return _answer(status, outcome, reason, delivery)
+    response = _answer(status, outcome, reason, delivery)
+    if status in (408, 413):
+        response.force_close()  # the rest of the body is not worth reading or waiting for
+    return response

@@ -10,6 +10,17 @@ from __future__ import annotations
 # https://docs.github.com/en/enterprise-server@3.13/webhooks/webhook-events-and-payloads
 MAX_PAYLOAD_BYTES = 25 * 1024 * 1024
 
+# Our own bounds on bodies not yet authenticated (bot/body.py). The budget holds two bodies at
+# GitHub's cap plus room for many of the usual few-KB ones. GitHub drops a delivery not answered
+# within 10 s (Webhook delivery > "Respond within 10 seconds"), so a body still arriving after
+# that is not worth waiting for.
+MAX_UNVERIFIED_BODY_BYTES = 64 * 1024 * 1024
+BODY_READ_TIMEOUT_SECONDS = 10.0
+REFUSED_BODY_LINGER_SECONDS = 1.0
+# A connection idle between requests, or whose request head is still incomplete, is closed after
+# this long (aiohttp's default of 75 s would let half-sent headers hold sockets that much longer).
+IDLE_CONNECTION_SECONDS = 15.0
+
 # Check runs > "Annotations: at most 50 per request"; further updates append.
 # Spec checks/create, checks/update; https://docs.github.com/rest/checks/runs#update-a-check-run
 ANNOTATIONS_PER_REQUEST = 50

@@ -19,6 +19,7 @@ from checks.audit import (
     AuditEvent,
     check_settings,
 )
+from checks.mask import quote_value, safe_key
 from checks.model import Status
 from checks.repo_settings import RepoSettings
 from checks.spec import CheckSpec, Option, section
@@ -165,7 +166,7 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
             return str(value).lower()  # YAML reads `enabled: false` as a boolean
         if value not in option.choices:
             raise ConfigError(
-                path, f"expected one of {', '.join(option.choices)}, got {value!r}"
+                path, f"expected one of {', '.join(option.choices)}, got {quote_value(value)}"
             )
         return value
     if kind == "section":
@@ -179,7 +180,7 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
         merged = dict(option.default)
         for key, flag in value.items():
             if key not in option.default:
-                raise ConfigError(f"{path}.{key}", "unknown key; accepted: "
+                raise ConfigError(f"{path}.{safe_key(key)}", "unknown key; accepted: "
                                   + ", ".join(sorted(option.default)))
             if not isinstance(flag, bool):
                 raise ConfigError(f"{path}.{key}", f"expected true or false, got "
@@ -191,15 +192,18 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
         for index, item in enumerate(items):
             if item not in option.choices:
                 raise ConfigError(f"{path}[{index}]", f"expected one of "
-                                  f"{', '.join(option.choices)}, got {item!r}")
+                                  f"{', '.join(option.choices)}, got {quote_value(item)}")
     elif kind == "regex_list":
         for index, item in enumerate(items):
             _compile(f"{path}[{index}]", item)
     elif kind == "glob_list":
-        try:
-            compile_globs(items)
-        except Exception as exc:  # pathspec raises several types for a bad pattern
-            raise ConfigError(path, f"invalid glob: {exc}") from exc
+        for index, item in enumerate(items):
+            try:
+                compile_globs([item])
+            except Exception as exc:  # pathspec raises several types for a bad pattern
+                # pathspec's message quotes the pattern in full; quote it masked instead.
+                raise ConfigError(f"{path}[{index}]",
+                                  f"invalid glob {quote_value(item)}") from exc
     return items
 
 
@@ -207,13 +211,14 @@ def _compile(path: str, pattern: str) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise ConfigError(path, f"invalid regular expression {pattern!r}: {exc}") from exc
+        raise ConfigError(path, f"invalid regular expression {quote_value(pattern)}: {exc}"
+                          ) from exc
 
 
 def _options(path: str, spec: Mapping[str, Option], given: Mapping[str, Any]) -> dict[str, Any]:
     out = {name: opt.default for name, opt in spec.items()}
     for key, value in given.items():
-        key_path = f"{path}.{key}" if path else str(key)
+        key_path = f"{path}.{safe_key(key)}" if path else safe_key(key)
         if key not in spec:
             raise ConfigError(key_path, "unknown key; accepted: " + ", ".join(sorted(spec)))
         out[key] = validate_option(key_path, spec[key], value)
@@ -230,7 +235,7 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
     global_given = {k: v for k, v in doc.items() if k not in by_id}
     for key in global_given:
         if key not in GLOBAL_OPTIONS:
-            raise ConfigError(str(key), "unknown key; accepted: "
+            raise ConfigError(safe_key(key), "unknown key; accepted: "
                               + ", ".join(sorted([*GLOBAL_OPTIONS, *by_id])))
     settings = _options("", GLOBAL_OPTIONS, global_given)
     try:

@@ -117,3 +117,49 @@ def test_command_line_output_and_logs_never_echo(fmt: str, document: dict, piece
     for where, output in {"stdout": stdout.getvalue(), "stderr": stderr.getvalue(),
                           "logs": caplog.text}.items():
         _assert_clean(output, pieces, f"{fmt} {where}")
+
+
+def _config_cases() -> list[tuple[str, str, str]]:
+    """(YAML, the secret it holds, the key path the error must still name)."""
+    github, aws = T.github(), T.aws_key_id()
+    password = T.chars(16)
+    return [
+        (f"tests:\n  level: {github}\n", github, "tests.level"),
+        (f"{aws}: true\n", aws, ""),
+        (f"story:\n  {github}: 1\n", github, "story."),
+        (f"secrets:\n  generic_level: {password}\n", password, "secrets.generic_level"),
+        (f"ignore:\n  - 'build/{github}\\'\n", github, "ignore[0]"),
+        (f"tests:\n  level: {aws}\n", aws, "tests.level"),
+    ]
+
+
+@pytest.mark.parametrize(("yaml_text", "secret", "key"), _config_cases(),
+                         ids=["choice", "top-level key", "check key", "generic level", "glob",
+                              "aws choice"])
+def test_configuration_errors_never_echo(yaml_text: str, secret: str, key: str,
+                                         tmp_path: Path) -> None:
+    pieces = [secret[i:i + 8] for i in range(4, len(secret) - 7)]
+    with pytest.raises(checks.ConfigError) as caught:
+        checks.config_from_yaml(yaml_text)
+    message = str(caught.value)
+    _assert_clean(message + caught.value.path, pieces, "ConfigError")
+    assert key in message and "chars)" in message
+    config = tmp_path / "shipshape.yml"
+    config.write_text(yaml_text, encoding="utf-8")
+    snapshot = tmp_path / "pr.json"
+    snapshot.write_text(json.dumps(_document()), encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(["check", "--snapshot", str(snapshot), "--config", str(config)],
+                stdout=stdout, stderr=stderr)
+    assert code == 2
+    assert key in stderr.getvalue()
+    _assert_clean(stdout.getvalue() + stderr.getvalue(), pieces, "CLI")
+
+
+def test_configuration_errors_still_quote_what_is_plainly_not_a_secret() -> None:
+    with pytest.raises(checks.ConfigError) as caught:
+        checks.config_from_yaml("tests:\n  level: maybe\n")
+    assert "got 'maybe'" in str(caught.value)
+    with pytest.raises(checks.ConfigError) as caught:
+        checks.config_from_yaml("story:\n  patern: x\n")
+    assert caught.value.path == "story.patern"

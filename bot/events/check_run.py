@@ -8,7 +8,7 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
-from bot.events.common import installation_id, repo_name, text
+from bot.events.common import installation_id, objects, repo_name, text
 from bot.events.delivery import Dispatch
 from bot.publish.check_run import CHECK_NAME
 from bot.queue import Job
@@ -19,7 +19,7 @@ router = routing.Router()
 def _jobs(event: sansio.Event, dispatch: Dispatch, source: dict[str, Any]) -> None:
     inst, repo = installation_id(event.data), repo_name(event.data)
     head = text(source, "head_sha")
-    pulls = [p for p in source.get("pull_requests") or () if isinstance(p, dict)]
+    pulls = objects(source, "pull_requests")
     if inst is None or repo is None or not head:
         dispatch.note("payload lacks installation, repository or head sha")
         return

@@ -25,3 +25,9 @@ def text(mapping: Any, *keys: str) -> str:
     for key in keys:
         mapping = mapping.get(key) if isinstance(mapping, Mapping) else None
     return mapping if isinstance(mapping, str) else ""
+
+
+def objects(mapping: Any, key: str) -> list[Mapping[str, Any]]:
+    """The objects in the list at `mapping[key]`; [] when it is missing or not a list."""
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []

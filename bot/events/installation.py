@@ -6,7 +6,7 @@ import logging
 
 from gidgethub import routing, sansio
 
-from bot.events.common import installation_id, text
+from bot.events.common import installation_id, objects, text
 from bot.events.delivery import Dispatch
 from bot.logs import get_logger, log
 
@@ -27,8 +27,8 @@ async def ping(event: sansio.Event, dispatch: Dispatch) -> None:
 async def installation_changed(event: sansio.Event, dispatch: Dispatch) -> None:
     """Log installs, uninstalls and repository selection changes."""
     data = event.data
-    added = [text(r, "full_name") for r in data.get("repositories_added") or ()]
-    removed = [text(r, "full_name") for r in data.get("repositories_removed") or ()]
+    added = [text(r, "full_name") for r in objects(data, "repositories_added")]
+    removed = [text(r, "full_name") for r in objects(data, "repositories_removed")]
     log(_log, logging.INFO, "installation changed", delivery=event.delivery_id,
         event=f"{event.event}.{data.get('action')}", installation=installation_id(data),
         account=text(data, "installation", "account", "login"),

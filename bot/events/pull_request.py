@@ -13,7 +13,7 @@ from gidgethub import routing, sansio
 
 from bot.audit import KIND as AUDIT_KIND
 from bot.audit import audit_item
-from bot.events.common import installation_id, repo_name, text
+from bot.events.common import installation_id, objects, repo_name, text
 from bot.events.delivery import Dispatch
 from bot.publish.audit import AUDIT_BRANCH
 from bot.queue import Job
@@ -57,8 +57,8 @@ def pull_fields(pr: dict[str, Any]) -> dict[str, Any]:
     out["base"] = {"ref": text(pr, "base", "ref"),
                    "repo": {"default_branch": text(pr, "base", "repo", "default_branch")}}
     out["user"] = {"login": text(pr, "user", "login")}
-    out["labels"] = [{"name": lb["name"]} for lb in pr.get("labels") or ()
-                     if isinstance(lb, dict) and isinstance(lb.get("name"), str)]
+    out["labels"] = [{"name": lb["name"]} for lb in objects(pr, "labels")
+                     if isinstance(lb.get("name"), str)]
     return out
 
 

@@ -16,17 +16,21 @@ _CLOSE_DETAILS = "\n\n</details>"
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
-def cut_text(text: str, limit: int, what: str, github_limit: int | None = None) -> str:
-    """Keep `text` within `limit` characters as valid markdown, saying what was cut."""
-    if len(text) <= limit:
-        return text
+def cut_text(text: str, limit: int, what: str, github_limit: int | None = None,
+             tail: str = "") -> str:
+    """Keep `text` + `tail` within `limit` characters as valid markdown, saying what was cut.
+
+    `tail` (a note on what else was left out) is never cut: room for it is kept first.
+    """
+    if len(text) + len(tail) <= limit:
+        return text + tail
     shown_limit = github_limit or limit
     longest_note = _NOTE.format(n=len(text), what=what, limit=shown_limit)
-    room = max(0, limit - len(longest_note) - len(_CLOSE_DETAILS))
+    room = max(0, limit - len(longest_note) - len(_CLOSE_DETAILS) - len(tail))
     kept = text[:_cut_point(text, room)].rstrip("\n")
     if _details_left_open(kept):
         kept += _CLOSE_DETAILS
-    return kept + _NOTE.format(n=len(text) - len(kept), what=what, limit=shown_limit)
+    return kept + _NOTE.format(n=len(text) - len(kept), what=what, limit=shown_limit) + tail
 
 
 def cut_line(text: str, limit: int) -> str:

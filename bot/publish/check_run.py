@@ -67,10 +67,11 @@ async def find(gh: Installation, repo: str, head_sha: str, app_id: str) -> Exist
                        output.get("title") or "", output.get("summary") or "")
 
 
-def _output(title: str, summary: str, annotations: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _output(title: str, summary: str, annotations: Sequence[dict[str, Any]],
+            tail: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {
         "title": cut_line(title, limits.MAX_CHECK_TITLE_CHARS),
-        "summary": cut_text(summary, limits.MAX_CHECK_OUTPUT_CHARS, "summary"),
+        "summary": cut_text(summary, limits.MAX_CHECK_OUTPUT_CHARS, "summary", tail=tail),
     }
     if annotations:
         out["annotations"] = [fit_annotation(a) for a in annotations]
@@ -115,15 +116,16 @@ async def complete(
 ) -> int:
     """Send the annotations in batches and complete the run; return the number of requests."""
     kept, left_out = capped(annotations)
-    if left_out:
-        summary += (f"\n\n{left_out} more annotations were not attached (shipshape attaches at "
-                    f"most {MAX_ANNOTATIONS}).\n")
+    # Kept apart from the summary so that cutting a long summary cannot cut this note.
+    tail = (f"\n\n{left_out} more annotations were not attached (shipshape attaches at most "
+            f"{MAX_ANNOTATIONS}).\n") if left_out else ""
     url_vars = repo_vars(repo, check_run_id=run_id)
     batches = _batches(kept)
     for batch in batches[:-1]:
-        await gh.patch(UPDATE_URL, url_vars, data={"output": _output(title, summary, batch)})
+        await gh.patch(UPDATE_URL, url_vars,
+                       data={"output": _output(title, summary, batch, tail)})
     await gh.patch(UPDATE_URL, url_vars, data={
         "status": "completed", "conclusion": conclusion,
-        "output": _output(title, summary, batches[-1]),
+        "output": _output(title, summary, batches[-1], tail),
     })
     return len(batches)

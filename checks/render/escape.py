@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-# A zero-width space after `@` or `#` keeps GitHub from turning the text into a mention or a
-# cross-reference (which would notify people or link issues from the bot's own comment).
+# A zero-width space inside what GitHub autolinks keeps the bot's own comment from mentioning
+# people or referencing issues: a reference posts a "mentioned this issue" backlink into the
+# issue, in any repository, from text a stranger wrote. GitHub autolinks (docs: "Autolinked
+# references and URLs"): `@user`, `#26`, `GH-26`, `owner/repo#26`, `user@sha`,
+# `owner/repo@sha`, and URLs (an issue, pull or commit URL becomes a reference too). `#` is
+# defused whatever comes before it, since `owner/repo#26` has a word character there.
 _ZWSP = "\u200b"
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
-_ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
+_ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")
+_GH_REF = re.compile(r"(?<![A-Za-z0-9])(GH-)(?=\d)", re.IGNORECASE)
+_URL = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<![A-Za-z0-9])(www)(?=\.)", re.IGNORECASE)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()|~!])")
 _NEWLINES = re.compile(r"[\r\n]+")
 
@@ -18,8 +24,15 @@ def escape_markdown(text: str) -> str:
     text = _NEWLINES.sub(" ", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN.sub(r"\\\1", text)
+    return defuse_references(text)
+
+
+def defuse_references(text: str) -> str:
+    """Return `text` with mentions, issue and commit references and URLs no longer autolinked."""
     text = _MENTION.sub("@" + _ZWSP, text)
-    return _ISSUE_REF.sub("#" + _ZWSP, text)
+    text = _ISSUE_REF.sub("#" + _ZWSP, text)
+    text = _GH_REF.sub(lambda m: m.group(1) + _ZWSP, text)
+    return _URL.sub(lambda m: (m.group(1) or ":") + _ZWSP, text)
 
 
 def code_span(text: str) -> str:

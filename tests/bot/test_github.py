@@ -141,6 +141,37 @@ async def test_long_check_run_texts_are_cut_with_a_note(fake_github: Any,
     assert run["conclusion"] == "failure"
 
 
+async def test_a_cut_summary_keeps_the_note_on_annotations_left_out(
+        fake_github: Any, client: GitHubClient) -> None:
+    fake = fake_github
+    fake.add_pull(fake.repo, 9, diff=new_file("a.py", python_module("a")))
+    gh = client.for_installation(fake.installation_id)
+    run_id = await check_run.start(gh, fake.repo, fake.pull(fake.repo, 9).head_sha, "d-9")
+    summary = "".join(f"- finding {i}: `app/module_{i}.py` needs a test\n" for i in range(3000))
+    over = check_run.MAX_ANNOTATIONS + 10
+    annotations = [{"path": "a.py", "start_line": 1, "end_line": 1,
+                    "annotation_level": "warning", "title": "t", "message": f"m{i}"}
+                   for i in range(over)]
+    await check_run.complete(gh, fake.repo, run_id, conclusion=Conclusion.FAILURE,
+                             title="Failing", summary=summary, annotations=annotations)
+    [run] = fake.check_runs(fake.repo)
+    text = run["output"]["summary"]
+    assert len(text) <= limits.MAX_CHECK_OUTPUT_CHARS
+    assert "characters of this summary were cut" in text
+    assert text.rstrip().endswith("10 more annotations were not attached (shipshape attaches at "
+                                  f"most {check_run.MAX_ANNOTATIONS}).")
+    assert len(run["annotations"]) == check_run.MAX_ANNOTATIONS
+
+
+def test_cut_text_keeps_the_tail_whole_within_the_limit() -> None:
+    tail = "\n\n3 more annotations were not attached.\n"
+    assert cut_text("short", 100, "summary", tail=tail) == "short" + tail
+    cut = cut_text("line\n" * 100, 200, "summary", tail=tail)
+    assert len(cut) <= 200 and cut.endswith(tail)
+    exact = "x" * (200 - len(tail))
+    assert cut_text(exact, 200, "summary", tail=tail) == exact + tail
+
+
 async def test_long_comment_is_cut_under_the_limit(fake_github: Any,
                                                    client: GitHubClient) -> None:
     fake = fake_github

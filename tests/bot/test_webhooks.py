@@ -165,7 +165,8 @@ async def test_metrics_count_deliveries_by_event_and_outcome(bot: Bot) -> None:
     text = await resp.text()
     assert 'shipshape_deliveries_total{event="ping",outcome="ignored"} 1.0' in text
     assert 'shipshape_deliveries_total{event="pull_request.labeled",outcome="ignored"} 1.0' in text
-    assert 'shipshape_deliveries_total{event="pull_request",outcome="refused"} 1.0' in text
+    # The event header is not signed: a refused delivery is counted as "unverified".
+    assert 'shipshape_deliveries_total{event="unverified",outcome="refused"} 1.0' in text
     assert "shipshape_queue_depth 0.0" in text
     assert "shipshape_job_duration_seconds_bucket" in text
 
