@@ -1,7 +1,9 @@
 """The `commits` check: is the PR small enough to review, and are its commits clean?
 
 Size is the changed lines (additions + deletions) of the files a reviewer actually reads: lock
-files, generated files, vendored trees and pure renames are not counted. Spread is the number of
+files, generated files, vendored trees, pure renames, recorded HTTP fixtures and snapshots,
+translation catalogues, large data files and squashed migrations are not counted
+(checks/uncounted.py); the summary says how many of each were left out. Spread is the number of
 counted files and of top-level areas they sit in. Hygiene looks at each commit: autosquash and
 work-in-progress commits, empty, one-word and over-long subjects, merges of the base branch into
 the PR, and oversized commits. A diff-only snapshot (no commit data) is judged on size alone.
@@ -43,8 +45,8 @@ from checks.model import (
     Snapshot,
     Status,
 )
-from checks.paths import is_generated, is_lock_file, is_vendored
 from checks.spec import CheckSpec, Option
+from checks.uncounted import Uncounted, uncounted
 
 # Size labels by changed lines, the buckets of Kubernetes' prow `size` plugin and of
 # pascalgn/size-label-action (XS < 10, S < 30, M < 100, L < 500, XL < 1000, XXL >= 1000), so a
@@ -74,7 +76,9 @@ HYGIENE_RULES: tuple[str, ...] = (
 
 OPTIONS: Mapping[str, Option] = {
     "warn_lines": Option(400, "int", "warn when the PR changes more lines than this "
-                         "(lock, generated, vendored and renamed files not counted; 0 = off)",
+                         "(lock, generated, vendored and renamed files, recorded fixtures, "
+                         "translation catalogues, large data files and squashed migrations not "
+                         "counted; 0 = off)",
                          minimum=0),
     "fail_lines": Option(1000, "int", "fail when the PR changes more lines than this (0 = off)",
                          minimum=0),
@@ -129,17 +133,9 @@ def size_label(lines: int) -> str:
     return SIZE_LABELS[-1][1]
 
 
-def excluded_reason(changed: ChangedFile) -> str | None:
+def excluded_reason(changed: ChangedFile) -> Uncounted | None:
     """Say why a file does not count towards the PR's size, or None when it counts."""
-    if changed.is_pure_rename:
-        return "renamed"
-    if is_lock_file(changed.path):
-        return "lock"
-    if is_vendored(changed.path):
-        return "vendored"
-    if is_generated(changed):
-        return "generated"
-    return None
+    return uncounted(changed)
 
 
 def area_of(path: str, containers: Iterable[str] = DEFAULT_CONTAINERS) -> str:
@@ -168,6 +164,8 @@ class Size:
     files: int
     excluded: int
     area_lines: tuple[tuple[str, int], ...]  # most changed lines first
+    # (why, files, changed lines) of what was left out, in Uncounted's order
+    left_out: tuple[tuple[Uncounted, int, int], ...] = ()
 
     @property
     def label(self) -> str:
@@ -183,13 +181,33 @@ class Size:
 def measure(files: Sequence[ChangedFile], containers: Iterable[str] = DEFAULT_CONTAINERS) -> Size:
     """Add up the changed lines, files and areas of the files that count."""
     names = _container_names(containers)
-    counted = [f for f in files if excluded_reason(f) is None]
+    counted: list[ChangedFile] = []
+    left_files: Counter[Uncounted] = Counter()
+    left_lines: Counter[Uncounted] = Counter()
+    for changed in files:
+        reason = excluded_reason(changed)
+        if reason is None:
+            counted.append(changed)
+        else:
+            left_files[reason] += 1
+            left_lines[reason] += changed.additions + changed.deletions
     per_area: Counter[str] = Counter()
     for changed in counted:
         per_area[_area(changed.path, names)] += changed.additions + changed.deletions
     ordered = sorted(per_area.items(), key=lambda item: (-item[1], item[0]))
     lines = sum(f.additions + f.deletions for f in counted)
-    return Size(lines, len(counted), len(files) - len(counted), tuple(ordered))
+    left_out = tuple((reason, left_files[reason], left_lines[reason])
+                     for reason in Uncounted if left_files[reason])
+    return Size(lines, len(counted), len(files) - len(counted), tuple(ordered), left_out)
+
+
+def _left_out_text(size: Size) -> str:
+    """`2 lock files, 600 lines; 12 recorded fixtures, 96424 lines`: what was left out, why."""
+    parts = []
+    for reason, files, lines in size.left_out:
+        parts.append(_plural(files, reason.value) + (f", {_plural(lines, 'line')}" if lines
+                                                     else ""))
+    return "; ".join(parts)
 
 
 def _largest_areas(size: Size, limit: int = 3) -> str:
@@ -486,7 +504,7 @@ def _size_summary(size: Size, options: CommitsOptions) -> str:
     elif warn and size.lines > warn:
         text += f", over {warn}"
     if size.excluded:
-        text += f" ({_plural(size.excluded, 'lock/generated/vendored/renamed file')} not counted)"
+        text += f" (not counted: {_left_out_text(size)})"
     return text
 
 
@@ -518,6 +536,8 @@ def check(snapshot: Snapshot, options: CommitsOptions) -> Outcome:
         "areas": len(size.areas),
         "area_names": list(size.areas),
         "excluded_files": size.excluded,
+        "excluded": {reason.name.lower(): {"files": files, "lines": lines}
+                     for reason, files, lines in size.left_out},
     }
     return Outcome(_status(findings), summary, tuple(findings), stats=stats)
 

@@ -97,7 +97,8 @@ def _convert_hunks(raw_hunks: Iterable[unidiff.Hunk]) -> tuple[Hunk, ...]:
              tuple(new(HunkLine, (pl.line_type, pl.source_line_no, pl.target_line_no,
                                   pl.value.rstrip("\r\n")))
                    for pl in phunk
-                   if pl.line_type != "\\"))  # "\ No newline at end of file" is not content
+                   if pl.line_type != "\\"),  # "\ No newline at end of file" is not content
+             phunk.section_header)
         for phunk in raw_hunks
     )
 

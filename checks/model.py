@@ -83,6 +83,7 @@ class Hunk:
     new_start: int
     new_length: int
     lines: tuple[HunkLine, ...]
+    heading: str = ""  # git's function context after the second `@@`: `func (s *store) Get(`
 
 
 class HunkSource(Protocol):

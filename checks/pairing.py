@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from posixpath import basename
 
+from checks.change_kind import is_import_line
 from checks.model import ChangedFile
 from checks.paths import (
     CODE_ROOTS,
@@ -389,3 +390,60 @@ def has_inline_test_change(changed: ChangedFile) -> bool:
             if seen and line.kind == "+":
                 return True
     return False
+
+
+# --- tests elsewhere in the PR that exercise a source -------------------------------------------
+
+# Names a changed line defines: `def total(`, `func (p *Provider) GetVersions(`, `class Invoice`,
+# `export const PREFERRED_TEAM_URL_COOKIE`, `fn parse(`.
+_DEFINED = re.compile(
+    r"^\s*(?:export\s+|pub(?:\([\w]+\))?\s+|public\s+|private\s+|protected\s+|static\s+"
+    r"|async\s+|default\s+)*(?:def|func|function|class|fn|const|let|var|type|interface|enum"
+    r"|module)\s+(?:\([^)]*\)\s*)?(\w{4,})")
+
+
+def _defined_names(changed: ChangedFile) -> set[str]:
+    names = set()
+    for line in (*changed.added, *changed.removed):
+        match = _DEFINED.match(line.text)
+        if match:
+            names.add(match[1])
+    return names
+
+
+def _module_names(source_path: str) -> set[str]:
+    """How code refers to a source module: its file stem, or its folder for Go and `index`."""
+    parts = source_path.split("/")
+    stem = _source_stem(parts[-1])
+    names = set()
+    if language_family(source_path) == "go" or _is_generic(stem, source_path):
+        if len(parts) > 1:
+            names.add(parts[-2])
+    else:
+        names.add(stem)
+    return {name for name in names if len(name) >= 4 and name.lower() not in _GENERIC_STEMS}
+
+
+def exercised_by(source: ChangedFile, test: ChangedFile) -> str | None:
+    """Why a test the PR changed exercises `source` although it is not its own test, or None.
+
+    A Go test in the source's folder is compiled into its package; otherwise the test's changed
+    lines must import the module or name what the source's change defines (a renamed method).
+    Merely constructing the source's class as a collaborator does not count.
+    """
+    family = language_family(source.path)
+    if family is None or language_family(test.path) != family:
+        return None
+    if family == "go" and source.path.rpartition("/")[0] == test.path.rpartition("/")[0]:
+        return "same package"
+    lines = [line.text for line in (*test.added, *test.removed)]
+    for name in sorted(_defined_names(source)):
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        if any(pattern.search(text) for text in lines):
+            return f"uses {name}"
+    imports = [text for text in lines if is_import_line(test.path, text)]
+    for name in sorted(_module_names(source.path)):
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        if any(pattern.search(text) for text in imports):
+            return f"imports {name}"
+    return None

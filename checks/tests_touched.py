@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from posixpath import basename, dirname
@@ -18,11 +18,13 @@ from typing import Any
 
 import pathspec
 
+from checks.change_kind import ChangeKind, behaviour_words, classify_change
 from checks.config import compile_globs
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
 from checks.pairing import (
     candidate_tests,
     covers,
+    exercised_by,
     has_inline_test_change,
     index_tests,
     own_tests,
@@ -73,6 +75,7 @@ _EXCUSES = {
     "small": "fewer than {min} code lines changed",
     "added": "new files need no test (require_for)",
     "modified": "edits need no test (require_for)",
+    **{kind.name: kind.value for kind in ChangeKind if kind is not ChangeKind.BEHAVIOUR},
 }
 
 
@@ -134,9 +137,7 @@ def _code_lines(changed: ChangedFile, enough: int) -> int:
     """Count added and removed lines that are code, stopping once `enough` are found."""
     if changed.patch_missing or changed.binary:
         return enough  # unseen lines may be anything: assume they are code
-    family = language_family(changed.path)
-    ext = changed.path.rpartition(".")[2].lower()
-    non_code = _NON_CODE_BY_FAMILY.get(family or "") or _NON_CODE_BY_EXT.get(ext, _BLANK)
+    non_code = _non_code(changed.path)
     count = 0
     for line in chain(changed.added, changed.removed):
         if count >= enough:
@@ -155,7 +156,23 @@ def _excuse(changed: ChangedFile, rules: _Rules) -> str | None:
         return change
     if rules.min_lines and _code_lines(changed, rules.min_lines) < rules.min_lines:
         return "comments" if rules.min_lines == 1 else "small"
+    if rules.min_lines:  # 0 asks for a test for any change at all
+        kind = classify_change(changed, _code_predicate(changed.path))
+        if kind is not ChangeKind.BEHAVIOUR:
+            return kind.name
     return None
+
+
+def _code_predicate(path: str) -> Callable[[str], bool]:
+    """Tell code lines from comments and blanks, by the file's comment syntax."""
+    non_code = _non_code(path)
+    return lambda text: not non_code.match(text)
+
+
+def _non_code(path: str) -> re.Pattern[str]:
+    family = language_family(path)
+    ext = path.rpartition(".")[2].lower()
+    return _NON_CODE_BY_FAMILY.get(family or "") or _NON_CODE_BY_EXT.get(ext, _BLANK)
 
 
 def _sort(changed: ChangedFile, rules: _Rules, tally: _Tally) -> None:
@@ -288,7 +305,8 @@ def _lookup(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules,
 
 def _missing_finding(changed: ChangedFile, lookup: _Lookup) -> Finding:
     own = lookup.by_source.get(changed.path) or []
-    message = f"{changed.path} changed but no test changed"
+    what = behaviour_words(changed, _code_predicate(changed.path))
+    message = f"{changed.path} changed ({what}) but no test changed"
     if own:
         message += f"; update its test {own[0]}"
     elif (suggested := lookup.suggestion(changed.path)) is not None:
@@ -304,13 +322,26 @@ def _fail(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules) -> Ou
     return Outcome(Status.FAIL, summary, findings, stats=_stats(tally))
 
 
-def _stale_findings(tally: _Tally, lookup: _Lookup) -> list[Finding]:
+def _covered_elsewhere(changed: ChangedFile, tests: Sequence[ChangedFile]) -> str | None:
+    """`by x_test.go (same package)` when a test the PR changed exercises the source."""
+    for test in tests:
+        why = exercised_by(changed, test)
+        if why is not None:
+            return f"{changed.path} by {test.path} ({why})"
+    return None
+
+
+def _stale_findings(tally: _Tally, lookup: _Lookup, covered: list[str]) -> list[Finding]:
     touched = {f.path for f in tally.tests}
     findings = []
     for changed in tally.judged:
         own = lookup.by_source.get(changed.path) or []
         if (own and changed.path not in touched and not touched.intersection(own)
                 and not any(covers(changed.path, test) for test in touched)):
+            elsewhere = _covered_elsewhere(changed, tally.tests)
+            if elsewhere is not None:
+                covered.append(elsewhere)
+                continue
             findings.append(Finding(
                 f"{changed.path} changed but its test {own[0]} was not updated.",
                 changed.path, _first_line(changed), rule="tests-not-updated",
@@ -320,9 +351,13 @@ def _stale_findings(tally: _Tally, lookup: _Lookup) -> list[Finding]:
 
 def _with_tests(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules) -> Outcome:
     sources, tests = _plural(len(tally.judged), "source file"), _plural(len(tally.tests), "test")
-    stale = _stale_findings(tally, _lookup(tally, repo_files, rules, want_folders=False))
+    covered: list[str] = []
+    stale = _stale_findings(tally, _lookup(tally, repo_files, rules, want_folders=False), covered)
     if not stale:
-        return Outcome(Status.PASS, f"{sources} changed with {tests}.", stats=_stats(tally))
+        shown = "; ".join(covered[:3]) + ("; ..." if len(covered) > 3 else "")
+        extra = f" (covered by tests elsewhere in the PR: {shown})" if covered else ""
+        return Outcome(Status.PASS, f"{sources} changed with {tests}{extra}.",
+                       stats=_stats(tally))
     summary = (f"{sources} changed with {tests}, but {len(stale)} of them "
                f"{'has' if len(stale) == 1 else 'have'} an existing test that was not updated.")
     return Outcome(Status.WARN, summary, tuple(stale), stats=_stats(tally))

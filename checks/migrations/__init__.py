@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from checks.migrations import dotnet, elixir, js, php, python, ruby, sql
 from checks.migrations.base import Framework, MigrationContext
-from checks.model import Finding, Outcome, Snapshot, Status
+from checks.model import Finding, Outcome, Severity, Snapshot, Status
 from checks.spec import CheckSpec, Option
 
 # Every framework id, in the order of the support table; the `frameworks` option's keys.
@@ -46,7 +46,14 @@ def _summary(ctx: MigrationContext, findings: list[Finding]) -> tuple[Status, st
     noun = "migration" if total == 1 else "migrations"
     if not findings:
         return Status.PASS, f"{total} {noun} judged ({detail}); each can be rolled back."
-    bad = len({units.get(f.path or "", f.path) for f in findings})
+    unjudged = {f.path for f in findings if f.rule and f.rule.endswith("-not-judged")}
+    failing = [f for f in findings if f.severity is Severity.FAIL]
+    if not failing:
+        total = max(total, len(unjudged))
+        noun = "migration" if total == 1 else "migrations"
+        return Status.WARN, (f"{len(unjudged)} of {total} {noun} could not be read, so not "
+                             f"judged ({detail}); the rest can be rolled back.")
+    bad = len({units.get(f.path or "", f.path) for f in failing})
     total = max(total, bad)
     noun = "migration" if total == 1 else "migrations"
     return Status.FAIL, f"{bad} of {total} {noun} cannot be rolled back ({detail} judged)."

@@ -46,6 +46,9 @@ class Style:
     refusing_rule: str = "refusing-down"
     # Rails and Phinx run `change` when a class defines it, and never `up`/`down` beside it.
     change_wins: bool = False
+    # True for an up step (raw text: SQL strings included) that only moves data (UPDATE/INSERT,
+    # model updates): an empty down then says there is nothing to undo.
+    data_only: Callable[[str], bool] | None = None
 
     def rule_id(self, defect: str) -> str:
         """The rule id of `defect` (`empty-down`, ...) for this framework."""
@@ -90,6 +93,9 @@ def judge_whole(code: Code, style: Style, path: str) -> list[Finding]:
         if verdict[0] == "empty-down" and up is not None and up.closed and is_blank(
                 style.idle(up.body(code))):
             return []  # nothing to undo: an empty up with an empty down
+        if (verdict[0] == "empty-down" and up is not None and up.closed
+                and style.data_only is not None and style.data_only(code.raw[up.start:up.end])):
+            return []  # a data migration: nothing in the schema to undo
         return [_finding(style, verdict, path, code.line_of(down.head))]
     if change is not None:
         return _change_findings(code, change, style, path, None)

@@ -44,6 +44,46 @@ def _parse(text: str) -> ast.Module | None:
         return None
 
 
+def _syntax_problem(text: str) -> tuple[int | None, str]:
+    """Where and why `text` does not parse: the line and the parser's message."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return exc.lineno, f"line {exc.lineno}: {exc.msg}"
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return None, type(exc).__name__
+    return None, "unreadable"
+
+
+_LOOKS_ALEMBIC = re.compile(r"^down_revision\b.*^(?:async\s+)?def\s+upgrade\b|"
+                            r"^(?:async\s+)?def\s+upgrade\b.*^down_revision\b",
+                            re.MULTILINE | re.DOTALL)
+_LOOKS_DJANGO = re.compile(r"^class\s+Migration\s*\(", re.MULTILINE)
+
+
+def _not_judged(rule_id: str, path: str, text: str) -> list[Finding]:
+    # Python 2 code never parses and newer syntax may not on this server: never a silent pass.
+    line, reason = _syntax_problem(text)
+    return [finding(rule_id, path, line, reason=reason)]
+
+
+# `op.*` calls that move data, not schema: a data migration's downgrade may rightly be `pass`.
+_DATA_OPS = frozenset({"execute", "bulk_insert", "get_bind", "get_context", "inline_literal", "f"})
+_SCHEMA_SQL = re.compile(r"\b(?:create|alter|drop|rename|truncate|comment\s+on)\b", re.IGNORECASE)
+
+
+def _changes_schema(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """True unless every `op.*` call only moves data (UPDATE/INSERT SQL, `bulk_insert`)."""
+    for node in ast.walk(func):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "op" and node.attr not in _DATA_OPS):
+            return True
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and _SCHEMA_SQL.search(node.value)):
+            return True
+    return False
+
+
 def _effective(body: list[ast.stmt]) -> list[ast.stmt]:
     """The statements that do something: not `pass`, `...`, docstrings or bare strings."""
     return [
@@ -101,7 +141,11 @@ def _revision(text: str, path: str) -> str:
 def _alembic_whole(ctx: MigrationContext, change: ChangedFile,
                    view: FileView) -> list[Finding] | None:
     tree = ctx.parsed("python", change, lambda: _parse(view.text))
-    if tree is None or not _is_alembic(tree):
+    if tree is None:
+        if _LOOKS_ALEMBIC.search(view.text):
+            return _not_judged("alembic-not-judged", change.path, view.text)
+        return None
+    if not _is_alembic(tree):
         return None
     funcs = {s.name: s for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
     revision = _revision(view.text, change.path)
@@ -114,8 +158,9 @@ def _alembic_whole(ctx: MigrationContext, change: ChangedFile,
             continue
         up = funcs.get("upgrade" + name.removeprefix("downgrade"))
         defect = _defect(func)
-        if defect is None or (defect[0] == "empty" and up is not None and not _effective(up.body)):
-            continue  # an empty down beside an empty up: a merge or placeholder revision
+        if defect is None or (defect[0] == "empty" and up is not None and (
+                not _effective(up.body) or not _changes_schema(up))):
+            continue  # beside an empty up (a merge revision) or a data-only up, `pass` is right
         out.append(_alembic_finding(defect, change.path, func.lineno, revision))
     return out
 
@@ -206,6 +251,19 @@ def _removed_downgrades(ctx: MigrationContext, change: ChangedFile, base: list[_
     return out
 
 
+def _edits_a_revision(change: ChangedFile, headings: tuple[str, ...], marker: str) -> bool:
+    """A modified migration whose hunks sit in its functions or class (git's hunk headings) or
+    show the framework's calls: it is judged, so the summary never says "No migration"."""
+    if change.status is FileStatus.ADDED or change.patch_missing:
+        return False
+    for hunk in change.hunks:
+        if any(name in hunk.heading for name in headings):
+            return True
+        if any(marker in line.text for line in hunk.lines):
+            return True
+    return False
+
+
 def judge_alembic(ctx: MigrationContext) -> list[Finding]:
     """Judge Alembic revisions: `downgrade()` exists, does something, and does not raise."""
     out: list[Finding] = []
@@ -218,6 +276,8 @@ def judge_alembic(ctx: MigrationContext) -> list[Finding]:
             found = _alembic_hunks(ctx, change)
         else:
             found = None
+        if found is None and _edits_a_revision(change, ("def upgrade", "def downgrade"), "op."):
+            found = []  # an edit inside upgrade()/downgrade() that leaves the down step whole
         if found is not None and ctx.claim(change.path, "alembic"):
             out.extend(found)
     return out
@@ -290,7 +350,11 @@ def _code_arg(call: ast.Call, kind: str) -> str:
 def _django_whole(ctx: MigrationContext, change: ChangedFile,
                   view: FileView) -> list[Finding] | None:
     tree = ctx.parsed("python", change, lambda: _parse(view.text))
-    if tree is None or not _is_django(tree):
+    if tree is None:
+        if _LOOKS_DJANGO.search(view.text):
+            return _not_judged("django-not-judged", change.path, view.text)
+        return None
+    if not _is_django(tree):
         return None
     return [_django_finding(call, change.path, call.lineno) for call in _irreversible_calls(tree)]
 
@@ -420,6 +484,8 @@ def judge_django(ctx: MigrationContext) -> list[Finding]:
             found = _django_hunks(ctx, change)
         else:
             found = None
+        if found is None and _edits_a_revision(change, ("class Migration",), "migrations."):
+            found = []  # schema operations reverse themselves; no RunPython/RunSQL was touched
         if found is not None and ctx.claim(change.path, "django"):
             out.extend(found)
     return out

@@ -181,6 +181,22 @@ def _table_commands(text: str, base: int) -> list[Irreversible]:
 
 _IDLE = re.compile(r"^[ \t]*nil[ \t]*$", re.M)
 
+# Schema statements of ActiveRecord migrations, and SQL that changes schema inside `execute`.
+_RAILS_SCHEMA = re.compile(
+    r"\b(?:create_table|drop_table|rename_table|change_table|create_join_table|drop_join_table"
+    r"|add_column|remove_columns?|change_column\w*|rename_column|add_index|remove_index"
+    r"|rename_index|add_reference|remove_reference|add_belongs_to|remove_belongs_to"
+    r"|add_foreign_key|remove_foreign_key|add_timestamps|remove_timestamps|add_check_constraint"
+    r"|remove_check_constraint|enable_extension|disable_extension|create_enum|drop_enum"
+    r"|create_schema|drop_schema)\b"
+    r"|\b(?:CREATE|ALTER|DROP|RENAME|TRUNCATE)\b", re.IGNORECASE)
+
+
+def _data_only(up_body: str) -> bool:
+    """An `up` that only moves data: `execute "UPDATE ..."`, `Model.where(...).update_all`."""
+    return bool(up_body.strip()) and _RAILS_SCHEMA.search(up_body) is None
+
+
 STYLE = Style(
     framework="rails",
     rule="rails",
@@ -190,6 +206,7 @@ STYLE = Style(
     idle=lambda body: _IDLE.sub("", body),
     change=_irreversible,
     change_wins=True,
+    data_only=_data_only,
 )
 
 _MIGRATE_DIR = re.compile(r"^(?:migrate|\w+_migrate)$")

@@ -54,6 +54,14 @@ _PYTHON = (
     Rule("alembic-refusing-downgrade", "alembic", "refusing-down",
          "`downgrade()` of Alembic revision {revision} raises `{raised}` instead of undoing "
          "`upgrade()`. Replace the `raise` with the `op.*` calls that revert the change."),
+    Rule("alembic-not-judged", "alembic", "not-judged",
+         "{path} looks like an Alembic revision but does not parse as Python 3 ({reason}), so its "
+         "`downgrade()` was not judged. Python 2 code, or syntax newer than the server's Python, "
+         "does this: check the downgrade by hand.", Severity.WARN),
+    Rule("django-not-judged", "django", "not-judged",
+         "{path} looks like a Django migration but does not parse as Python 3 ({reason}), so its "
+         "operations were not judged. Python 2 code, or syntax newer than the server's Python, "
+         "does this: check that it can be unapplied by hand.", Severity.WARN),
     Rule("django-runpython-no-reverse", "django", "no-reverse",
          "`migrations.RunPython({code})` has no `reverse_code`, so `migrate` cannot unapply this "
          "migration. Pass `reverse_code=` a function that undoes it, or "

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain
 from posixpath import basename, dirname
 
 from checks.migrations import gocode, liquibase
@@ -105,6 +106,10 @@ _GM_NAME = re.compile(r"^(\d+)_(.+)\.(up|down)\.(sql|cql)$", re.IGNORECASE)
 # (`2024-05-01-120000-0000_add-users`), and so may a renamed Prisma folder.
 _DIESEL_DIR = re.compile(r"^\d[\d_-]*_[\w.-]+$|^\d[\d-]*$")
 _PRISMA_DIR = re.compile(r"^\d{14}(?:_[\w.-]*)?$")
+# Prisma names folders by timestamp, but a repository keeping one schema per database often
+# numbers them by hand (`db/postgresql/migrations/01_init/`): judged when Prisma's markers say so.
+_PRISMA_NUMBERED_DIR = re.compile(r"^\d+_[\w.-]+$")
+_PRISMA_MARKERS = ("schema.prisma", "migration_lock.toml")
 
 
 def _version_pair_key(path: str) -> tuple[str, str] | None:
@@ -134,6 +139,11 @@ def _prisma_key(path: str) -> tuple[str, str] | None:
     return _folder_pair_key(path, _PRISMA_DIR, {"migration.sql": "up", "down.sql": "down"})
 
 
+def _prisma_numbered_key(path: str) -> tuple[str, str] | None:
+    return _folder_pair_key(path, _PRISMA_NUMBERED_DIR,
+                            {"migration.sql": "up", "down.sql": "down"})
+
+
 def _swap_up_down(path: str) -> str:
     return re.sub(r"\.up\.(\w+)$", r".down.\1", path, flags=re.IGNORECASE)
 
@@ -154,6 +164,7 @@ _DIESEL = _Kind("diesel", _diesel_key, lambda p: f"{dirname(p)}/down.sql",
 _PRISMA = _Kind("prisma", _prisma_key, lambda p: f"{dirname(p)}/down.sql",
                 lambda p: f"{dirname(p)}/migration.sql",
                 "prisma-missing-down", "prisma-empty-down", "prisma-deleted-down")
+_PRISMA_NUMBERED = replace(_PRISMA, key=_prisma_numbered_key)
 
 
 def _head_partner(ctx: MigrationContext, kind: _Kind, identity: str, side: str) -> str | None:
@@ -354,7 +365,15 @@ def judge_prisma(ctx: MigrationContext) -> list[Finding]:
             path.endswith("/migration.sql")
             or ctx.exists_at_head(f"{dirname(path)}/migration.sql") is not False)
 
-    return _paired(ctx, _PRISMA, accept)
+    return _paired(ctx, _PRISMA_NUMBERED if _uses_prisma(ctx) else _PRISMA, accept)
+
+
+def _uses_prisma(ctx: MigrationContext) -> bool:
+    """A `schema.prisma` or `migration_lock.toml` anywhere in the repository or the PR."""
+    def scan() -> bool:
+        paths = chain((f.path for f in ctx.files), ctx.snapshot.repo_files or ())
+        return any(path.endswith(_PRISMA_MARKERS) for path in paths)
+    return ctx.memo("prisma-markers", scan)
 
 
 # --- sectioned files: goose, sql-migrate, dbmate ----------------------------------------------

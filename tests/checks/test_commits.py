@@ -227,7 +227,8 @@ def test_lock_generated_vendored_and_renamed_files_do_not_count() -> None:
     assert outcome.stats["excluded_files"] == 5
     assert outcome.stats["area_names"] == ["src"]
     assert outcome.status is Status.PASS
-    assert "(5 lock/generated/vendored/renamed files not counted)" in outcome.summary
+    assert ("(not counted: 1 renamed file; 1 lock file, 600 lines; 1 vendored file, 300 lines; "
+            "2 generated files, 405 lines)") in outcome.summary
 
 
 def test_exclusions_hold_when_the_global_ignore_defaults_are_off() -> None:
@@ -253,8 +254,8 @@ def test_a_renamed_file_with_edits_counts_its_edited_lines() -> None:
 
 
 def test_github_files_form_counts_files_whose_patch_github_left_out() -> None:
-    doc = {"title": "Regenerate fixtures", "files": [
-        {"filename": "tests/fixtures/orders.json", "status": "modified", "additions": 2400,
+    doc = {"title": "Rewrite the order state machine", "files": [
+        {"filename": "app/models/order.rb", "status": "modified", "additions": 2400,
          "deletions": 2100, "changes": 4500},
         {"filename": "assets/logo.png", "status": "added", "additions": 0, "deletions": 0,
          "changes": 0},
@@ -328,7 +329,7 @@ def test_many_pure_renames_do_not_spread_a_pr() -> None:
     assert outcome.findings == ()
     assert outcome.stats["files_counted"] == 0
     assert outcome.summary.startswith("XS: 0 changed lines in 0 files across 0 areas "
-                                      "(80 lock/generated/vendored/renamed files not counted)")
+                                      "(not counted: 80 renamed files)")
 
 
 # --- commit hygiene ----------------------------------------------------------------------------
@@ -719,3 +720,63 @@ def test_bad_options_are_config_errors(yaml_text: str, path: str) -> None:
     with pytest.raises(checks.ConfigError) as info:
         checks.config_from_yaml(yaml_text)
     assert info.value.path == path
+
+
+# --- recorded fixtures, catalogues, data: counted apart ------------------------------------------
+
+def _listed(path: str, lines: int, status: str = "modified") -> dict[str, Any]:
+    return {"filename": path, "status": status, "additions": lines, "deletions": 0,
+            "changes": lines}
+
+
+@pytest.mark.parametrize(("path", "lines", "reason"), [
+    # octokit/octokit.rb 73176151: VCR cassettes recorded for new endpoints
+    ("spec/cassettes/Octokit_Client_ActionsSecrets/_list_org_secrets/returns_list_of_org_secrets.json",
+     812, "recorded fixture"),
+    ("spec/fixtures/vcr_cassettes/stripe/charge.yml", 900, "recorded fixture"),
+    # koel/koel: Vitest snapshots beside the specs
+    ("resources/assets/js/components/album/__snapshots__/AlbumTrackListItem.spec.ts.snap", 264,
+     "recorded fixture"),
+    ("internal/render/testdata/page.golden", 400, "recorded fixture"),
+    # jazzband/django-taggit 13fdd25 and documenso/documenso 962cffc9f: gettext catalogues
+    ("taggit/locale/uk/LC_MESSAGES/django.po", 60, "translation file"),
+    ("taggit/locale/uk/LC_MESSAGES/django.mo", 0, "translation file"),
+    ("packages/lib/translations/pt-BR/web.po", 911, "translation file"),
+    ("lang/de.json", 1, "translation file"),
+    ("public/locales/fr/common.json", 1, "translation file"),
+    ("config/locales/pt-BR.yml", 40, "translation file"),
+    ("app/src/main/res/values-fr/strings.xml", 12, "translation file"),
+    ("data/iso3166-countries.json", 3500, "data file"),
+    ("fixtures/postcodes.csv", 1200, "data file"),
+    ("shop/migrations/0001_squashed_0042_order_state.py", 2400, "squashed migration"),
+])
+def test_what_a_reviewer_does_not_read_is_counted_apart(path: str, lines: int,
+                                                        reason: str) -> None:
+    doc = {"title": "x", "files": [_listed(path, lines), _listed("app/models.py", 12)]}
+    outcome = run(checks.load_snapshot(doc))
+    assert outcome.stats["changed_lines"] == 12
+    assert f"(not counted: 1 {reason}" in outcome.summary
+
+
+@pytest.mark.parametrize(("path", "lines"), [
+    ("src/i18n/index.ts", 40), ("app/models/recording.rb", 40), ("package.json", 600),
+    ("config/settings.json", 120), ("db/seeds/countries.rb", 400),
+    ("shop/migrations/0043_order_state.py", 60),
+])
+def test_code_and_small_settings_still_count(path: str, lines: int) -> None:
+    doc = {"title": "x", "files": [_listed(path, lines)]}
+    assert run(checks.load_snapshot(doc)).stats["changed_lines"] == lines
+
+
+def test_fifty_two_one_line_translations_are_not_too_many_files() -> None:
+    # One string added to every locale, as the report shows: 52 one-line files.
+    files = [_listed(f"resources/lang/{code}.json", 1) for code in (
+        "af ar az be bg bn bs ca cs cy da de el es et eu fa fi fil fr gl gu he hi hr hu hy id is "
+        "it ja ka kk km kn ko lt lv mk ml mn mr ms nb ne nl pl pt ro ru sk sl".split())]
+    files.append(_listed("app/Http/Controllers/InvoiceController.php", 8))
+    outcome = run(checks.load_snapshot({"title": "x", "files": files}))
+    assert len(files) == 53
+    assert rules(outcome) == []
+    assert outcome.stats["files_counted"] == 1
+    assert outcome.stats["excluded"]["translation"] == {"files": 52, "lines": 52}
+    assert "(not counted: 52 translation files, 52 lines)" in outcome.summary

@@ -220,11 +220,53 @@ def test_already_empty_downgrade_edited_is_not_this_prs_fault() -> None:
     assert run(modified(PATH, before, after)).status is Status.PASS
 
 
-def test_broken_python_is_not_judged() -> None:
+def test_revision_that_does_not_parse_is_reported_not_judged() -> None:
     text = revision(CREATE, STUB).replace("def upgrade() -> None:", "def upgrade( -> None:")
     result = run(added(PATH, text))
-    assert result.status is Status.PASS
-    assert result.summary == "No migration in this PR."
+    assert result.status is Status.WARN
+    line = line_of(text, "def upgrade(")
+    assert rules(result) == [("alembic-not-judged", PATH, line)]
+    assert f"line {line}: " in result.findings[0].message
+    assert result.summary.startswith("1 of 1 migration could not be read, so not judged")
+
+
+PY2_REVISION = '''"""add tag counts
+
+Revision ID: 1b2f3c4d5e6f
+Revises: 0a1b2c3d4e5f
+"""
+revision = '1b2f3c4d5e6f'
+down_revision = '0a1b2c3d4e5f'
+
+from alembic import op
+import sqlalchemy as sa
+
+
+def upgrade():
+    op.add_column('tags', sa.Column('count', sa.Integer(), nullable=True))
+    print "added tags.count"
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_python_2_revision_is_a_warning_not_a_silent_pass() -> None:
+    result = run(added(PATH, PY2_REVISION))
+    assert result.status is Status.WARN
+    assert result.findings[0].rule == "alembic-not-judged"
+    assert "does not parse as Python 3" in result.findings[0].message
+    assert "No migration" not in result.summary
+
+
+def test_data_only_upgrade_may_have_a_pass_downgrade() -> None:
+    data = ("    op.execute(\"UPDATE invoices SET currency = 'EUR' WHERE currency IS NULL\")\n"
+            "    op.bulk_insert(sa.table('currencies', sa.column('code')), [{'code': 'CHF'}])")
+    assert run(added(PATH, revision(data, STUB))).status is Status.PASS
+    schema = revision("    op.execute('ALTER TABLE invoices ADD COLUMN note text')", STUB)
+    assert rules(run(added(PATH, schema))) == [
+        ("alembic-empty-downgrade", PATH, line_of(schema, "def downgrade"))]
 
 
 @pytest.mark.parametrize(

@@ -376,3 +376,30 @@ def test_a_mixed_pr_fails_naming_only_the_bad_migration() -> None:
     assert result.status is Status.FAIL
     assert rules(result) == [("ecto-irreversible-change", ecto, 5)]
     assert "2 migrations" in result.summary or "of 2" in result.summary
+
+
+# maybe-finance/maybe and most Rails apps backfill data in migrations whose `down` is empty on
+# purpose: nothing in the schema changed, so there is nothing to roll back.
+BACKFILL = mig("""\
+  def up
+    execute <<~SQL
+      UPDATE valuations SET kind = 'reconciliation' WHERE kind IS NULL
+    SQL
+    Account.where(status: nil).update_all(status: "active")
+  end
+
+  def down
+  end
+""")
+
+
+def test_data_only_up_with_an_empty_down_passes() -> None:
+    result = run(pr(added(MIG, BACKFILL)))
+    assert result.status is Status.PASS
+    assert result.summary.startswith("1 migration judged")
+
+
+def test_schema_sql_in_execute_still_needs_a_down() -> None:
+    schema = BACKFILL.replace("UPDATE valuations SET kind = 'reconciliation' WHERE kind IS NULL",
+                              "ALTER TABLE valuations ADD COLUMN kind varchar")
+    assert rules(run(pr(added(MIG, schema)))) == [("rails-empty-down", MIG, 9)]

@@ -147,3 +147,27 @@ def test_a_migration_folder_renamed_to_a_new_timestamp_is_judged() -> None:
     result = run(renamed(f"{DIR}/migration.sql", f"{new_dir}/migration.sql", MIGRATION,
                          MIGRATION), repo_files=[f"{new_dir}/migration.sql"])
     assert rules(result) == [("prisma-missing-down", f"{new_dir}/migration.sql", 1)]
+
+
+# One schema per database, folders numbered by hand: umami keeps
+# `db/postgresql/migrations/01_init/migration.sql` beside `db/postgresql/schema.prisma`.
+NUMBERED = "db/postgresql/migrations/05_add_invoice_currency"
+
+
+def test_numbered_folder_beside_a_prisma_schema_is_judged() -> None:
+    repo = ["db/postgresql/schema.prisma", "db/postgresql/migrations/migration_lock.toml",
+            "db/postgresql/migrations/01_init/migration.sql"]
+    result = run(added(f"{NUMBERED}/migration.sql", MIGRATION), repo_files=repo)
+    assert [rule for rule, _, _ in rules(result)] == ["prisma-missing-down"]
+    assert result.status is Status.FAIL
+    with_down = pr(added(f"{NUMBERED}/migration.sql", MIGRATION),
+                   added(f"{NUMBERED}/down.sql", DOWN))
+    assert run(with_down, repo_files=repo).status is Status.PASS
+    assert "1 migration judged (Prisma Migrate 1)" in run(with_down, repo_files=repo).summary
+
+
+def test_numbered_folder_without_prisma_markers_is_not_prisma() -> None:
+    repo = ["db/migrations/01_init/migration.sql", "go.mod"]
+    result = run(added("db/migrations/05_add_invoice_currency/migration.sql", MIGRATION),
+                 repo_files=repo)
+    assert "prisma" not in {rule.split("-")[0] for rule, _, _ in rules(result) if rule}

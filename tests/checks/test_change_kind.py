@@ -1,0 +1,317 @@
+"""What kind of edit a source file got, on real diff text from merged commits of public repos.
+
+Each excerpt is a few lines of a real commit (repository and commit named above it); only the
+lines shown are copied. The tests check asks for a test only when the kind is behaviour.
+"""
+# ruff: noqa: E501, E101 (real `git diff` text: long paths, and Go source indents with tabs)
+
+from __future__ import annotations
+
+import pytest
+
+import checks
+from checks.change_kind import ChangeKind, classify_change
+from checks.model import CheckResult, Status
+from checks.snapshot import load_snapshot
+
+
+def _kind(diff: str) -> ChangeKind:
+    changed = load_snapshot({"title": "x", "diff": diff}).files[0]
+    return classify_change(changed, lambda text: bool(text.strip()) and not
+                           text.lstrip().startswith(("//", "#")))
+
+
+def _tests(diff: str, repo_files: list[str] | None = None) -> CheckResult:
+    doc: dict[str, object] = {"title": "x", "diff": diff}
+    if repo_files is not None:
+        doc["repo_files"] = repo_files
+    return checks.run(doc, only={"tests"}).check("tests")
+
+
+# pressly/goose 8b1f056e1126252241ea49a2233d442d87442d20 "delete unused value:duplicateCheckOnce"
+GOOSE_DELETE = """\
+diff --git a/goose.go b/goose.go
+index 8ce57d2..0e692c2 100644
+--- a/goose.go
++++ b/goose.go
+@@ -4,13 +4,11 @@ import (
+ 	"database/sql"
+ 	"fmt"
+ 	"strconv"
+-	"sync"
+ )
+ 
+ const VERSION = "v2.7.0-rc3"
+ 
+ var (
+-	duplicateCheckOnce sync.Once
+ 	minVersion         = int64(0)
+ 	maxVersion         = int64((1 << 63) - 1)
+ 	timestampFormat    = "20060102150405"
+"""
+
+# pressly/goose ff32c04cfd500fae2b00607059ae0a79025bac52 "Adopt Go modules as /v3 (#261)"
+GOOSE_V3 = """\
+diff --git a/cmd/goose/main.go b/cmd/goose/main.go
+index 04b07f3..e2e9947 100644
+--- a/cmd/goose/main.go
++++ b/cmd/goose/main.go
+@@ -6,7 +6,7 @@ import (
+ 	"log"
+ 	"os"
+ 
+-	"github.com/pressly/goose"
++	"github.com/pressly/goose/v3"
+ )
+ 
+ var (
+diff --git a/examples/go-migrations/main.go b/examples/go-migrations/main.go
+index d9b3470..1a34074 100644
+--- a/examples/go-migrations/main.go
++++ b/examples/go-migrations/main.go
+@@ -7,7 +7,7 @@ import (
+ 	"log"
+ 	"os"
+ 
+-	"github.com/pressly/goose"
++	"github.com/pressly/goose/v3"
+ 
+ 	_ "github.com/mattn/go-sqlite3"
+ )
+"""
+
+# pressly/goose cf53a22 (internal/dialect/dialects.go): one enum-like constant in a `const (` block
+GOOSE_CONST = """\
+diff --git a/internal/dialect/dialects.go b/internal/dialect/dialects.go
+index 6ab06e5..acf0642 100644
+--- a/internal/dialect/dialects.go
++++ b/internal/dialect/dialects.go
+@@ -14,4 +14,5 @@ const (
+ 	Vertica    Dialect = "vertica"
+ 	Ydb        Dialect = "ydb"
+ 	Turso      Dialect = "turso"
++	Starrocks  Dialect = "starrocks"
+ )
+"""
+
+# pressly/goose 286883a "add db fix as well" (dialect.go): one method added to an interface
+GOOSE_INTERFACE = """\
+diff --git a/dialect.go b/dialect.go
+index edc2c35..1f21aa6 100644
+--- a/dialect.go
++++ b/dialect.go
+@@ -10,6 +10,7 @@ import (
+ type SQLDialect interface {
+ 	createVersionTableSQL() string // sql string to create the db version table
+ 	insertVersionSQL() string      // sql string to insert the initial version table row
++	updateVersionSQL() string      // sql string to update version
+ 	dbVersionQuery(db *sql.DB) (*sql.Rows, error)
+ }
+ 
+"""
+
+# documenso/documenso d6cf3fec4 "feat: unify settings (#3128)" (packages/lib/constants/cookies.ts)
+DOCUMENSO_CONST = """\
+diff --git a/packages/lib/constants/cookies.ts b/packages/lib/constants/cookies.ts
+new file mode 100644
+index 000000000..9bd959928
+--- /dev/null
++++ b/packages/lib/constants/cookies.ts
+@@ -0,0 +1 @@
++export const PREFERRED_TEAM_URL_COOKIE = 'preferred-team-url';
+"""
+
+# jazzband/django-taggit 2e9a592 "Change unique_together declaration to a unique constraint"
+TAGGIT_META = """\
+diff --git a/taggit/models.py b/taggit/models.py
+index 1f2a3b4..5c6d7e8 100644
+--- a/taggit/models.py
++++ b/taggit/models.py
+@@ -188,4 +188,9 @@ class TaggedItem(GenericTaggedItemBase, TaggedItemBase):
+         verbose_name_plural = _("tagged items")
+         app_label = "taggit"
+         index_together = [["content_type", "object_id"]]
+-        unique_together = [["content_type", "object_id", "tag"]]
++        constraints = [
++            models.UniqueConstraint(
++                fields=("content_type", "object_id", "tag"),
++                name="taggit_taggeditem_content_type_id_object_id_tag_id_4bb97a8e_uniq",
++            )
++        ]
+"""
+
+# pressly/goose ea49266 "Add missing error check" (migrate.go): a new branch
+GOOSE_BRANCH = """\
+diff --git a/migrate.go b/migrate.go
+index 5529442..3e21426 100644
+--- a/migrate.go
++++ b/migrate.go
+@@ -275,6 +275,9 @@ func EnsureDBVersion(db *sql.DB) (int64, error) {
+ 		// latest version of migration has not been applied.
+ 		toSkip = append(toSkip, row.VersionID)
+ 	}
++	if err := rows.Err(); err != nil {
++		return 0, errors.Wrap(err, "failed to get next row")
++	}
+ 
+ 	return 0, ErrNoNextVersion
+ }
+"""
+
+# documenso/documenso 886c40a46 "fix: add constraint on name schema (#2866)": a new validation
+DOCUMENSO_RULE = """\
+diff --git a/packages/lib/constants/auth.ts b/packages/lib/constants/auth.ts
+index 91560505e..2561c8e90 100644
+--- a/packages/lib/constants/auth.ts
++++ b/packages/lib/constants/auth.ts
+@@ -14,6 +14,7 @@ export const ZNameSchema = z
+   .string()
+   .trim()
+   .min(3, { message: 'Please enter a valid name.' })
++  .max(255, { message: 'Name cannot be more than 255 characters.' })
+   .refine((value) => !URL_PATTERN.test(value), {
+     message: 'Name cannot contain URLs.',
+   });
+"""
+
+# pennersr/django-allauth fa0766872 "fix(httpkit): prevent KeyError when REMOTE_ADDR is missing"
+ALLAUTH_CHANGED_CALL = """\
+diff --git a/allauth/core/internal/httpkit.py b/allauth/core/internal/httpkit.py
+index 1111111..2222222 100644
+--- a/allauth/core/internal/httpkit.py
++++ b/allauth/core/internal/httpkit.py
+@@ -216,6 +216,6 @@ def get_client_ip(request: HttpRequest) -> str | None:
+     else:
+         ip = get_client_ip_from_xff(request)
+         if not ip:
+-            ip = request.META["REMOTE_ADDR"]
++            ip = request.META.get("REMOTE_ADDR")
+     return clean_client_ip(ip) if ip else None
+ 
+"""
+
+# pressly/goose 94c2f51: `rename parser.go => sql_parser.go (100%)`
+GOOSE_RENAME = """\
+diff --git a/parser.go b/sql_parser.go
+similarity index 100%
+rename from parser.go
+rename to sql_parser.go
+"""
+
+
+@pytest.mark.parametrize(("diff", "kind"), [
+    (GOOSE_DELETE, ChangeKind.DELETIONS),
+    (GOOSE_V3, ChangeKind.IMPORTS),
+    (GOOSE_CONST, ChangeKind.DECLARATIONS),
+    (GOOSE_INTERFACE, ChangeKind.DECLARATIONS),
+    (DOCUMENSO_CONST, ChangeKind.DECLARATIONS),
+    (TAGGIT_META, ChangeKind.SCHEMA),
+    (GOOSE_BRANCH, ChangeKind.BEHAVIOUR),
+    (DOCUMENSO_RULE, ChangeKind.BEHAVIOUR),
+    (ALLAUTH_CHANGED_CALL, ChangeKind.BEHAVIOUR),
+], ids=["deletion", "import-path", "const-member", "interface-method", "ts-constant",
+        "django-meta", "new-branch", "new-validation", "changed-call"])
+def test_real_edits_are_told_apart(diff: str, kind: ChangeKind) -> None:
+    assert _kind(diff) is kind
+
+
+@pytest.mark.parametrize(("diff", "reason"), [
+    (GOOSE_DELETE, "only lines removed"),
+    (GOOSE_V3, "only imports or package paths changed"),
+    (GOOSE_CONST, "only fields, constants or enum members added"),
+    (TAGGIT_META, "only model field or table options declared"),
+])
+def test_no_test_is_asked_for_edits_without_behaviour(diff: str, reason: str) -> None:
+    result = _tests(diff)
+    assert result.status is Status.PASS
+    assert reason in result.summary
+
+
+def test_a_pure_rename_needs_no_test() -> None:
+    result = _tests(GOOSE_RENAME)
+    assert result.status is Status.PASS
+    assert result.summary == "Only renames."
+
+
+@pytest.mark.parametrize(("diff", "what"), [
+    (GOOSE_BRANCH, "branches"), (DOCUMENSO_RULE, "changed calls or expressions"),
+])
+def test_behaviour_still_asks_and_says_what_changed(diff: str, what: str) -> None:
+    result = _tests(diff)
+    assert result.status is Status.FAIL
+    assert f"({what}) but no test changed" in result.findings[0].message
+
+
+def test_constant_value_change_is_behaviour() -> None:
+    diff = GOOSE_DELETE.replace('-\tduplicateCheckOnce sync.Once\n',
+                                '-\ttimestampFormat    = "20060102"\n+\ttimestampFormat    = "20060102150405"\n')
+    diff = diff.replace("@@ -4,13 +4,11 @@", "@@ -4,13 +4,12 @@")
+    assert _kind(diff) is ChangeKind.BEHAVIOUR
+
+
+# pressly/goose 992628dd "Rename CheckPending to GetVersions (#764)", first hunk of each file: the
+# method is renamed in provider.go and the integration test calling it is updated;
+# provider_test.go is left alone.
+GOOSE_RENAME_METHOD = """\
+diff --git a/internal/testing/integration/postgres_locking_test.go b/internal/testing/integration/postgres_locking_test.go
+index 465bac9..76413ba 100644
+--- a/internal/testing/integration/postgres_locking_test.go
++++ b/internal/testing/integration/postgres_locking_test.go
+@@ -437,7 +437,7 @@ func TestPostgresPending(t *testing.T) {
+ 				hasPending, err := p.HasPending(context.Background())
+ 				check.NoError(t, err)
+ 				boolCh <- hasPending
+-				current, target, err := p.CheckPending(context.Background())
++				current, target, err := p.GetVersions(context.Background())
+ 				check.NoError(t, err)
+ 				check.Number(t, current, int64(wantCurrent))
+ 				check.Number(t, target, int64(wantTarget))
+diff --git a/provider.go b/provider.go
+index 091c1b5..1c6c53c 100644
+--- a/provider.go
++++ b/provider.go
+@@ -163,17 +163,12 @@ func (p *Provider) HasPending(ctx context.Context) (bool, error) {
+ 	return p.hasPending(ctx)
+ }
+ 
+-// CheckPending returns the current database version and the target version to migrate to. If there
+-// are no pending migrations, the target version will be the same as the current version.
++// GetVersions returns the max database version and the target version to migrate to.
+ //
+ // Note, this method will not use a SessionLocker if one is configured. This allows callers to check
+-// for pending migrations without blocking or being blocked by other operations.
+-//
+-// If out-of-order migrations are enabled this method is not suitable for checking pending
+-// migrations because it ONLY returns the highest version in the database. Instead, use the
+-// [HasPending] method.
+-func (p *Provider) CheckPending(ctx context.Context) (current, target int64, err error) {
+-	return p.checkPending(ctx)
++// for versions without blocking or being blocked by other operations.
++func (p *Provider) GetVersions(ctx context.Context) (current, target int64, err error) {
++	return p.getVersions(ctx)
+ }
+ 
+ // GetDBVersion returns the highest version recorded in the database, regardless of the order in
+"""
+
+
+def test_a_test_elsewhere_that_uses_the_changed_code_counts_and_is_named() -> None:
+    repo = ["provider.go", "provider_test.go",
+            "internal/testing/integration/postgres_locking_test.go"]
+    result = _tests(GOOSE_RENAME_METHOD, repo)
+    assert result.status is Status.PASS
+    assert ("provider.go by internal/testing/integration/postgres_locking_test.go "
+            "(uses CheckPending)") in result.summary
+
+
+def test_a_test_elsewhere_that_does_not_touch_the_module_does_not_count() -> None:
+    unrelated = GOOSE_RENAME_METHOD.replace(
+        "-\t\t\t\tcurrent, target, err := p.CheckPending(context.Background())\n"
+        "+\t\t\t\tcurrent, target, err := p.GetVersions(context.Background())\n",
+        "-\t\t\t\tcurrent, target, err := p.Versions(context.Background())\n"
+        "+\t\t\t\tcurrent, target, err := p.Status(context.Background())\n")
+    assert unrelated != GOOSE_RENAME_METHOD
+    result = _tests(unrelated, ["provider.go", "provider_test.go",
+                                "internal/testing/integration/postgres_locking_test.go"])
+    assert result.status is Status.WARN
+    assert "provider_test.go was not updated" in result.findings[0].message
