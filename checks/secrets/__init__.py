@@ -17,7 +17,7 @@ from checks.config import compile_globs
 from checks.mask import mask_secret
 from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
 from checks.secrets import generic, pem, urls
-from checks.secrets.rules import PROVIDER_RULES
+from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.scan import Hit, find_secrets, scan_lines
 from checks.spec import CheckSpec, Option
 
@@ -76,6 +76,10 @@ def _finding(hit: Hit, texts: Mapping[tuple[str, int], str],
     if reason is None and hit.end_line:
         reason = _allow_reason(texts.get((hit.path, hit.line - 1), ""))
     end = hit.end_line if hit.end_line and hit.end_line != hit.line else None
+    if hit.checksum_mismatch:
+        return Finding(f"Looks like {what}, but its checksum does not match: a made-up value or "
+                       "a typo, not reported as a secret.", hit.path, hit.line, end, hit.rule,
+                       Severity.NOTICE)
     if reason is not None:
         why = f": {reason}" if reason else " (no reason given)"
         return Finding(f"Allowed by an inline shipshape:allow marker{why}. {what}.",
@@ -91,9 +95,9 @@ def _finding(hit: Hit, texts: Mapping[tuple[str, int], str],
                    hit.line, end, hit.rule, severity)
 
 
-def _summary(findings: Sequence[Finding], skipped: int) -> str:
+def _summary(findings: Sequence[Finding], skipped: int, mismatched: int = 0) -> str:
     blocking = [f for f in findings if f.severity is not Severity.NOTICE]
-    allowed = len(findings) - len(blocking)
+    allowed = len(findings) - len(blocking) - mismatched
     files = len({f.path for f in blocking})
     if blocking:
         noun = "secret" if len(blocking) == 1 else "secrets"
@@ -102,6 +106,8 @@ def _summary(findings: Sequence[Finding], skipped: int) -> str:
         text = "No secrets on added lines"
     if allowed:
         text += f"; {allowed} allowed (shown as notices)"
+    if mismatched:
+        text += f"; {mismatched} with a checksum that does not match (notices)"
     if skipped:
         text += f"; {skipped} file{'s' if skipped != 1 else ''} without a patch not scanned"
     return text + "."
@@ -121,13 +127,16 @@ def check(snapshot: Snapshot, options: SecretsOptions) -> Outcome:
     allowed = compile_globs(options.allow_paths)
     generic_severity = options.generic_level
     hits = [h for h in find_secrets(snapshot.files) if options.rules.get(h.rule, True)]
-    texts = _line_texts([f for f in snapshot.files if any(f.path == h.path for h in hits)])
-    findings = tuple(_finding(h, texts, allowed, generic_severity) for h in _dedupe(hits))
+    hit_paths = {h.path for h in hits}
+    texts = _line_texts([f for f in snapshot.files if f.path in hit_paths])
+    unique = _dedupe(hits)
+    findings = tuple(_finding(h, texts, allowed, generic_severity) for h in unique)
+    mismatched = sum(1 for h in unique if h.checksum_mismatch)
     skipped = sum(1 for f in snapshot.files if f.patch_missing)
     severities = {f.severity for f in findings}
     status = (Status.FAIL if Severity.FAIL in severities
               else Status.WARN if Severity.WARN in severities else Status.PASS)
-    return Outcome(status, _summary(findings, skipped), findings,
+    return Outcome(status, _summary(findings, skipped, mismatched), findings,
                    stats={"secrets": sum(1 for f in findings if f.severity is not
                                          Severity.NOTICE)})
 

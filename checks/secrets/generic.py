@@ -68,7 +68,7 @@ _NOT_SECRET_WORDS = frozenset({
     "help", "text", "title", "description", "format", "version", "hash", "hashed", "digest",
     "sha", "checksum", "location", "source", "provider", "store", "manager", "mode", "enabled",
     "required", "rotation", "mount", "selector", "scope", "scopes", "usage", "at", "class",
-    "kind", "method", "strategy", "template", "vault", "public", "publishable", "pub", "page",
+    "kind", "method", "strategy", "template", "public", "publishable", "pub", "page",
     "next", "continuation", "csrf", "xsrf", "cancellation", "sync", "reset", "confirm",
     "confirmation", "forgot", "validator", "validation", "input", "button", "link",
     "icon", "key_id", "keyid", "file_path", "generator", "limit", "limits", "encoding",
@@ -109,7 +109,9 @@ _BASE64 = re.compile(r"^[A-Za-z0-9+/]{6,}={0,2}$")
 # wrong checksum): made up, and the provider rule has already judged it.
 _PROVIDER_PREFIX = re.compile(
     r"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[a-z]-|xapp-|[sr]k_(?:live|test)_"
-    r"|AKIA|ASIA|AIza|SG\.|npm_|pypi-|sk-ant-|sk-proj-|shp(?:at|ca|pa|ss)_|whsec_|eyJ)")
+    r"|AKIA|ASIA|AIza|SG\.|npm_|pypi-|sk-ant-|sk-proj-|shp(?:at|ca|pa|ss|ua)_|whsec_|eyJ"
+    r"|hv[sb]\.|dp\.[a-z]+\.|do[opr]_v1_|HRKU-|NR(?:AK|II)-|sntry[su]_|ATATT3|lin_api_|PMAK-"
+    r"|glc_|glsa_|tskey-|AGE-SECRET-KEY-|ops_|GOCSPX-|sq0(?:atp|csp)-|dapi|pul-|sbp_|gsk_)")
 
 MIN_LENGTH = 8
 HEX_MIN_LENGTH = 16

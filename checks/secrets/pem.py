@@ -48,7 +48,7 @@ def describe(kind: str) -> str:
 
 
 def _body_ok(body: str) -> bool:
-    return len(body) >= MIN_BODY and not quiet.is_placeholder_token(body)
+    return len(body) >= MIN_BODY and not quiet.is_placeholder_body(body)
 
 
 def _one_line(kind: str, rest: str, number: int) -> Block | None:

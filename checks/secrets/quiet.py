@@ -195,6 +195,21 @@ def is_placeholder_token(secret_part: str) -> bool:
     return bool(_TOKEN_PLACEHOLDER.search(secret_part)) or is_sequence(secret_part)
 
 
+# The same markers without runs: base64 of binary data (DER, OpenSSH keys, macaroons) is full of
+# `AAAA` (zero bytes) and fixed headers; a stand-in body shows itself by words or few symbols.
+_BODY_PLACEHOLDER = re.compile(
+    r"x{6}|X{6}|\*{3}|\.{3}|…|<[^>]*>|\{\{|\$\{|EXAMPLE|example|sample|SAMPLE|dummy|DUMMY"
+    r"|placeholder|PLACEHOLDER|redacted|REDACTED|notreal|NOT_?REAL|abcdefgh|ABCDEFGH|12345678"
+)
+# A random body of 20+ characters uses far more distinct symbols than this.
+BODY_MIN_SYMBOLS = 12
+
+
+def is_placeholder_body(body: str) -> bool:
+    """True when a key body or a binary token's base64 is visibly made up (words, few symbols)."""
+    return bool(_BODY_PLACEHOLDER.search(body)) or len(set(body)) < BODY_MIN_SYMBOLS
+
+
 def is_reference(value: str) -> bool:
     """True for `${VAR}`, `{{ secrets.X }}`, `process.env.X`, `%VAR%`, vault and ARN references."""
     return bool(_REFERENCE.search(value))

@@ -36,6 +36,11 @@ class Rule:
     # An RE2-compatible regex (no lookaround, no backreference) matching at least every start
     # of `pattern`: the fast multi-pattern pass looks for these, `pattern` then confirms.
     anchor: str = ""
+    # The body is base64 of binary data (macaroons, protobuf): runs of `A` are zero bytes there.
+    binary: bool = False
+    # A checksum the format carries: a real-looking value that fails it is reported as a notice
+    # ("checksum does not match"), neither missed nor a failure.
+    checksum: Callable[[str], bool] | None = None
 
 
 def base62_crc32(data: str) -> str:
@@ -48,7 +53,7 @@ def base62_crc32(data: str) -> str:
     return digits.rjust(6, "0")
 
 
-def _checksum_ok(value: str, _line: str) -> bool:
+def _checksum_ok(value: str) -> bool:
     """GitHub (`ghp_` and friends, 36 characters) and npm tokens end in a CRC32 of the rest."""
     _prefix, _, body = value.partition("_")
     if len(body) != 36:
@@ -56,7 +61,8 @@ def _checksum_ok(value: str, _line: str) -> bool:
     return base62_crc32(body[:30]) == body[30:]
 
 
-def _b64decode(text: str) -> bytes | None:
+def b64decode(text: str) -> bytes | None:
+    """Decode unpadded base64url, None when it is not."""
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
@@ -71,7 +77,7 @@ _EXAMPLE_CLAIMS = frozenset({
 def _jwt_ok(value: str, _line: str) -> bool:
     """A JWT whose header decodes to JSON with `alg`, and not a public (anon) key by design."""
     parts = value.split(".")
-    header, payload = (_b64decode(p) for p in parts[:2])
+    header, payload = (b64decode(p) for p in parts[:2])
     try:
         head = json.loads(header or b"")
         body = json.loads(payload or b"")
@@ -92,7 +98,7 @@ def _jwt_ok(value: str, _line: str) -> bool:
 
 def _discord_ok(value: str, _line: str) -> bool:
     """The first part of a Discord bot token is the bot's numeric id in base64."""
-    decoded = _b64decode(value.split(".", 1)[0])
+    decoded = b64decode(value.split(".", 1)[0])
     return decoded is not None and decoded.isdigit()
 
 
@@ -112,19 +118,19 @@ _GH = "[A-Za-z0-9]{36}(?![A-Za-z0-9])"
 PROVIDER_RULES: tuple[Rule, ...] = (
     Rule("github-pat", "GitHub personal access token (classic)", "ghp_" + _GH,
          "`ghp_` + 36 base62 characters whose last 6 are the CRC32 of the first 30",
-         "ghp_", _checksum_ok, anchor=r"ghp_[A-Za-z0-9]{36}"),
+         "ghp_", checksum=_checksum_ok, anchor=r"ghp_[A-Za-z0-9]{36}"),
     Rule("github-fine-grained-pat", "GitHub fine-grained personal access token",
          "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9])",
          "`github_pat_` + 22 + `_` + 59 base62 characters", "github_pat_", anchor=r"github_pat_"),
     Rule("github-oauth-token", "GitHub OAuth access token", "gho_" + _GH,
-         "`gho_` + 36 base62 characters with the CRC32 checksum", "gho_", _checksum_ok,
+         "`gho_` + 36 base62 characters with the CRC32 checksum", "gho_", checksum=_checksum_ok,
          anchor=r"gho_[A-Za-z0-9]{36}"),
     Rule("github-app-token", "GitHub App token", "gh[us]_" + _GH,
          "`ghu_` (user-to-server) or `ghs_` (installation) + 36 base62 characters with checksum",
-         "gh[us]_", _checksum_ok, anchor=r"gh[us]_[A-Za-z0-9]{36}"),
+         "gh[us]_", checksum=_checksum_ok, anchor=r"gh[us]_[A-Za-z0-9]{36}"),
     Rule("github-refresh-token", "GitHub refresh token", "ghr_[A-Za-z0-9]{36,76}(?![A-Za-z0-9])",
          "`ghr_` + 36 to 76 base62 characters (checksum verified on the 36-character form)",
-         "ghr_", _checksum_ok, anchor=r"ghr_[A-Za-z0-9]{36}"),
+         "ghr_", checksum=_checksum_ok, anchor=r"ghr_[A-Za-z0-9]{36}"),
     Rule("gitlab-pat", "GitLab personal access token",
          r"glpat-[A-Za-z0-9_\-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?(?![A-Za-z0-9_\-])",
          "`glpat-` + 20 or more url-safe characters (also the routable `.01.` form)", "glpat-",
@@ -191,12 +197,12 @@ PROVIDER_RULES: tuple[Rule, ...] = (
          "`key-` + 32 hex characters, or the newer 32-8-8 hex form", "(?:key-)?",
          _random_enough(3.0), anchor=r"key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-"),
     Rule("npm-token", "npm access token", "npm_" + _GH,
-         "`npm_` + 36 base62 characters with the CRC32 checksum", "npm_", _checksum_ok,
+         "`npm_` + 36 base62 characters with the CRC32 checksum", "npm_", checksum=_checksum_ok,
          anchor=r"npm_[A-Za-z0-9]{36}"),
     Rule("pypi-token", "PyPI API token",
          r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,}",
          "`pypi-` + a macaroon for pypi.org or test.pypi.org", "pypi-AgE[A-Za-z0-9]+",
-         anchor=r"pypi-AgE"),
+         anchor=r"pypi-AgE", binary=True),
     Rule("anthropic-api-key", "Anthropic API key",
          r"sk-ant-(?:api|admin|oat|sid)\d\d-[A-Za-z0-9_\-]{32,}(?![A-Za-z0-9_\-])",
          "`sk-ant-api03-` (also `admin01`, `oat01`) + 32 or more url-safe characters",
@@ -220,9 +226,9 @@ PROVIDER_RULES: tuple[Rule, ...] = (
          "8-10 digit bot id `:` `AA` + 33 url-safe characters", r"\d+:AA",
          anchor=r"[0-9]{8,10}:AA"),
     Rule("shopify-token", "Shopify access token or shared secret",
-         "shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9])",
-         "`shpat_`, `shpca_`, `shppa_`, `shpss_` + 32 hex characters", "shp[a-z]{2}_",
-         anchor=r"shp(?:at|ca|pa|ss)_"),
+         "shp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]{32}(?![A-Za-z0-9])",
+         "`shpat_`, `shpca_`, `shppa_`, `shpua_`, `shpss_` + 32 characters (hex today; base62 "
+         "accepted)", "shp[a-z]{2}_", anchor=r"shp(?:at|ca|pa|ss|ua)_"),
     Rule("jwt", "JSON Web Token",
          r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}(?![A-Za-z0-9_\-])",
          "three base64url parts, header and payload JSON objects, header with an `alg`, signed",

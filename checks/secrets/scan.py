@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -24,8 +24,9 @@ try:  # google-re2 is a runtime dependency; the fallback keeps the check working
     import re2
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
     re2 = None
-from checks.secrets import entropy, generic, pem, quiet, urls
-from checks.secrets.rules import PROVIDER_RULES, Rule
+from checks.secrets import entropy, generic, pairs, pem, quiet, urls
+from checks.secrets.catalog import PROVIDER_RULES
+from checks.secrets.rules import Rule
 
 GENERIC = "generic"
 PEM = "pem"
@@ -44,6 +45,7 @@ class Hit:
     end_line: int | None = None
     provider: bool = True
     key: str = ""
+    checksum_mismatch: bool = False
 
 
 @dataclass
@@ -59,14 +61,15 @@ def _rename_groups(pattern: str, index: int) -> str:
 
 
 _SPECIAL: tuple[tuple[str, str], ...] = (
-    (PEM, pem.PATTERN), (URL, urls.PATTERN), (GENERIC, generic.PATTERN),
+    (PEM, pem.PATTERN), (URL, urls.PATTERN), (pairs.KIND, pairs.PATTERN),
+    (GENERIC, generic.PATTERN),
 )
 _BRANCHES: tuple[Rule | str, ...] = (*PROVIDER_RULES, *(kind for kind, _ in _SPECIAL))
 _SOURCES = (*(r.pattern for r in PROVIDER_RULES), *(p for _, p in _SPECIAL))
 REGEX = re.compile("|".join(f"(?P<r{i}>{_rename_groups(p, i)})" for i, p in enumerate(_SOURCES)))
 _ANCHOR_SOURCE = "|".join(
     f"(?:{a})" for a in (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR,
-                         urls.ANCHOR, generic.ANCHOR)
+                         urls.ANCHOR, pairs.ANCHOR, generic.ANCHOR)
 )
 _PROVIDERS = re.compile("|".join(
     f"(?P<r{i}>{_rename_groups(r.pattern, i)})" for i, r in enumerate(PROVIDER_RULES)))
@@ -88,6 +91,7 @@ def _compile_fast(source: str) -> Any:
 _FAST = _compile_fast(_ANCHOR_SOURCE)
 _SLOW = re.compile(_ANCHOR_SOURCE)
 _PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 _KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
 _NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
@@ -163,13 +167,15 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Cand
     prefix = _PREFIXES.get(rule.id)
     head = prefix.match(value) if prefix else None
     secret_part = value[head.end():] if head else value
+    placeholder = quiet.is_placeholder_body if rule.binary else quiet.is_placeholder_token
     real = (
-        not quiet.is_placeholder_token(secret_part)
+        not placeholder(secret_part)
         and not quiet.is_documented_example(value)
         and (rule.validate is None or rule.validate(value, line.text))
     )
-    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number) if real \
-        else None
+    mismatch = real and rule.checksum is not None and not rule.checksum(value)
+    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number,
+              checksum_mismatch=mismatch) if real else None
     return _Candidate(hit, value_start, value_start + len(value))
 
 
@@ -193,6 +199,32 @@ def _url(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
                   corpus.lines[file_index][line_index].number)
     start = m.start(f"value_{index}")
     return _Candidate(hit, start, start + len(value), container=True)
+
+
+def _pair(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
+    """A secret-named value in a setter call, XML pair, YAML block, escaped JSON, netrc, CLI."""
+    found = pairs.extract(m.groupdict())
+    if found is None:  # pragma: no cover - the branch matched, so one value group is set
+        return None
+    alt, key, group = found
+    value, start, end = m.group(group), m.start(group), m.end(group)
+    text = corpus.text
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", end)
+    after = text[line_end + 1:text.find("\n", line_end + 1)] if line_end >= 0 else ""
+    if alt in ("3", "5"):  # the whole identifier: `not_secret: |` is not `secret`
+        key_start = generic.identifier_start(text, m.start(), line_start)
+        key = text[key_start:m.start()] + key
+    file_index, line_index = corpus.locate(start)
+    path = corpus.files[file_index].path
+    candidate = _Candidate(None, start, end, container=True)
+    indent = m.group(f"i3_{index}") if alt == "3" else ""
+    if pairs.applies(alt, path, text[line_start:m.start()], after, indent) and \
+            pairs.is_secret(alt, key, value):
+        candidate.hit = Hit(generic.RULE_ID, pairs.NAME, value, path,
+                            corpus.lines[file_index][line_index].number, provider=False,
+                            key=key)
+    return candidate
 
 
 def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
@@ -253,39 +285,57 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     return generic.is_whole_literal(group[:group.rindex("_")], operator, after, path)
 
 
-def anchor_starts(text: str) -> Iterator[int]:
-    """Offsets where some rule may match, in order (RE2 over bytes when available)."""
+def anchor_spans(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
+    """A function giving the (start, end) of each anchor match from `pos` on, in order.
+
+    Matches do not overlap; the caller starts again from a position inside the last match when
+    that match led nowhere, so one rule's anchor (`ENV `, `("`) cannot hide another's start.
+    """
     if _FAST is None:
-        return (m.start() for m in _SLOW.finditer(text))
+        return lambda pos: (m.span() for m in _SLOW.finditer(text, pos))
     # ASCII with `?` for anything else keeps byte offsets equal to character offsets; every
     # anchor is ASCII, and the full patterns run on the real text.
-    return (m.start() for m in _FAST.finditer(text.encode("ascii", "replace")))
+    data, finditer = text.encode("ascii", "replace"), _FAST.finditer
+    return lambda pos: ((int(m.start()), int(m.end())) for m in finditer(data, pos))
 
 
 def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
     text, pos = corpus.text, 0
-    for start in anchor_starts(text):
+    spans = anchor_spans(text)
+    anchors = spans(0)
+    while (span := next(anchors, None)) is not None:
+        start, end = span
         if start < pos:
             continue
         m = REGEX.match(text, start)
-        if m is None:
+        if m is None:  # no rule starts inside this run either (`AAAA…` of a zero-filled blob)
+            pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
+            if pos < end:
+                anchors = spans(pos)
             continue
         index = int(m.lastgroup[1:])  # type: ignore[index]
         branch = _BRANCHES[index]
-        pos = m.end()
+        pos = max(m.end(), start + 1)
         if isinstance(branch, Rule):
             candidate = _provider(branch, m, corpus, index)
-            if candidate is None:
-                pos = m.start() + 1
+            if candidate is None:  # the text before continues it: so would any start in the run
+                pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
         elif branch == PEM:
             candidate = _pem(m, corpus, index)
+        elif branch == pairs.KIND:
+            candidate = _pair(m, corpus, index)
+            if candidate is not None:
+                pos = max(candidate.start, start + 1)  # a token in the value is found alone
         elif branch == URL:
             candidate = _url(m, corpus, index)
             # The fast pass skipped the user and password: a token there speaks for itself.
             yield from _tokens_within(corpus, m.start(f"user_{index}"), candidate.end)
         else:
             candidate = _generic(m, corpus, index)
-            pos = candidate.start  # a provider token inside the value is found on its own
+            # A provider token inside the value is found on its own.
+            pos = max(candidate.start, start + 1)
+        if pos < end:  # the next rule may start inside this anchor's match
+            anchors = spans(pos)
         if candidate is not None:
             yield candidate
 

@@ -8,10 +8,12 @@ nothing here is a real credential. The bench scores detect-secrets on the same c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.checks.secrets.tokens import B64, Tokens
+from checks.secrets.catalog import PROVIDER_RULES
+from tests.checks.secrets.tokens import B64, MoreTokens, Tokens, openssh_ed25519
 
 
 @dataclass(frozen=True)
@@ -301,9 +303,72 @@ def _negative_lines(t: Tokens) -> list[tuple[str, tuple[str, ...]]]:
     ]
 
 
+def _round_two_samples(t: MoreTokens) -> list[Sample]:
+    """Round-two provider tokens in four contexts each, OpenSSH keys, and their look-alikes."""
+    makers: list[tuple[str, str, Callable[[], str]]] = [
+        ("vault-service-token", "VAULT_TOKEN", t.vault_service),
+        ("vault-batch-token", "VAULT_BATCH_TOKEN", t.vault_batch),
+        ("terraform-cloud-token", "TFE_TOKEN", t.terraform),
+        ("pulumi-access-token", "PULUMI_ACCESS_TOKEN", t.pulumi),
+        ("doppler-token", "DOPPLER_TOKEN", t.doppler),
+        ("1password-secret-key", "OP_SECRET_KEY", t.onepassword_secret_key),
+        ("1password-service-account-token", "OP_SERVICE_ACCOUNT_TOKEN",
+         t.onepassword_service_account),
+        ("age-secret-key", "SOPS_AGE_KEY", t.age),
+        ("tailscale-key", "TS_AUTHKEY", t.tailscale),
+        ("digitalocean-token", "DIGITALOCEAN_TOKEN", t.digitalocean),
+        ("cloudflare-origin-ca-key", "CF_ORIGIN_CA_KEY", t.cloudflare_origin_ca),
+        ("heroku-api-key", "HEROKU_API_KEY", t.heroku),
+        ("flyio-token", "FLY_API_TOKEN", t.flyio),
+        ("databricks-token", "DATABRICKS_TOKEN", t.databricks),
+        ("grafana-api-key", "GRAFANA_API_KEY", t.grafana_legacy),
+        ("grafana-cloud-token", "GRAFANA_CLOUD_TOKEN", t.grafana_cloud),
+        ("grafana-service-account-token", "GRAFANA_SA_TOKEN", t.grafana_service_account),
+        ("new-relic-user-api-key", "NEW_RELIC_API_KEY", t.new_relic_user),
+        ("new-relic-insert-key", "NEW_RELIC_LICENSE_KEY", t.new_relic_insert),
+        ("sentry-org-token", "SENTRY_AUTH_TOKEN", t.sentry_org),
+        ("sentry-user-token", "SENTRY_TOKEN", t.sentry_user),
+        ("atlassian-api-token", "JIRA_API_TOKEN", t.atlassian),
+        ("linear-api-key", "LINEAR_API_KEY", t.linear),
+        ("postman-api-key", "POSTMAN_API_KEY", t.postman),
+        ("huggingface-token", "HF_TOKEN", t.huggingface),
+        ("gcp-oauth-client-secret", "GOOGLE_CLIENT_SECRET", t.google_oauth_secret),
+        ("rubygems-api-key", "GEM_HOST_API_KEY", t.rubygems),
+        ("supabase-access-token", "SUPABASE_ACCESS_TOKEN", t.supabase),
+        ("square-access-token", "SQUARE_ACCESS_TOKEN", t.square),
+        ("square-oauth-secret", "SQUARE_APP_SECRET", t.square_oauth),
+        ("mailchimp-api-key", "MAILCHIMP_API_KEY", t.mailchimp),
+        ("twitter-bearer-token", "TWITTER_BEARER_TOKEN", t.twitter_bearer),
+        ("azure-ad-client-secret", "AZURE_CLIENT_SECRET", t.azure_ad),
+        ("replicate-api-token", "REPLICATE_API_TOKEN", t.replicate),
+        ("groq-api-key", "GROQ_API_KEY", t.groq),
+        ("perplexity-api-key", "PPLX_API_KEY", t.perplexity),
+    ]
+    contexts = list(CONTEXTS)
+    samples = []
+    for index, (rule, key, make) in enumerate(makers):
+        for n in range(4):
+            context = contexts[(index * 4 + n) % len(contexts)]
+            use_key = ("UPSTREAM", "CONN")[n % 2] if n >= 2 else key  # keys that say nothing
+            path, lines = CONTEXTS[context](use_key, make())
+            samples.append(Sample(f"r2/{rule}/{context}/{path}", tuple(lines), True, rule))
+        # The provider's docs example: the right head with the body replaced by `X`s.
+        token = make()
+        prefix = next(r.prefix for r in PROVIDER_RULES if r.id == rule)
+        match = re.match(prefix, token) if prefix else None
+        head = match.end() if match else 0
+        fake = token[:head] + "".join("X" if c.isalnum() else c for c in token[head:])
+        path, lines = CONTEXTS[contexts[index % len(contexts)]](key, fake)
+        samples.append(Sample(f"neg/r2/{rule}/{path}", tuple(lines), False, rule))
+    for n, comment in enumerate(("deploy@ci", "", "root@build-7f3a")):
+        samples.append(Sample(f"pem/r2/{n}/.ssh/id_ed25519",
+                              tuple(openssh_ed25519(t.rng, comment)), True, "private-key"))
+    return samples
+
+
 def build_corpus(seed: int = 5) -> list[Sample]:
     """All samples, positives and negatives, made fresh from `seed`."""
-    t = Tokens(seed)
+    t = MoreTokens(seed)
     samples = _provider_samples(t) + _placed_samples(t) + _generic_samples(t)
     for n, (key, value) in enumerate(_negative_values(t)):
         context = list(CONTEXTS)[n % len(CONTEXTS)]
@@ -311,7 +376,7 @@ def build_corpus(seed: int = 5) -> list[Sample]:
         samples.append(Sample(f"neg/{context}/{n}/{path}", tuple(lines), False, key))
     for n, (path, lines) in enumerate(_negative_lines(t)):
         samples.append(Sample(f"neg/files/{n}/{path}", lines, False, path))
-    return samples
+    return samples + _round_two_samples(t)
 
 
 def to_diff(samples: list[Sample]) -> str:

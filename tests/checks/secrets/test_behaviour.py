@@ -105,10 +105,13 @@ def test_azure_shared_access_key_and_discord_webhook() -> None:
 
 
 def test_github_checksum_decides_between_real_and_made_up_tokens() -> None:
+    # A made-up token of the right shape is a notice ("checksum does not match"), not a miss.
     good, bad = T.github(), T.github_bad_checksum()
     lines = [f'REAL = "{good}"', f'MADE_UP = "{bad}"']
     result = _secrets(new_file("tests/test_tokens.py", lines))
-    assert [(f.rule, f.line) for f in result.findings] == [("github-pat", 1)]
+    assert [(f.rule, f.line, f.severity) for f in result.findings] == [
+        ("github-pat", 1, Severity.FAIL), ("github-pat", 2, Severity.NOTICE)]
+    assert "checksum does not match" in result.findings[1].message
 
 
 def test_inline_allow_marker_turns_the_finding_into_a_notice() -> None:

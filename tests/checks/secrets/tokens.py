@@ -159,3 +159,173 @@ class Tokens:
 
     def sha(self, n: int = 40) -> str:
         return self.chars(n, HEX)
+
+
+def b64json(obj: dict) -> str:
+    """Unpadded standard base64 of compact JSON, as Grafana, Sentry and 1Password encode."""
+    raw = json.dumps(obj, separators=(",", ":")).encode()
+    return base64.b64encode(raw).decode().rstrip("=")
+
+
+UPPER_DIGITS = string.ascii_uppercase + string.digits
+BECH32 = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"
+
+
+class MoreTokens(Tokens):
+    """Round-two provider shapes, each from the provider's documented token format."""
+
+    def vault_service(self) -> str:
+        return "hv" + "s.CAESI" + self.chars(86, URLSAFE)
+
+    def vault_batch(self) -> str:
+        return "hv" + "b.AAAAAQ" + self.chars(150, URLSAFE)
+
+    def terraform(self) -> str:
+        return self.chars(14) + ".atlas" + "v1." + self.chars(67, URLSAFE)
+
+    def pulumi(self) -> str:
+        return "pu" + "l-" + self.chars(40, HEX)
+
+    def doppler(self) -> str:
+        return "dp" + ".pt." + self.chars(43)
+
+    def onepassword_secret_key(self) -> str:
+        groups = [self.chars(n, UPPER_DIGITS) for n in (6, 6, 5, 5, 5, 5)]
+        return "A" + "3-" + "-".join(groups)
+
+    def onepassword_service_account(self) -> str:
+        body = b64json({"signInAddress": "acme.1password.com", "userAuth": {
+            "method": "SRPg-4096", "alg": "PBES2g-HS256", "iterations": 650000,
+            "salt": self.chars(22, URLSAFE)},
+            "email": self.chars(12).lower() + "@1passwordserviceaccounts.com",
+            "srpX": self.chars(64, HEX), "muk": {"alg": "A256GCM", "ext": True,
+                                                 "k": self.chars(43, URLSAFE)},
+            "secretKey": self.onepassword_secret_key(), "deviceUuid": self.chars(26).lower()})
+        return "op" + "s_" + body
+
+    def age(self) -> str:
+        """An age X25519 identity: 32 random bytes as bech32 with a valid checksum."""
+        from checks.secrets.more_rules import bech32_polymod, bech32_values
+
+        bits = int.from_bytes(self.rng.randbytes(32), "big") << 4  # 256 bits -> 52 groups
+        data = "".join(BECH32[(bits >> (5 * i)) & 31] for i in reversed(range(52))).lower()
+        hrp = "age-secret-key-"
+        poly = bech32_polymod([*bech32_values(hrp, data), 0, 0, 0, 0, 0, 0]) ^ 1
+        check = "".join(BECH32[(poly >> 5 * (5 - i)) & 31] for i in range(6)).lower()
+        return (hrp + "1" + data + check).upper()
+
+    def tailscale(self) -> str:
+        return "tskey" + "-auth-k" + self.chars(7) + "CNTRL-" + self.chars(33)
+
+    def digitalocean(self) -> str:
+        return "do" + "p_v1_" + self.chars(64, HEX)
+
+    def cloudflare_origin_ca(self) -> str:
+        return "v1" + ".0-" + self.chars(24, HEX) + "-" + self.chars(146, HEX)
+
+    def heroku(self) -> str:
+        return "HRKU" + "-AA" + self.chars(58, URLSAFE)
+
+    def flyio(self) -> str:
+        return "fo" + "1_" + self.chars(43, URLSAFE)
+
+    def flyio_macaroon(self) -> str:
+        return "fm" + "2_lJPECAAAAAAAA" + self.chars(180, B64) + "=="
+
+    def databricks(self) -> str:
+        return "da" + "pi" + self.chars(32, HEX)
+
+    def grafana_legacy(self) -> str:
+        return b64json({"k": self.chars(32), "n": "deploy-bot", "id": self.rng.randrange(1, 99)})
+
+    def grafana_cloud(self) -> str:
+        return "gl" + "c_" + b64json({"o": str(self.rng.randrange(10**5, 10**6)),
+                                      "n": "stack-" + self.chars(6, HEX) + "-deploy",
+                                      "k": self.chars(24), "m": {"r": "prod-eu-west-2"}})
+
+    def grafana_service_account(self) -> str:
+        return "gl" + "sa_" + self.chars(32) + "_" + self.chars(8, HEX)
+
+    def new_relic_user(self) -> str:
+        return "NR" + "AK-" + self.chars(27, UPPER_DIGITS)
+
+    def new_relic_insert(self) -> str:
+        return "NR" + "II-" + self.chars(32, URLSAFE)
+
+    def sentry_org(self) -> str:
+        head = b64json({"iat": 1700000000.5 + self.rng.randrange(10**6), "url": "https://sentry.io",
+                        "region_url": "https://us.sentry.io", "org": "acme"})
+        return "sntr" + "ys_" + head + "_" + self.chars(43, B64)
+
+    def sentry_user(self) -> str:
+        return "sntr" + "yu_" + self.chars(64, HEX)
+
+    def atlassian(self) -> str:
+        return "ATATT" + "3xFfGF0" + self.chars(171, URLSAFE) + "=" + self.chars(8, HEX.upper())
+
+    def linear(self) -> str:
+        return "lin" + "_api_" + self.chars(40)
+
+    def postman(self) -> str:
+        return "PM" + "AK-" + self.chars(24, HEX) + "-" + self.chars(34, HEX)
+
+    def huggingface(self) -> str:
+        return "h" + "f_" + self.chars(34, string.ascii_letters)
+
+    def google_oauth_secret(self) -> str:
+        return "GOC" + "SPX-" + self.chars(28, URLSAFE)
+
+    def rubygems(self) -> str:
+        return "ruby" + "gems_" + self.chars(48, HEX)
+
+    def supabase(self) -> str:
+        return "sb" + "p_" + self.chars(40, HEX)
+
+    def square(self) -> str:
+        return "EA" + "AA" + self.chars(60, URLSAFE)
+
+    def square_oauth(self) -> str:
+        return "sq0" + "csp-" + self.chars(43, URLSAFE)
+
+    def mailchimp(self) -> str:
+        return self.chars(32, HEX) + "-us" + str(self.rng.randrange(1, 22))
+
+    def twitter_bearer(self) -> str:
+        return "A" * 22 + self.chars(58) + "%2B" + self.chars(30) + "%3D" + self.chars(12)
+
+    def azure_ad(self) -> str:
+        return (self.chars(3, ALNUM + "_~.") + self.chars(1, string.digits) + "Q~"
+                + self.chars(34, URLSAFE + "~."))
+
+    def replicate(self) -> str:
+        return "r" + "8_" + self.chars(37)
+
+    def groq(self) -> str:
+        return "gs" + "k_" + self.chars(52)
+
+    def perplexity(self) -> str:
+        return "pp" + "lx-" + self.chars(48)
+
+
+def _ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def openssh_ed25519(rng: random.Random, comment: str = "deploy@ci") -> list[str]:
+    """An unencrypted OpenSSH ed25519 private key file (openssh-key-v1) with random key bytes.
+
+    Laid out as `ssh-keygen` writes it: the fixed `openssh-key-v1` header, cipher and KDF
+    `none`, one public key, the private block with its check integers, padding 1, 2, 3...
+    """
+    public = rng.randbytes(32)
+    blob = _ssh_string(b"ssh-ed25519") + _ssh_string(public)
+    check = rng.randbytes(4)
+    private = (check + check + _ssh_string(b"ssh-ed25519") + _ssh_string(public)
+               + _ssh_string(rng.randbytes(32) + public) + _ssh_string(comment.encode()))
+    private += bytes(range(1, 1 + (-len(private) % 8)))
+    data = (b"openssh-key-v1\0" + _ssh_string(b"none") + _ssh_string(b"none") + _ssh_string(b"")
+            + (1).to_bytes(4, "big") + _ssh_string(blob) + _ssh_string(private))
+    text = base64.b64encode(data).decode()
+    return ["-----BEGIN OPENSSH PRIVATE KEY-----",
+            *(text[i:i + 70] for i in range(0, len(text), 70)),
+            "-----END OPENSSH PRIVATE KEY-----"]

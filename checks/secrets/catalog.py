@@ -1,0 +1,9 @@
+"""Every provider rule, in the order the scanner tries them (the first rules win a tie)."""
+
+from __future__ import annotations
+
+from checks.secrets.more_rules import MORE_RULES
+from checks.secrets.rules import PROVIDER_RULES as CORE_RULES
+from checks.secrets.rules import Rule
+
+PROVIDER_RULES: tuple[Rule, ...] = (*CORE_RULES, *MORE_RULES)
