@@ -141,7 +141,8 @@ async def processes(tmp: Path, delay: float = SLOW_DELAY) -> AsyncIterator[Serve
     bot_port, bare_port = _free_port(), _free_port()
     env = {**os.environ, "APP_ID": info["APP_ID"], "PRIVATE_KEY_PATH": info["PRIVATE_KEY_PATH"],
            "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": info["GITHUB_API_URL"],
-           "PORT": str(bot_port), "HOST": "127.0.0.1", "LOG_LEVEL": "INFO"}
+           "PORT": str(bot_port), "HOST": "127.0.0.1", "LOG_LEVEL": "INFO",
+           "DATA_DIR": str(tmp / "data")}
     with open(tmp / "bot.log", "w") as log:
         bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                stdout=log, stderr=log)

@@ -102,6 +102,8 @@ class InFlight:
     # Set by a command job, which validated the config already and wants a say in the review.
     config: checks.Config | None = None
     hook: ReviewHook | None = None
+    # Our completed run on this head found on GitHub (another process, or before a restart).
+    found: check_run.ExistingRun | None = None
 
     async def current(self) -> bool:
         """True while no newer head has been seen for the PR."""
@@ -121,6 +123,10 @@ async def _complete(ctx: InFlight, conclusion: Conclusion, title: str, summary: 
     if ctx.run_id is None and known is not None and known[1] == digest:
         ctx.run_completed = True
         return "unchanged"
+    if ctx.run_id is None and ctx.found is not None and ctx.found.says(conclusion, title,
+                                                                       summary):
+        ctx.run_completed = True
+        return "unchanged"
     run_id = ctx.run_id
     if run_id is None:
         # A new result for a head that has our run: a fresh run, since an update would
@@ -138,6 +144,17 @@ async def _start_run(ctx: InFlight) -> None:
     key = f"{ctx.job.repo}@{ctx.job.head_sha}"
     if not ctx.job.rerun and key in ctx.services.runs:
         return  # this head already has our completed run: update it only if the result changes
+    if not ctx.job.rerun:
+        # The in-memory cache only sits in front of GitHub: a run created by another process,
+        # or by this one before a crash, is adopted (in progress) or compared (completed).
+        found = await check_run.find(ctx.gh, ctx.job.repo, ctx.job.head_sha,
+                                     ctx.services.app_id)
+        if found is not None and not found.completed:
+            ctx.run_id = found.id
+            return
+        if found is not None:
+            ctx.found = found
+            return
     ctx.run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
                                        ctx.job.delivery_id)
 
@@ -414,6 +431,8 @@ class Workers:
                 _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
                 # Let the delivery run again when someone redelivers it from the App's page.
                 await self.services.queue.release_delivery(job.delivery_id)
+                # Retries with backoff are not done yet: a failed job is kept as a dead letter.
+                await self.services.queue.bury(job, type(exc).__name__)
         finally:
             duration = time.perf_counter() - started
             self.services.metrics.jobs.labels(result.label).inc()

@@ -9,16 +9,31 @@ Invariants every implementation keeps (the worker relies on them):
   head the PR has already moved away from is refused (`put` returns STALE), and `is_current`
   says whether a running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
+- Durable backends (bot/queue/sqlite.py, bot/queue/redis.py) lease a job to the process that took
+  it: a job whose taker died is handed out again after the lease (visibility timeout) ends, and
+  one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason, as is
+  a job that failed (`bury`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
+
+from bot.logs import get_logger, log
+
+_log = get_logger("queue")
 
 QUEUED = "queued"
 REPLACED = "replaced"
 STALE = "stale"
+
+# GitHub redelivers a delivery with the same X-GitHub-Delivery up to 3 days later.
+DELIVERY_TTL_SECONDS = 3 * 24 * 3600
+# A job whose taker dies this many times is not handed out again: it is a dead letter.
+MAX_ATTEMPTS = 5
+DEFAULT_LEASE_SECONDS = 60.0
 
 
 class QueueClosed(Exception):
@@ -88,6 +103,35 @@ def inherit_audits(job: Job, waiting: Job) -> Job:
     return job if audits == job.audits else replace(job, audits=audits)
 
 
+def replacing(job: Job, waiting: Job) -> Job:
+    """What waits once `job` arrives for the PR of the waiting job `waiting`."""
+    if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
+        job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
+    return inherit_audits(job, waiting)
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A job that will not be handed out again, and why."""
+
+    job: Job
+    error: str
+    attempts: int
+
+
+def dead_reason(attempts: int) -> str:
+    """Why a job became a dead letter: every process that took it died before finishing."""
+    return f"its taker died or hung before finishing, {attempts} times"
+
+
+def log_dead_letter(dead: DeadLetter) -> None:
+    """Say loudly that a job will not run again (an operator re-runs it from the PR)."""
+    job = dead.job
+    log(_log, logging.ERROR, "dead letter", delivery=job.delivery_id,
+        repo=job.repo, pr=job.number, head=job.head_sha, error=dead.error,
+        attempts=dead.attempts)
+
+
 class Queue(Protocol):
     """What intake and workers need from a queue."""
 
@@ -115,5 +159,17 @@ class Queue(Protocol):
     def depth(self) -> int:
         """Jobs waiting (not running)."""
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a job that failed as a dead letter with its error (logged), never dropped."""
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs, in the order they will run (for shutdown logs and tests)."""
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        """Jobs given up on, oldest first (kept for an operator to read, never dropped)."""
+
     async def close(self) -> None:
         """Wake waiting workers with QueueClosed."""
+
+    async def shutdown(self) -> None:
+        """Release the backend (files, connections) once the workers have stopped."""

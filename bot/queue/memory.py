@@ -8,18 +8,27 @@ PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from dataclasses import replace
+from collections import OrderedDict, deque
 
-from bot.queue import QUEUED, REPLACED, STALE, Job, QueueClosed, inherit_audits
+from bot.queue import (
+    QUEUED,
+    REPLACED,
+    STALE,
+    DeadLetter,
+    Job,
+    QueueClosed,
+    log_dead_letter,
+    replacing,
+)
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
 HEADS_PER_PR = 20
+MAX_DEAD = 1_000
 
 
 class MemoryQueue:
-    """A queue in this process's memory; jobs are lost on exit (use Redis for replicas)."""
+    """A queue in this process's memory; jobs are lost on exit (tests only: use SQLite or Redis)."""
 
     def __init__(self) -> None:
         self._pending: OrderedDict[str, Job] = OrderedDict()
@@ -28,6 +37,7 @@ class MemoryQueue:
         self._deliveries: OrderedDict[str, None] = OrderedDict()
         self._changed = asyncio.Condition()
         self._closed = False
+        self._dead: deque[DeadLetter] = deque(maxlen=MAX_DEAD)
 
     def _is_older_head(self, job: Job) -> bool:
         heads = self._heads.get(job.pr_key, [])
@@ -55,9 +65,7 @@ class MemoryQueue:
         waiting = self._pending.get(job.slot)
         if waiting is not None:
             outcome = REPLACED
-            if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
-                job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
-            job = inherit_audits(job, waiting)
+            job = replacing(job, waiting)
         self._pending[job.slot] = job
         if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
             async with self._changed:
@@ -125,12 +133,29 @@ class MemoryQueue:
         """Jobs waiting."""
         return len(self._pending)
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep the last MAX_DEAD failed jobs with their errors."""
+        dead = DeadLetter(job, error, 1)
+        log_dead_letter(dead)
+        self._dead.append(dead)
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""
+        return list(self._dead)
+
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""
         return list(self._pending.values())
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs, in the order they will run."""
+        return self.pending()
 
     async def close(self) -> None:
         """Stop handing out jobs."""
         self._closed = True
         async with self._changed:
             self._changed.notify_all()
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
