@@ -387,3 +387,13 @@ async def test_commands_and_reviews_of_one_pr_never_replace_each_other() -> None
         await queue.done(taken)
     assert kinds == [("command", 101), ("command", 102)]
     assert queue.depth() == 0
+
+
+async def test_a_command_job_never_becomes_the_newest_head(backend: Factory) -> None:
+    queue = backend()
+    if "redis" in type(queue).__module__:
+        pytest.xfail("the Redis put script still notes a command job's empty head (not done)")
+    await queue.put(job(head="b" * 40))
+    await queue.put(command_job(101, "c1"))
+    assert await queue.is_current(job(head="b" * 40))
+    assert await queue.put(job(head="b" * 40, delivery="d9")) != STALE
