@@ -141,7 +141,8 @@ async def processes(tmp: Path, delay: float = SLOW_DELAY) -> AsyncIterator[Serve
     bot_port, bare_port = _free_port(), _free_port()
     env = {**os.environ, "APP_ID": info["APP_ID"], "PRIVATE_KEY_PATH": info["PRIVATE_KEY_PATH"],
            "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": info["GITHUB_API_URL"],
-           "PORT": str(bot_port), "HOST": "127.0.0.1", "LOG_LEVEL": "INFO"}
+           "PORT": str(bot_port), "HOST": "127.0.0.1", "LOG_LEVEL": "INFO",
+           "DATA_DIR": str(tmp / "data")}
     with open(tmp / "bot.log", "w") as log:
         bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                stdout=log, stderr=log)
@@ -296,6 +297,72 @@ async def review_costs(events: int = 20) -> Costs:
     return Costs(calls[0], calls[1:], completed)
 
 
+# --- part 3: what a slash command costs beyond its review --------------------------------------
+
+# A command job's own calls; everything else it does is the review any event would run.
+_COMMAND_CALLS = ("/reactions", "/permission", "/memberships/")
+
+
+def _command_call(call: Any, number: int) -> bool:
+    """True for a call only a command makes: reactions, roles, the reply, the App's slug."""
+    from checks.render.replies import REPLY_MARKER
+
+    reply = (call.method == "POST" and call.path.endswith(f"/issues/{number}/comments")
+             and str((call.json or {}).get("body", "")).startswith(REPLY_MARKER))
+    return (reply or call.path.endswith(_COMMAND_CALLS) or call.path == "/app"
+            or (call.method == "GET" and call.path.endswith(f"/pulls/{number}")))
+
+
+async def command_costs(commands: int = 10) -> list[int]:
+    """`/shipshape skip tests ...` by a writer on `commands` PRs: calls beyond the review each
+    (the first also asks for the App's slug and the writer's role; later ones hit the cache)."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app import create_app
+    from bot.settings import Settings
+    from tests.fakegithub import FakeGitHub
+
+    diff = ("diff --git a/app/login.py b/app/login.py\nnew file mode 100644\n"
+            "index 0000000..3b18e51\n--- /dev/null\n+++ b/app/login.py\n@@ -0,0 +1,2 @@\n"
+            "+def login(user: str) -> bool:\n+    return bool(user)\n")
+    base = json.loads((PAYLOAD.parent / "issue_comment.created.json").read_text())
+    extra: list[int] = []
+    async with FakeGitHub(delay=0.0) as fake:
+        fake.set_permission(fake.repo, "alice", "write")
+        settings = Settings.from_env({
+            "APP_ID": str(fake.app_id), "PRIVATE_KEY": fake.private_key_pem,
+            "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": fake.url})
+        client = TestClient(TestServer(create_app(settings)))
+        await client.start_server()
+        try:
+            for n in range(commands):
+                number = 300 + n
+                fake.add_pull(fake.repo, number, title=f"PROJ-{n} Add login", diff=diff,
+                              commits=[f"PROJ-{n} Add login helper"])
+                text = "/shipshape skip tests login is covered by the e2e suite"
+                comment = fake.add_comment(fake.repo, number, text, user="alice")
+                payload = copy.deepcopy(base)
+                payload["repository"]["full_name"] = fake.repo
+                payload["installation"] = {"id": fake.installation_id}
+                payload["issue"]["number"] = number
+                payload["comment"].update(id=comment["id"], body=text)
+                payload["comment"]["user"]["login"] = "alice"
+                body = json.dumps(payload).encode()
+                before = len(fake.calls)
+                resp = await client.post("/webhook", data=body,
+                                         headers={**_headers(body),
+                                                  "X-GitHub-Event": "issue_comment"})
+                assert resp.status == 202, await resp.text()
+                await asyncio.sleep(0.01)
+                while _busy(client):
+                    await asyncio.sleep(0.002)
+                extra.append(sum(1 for c in fake.calls[before:]
+                                 if _command_call(c, number)))
+        finally:
+            await client.close()
+    return extra
+
+
 def _busy(client: Any) -> bool:
     from bot.app import STATE
     state = client.server.app[STATE]
@@ -327,7 +394,8 @@ def _row(name: str, s: Summary) -> str:
 
 
 def markdown(rate: float, runs: int, delay: float, fixed: dict[str, Summary],
-             peak: dict[str, Summary], costs: Costs, load: float, ratio: float) -> str:
+             peak: dict[str, Summary], costs: Costs, load: float, ratio: float,
+             command_extra: list[int]) -> str:
     """The benchmarks.md section."""
     header = ["| server | requests | accepted/s | p50 ack ms | p99 ack ms |",
               "| --- | ---: | ---: | ---: | ---: |"]
@@ -361,6 +429,10 @@ def markdown(rate: float, runs: int, delay: float, fixed: dict[str, Summary],
         f"call): **{statistics.median(costs.calls):.0f}** (median of {len(costs.calls)} events; "
         f"the first event also creates the installation token: {costs.first_event_calls}) "
         "(target <= 8).",
+        f"- A `/shipshape skip` by a writer costs **{statistics.median(command_extra):.0f}** "
+        "REST calls beyond its review (median of "
+        f"{len(command_extra)} commands: PR, reaction, reply; the first also asked for the "
+        f"App's slug and the writer's role: {command_extra[0]}) (target <= 3).",
         f"- Event to completed check run, p50: **{statistics.median(costs.completed) * 1000:.0f}"
         f" ms** (target <= 1.5 s).",
     ])
@@ -387,10 +459,12 @@ async def main_async(rate: float, seconds: float, delay: float = SLOW_DELAY,
                     peak[name].append(await max_rate(url, seconds, bodies))
                     load = max(load, os.getloadavg()[0])
     costs = await review_costs()
+    command_extra = await command_costs()
     ratio = statistics.median(b.rate / a.rate for b, a in zip(peak["bot"], peak["bare"],
                                                              strict=True))
     return markdown(rate, runs, delay, {k: Summary.of(v) for k, v in fixed.items()},
-                    {k: Summary.of(v) for k, v in peak.items()}, costs, load, ratio)
+                    {k: Summary.of(v) for k, v in peak.items()}, costs, load, ratio,
+                    command_extra)
 
 
 def main() -> None:
@@ -403,7 +477,12 @@ def main() -> None:
                         help="seconds the fake GitHub adds per call in part 1")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--commands", action="store_true",
+                        help="only print what slash commands cost (part 3)")
     args = parser.parse_args()
+    if args.commands:
+        print("REST calls beyond the review per skip command:", asyncio.run(command_costs()))
+        return
     if args.serve_bare is not None:
         serve_bare(args.serve_bare)
         return

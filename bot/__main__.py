@@ -1,4 +1,8 @@
-"""`python -m bot`: read settings from the environment, build the app, serve it."""
+"""`python -m bot [web|worker]`: read settings from the environment, build the app, serve it.
+
+`web` takes deliveries only and `worker` runs jobs only; with no role one process does both.
+Separate roles share their jobs through the queue, so they need a durable one (QUEUE_URL).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ import gc
 import os
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import Role, create_app
 from bot.listen import open_sockets
 from bot.logs import configure
 from bot.settings import InvalidSettings, Settings, SettingsError, listen_address
@@ -40,16 +44,42 @@ def prepare(environ: Mapping[str, str]) -> tuple[Settings, list[socket.socket]]:
     return settings, sockets
 
 
-def main(environ: Mapping[str, str] | None = None) -> int:
+def parse_role(argv: Sequence[str]) -> Role:
+    """The role named on the command line (none: both); SettingsError names a bad one."""
+    if not argv:
+        return Role.ALL
+    names = [role.value for role in Role if role is not Role.ALL]
+    if len(argv) > 1 or argv[0] not in names:
+        raise SettingsError("role", f"must be one of {', '.join(names)} or nothing, got "
+                            f"{' '.join(argv)!r}")
+    return Role(argv[0])
+
+
+def main(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None) -> int:
     """Start the server; exit 2 with one line per missing or malformed setting."""
+    errors: list[SettingsError] = []
+    role = Role.ALL
+    try:
+        role = parse_role(sys.argv[1:] if argv is None else argv)
+    except SettingsError as exc:
+        errors.append(exc)
     try:
         settings, sockets = prepare(os.environ if environ is None else environ)
     except InvalidSettings as exc:
-        for error in exc.errors:
+        errors.extend(exc.errors)
+    else:
+        if role is not Role.ALL and settings.queue_url.startswith("memory://"):
+            errors.append(SettingsError("QUEUE_URL", f"the {role.value} role shares jobs with "
+                                        "other processes: use sqlite:// or redis://"))
+        if errors:
+            for sock in sockets:
+                sock.close()
+    if errors:
+        for error in errors:
             print(f"shipshape: cannot start: {error}", file=sys.stderr)
         return EXIT_BAD_SETTINGS
     configure(settings.log_level)
-    app = create_app(settings)
+    app = create_app(settings, role=role)
     # Everything allocated so far lives as long as the process: keep it out of the cyclic
     # collector's full passes, which otherwise pause acknowledgements now and then.
     gc.freeze()

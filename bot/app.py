@@ -7,6 +7,7 @@ not finish, then close the pool and the session.
 
 from __future__ import annotations
 
+import enum
 import logging
 import multiprocessing
 import os
@@ -23,12 +24,20 @@ from bot.intake import Intake, handle
 from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
-from bot.queue.memory import MemoryQueue
+from bot.queue.open import open_queue
 from bot.settings import Settings
 from bot.worker import Services, Workers
 
 SHUTDOWN_GRACE_SECONDS = 20.0
 _log = get_logger("app")
+
+
+class Role(enum.Enum):
+    """What one process does: `python -m bot [web|worker]`; both by default."""
+
+    ALL = "all"
+    WEB = "web"  # webhook intake only: verify, dedupe, queue, answer
+    WORKER = "worker"  # jobs only: no webhook route
 
 
 @dataclass
@@ -40,6 +49,8 @@ class State:
     metrics: Metrics
     intake: Intake
     executor: Executor | None = None
+    own_queue: bool = False
+    role: Role = Role.ALL
     workers: Workers | None = None
     services: Services | None = None
 
@@ -60,6 +71,14 @@ def _pool_size(settings: Settings) -> int:
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state = app[STATE]
+    if state.role is Role.WEB:  # no pool, no workers, no GitHub session: intake only
+        log(_log, logging.INFO, "started", role=state.role.value, **state.settings.describe())
+        try:
+            yield
+        finally:
+            if state.own_queue:
+                await state.queue.shutdown()
+        return
     settings = state.settings
     own_pool = state.executor is None
     executor = state.executor or review_pool(_pool_size(settings))
@@ -74,18 +93,28 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             review_timeout=settings.review_timeout)
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
-        log(_log, logging.INFO, "started", **settings.describe())
+        log(_log, logging.INFO, "started", role=state.role.value, **settings.describe())
         try:
             yield
         finally:
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
-            # With the in-memory queue these jobs end with the process: name their deliveries
-            # so they can be redelivered from the App's settings page.
-            waiting: list[Job] = getattr(state.queue, "pending", list)()
+            # Named so that, with the in-memory queue, they can be redelivered from the App's
+            # settings page; a durable queue keeps them for the next start.
+            waiting = await _waiting(state.queue)
             log(_log, logging.INFO, "stopped", requeued=[_brief(j) for j in requeued],
                 waiting=[_brief(j) for j in waiting])
+            if state.own_queue:
+                await state.queue.shutdown()
             if own_pool and state.services.executor is not None:
                 state.services.executor.shutdown(wait=True, cancel_futures=True)
+
+
+async def _waiting(queue: Queue) -> list[Job]:
+    try:
+        return await queue.pending_jobs()
+    except Exception:  # the backend is unreachable: the jobs stay in it, unnamed here
+        _log.exception("could not list the waiting jobs")
+        return []
 
 
 def _brief(job: Job) -> dict[str, object]:
@@ -105,13 +134,18 @@ async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format."""
     state = request.app[STATE]
     state.metrics.queue_depth.set(state.queue.depth())
+    try:
+        state.metrics.dead_letters.set(len(await state.queue.dead_letters()))
+    except Exception:  # the gauge keeps its last value; /metrics itself must answer
+        _log.exception("could not count the dead letters")
     return web.Response(body=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
 def create_app(settings: Settings, *, executor: Executor | None = None,
-               queue: Queue | None = None) -> web.Application:
+               queue: Queue | None = None, role: Role = Role.ALL) -> web.Application:
     """Build the server; `executor` runs reviews (default: a process pool it owns)."""
-    queue = queue if queue is not None else MemoryQueue()
+    own_queue = queue is None
+    queue = queue if queue is not None else open_queue(settings)
     metrics_ = Metrics()
 
     def forget_installation(installation_id: int) -> None:
@@ -120,7 +154,7 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
 
     intake = Intake(settings.webhook_secret, queue, metrics_, settings.app_id,
                     forget_installation)
-    state = State(settings, queue, metrics_, intake, executor)
+    state = State(settings, queue, metrics_, intake, executor, own_queue, role)
     # One byte over GitHub's cap, so aiohttp refuses a bigger body while reading it.
     # Lingering (reading the rest of a refused body so the sender sees the answer) is cut
     # from aiohttp's 10 s, which would keep a stranger's stalled body open that much longer.
@@ -134,7 +168,8 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
         """POST $WEBHOOK_PATH."""
         return await handle(request, state.intake)
 
-    app.router.add_post(settings.webhook_path, webhook)
+    if role is not Role.WORKER:
+        app.router.add_post(settings.webhook_path, webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.cleanup_ctx.append(_lifecycle)

@@ -122,6 +122,7 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
             maxsize=4096, ttu=_token_ttu, timer=time.monotonic
         )
         self._token_locks: dict[int, asyncio.Lock] = {}
+        self._slug = ""
 
     async def _request(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
@@ -186,6 +187,14 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
         cached = self._tokens.get(installation_id)
         if cached is not None and cached[0] == token:
             del self._tokens[installation_id]
+
+    async def app_slug(self) -> str:
+        """The App's slug (`@<slug>` commands, `<slug>[bot]` comments), asked once per process."""
+        if not self._slug:
+            jwt = apps.get_jwt(app_id=self._app_id, private_key=self._key)
+            answer = await self.getitem("/app", jwt=jwt)
+            self._slug = str(answer.get("slug") or "") if isinstance(answer, Mapping) else ""
+        return self._slug
 
     def forget_installation(self, installation_id: int) -> None:
         """Drop everything cached for an installation (it was uninstalled or suspended)."""

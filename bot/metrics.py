@@ -26,6 +26,8 @@ class Metrics:
                                  registry=reg)
         self.jobs_running = Gauge("shipshape_jobs_running", "Jobs being worked on",
                                   registry=reg)
+        self.dead_letters = Gauge("shipshape_dead_letter_jobs",
+                                  "Jobs given up on after their takers kept dying", registry=reg)
         self.jobs = Counter("shipshape_jobs", "Jobs finished by outcome", ["outcome"],
                             registry=reg)
         self.job_duration = Histogram("shipshape_job_duration_seconds",

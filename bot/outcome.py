@@ -27,6 +27,9 @@ class JobOutcome(enum.StrEnum):
     ERROR = "error"  # an exception ended the job; the delivery may be redelivered
     NO_PULL = "no_pull"  # a merge group whose branch names no PR: reported neutral
     DESTROYED = "destroyed"  # the merge group was gone before its job ran
+    REPLIED = "replied"  # a slash command was answered; no new check run was needed
+    REFUSED = "refused"  # every command of the comment was refused or wrong (with a reply)
+    NO_COMMAND = "no_command"  # the comment held no shipshape command after all
     AUDITED = "audited"  # an audit-only job wrote its entries (or found nothing to write)
 
 

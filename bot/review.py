@@ -16,6 +16,7 @@ from checks.render import conclusion as report_conclusion
 from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
 from checks.render.title import check_run_title
+from checks.waivers import current_fingerprints
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ def review(document: dict[str, Any], config: checks.Config,
         size_label=str(size) if size else None,
         report=report.to_dict(),
     )
+
+
+def fingerprints_for(document: dict[str, Any], config: checks.Config,
+                     check_ids: list[str]) -> dict[str, list[str]]:
+    """The fingerprints of each listed check's findings on this snapshot, ignoring waivers:
+    what a new `skip` records."""
+    snapshot = checks.load_snapshot({**document, "waivers": []})
+    return current_fingerprints(snapshot, config, check_ids)
 
 
 def audit_report(document: dict[str, Any], config: checks.Config,

@@ -7,6 +7,7 @@ named at once (InvalidSettings), so a deployment is fixed in one round, not one 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_WEBHOOK_PATH = "/webhook"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 256
+DEFAULT_DATA_DIR = "data"
+QUEUE_FILE = "queue.sqlite3"
+QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "memory")
 
 
 class SettingsError(ValueError):
@@ -56,6 +60,11 @@ class Settings:
     workers: int = 4
     review_processes: int = 0
     review_timeout: float = 120.0
+    # Settings built in code (tests) keep jobs in memory; the environment's default is the
+    # SQLite file in DATA_DIR, so a lone `python -m bot` loses nothing to a crash.
+    queue_url: str = field(default="memory://", repr=False)
+    data_dir: str = DEFAULT_DATA_DIR
+    queue_lease_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -72,6 +81,10 @@ class Settings:
             "workers": lambda: _int(environ, "WORKERS", 4, 1, MAX_WORKERS),
             "review_processes": lambda: _int(environ, "REVIEW_PROCESSES", 0, 0, MAX_WORKERS),
             "review_timeout": lambda: float(_int(environ, "REVIEW_TIMEOUT", 120, 1, 3600)),
+            "data_dir": lambda: _data_dir(environ),
+            "queue_url": lambda: _queue_url(environ),
+            "queue_lease_seconds": lambda: float(
+                _int(environ, "QUEUE_LEASE_SECONDS", 60, 1, 3600)),
         }
         values: dict[str, Any] = {}
         errors: list[SettingsError] = []
@@ -91,6 +104,8 @@ class Settings:
             "log_level": self.log_level, "github_api_url": self.github_api_url,
             "webhook_path": self.webhook_path, "workers": self.workers,
             "review_processes": self.review_processes, "review_timeout": self.review_timeout,
+            "queue_url": redact_url(self.queue_url), "data_dir": self.data_dir,
+            "queue_lease_seconds": self.queue_lease_seconds,
         }
 
 
@@ -189,3 +204,46 @@ def _webhook_path(environ: Mapping[str, str]) -> str:
         raise SettingsError("WEBHOOK_PATH", f"must be a path starting with '/', got {raw!r}")
     return raw
 
+
+def redact_url(url: str) -> str:
+    """`url` without its password (a Redis URL may carry one)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = f"{parts.username}:" if parts.username else ":"
+    return parts._replace(netloc=f"{user}***@{host}").geturl()
+
+
+def _data_dir(environ: Mapping[str, str]) -> str:
+    raw = environ.get("DATA_DIR", "").strip() or DEFAULT_DATA_DIR
+    path = Path(raw)
+    if path.exists() and not path.is_dir():
+        raise SettingsError("DATA_DIR", f"must be a directory, got the file {raw!r}")
+    # Checked without creating anything: the queue creates the directory when it opens.
+    existing = next((p for p in (path, *path.absolute().parents) if p.exists()), None)
+    if existing is None or not os.access(existing, os.W_OK | os.X_OK):
+        raise SettingsError("DATA_DIR", f"{raw!r} cannot be written by this user")
+    return raw
+
+
+def _queue_url(environ: Mapping[str, str]) -> str:
+    raw = environ.get("QUEUE_URL", "").strip()
+    if not raw:
+        data_dir = environ.get("DATA_DIR", "").strip() or DEFAULT_DATA_DIR
+        return f"sqlite://{Path(data_dir, QUEUE_FILE).absolute()}"
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in QUEUE_SCHEMES:
+        raise SettingsError("QUEUE_URL", "must be sqlite:///path, redis://host:port/db or "
+                            f"memory://, got {redact_url(raw)!r}")
+    if scheme == "sqlite" and not sqlite_path(raw):
+        raise SettingsError("QUEUE_URL", "sqlite:// needs a file path (sqlite:///var/lib/q.db)")
+    if scheme.startswith("redis") and not urlsplit(raw).hostname:
+        raise SettingsError("QUEUE_URL", f"needs a host, got {redact_url(raw)!r}")
+    return raw
+
+
+def sqlite_path(url: str) -> str:
+    """The file of a `sqlite://` URL: `sqlite:///abs/path` or `sqlite://relative/path`."""
+    path = url.removeprefix("sqlite://")
+    return "" if path.strip("/") == "" else path

@@ -2,10 +2,11 @@
 
 A job's life: the PR as its event described it (a GET only for check_run / check_suite events;
 a head other than the job's means a newer job exists: stop) -> check run in progress -> config
-from the base branch -> commits and changes -> the review in a worker process -> before each
-write, `queue.is_current` again, so a result computed for a stale head is never published ->
-check run completed, checklist comment, size label. Every job ends in a logged outcome, and a
-started check run is always completed, even when the job fails.
+from the base branch -> commits, changes and the PR's comments (the waivers and story links
+slash commands recorded there: bot/commands/history.py) -> the review in a worker process ->
+before each write, `queue.is_current` again, so a result computed for a stale head is never
+published -> check run completed, checklist comment, size label. Every job ends in a logged
+outcome, and a started check run is always completed, even when the job fails.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import cachetools
 
 import checks
 from bot.audit import KIND as AUDIT_KIND
 from bot.audit import AuditState, run_audit
+from bot.commands.history import load_state, with_state
+from bot.commands.state import CommandState
 from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
@@ -33,6 +37,7 @@ from bot.publish import check_run, comment, label
 from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
 from bot.review import Outputs, review
 from bot.snapshot import (
+    Built,
     Pull,
     TreeCache,
     add_repo_files,
@@ -70,6 +75,18 @@ class Services:
     runs: cachetools.LRUCache[str, tuple[int, str]] = field(
         default_factory=lambda: cachetools.LRUCache(10_000))
     audit: AuditState = field(default_factory=AuditState)
+    commands: CommandState = field(default_factory=CommandState)
+
+
+class ReviewHook(Protocol):
+    """What a slash command adds to a review: change the document before the checks run,
+    then see the result (False: publish nothing, the command only wanted to read it)."""
+
+    async def prepare(self, ctx: InFlight, config: checks.Config, built: Built) -> Built:
+        """Return the document to review."""
+
+    async def reviewed(self, ctx: InFlight, outputs: Outputs) -> bool:
+        """Act on the result; True to publish it."""
 
 
 @dataclass
@@ -82,6 +99,11 @@ class InFlight:
     pull: Pull | None = None
     run_id: int | None = None
     run_completed: bool = False
+    # Set by a command job, which validated the config already and wants a say in the review.
+    config: checks.Config | None = None
+    hook: ReviewHook | None = None
+    # Our completed run on this head found on GitHub (another process, or before a restart).
+    found: check_run.ExistingRun | None = None
 
     async def current(self) -> bool:
         """True while no newer head has been seen for the PR."""
@@ -101,6 +123,10 @@ async def _complete(ctx: InFlight, conclusion: Conclusion, title: str, summary: 
     if ctx.run_id is None and known is not None and known[1] == digest:
         ctx.run_completed = True
         return "unchanged"
+    if ctx.run_id is None and ctx.found is not None and ctx.found.says(conclusion, title,
+                                                                       summary):
+        ctx.run_completed = True
+        return "unchanged"
     run_id = ctx.run_id
     if run_id is None:
         # A new result for a head that has our run: a fresh run, since an update would
@@ -118,6 +144,17 @@ async def _start_run(ctx: InFlight) -> None:
     key = f"{ctx.job.repo}@{ctx.job.head_sha}"
     if not ctx.job.rerun and key in ctx.services.runs:
         return  # this head already has our completed run: update it only if the result changes
+    if not ctx.job.rerun:
+        # The in-memory cache only sits in front of GitHub: a run created by another process,
+        # or by this one before a crash, is adopted (in progress) or compared (completed).
+        found = await check_run.find(ctx.gh, ctx.job.repo, ctx.job.head_sha,
+                                     ctx.services.app_id)
+        if found is not None and not found.completed:
+            ctx.run_id = found.id
+            return
+        if found is not None:
+            ctx.found = found
+            return
     ctx.run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
                                        ctx.job.delivery_id)
 
@@ -201,20 +238,27 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
 async def _review_pull(ctx: InFlight) -> JobResult:
     pull = ctx.pull
     assert pull is not None
-    config_text = await read_config(ctx.gh, pull.repo, pull.base_ref)
-    try:
-        config = (checks.config_from_yaml(config_text) if config_text is not None
-                  else checks.config_from_dict({}))
-    except checks.ConfigError as exc:
-        return await _config_error(ctx, exc)
+    config = ctx.config
+    if config is None:
+        config_text = await read_config(ctx.gh, pull.repo, pull.base_ref)
+        try:
+            config = (checks.config_from_yaml(config_text) if config_text is not None
+                      else checks.config_from_dict({}))
+        except checks.ConfigError as exc:
+            return await _config_error(ctx, exc)
     if pull.draft and config.settings.draft is checks.DraftPolicy.SKIP:
         await _complete(ctx, Conclusion.SKIPPED, "Draft: not reviewed",
                         "This pull request is a draft and the configuration says `draft: skip`."
                         " It is reviewed when it is marked ready for review.")
         return JobResult(JobOutcome.DRAFT_SKIPPED, Conclusion.SKIPPED)
-    built = await build_document(ctx.gh, pull)
+    built, state = await asyncio.gather(build_document(ctx.gh, pull), load_state(
+        ctx.gh, pull, ctx.services.app_id, ctx.services.commands.bot_login,
+        ctx.services.comments))
+    built = with_state(built, state)
     if needs_repo_files(config):
         built = await add_repo_files(ctx.gh, built, ctx.services.trees)
+    if ctx.hook is not None:
+        built = await ctx.hook.prepare(ctx, config, built)
     if not await ctx.current():
         return await _superseded(ctx)
     try:
@@ -233,6 +277,8 @@ async def _review_pull(ctx: InFlight) -> JobResult:
     if not await ctx.current():
         return await _superseded(ctx)
     ctx.services.audit.remember(pull.repo, pull.head_sha, config, built.document, outputs)
+    if ctx.hook is not None and not await ctx.hook.reviewed(ctx, outputs):
+        return JobResult(JobOutcome.REPLIED)
     return await _publish(ctx, config, outputs)
 
 
@@ -253,6 +299,10 @@ async def run_job(services: Services, job: Job) -> JobResult:
         from bot.merge_group import run_merge_group  # it builds on this module
 
         return await run_merge_group(services, job)
+    if job.kind == "command":
+        from bot.commands.handler import handle  # the handler reviews through this module
+
+        return await handle(services, job)
     if job.kind == AUDIT_KIND:
         await run_audit(services, job)
         return JobResult(JobOutcome.AUDITED)
@@ -275,9 +325,15 @@ async def _review_job(services: Services, job: Job) -> JobResult:
     if ctx.pull.head_sha != job.head_sha:
         # the PR moved on; the push's own event reviews the new head
         return JobResult(JobOutcome.SUPERSEDED)
+    return await review_pull(ctx)
+
+
+async def review_pull(ctx: InFlight, *, start: bool = True) -> JobResult:
+    """Review `ctx.pull` at its head and publish; `start=False` opens no check run first."""
     if not await ctx.current():
         return JobResult(JobOutcome.SUPERSEDED)
-    await _start_run(ctx)
+    if start:
+        await _start_run(ctx)
     try:
         return await _review_pull(ctx)
     except BaseException:
@@ -379,6 +435,8 @@ class Workers:
                 _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})
                 # Let the delivery run again when someone redelivers it from the App's page.
                 await self.services.queue.release_delivery(job.delivery_id)
+                # Retries with backoff are not done yet: a failed job is kept as a dead letter.
+                await self.services.queue.bury(job, type(exc).__name__)
         finally:
             duration = time.perf_counter() - started
             self.services.metrics.jobs.labels(result.label).inc()

@@ -19,6 +19,7 @@ from checks.audit import (
     AuditEvent,
     check_settings,
 )
+from checks.command_options import COMMANDS, permission_problem
 from checks.mask import quote_value, safe_key
 from checks.model import Status
 from checks.repo_settings import RepoSettings
@@ -84,6 +85,7 @@ GLOBAL_OPTIONS: Mapping[str, Option] = {
         "template": Option(DEFAULT_TEMPLATE, "str", "an entry's text; fields: "
                            + ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)),
     }),
+    "commands": COMMANDS,
 }
 
 # Keys every check has, beside its own options.
@@ -167,6 +169,12 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
             raise ConfigError(path, f"expected a string, got {_type_name(value)}")
         if kind == "regex":
             _compile(path, value)
+        return value
+    if kind == "permission":
+        problem = permission_problem(value) if isinstance(value, str) else (
+            f"expected a role or a team, got {_type_name(value)}")
+        if problem:
+            raise ConfigError(path, problem)
         return value
     if kind == "choice":
         if isinstance(value, bool) and str(value).lower() in option.choices:

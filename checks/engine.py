@@ -19,8 +19,10 @@ from checks.model import (
 from checks.paths import is_generated
 from checks.spec import CheckSpec
 from checks.suppressions import apply_markers
+from checks.waivers import WAIVE_ALL, for_check
+from checks.waivers import apply as apply_waivers
 
-WAIVE_ALL = "all"
+__all__ = ["WAIVE_ALL", "run_checks"]
 
 
 def _apply_level(outcome: Outcome, level: Status) -> Outcome:
@@ -66,7 +68,6 @@ def run_checks(
     if config is None:
         config = load_config({}, registry)
     judged, ignored = _kept_files(snapshot, config)
-    waivers = {w.check: w for w in snapshot.waivers}
     results: list[CheckResult] = []
     stories: list[str] = []
     stats: dict[str, Any] = {
@@ -77,7 +78,6 @@ def run_checks(
     }
     for spec in registry:
         check_config = config.checks[spec.id]
-        waiver = waivers.get(spec.id) or waivers.get(WAIVE_ALL)
         if only is not None and spec.id not in only:
             results.append(CheckResult(spec.id, spec.title, Status.SKIP, "Not selected."))
             continue
@@ -85,14 +85,11 @@ def run_checks(
             results.append(CheckResult(spec.id, spec.title, Status.SKIP,
                                        "Disabled in the configuration."))
             continue
-        if waiver is not None:
-            reason = f": {waiver.reason}" if waiver.reason else "."
-            results.append(CheckResult(spec.id, spec.title, Status.SKIP,
-                                       f"Waived by @{waiver.by}{reason}", waived_by=waiver.by))
-            continue
         outcome = _apply_level(_run_one(spec, judged, check_config.options), check_config.level)
+        covered = apply_waivers(spec.id, outcome, for_check(spec.id, snapshot.waivers), judged)
+        outcome = covered.outcome
         results.append(CheckResult(spec.id, spec.title, outcome.status, outcome.summary,
-                                   tuple(outcome.findings)))
+                                   tuple(outcome.findings), waived_by=covered.waived_by))
         stories.extend(s for s in outcome.stories if s not in stories)
         stats.update(outcome.stats)
     results = apply_markers(results, judged.files, registry)

@@ -190,11 +190,19 @@ class Commit:
 
 @dataclass(frozen=True, slots=True)
 class Waiver:
-    """A check waived for this PR by an authorised person."""
+    """A check waived for this PR by an authorised person.
+
+    `fingerprints` are those of the check's findings when it was waived (checks/waivers.py);
+    None (a waiver from an older snapshot document) covers whatever the check finds.
+    """
 
     check: str
     by: str
     reason: str = ""
+    # ISO 8601 time of the waiver and the id of the comment that gave it, when known.
+    at: str = ""
+    fingerprints: tuple[str, ...] | None = None
+    comment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,8 @@ class Snapshot:
     repo_files: frozenset[str] | None = None
     waivers: tuple[Waiver, ...] = ()
     notes: tuple[str, ...] = ()
+    # Story ids linked with the `story <ID>` command (resolved like any other reference).
+    story_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

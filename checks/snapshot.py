@@ -74,7 +74,12 @@ def _waivers(value: Any) -> tuple[Waiver, ...]:
         for required in ("check", "by"):
             if not isinstance(item.get(required), str) or not item[required]:
                 raise SnapshotError(f"{where}{required} is required and must be a string")
-        waivers.append(Waiver(item["check"], item["by"], _opt_str(item, "reason", where)))
+        prints = item.get("fingerprints")
+        waivers.append(Waiver(
+            item["check"], item["by"], _opt_str(item, "reason", where),
+            at=_opt_str(item, "at", where),
+            fingerprints=None if prints is None else _str_list(prints, f"{where}fingerprints"),
+            comment_id=_opt_int(item, "comment_id", where)))
     return tuple(waivers)
 
 
@@ -147,4 +152,6 @@ def load_snapshot(doc: Any) -> Snapshot:
         ),
         waivers=_waivers(doc["waivers"]) if doc.get("waivers") is not None else (),
         notes=notes,
+        story_links=(_str_list(doc["story_links"], "story_links")
+                     if doc.get("story_links") is not None else ()),
     )

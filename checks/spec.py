@@ -17,7 +17,7 @@ OptionsT = TypeVar("OptionsT", bound="DataclassInstance")
 # Option kinds the configuration validator understands (see checks/config.py).
 KINDS = frozenset(
     {"bool", "int", "str", "choice", "str_list", "choice_list", "regex", "regex_list",
-     "glob_list", "bool_map", "section"}
+     "glob_list", "bool_map", "section", "permission"}
 )
 
 

@@ -74,6 +74,8 @@ from checks.model import (
 from checks.spec import CheckSpec, Option
 
 PLACES = ("title", "branch", "body", "commits")
+# Where a `story <ID>` command's link is reported as found.
+LINK_PLACE = "story command"
 DEFAULT_STORY_GLOB = "docs/work/features/*/stories/*-story.md"
 _PLACE_NAMES = {"title": "PR title", "branch": "branch name", "body": "body",
                 "commits": "commit messages"}
@@ -782,6 +784,12 @@ def _verdict(ids: list[str], places: Mapping[str, list[str]], kinds: Mapping[str
     return Outcome(Status.PASS, f"{found}{tail}.", (), tuple(ids), stats)
 
 
+def _linked_refs(link: str, ctx: _Context) -> list[Ref]:
+    """A story linked by command: its id as the PR text would read it, else taken as given."""
+    found = [Ref(i, LINK_PLACE, k) for _, i, k in text_refs(link, ctx, leading=True)]
+    return found or [Ref(link, LINK_PLACE, "key")]
+
+
 @dataclass(frozen=True)
 class StoryOptions:
     """The story check's options; keys, defaults and docs are declared in `CHECK.options`."""
@@ -802,6 +810,7 @@ def check(snapshot: Snapshot, options: StoryOptions) -> Outcome:
     refs = [ref for place in places for ref in _place_refs(snapshot, place, ctx)]
     refs += [Ref(i, "story file", "file") for path, changed in touched.items()
              for i in _file_ids(changed, path)]
+    refs += [ref for link in snapshot.story_links for ref in _linked_refs(link, ctx)]
     ids, where, kinds = _unique(refs)
     if not ids:
         return _fail(snapshot, options, places, index)

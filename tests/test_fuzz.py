@@ -546,6 +546,9 @@ def option_value(name: str, option: Option) -> st.SearchStrategy[Any]:
                                          "packages", "a/b/", "é", "*"]), max_size=4)
     if kind == "section":
         return _options(option.fields)
+    if kind == "permission":
+        return st.sampled_from(["", "read", "triage", "write", "maintain", "admin",
+                                "@octo-org/release-managers"])
     assert kind == "bool_map", name
     return st.dictionaries(st.sampled_from(sorted(option.default)), st.booleans())
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from gidgethub import routing, sansio
 
-from bot.events import check_run, installation, merge_group, pull_request
+from bot.events import check_run, installation, issue_comment, merge_group, pull_request
 from bot.events.delivery import Dispatch
 from bot.logs import get_logger
 
 router = routing.Router(pull_request.router, check_run.router, installation.router,
-                        merge_group.router)
+                        issue_comment.router, merge_group.router)
 _log = get_logger("events")
 
 

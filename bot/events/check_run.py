@@ -10,13 +10,14 @@ from gidgethub import routing, sansio
 
 from bot.events.common import installation_id, objects, repo_name, text
 from bot.events.delivery import Dispatch
-from bot.publish.check_run import CHECK_NAME
+from bot.publish.check_run import CHECK_NAME, RERUN_IDENTIFIER
 from bot.queue import Job
 
 router = routing.Router()
 
 
-def _jobs(event: sansio.Event, dispatch: Dispatch, source: dict[str, Any]) -> None:
+def _jobs(event: sansio.Event, dispatch: Dispatch, source: dict[str, Any],
+          action: str = "rerequested") -> None:
     inst, repo = installation_id(event.data), repo_name(event.data)
     head = text(source, "head_sha")
     pulls = objects(source, "pull_requests")
@@ -31,7 +32,7 @@ def _jobs(event: sansio.Event, dispatch: Dispatch, source: dict[str, Any]) -> No
         if isinstance(number, int):
             dispatch.enqueue(Job(installation_id=inst, repo=repo, number=number, head_sha=head,
                                  delivery_id=event.delivery_id,
-                                 event=f"{event.event}.rerequested", rerun=True))
+                                 event=f"{event.event}.{action}", rerun=True))
 
 
 def _is_ours(source: dict[str, Any], app_id: str) -> bool:
@@ -52,6 +53,21 @@ async def check_run_rerequested(event: sansio.Event, dispatch: Dispatch) -> None
         dispatch.note(f"the {CHECK_NAME!r} check run belongs to another app")
         return
     _jobs(event, dispatch, run)
+
+
+@router.register("check_run", action="requested_action")
+async def check_run_requested_action(event: sansio.Event, dispatch: Dispatch) -> None:
+    """The check run's "Re-run" button: review the head again, like `recheck`."""
+    run = event.data.get("check_run")
+    identifier = text(event.data, "requested_action", "identifier")
+    if not isinstance(run, dict) or run.get("name") != CHECK_NAME or not _is_ours(
+            run, dispatch.app_id):
+        dispatch.note(f"the check run is not this App's {CHECK_NAME!r}")
+        return
+    if identifier != RERUN_IDENTIFIER:
+        dispatch.note("the requested action is not one shipshape offers")
+        return
+    _jobs(event, dispatch, run, "requested_action")
 
 
 @router.register("check_suite", action="rerequested")

@@ -8,6 +8,7 @@ them all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot import limits
@@ -18,6 +19,13 @@ from checks.render import Conclusion
 CHECK_NAME = "shipshape"
 CREATE_URL = "/repos/{owner}/{repo}/check-runs"
 UPDATE_URL = "/repos/{owner}/{repo}/check-runs/{check_run_id}"
+FIND_URL = ("/repos/{owner}/{repo}/commits/{ref}/check-runs"
+            "{?check_name,app_id,filter,per_page}")
+# The "Re-run" button on a completed run. GitHub caps an action's label at 20 characters, its
+# description at 40 and its identifier at 20; the button shows to users with write access.
+RERUN_IDENTIFIER = "rerun"
+RERUN_ACTION = {"label": "Re-run", "description": "Review this commit again",
+                "identifier": RERUN_IDENTIFIER}
 # Our own bound on annotation requests per run: beyond it the checklist lists the rest.
 MAX_ANNOTATIONS = 1000
 
@@ -30,6 +38,38 @@ async def start(gh: Installation, repo: str, head_sha: str, external_id: str) ->
         "output": {"title": "Reviewing…", "summary": "shipshape is reviewing this commit."},
     })
     return int(data["id"])
+
+
+@dataclass(frozen=True)
+class ExistingRun:
+    """Our newest check run on a head, as GitHub has it."""
+
+    id: int
+    completed: bool
+    conclusion: str | None
+    title: str
+    summary: str
+
+    def says(self, conclusion: Conclusion, title: str, summary: str) -> bool:
+        """True when this run is completed with this result (its annotations are not compared:
+        they follow from the same findings as the summary)."""
+        out = _output(title, summary, ())
+        return self.completed and (self.conclusion, self.title, self.summary) == (
+            conclusion.value, out["title"], out["summary"])
+
+
+async def find(gh: Installation, repo: str, head_sha: str, app_id: str) -> ExistingRun | None:
+    """Our newest run on `head_sha` on GitHub: what another process, or this one before a
+    restart, created; None when there is none."""
+    data = await gh.get(FIND_URL, repo_vars(repo, ref=head_sha, check_name=CHECK_NAME,
+                                            app_id=app_id, filter="latest", per_page=1))
+    runs = data.get("check_runs") or []
+    if not runs:
+        return None
+    run = runs[0]
+    output = run.get("output") or {}
+    return ExistingRun(int(run["id"]), run.get("status") == "completed", run.get("conclusion"),
+                       output.get("title") or "", output.get("summary") or "")
 
 
 def _output(title: str, summary: str, annotations: Sequence[dict[str, Any]],
@@ -91,6 +131,6 @@ async def complete(
                        data={"output": _output(title, summary, batch, tail)})
     await gh.patch(UPDATE_URL, url_vars, data={
         "status": "completed", "conclusion": conclusion,
-        "output": _output(title, summary, batches[-1], tail),
+        "output": _output(title, summary, batches[-1], tail), "actions": [RERUN_ACTION],
     })
     return len(batches)

@@ -3,23 +3,39 @@
 Invariants every implementation keeps (the worker relies on them):
 - Jobs are plain data (`Job.to_dict()` / `Job.from_dict()` round-trip through JSON).
 - At most one job per pull request is handed out at a time (`get` skips busy PRs until `done`).
-- A queued job for a PR is replaced by a newer one for the same PR (which takes over the
-  waiting job's `audits`: each is a line in a story, never dropped); a job for a head the PR has
-  already moved away from is refused (`put` returns STALE), and `is_current` says whether a
-  running job's head is still the PR's newest, so a stale result is never published.
+- A queued job for a PR is replaced by a newer one for the same PR (same `slot`: command jobs
+  have a slot each, so a review never drops a command nor a command a review; the newer job
+  takes over the waiting job's `audits`: each is a line in a story, never dropped); a job for a
+  head the PR has already moved away from is refused (`put` returns STALE), and `is_current`
+  says whether a running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
+- Durable backends (bot/queue/sqlite.py, bot/queue/redis.py) lease a job to the process that took
+  it: a job whose taker died is handed out again after the lease (visibility timeout) ends, and
+  one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason, as is
+  a job that failed (`bury`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
+
+from bot.logs import get_logger, log
+
+_log = get_logger("queue")
 
 QUEUED = "queued"
 REPLACED = "replaced"
 STALE = "stale"
 # Job kinds beside the default "review".
 MERGE_GROUP = "merge_group"
+
+# GitHub redelivers a delivery with the same X-GitHub-Delivery up to 3 days later.
+DELIVERY_TTL_SECONDS = 3 * 24 * 3600
+# A job whose taker dies this many times is not handed out again: it is a dead letter.
+MAX_ATTEMPTS = 5
+DEFAULT_LEASE_SECONDS = 60.0
 
 
 class QueueClosed(Exception):
@@ -48,6 +64,8 @@ class Job:
     # base_sha...head_sha and reads the config from base_ref.
     base_sha: str = ""
     base_ref: str = ""
+    # kind "command": the comment (id, body, author, association, deleted) it came from.
+    command: dict[str, Any] | None = field(default=None, compare=False)
     # Audit-log events to write after the review (or alone, kind "audit"), each
     # "<checks.audit.AuditEvent>@<ISO 8601 UTC time from the payload>", so a retried job
     # writes the same entries. A job replacing a waiting one inherits its audits.
@@ -67,6 +85,13 @@ class Job:
             return f"{self.repo}#{self.number}:audit:{','.join(self.audits)}"
         return f"{self.repo}#{self.number}"
 
+    @property
+    def slot(self) -> str:
+        """The key under which a waiting job is replaced by a newer one."""
+        if self.kind == "command" and self.command is not None:
+            return f"{self.pr_key}/comment-{self.command.get('id')}"
+        return self.pr_key
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
         return asdict(self)
@@ -85,6 +110,35 @@ def inherit_audits(job: Job, waiting: Job) -> Job:
     """`job` replacing `waiting`, keeping the audit events `waiting` still had to write."""
     audits = tuple(dict.fromkeys((*waiting.audits, *job.audits)))
     return job if audits == job.audits else replace(job, audits=audits)
+
+
+def replacing(job: Job, waiting: Job) -> Job:
+    """What waits once `job` arrives for the PR of the waiting job `waiting`."""
+    if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
+        job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
+    return inherit_audits(job, waiting)
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A job that will not be handed out again, and why."""
+
+    job: Job
+    error: str
+    attempts: int
+
+
+def dead_reason(attempts: int) -> str:
+    """Why a job became a dead letter: every process that took it died before finishing."""
+    return f"its taker died or hung before finishing, {attempts} times"
+
+
+def log_dead_letter(dead: DeadLetter) -> None:
+    """Say loudly that a job will not run again (an operator re-runs it from the PR)."""
+    job = dead.job
+    log(_log, logging.ERROR, "dead letter", delivery=job.delivery_id,
+        repo=job.repo, pr=job.number, head=job.head_sha, error=dead.error,
+        attempts=dead.attempts)
 
 
 class Queue(Protocol):
@@ -114,5 +168,17 @@ class Queue(Protocol):
     def depth(self) -> int:
         """Jobs waiting (not running)."""
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a job that failed as a dead letter with its error (logged), never dropped."""
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs, in the order they will run (for shutdown logs and tests)."""
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        """Jobs given up on, oldest first (kept for an operator to read, never dropped)."""
+
     async def close(self) -> None:
         """Wake waiting workers with QueueClosed."""
+
+    async def shutdown(self) -> None:
+        """Release the backend (files, connections) once the workers have stopped."""

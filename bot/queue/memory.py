@@ -1,24 +1,34 @@
 """The in-memory queue: one process, one event loop (see bot/queue/__init__.py for invariants).
 
-Layout: `_pending` maps a PR key to its one waiting job, in arrival order; `_busy` holds the
+Layout: `_pending` maps a job slot (the PR key; a comment's own key for commands) to its one
+waiting job, in arrival order; `_busy` holds the
 PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from dataclasses import replace
+from collections import OrderedDict, deque
 
-from bot.queue import QUEUED, REPLACED, STALE, Job, QueueClosed, inherit_audits
+from bot.queue import (
+    QUEUED,
+    REPLACED,
+    STALE,
+    DeadLetter,
+    Job,
+    QueueClosed,
+    log_dead_letter,
+    replacing,
+)
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
 HEADS_PER_PR = 20
+MAX_DEAD = 1_000
 
 
 class MemoryQueue:
-    """A queue in this process's memory; jobs are lost on exit (use Redis for replicas)."""
+    """A queue in this process's memory; jobs are lost on exit (tests only: use SQLite or Redis)."""
 
     def __init__(self) -> None:
         self._pending: OrderedDict[str, Job] = OrderedDict()
@@ -27,6 +37,7 @@ class MemoryQueue:
         self._deliveries: OrderedDict[str, None] = OrderedDict()
         self._changed = asyncio.Condition()
         self._closed = False
+        self._dead: deque[DeadLetter] = deque(maxlen=MAX_DEAD)
 
     def _is_older_head(self, job: Job) -> bool:
         heads = self._heads.get(job.pr_key, [])
@@ -48,15 +59,14 @@ class MemoryQueue:
         """Queue `job`, replacing an older waiting job for the same PR."""
         if self._is_older_head(job):
             return STALE
-        self._note_head(job)
+        if job.head_sha:  # a command job does not know the head: it reads the PR itself
+            self._note_head(job)
         outcome = QUEUED
-        waiting = self._pending.get(job.pr_key)
+        waiting = self._pending.get(job.slot)
         if waiting is not None:
             outcome = REPLACED
-            if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
-                job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
-            job = inherit_audits(job, waiting)
-        self._pending[job.pr_key] = job
+            job = replacing(job, waiting)
+        self._pending[job.slot] = job
         if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
             async with self._changed:
                 self._changed.notify(1)
@@ -64,7 +74,7 @@ class MemoryQueue:
 
     def _next_ready(self) -> Job | None:
         for key, job in self._pending.items():
-            if key not in self._busy:
+            if job.pr_key not in self._busy:
                 del self._pending[key]
                 self._busy.add(key)
                 return job
@@ -84,24 +94,27 @@ class MemoryQueue:
     async def done(self, job: Job) -> None:
         """Release the PR, waking one worker when the PR has a job waiting."""
         self._busy.discard(job.pr_key)
-        if job.pr_key in self._pending:
+        if self._waiting(job.pr_key):
             async with self._changed:
                 self._changed.notify(1)
+
+    def _waiting(self, pr_key: str) -> bool:
+        return any(job.pr_key == pr_key for job in self._pending.values())
 
     async def requeue(self, job: Job) -> None:
         """Put an unfinished job back at the front unless a newer one is waiting."""
         self._busy.discard(job.pr_key)
-        if job.pr_key not in self._pending and await self.is_current(job):
-            self._pending[job.pr_key] = job
-            self._pending.move_to_end(job.pr_key, last=False)
-        if job.pr_key in self._pending:
+        if job.slot not in self._pending and await self.is_current(job):
+            self._pending[job.slot] = job
+            self._pending.move_to_end(job.slot, last=False)
+        if self._waiting(job.pr_key):
             async with self._changed:
                 self._changed.notify(1)
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""
         heads = self._heads.get(job.pr_key)
-        return not heads or heads[-1][0] == job.head_sha
+        return not heads or not job.head_sha or heads[-1][0] == job.head_sha
 
     async def claim_delivery(self, delivery_id: str) -> bool:
         """Remember the last MAX_DELIVERIES delivery ids."""
@@ -120,12 +133,29 @@ class MemoryQueue:
         """Jobs waiting."""
         return len(self._pending)
 
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep the last MAX_DEAD failed jobs with their errors."""
+        dead = DeadLetter(job, error, 1)
+        log_dead_letter(dead)
+        self._dead.append(dead)
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""
+        return list(self._dead)
+
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""
         return list(self._pending.values())
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs, in the order they will run."""
+        return self.pending()
 
     async def close(self) -> None:
         """Stop handing out jobs."""
         self._closed = True
         async with self._changed:
             self._changed.notify_all()
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""

@@ -14,6 +14,7 @@ _KIND_NAMES = {
     "str_list": "list of strings", "choice_list": "list, each one of", "regex": "regex",
     "regex_list": "list of regexes", "glob_list": "list of globs (gitignore syntax)",
     "bool_map": "mapping of name to true/false", "section": "mapping",
+    "permission": "role (read ... admin) or @org/team",
 }
 
 

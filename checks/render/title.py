@@ -15,12 +15,15 @@ def checks_passing(report: Report) -> str:
 
 
 def check_run_title(report: Report) -> str:
-    """The check run's title: the report's icon, the count, then the failing (or warning) checks."""
+    """The check run's title: the report's icon, the count, the failing (or warning) checks,
+    then the waived ones."""
     head = f"{ICONS[report.status]} {checks_passing(report)}"
+    waived = [c.title for c in report.checks if c.waived_by is not None]
+    tail = f"; waived: {', '.join(waived)}" if waived else ""
     failing = [c.title for c in report.checks if c.status is Status.FAIL]
     if failing:
-        return f"{head}; failing: {', '.join(failing)}"
+        return f"{head}; failing: {', '.join(failing)}{tail}"
     warning = [c.title for c in report.checks if c.status is Status.WARN]
     if warning:
-        return f"{head}; warnings: {', '.join(warning)}"
-    return head
+        return f"{head}; warnings: {', '.join(warning)}{tail}"
+    return head + tail

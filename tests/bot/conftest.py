@@ -114,7 +114,8 @@ def bot_settings(fake: Any, **env: str) -> Settings:
     """Settings as the environment would give them, pointed at the fake."""
     return Settings.from_env({
         "APP_ID": str(fake.app_id), "PRIVATE_KEY": fake.private_key_pem,
-        "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": fake.url, "WORKERS": "4", **env,
+        "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": fake.url, "WORKERS": "4",
+        "QUEUE_URL": "memory://", **env,
     })
 
 

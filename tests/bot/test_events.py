@@ -93,9 +93,85 @@ async def test_removed_installation_is_reported_for_token_eviction(action: str) 
     assert created.uninstalled == []
 
 
-async def test_comment_events_are_not_handled_yet() -> None:
+def comment_event(action: str = "created", body: str = "/shipshape recheck",
+                  **user: Any) -> dict[str, Any]:
+    data = payload(f"issue_comment.{action}")
+    data["comment"]["body"] = body
+    data["comment"]["user"].update(user)
+    return data
+
+
+async def test_a_command_comment_on_a_pr_makes_a_command_job() -> None:
+    data = comment_event(body="Looks good.\n/shipshape skip tests hotfix")
+    [job] = (await dispatch(event("issue_comment", data))).jobs
+    assert (job.kind, job.repo, job.number, job.head_sha) == (
+        "command", "VivianHublo/patrick", 3, "")
+    assert job.command == {"id": data["comment"]["id"], "body": data["comment"]["body"],
+                           "author": "VivianHublo", "association": "OWNER", "deleted": False}
+    # Each comment keeps its own place in the queue, apart from the PR's review.
+    assert job.slot == f"VivianHublo/patrick#3/comment-{data['comment']['id']}"
+    assert Job.from_dict(job.to_dict()) == job
+
+
+async def test_the_real_slash_comment_of_another_bot_grammar_is_worth_a_look() -> None:
+    # `/e2e front-hr-management` starts like a command; the worker decides with the config.
     result = await dispatch(event("issue_comment", payload("issue_comment.created")))
-    assert result.jobs == [] and "issue_comment.created" in result.notes[0]
+    assert [j.kind for j in result.jobs] == ["command"]
+
+
+@pytest.mark.parametrize(("body", "user", "note"), [
+    ("Thanks, merging after CI.", {}, "holds no command"),
+    ("```\n/shipshape skip tests x\n```", {}, "holds no command"),
+    ("> /shipshape skip tests x", {}, "holds no command"),
+    ("/shipshape recheck", {"type": "Bot", "login": "shipshape[bot]"}, "bots"),
+    ("/shipshape recheck", {"type": "Bot", "login": "dependabot[bot]"}, "bots"),
+])
+async def test_comments_that_are_not_commands_make_no_job(body: str, user: dict[str, str],
+                                                          note: str) -> None:
+    result = await dispatch(event("issue_comment", comment_event(body=body, **user)))
+    assert result.jobs == [] and note in result.notes[0]
+
+
+async def test_a_comment_on_an_issue_is_not_a_command() -> None:
+    data = payload("issue_comment.created.on-issue")
+    data["comment"]["body"] = "/shipshape recheck"
+    result = await dispatch(event("issue_comment", data))
+    assert result.jobs == [] and "not a pull request" in result.notes[0]
+
+
+async def test_edited_comments_run_nothing_and_deleted_ones_re_review() -> None:
+    edited = await dispatch(event("issue_comment", payload("issue_comment.edited")))
+    assert edited.jobs == [] and "edited" in edited.notes[0]
+    data = comment_event("deleted", body="/shipshape skip tests hotfix")
+    data["issue"]["pull_request"] = {"url": "https://api.github.com/repos/o/r/pulls/1"}
+    data["installation"] = {"id": 7}  # the capture came from a repository webhook
+    [job] = (await dispatch(event("issue_comment", data))).jobs
+    assert job.kind == "command" and job.command is not None and job.command["deleted"]
+    # Deleting the App's reply that carried a waiver record re-reviews too; other bot
+    # comments going away do not.
+    data["comment"]["user"].update(type="Bot", login="shipshape[bot]")
+    data["comment"]["body"] = '<!-- shipshape:reply -->\n\n<!-- shipshape:record {"v":1} -->'
+    assert len((await dispatch(event("issue_comment", data))).jobs) == 1
+    data["comment"]["body"] = "Deployed to staging."
+    assert (await dispatch(event("issue_comment", data))).jobs == []
+
+
+def action_run(app_id: int, identifier: str) -> dict[str, Any]:
+    data = payload("check_run.requested_action")
+    data["check_run"]["name"] = "shipshape"
+    data["check_run"]["app"]["id"] = app_id
+    data["requested_action"] = {"identifier": identifier}
+    return data
+
+
+async def test_the_re_run_button_of_our_run_makes_a_rerun_job() -> None:
+    ours = await dispatch(event("check_run", action_run(4242, "rerun")), app_id="4242")
+    [job] = ours.jobs
+    assert (job.number, job.rerun, job.event) == (26764, True, "check_run.requested_action")
+    other = await dispatch(event("check_run", action_run(4242, "lgtm|26764")), app_id="4242")
+    assert other.jobs == [] and "not one shipshape offers" in other.notes[0]
+    theirs = await dispatch(event("check_run", action_run(25811, "rerun")), app_id="4242")
+    assert theirs.jobs == []
 
 
 async def test_a_failing_handler_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch

@@ -101,6 +101,11 @@ async def test_a_failed_job_names_its_outcome_and_error_type_in_fields(
     assert (run["status"], run["conclusion"]) == ("completed", "neutral")
     metrics = await (await bot.client.get("/metrics")).text()
     assert 'shipshape_jobs_total{outcome="error"} 1.0' in metrics
+    # Kept, not dropped: a dead letter with its error, on /metrics and in the log.
+    [dead] = await bot.state.queue.dead_letters()
+    assert (dead.job.number, dead.error) == (32, failed.exc_info[0].__name__)
+    assert "shipshape_dead_letter_jobs 1.0" in metrics.splitlines()
+    assert [e["pr"] for e in entries(caplog) if e["msg"] == "dead letter"] == [32]
 
 
 async def test_a_published_job_names_its_conclusion(

@@ -59,6 +59,11 @@ def test_private_key_path(env: dict[str, str], tmp_path: Path) -> None:
     ({"WORKERS": "0"}, "WORKERS"),
     ({"REVIEW_TIMEOUT": "soon"}, "REVIEW_TIMEOUT"),
     ({"REVIEW_PROCESSES": "-1"}, "REVIEW_PROCESSES"),
+    ({"QUEUE_URL": "postgres://db/shipshape"}, "QUEUE_URL"),
+    ({"QUEUE_URL": "sqlite://"}, "QUEUE_URL"),
+    ({"QUEUE_URL": "redis:///0"}, "QUEUE_URL"),
+    ({"QUEUE_LEASE_SECONDS": "0"}, "QUEUE_LEASE_SECONDS"),
+    ({"DATA_DIR": str(ROOT / "pyproject.toml")}, "DATA_DIR"),
 ])
 def test_bad_setting_is_named(env: dict[str, str], change: dict[str, str], key: str) -> None:
     with pytest.raises(InvalidSettings) as caught:
@@ -108,3 +113,21 @@ def test_every_bad_setting_is_named_at_once(env: dict[str, str]) -> None:
     assert sorted(error.key for error in caught.value.errors) == sorted(bad)
     assert all("\n" not in str(error) for error in caught.value.errors)
     assert len(str(caught.value).splitlines()) == len(bad)
+
+
+def test_the_queue_is_a_sqlite_file_in_data_dir_by_default(env: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    settings = Settings.from_env({**env, "DATA_DIR": str(tmp_path / "state")})
+    assert settings.queue_url == f"sqlite://{tmp_path / 'state' / 'queue.sqlite3'}"
+    assert not (tmp_path / "state").exists()  # reading settings creates nothing
+    assert Settings.from_env(env).queue_url.endswith("/data/queue.sqlite3")
+
+
+def test_a_redis_password_stays_out_of_the_description(env: dict[str, str]) -> None:
+    settings = Settings.from_env({**env, "QUEUE_URL": "redis://:hunter2-pw@redis:6379/1"})
+    assert settings.queue_url == "redis://:hunter2-pw@redis:6379/1"
+    assert "hunter2" not in str(settings.describe()) and "hunter2" not in repr(settings)
+    assert settings.describe()["queue_url"] == "redis://:***@redis:6379/1"
+    with pytest.raises(InvalidSettings) as caught:
+        Settings.from_env({**env, "QUEUE_URL": "redis://:hunter2-pw@/1"})
+    assert "hunter2" not in str(caught.value)

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,10 +24,10 @@ SECRET = "hook-secret-9d2f41"
 
 
 @pytest.fixture
-def env(app_key: tuple[str, str]) -> dict[str, str]:
+def env(app_key: tuple[str, str], tmp_path: Path) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": "12345",
             "PRIVATE_KEY": app_key[0], "WEBHOOK_SECRET": SECRET, "HOST": "127.0.0.1",
-            "GITHUB_API_URL": "http://127.0.0.1:9"}
+            "GITHUB_API_URL": "http://127.0.0.1:9", "DATA_DIR": str(tmp_path)}
 
 
 @pytest.fixture

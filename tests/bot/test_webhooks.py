@@ -182,17 +182,21 @@ def test_signature_helper_matches_githubs_documented_example() -> None:
 # entry here fails the test below, so nothing new goes untried).
 FIXTURE_ANSWERS = {
     "check_run.created": (200, "check_run.created is not an event"),
-    "check_run.requested_action": (200, "check_run.requested_action is not an event"),
+    # Another App's button (electron's "API Review"): ours only.
+    "check_run.requested_action": (200, "not this App's 'shipshape'"),
     "check_run.rerequested": (200, "not 'shipshape'"),
     "check_suite.requested": (200, "check_suite.requested is not an event"),
     "check_suite.rerequested": (200, "another app"),
     "installation.created": (200, "acknowledged"),
     "installation.deleted": (200, "acknowledged"),
     "installation_repositories.added": (200, "acknowledged"),
-    "issue_comment.created": (200, "issue_comment.created is not an event"),
-    "issue_comment.created.on-issue": (200, "issue_comment.created is not an event"),
-    "issue_comment.deleted": (200, "issue_comment.deleted is not an event"),
-    "issue_comment.edited": (200, "issue_comment.edited is not an event"),
+    # `/e2e front-hr-management` starts like a command: the worker reads the config and
+    # finds no shipshape command in it, and writes nothing.
+    "issue_comment.created": (202, ""),
+    "issue_comment.created.on-issue": (200, "not a pull request"),
+    # A repository webhook's capture: no installation to act as.
+    "issue_comment.deleted": (200, "payload lacks installation"),
+    "issue_comment.edited": (200, "edited comments do not run commands"),
     "merge_group.checks_requested": (202, ""),
     "pull_request.converted_to_draft": (202, ""),  # an audit-log entry, no review
     "push": (200, "push is not an event"),
@@ -209,6 +213,8 @@ FIXTURE_ANSWERS = {
 }
 
 
+# Accepted, but the job ends without a review: the comment holds no shipshape command.
+COMMAND_ONLY = {"issue_comment.created"}
 AUDIT_ONLY = {"pull_request.closed", "pull_request.converted_to_draft"}
 
 
@@ -232,7 +238,12 @@ async def test_every_real_payload_is_handled(bot: Bot, name: str) -> None:
     await bot.idle()
     metrics = await (await bot.client.get("/metrics")).text()
     assert 'outcome="error' not in metrics
-    if name in AUDIT_ONLY:  # no story files in the repository: nothing to write
+    if name in COMMAND_ONLY:
+        writes = [c for c in bot.fake.calls if c.method != "GET"]
+        assert [c.path for c in writes] == [
+            f"/app/installations/{body['installation']['id']}/access_tokens"]
+        assert bot.fake.calls_to("GET", "/repos/*/contents/.github/shipshape.yml")
+    elif name in AUDIT_ONLY:  # no story files in the repository: nothing to write
         writes = [c for c in bot.fake.calls if c.method != "GET"]
         assert [c.path for c in writes] == ["/app/installations/1/access_tokens"]
     elif status == 202:

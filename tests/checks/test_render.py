@@ -41,13 +41,15 @@ def test_markdown_checklist_shape() -> None:
 
 
 def test_check_run_title_counts_the_checks_that_ran_and_names_the_worst() -> None:
+    # The waived check is named last, so a waiver is visible in the run's title too.
+    waived = "; waived: Small PR, clean commits"
     assert check_run_title(_report()) == (
-        "❌ 1 of 2 checks pass; failing: Tests changed with the code")
+        f"❌ 1 of 2 checks pass; failing: Tests changed with the code{waived}")
     warned = replace(_report(status=Status.WARN), status=Status.WARN)
     assert check_run_title(warned) == (
-        "⚠️ 1 of 2 checks pass; warnings: Tests changed with the code")
+        f"⚠️ 1 of 2 checks pass; warnings: Tests changed with the code{waived}")
     passed = replace(_report(status=Status.PASS), status=Status.PASS)
-    assert check_run_title(passed) == "✅ 2 of 2 checks pass"
+    assert check_run_title(passed) == f"✅ 2 of 2 checks pass{waived}"
     assert "(2 of 2 checks pass)" in render_markdown(passed).splitlines()[1]
 
 

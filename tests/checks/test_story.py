@@ -779,3 +779,17 @@ def test_a_large_pr_grows_linearly() -> None:
         return lambda: story.check(snapshot, options)
 
     assert_linear(build, 250 // FACTOR)
+
+
+def test_a_story_linked_by_command_resolves_like_any_reference() -> None:
+    diff = new_file("billing/total.py", ["def total():", "    return 0"])
+    linked = checks.run({"title": "Add invoice total", "diff": diff,
+                         "story_links": ["BILL-77"]}).check("story")
+    assert linked.status is Status.PASS and linked.summary == "Found BILL-77 (story command)."
+    stories = ["docs/work/features/billing/stories/BILL-12-totals-story.md"]
+    missing = checks.run({"title": "Add invoice total", "diff": diff, "repo_files": stories,
+                          "story_links": ["BILL-77"]}).check("story")
+    assert missing.status is Status.WARN and "BILL-77" in missing.findings[0].message
+    found = checks.run({"title": "Add invoice total", "diff": diff, "repo_files": stories,
+                        "story_links": ["bill-12"]}).check("story")
+    assert found.status is Status.PASS, found.summary

@@ -591,6 +591,8 @@ def create_comment(ctx: Ctx) -> web.Response:
     repo, number = ctx.issue_number()
     _check_comment_body(ctx.body["body"])
     comment = ctx.fake.new_comment(repo, number, ctx.body["body"], ctx.fake.bot_login, "Bot")
+    # GitHub names the App that wrote a comment through an installation token.
+    comment["performed_via_github_app"] = shapes.app(ctx.fake.app_id, ctx.fake.app_slug, ctx.api)
     return json_response(comment, status=201, headers={"Location": comment["url"]})
 
 
@@ -682,6 +684,18 @@ def get_permission(ctx: Ctx) -> web.Response:
         "triage": permission != "none", "pull": permission != "none"}})
     legacy = {"maintain": "write", "triage": "read"}.get(permission, permission)
     return json_response({"permission": legacy, "role_name": role, "user": user})
+
+
+def get_team_membership(ctx: Ctx) -> web.Response:
+    """GET orgs/{org}/teams/{slug}/memberships/{user}: active member, else 404."""
+    org, slug = ctx.params["org"].lower(), ctx.params["team_slug"].lower()
+    members = ctx.fake.state.teams.get((org, slug))
+    username = ctx.params["username"]
+    if members is None or username.lower() not in members:
+        raise ApiError(404, not_found())
+    return json_response({
+        "url": f"{ctx.api}/organizations/1/team/1/memberships/{username}",
+        "role": "member", "state": "active"})
 
 
 def search_issues(ctx: Ctx) -> web.Response:
@@ -805,6 +819,7 @@ HANDLERS: dict[str, Callable[[Ctx], web.Response]] = {
     "repos/get": get_repo,
     "repos/get-collaborator-permission-level": get_permission,
     "search/issues-and-pull-requests": search_issues,
+    "teams/get-membership-for-user-in-org": get_team_membership,
     "rate-limit/get": rate_limit,
     "apps/get-authenticated": get_app,
     "apps/create-installation-access-token": create_token,

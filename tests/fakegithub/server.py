@@ -185,6 +185,15 @@ class FakeGitHub:
         if pr_data is None and payload.get("merge_group"):
             return self._seed_merge_group(repo, payload["merge_group"], diff=diff, files=files,
                                           commits=commits)
+        issue = payload.get("issue") or {}
+        if pr_data is None and issue.get("pull_request") is not None:
+            # A comment on a PR: the payload has the issue side only (no refs or shas).
+            existing = repo.pulls.get(issue["number"])
+            return existing or self.add_pull(
+                repo.full_name, issue["number"], title=issue.get("title") or "",
+                body=issue.get("body"), diff=diff, files=files, commits=commits,
+                user=(issue.get("user") or {}).get("login", "octocat"),
+                draft=bool(issue.get("draft")), state=issue.get("state", "open"))
         if pr_data is None:
             for key in ("check_run", "check_suite"):
                 self._seed_check_object(repo, payload.get(key))
@@ -348,10 +357,22 @@ class FakeGitHub:
         """Set a user's permission on a repository."""
         self._repo(repo).permissions[username.lower()] = permission
 
-    def add_comment(self, repo: str, number: int, body: str, *, user: str = "octocat"
-                    ) -> dict[str, Any]:
-        """Seed a comment written by someone other than the App."""
-        return self.new_comment(self._repo(repo), number, body, user, "User")
+    def add_comment(self, repo: str, number: int, body: str, *, user: str = "octocat",
+                    kind: str = "User") -> dict[str, Any]:
+        """Seed a comment written by someone other than the App (`kind="Bot"`: another bot)."""
+        return self.new_comment(self._repo(repo), number, body, user, kind)
+
+    def delete_comment(self, repo: str, comment_id: int) -> dict[str, Any]:
+        """Delete a comment as its author would in the web UI; returns what it was."""
+        for comments in self._repo(repo).comments.values():
+            for index, comment in enumerate(comments):
+                if comment["id"] == comment_id:
+                    return comments.pop(index)
+        raise KeyError(comment_id)
+
+    def add_team(self, org: str, slug: str, members: Iterable[str]) -> None:
+        """A team whose members are active (for the team membership endpoint)."""
+        self.state.teams[(org.lower(), slug.lower())] = {m.lower() for m in members}
 
     def add_delivery(self, guid: str, *, event: str = "pull_request", action: str = "opened",
                      status_code: int = 202, repository: str | None = None) -> dict[str, Any]:

@@ -138,6 +138,8 @@ class State:
     tokens: dict[str, Token] = field(default_factory=dict)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     redeliveries: list[int] = field(default_factory=list)
+    # (org, team slug) -> logins of active members (lower case).
+    teams: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
     def next_id(self) -> int:

@@ -1,0 +1,346 @@
+"""A queue in Redis shared by many processes (replicas): `QUEUE_URL=redis://host:port/db`.
+
+Why plain hashes and sorted sets with leases, not Streams with consumer groups nor a job
+library (arq, saq): the queue must keep ONE waiting job per PR that a newer head replaces in
+place, hand out only jobs whose PR no process is working on, and refuse an older head. A stream
+entry cannot be replaced or skipped-and-kept, and the libraries key jobs by id, not by PR; each
+operation below is instead one Lua script, atomic across replicas.
+
+Keys under the prefix: `pending` (hash PR -> job), `order` (sorted set PR -> arrival), `attempts`
+(hash PR -> times its takers died), `running` (hash PR -> taker, attempts, job), `leases` (sorted
+set PR -> lease end, ms), `heads:<PR>` (recent heads, JSON), `delivery:<id>` (claimed, TTL 3 days),
+`dead` (list of dead letters). A lease is renewed while its job runs; a killed taker's lease ends
+and the next `get` anywhere puts the job back in front.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import uuid
+from collections.abc import Awaitable
+from typing import Any, cast
+
+import redis.asyncio as aioredis
+
+from bot.logs import get_logger
+from bot.queue import (
+    DEFAULT_LEASE_SECONDS,
+    DELIVERY_TTL_SECONDS,
+    MAX_ATTEMPTS,
+    STALE,
+    DeadLetter,
+    Job,
+    QueueClosed,
+    dead_reason,
+    log_dead_letter,
+    replacing,
+)
+from bot.queue.heads import HEADS_PER_PR, is_current
+
+_log = get_logger("queue")
+POLL_SECONDS = 0.5
+HEADS_TTL_SECONDS = 30 * 24 * 3600
+
+# KEYS: pending order attempts heads seq; ARGV: pr_key job head updated_at expected keep ttl.
+# `job` was merged in Python with the waiting job `expected` ('' for none); if another process
+# changed the waiting job meanwhile, nothing is written and 'retry' is returned.
+_PUT = """
+local heads = {}
+local raw = redis.call('GET', KEYS[4])
+if raw then heads = cjson.decode(raw) end
+local n = #heads
+if n > 0 and heads[n][1] ~= ARGV[3] then
+  local seen = false
+  for i = 1, n do if heads[i][1] == ARGV[3] then seen = true end end
+  local newest_at = heads[n][2]
+  if seen and not (ARGV[4] ~= '' and newest_at ~= '' and ARGV[4] > newest_at) then
+    return {'stale', redis.call('ZCARD', KEYS[2])}
+  end
+end
+local waiting = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if waiting ~= ARGV[5] then return {'retry', 0} end
+local kept = {}
+for i = 1, n do if heads[i][1] ~= ARGV[3] then table.insert(kept, heads[i]) end end
+table.insert(kept, {ARGV[3], ARGV[4]})
+while #kept > tonumber(ARGV[6]) do table.remove(kept, 1) end
+redis.call('SET', KEYS[4], cjson.encode(kept), 'EX', ARGV[7])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[1])
+if waiting == '' then
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[5]), ARGV[1])
+  return {'queued', redis.call('ZCARD', KEYS[2])}
+end
+return {'replaced', redis.call('ZCARD', KEYS[2])}
+"""
+
+_PUSH_FRONT = """
+local function push_front(pending, order, attempts, key, data, n)
+  local first = redis.call('ZRANGE', order, 0, 0, 'WITHSCORES')
+  local seq = 0
+  if #first > 0 then seq = tonumber(first[2]) - 1 end
+  redis.call('HSET', pending, key, data)
+  redis.call('ZADD', order, seq, key)
+  redis.call('HSET', attempts, key, n)
+end
+"""
+
+# KEYS: pending order attempts running leases dead; ARGV: owner lease_ms max_attempts
+# Returns {job or '', depth, dead letter JSON...}.
+_TAKE = _PUSH_FRONT + """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local result = {'', 0}
+for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now)) do
+  redis.call('ZREM', KEYS[5], key)
+  local raw = redis.call('HGET', KEYS[4], key)
+  redis.call('HDEL', KEYS[4], key)
+  if raw and redis.call('HEXISTS', KEYS[1], key) == 0 then
+    local r = cjson.decode(raw)
+    if r.attempts >= tonumber(ARGV[3]) then
+      local dead = cjson.encode({data = r.data, attempts = r.attempts})
+      redis.call('RPUSH', KEYS[6], dead)
+      table.insert(result, dead)
+    else
+      push_front(KEYS[1], KEYS[2], KEYS[3], key, r.data, r.attempts)
+    end
+  end
+end
+local offset = 0
+while result[1] == '' do
+  local keys = redis.call('ZRANGE', KEYS[2], offset, offset + 99)
+  if #keys == 0 then break end
+  for _, key in ipairs(keys) do
+    if redis.call('HEXISTS', KEYS[4], key) == 0 then
+      local data = redis.call('HGET', KEYS[1], key)
+      local attempts = tonumber(redis.call('HGET', KEYS[3], key) or '0')
+      redis.call('HDEL', KEYS[1], key)
+      redis.call('ZREM', KEYS[2], key)
+      redis.call('HDEL', KEYS[3], key)
+      redis.call('HSET', KEYS[4], key,
+                 cjson.encode({owner = ARGV[1], attempts = attempts + 1, data = data}))
+      redis.call('ZADD', KEYS[5], now + tonumber(ARGV[2]), key)
+      result[1] = data
+      break
+    end
+  end
+  offset = offset + 100
+end
+result[2] = redis.call('ZCARD', KEYS[2])
+return result
+"""
+
+# KEYS: running leases; ARGV: pr_key owner. Only our own lease: if it ran out, another
+# process may hold the PR now.
+_RELEASE = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw and cjson.decode(raw).owner == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 1
+end
+return 0
+"""
+
+# KEYS: running leases pending order attempts heads; ARGV: pr_key owner job head
+_REQUEUE = _PUSH_FRONT + """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+if r.owner ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 0 end
+local hraw = redis.call('GET', KEYS[6])
+if hraw then
+  local heads = cjson.decode(hraw)
+  if #heads > 0 and heads[#heads][1] ~= ARGV[4] then return 0 end
+end
+-- A shutdown is not the job's fault: it does not count as an attempt.
+push_front(KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[3], math.max(0, r.attempts - 1))
+return 1
+"""
+
+# KEYS: running leases; ARGV: owner lease_ms pr_key...
+_RENEW = """
+local t = redis.call('TIME')
+local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2])
+for i = 3, #ARGV do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw and cjson.decode(raw).owner == ARGV[1] then
+    redis.call('ZADD', KEYS[2], 'XX', until_ms, ARGV[i])
+  end
+end
+return 1
+"""
+
+
+def _dump(job: Job) -> str:
+    return json.dumps(job.to_dict(), separators=(",", ":"))
+
+
+class RedisQueue:
+    """Jobs in Redis: shared by replicas, leased to the process that takes them."""
+
+    def __init__(self, url: str, *, prefix: str = "shipshape",
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS,
+                 poll_seconds: float = POLL_SECONDS, max_attempts: int = MAX_ATTEMPTS) -> None:
+        self.redis: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True)
+        self.prefix = prefix
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = min(poll_seconds, lease_seconds / 3)
+        self.max_attempts = max_attempts
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._put = self.redis.register_script(_PUT)
+        self._take = self.redis.register_script(_TAKE)
+        self._release = self.redis.register_script(_RELEASE)
+        self._requeue = self.redis.register_script(_REQUEUE)
+        self._renew = self.redis.register_script(_RENEW)
+        self._held: dict[str, Job] = {}
+        self._wake = asyncio.Event()
+        self._closed = False
+        self._depth = 0
+        self._renewer: asyncio.Task[None] | None = None
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    def _heads_key(self, pr_key: str) -> str:
+        return self._key(f"heads:{pr_key}")
+
+    async def put(self, job: Job) -> str:
+        """Queue `job`, replacing an older waiting job for the same PR."""
+        keys = [self._key("pending"), self._key("order"), self._key("attempts"),
+                self._heads_key(job.pr_key), self._key("seq")]
+        while True:  # compare-and-set: retried only when another process put for this PR
+            waiting = await cast(Awaitable[str | None],
+                                 self.redis.hget(self._key("pending"), job.pr_key))
+            stored = replacing(job, Job.from_dict(json.loads(waiting))) if waiting else job
+            outcome, depth = await self._put(
+                keys=keys, args=[job.pr_key, _dump(stored), job.head_sha, job.updated_at,
+                                 waiting or "", HEADS_PER_PR, HEADS_TTL_SECONDS])
+            if outcome != "retry":
+                break
+        self._depth = int(depth)
+        if outcome != STALE:
+            self._wake.set()
+        return str(outcome)
+
+    async def get(self) -> Job:
+        """Wait for a job whose PR no process is working on."""
+        while True:
+            if self._closed:
+                raise QueueClosed
+            self._wake.clear()
+            data, depth, *dead = await self._take(
+                keys=[self._key(name) for name in
+                      ("pending", "order", "attempts", "running", "leases", "dead")],
+                args=[self.owner, int(self.lease_seconds * 1000), self.max_attempts])
+            self._depth = int(depth)
+            for entry in dead:
+                log_dead_letter(_dead_letter(entry))
+            if data:
+                job = Job.from_dict(json.loads(data))
+                self._held[job.pr_key] = job
+                self._ensure_renewer()
+                return job
+            with contextlib.suppress(TimeoutError):  # a poll: other processes put jobs too
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def done(self, job: Job) -> None:
+        """Release the PR so any process may take its next job."""
+        self._held.pop(job.pr_key, None)
+        await self._release(keys=[self._key("running"), self._key("leases")],
+                            args=[job.pr_key, self.owner])
+        self._wake.set()
+
+    async def requeue(self, job: Job) -> None:
+        """Put an unfinished job back at the front unless a newer one is waiting."""
+        self._held.pop(job.pr_key, None)
+        await self._requeue(
+            keys=[self._key("running"), self._key("leases"), self._key("pending"),
+                  self._key("order"), self._key("attempts"), self._heads_key(job.pr_key)],
+            args=[job.pr_key, self.owner, _dump(job), job.head_sha])
+        self._wake.set()
+
+    async def is_current(self, job: Job) -> bool:
+        """True while no newer head has been seen for the PR, by any process."""
+        raw = await self.redis.get(self._heads_key(job.pr_key))
+        return is_current(json.loads(raw) if raw else [], job)
+
+    async def claim_delivery(self, delivery_id: str) -> bool:
+        """True the first time any process sees a delivery id within DELIVERY_TTL_SECONDS."""
+        claimed = await self.redis.set(self._key(f"delivery:{delivery_id}"), "1", nx=True,
+                                       ex=DELIVERY_TTL_SECONDS)
+        return bool(claimed)
+
+    async def release_delivery(self, delivery_id: str) -> None:
+        """Forget a delivery id."""
+        await self.redis.delete(self._key(f"delivery:{delivery_id}"))
+
+    def depth(self) -> int:
+        """Jobs waiting, as of this process's last queue operation."""
+        return self._depth
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs in the order they will run (for shutdown logs and tests)."""
+        # redis-py types its commands for sync and async clients at once: say which.
+        keys = await cast(Awaitable[list[str]], self.redis.zrange(self._key("order"), 0, -1))
+        if not keys:
+            return []
+        datas = await cast(Awaitable[list[str | None]],
+                           self.redis.hmget(self._key("pending"), keys))
+        return [Job.from_dict(json.loads(d)) for d in datas if d]
+
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a failed job as a dead letter with its error."""
+        raw = await cast(Awaitable[str | None], self.redis.hget(self._key("running"), job.pr_key))
+        held = json.loads(raw) if raw else {}
+        attempts = int(held["attempts"]) if held.get("owner") == self.owner else 1
+        entry = json.dumps({"data": _dump(job), "attempts": attempts, "error": error})
+        await cast(Awaitable[int], self.redis.rpush(self._key("dead"), entry))
+        log_dead_letter(DeadLetter(job, error, attempts))
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        """Jobs given up on, oldest first."""
+        entries = await cast(Awaitable[list[str]], self.redis.lrange(self._key("dead"), 0, -1))
+        return [_dead_letter(entry) for entry in entries]
+
+    def _ensure_renewer(self) -> None:
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew_leases(),
+                                                name="shipshape-redis-leases")
+
+    async def _renew_leases(self) -> None:
+        while self._held:
+            await asyncio.sleep(self.lease_seconds / 3)
+            if not self._held:
+                return
+            try:
+                await self._renew(keys=[self._key("running"), self._key("leases")],
+                                  args=[self.owner, int(self.lease_seconds * 1000),
+                                        *self._held])
+            except Exception:  # Redis away for a moment: try again; the lease has slack
+                _log.exception("could not renew the queue's leases")
+
+    async def close(self) -> None:
+        """Stop handing out jobs; running jobs still `done` or `requeue` afterwards."""
+        self._closed = True
+        self._wake.set()
+
+    async def shutdown(self) -> None:
+        """Close the connections once the workers have stopped."""
+        self._closed = True
+        if self._renewer is not None:
+            self._renewer.cancel()
+        await self.redis.aclose()
+
+
+def _dead_letter(entry: str) -> DeadLetter:
+    data: dict[str, Any] = json.loads(entry)
+    attempts = int(data["attempts"])
+    return DeadLetter(Job.from_dict(json.loads(data["data"])),
+                      data.get("error") or dead_reason(attempts), attempts)

@@ -1,0 +1,327 @@
+"""A durable queue in one SQLite file (WAL mode): the default for a single `python -m bot`.
+
+Tables: `pending` holds each PR's one waiting job with its arrival order; `running` holds the
+jobs handed out, each with the taker and the end of its lease; `heads` each PR's recent heads;
+`deliveries` the claimed delivery ids with when; `dead` the jobs given up on. Every operation is
+one `BEGIN IMMEDIATE` transaction, so several processes may share the file. sqlite3 blocks, so
+all calls run on one dedicated thread, never on the event loop. A lease is renewed while its
+job runs; the lease of a process killed with -9 simply ends, and the job is handed out again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import os
+import socket
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from bot.logs import get_logger
+from bot.queue import (
+    DEFAULT_LEASE_SECONDS,
+    DELIVERY_TTL_SECONDS,
+    MAX_ATTEMPTS,
+    QUEUED,
+    REPLACED,
+    STALE,
+    DeadLetter,
+    Job,
+    QueueClosed,
+    dead_reason,
+    log_dead_letter,
+    replacing,
+)
+from bot.queue.heads import Heads, is_current, is_older_head, note_head
+
+T = TypeVar("T")
+_log = get_logger("queue")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+    pr_key TEXT PRIMARY KEY, seq REAL NOT NULL, data TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS pending_seq ON pending (seq);
+CREATE TABLE IF NOT EXISTS running (
+    pr_key TEXT PRIMARY KEY, data TEXT NOT NULL, owner TEXT NOT NULL,
+    lease_until REAL NOT NULL, attempts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS heads (
+    pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_at ON deliveries (at);
+CREATE TABLE IF NOT EXISTS dead (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL, error TEXT NOT NULL,
+    attempts INTEGER NOT NULL, at REAL NOT NULL);
+"""
+POLL_SECONDS = 0.5
+HEADS_TTL_SECONDS = 30 * 24 * 3600  # as long as the Redis queue keeps a PR's heads
+# Delivery ids older than the TTL are pruned once per this many claims.
+PRUNE_EVERY = 500
+
+
+def _dump(job: Job) -> str:
+    return json.dumps(job.to_dict(), separators=(",", ":"))
+
+
+def _load(data: str) -> Job:
+    return Job.from_dict(json.loads(data))
+
+
+class SqliteQueue:
+    """Jobs in a SQLite file: they outlive the process, and a dead taker's lease runs out."""
+
+    def __init__(self, path: str | Path, *, lease_seconds: float = DEFAULT_LEASE_SECONDS,
+                 poll_seconds: float = POLL_SECONDS, max_attempts: int = MAX_ATTEMPTS,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = min(poll_seconds, lease_seconds / 3)
+        self.max_attempts = max_attempts
+        self._clock = clock
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shipshape-sqlite")
+        self._db: sqlite3.Connection | None = None
+        self._held: dict[str, Job] = {}
+        self._wake = asyncio.Event()
+        self._closed = False
+        self._depth = 0
+        self._claims = 0
+        self._renewer: asyncio.Task[None] | None = None
+
+    # --- plumbing: one thread, one connection, one transaction per call ---
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                 check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a process crash; only an OS crash may lose the tail.
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            self._db = db
+        return self._db
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._connect()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(db)
+            self._depth = db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, self._transaction, work)
+
+    # --- the Queue protocol ---
+
+    async def put(self, job: Job) -> str:
+        """Queue `job`, replacing an older waiting job for the same PR."""
+        outcome = await self._run(lambda db: self._put(db, job))
+        if outcome != STALE:
+            self._wake.set()
+        return outcome
+
+    def _put(self, db: sqlite3.Connection, job: Job) -> str:
+        heads = self._heads(db, job.pr_key)
+        if is_older_head(heads, job):
+            return STALE
+        db.execute("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
+                   (job.pr_key, json.dumps(note_head(heads, job)), self._clock()))
+        row = db.execute("SELECT seq, data FROM pending WHERE pr_key = ?",
+                         (job.pr_key,)).fetchone()
+        if row is None:
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pending").fetchone()[0]
+            db.execute("INSERT INTO pending VALUES (?, ?, ?, 0)", (job.pr_key, seq, _dump(job)))
+            return QUEUED
+        # The newer job keeps the waiting one's place in line.
+        db.execute("UPDATE pending SET data = ?, attempts = 0 WHERE pr_key = ?",
+                   (_dump(replacing(job, _load(row[1]))), job.pr_key))
+        return REPLACED
+
+    @staticmethod
+    def _heads(db: sqlite3.Connection, pr_key: str) -> Heads:
+        row = db.execute("SELECT heads FROM heads WHERE pr_key = ?", (pr_key,)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    async def get(self) -> Job:
+        """Wait for a job whose PR is not busy (in this process or any other)."""
+        while True:
+            if self._closed:
+                raise QueueClosed
+            self._wake.clear()
+            job = await self._run(self._take)
+            if job is not None:
+                self._held[job.pr_key] = job
+                self._ensure_renewer()
+                return job
+            with contextlib.suppress(TimeoutError):  # a poll: other processes put jobs too
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    def _take(self, db: sqlite3.Connection) -> Job | None:
+        now = self._clock()
+        self._reclaim_expired(db, now)
+        row = db.execute(
+            "SELECT pr_key, data, attempts FROM pending WHERE pr_key NOT IN "
+            "(SELECT pr_key FROM running) ORDER BY seq LIMIT 1").fetchone()
+        if row is None:
+            return None
+        pr_key, data, attempts = row
+        db.execute("DELETE FROM pending WHERE pr_key = ?", (pr_key,))
+        db.execute("INSERT INTO running VALUES (?, ?, ?, ?, ?)",
+                   (pr_key, data, self.owner, now + self.lease_seconds, attempts + 1))
+        return _load(data)
+
+    def _reclaim_expired(self, db: sqlite3.Connection, now: float) -> None:
+        expired = db.execute("SELECT pr_key, data, attempts FROM running WHERE lease_until < ?",
+                             (now,)).fetchall()
+        for pr_key, data, attempts in expired:
+            db.execute("DELETE FROM running WHERE pr_key = ?", (pr_key,))
+            if db.execute("SELECT 1 FROM pending WHERE pr_key = ?", (pr_key,)).fetchone():
+                continue  # a newer job for the PR is waiting: it supersedes the lost one
+            if attempts >= self.max_attempts:
+                error = dead_reason(attempts)
+                db.execute("INSERT INTO dead (data, error, attempts, at) VALUES (?, ?, ?, ?)",
+                           (data, error, attempts, now))
+                log_dead_letter(DeadLetter(_load(data), error, attempts))
+                continue
+            self._push_front(db, pr_key, data, attempts)
+
+    @staticmethod
+    def _push_front(db: sqlite3.Connection, pr_key: str, data: str, attempts: int) -> None:
+        seq = db.execute("SELECT COALESCE(MIN(seq), 1) - 1 FROM pending").fetchone()[0]
+        db.execute("INSERT INTO pending VALUES (?, ?, ?, ?)", (pr_key, seq, data, attempts))
+
+    async def done(self, job: Job) -> None:
+        """Release the PR, waking a worker in this process."""
+        self._held.pop(job.pr_key, None)
+        await self._run(lambda db: self._release(db, job))
+        self._wake.set()
+
+    def _release(self, db: sqlite3.Connection, job: Job) -> None:
+        # Only our own lease: if ours ran out, another process may hold the PR now.
+        db.execute("DELETE FROM running WHERE pr_key = ? AND owner = ?", (job.pr_key, self.owner))
+
+    async def requeue(self, job: Job) -> None:
+        """Put an unfinished job back at the front unless a newer one is waiting."""
+        self._held.pop(job.pr_key, None)
+        await self._run(lambda db: self._requeue(db, job))
+        self._wake.set()
+
+    def _requeue(self, db: sqlite3.Connection, job: Job) -> None:
+        row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
+                         (job.pr_key, self.owner)).fetchone()
+        if row is None:
+            return  # our lease ran out: the job went back to the queue or to another process
+        self._release(db, job)
+        if db.execute("SELECT 1 FROM pending WHERE pr_key = ?", (job.pr_key,)).fetchone():
+            return
+        if not is_current(self._heads(db, job.pr_key), job):
+            return
+        # A shutdown is not the job's fault: it does not count as an attempt.
+        attempts = max(0, row[0] - 1)
+        self._push_front(db, job.pr_key, _dump(job), attempts)
+
+    async def is_current(self, job: Job) -> bool:
+        """True while no newer head has been seen for the PR."""
+        return await self._run(lambda db: is_current(self._heads(db, job.pr_key), job))
+
+    async def claim_delivery(self, delivery_id: str) -> bool:
+        """True the first time a delivery id is seen within DELIVERY_TTL_SECONDS."""
+        self._claims += 1
+        prune = self._claims % PRUNE_EVERY == 1
+        return await self._run(lambda db: self._claim(db, delivery_id, prune))
+
+    def _claim(self, db: sqlite3.Connection, delivery_id: str, prune: bool) -> bool:
+        now = self._clock()
+        if prune:
+            db.execute("DELETE FROM deliveries WHERE at < ?", (now - DELIVERY_TTL_SECONDS,))
+            # A PR quiet for a month: an event for an old head of it is no longer refused.
+            db.execute("DELETE FROM heads WHERE at < ? AND pr_key NOT IN (SELECT pr_key FROM "
+                       "pending UNION SELECT pr_key FROM running)", (now - HEADS_TTL_SECONDS,))
+        row = db.execute("SELECT at FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        if row is not None and row[0] >= now - DELIVERY_TTL_SECONDS:
+            return False
+        db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?)", (delivery_id, now))
+        return True
+
+    async def release_delivery(self, delivery_id: str) -> None:
+        """Forget a delivery id."""
+        await self._run(lambda db: db.execute("DELETE FROM deliveries WHERE id = ?",
+                                              (delivery_id,)))
+
+    def depth(self) -> int:
+        """Jobs waiting, as of this process's last queue operation."""
+        return self._depth
+
+    async def pending_jobs(self) -> list[Job]:
+        """The waiting jobs in the order they will run (for shutdown logs and tests)."""
+        rows = await self._run(lambda db: db.execute(
+            "SELECT data FROM pending ORDER BY seq").fetchall())
+        return [_load(data) for (data,) in rows]
+
+    async def bury(self, job: Job, error: str) -> None:
+        """Keep a failed job as a dead letter with its error."""
+        await self._run(lambda db: self._bury(db, job, error))
+
+    def _bury(self, db: sqlite3.Connection, job: Job, error: str) -> None:
+        row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
+                         (job.pr_key, self.owner)).fetchone()
+        attempts = row[0] if row else 1
+        db.execute("INSERT INTO dead (data, error, attempts, at) VALUES (?, ?, ?, ?)",
+                   (_dump(job), error, attempts, self._clock()))
+        log_dead_letter(DeadLetter(job, error, attempts))
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        """Jobs given up on, oldest first."""
+        rows = await self._run(lambda db: db.execute(
+            "SELECT data, error, attempts FROM dead ORDER BY id").fetchall())
+        return [DeadLetter(_load(data), error, attempts) for data, error, attempts in rows]
+
+    # --- leases ---
+
+    def _ensure_renewer(self) -> None:
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew_leases(),
+                                                name="shipshape-sqlite-leases")
+
+    async def _renew_leases(self) -> None:
+        while self._held:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                # The keys are read here, on the loop: the thread must not iterate a changing dict.
+                await self._run(functools.partial(self._renew, keys=list(self._held)))
+            except Exception:  # a busy or failing file: try again; the lease has slack
+                _log.exception("could not renew the queue's leases")
+
+    def _renew(self, db: sqlite3.Connection, keys: list[str]) -> None:
+        until = self._clock() + self.lease_seconds
+        db.executemany("UPDATE running SET lease_until = ? WHERE pr_key = ? AND owner = ?",
+                       [(until, key, self.owner) for key in keys])
+
+    async def close(self) -> None:
+        """Stop handing out jobs; running jobs still `done` or `requeue` afterwards."""
+        self._closed = True
+        self._wake.set()
+
+    async def shutdown(self) -> None:
+        """Close the file once the workers have stopped."""
+        self._closed = True
+        if self._renewer is not None:
+            self._renewer.cancel()
+        if self._db is not None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._db.close)
+            self._db = None
+        self._thread.shutdown(wait=False)
