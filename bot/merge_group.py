@@ -21,6 +21,7 @@ import gidgethub
 
 import checks
 from bot import limits
+from bot.commands.history import load_state, with_state
 from bot.events.merge_group import NO_PULL
 from bot.github import Installation, is_gone
 from bot.logs import get_logger
@@ -127,7 +128,11 @@ async def _review_group(ctx: InFlight) -> JobResult:
                         "not tell which story it belongs to.")
         return JobResult(JobOutcome.NO_PULL, Conclusion.NEUTRAL)
     pull = await fetch_pull(ctx.gh, job.repo, job.number)
-    built = await read_group(ctx.gh, pull, job)
+    # The PR's waivers and story links (from its comments) apply to its merge group too.
+    built, state = await asyncio.gather(read_group(ctx.gh, pull, job), load_state(
+        ctx.gh, pull, ctx.services.app_id, ctx.services.commands.bot_login,
+        ctx.services.comments))
+    built = with_state(built, state)
     if needs_repo_files(config):
         built = await add_repo_files(ctx.gh, built, ctx.services.trees)
     outputs = await _run_review(ctx, built.document, config, built.notices)

@@ -12,8 +12,9 @@ from bot.events.merge_group import pull_number
 from bot.publish.check_run import CHECK_NAME
 from bot.queue import MERGE_GROUP, Job
 from bot.queue.memory import MemoryQueue
-from tests.bot.conftest import Bot, payload
+from tests.bot.conftest import Bot, payload, pr_event
 from tests.bot.diffs import new_file, python_module, python_test
+from tests.bot.test_commands import command
 from tests.shared import ROOT
 
 CONFIG = ".github/shipshape.yml"
@@ -84,8 +85,8 @@ async def test_a_merge_group_ends_in_a_completed_run_on_the_group_head(bot: Bot)
     assert config_read.query["ref"] == "main"
     made = sorted(f"{c.method} {c.path.split('/')[4]}" for c in fake.calls
                   if c.path.startswith("/repos/"))
-    assert made == ["GET compare", "GET contents", "GET git", "GET pulls", "PATCH check-runs",
-                    "POST check-runs"]
+    assert made == ["GET compare", "GET contents", "GET git", "GET issues", "GET pulls",
+                    "PATCH check-runs", "POST check-runs"]
 
 
 async def test_the_story_comes_from_the_queued_pr(bot: Bot) -> None:
@@ -243,3 +244,18 @@ def test_the_app_manifest_subscribes_to_merge_groups() -> None:
     assert "merge_group" in manifest["default_events"]
     # FACTS.md: receiving merge_group needs at least read access to "Merge queues".
     assert manifest["default_permissions"]["merge_queues"] in ("read", "write")
+
+
+async def test_the_prs_waiver_applies_to_its_merge_group(bot: Bot) -> None:
+    fake = bot.fake
+    seed_group(fake, diff=UNTESTED)
+    fake.set_file_content(fake.repo, CONFIG, story_config())
+    fake.set_permission(fake.repo, "alice", "write")
+    resp = await bot.deliver("pull_request", pr_event(fake, "opened", 104))
+    assert resp.status == 202
+    await bot.idle()
+    await command(bot, "/shipshape skip tests hotfix, tests follow in BILL-13", number=104)
+    await deliver_group(bot, group_event(fake))
+    [run] = fake.check_runs(fake.repo, GROUP_SHA)
+    assert run["conclusion"] == "success", run["output"]["summary"]
+    assert "hotfix, tests follow in BILL" in run["output"]["summary"]
