@@ -184,15 +184,14 @@ _EXTRA_KEYS = ("actor", "reason", "check", "source", "story")
 
 
 def _extra(rest: str) -> dict[str, str]:
-    """The JSON part of an item; an older `actor@reason` item reads as just those two."""
+    """The JSON part of an item (what is not an object reads as nothing)."""
     try:
         data = json.loads(rest)
     except ValueError:
         data = None
-    if isinstance(data, dict):
-        return {k: str(data.get(k) or "") for k in _EXTRA_KEYS}
-    actor, reason = [*rest.split("@", 1), ""][:2]
-    return {"actor": actor, "reason": reason}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data.get(k) or "") for k in _EXTRA_KEYS}
 
 
 def _events(job: Job) -> list[_Event]:

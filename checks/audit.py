@@ -120,7 +120,7 @@ class AuditEntry:
 
 def _key_word(text: str) -> str:
     """Key-safe text: nothing that could end the HTML comment or split the key."""
-    return re.sub(r"[^A-Za-z0-9=_.-]", "", text)
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9=_.-]", "", text))
 
 
 def _normal_time(at: str) -> str:
