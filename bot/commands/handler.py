@@ -30,12 +30,12 @@ from bot.commands.grammar import (
 )
 from bot.commands.records import Kind, Record, marker
 from bot.commands.replies import error_line, explain_reply, help_reply, quoted
+from bot.events.pull_request import pull_fields
 from bot.github import Installation, repo_vars
 from bot.logs import get_logger, log
 from bot.outcome import JobOutcome, JobResult
 from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
-from bot.events.pull_request import pull_fields
 from bot.snapshot import PULL_URL, Built, Pull, read_config
 from bot.worker import NO_AUDIT, InFlight, Services, review_pull
 from checks.render.escape import code_span
