@@ -15,6 +15,7 @@ pull_request handlers, so no write of ours ever causes another entry or a review
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -158,10 +159,14 @@ def _light_snapshot(document: Mapping[str, Any]) -> checks.Snapshot:
         repo_files=frozenset(files) if isinstance(files, list) else None)
 
 
-def audit_item(event: AuditEvent, at: str, actor: str = "", reason: str = "") -> str:
-    """One `Job.audits` item: `event@time`, plus `@actor@reason` for slash-command entries
-    (a waiver or a story link: queue `Job(kind="audit", audits=(audit_item(...),))`)."""
-    return f"{event}@{at}@{actor}@{reason}" if actor or reason else f"{event}@{at}"
+def audit_item(event: AuditEvent, at: str, actor: str = "", reason: str = "", *,
+               check: str = "", source: str = "", story: str = "") -> str:
+    """One `Job.audits` item: `event@time`, plus, for slash-command entries (a waiver or a
+    story link), `@` and a JSON object naming actor, reason, check, the command comment
+    (`source`, the entry's key) and the one story a link goes to."""
+    extra = {k: v for k, v in (("actor", actor), ("reason", reason), ("check", check),
+                               ("source", source), ("story", story)) if v}
+    return f"{event}@{at}@{json.dumps(extra, sort_keys=True)}" if extra else f"{event}@{at}"
 
 
 @dataclass(frozen=True)
@@ -170,14 +175,32 @@ class _Event:
     at: str
     actor: str = ""
     reason: str = ""
+    check: str = ""
+    source: str = ""
+    story: str = ""
+
+
+_EXTRA_KEYS = ("actor", "reason", "check", "source", "story")
+
+
+def _extra(rest: str) -> dict[str, str]:
+    """The JSON part of an item (what is not an object reads as nothing)."""
+    try:
+        data = json.loads(rest)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data.get(k) or "") for k in _EXTRA_KEYS}
 
 
 def _events(job: Job) -> list[_Event]:
     out = []
     for item in job.audits:
-        name, at, actor, reason = [*item.split("@", 3), "", ""][:4]
+        name, at, rest = [*item.split("@", 2), "", ""][:3]
+        extra = _extra(rest) if rest else {}
         try:
-            out.append(_Event(AuditEvent(name), at, actor, reason))
+            out.append(_Event(AuditEvent(name), at, *(extra.get(k, "") for k in _EXTRA_KEYS)))
         except ValueError:
             continue  # a job from a newer version of shipshape: skip what it cannot read
     return out
@@ -259,21 +282,24 @@ async def _seen(services: Services, gh: Installation, job: Job, pull: Pull) -> S
     return await _review_once(services, gh, pull, config)
 
 
-async def run_audit(services: Services, job: Job) -> str:
-    """Write the audit entries of the job's PR events; return the outcome."""
+async def run_audit(services: Services, job: Job, pull: Pull | None = None) -> str:
+    """Write the audit entries of the job's PR events; return the outcome. `pull`: the PR as
+    the caller just read it (spares a GET)."""
     events = _events(job)
     if not events:
         return "audit_none"
     gh = services.client.for_installation(job.installation_id)
-    pull = await _pull(gh, job)
+    pull = pull or await _pull(gh, job)
     seen = await _seen(services, gh, job, pull)
     if seen is None:
         return "audit_off"
     config = seen.config
     snapshot = _light_snapshot(seen.document)
+    # A story link goes to the story linked; every other event to all the PR's stories.
     planned = [entry for e in events
-               for entry in plan(e.event, snapshot, seen.stories, seen.summary, config, e.at,
-                                 actor=e.actor, reason=e.reason)]
+               for entry in plan(e.event, snapshot, (e.story,) if e.story else seen.stories,
+                                 seen.summary, config, e.at, actor=e.actor, reason=e.reason,
+                                 check=e.check, source=e.source)]
     if not planned:
         return "audit_no_story"
     settings = config.settings["audit"]

@@ -309,12 +309,12 @@ async def run_job(services: Services, job: Job) -> JobResult:
     result = await _review_job(services, job)
     # The event's audit-log entries, from what the review just found; not when the checks
     # could not run (they would fail the same way again).
-    if job.audits and result.outcome not in _NO_AUDIT:
+    if job.audits and result.outcome not in NO_AUDIT:
         await run_audit(services, job)
     return result
 
 
-_NO_AUDIT = (JobOutcome.TIMEOUT, JobOutcome.UNREADABLE, JobOutcome.CONFIG_ERROR)
+NO_AUDIT = (JobOutcome.TIMEOUT, JobOutcome.UNREADABLE, JobOutcome.CONFIG_ERROR)
 
 
 async def _review_job(services: Services, job: Job) -> JobResult:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checks.model import Report, Snapshot, Status
-from checks.render.escape import escape_markdown
+from checks.render.escape import code_span, escape_markdown
 from checks.story import DEFAULT_STORY_GLOB, has_story_files, story_paths
 
 if TYPE_CHECKING:
@@ -36,10 +36,11 @@ class AuditEvent(enum.StrEnum):
     READY_FOR_REVIEW = "ready-for-review"
     MERGED = "merged"
     CLOSED_UNMERGED = "closed-unmerged"
-    # Made by slash commands (`/shipshape waive`, `/shipshape story`): `actor` and `reason` say
-    # who and why. The command handlers build these entries once they exist.
+    # Made by slash commands (`skip`, `unskip`, `story`): `actor` and `reason` say who and why,
+    # `check` which check, `source` the command comment (bot/commands/audit.py builds them).
     WAIVED = "waived"
     STORY_LINKED = "story-linked"
+    WAIVER_WITHDRAWN = "waiver-withdrawn"
 
 
 class StoryStatus(enum.StrEnum):
@@ -85,6 +86,8 @@ class AuditEntry:
 
     `at` is the event's UTC time as ISO 8601 (`2026-11-22T14:03:12Z`): the caller reads it from
     the webhook payload (never the worker's clock), so a retried job writes the same line.
+    An entry made by a command has a `source` (`comment=123`): its key is built from that
+    instead of head and time, since a retried command job records the waiver at a new time.
     """
 
     event: AuditEvent
@@ -96,6 +99,8 @@ class AuditEntry:
     at: str
     actor: str = ""
     reason: str = ""
+    check: str = ""
+    source: str = ""
 
     @property
     def status(self) -> StoryStatus | None:
@@ -104,10 +109,18 @@ class AuditEntry:
 
     @property
     def key(self) -> str:
-        """The hidden idempotency key: same PR, event, head and time -> same key."""
+        """The hidden idempotency key: same PR, event, head and time (or command) -> same key."""
+        if self.source:
+            check = f" check={_key_word(self.check)}" if self.check else ""
+            return f"pr={self.number} event={self.event} {_key_word(self.source)}{check}"
         stamp = re.sub(r"[^0-9TZ]", "", _normal_time(self.at))
         return (f"pr={self.number} event={self.event} head={self.head_sha[:_SHORT_SHA]} "
                 f"at={stamp}")
+
+
+def _key_word(text: str) -> str:
+    """Key-safe text: nothing that could end the HTML comment or split the key."""
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9=_.-]", "", text))
 
 
 def _normal_time(at: str) -> str:
@@ -126,8 +139,11 @@ def _shown_time(at: str) -> str:
 def _event_text(entry: AuditEntry) -> str:
     who = f" by {escape_markdown('@' + entry.actor)}" if entry.actor else ""
     why = f": {escape_markdown(entry.reason)}" if entry.reason else ""
+    what = f" {code_span(entry.check)}" if entry.check else ""
     if entry.event is AuditEvent.WAIVED:
-        return f"WAIVED{who}{why}"
+        return f"WAIVED{what}{who}{why}"
+    if entry.event is AuditEvent.WAIVER_WITHDRAWN:
+        return f"WAIVER WITHDRAWN{what}{who}{why}"
     if entry.event is AuditEvent.STORY_LINKED:
         return f"STORY LINKED{who}{why}"
     text = f"STATUS: {entry.status}"
@@ -255,8 +271,8 @@ def current_event(snapshot: Snapshot) -> AuditEvent:
 
 
 def plan(event: AuditEvent, snapshot: Snapshot, stories: Sequence[str], summary: str,
-         config: Config, at: str, *, actor: str = "", reason: str = ""
-         ) -> tuple[PlannedEntry, ...]:
+         config: Config, at: str, *, actor: str = "", reason: str = "", check: str = "",
+         source: str = "") -> tuple[PlannedEntry, ...]:
     """The entries the App writes for `event` on this PR, given the report's stories and
     summary then. Only `snapshot`'s PR fields and `repo_files` are read."""
     settings = config.settings["audit"]
@@ -266,7 +282,7 @@ def plan(event: AuditEvent, snapshot: Snapshot, stories: Sequence[str], summary:
     if settings["enabled"] == "auto" and not has_story_files(snapshot, globs):
         return ()
     entry = AuditEntry(event, snapshot.number or 0, snapshot.title, snapshot.author,
-                       snapshot.head_sha, summary, at, actor, reason)
+                       snapshot.head_sha, summary, at, actor, reason, check, source)
     line = entry_line(entry, settings["template"])
     return tuple(PlannedEntry(t, entry, line) for t in targets(snapshot, globs, stories))
 

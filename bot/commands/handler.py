@@ -19,6 +19,7 @@ import gidgethub
 
 import checks
 from bot.commands import permissions
+from bot.commands.audit import write_entries
 from bot.commands.grammar import (
     DEFAULT_PREFIX,
     WAIVE_ALL,
@@ -29,13 +30,14 @@ from bot.commands.grammar import (
 )
 from bot.commands.records import Kind, Record, marker
 from bot.commands.replies import error_line, explain_reply, help_reply, quoted
+from bot.events.pull_request import pull_fields
 from bot.github import Installation, repo_vars
 from bot.logs import get_logger, log
 from bot.outcome import JobOutcome, JobResult
 from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
-from bot.snapshot import Built, Pull, fetch_pull, read_config
-from bot.worker import InFlight, Services, review_pull
+from bot.snapshot import PULL_URL, Built, Pull, read_config
+from bot.worker import NO_AUDIT, InFlight, Services, review_pull
 from checks.render.escape import code_span
 from checks.render.replies import REPLY_MARKER
 
@@ -266,10 +268,13 @@ async def handle(services: Services, job: Job) -> JobResult:
     """Run the commands of one comment; return the job's outcome."""
     comment = CommandComment.from_job(job)
     gh = services.client.for_installation(job.installation_id)
-    pull: Pull = await fetch_pull(gh, job.repo, job.number)
+    data = await gh.get(PULL_URL, repo_vars(job.repo, number=job.number))
+    pull = Pull.from_api(job.repo, data)
     if pull.state != "open":
         return JobResult(JobOutcome.CLOSED)
-    ctx = InFlight(services, replace(job, kind="review", head_sha=pull.head_sha), gh, pull=pull)
+    # The PR's fields ride on the job, so the audit entries need no second GET.
+    ctx = InFlight(services, replace(job, kind="review", head_sha=pull.head_sha,
+                                     pull=pull_fields(data)), gh, pull=pull)
     if comment.deleted:  # what it waived no longer counts: the review rebuilds without it
         return await review_pull(ctx)
     config, config_error = _config(await read_config(gh, pull.repo, pull.base_ref))
@@ -306,4 +311,6 @@ async def handle(services: Services, job: Job) -> JobResult:
             run.lines.append("- The head could not be reviewed now, so nothing was recorded.")
             run.refused = run.refused or run.wants(Name.SKIP, Name.UNSKIP, Name.STORY)
             await asyncio.shield(run.send(ctx))
+    if outcome.outcome not in NO_AUDIT:  # as for PR events: the checks could not run
+        await write_entries(services, ctx.job, pull, run.records)
     return outcome

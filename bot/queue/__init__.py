@@ -67,8 +67,9 @@ class Job:
     # kind "command": the comment (id, body, author, association, deleted) it came from.
     command: dict[str, Any] | None = field(default=None, compare=False)
     # Audit-log events to write after the review (or alone, kind "audit"), each
-    # "<checks.audit.AuditEvent>@<ISO 8601 UTC time from the payload>", so a retried job
-    # writes the same entries. A job replacing a waiting one inherits its audits.
+    # "<checks.audit.AuditEvent>@<ISO 8601 UTC time from the payload>" (command entries add
+    # "@<JSON>", bot.audit.audit_item), so a retried job writes the same entries. A job
+    # replacing a waiting one inherits its audits.
     audits: tuple[str, ...] = field(default=(), compare=False)
 
     @property

@@ -78,6 +78,25 @@ def test_waiver_and_story_link_entries_name_who_and_why() -> None:
     assert "· STORY LINKED by @\u200bcarol · PR #123" in linked
 
 
+def test_a_command_entry_names_the_check_and_is_keyed_by_its_comment() -> None:
+    waived = _entry(AuditEvent.WAIVED, actor="bob", reason="DBA said <b>ok</b>", check="tests",
+                    source="comment=991")
+    line = entry_line(waived)
+    assert "· WAIVED `tests` by @\u200bbob: DBA said &lt;b&gt;ok&lt;/b&gt; · PR #123" in line
+    assert line.endswith("<!-- shipshape-audit: pr=123 event=waived comment=991 check=tests -->")
+    # The key ignores the time and head: a retry recording the waiver later is the same line.
+    later = _entry(AuditEvent.WAIVED, actor="bob", reason="DBA said <b>ok</b>", check="tests",
+                   source="comment=991", at="2026-11-22T18:00:00Z", head_sha="f00dbabe")
+    assert keys_in(entry_line(later)) == keys_in(line)
+    assert insert_entries(insert_entries(STORY_TEXT, [line]), [entry_line(later)]) == \
+        insert_entries(STORY_TEXT, [line])
+    withdrawn = entry_line(_entry(AuditEvent.WAIVER_WITHDRAWN, actor="bob", check="all",
+                                  source="comment=992 --> <x>"))
+    assert "· WAIVER WITHDRAWN `all` by @\u200bbob · PR #123" in withdrawn
+    # Nothing from the source can end the hidden comment early.
+    assert withdrawn.count("-->") == 1 and "comment=992-x check=all -->" in withdrawn
+
+
 def test_a_title_cannot_inject_markdown_html_or_mentions() -> None:
     title = "## Pwn <img src=x onerror=alert(1)> [click](https://evil.example) @team\n- [x] done"
     line = entry_line(_entry(title=title))
@@ -268,6 +287,10 @@ def test_the_readme_example_is_what_a_prs_life_writes() -> None:
                summary="shipshape 3/5 pass"),
         _entry(AuditEvent.READY_FOR_REVIEW, head_sha="9f3c2e1a7b", at="2026-11-22T14:03:12Z",
                summary="shipshape 4/5 pass"),
+        # A writer waives `tests`: it is skipped, so the summary counts four checks.
+        _entry(AuditEvent.WAIVED, head_sha="9f3c2e1a7b", at="2026-11-22T16:40:02Z",
+               summary="shipshape 4/4 pass", actor="bob", check="tests",
+               reason="hotfix, tests follow in BILL-13", source="comment=1730051"),
         # A push in between writes nothing; the merge is on the new head.
         _entry(AuditEvent.MERGED, head_sha="d41be07c55", at="2026-11-23T10:30:55Z",
                summary="shipshape 5/5 pass"),
