@@ -3,9 +3,9 @@
 Why plain hashes and sorted sets with leases, not Streams with consumer groups nor a job
 library (arq, saq): the queue must keep ONE waiting job per PR that a newer head replaces in
 place (one per slot: a command has its own), hand out only jobs whose PR no process is working
-on, and refuse an older head. A stream
-entry cannot be replaced or skipped-and-kept, and the libraries key jobs by id, not by PR; each
-operation below is instead one Lua script, atomic across replicas.
+on, and refuse an older head. A stream entry cannot be replaced or skipped-and-kept, and the
+libraries key jobs by id, not by PR; each operation below is instead one Lua script, atomic
+across replicas.
 
 Keys under the prefix: `pending` (hash slot -> job; `Job.slot`), `order` (sorted set slot ->
 arrival), `attempts` (hash slot -> times its takers died), `prs` (hash slot -> its PR), `running`
