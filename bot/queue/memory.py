@@ -56,7 +56,7 @@ class MemoryQueue:
             self._heads.popitem(last=False)
 
     async def put(self, job: Job) -> str:
-        """Queue `job`, replacing an older waiting job for the same PR."""
+        """Queue `job`, replacing an older waiting job in the same slot."""
         if self._is_older_head(job):
             return STALE
         if job.head_sha:  # a command job does not know the head: it reads the PR itself
@@ -76,7 +76,7 @@ class MemoryQueue:
         for key, job in self._pending.items():
             if job.pr_key not in self._busy:
                 del self._pending[key]
-                self._busy.add(key)
+                self._busy.add(job.pr_key)  # the PR, not the slot: a command holds its PR too
                 return job
         return None
 

@@ -2,15 +2,17 @@
 
 Why plain hashes and sorted sets with leases, not Streams with consumer groups nor a job
 library (arq, saq): the queue must keep ONE waiting job per PR that a newer head replaces in
-place, hand out only jobs whose PR no process is working on, and refuse an older head. A stream
-entry cannot be replaced or skipped-and-kept, and the libraries key jobs by id, not by PR; each
-operation below is instead one Lua script, atomic across replicas.
+place (one per slot: a command has its own), hand out only jobs whose PR no process is working
+on, and refuse an older head. A stream entry cannot be replaced or skipped-and-kept, and the
+libraries key jobs by id, not by PR; each operation below is instead one Lua script, atomic
+across replicas.
 
-Keys under the prefix: `pending` (hash PR -> job), `order` (sorted set PR -> arrival), `attempts`
-(hash PR -> times its takers died), `running` (hash PR -> taker, attempts, job), `leases` (sorted
-set PR -> lease end, ms), `heads:<PR>` (recent heads, JSON), `delivery:<id>` (claimed, TTL 3 days),
-`dead` (list of dead letters). A lease is renewed while its job runs; a killed taker's lease ends
-and the next `get` anywhere puts the job back in front.
+Keys under the prefix: `pending` (hash slot -> job; `Job.slot`), `order` (sorted set slot ->
+arrival), `attempts` (hash slot -> times its takers died), `prs` (hash slot -> its PR), `running`
+(hash PR -> taker, attempts, slot, job), `leases` (sorted set PR -> lease end, ms), `heads:<PR>`
+(recent heads, JSON), `delivery:<id>` (claimed, TTL 3 days), `dead` (list of dead letters). A
+lease is renewed while its job runs; a killed taker's lease ends and the next `get` anywhere puts
+the job back in front.
 """
 
 from __future__ import annotations
@@ -45,15 +47,16 @@ _log = get_logger("queue")
 POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600
 
-# KEYS: pending order attempts heads seq; ARGV: pr_key job head updated_at expected keep ttl.
-# `job` was merged in Python with the waiting job `expected` ('' for none); if another process
-# changed the waiting job meanwhile, nothing is written and 'retry' is returned.
+# KEYS: pending order attempts heads seq prs; ARGV: slot job head updated_at expected keep ttl
+# pr_key. `job` was merged in Python with the waiting job `expected` ('' for none); if another
+# process changed the waiting job meanwhile, nothing is written and 'retry' is returned. A job
+# without a head (a command: it reads the PR itself) is never stale nor the newest head.
 _PUT = """
 local heads = {}
 local raw = redis.call('GET', KEYS[4])
 if raw then heads = cjson.decode(raw) end
 local n = #heads
-if n > 0 and heads[n][1] ~= ARGV[3] then
+if ARGV[3] ~= '' and n > 0 and heads[n][1] ~= ARGV[3] then
   local seen = false
   for i = 1, n do if heads[i][1] == ARGV[3] then seen = true end end
   local newest_at = heads[n][2]
@@ -63,12 +66,15 @@ if n > 0 and heads[n][1] ~= ARGV[3] then
 end
 local waiting = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if waiting ~= ARGV[5] then return {'retry', 0} end
-local kept = {}
-for i = 1, n do if heads[i][1] ~= ARGV[3] then table.insert(kept, heads[i]) end end
-table.insert(kept, {ARGV[3], ARGV[4]})
-while #kept > tonumber(ARGV[6]) do table.remove(kept, 1) end
-redis.call('SET', KEYS[4], cjson.encode(kept), 'EX', ARGV[7])
+if ARGV[3] ~= '' then
+  local kept = {}
+  for i = 1, n do if heads[i][1] ~= ARGV[3] then table.insert(kept, heads[i]) end end
+  table.insert(kept, {ARGV[3], ARGV[4]})
+  while #kept > tonumber(ARGV[6]) do table.remove(kept, 1) end
+  redis.call('SET', KEYS[4], cjson.encode(kept), 'EX', ARGV[7])
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[6], ARGV[1], ARGV[8])
 redis.call('HDEL', KEYS[3], ARGV[1])
 if waiting == '' then
   redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[5]), ARGV[1])
@@ -78,18 +84,19 @@ return {'replaced', redis.call('ZCARD', KEYS[2])}
 """
 
 _PUSH_FRONT = """
-local function push_front(pending, order, attempts, key, data, n)
+local function push_front(pending, order, attempts, prs, slot, pr, data, n)
   local first = redis.call('ZRANGE', order, 0, 0, 'WITHSCORES')
   local seq = 0
   if #first > 0 then seq = tonumber(first[2]) - 1 end
-  redis.call('HSET', pending, key, data)
-  redis.call('ZADD', order, seq, key)
-  redis.call('HSET', attempts, key, n)
+  redis.call('HSET', pending, slot, data)
+  redis.call('ZADD', order, seq, slot)
+  redis.call('HSET', attempts, slot, n)
+  redis.call('HSET', prs, slot, pr)
 end
 """
 
-# KEYS: pending order attempts running leases dead; ARGV: owner lease_ms max_attempts
-# Returns {job or '', depth, dead letter JSON...}.
+# KEYS: pending order attempts running leases dead prs; ARGV: owner lease_ms max_attempts
+# Pending entries are by slot, running ones by PR. Returns {job or '', depth, dead letter JSON...}.
 _TAKE = _PUSH_FRONT + """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -98,14 +105,16 @@ for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now)) do
   redis.call('ZREM', KEYS[5], key)
   local raw = redis.call('HGET', KEYS[4], key)
   redis.call('HDEL', KEYS[4], key)
-  if raw and redis.call('HEXISTS', KEYS[1], key) == 0 then
-    local r = cjson.decode(raw)
+  local r = raw and cjson.decode(raw)
+  -- A newer job in the lost job's slot supersedes it.
+  if r and not r.slot then r.slot = key end  -- taken before slots: the PR was the key
+  if r and redis.call('HEXISTS', KEYS[1], r.slot) == 0 then
     if r.attempts >= tonumber(ARGV[3]) then
       local dead = cjson.encode({data = r.data, attempts = r.attempts})
       redis.call('RPUSH', KEYS[6], dead)
       table.insert(result, dead)
     else
-      push_front(KEYS[1], KEYS[2], KEYS[3], key, r.data, r.attempts)
+      push_front(KEYS[1], KEYS[2], KEYS[3], KEYS[7], r.slot, key, r.data, r.attempts)
     end
   end
 end
@@ -113,16 +122,18 @@ local offset = 0
 while result[1] == '' do
   local keys = redis.call('ZRANGE', KEYS[2], offset, offset + 99)
   if #keys == 0 then break end
-  for _, key in ipairs(keys) do
-    if redis.call('HEXISTS', KEYS[4], key) == 0 then
-      local data = redis.call('HGET', KEYS[1], key)
-      local attempts = tonumber(redis.call('HGET', KEYS[3], key) or '0')
-      redis.call('HDEL', KEYS[1], key)
-      redis.call('ZREM', KEYS[2], key)
-      redis.call('HDEL', KEYS[3], key)
-      redis.call('HSET', KEYS[4], key,
-                 cjson.encode({owner = ARGV[1], attempts = attempts + 1, data = data}))
-      redis.call('ZADD', KEYS[5], now + tonumber(ARGV[2]), key)
+  for _, slot in ipairs(keys) do
+    local pr = redis.call('HGET', KEYS[7], slot) or slot  -- before slots, the PR was the key
+    if redis.call('HEXISTS', KEYS[4], pr) == 0 then
+      local data = redis.call('HGET', KEYS[1], slot)
+      local attempts = tonumber(redis.call('HGET', KEYS[3], slot) or '0')
+      redis.call('HDEL', KEYS[1], slot)
+      redis.call('ZREM', KEYS[2], slot)
+      redis.call('HDEL', KEYS[3], slot)
+      redis.call('HDEL', KEYS[7], slot)
+      redis.call('HSET', KEYS[4], pr, cjson.encode(
+        {owner = ARGV[1], attempts = attempts + 1, slot = slot, data = data}))
+      redis.call('ZADD', KEYS[5], now + tonumber(ARGV[2]), pr)
       result[1] = data
       break
     end
@@ -145,7 +156,7 @@ end
 return 0
 """
 
-# KEYS: running leases pending order attempts heads; ARGV: pr_key owner job head
+# KEYS: running leases pending order attempts heads prs; ARGV: pr_key owner job head slot
 _REQUEUE = _PUSH_FRONT + """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
@@ -153,14 +164,15 @@ local r = cjson.decode(raw)
 if r.owner ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then return 0 end
 local hraw = redis.call('GET', KEYS[6])
-if hraw then
+if hraw and ARGV[4] ~= '' then
   local heads = cjson.decode(hraw)
   if #heads > 0 and heads[#heads][1] ~= ARGV[4] then return 0 end
 end
 -- A shutdown is not the job's fault: it does not count as an attempt.
-push_front(KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[3], math.max(0, r.attempts - 1))
+push_front(KEYS[3], KEYS[4], KEYS[5], KEYS[7], ARGV[5], ARGV[1], ARGV[3],
+           math.max(0, r.attempts - 1))
 return 1
 """
 
@@ -212,16 +224,16 @@ class RedisQueue:
         return self._key(f"heads:{pr_key}")
 
     async def put(self, job: Job) -> str:
-        """Queue `job`, replacing an older waiting job for the same PR."""
+        """Queue `job`, replacing an older waiting job in the same slot."""
         keys = [self._key("pending"), self._key("order"), self._key("attempts"),
-                self._heads_key(job.pr_key), self._key("seq")]
-        while True:  # compare-and-set: retried only when another process put for this PR
+                self._heads_key(job.pr_key), self._key("seq"), self._key("prs")]
+        while True:  # compare-and-set: retried only when another process put in this slot
             waiting = await cast(Awaitable[str | None],
-                                 self.redis.hget(self._key("pending"), job.pr_key))
+                                 self.redis.hget(self._key("pending"), job.slot))
             stored = replacing(job, Job.from_dict(json.loads(waiting))) if waiting else job
             outcome, depth = await self._put(
-                keys=keys, args=[job.pr_key, _dump(stored), job.head_sha, job.updated_at,
-                                 waiting or "", HEADS_PER_PR, HEADS_TTL_SECONDS])
+                keys=keys, args=[job.slot, _dump(stored), job.head_sha, job.updated_at,
+                                 waiting or "", HEADS_PER_PR, HEADS_TTL_SECONDS, job.pr_key])
             if outcome != "retry":
                 break
         self._depth = int(depth)
@@ -237,7 +249,7 @@ class RedisQueue:
             self._wake.clear()
             data, depth, *dead = await self._take(
                 keys=[self._key(name) for name in
-                      ("pending", "order", "attempts", "running", "leases", "dead")],
+                      ("pending", "order", "attempts", "running", "leases", "dead", "prs")],
                 args=[self.owner, int(self.lease_seconds * 1000), self.max_attempts])
             self._depth = int(depth)
             for entry in dead:
@@ -262,8 +274,9 @@ class RedisQueue:
         self._held.pop(job.pr_key, None)
         await self._requeue(
             keys=[self._key("running"), self._key("leases"), self._key("pending"),
-                  self._key("order"), self._key("attempts"), self._heads_key(job.pr_key)],
-            args=[job.pr_key, self.owner, _dump(job), job.head_sha])
+                  self._key("order"), self._key("attempts"), self._heads_key(job.pr_key),
+                  self._key("prs")],
+            args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot])
         self._wake.set()
 
     async def is_current(self, job: Job) -> bool:

@@ -1,7 +1,8 @@
 """A durable queue in one SQLite file (WAL mode): the default for a single `python -m bot`.
 
-Tables: `pending` holds each PR's one waiting job with its arrival order; `running` holds the
-jobs handed out, each with the taker and the end of its lease; `heads` each PR's recent heads;
+Tables: `pending` holds one waiting job per slot (`Job.slot`: the PR, or a command's comment)
+with its PR and arrival order; `running` holds the jobs handed out, at most one per PR, each
+with its slot, the taker and the end of its lease; `heads` each PR's recent heads;
 `deliveries` the claimed delivery ids with when; `dead` the jobs given up on. Every operation is
 one `BEGIN IMMEDIATE` transaction, so several processes may share the file. sqlite3 blocks, so
 all calls run on one dedicated thread, never on the event loop. A lease is renewed while its
@@ -46,11 +47,12 @@ _log = get_logger("queue")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
-    pr_key TEXT PRIMARY KEY, seq REAL NOT NULL, data TEXT NOT NULL,
+    slot TEXT PRIMARY KEY, pr_key TEXT NOT NULL, seq REAL NOT NULL, data TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS pending_seq ON pending (seq);
+CREATE INDEX IF NOT EXISTS pending_pr ON pending (pr_key);
 CREATE TABLE IF NOT EXISTS running (
-    pr_key TEXT PRIMARY KEY, data TEXT NOT NULL, owner TEXT NOT NULL,
+    pr_key TEXT PRIMARY KEY, slot TEXT NOT NULL, data TEXT NOT NULL, owner TEXT NOT NULL,
     lease_until REAL NOT NULL, attempts INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS heads (
     pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL);
@@ -72,6 +74,14 @@ def _dump(job: Job) -> str:
 
 def _load(data: str) -> Job:
     return Job.from_dict(json.loads(data))
+
+
+def _refuse_old_layout(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file from before job slots clearly (`CREATE IF NOT EXISTS` would keep it)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(pending)")}
+    if columns and "slot" not in columns:
+        raise RuntimeError(f"{path}: queue file from an older shipshape (no job slots); "
+                           "move it away (its waiting jobs are then re-run from their PRs)")
 
 
 class SqliteQueue:
@@ -105,6 +115,7 @@ class SqliteQueue:
             db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode survives a process crash; only an OS crash may lose the tail.
             db.execute("PRAGMA synchronous=NORMAL")
+            _refuse_old_layout(db, self.path)
             db.executescript(SCHEMA)
             self._db = db
         return self._db
@@ -128,7 +139,7 @@ class SqliteQueue:
     # --- the Queue protocol ---
 
     async def put(self, job: Job) -> str:
-        """Queue `job`, replacing an older waiting job for the same PR."""
+        """Queue `job`, replacing an older waiting job in the same slot."""
         outcome = await self._run(lambda db: self._put(db, job))
         if outcome != STALE:
             self._wake.set()
@@ -138,17 +149,18 @@ class SqliteQueue:
         heads = self._heads(db, job.pr_key)
         if is_older_head(heads, job):
             return STALE
-        db.execute("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
-                   (job.pr_key, json.dumps(note_head(heads, job)), self._clock()))
-        row = db.execute("SELECT seq, data FROM pending WHERE pr_key = ?",
-                         (job.pr_key,)).fetchone()
+        if job.head_sha:  # a command job does not know the head: it reads the PR itself
+            db.execute("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
+                       (job.pr_key, json.dumps(note_head(heads, job)), self._clock()))
+        row = db.execute("SELECT data FROM pending WHERE slot = ?", (job.slot,)).fetchone()
         if row is None:
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pending").fetchone()[0]
-            db.execute("INSERT INTO pending VALUES (?, ?, ?, 0)", (job.pr_key, seq, _dump(job)))
+            db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, 0)",
+                       (job.slot, job.pr_key, seq, _dump(job)))
             return QUEUED
         # The newer job keeps the waiting one's place in line.
-        db.execute("UPDATE pending SET data = ?, attempts = 0 WHERE pr_key = ?",
-                   (_dump(replacing(job, _load(row[1]))), job.pr_key))
+        db.execute("UPDATE pending SET data = ?, attempts = 0 WHERE slot = ?",
+                   (_dump(replacing(job, _load(row[0]))), job.slot))
         return REPLACED
 
     @staticmethod
@@ -174,35 +186,38 @@ class SqliteQueue:
         now = self._clock()
         self._reclaim_expired(db, now)
         row = db.execute(
-            "SELECT pr_key, data, attempts FROM pending WHERE pr_key NOT IN "
+            "SELECT slot, pr_key, data, attempts FROM pending WHERE pr_key NOT IN "
             "(SELECT pr_key FROM running) ORDER BY seq LIMIT 1").fetchone()
         if row is None:
             return None
-        pr_key, data, attempts = row
-        db.execute("DELETE FROM pending WHERE pr_key = ?", (pr_key,))
-        db.execute("INSERT INTO running VALUES (?, ?, ?, ?, ?)",
-                   (pr_key, data, self.owner, now + self.lease_seconds, attempts + 1))
+        slot, pr_key, data, attempts = row
+        db.execute("DELETE FROM pending WHERE slot = ?", (slot,))
+        db.execute("INSERT INTO running VALUES (?, ?, ?, ?, ?, ?)",
+                   (pr_key, slot, data, self.owner, now + self.lease_seconds, attempts + 1))
         return _load(data)
 
     def _reclaim_expired(self, db: sqlite3.Connection, now: float) -> None:
-        expired = db.execute("SELECT pr_key, data, attempts FROM running WHERE lease_until < ?",
-                             (now,)).fetchall()
-        for pr_key, data, attempts in expired:
+        expired = db.execute(
+            "SELECT pr_key, slot, data, attempts FROM running WHERE lease_until < ?",
+            (now,)).fetchall()
+        for pr_key, slot, data, attempts in expired:
             db.execute("DELETE FROM running WHERE pr_key = ?", (pr_key,))
-            if db.execute("SELECT 1 FROM pending WHERE pr_key = ?", (pr_key,)).fetchone():
-                continue  # a newer job for the PR is waiting: it supersedes the lost one
+            if db.execute("SELECT 1 FROM pending WHERE slot = ?", (slot,)).fetchone():
+                continue  # a newer job in the same slot is waiting: it supersedes the lost one
             if attempts >= self.max_attempts:
                 error = dead_reason(attempts)
                 db.execute("INSERT INTO dead (data, error, attempts, at) VALUES (?, ?, ?, ?)",
                            (data, error, attempts, now))
                 log_dead_letter(DeadLetter(_load(data), error, attempts))
                 continue
-            self._push_front(db, pr_key, data, attempts)
+            self._push_front(db, slot, pr_key, data, attempts)
 
     @staticmethod
-    def _push_front(db: sqlite3.Connection, pr_key: str, data: str, attempts: int) -> None:
+    def _push_front(db: sqlite3.Connection, slot: str, pr_key: str, data: str,
+                    attempts: int) -> None:
         seq = db.execute("SELECT COALESCE(MIN(seq), 1) - 1 FROM pending").fetchone()[0]
-        db.execute("INSERT INTO pending VALUES (?, ?, ?, ?)", (pr_key, seq, data, attempts))
+        db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?)",
+                   (slot, pr_key, seq, data, attempts))
 
     async def done(self, job: Job) -> None:
         """Release the PR, waking a worker in this process."""
@@ -226,13 +241,13 @@ class SqliteQueue:
         if row is None:
             return  # our lease ran out: the job went back to the queue or to another process
         self._release(db, job)
-        if db.execute("SELECT 1 FROM pending WHERE pr_key = ?", (job.pr_key,)).fetchone():
-            return
+        if db.execute("SELECT 1 FROM pending WHERE slot = ?", (job.slot,)).fetchone():
+            return  # a newer job in the same slot is waiting: it supersedes this one
         if not is_current(self._heads(db, job.pr_key), job):
             return
         # A shutdown is not the job's fault: it does not count as an attempt.
         attempts = max(0, row[0] - 1)
-        self._push_front(db, job.pr_key, _dump(job), attempts)
+        self._push_front(db, job.slot, job.pr_key, _dump(job), attempts)
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -366,8 +367,8 @@ def command_job(comment_id: int, delivery: str) -> Job:
                         "association": "MEMBER", "deleted": False})
 
 
-async def test_commands_and_reviews_of_one_pr_never_replace_each_other() -> None:
-    queue = MemoryQueue()
+async def test_commands_and_reviews_of_one_pr_never_replace_each_other(backend: Factory) -> None:
+    queue = backend()
     assert await queue.put(job(head="a" * 40)) == QUEUED
     assert await queue.put(command_job(101, "c1")) == QUEUED
     assert await queue.put(command_job(102, "c2")) == QUEUED
@@ -376,24 +377,88 @@ async def test_commands_and_reviews_of_one_pr_never_replace_each_other() -> None
     # A command does not know the head: it does not make the newest head look stale.
     assert await queue.is_current(job(head="b" * 40))
     # Still one job per PR at a time, in arrival order of the slots.
-    first = await queue.get()
+    first = await asyncio.wait_for(queue.get(), 2)
     assert first.kind == "review" and first.head_sha == "b" * 40
-    assert queue._next_ready() is None  # the PR is busy
+    waiter = asyncio.create_task(queue.get())
+    await asyncio.sleep(3 * POLL)
+    assert not waiter.done()  # the PR is busy: its commands wait
     await queue.done(first)
-    kinds = []
+    taken = await asyncio.wait_for(waiter, 2)
+    kinds = [(taken.kind, (taken.command or {}).get("id"))]
+    # A running command holds its PR too: a review arriving now waits for it.
+    await queue.put(job(head="c" * 40, delivery="d3"))
+    waiter = asyncio.create_task(queue.get())
+    await asyncio.sleep(3 * POLL)
+    assert not waiter.done()
+    await queue.done(taken)
     for _ in range(2):
-        taken = await queue.get()
+        taken = await asyncio.wait_for(waiter, 2)
         kinds.append((taken.kind, (taken.command or {}).get("id")))
         await queue.done(taken)
-    assert kinds == [("command", 101), ("command", 102)]
-    assert queue.depth() == 0
+        waiter = asyncio.create_task(queue.get())
+    waiter.cancel()
+    assert kinds == [("command", 101), ("command", 102), ("review", None)]
+    assert await queue.pending_jobs() == []
+
+
+async def test_a_pending_command_and_review_of_one_pr_both_survive_a_restart(
+        durable: Factory) -> None:
+    before = durable()
+    await before.put(job(head="a" * 40))
+    await before.put(command_job(101, "c1"))
+    await before.close()
+    await before.shutdown()
+
+    after = durable()  # the restarted process
+    assert [(j.kind, j.head_sha) for j in await after.pending_jobs()] == [
+        ("review", "a" * 40), ("command", "")]
+    review = await asyncio.wait_for(after.get(), 2)
+    await after.done(review)
+    command = await asyncio.wait_for(after.get(), 2)
+    assert (command.kind, (command.command or {}).get("id")) == ("command", 101)
+
+
+async def test_a_dead_takers_command_returns_beside_a_waiting_review(durable: Factory) -> None:
+    dead, alive = durable(), durable()
+    await dead.put(command_job(101, "c1"))
+    lost = await asyncio.wait_for(dead.get(), 2)
+    die(dead)
+    # A review waiting in the PR's own slot does not supersede the lost command.
+    await alive.put(job(head="b" * 40, delivery="d2"))
+    again = await asyncio.wait_for(alive.get(), LEASE * 4)
+    assert again == lost
+    await alive.done(again)
+    assert (await asyncio.wait_for(alive.get(), 2)).head_sha == "b" * 40
+
+
+async def test_a_requeued_command_keeps_its_place_beside_a_newer_review(
+        backend: Factory) -> None:
+    queue = backend()
+    await queue.put(command_job(101, "c1"))
+    taken = await asyncio.wait_for(queue.get(), 2)
+    await queue.put(job(head="b" * 40, delivery="d2"))
+    await queue.requeue(taken)  # a shutdown: the command is not lost to the review
+    assert [(j.kind, j.head_sha) for j in await queue.pending_jobs()] == [
+        ("command", ""), ("review", "b" * 40)]
 
 
 async def test_a_command_job_never_becomes_the_newest_head(backend: Factory) -> None:
     queue = backend()
-    if "redis" in type(queue).__module__:
-        pytest.xfail("the Redis put script still notes a command job's empty head (not done)")
     await queue.put(job(head="b" * 40))
     await queue.put(command_job(101, "c1"))
     assert await queue.is_current(job(head="b" * 40))
     assert await queue.put(job(head="b" * 40, delivery="d9")) != STALE
+
+
+async def test_a_sqlite_file_from_before_slots_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "queue.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE pending (pr_key TEXT PRIMARY KEY, seq REAL NOT NULL, "
+                "data TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)")
+    old.close()
+    queue = SqliteQueue(path)
+    try:
+        with pytest.raises(RuntimeError, match="older shipshape"):
+            await queue.put(job())
+    finally:
+        await queue.shutdown()
