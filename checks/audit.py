@@ -158,7 +158,8 @@ def entry_line(entry: AuditEntry, template: str = DEFAULT_TEMPLATE) -> str:
         "time": _shown_time(entry.at),
         "event": _event_text(entry),
         "status": str(entry.status or ""),
-        "number": str(entry.number),
+        # A local snapshot (the command line on a branch) has no PR number yet.
+        "number": str(entry.number) if entry.number else "?",
         # Quotes make the title's extent plain; escaping keeps it inert.
         "title": f'"{escape_markdown(entry.title)}"',
         # Logins are [A-Za-z0-9-] (bots end in [bot]); escaping breaks the mention, so a

@@ -299,3 +299,12 @@ def test_the_readme_example_is_what_a_prs_life_writes() -> None:
     for entry in life:
         text = insert_entries(text, [entry_line(entry)])
     assert text.replace("\u200b", "") == block
+
+
+def test_an_entry_for_a_pr_without_a_number_says_so_instead_of_pr_zero() -> None:
+    from checks.audit import AuditEntry, AuditEvent, entry_line
+
+    entry = AuditEntry(AuditEvent.READY_FOR_REVIEW, 0, "Add totals", "", "abc1234",
+                       "shipshape 5/5 pass", "2026-12-03T18:00:00Z")
+    line = entry_line(entry)
+    assert "PR #?" in line and "PR #0" not in line
