@@ -462,3 +462,24 @@ async def test_a_sqlite_file_from_before_slots_is_refused_with_a_reason(tmp_path
             await queue.put(job())
     finally:
         await queue.shutdown()
+
+
+async def test_sqlite_acks_wait_for_a_lock_another_process_holds_and_lose_nothing(
+        tmp_path: Path) -> None:
+    # The loop's own connection never waits: while another process holds the write lock, a
+    # claim and a put go to the queue's thread, which waits for it, and nothing is lost.
+    async with store("sqlite", tmp_path) as make:
+        queue = make()
+        assert await queue.claim_delivery("first")  # creates the file and its schema
+        other = sqlite3.connect(tmp_path / "queue.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        claim = asyncio.create_task(queue.claim_delivery("second"))
+        put = asyncio.create_task(queue.put(job(number=2)))
+        await asyncio.sleep(0.2)
+        assert not claim.done() and not put.done()  # waiting, not failed
+        other.execute("COMMIT")
+        other.close()
+        assert await asyncio.wait_for(claim, 5) is True
+        assert await asyncio.wait_for(put, 5) == QUEUED
+        assert not await queue.claim_delivery("second")
+        assert [j.number for j in await queue.pending_jobs()] == [2]
