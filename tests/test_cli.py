@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import checks
-from bot.cli import main
+from cli.main import main
 from tests.shared import EXAMPLES, ROOT, report_validator
 
 EXAMPLE = EXAMPLES / "billing-pr.json"
@@ -294,7 +294,7 @@ def test_base_that_is_not_a_revision(repo: Path, rev: str) -> None:
 
 
 def test_command_line_does_not_import_the_server_stack() -> None:
-    code = ("import sys, bot.cli; rc = bot.cli.main(['check', '--snapshot', sys.argv[1], "
+    code = ("import sys, cli.main; rc = cli.main.main(['check', '--snapshot', sys.argv[1], "
             "'--format', 'json'], stdout=open('/dev/null', 'w')); "
             "print(sorted(m for m in ('aiohttp', 'gidgethub', 'prometheus_client', 'jwt') "
             "if m in sys.modules))")
@@ -304,7 +304,7 @@ def test_command_line_does_not_import_the_server_stack() -> None:
 
 
 def test_runs_as_a_module() -> None:
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "check", "--snapshot", str(EXAMPLE),
+    done = subprocess.run([sys.executable, "-m", "cli", "check", "--snapshot", str(EXAMPLE),
                            "--format", "json"], cwd=ROOT, capture_output=True, text=True,
                           check=False)
     assert done.returncode in (0, 1) and json.loads(done.stdout)["checks"]

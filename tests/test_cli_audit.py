@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from bot.cli import main
+from cli.main import main
 from tests.diffs import new_file
 
 STORY = "docs/work/features/billing/stories/BILL-12-invoice-export-story.md"

@@ -25,13 +25,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import checks
-from bot.cli import main as cli_main
 from checks.config import COMMON_CHECK_OPTIONS, GLOBAL_OPTIONS
 from checks.model import ChangedFile, FileStatus, Report, Snapshot
 from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
 from checks.spec import Option
+from cli.main import main as cli_main
 from tests.growth import FACTOR, assert_linear
 from tests.shared import report_validator
 

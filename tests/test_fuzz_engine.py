@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import checks
-from bot.cli import main
 from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
+from cli.main import main
 from tests.diffs import deleted, modified, new_file, renamed
 from tests.shared import report_validator
 

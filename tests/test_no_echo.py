@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 import checks
-from bot.cli import main
 from bot.review import review
 from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
 from checks.secrets.scan import find_secrets
+from cli.main import main
 from tests.checks.secrets.diffs import new_file
 from tests.checks.secrets.tokens import Tokens
 

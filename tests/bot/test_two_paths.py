@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from bot.cli import main as cli
+from cli.main import main as cli
 from tests.bot.conftest import Bot, pr_event
 from tests.bot.diffs import modified_file, new_file, python_module, python_test
 

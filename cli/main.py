@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import checks
-from bot.local_snapshot import (
+from checks.audit import PlannedEntry, current_event, plan, report_summary
+from checks.config import CONFIG_PATH
+from checks.render.markdown import render_markdown
+from checks.render.text import render_text
+from cli.local_snapshot import (
     GitRange,
     InputError,
     decode_text,
     snapshot_from_diff,
     snapshot_from_git,
 )
-from checks.audit import PlannedEntry, current_event, plan, report_summary
-from checks.config import CONFIG_PATH
-from checks.render.markdown import render_markdown
-from checks.render.text import render_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "markdown")
