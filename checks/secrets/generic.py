@@ -139,6 +139,11 @@ def is_secret_key(identifier: str) -> bool:
     return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(words))
 
 
+def names_not_secret(identifier: str) -> bool:
+    """True when a word of the key says the value is about a secret (`HEROKU_APP_ID`)."""
+    return any(w in _NOT_SECRET_WORDS for w in key_words(identifier))
+
+
 def is_key_position(text: str, start: int) -> bool:
     """False when the identifier continues something else: `arn:...:secret:x`, `AWS::IAM::Key`."""
     return start == 0 or text[start - 1] not in _NOT_BEFORE_KEY
