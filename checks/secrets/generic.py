@@ -25,9 +25,9 @@ _REST = r"[A-Za-z0-9_.\-]*"
 # `password: str = "..."`, `val token: String = "..."`, `var token string = "..."`.
 _ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*(?==)"
                r"|[ \t]+string(?=[ \t]*=))?")
-# `=`, `:`, `=>`, `:=`..., a setter call (`setPassword("…")`), or the comma between a header's
+# `=`, `:`, `=>`, `:=`, PHP `.=`, Makefile `::=`/`:::=`, a setter call (`setPassword("…")`), or the comma between a header's
 # name and value (`("Authorization", "Basic …")`).
-_OPERATOR = (r"""[ \t]*(?:=>|:=|\?=|\|\|=|[:=](?!=)|\((?=[ \t]*["'])"""
+_OPERATOR = (r"""[ \t]*(?:=>|:::=|::=|:=|\?=|\|\|=|\.=|[:=](?!=)|\((?=[ \t]*["'])"""
              r"""|["']?[ \t]*,(?=[ \t]*["'](?:Bearer|Basic)[ \t]))[ \t]*""")
 _SCHEME = r"(?:(?:Bearer|Basic|Token|bearer|token)[ \t]+)?"
 _QUOTED = r"""[rbuRBU@]?(?P<q>["'`])(?P<quoted>[^"'`\n]{1,500})(?P=q)"""
@@ -41,7 +41,7 @@ PATTERN = (
 # The fast pass's superset of PATTERN: a keyword, the rest of the identifier, an operator's first
 # character (or `<keyword` of an XML element).
 ANCHOR = (
-    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|[ \t]string)|<{_KEYWORD}"""
+    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|\.=|[ \t]string)|<{_KEYWORD}"""
 )
 
 _SECRET_WORDS = frozenset({

@@ -1,7 +1,8 @@
 """Secret-named values written in syntaxes other than `key <operator> value` on one line.
 
 Setter and define calls (`System.setProperty("API_TOKEN", "…")`, `os.Setenv`, PHP `define`),
-XML `key="Password" value="…"` attributes, YAML block scalars (`password: |` and the value on the
+XML `key="Password" value="…"` attributes, an XML element whose value is on its own line,
+`KEY=value` lines inside a JSON or YAML string, Postman `"key": "apiKey", "value": "…"` pairs, YAML block scalars (`password: |` and the value on the
 next line), JSON inside a JSON string (`\\"password\\": \\"…\\"`), Dockerfile `ENV KEY value`,
 `.netrc` `password …`, `curl -u user:password` and `mysql -p…`. The value is judged by the
 generic rule's tests (generic.looks_random, generic.is_secret_key).
@@ -47,6 +48,15 @@ PATTERN = "|".join((
     r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)[ =]["']?[^\s:"'$]{1,64}:(?P<v7>[^\s"'@]{8,200})""",
     # mysql -pSECRET (no space: `-p value` would prompt)
     r"""\bmysql(?:dump|admin|sh)?\b[^\n]{0,200}?[ \t]-p(?P<v8>[^\s"'$]{8,200})""",
+    # An XML element whose value sits alone on the next line.
+    rf"""<(?P<k9>{_HEAD}{_WORD}{_TAIL})>[ \t]*\n[ \t]*(?P<v9>[^<>\s]{{8,500}})[ \t]*\n"""
+    r"""[ \t]*</""",
+    # `KEY=value` lines inside a JSON or YAML string (`"A=1\nAPI_TOKEN=…\n"`).
+    rf"""\\n(?P<k10>{_HEAD}{_WORD}{_TAIL})=(?P<v10>[^"'\s\\]{{8,500}})(?=\\[nr]|["'])"""
+    rf"""|["'](?P<k11>{_HEAD}{_WORD}{_TAIL})=(?P<v11>[^"'\s\\]{{8,500}})\\[nr]""",
+    # Postman/Insomnia exports and similar: `{"key": "apiKey", "value": "…"}`.
+    rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,[ \t]*"value"[ \t]*"""
+    r""":[ \t]*"(?P<v12>[^"\s]{8,500})\"""",
 ))
 ANCHOR = "|".join((
     rf"""\([ \t]*["']{_KEY}{_WORD}""",
@@ -57,6 +67,9 @@ ANCHOR = "|".join((
     r"""password[ \t]+[^\s"']""",
     r"""curl[ \t]""",
     r"""mysql""",
+    rf"""<{_KEY}{_WORD}{_KEY}>[ \t]*\n""",
+    rf"""\\n{_KEY}{_WORD}|["']{_KEY}{_WORD}{_KEY}=""",
+    r""""(?:key|name)"[ \t]*:""",
 ))
 _FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p"}
 _SETTER = re.compile(r"(?i)(?:set|put|env|define|add|store|with|config)\w*[ \t]*$")

@@ -24,7 +24,7 @@ try:  # google-re2 is a runtime dependency; the fallback keeps the check working
     import re2
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
     re2 = None
-from checks.secrets import entropy, generic, pairs, pem, quiet, urls
+from checks.secrets import derived, entropy, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.rules import Rule
 
@@ -90,6 +90,7 @@ def _compile_fast(source: str) -> Any:
 
 _FAST = _compile_fast(_ANCHOR_SOURCE)
 _SLOW = re.compile(_ANCHOR_SOURCE)
+_PEM_IN = re.compile(pem.PATTERN)
 _PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
@@ -164,6 +165,12 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Cand
     value = m.group(group) if group in m.re.groupindex else m.group(0)
     file_index, line_index = corpus.locate(start)
     line = corpus.lines[file_index][line_index]
+    hit = _judge(rule, value, line.text, corpus.files[file_index].path, line.number)
+    return _Candidate(hit, value_start, value_start + len(value))
+
+
+def _judge(rule: Rule, value: str, line_text: str, path: str, number: int) -> Hit | None:
+    """The hit for a value of the rule's shape, None when it is a placeholder or look-alike."""
     prefix = _PREFIXES.get(rule.id)
     head = prefix.match(value) if prefix else None
     secret_part = value[head.end():] if head else value
@@ -171,12 +178,12 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Cand
     real = (
         not placeholder(secret_part)
         and not quiet.is_documented_example(value)
-        and (rule.validate is None or rule.validate(value, line.text))
+        and (rule.validate is None or rule.validate(value, line_text))
     )
-    mismatch = real and rule.checksum is not None and not rule.checksum(value)
-    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number,
-              checksum_mismatch=mismatch) if real else None
-    return _Candidate(hit, value_start, value_start + len(value))
+    if not real:
+        return None
+    mismatch = rule.checksum is not None and not rule.checksum(value)
+    return Hit(rule.id, rule.name, value, path, number, checksum_mismatch=mismatch)
 
 
 def _pem(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
@@ -389,8 +396,56 @@ def _looks_like_aws_secret(value: str) -> bool:
             and not quiet.is_documented_example(value))
 
 
+def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bool],
+             ) -> Iterator[Hit]:
+    """Provider tokens and private keys in derived text (joined literals, decoded data)."""
+    for m in _PROVIDERS.finditer(value):
+        index = int(m.lastgroup[1:])  # type: ignore[index]
+        rule = PROVIDER_RULES[index]
+        group = f"value_{index}"
+        start = m.start(group) if group in m.re.groupindex else m.start()
+        token = m.group(group) if group in m.re.groupindex else m.group()
+        if rule.boundary and start and re.match(f"[{rule.boundary}]", value[start - 1]):
+            continue
+        if within(start, start + len(token)):
+            hit = _judge(rule, token, value, path, number)
+            if hit is not None:
+                yield hit
+    for m in _PEM_IN.finditer(value):
+        if within(m.start(), len(value)):  # the key's body runs on past the marker's literal
+            block = pem.find_block(m.group("kind"), (Line(number, value),), 0, m.start())
+            if block is not None:
+                yield Hit(pem.RULE_ID, pem.describe(block.kind), block.value, path, number)
+
+
+def _derived(corpus: Corpus) -> Iterator[Hit]:
+    """Tokens split over concatenated literals, and tokens in a Kubernetes Secret's data."""
+    for joined in derived.joined_literals(corpus.text):
+        file_index, line_index = corpus.locate(joined.start)
+        number = corpus.lines[file_index][line_index].number
+        yield from _in_text(joined.value, corpus.files[file_index].path, number,
+                            joined.spans_a_joint)
+    for file_index, changed in enumerate(corpus.files):
+        if not changed.path.endswith((".yaml", ".yml")):
+            continue
+        lines = corpus.lines[file_index]
+        for line_index, decoded in derived.secret_data(lines):
+            yield from _in_text(decoded.replace("\r", "").replace("\n", "\\n"),
+                                changed.path, lines[line_index].number, _anywhere)
+
+
+def _anywhere(_start: int, _end: int) -> bool:
+    return True
+
+
 def find_secrets(files: Sequence[ChangedFile]) -> list[Hit]:
     """Every secret on the added lines of `files`, in diff order."""
     corpus = Corpus(files)
     hits = _resolve(list(_candidates(corpus)))
-    return hits + _aws_secrets_near(corpus, hits)
+    hits += _aws_secrets_near(corpus, hits)
+    seen = {(h.path, h.line, h.rule) for h in hits}
+    for hit in _derived(corpus):
+        if (hit.path, hit.line, hit.rule) not in seen:
+            seen.add((hit.path, hit.line, hit.rule))
+            hits.append(hit)
+    return hits
