@@ -105,11 +105,13 @@ def speed(mb: float, runs: int) -> dict[str, float]:
     check = median_seconds(lambda: CHECK.run(snapshot, options), runs)
     full = median_seconds(lambda: CHECK.run(checks.load_snapshot({"title": "b", "diff": diff}),
                                      options), runs)
-    fast, secrets_scan._FAST = secrets_scan._FAST, None  # the same anchors in Python's re
+    # The same anchors in Python's re (no google-re2: no anchor set, no RE2 joint search).
+    saved = secrets_scan._FAST, secrets_scan._SET, secrets_scan._FAST_JOINT
+    secrets_scan._FAST = secrets_scan._SET = secrets_scan._FAST_JOINT = None
     try:
         plain = median_seconds(lambda: CHECK.run(snapshot, options), runs)
     finally:
-        secrets_scan._FAST = fast
+        secrets_scan._FAST, secrets_scan._SET, secrets_scan._FAST_JOINT = saved
     theirs = median_seconds(lambda: _detect_secrets(diff), max(1, runs // 2))
     return {"added_mb": added, "check_s": check, "full_s": full, "ds_s": theirs,
             "plain_s": plain, "plain_mbs": added / plain, "ratio_plain": theirs / plain,

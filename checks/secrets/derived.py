@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from checks.model import Line
@@ -48,18 +48,21 @@ def _unquote(literal: str) -> str:
                        literal[1:-1])
 
 
-def joined_literals(text: str) -> Iterator[Joined]:
-    """Every run of two or more string literals joined by concatenation in `text`."""
+def joined_literals(text: str, joints: Iterable[int]) -> Iterator[Joined]:
+    """Every run of two or more string literals joined by concatenation in `text`.
+
+    `joints` are the offsets where JOINT matches, in order (scan.py finds them with google-re2).
+    """
     done = 0
-    for joint in JOINT.finditer(text):
-        if joint.start() < done:
+    for joint_start in joints:
+        if joint_start < done:
             continue
-        line_start = text.rfind("\n", 0, joint.start()) + 1
+        line_start = text.rfind("\n", 0, joint_start) + 1
         # Literals before the joint on its line; later joints of the same run are consumed.
         for run in _RUN.finditer(text, max(line_start, done)):
-            if run.start() > joint.start():
+            if run.start() > joint_start:
                 break
-            if run.end() <= joint.start():
+            if run.end() <= joint_start:
                 continue
             done = run.end()
             pieces = [_unquote(m.group()) for m in _ONE.finditer(run.group())]
@@ -79,10 +82,13 @@ _ENTRY = re.compile(r"""^(?P<indent>[ \t]+)[\w.\-]+:[ \t]*["']?(?P<b64>[A-Za-z0-
                     r"""["']?[ \t]*$""")
 
 
+def is_secret_manifest(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] (one file's added lines) holds `kind: Secret`."""
+    return _SECRET_KIND.search(text, start, end) is not None
+
+
 def secret_data(lines: Sequence[Line]) -> Iterator[tuple[int, str]]:
     """(line index, decoded text) of each base64 value under a Kubernetes Secret's `data:`."""
-    if not any(_SECRET_KIND.match(line.text) for line in lines):
-        return
     data_indent: int | None = None
     for index, line in enumerate(lines):
         header = _DATA_KEY.match(line.text)

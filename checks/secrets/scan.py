@@ -88,8 +88,33 @@ def _compile_fast(source: str) -> Any:
     return re2.compile(source.encode("ascii"), options)
 
 
+_ANCHORS = (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR, urls.ANCHOR,
+            pairs.ANCHOR, generic.ANCHOR)
 _FAST = _compile_fast(_ANCHOR_SOURCE)
+
+
+def _compile_set() -> Any:
+    """Every branch's anchor in one RE2 set anchored at the start: which branches can start here."""
+    if re2 is None:
+        return None
+    options = re2.Options()
+    options.max_mem = RE2_MAX_MEM
+    options.log_errors = False
+    branches = re2.Set.MatchSet(options)
+    for anchor in _ANCHORS:
+        branches.Add(anchor.encode("ascii"))
+    branches.Compile()
+    return branches
+
+
+_SET = _compile_set()
+# Each branch alone, with the group names REGEX gives it (`value_3`), for the set's answers.
+_BRANCH_REGEXES = tuple(re.compile(f"(?P<r{i}>{_rename_groups(p, i)})")
+                        for i, p in enumerate(_SOURCES))
+# How far the set looks: every anchor is shorter than this unless an identifier runs on.
+_SET_WINDOW = 2048
 _SLOW = re.compile(_ANCHOR_SOURCE)
+_FAST_JOINT = _compile_fast(derived.JOINT.pattern)
 _PEM_IN = re.compile(pem.PATTERN)
 _PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
@@ -143,6 +168,7 @@ class Corpus:
             parts.append(chunk)
             offset += len(chunk) + 1
         self.text = "\n".join(parts)
+        self.data = ascii_bytes(self.text)
         self._cursor = (-1, 0, 0)  # file index, offset, line index: matches come in order
 
     def locate(self, pos: int) -> tuple[int, int]:
@@ -292,7 +318,25 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     return generic.is_whole_literal(group[:group.rindex("_")], operator, after, path)
 
 
-def anchor_spans(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
+def match_at(text: str, data: bytes, start: int) -> re.Match[str] | None:
+    """REGEX.match(text, start), trying only the branches whose anchor matches at `start`.
+
+    Every anchor matches at least where its branch can start, so branches the RE2 set does not
+    name cannot match here: the result is REGEX's, without trying 100+ branches in turn.
+    """
+    if _SET is None:
+        return REGEX.match(text, start)
+    window = data[start:start + _SET_WINDOW]
+    for index in sorted(_SET.Match(window) or ()):
+        m = _BRANCH_REGEXES[index].match(text, start)
+        if m is not None:
+            return m
+    if len(window) == _SET_WINDOW:  # an anchor may run past the window (a minified line)
+        return REGEX.match(text, start)
+    return None
+
+
+def anchor_spans(text: str, data: bytes) -> Callable[[int], Iterator[tuple[int, int]]]:
     """A function giving the (start, end) of each anchor match from `pos` on, in order.
 
     Matches do not overlap; the caller starts again from a position inside the last match when
@@ -300,21 +344,25 @@ def anchor_spans(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
     """
     if _FAST is None:
         return lambda pos: (m.span() for m in _SLOW.finditer(text, pos))
-    # ASCII with `?` for anything else keeps byte offsets equal to character offsets; every
-    # anchor is ASCII, and the full patterns run on the real text.
-    data, finditer = text.encode("ascii", "replace"), _FAST.finditer
+    finditer = _FAST.finditer
     return lambda pos: ((int(m.start()), int(m.end())) for m in finditer(data, pos))
 
 
+def ascii_bytes(text: str) -> bytes:
+    """The text for RE2: ASCII with `?` for anything else keeps byte offsets equal to character
+    offsets; every anchor is ASCII, and the full patterns run on the real text."""
+    return text.encode("ascii", "replace")
+
+
 def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
-    text, pos = corpus.text, 0
-    spans = anchor_spans(text)
+    text, pos, data = corpus.text, 0, corpus.data
+    spans = anchor_spans(text, data)
     anchors = spans(0)
     while (span := next(anchors, None)) is not None:
         start, end = span
         if start < pos:
             continue
-        m = REGEX.match(text, start)
+        m = match_at(text, data, start)
         if m is None:  # no rule starts inside this run either (`AAAA…` of a zero-filled blob)
             pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
             if pos < end:
@@ -420,18 +468,29 @@ def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bo
 
 def _derived(corpus: Corpus) -> Iterator[Hit]:
     """Tokens split over concatenated literals, and tokens in a Kubernetes Secret's data."""
-    for joined in derived.joined_literals(corpus.text):
+    for joined in derived.joined_literals(corpus.text, _joint_starts(corpus.text, corpus.data)):
         file_index, line_index = corpus.locate(joined.start)
         number = corpus.lines[file_index][line_index].number
         yield from _in_text(joined.value, corpus.files[file_index].path, number,
                             joined.spans_a_joint)
     for file_index, changed in enumerate(corpus.files):
-        if not changed.path.endswith((".yaml", ".yml")):
+        start = corpus.starts[file_index]
+        end = corpus.starts[file_index + 1] if file_index + 1 < len(corpus.starts) else len(
+            corpus.text)
+        if not changed.path.endswith((".yaml", ".yml")) or not derived.is_secret_manifest(
+                corpus.text, start, end):
             continue
         lines = corpus.lines[file_index]
         for line_index, decoded in derived.secret_data(lines):
             yield from _in_text(decoded.replace("\r", "").replace("\n", "\\n"),
                                 changed.path, lines[line_index].number, _anywhere)
+
+
+def _joint_starts(text: str, data: bytes) -> Iterator[int]:
+    """Where string literals may be concatenated, found by google-re2 when it is there."""
+    if _FAST_JOINT is None:
+        return (m.start() for m in derived.JOINT.finditer(text))
+    return (int(m.start()) for m in _FAST_JOINT.finditer(data))
 
 
 def _anywhere(_start: int, _end: int) -> bool:
