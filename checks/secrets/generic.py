@@ -25,8 +25,8 @@ _REST = r"[A-Za-z0-9_.\-]*"
 # `password: str = "..."`, `val token: String = "..."`, `var token string = "..."`.
 _ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*(?==)"
                r"|[ \t]+string(?=[ \t]*=))?")
-# `=`, `:`, `=>`, `:=`, PHP `.=`, Makefile `::=`/`:::=`, a setter call (`setPassword("…")`), or the comma between a header's
-# name and value (`("Authorization", "Basic …")`).
+# `=`, `:`, `=>`, `:=`, PHP `.=`, Makefile `::=`/`:::=`, a setter call (`setPassword("…")`),
+# or the comma between a header's name and value (`("Authorization", "Basic …")`).
 _OPERATOR = (r"""[ \t]*(?:=>|:::=|::=|:=|\?=|\|\|=|\.=|[:=](?!=)|\((?=[ \t]*["'])"""
              r"""|["']?[ \t]*,(?=[ \t]*["'](?:Bearer|Basic)[ \t]))[ \t]*""")
 _SCHEME = r"(?:(?:Bearer|Basic|Token|bearer|token)[ \t]+)?"

@@ -2,10 +2,10 @@
 
 Setter and define calls (`System.setProperty("API_TOKEN", "…")`, `os.Setenv`, PHP `define`),
 XML `key="Password" value="…"` attributes, an XML element whose value is on its own line,
-`KEY=value` lines inside a JSON or YAML string, Postman `"key": "apiKey", "value": "…"` pairs, YAML block scalars (`password: |` and the value on the
-next line), JSON inside a JSON string (`\\"password\\": \\"…\\"`), Dockerfile `ENV KEY value`,
-`.netrc` `password …`, `curl -u user:password` and `mysql -p…`. The value is judged by the
-generic rule's tests (generic.looks_random, generic.is_secret_key).
+`KEY=value` lines inside a JSON or YAML string, Postman `"key": "apiKey", "value": "…"` pairs,
+YAML block scalars (`password: |` and the value on the next line), JSON inside a JSON string
+(`\\"password\\": \\"…\\"`), Dockerfile `ENV KEY value`, `.netrc` `password …`,
+`curl -u user:password` and `mysql -p…`. The value is judged by the generic rule's tests (generic.looks_random, generic.is_secret_key).
 """
 
 from __future__ import annotations

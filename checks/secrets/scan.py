@@ -328,7 +328,7 @@ def match_at(text: str, data: bytes, start: int) -> re.Match[str] | None:
         return REGEX.match(text, start)
     window = data[start:start + _SET_WINDOW]
     for index in sorted(_SET.Match(window) or ()):
-        m = _BRANCH_REGEXES[index].match(text, start)
+        m: re.Match[str] | None = _BRANCH_REGEXES[index].match(text, start)
         if m is not None:
             return m
     if len(window) == _SET_WINDOW:  # an anchor may run past the window (a minified line)
