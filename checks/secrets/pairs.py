@@ -5,7 +5,8 @@ XML `key="Password" value="…"` attributes, an XML element whose value is on it
 `KEY=value` lines inside a JSON or YAML string, Postman `"key": "apiKey", "value": "…"` pairs,
 YAML block scalars (`password: |` and the value on the next line), JSON inside a JSON string
 (`\\"password\\": \\"…\\"`), Dockerfile `ENV KEY value`, `.netrc` `password …`,
-`curl -u user:password` and `mysql -p…`. The value is judged by the generic rule's tests (generic.looks_random, generic.is_secret_key).
+`curl -u user:password` and `mysql -p…`. The value is judged by the generic rule's tests
+(generic.looks_random, generic.is_secret_key).
 """
 
 from __future__ import annotations
