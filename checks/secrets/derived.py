@@ -34,7 +34,7 @@ class Joined:
     """String literals joined: where the run starts in the text, the value, where pieces meet."""
 
     start: int
-    value: str
+    value: str  # the line's text before the first literal, then the literals joined
     joints: tuple[int, ...]
 
     def spans_a_joint(self, start: int, end: int) -> bool:
@@ -66,20 +66,22 @@ def joined_literals(text: str, joints: Iterable[int]) -> Iterator[Joined]:
                 continue
             done = run.end()
             pieces = [_unquote(m.group()) for m in _ONE.finditer(run.group())]
-            value, joints, length = "", [], 0
+            # The key in front (`DD_API_KEY = "…" + "…"`) lets keyword rules read it too.
+            head = text[line_start:run.start()]
+            value, joints, length = head, [], len(head)
             for piece in pieces:
                 value += piece
                 length += len(piece)
                 joints.append(length)
-            if len(value) >= MIN_JOINED:
+            if length - len(head) >= MIN_JOINED:
                 yield Joined(run.start(), value, tuple(joints[:-1]))
             break
 
 
 _SECRET_KIND = re.compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)
 _DATA_KEY = re.compile(r"^(?P<indent>[ \t]*)(?:data|binaryData):[ \t]*$")
-_ENTRY = re.compile(r"""^(?P<indent>[ \t]+)[\w.\-]+:[ \t]*["']?(?P<b64>[A-Za-z0-9+/]{16,}={0,2})"""
-                    r"""["']?[ \t]*$""")
+_ENTRY = re.compile(r"""^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*["']?"""
+                    r"""(?P<b64>[A-Za-z0-9+/]{16,}={0,2})["']?[ \t]*$""")
 
 
 def is_secret_manifest(text: str, start: int, end: int) -> bool:
@@ -88,7 +90,10 @@ def is_secret_manifest(text: str, start: int, end: int) -> bool:
 
 
 def secret_data(lines: Sequence[Line]) -> Iterator[tuple[int, str]]:
-    """(line index, decoded text) of each base64 value under a Kubernetes Secret's `data:`."""
+    """(line index, `key: decoded`) of each base64 value under a Kubernetes Secret's `data:`.
+
+    The key stays in front so keyword rules (`DD_API_KEY: …`) can read it.
+    """
     data_indent: int | None = None
     for index, line in enumerate(lines):
         header = _DATA_KEY.match(line.text)
@@ -104,7 +109,7 @@ def secret_data(lines: Sequence[Line]) -> Iterator[tuple[int, str]]:
             continue
         decoded = _decode(entry.group("b64"))
         if decoded is not None:
-            yield index, decoded
+            yield index, f"{entry.group('key')}: {decoded}"
 
 
 def _decode(value: str) -> str | None:

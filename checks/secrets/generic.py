@@ -35,13 +35,14 @@ _BARE = r"""(?P<bare>[^\s"'`,;<>{}()\[\]]{1,500})"""
 
 PATTERN = (
     rf"""{_KEYWORD}{_REST}["'\]]*{_ANNOTATION}{_OPERATOR}{_SCHEME}(?:{_QUOTED}|{_BARE})"""
-    rf"|<{_KEYWORD}{_REST}>(?P<xml>[^<\n]{{1,500}})</"
+    rf"|<[A-Za-z0-9_.\-]{{0,40}}?{_KEYWORD}{_REST}>(?P<xml>[^<\n]{{1,500}})</"
 )
 
 # The fast pass's superset of PATTERN: a keyword, the rest of the identifier, an operator's first
 # character (or `<keyword` of an XML element).
 ANCHOR = (
-    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|\.=|[ \t]string)|<{_KEYWORD}"""
+    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|\.=|[ \t]string)"""
+    rf"""|<[A-Za-z0-9_.\-]{{0,40}}{_KEYWORD}"""
 )
 
 _SECRET_WORDS = frozenset({
@@ -111,7 +112,10 @@ _PROVIDER_PREFIX = re.compile(
     r"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[a-z]-|xapp-|[sr]k_(?:live|test)_"
     r"|AKIA|ASIA|AIza|SG\.|npm_|pypi-|sk-ant-|sk-proj-|shp(?:at|ca|pa|ss|ua)_|whsec_|eyJ"
     r"|hv[sb]\.|dp\.[a-z]+\.|do[opr]_v1_|HRKU-|NR(?:AK|II)-|sntry[su]_|ATATT3|lin_api_|PMAK-"
-    r"|glc_|glsa_|tskey-|AGE-SECRET-KEY-|ops_|GOCSPX-|sq0(?:atp|csp)-|dapi|pul-|sbp_|gsk_)")
+    r"|glc_|glsa_|tskey-|AGE-SECRET-KEY-|ops_|GOCSPX-|sq0(?:atp|csp)-|dapi|pul-|sbp_|gsk_"
+    # Mapbox public tokens (`pk.eyJ…`) are meant for browsers, like Stripe's `pk_`.
+    r"|[ps]k\.eyJ|CFPAT-|dt0c01\.|fio-u-|FLWSECK|lsv2_|ntn_|pnu_|rdme_|xkeysib-|shippo_|tfp_"
+    r"|sgp_|NRJS-|dnkey-|pscale_|duffel_|CLOJARS_|AKCp|LTAI)")
 
 MIN_LENGTH = 8
 HEX_MIN_LENGTH = 16

@@ -4,7 +4,8 @@ Okta API tokens, Datadog API and application keys, Cloudflare API tokens and glo
 UUID-shaped keys of Heroku (legacy), Snyk and HubSpot look like any random string or id. They are
 reported only when a key that names the provider (`OKTA_API_TOKEN`, `dd_app_key`,
 `cloudflare.apiToken`) is assigned the value in any of the generic rule's syntaxes: `=`, `:`,
-`=>`, `:=`, a setter's comma, or the space of Dockerfile `ENV K v`.
+`=>`, `:=`, `.=`, `::=`, a setter's comma, the space of Dockerfile `ENV K v`, an XML element
+(also with the value on the next line), or a Postman `"key": …, "value": …` pair.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from checks.secrets.rules import Rule
 
 # Between the provider's name and the value: the rest of the key (bounded: keys are short),
 # closing quotes or brackets, an operator, an opening quote and an HTTP auth scheme.
-_BETWEEN = (r"""[A-Za-z0-9_.\-]{0,40}["'\]]*[ \t]*(?:=>|:::=|::=|:=|\?=|\|\|=|[:=,]|[ \t])"""
-            r"""[ \t]*(?:["'`][ \t]*)?(?:(?:Bearer|SSWS|Token)[ \t]+)?""")
+_BETWEEN = (r"""[A-Za-z0-9_.\-]{0,40}["'\]]*[ \t]*(?:=>|:::=|::=|:=|\?=|\|\|=|\.=|[:=,]|[ \t]"""
+            r"""|>[ \t]*\n?|[ \t]*,[ \t]*\n?[ \t]*["']value["'][ \t]*:|[ \t]+value[ \t]*=)"""
+            # A type annotation (`val ddApiKey: String = "…"`).
+            r"""[ \t]*(?:[A-Z][\w.<>?]{0,30}[ \t]*=[ \t]*)?"""
+            r"""(?:@?["'`(][ \t]*)?(?:(?:Bearer|SSWS|Token)[ \t]+)?""")
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _UUID_UPPER = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 
@@ -37,8 +41,12 @@ def _judge(keywords: str, minimum: float) -> Callable[[str, str], bool]:
 
 def _keyword_rule(rule_id: str, name: str, keywords: str, value: str, matches: str,
                   minimum: float) -> Rule:
-    return Rule(rule_id, name, rf"(?i:{keywords}){_BETWEEN}(?P<value>{value})(?![A-Za-z0-9_\-])",
-                matches, validate=_judge(keywords, minimum), anchor=rf"(?i:{keywords})")
+    # The name starts a word, or follows a `\n` escape (`"A=1\nDD_API_KEY=…"`).
+    start = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))"
+    return Rule(rule_id, name,
+                rf"{start}(?i:{keywords}){_BETWEEN}(?P<value>{value})(?![A-Za-z0-9_\-])",
+                matches, validate=_judge(keywords, minimum), boundary="",
+                anchor=rf"(?i:{keywords})")
 
 
 KEYWORD_RULES: tuple[Rule, ...] = (

@@ -41,7 +41,7 @@ PATTERN = "|".join((
     # JSON inside a JSON (or any) string: the quotes are escaped.
     rf"""\\"(?P<k4>{_HEAD}{_WORD}{_TAIL})\\"[ \t]*:[ \t]*\\"(?P<v4>[^"\\\s]{{8,500}})\\\"""",
     # Dockerfile `ENV KEY value` (the legacy space form).
-    rf"""(?m:^)[ \t]*ENV[ \t]+(?P<k5>{_HEAD}{_WORD}{_TAIL})[ \t]+(?P<v5>[^\s"'=]{{8,500}})"""
+    rf"""(?m:^)[ \t]*ENV[ \t]+(?P<k5>{_HEAD}{_WORD}{_TAIL})[ \t]+(?P<v5>[^\s"'=][^\s"']{{7,500}})"""
     rf"""[ \t]*(?=\n|$)""",
     # .netrc: `machine host login user password value`.
     r"""\bpassword[ \t]+(?P<v6>[^\s"']{8,500})(?=[ \t]|\n|$)""",
@@ -56,7 +56,7 @@ PATTERN = "|".join((
     rf"""\\n(?P<k10>{_HEAD}{_WORD}{_TAIL})=(?P<v10>[^"'\s\\]{{8,500}})(?=\\[nr]|["'])"""
     rf"""|["'](?P<k11>{_HEAD}{_WORD}{_TAIL})=(?P<v11>[^"'\s\\]{{8,500}})\\[nr]""",
     # Postman/Insomnia exports and similar: `{"key": "apiKey", "value": "…"}`.
-    rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,[ \t]*"value"[ \t]*"""
+    rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,\s{{0,40}}"value"[ \t]*"""
     r""":[ \t]*"(?P<v12>[^"\s]{8,500})\"""",
 ))
 ANCHOR = "|".join((

@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - exercised only where the wheel is unav
     re2 = None
 from checks.secrets import derived, entropy, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
+from checks.secrets.keyword_rules import KEYWORD_RULES
 from checks.secrets.rules import Rule
 
 GENERIC = "generic"
@@ -64,11 +65,15 @@ _SPECIAL: tuple[tuple[str, str], ...] = (
     (PEM, pem.PATTERN), (URL, urls.PATTERN), (pairs.KIND, pairs.PATTERN),
     (GENERIC, generic.PATTERN),
 )
-_BRANCHES: tuple[Rule | str, ...] = (*PROVIDER_RULES, *(kind for kind, _ in _SPECIAL))
-_SOURCES = (*(r.pattern for r in PROVIDER_RULES), *(p for _, p in _SPECIAL))
+# Keyword rules (a provider's name labels the value) run in a pass of their own: in the main
+# pass a generic or pair match that starts earlier on the line (`ENV `, `\n`, `("`) would
+# step over the provider's name.
+_PREFIXED = tuple(r for r in PROVIDER_RULES if r not in KEYWORD_RULES)
+_BRANCHES: tuple[Rule | str, ...] = (*_PREFIXED, *(kind for kind, _ in _SPECIAL))
+_SOURCES = (*(r.pattern for r in _PREFIXED), *(p for _, p in _SPECIAL))
 REGEX = re.compile("|".join(f"(?P<r{i}>{_rename_groups(p, i)})" for i, p in enumerate(_SOURCES)))
 _ANCHOR_SOURCE = "|".join(
-    f"(?:{a})" for a in (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR,
+    f"(?:{a})" for a in (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR,
                          urls.ANCHOR, pairs.ANCHOR, generic.ANCHOR)
 )
 _PROVIDERS = re.compile("|".join(
@@ -88,7 +93,7 @@ def _compile_fast(source: str) -> Any:
     return re2.compile(source.encode("ascii"), options)
 
 
-_ANCHORS = (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR, urls.ANCHOR,
+_ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR,
             pairs.ANCHOR, generic.ANCHOR)
 _FAST = _compile_fast(_ANCHOR_SOURCE)
 
@@ -115,6 +120,9 @@ _BRANCH_REGEXES = tuple(re.compile(f"(?P<r{i}>{_rename_groups(p, i)})")
 _SET_WINDOW = 2048
 _SLOW = re.compile(_ANCHOR_SOURCE)
 _FAST_JOINT = _compile_fast(derived.JOINT.pattern)
+_KEYWORD_ANCHOR = "|".join(f"(?:{r.anchor})" for r in KEYWORD_RULES)
+_FAST_KEYWORDS = _compile_fast(_KEYWORD_ANCHOR)
+_KEYWORDS = tuple((r, re.compile(r.pattern)) for r in KEYWORD_RULES)
 _PEM_IN = re.compile(pem.PATTERN)
 _PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
@@ -182,16 +190,21 @@ class Corpus:
         return index, line
 
 
-def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
+def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int | None,
+              ) -> _Candidate | None:
     start = m.start()
     if rule.boundary and start and re.match(f"[{rule.boundary}]", corpus.text[start - 1]):
         return None
-    group = f"value_{index}"
+    group = "value" if index is None else f"value_{index}"
     value_start = m.start(group) if group in m.re.groupindex else start
     value = m.group(group) if group in m.re.groupindex else m.group(0)
-    file_index, line_index = corpus.locate(start)
+    file_index, line_index = corpus.locate(value_start)  # the value's line, not its key's
     line = corpus.lines[file_index][line_index]
-    hit = _judge(rule, value, line.text, corpus.files[file_index].path, line.number)
+    # The lines from the key to the value: keyword rules read the key (XML, Postman pairs).
+    text = corpus.text
+    end = text.find("\n", value_start)
+    line_text = text[text.rfind("\n", 0, start) + 1:len(text) if end < 0 else end]
+    hit = _judge(rule, value, line_text, corpus.files[file_index].path, line.number)
     return _Candidate(hit, value_start, value_start + len(value))
 
 
@@ -254,9 +267,10 @@ def _pair(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
     indent = m.group(f"i3_{index}") if alt == "3" else ""
     if pairs.applies(alt, path, text[line_start:m.start()], after, indent) and \
             pairs.is_secret(alt, key, value):
-        candidate.hit = Hit(generic.RULE_ID, pairs.NAME, value, path,
-                            corpus.lines[file_index][line_index].number, provider=False,
-                            key=key)
+        rule = generic.rule_for(key, value)
+        candidate.hit = Hit(rule, "AWS secret access key" if rule != generic.RULE_ID else
+                            pairs.NAME, value, path, corpus.lines[file_index][line_index].number,
+                            provider=rule != generic.RULE_ID, key=key)
     return candidate
 
 
@@ -395,6 +409,23 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
             yield candidate
 
 
+def _keyword_candidates(corpus: Corpus) -> Iterator[_Candidate]:
+    """Tokens without a prefix, where a key naming their provider is assigned them."""
+    text = corpus.text
+    if _FAST_KEYWORDS is None:
+        starts: Iterator[int] = (m.start() for m in re.finditer(_KEYWORD_ANCHOR, text))
+    else:
+        starts = (int(m.start()) for m in _FAST_KEYWORDS.finditer(corpus.data))
+    for start in starts:
+        for rule, pattern in _KEYWORDS:
+            m = pattern.match(text, start)
+            if m is not None:
+                candidate = _provider(rule, m, corpus, None)
+                if candidate is not None:
+                    yield candidate
+                break
+
+
 def _tokens_within(corpus: Corpus, start: int, end: int) -> Iterator[_Candidate]:
     """Provider tokens between `start` and `end` (the credentials part of a URL)."""
     for m in _PROVIDERS.finditer(corpus.text, start, end):
@@ -500,7 +531,7 @@ def _anywhere(_start: int, _end: int) -> bool:
 def find_secrets(files: Sequence[ChangedFile]) -> list[Hit]:
     """Every secret on the added lines of `files`, in diff order."""
     corpus = Corpus(files)
-    hits = _resolve(list(_candidates(corpus)))
+    hits = _resolve([*_candidates(corpus), *_keyword_candidates(corpus)])
     hits += _aws_secrets_near(corpus, hits)
     seen = {(h.path, h.line, h.rule) for h in hits}
     for hit in _derived(corpus):
