@@ -56,7 +56,8 @@ PATTERN = "|".join((
     rf"""\\n(?P<k10>{_HEAD}{_WORD}{_TAIL})=(?P<v10>[^"'\s\\]{{8,500}})(?=\\[nr]|["'])"""
     rf"""|["'](?P<k11>{_HEAD}{_WORD}{_TAIL})=(?P<v11>[^"'\s\\]{{8,500}})\\[nr]""",
     # Postman/Insomnia exports and similar: `{"key": "apiKey", "value": "…"}`.
-    rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,\s{{0,40}}"value"[ \t]*"""
+    rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,\s{{0,40}}"""
+    r""""value"[ \t]*"""
     r""":[ \t]*"(?P<v12>[^"\s]{8,500})\"""",
 ))
 ANCHOR = "|".join((
