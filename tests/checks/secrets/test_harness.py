@@ -252,9 +252,8 @@ def test_gcp_service_account_json_is_found() -> None:
     body = "\\n".join(MoreTokens(3).pem_body(8))
     lines = ["{", '  "type": "service_account",',
              '  "private_key": "-----BEGIN PRIVATE KEY-----\\n' + body
-             + '\\n-----END PRIVATE KEY-----\\n",', '  "client_email": "x@p.iam.gserviceaccount.com"',
-            
-             "}"]
+             + '\\n-----END PRIVATE KEY-----\\n",',
+             '  "client_email": "x@p.iam.gserviceaccount.com"', "}"]
     findings = run(_new_file("sa.json", lines)).check("secrets").findings
     assert [(f.rule, f.line) for f in findings] == [("gcp-service-account", 3)]
 
