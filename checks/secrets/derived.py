@@ -27,6 +27,7 @@ _ONE = re.compile(_LITERAL)
 _ESCAPE = re.compile(r"\\(.)")
 # A joined value shorter than the shortest token is not worth a provider search.
 MIN_JOINED = 16
+HEAD_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -52,30 +53,39 @@ def joined_literals(text: str, joints: Iterable[int]) -> Iterator[Joined]:
     """Every run of two or more string literals joined by concatenation in `text`.
 
     `joints` are the offsets where JOINT matches, in order (scan.py finds them with google-re2).
+    Each stretch of text is parsed once: `scanned` only moves forward, so a minified line with
+    thousands of joints stays linear.
     """
-    done = 0
+    scanned = 0
     for joint_start in joints:
-        if joint_start < done:
+        if joint_start < scanned:
             continue
         line_start = text.rfind("\n", 0, joint_start) + 1
-        # Literals before the joint on its line; later joints of the same run are consumed.
-        for run in _RUN.finditer(text, max(line_start, done)):
-            if run.start() > joint_start:
-                break
+        for run in _RUN.finditer(text, max(line_start, scanned)):
             if run.end() <= joint_start:
-                continue
-            done = run.end()
-            pieces = [_unquote(m.group()) for m in _ONE.finditer(run.group())]
-            # The key in front (`DD_API_KEY = "…" + "…"`) lets keyword rules read it too.
-            head = text[line_start:run.start()]
-            value, joints, length = head, [], len(head)
-            for piece in pieces:
-                value += piece
-                length += len(piece)
-                joints.append(length)
-            if length - len(head) >= MIN_JOINED:
-                yield Joined(run.start(), value, tuple(joints[:-1]))
+                continue  # a run of its own before this joint, already reported
+            scanned = run.start() if run.start() > joint_start else run.end()
+            if run.start() <= joint_start:
+                joined = _join(text, run, line_start)
+                if joined is not None:
+                    yield joined
             break
+        else:
+            scanned = len(text)
+
+
+def _join(text: str, run: re.Match[str], line_start: int) -> Joined | None:
+    pieces = [_unquote(m.group()) for m in _ONE.finditer(run.group())]
+    # The key in front (`DD_API_KEY = "…" + "…"`) lets keyword rules read it too; keys are short.
+    head = text[max(line_start, run.start() - HEAD_CHARS):run.start()]
+    value, meets, length = head, [], len(head)
+    for piece in pieces:
+        value += piece
+        length += len(piece)
+        meets.append(length)
+    if length - len(head) < MIN_JOINED:
+        return None
+    return Joined(run.start(), value, tuple(meets[:-1]))
 
 
 _SECRET_KIND = re.compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)

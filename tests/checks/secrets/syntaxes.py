@@ -198,8 +198,9 @@ def keys(rng: random.Random) -> list[list[str]]:
 
 def negatives(t: MoreTokens) -> list[tuple[str, str]]:
     """(key, value) that no rule may report as a failure, in every syntax."""
-    bad_github = t.github()[:-1] + "0"
-    bad_glsa = t.grafana_service_account()[:-1] + "0"
+    github, glsa = t.github(), t.grafana_service_account()
+    bad_github = github[:-1] + ("1" if github.endswith("0") else "0")
+    bad_glsa = glsa[:-1] + ("1" if glsa.endswith("0") else "0")
     return [
         ("API_TOKEN", "<your-api-token>"), ("DB_PASSWORD", "changeme"),
         ("GITHUB_TOKEN", "${GITHUB_TOKEN}"), ("SECRET_KEY", "xxxxxxxxxxxxxxxxxxxxxxxx"),

@@ -105,3 +105,18 @@ def test_long_runs_of_one_character_stay_linear() -> None:
     finally:
         scan.match_at = real  # type: ignore[assignment]
     assert 0 < calls < 50
+
+
+def test_a_minified_line_full_of_joints_stays_linear() -> None:
+    # `"a" + "b"` thousands of times on one line, with stray quotes that start no literal:
+    # the joined-literal parser must not rescan the line from its start at every joint.
+    from checks.secrets import find_secrets
+    from checks.snapshot import load_snapshot
+    from tests.growth import assert_linear
+
+    def build(n: int):  # type: ignore[no-untyped-def]
+        line = 'x=' + ' + '.join(f'"{T.chars(6)}"' for _ in range(n)) + ";y='" + "z" * n
+        files = load_snapshot({"title": "t", "diff": new_file("dist/app.js", [line])}).files
+        return lambda: find_secrets(files)
+
+    assert_linear(build, 400, what="joined literals on one line")
