@@ -340,12 +340,15 @@ def match_at(text: str, data: bytes, start: int) -> re.Match[str] | None:
     """
     if _SET is None:
         return REGEX.match(text, start)
-    window = data[start:start + _SET_WINDOW]
-    for index in sorted(_SET.Match(window) or ()):
+    # No anchor spans more than one line break (`<password>` + newline is the longest reach).
+    first = data.find(b"\n", start)
+    second = len(data) if first < 0 else data.find(b"\n", first + 1)
+    stop = min(len(data) if second < 0 else second, start + _SET_WINDOW)
+    for index in sorted(_SET.Match(data[start:stop]) or ()):
         m: re.Match[str] | None = _BRANCH_REGEXES[index].match(text, start)
         if m is not None:
             return m
-    if len(window) == _SET_WINDOW:  # an anchor may run past the window (a minified line)
+    if stop == start + _SET_WINDOW:  # a minified line: an anchor may reach past the window
         return REGEX.match(text, start)
     return None
 
