@@ -43,8 +43,9 @@ PATTERN = (
 # The fast pass's superset of PATTERN: a keyword, the rest of the identifier, an operator's first
 # character (or `<keyword` of an XML element).
 ANCHOR = (
-    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|\.=|[ \t]string)"""
-    rf"""|<[A-Za-z0-9_.\-]{{0,40}}{_KEYWORD}"""
+    # Not before `$`: a bare value starting with one is a reference, never a secret (see _BARE).
+    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|\.=)[ \t]*[^$ \t\n]"""
+    rf"""|{_KEYWORD}{_REST}["'\]]*[ \t]+string|<[A-Za-z0-9_.\-]{{0,40}}{_KEYWORD}"""
 )
 
 _SECRET_WORDS = frozenset({
