@@ -44,8 +44,10 @@ PATTERN = (
 # character (or `<keyword` of an XML element).
 ANCHOR = (
     # Not before `$`: a bare value starting with one is a reference, never a secret (see _BARE).
-    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|\.=)[ \t]*[^$ \t\n]"""
-    rf"""|{_KEYWORD}{_REST}["'\]]*[ \t]+string|<[A-Za-z0-9_.\-]{{0,40}}{_KEYWORD}"""
+    # A call or a comma only before a quote (`setPassword("…")`, `("Authorization", "Basic …")`).
+    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:(?:[:=?|]|\.=)[ \t]*[^$ \t\n]|[(,][ \t]*["'])"""
+    rf"""|{_KEYWORD}{_REST}["'\]]*[ \t]+string"""
+    rf"""|<[A-Za-z0-9_.\-]{{0,40}}{_KEYWORD}{_REST}>[^<\n]"""
 )
 
 _SECRET_WORDS = frozenset({

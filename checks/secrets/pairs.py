@@ -61,7 +61,7 @@ PATTERN = "|".join((
     r""":[ \t]*"(?P<v12>[^"\s]{8,500})\"""",
 ))
 ANCHOR = "|".join((
-    rf"""\([ \t]*["']{_KEY}{_WORD}""",
+    rf"""\([ \t]*["']{_KEY}{_WORD}{_KEY}["'][ \t]*,[ \t]*["']""",
     rf"""(?:key|name)[ \t]*=[ \t]*"{_KEY}{_WORD}""",
     rf"""{_WORD}{_KEY}[ \t]*:[ \t]*[|>]""",
     rf"""\\"{_KEY}{_WORD}""",
