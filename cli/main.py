@@ -7,6 +7,7 @@ This module must stay light: a pre-push hook runs it, so it never imports the se
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import sys
@@ -22,13 +23,31 @@ from checks.render.text import render_text
 from cli.local_snapshot import (
     GitRange,
     InputError,
+    config_at,
     decode_text,
     snapshot_from_diff,
     snapshot_from_git,
+    snapshot_from_staged,
 )
+from cli.sarif import render_sarif
+from cli.workflow import render_workflow_commands
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "markdown")
+# `github`: workflow-command annotations plus the checklist in $GITHUB_STEP_SUMMARY (action.yml).
+FORMATS = ("text", "json", "markdown", "sarif", "github")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("shipshape")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a pull request number")
+    return int(value)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,29 +60,41 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shipshape", description="Hold a pull request to your Definition of "
                      "Done, locally.")
+    parser.add_argument("--version", action="version", version=f"shipshape {_version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     check = sub.add_parser("check", help="run the checks and print the report")
     source = check.add_argument_group("what to check (one of)")
     source.add_argument("--snapshot", metavar="FILE", help="a PR snapshot JSON file; - for stdin")
     source.add_argument("--base", metavar="REV", help="check REV...HEAD of a git repository")
     source.add_argument("--diff", metavar="FILE", help="a unified diff file; - for stdin")
-    check.add_argument("--head", metavar="REV", default="HEAD", help="head revision (with --base)")
-    check.add_argument("--repo", metavar="DIR", help="repository directory (default: .)")
-    check.add_argument("--title", help="PR title (default with --base: first commit's subject)")
-    check.add_argument("--body", help="PR description")
-    check.add_argument("--branch", help="PR branch name (default with --base: current branch)")
+    source.add_argument("--staged", action="store_true",
+                        help="the changes staged for the next commit (a pre-commit hook)")
+    _range_options(check)
     check.add_argument("--config", metavar="FILE",
-                       help=f"configuration file (default: {CONFIG_PATH} in the repository)")
+                       help=f"configuration file (default: {CONFIG_PATH} as of --base when "
+                       "given, as the App reads it from the base branch; else the working tree's)")
     check.add_argument("--only", metavar="ID,...", help="run only these checks")
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="output format (sarif: for code scanning; github: workflow "
+                       "annotations and $GITHUB_STEP_SUMMARY, for a GitHub Actions job)")
     snap = sub.add_parser("snapshot", help="print the PR snapshot document for a git range")
-    snap.add_argument("--base", metavar="REV", required=True)
-    snap.add_argument("--head", metavar="REV", default="HEAD")
-    snap.add_argument("--repo", metavar="DIR")
-    snap.add_argument("--title")
-    snap.add_argument("--body")
-    snap.add_argument("--branch")
+    snap.add_argument("--base", metavar="REV", required=True,
+                      help="base revision: the branch the PR merges into")
+    _range_options(snap)
     return parser
+
+
+def _range_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--head", metavar="REV", default="HEAD",
+                        help="head revision (with --base; default: HEAD)")
+    parser.add_argument("--repo", metavar="DIR", help="repository directory (default: .)")
+    parser.add_argument("--title", help="PR title (default with --base: first commit's subject)")
+    parser.add_argument("--body", help="PR description (default with --base and one commit: "
+                        "that commit's body)")
+    parser.add_argument("--branch", help="PR branch name (default: the branch --head names, "
+                        "or the current branch)")
+    parser.add_argument("--number", metavar="N", type=_number,
+                        help="PR number (audit entries read `PR #N`)")
 
 
 def _read_bytes(name: str, stdin: TextIO) -> bytes:
@@ -100,39 +131,75 @@ def _repo(args: argparse.Namespace) -> Path:
     return Path(args.repo) if args.repo else Path.cwd()
 
 
-def _build_document(args: argparse.Namespace, stdin: TextIO) -> Any:
+class NothingToCheck(Exception):
+    """The range or the staged set holds no change: exit 0, so a hook never blocks an empty push."""
+
+
+def _story_runs(config: checks.Config, only: set[str] | None) -> bool:
+    story = config.checks.get("story")
+    return (story is None or story.enabled) and (only is None or "story" in only)
+
+
+def _build_document(args: argparse.Namespace, stdin: TextIO, story_runs: bool) -> Any:
     chosen = [o for o in ("snapshot", "base", "diff") if getattr(args, o) is not None]
+    chosen += ["staged"] if args.staged else []
     if len(chosen) != 1:
-        raise InputError("give exactly one of --snapshot FILE, --base REV or --diff FILE"
-                         + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
+        raise InputError("give exactly one of --snapshot FILE, --base REV, --diff FILE or "
+                         "--staged" + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
     if args.snapshot is not None:
-        return _load_json(args.snapshot, stdin)
-    if args.base is not None:
-        return snapshot_from_git(GitRange(_repo(args), args.base, args.head),
-                                 args.title, args.body, args.branch)
-    if args.title is None:
-        raise InputError("--diff needs --title (the PR title the story check reads)")
-    diff = decode_text(_read_bytes(args.diff, stdin), args.diff, "a unified diff")
-    if not diff.strip():
-        raise InputError(f"{args.diff} is empty: nothing to check")
-    return snapshot_from_diff(diff, args.title, args.body or "", args.branch or "")
-
-
-def _config(args: argparse.Namespace) -> checks.Config:
-    if args.config is not None:
-        path, name = Path(args.config), args.config
-        if not path.is_file():
-            raise InputError(f"--config: {name} does not exist")
+        doc = _load_json(args.snapshot, stdin)
+    elif args.base is not None:
+        doc = snapshot_from_git(GitRange(_repo(args), args.base, args.head),
+                                args.title, args.body, args.branch, args.number)
+        if not doc["commits"] and not doc["diff"].strip():
+            raise NothingToCheck(f"{args.head} has no commits beyond {args.base}")
+    elif args.staged:
+        doc = snapshot_from_staged(_repo(args), args.branch)
+        if not doc["diff"].strip():
+            raise NothingToCheck("no staged changes")
+        doc["title"], doc["body"] = args.title or "", args.body or ""
     else:
-        path = _repo(args) / CONFIG_PATH
-        name = str(path)
-        if not path.is_file():
-            return checks.config_from_dict({})
-    text = decode_text(_read_bytes(str(path), sys.stdin), name, "a YAML file")
+        if args.title is None and story_runs:
+            raise InputError("--diff needs --title (the PR title the story check reads), or "
+                             "--only without story")
+        diff = decode_text(_read_bytes(args.diff, stdin), args.diff, "a unified diff")
+        if not diff.strip():
+            raise InputError(f"{args.diff} is empty: nothing to check")
+        doc = snapshot_from_diff(diff, args.title or "", args.body or "", args.branch or "")
+    if args.number is not None and isinstance(doc, dict) and args.base is None:
+        doc["number"] = args.number
+    return doc
+
+
+def _parse_config(text: str, name: str) -> checks.Config:
     try:
         return checks.config_from_yaml(text)
     except checks.ConfigError as exc:
         raise InputError(f"config {name}: {exc}") from exc
+
+
+def _config(args: argparse.Namespace) -> tuple[checks.Config, str]:
+    """The configuration and where it came from: --config, the base revision or the tree."""
+    if args.config is not None:
+        path, name = Path(args.config), args.config
+        if not path.is_file():
+            raise InputError(f"--config: {name} does not exist")
+        return _parse_config(decode_text(_read_bytes(name, sys.stdin), name, "a YAML file"),
+                             name), name
+    if args.base is not None:
+        # What the App reads: the file on the branch the PR merges into, never the PR's own.
+        text = config_at(_repo(args), args.base, CONFIG_PATH)
+        if text is None:
+            return checks.config_from_dict({}), f"built-in defaults (no {CONFIG_PATH} at " \
+                f"{args.base})"
+        name = f"{CONFIG_PATH} at {args.base}"
+        return _parse_config(text, name), name
+    path = _repo(args) / CONFIG_PATH
+    if not path.is_file():
+        return checks.config_from_dict({}), f"built-in defaults (no {CONFIG_PATH})"
+    name = str(path)
+    return _parse_config(decode_text(_read_bytes(name, sys.stdin), name, "a YAML file"),
+                         name), name
 
 
 def _only(value: str | None) -> set[str] | None:
@@ -167,7 +234,13 @@ def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
 
 
 def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
-            environ: dict[str, str]) -> str:
+            environ: dict[str, str], config_source: str) -> str:
+    if fmt == "sarif":
+        return json.dumps(render_sarif(report, _version()), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        _write_step_summary(report, environ)
+        return (render_workflow_commands(report) + render_text(report)
+                + f"  config: {config_source}\n")
     if fmt == "json":
         doc = report.to_dict()
         if entries:  # a compatible extension of report.schema.json, like `notes`
@@ -175,7 +248,21 @@ def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, 
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return render_markdown(report)
-    return render_text(report, color=_use_colour(out, environ)) + _audit_text(entries)
+    return (render_text(report, color=_use_colour(out, environ)) + _audit_text(entries)
+            + f"  config: {config_source}\n")
+
+
+def _write_step_summary(report: checks.Report, environ: dict[str, str]) -> None:
+    """Append the checklist to the job's summary page when Actions gives one."""
+    target = environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(render_markdown(report) + "\n")
+    except OSError as exc:
+        raise InputError(f"GITHUB_STEP_SUMMARY: cannot write {target}: "
+                         f"{exc.strerror or exc}") from exc
 
 
 def _now() -> str:
@@ -184,8 +271,12 @@ def _now() -> str:
 
 def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str) -> int:
     only = _only(args.only)
-    config = _config(args)
-    document = _build_document(args, stdin)
+    config, config_source = _config(args)
+    try:
+        document = _build_document(args, stdin, _story_runs(config, only))
+    except NothingToCheck as exc:
+        stdout.write(f"shipshape: nothing to check ({exc})\n")
+        return EXIT_OK
     try:
         snapshot = checks.load_snapshot(document)
         report = checks.run(snapshot, config, only)
@@ -195,7 +286,8 @@ def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str) ->
     # The entries the App would write for the PR as it stands, stamped now.
     entries = plan(current_event(snapshot), snapshot, report.stories, report_summary(report),
                    config, now)
-    stdout.write(_render(report, entries, args.format, stdout, dict(os.environ)))
+    stdout.write(_render(report, entries, args.format, stdout, dict(os.environ),
+                         config_source))
     return EXIT_FAIL if report.status is checks.Status.FAIL else EXIT_OK
 
 
@@ -211,7 +303,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
             return _check(args, stdin, stdout, now or _now())
         if args.command == "snapshot":
             doc = snapshot_from_git(GitRange(_repo(args), args.base, args.head),
-                                    args.title, args.body, args.branch)
+                                    args.title, args.body, args.branch, args.number)
             stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             return EXIT_OK
         raise InputError("a command is required: check or snapshot (see shipshape --help)")
