@@ -143,6 +143,16 @@ def snapshot_from_staged(repo_dir: Path, branch: str | None = None) -> dict[str,
             else _branch_name(repo, "HEAD"), "diff": diff, "repo_files": [f for f in files if f]}
 
 
+def upstream_exists(repo_dir: Path) -> bool:
+    """True when the current branch tracks a remote branch (`@{upstream}` resolves)."""
+    repo = _verify_repo(repo_dir)
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", "@{upstream}")
+    except InputError:
+        return False
+    return True
+
+
 def config_at(repo_dir: Path, rev: str, path: str) -> str | None:
     """The text of `path` in revision `rev`, or None when that revision has no such file."""
     repo = _verify_repo(repo_dir)

@@ -28,6 +28,7 @@ from cli.local_snapshot import (
     snapshot_from_diff,
     snapshot_from_git,
     snapshot_from_staged,
+    upstream_exists,
 )
 from cli.sarif import render_sarif
 from cli.workflow import render_workflow_commands
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--diff", metavar="FILE", help="a unified diff file; - for stdin")
     source.add_argument("--staged", action="store_true",
                         help="the changes staged for the next commit (a pre-commit hook)")
+    source.add_argument("--pre-push", action="store_true",
+                        help="the range being pushed, as pre-commit's pre-push stage gives it "
+                        "(PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF), else @{upstream}..HEAD")
     _range_options(check)
     check.add_argument("--config", metavar="FILE",
                        help=f"configuration file (default: {CONFIG_PATH} as of --base when "
@@ -144,8 +148,9 @@ def _build_document(args: argparse.Namespace, stdin: TextIO, story_runs: bool) -
     chosen = [o for o in ("snapshot", "base", "diff") if getattr(args, o) is not None]
     chosen += ["staged"] if args.staged else []
     if len(chosen) != 1:
-        raise InputError("give exactly one of --snapshot FILE, --base REV, --diff FILE or "
-                         "--staged" + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
+        raise InputError("give exactly one of --snapshot FILE, --base REV, --diff FILE, "
+                         "--staged or --pre-push"
+                         + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
     if args.snapshot is not None:
         doc = _load_json(args.snapshot, stdin)
     elif args.base is not None:
@@ -176,6 +181,25 @@ def _parse_config(text: str, name: str) -> checks.Config:
         return checks.config_from_yaml(text)
     except checks.ConfigError as exc:
         raise InputError(f"config {name}: {exc}") from exc
+
+
+def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
+    """Turn --pre-push into --base/--head: what pre-commit says is pushed, else the upstream."""
+    if args.base is not None or args.snapshot is not None or args.diff is not None or args.staged:
+        raise InputError("--pre-push takes its range from git: drop --base, --snapshot, --diff "
+                         "and --staged")
+    base = environ.get("PRE_COMMIT_FROM_REF") or environ.get("PRE_COMMIT_SOURCE")
+    head = environ.get("PRE_COMMIT_TO_REF") or environ.get("PRE_COMMIT_ORIGIN")
+    if base and head:
+        args.base, args.head = base, head
+        local = environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+        if args.branch is None and local.startswith("refs/heads/"):
+            args.branch = local.removeprefix("refs/heads/")
+        return
+    if not upstream_exists(_repo(args)):
+        raise NothingToCheck("no pushed range from pre-commit and no upstream branch to "
+                             "compare with")
+    args.base = "@{upstream}"
 
 
 def _config(args: argparse.Namespace) -> tuple[checks.Config, str]:
@@ -271,8 +295,10 @@ def _now() -> str:
 
 def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str) -> int:
     only = _only(args.only)
-    config, config_source = _config(args)
     try:
+        if args.pre_push:
+            _pre_push_range(args, dict(os.environ))
+        config, config_source = _config(args)
         document = _build_document(args, stdin, _story_runs(config, only))
     except NothingToCheck as exc:
         stdout.write(f"shipshape: nothing to check ({exc})\n")

@@ -124,7 +124,7 @@ BAD_INPUTS = [
     (["--diff", "{d}/notes.txt", "--title", "x"], "not a unified diff"),
     (["--diff", "{d}/image.png", "--title", "x"], "image.png is binary data, not a unified diff"),
     (["--diff", "{d}/change.diff"], "--diff needs --title"),
-    ([], "give exactly one of --snapshot FILE, --base REV, --diff FILE or --staged"),
+    ([], "give exactly one of --snapshot FILE, --base REV, --diff FILE, --staged or --pre-push"),
     (["--diff", "{d}/change.diff", "--snapshot", "x"], "(got --snapshot and --diff)"),
     (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/unknown.yml"],
      "unknown.yml: story.pattern: unknown key; accepted: "),
