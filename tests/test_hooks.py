@@ -95,7 +95,7 @@ def test_a_clean_push_passes_and_an_empty_push_passes(workspace: Workspace) -> N
     workspace.git("add", "docs/orders.md")
     committed = workspace.git("commit", "-m", "ORD-7: document why orders are cancelled")
     assert committed.returncode == 0, committed.stdout + committed.stderr
-    assert "shipshape secrets" in committed.stdout  # the pre-commit stage hook ran
+    assert "shipshape secrets" in committed.stdout + committed.stderr  # the commit hook ran
     pushed = workspace.git("push", "-u", "origin", "feature/ORD-7-cancel-docs")
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     assert "Passed" in pushed.stdout + pushed.stderr
@@ -115,12 +115,15 @@ def test_a_staged_secret_is_stopped_at_commit_and_a_pushed_one_at_push(
     workspace.git("add", "orders/export.py")
     refused = workspace.git("commit", "-m", "ORD-9: export orders to S3")
     assert refused.returncode != 0
-    assert "orders/export.py" in refused.stdout and key not in refused.stdout + refused.stderr
+    output = refused.stdout + refused.stderr
+    assert "orders/export.py" in output and "No hardcoded secrets" in output
+    assert key not in output
     # Past the commit hook on purpose: the pre-push hook is the second gate.
     assert workspace.git("commit", "--no-verify", "-qm",
                          "ORD-9: export orders to S3").returncode == 0
     pushed = workspace.git("push", "-u", "origin", "feature/ORD-9-export")
     assert pushed.returncode != 0
     output = pushed.stdout + pushed.stderr
+    assert "shipshape (Definition of Done of the pushed range)" in output
     assert "No hardcoded secrets" in output and key not in output
     assert workspace.remote_head("feature/ORD-9-export") == ""
