@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli.errors import InputError
+
+__all__ = ["GitRange", "InputError", "config_at", "decode_text", "snapshot_from_diff",
+           "snapshot_from_git", "snapshot_from_staged", "upstream_exists"]
+
 # Settings that would change git's output format behind our back (a user's `diff.noprefix`,
 # quoted non-ASCII paths, external diff drivers, colour) are pinned on every call.
 _GIT = (
@@ -16,10 +21,6 @@ _GIT = (
 _RECORD = "\x1e"
 _FIELD = "\x00"
 _BINARY_SNIFF = 8000
-
-
-class InputError(ValueError):
-    """Bad input for the command line: the message is the one line printed on stderr."""
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from cli.local_snapshot import GitRange, InputError, snapshot_from_git
-from cli.version import version
+from cli.errors import InputError
 
 # checks.config.CONFIG_PATH, spelled out so `--help` does not load the engine (a test holds both).
 CONFIG_PATH = ".github/shipshape.yml"
@@ -32,6 +31,17 @@ def _number(value: str) -> int:
     return int(value)
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, reading the installed version only when asked (importlib.metadata is slow)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from cli.version import version
+
+        sys.stdout.write(f"shipshape {version()}\n")
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit code 2."""
 
@@ -42,7 +52,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shipshape", description="Hold a pull request to your Definition of "
                      "Done, locally.")
-    parser.add_argument("--version", action="version", version=f"shipshape {version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     check = sub.add_parser("check", help="run the checks and print the report")
     source = check.add_argument_group("what to check (one of)")
@@ -99,6 +110,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
 
             return run_check(args, stdin, stdout, now or _now())
         if args.command == "snapshot":
+            from cli.local_snapshot import GitRange, snapshot_from_git
+
             doc = snapshot_from_git(GitRange(Path(args.repo or "."), args.base, args.head),
                                     args.title, args.body, args.branch, args.number)
             stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
