@@ -1,6 +1,6 @@
 """Where values are written, for the syntax harness and the benchmark's harness corpus.
 
-SYNTAXES: (key, value) -> (path, lines, line of the value) in 43 syntaxes; KEY_SYNTAXES: private
+SYNTAXES: (key, value) -> (path, lines, line of the value) in 46 syntaxes; KEY_SYNTAXES: private
 key blocks in 20; `negatives`: values no rule may report. Everything is built at test time.
 """
 
@@ -128,6 +128,12 @@ SYNTAXES: list[Syntax] = [
                                     "   ]"], 2)),
     Syntax("Kubernetes Secret data (base64)", TOKENS | {"generic-secret"}, lambda k, v: (
         "k8s/secret.yaml", ["apiVersion: v1", "kind: Secret", "data:", f"  {k}: {_b64(v)}"], 4)),
+    Syntax(".netrc", frozenset({"provider", "generic-secret"}), lambda k, v: (
+        ".netrc", ["machine api.acme.io", f"  login deploy password {v}"], 2)),
+    Syntax("curl -u", frozenset({"provider", "generic-secret"}), lambda k, v: (
+        "scripts/upload.sh", [f"curl -sf -u deploy:{v} -T dist.tgz https://repo.acme.io/"], 1)),
+    Syntax("mysql -p", frozenset({"generic-secret"}), lambda k, v: (
+        "scripts/backup.sh", [f"mysqldump -u backup -p{v} --all-databases > all.sql"], 1)),
     Syntax("curl header", frozenset({"provider"}), lambda k, v: (
         "scripts/call.sh", [f'curl -H "Authorization: Bearer {v}" https://api.acme.io'], 1)),
 ]
