@@ -139,6 +139,7 @@ _QUERY_NEXT = re.compile(r"&(?=[\w.\-]+=)")
 _SCHEME_IN = re.compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+$")
 _CONN_EDGE = frozenset(";\"'")
 _QUOTES = frozenset("\"'")
+_YAML_SIGILS = frozenset("!&*")
 AWS_NEAR_LINES = 5
 AWS_NEAR_MIN_ENTROPY = 4.2
 
@@ -282,7 +283,10 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
         value = _QUERY_NEXT.split(value, 1)[0]
     value, skipped = generic.split_scheme(value)  # `"Authorization": "Bearer …"`
     candidate = _Candidate(None, start + skipped, start + skipped + len(value), container=True)
-    if not generic.looks_random(value, quoted=not group.startswith("bare")):
+    quoted = not group.startswith("bare")
+    if not quoted and value[:1] in _YAML_SIGILS:  # `!tag`, `&anchor`, `*alias` only in YAML
+        quoted = not corpus.files[corpus.locate(m.start())[0]].path.endswith((".yml", ".yaml"))
+    if not generic.looks_random(value, quoted=quoted):
         return candidate
     # Identifiers are short: looking back a bounded distance keeps minified files linear.
     floor = max(corpus.text.rfind("\n", max(0, m.start() - _KEY_LOOKBACK), m.start()) + 1,

@@ -120,3 +120,11 @@ def test_a_minified_line_full_of_joints_stays_linear() -> None:
         return lambda: find_secrets(files)
 
     assert_linear(build, 400, what="joined literals on one line")
+
+
+def test_a_bang_is_a_yaml_tag_only_in_yaml() -> None:
+    password = "!K%g0wOz@^!9x"
+    found = run(new_file("deploy/.env", [f"DB_PASSWORD={password}"])).check("secrets").findings
+    assert [(f.rule, f.line) for f in found] == [("generic-secret", 1)]
+    tagged = run(new_file("group_vars/all.yml", ["db_password: !vault-encrypted AbC9xYz2"]))
+    assert tagged.check("secrets").findings == ()
