@@ -61,7 +61,8 @@ KEYWORD_RULES: tuple[Rule, ...] = (
                   "Datadog (`DD_API_KEY`, `DD_APP_KEY`, `datadog_api_key`)", 3.0),
     _keyword_rule("cloudflare-api-token", "Cloudflare API token or global API key",
                   r"cloudflare|cf[_\-]?api[_\-]?(?:token|key)",
-                  r"[A-Za-z0-9_\-]{40}|[a-f0-9]{37}",
+                  # All-hex 40 is a git SHA, not a token (base62 with `_`/`-`).
+                  r"(?![a-f0-9]{40}(?![A-Za-z0-9_\-]))[A-Za-z0-9_\-]{40}|[a-f0-9]{37}",
                   "40 url-safe characters (API token) or 37 hex (global API key) under a key "
                   "naming Cloudflare (`CLOUDFLARE_API_TOKEN`, `CF_API_KEY`)", 3.5),
     _keyword_rule("heroku-api-key-legacy", "Heroku API key (legacy UUID form)", "heroku",

@@ -94,3 +94,11 @@ def test_negative_set_stays_quiet_in_the_syntax(syntax: Syntax) -> None:
     findings = run("".join(files)).check("secrets").findings
     loud = [(f.path, f.rule) for f in findings if f.severity is not Severity.NOTICE]
     assert loud == []
+
+
+def test_keyword_rules_leave_ids_shas_and_urls_alone() -> None:
+    t = MoreTokens(12)
+    lines = [f"CLOUDFLARE_COMMIT={t.sha(40)}", f"CLOUDFLARE_ZONE_ID={t.sha(32)}",
+             f"HEROKU_APP_ID={t.uuid()}", f"DATADOG_VERSION={t.sha(40)}",
+             "OKTA_ISSUER=https://acme.okta.com/oauth2/default", f"SNYK_ORG_ID={t.uuid()}"]
+    assert run(_new_file(".env", lines)).check("secrets").findings == ()
