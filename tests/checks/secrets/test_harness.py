@@ -102,3 +102,10 @@ def test_keyword_rules_leave_ids_shas_and_urls_alone() -> None:
              f"HEROKU_APP_ID={t.uuid()}", f"DATADOG_VERSION={t.sha(40)}",
              "OKTA_ISSUER=https://acme.okta.com/oauth2/default", f"SNYK_ORG_ID={t.uuid()}"]
     assert run(_new_file(".env", lines)).check("secrets").findings == ()
+
+
+def test_word_shaped_look_alikes_of_short_prefixes_are_quiet() -> None:
+    # CSS classes and constants with the prefix and length of an Infracost or Octopus key.
+    lines = ['<i class="ico-ChevronRightDoubleOutlineSmallXy"></i>',
+             "const DOCS = 'API-REFERENCEDOCUMENTATIONPAGE';"]
+    assert run(_new_file("web/index.html", lines)).check("secrets").findings == ()
