@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 
 from bot.queue import (
     QUEUED,
@@ -17,6 +18,7 @@ from bot.queue import (
     DeadLetter,
     Job,
     QueueClosed,
+    accept_in_steps,
     log_dead_letter,
     replacing,
 )
@@ -128,6 +130,10 @@ class MemoryQueue:
     async def release_delivery(self, delivery_id: str) -> None:
         """Forget a delivery id."""
         self._deliveries.pop(delivery_id, None)
+
+    async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Claim the delivery, then queue its jobs; a failure releases the claim."""
+        return await accept_in_steps(self, delivery_id, jobs)
 
     def depth(self) -> int:
         """Jobs waiting."""

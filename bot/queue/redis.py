@@ -23,7 +23,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any, cast
 
 import redis.asyncio as aioredis
@@ -37,6 +37,7 @@ from bot.queue import (
     DeadLetter,
     Job,
     QueueClosed,
+    accept_in_steps,
     dead_reason,
     log_dead_letter,
     replacing,
@@ -293,6 +294,10 @@ class RedisQueue:
     async def release_delivery(self, delivery_id: str) -> None:
         """Forget a delivery id."""
         await self.redis.delete(self._key(f"delivery:{delivery_id}"))
+
+    async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Claim the delivery, then queue its jobs; a failure releases the claim."""
+        return await accept_in_steps(self, delivery_id, jobs)
 
     def depth(self) -> int:
         """Jobs waiting, as of this process's last queue operation."""

@@ -106,6 +106,10 @@ def die(queue: Queue) -> None:
 def test_jobs_are_plain_serialisable_data() -> None:
     original = job(rerun=True, updated_at="2026-01-01T00:00:00Z")
     assert Job.from_dict(json.loads(json.dumps(original.to_dict()))) == original
+    commanded = job(audits=("opened@2026-01-01T00:00:00Z",), command={"id": 7, "body": "x"},
+                    pull={"number": 1, "labels": [{"name": "bug"}]})
+    assert json.loads(commanded.to_json()) == json.loads(json.dumps(commanded.to_dict()))
+    assert Job.from_json(commanded.to_json()).to_dict() == commanded.to_dict()
 
 
 async def test_newer_head_replaces_the_waiting_job(backend: Factory) -> None:
@@ -193,6 +197,43 @@ async def test_delivery_ids_are_claimed_once(backend: Factory) -> None:
     assert not await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     await queue.release_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+
+
+async def test_accept_claims_a_delivery_and_queues_its_jobs_once(backend: Factory) -> None:
+    queue = backend()
+    jobs = [job(number=1), job(number=2), job(number=1, head="b" * 40)]
+    assert await queue.accept("d1", jobs) == [QUEUED, QUEUED, REPLACED]
+    assert await queue.accept("d1", [job(number=3)]) is None  # GitHub's redelivery of d1
+    assert not await queue.claim_delivery("d1")
+    assert await queue.accept("d2", [job(number=1, head="a" * 40, delivery="d2")]) == [STALE]
+    assert [(j.number, j.head_sha) for j in await queue.pending_jobs()] == [
+        (1, "b" * 40), (2, "a" * 40)]
+
+
+def _unstorable(number: int) -> Job:
+    """A job a router bug filled with something JSON cannot hold (a set)."""
+    return job(number=number, pull={"labels": {"bug"}})
+
+
+async def test_an_accept_that_fails_leaves_its_delivery_unclaimed(durable: Factory) -> None:
+    queue = durable()
+    with pytest.raises(TypeError):
+        await queue.accept("d1", [job(number=1), _unstorable(2)])
+    assert await queue.claim_delivery("d1")  # so GitHub's redelivery runs
+
+
+async def test_sqlite_accept_is_one_transaction(tmp_path: Path) -> None:
+    queue = SqliteQueue(tmp_path / "queue.sqlite3")
+    try:
+        assert await queue.accept("d0", []) == []  # creates the file
+        with pytest.raises(TypeError):
+            await queue.accept("d1", [job(number=1), _unstorable(2)])
+        assert await queue.pending_jobs() == []
+        assert queue.depth() == 0
+        assert await queue.accept("d1", [job(number=1)]) == [QUEUED]
+        assert queue.depth() == 1
+    finally:
+        await queue.shutdown()
 
 
 async def test_requeue_puts_an_unfinished_job_first_unless_replaced(backend: Factory) -> None:
