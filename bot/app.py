@@ -191,9 +191,11 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
     # Lingering (reading the rest of a refused body so the sender sees the answer) is cut
     # from aiohttp's 10 s, which would keep a stranger's stalled body open that much longer.
     # aiohttp's keep-alive timer also closes a connection whose request head never completes.
+    # A smaller read buffer bounds what each stranger's connection holds (bot/limits.py).
     app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1, handler_args={
         "lingering_time": limits.REFUSED_BODY_LINGER_SECONDS,
-        "keepalive_timeout": limits.IDLE_CONNECTION_SECONDS})
+        "keepalive_timeout": limits.IDLE_CONNECTION_SECONDS,
+        "read_bufsize": limits.READ_BUFFER_BYTES})
     app[STATE] = state
 
     async def webhook(request: web.Request) -> web.Response:

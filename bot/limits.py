@@ -17,6 +17,13 @@ MAX_PAYLOAD_BYTES = 25 * 1024 * 1024
 MAX_UNVERIFIED_BODY_BYTES = 64 * 1024 * 1024
 BODY_READ_TIMEOUT_SECONDS = 10.0
 REFUSED_BODY_LINGER_SECONDS = 1.0
+# aiohttp's read buffer per connection (its default is 256 KiB). A body waiting for room in the
+# budget holds at most twice this in aiohttp's buffer (it stops reading the socket there) plus
+# one socket read (asyncio reads 256 KiB at a time), so beyond the budget a stranger's open
+# connection costs at most UNVERIFIED_BYTES_PER_CONNECTION of memory.
+READ_BUFFER_BYTES = 64 * 1024
+SOCKET_READ_BYTES = 256 * 1024
+UNVERIFIED_BYTES_PER_CONNECTION = 2 * READ_BUFFER_BYTES + SOCKET_READ_BYTES
 # A connection idle between requests, or whose request head is still incomplete, is closed after
 # this long (aiohttp's default of 75 s would let half-sent headers hold sockets that much longer).
 IDLE_CONNECTION_SECONDS = 15.0
