@@ -50,6 +50,12 @@ MAX_ANNOTATION_TEXT_BYTES = 64 * 1024 - 1
 # https://github.com/danger/danger/issues/424
 MAX_COMMENT_CHARS = 65536
 COMMENT_SAFETY_MARGIN = 512
+# The checklist is both the check run's summary (65535 characters) and the comment (65536, maybe
+# counted in bytes): it is rendered to fit the smaller, in bytes, with room for the note on
+# annotations left out that both carry.
+CHECKLIST_MAX_BYTES = MAX_COMMENT_CHARS - COMMENT_SAFETY_MARGIN - 256
+# Our own bound on annotation requests per run: beyond it the checklist lists the rest.
+MAX_ANNOTATIONS = 1000
 
 # Pull request contents > "Files list: at most 3000 files", per_page up to 100.
 # Spec pulls/list-files; https://docs.github.com/rest/pulls/pulls#list-pull-requests-files

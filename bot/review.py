@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import checks
+from bot import limits
 from checks.audit import report_summary
 from checks.render import Conclusion
 from checks.render import conclusion as report_conclusion
@@ -46,7 +47,7 @@ def review(document: dict[str, Any], config: checks.Config,
         status=str(report.status),
         conclusion=conclusion,
         title=check_run_title(report),
-        checklist=render_markdown(report, notices=notices),
+        checklist=render_markdown(report, notices=notices, max_bytes=limits.CHECKLIST_MAX_BYTES),
         annotations=to_annotations(report),
         size_label=str(size) if size else None,
         report=report.to_dict(),
@@ -66,4 +67,5 @@ def audit_report(document: dict[str, Any], config: checks.Config,
     """Run the checks once for an audit job that has no review to lean on: the summary
     (`shipshape 4/5 pass`), the stories, and the checklist."""
     report = checks.run(checks.load_snapshot(document), config)
-    return report_summary(report), report.stories, render_markdown(report, notices=notices)
+    return report_summary(report), report.stories, render_markdown(
+        report, notices=notices, max_bytes=limits.CHECKLIST_MAX_BYTES)

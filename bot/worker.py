@@ -228,7 +228,8 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
     if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
-            cache=ctx.services.comments, count=pull.comments, guard=ctx.current)
+            cache=ctx.services.comments, count=pull.comments, guard=ctx.current,
+            tail=check_run.left_out_note(outputs.annotations))
         if written == comment.SUPERSEDED:
             return JobResult(JobOutcome.SUPERSEDED, conclusion)
     if config.settings.size_label and outputs.size_label and await ctx.current():
