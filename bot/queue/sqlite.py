@@ -60,8 +60,8 @@ CREATE TABLE IF NOT EXISTS running (
     pr_key TEXT PRIMARY KEY, slot TEXT NOT NULL, data TEXT NOT NULL, owner TEXT NOT NULL,
     lease_until REAL NOT NULL, attempts INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS heads (
-    pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL NOT NULL);
+    pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_at ON deliveries (at);
 CREATE TABLE IF NOT EXISTS dead (
     id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL, error TEXT NOT NULL,
@@ -71,6 +71,11 @@ POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600  # as long as the Redis queue keeps a PR's heads
 # Delivery ids older than the TTL are pruned once per this many claims.
 PRUNE_EVERY = 500
+# The loop's connection never checkpoints (a checkpoint syncs the disk); the thread does, once
+# per this many of its commits, or the log would grow by every page each commit wrote (~30 KB a
+# delivery, unbounded). A checkpointed log is reused from its start and kept to this size.
+CHECKPOINT_EVERY = 1000
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
 def _dump(job: Job) -> str:
@@ -96,6 +101,12 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
         "locked" in str(exc))
 
 
+def _log_checkpoint_failure(done: asyncio.Future[sqlite3.Cursor]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        _log.warning("queue checkpoint failed; the next one retries",
+                     exc_info=done.exception())
+
+
 class SqliteQueue:
     """Jobs in a SQLite file: they outlive the process, and a dead taker's lease runs out."""
 
@@ -116,6 +127,8 @@ class SqliteQueue:
         self._closed = False
         self._depth = 0
         self._claims = 0
+        self._fast_commits = 0
+        self._checkpoint: asyncio.Future[sqlite3.Cursor] | None = None
         self._renewer: asyncio.Task[None] | None = None
 
     # --- plumbing: one thread, one connection, one transaction per call ---
@@ -128,6 +141,7 @@ class SqliteQueue:
             db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode survives a process crash; only an OS crash may lose the tail.
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             _refuse_old_layout(db, self.path)
             db.executescript(SCHEMA)
             self._db = db
@@ -140,6 +154,7 @@ class SqliteQueue:
             fast.execute("PRAGMA synchronous=NORMAL")
             # A checkpoint writes back the log and syncs: leave that to the thread.
             fast.execute("PRAGMA wal_autocheckpoint=0")
+            fast.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             self._fast = fast
         return self._fast
 
@@ -159,14 +174,28 @@ class SqliteQueue:
         fast = self._fast_connection()
         if fast is not None:
             try:
-                return self._transaction(work, fast)
+                result = self._transaction(work, fast)
             except sqlite3.OperationalError as exc:
                 if fast.in_transaction:  # busy at COMMIT: nothing of it may stay behind
                     fast.execute("ROLLBACK")
                 if not _is_busy(exc):
                     raise
+            else:
+                self._fast_commits += 1
+                if self._fast_commits % CHECKPOINT_EVERY == 0:
+                    self._start_checkpoint()
+                return result
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, self._transaction, work)
+
+    def _start_checkpoint(self) -> None:
+        """Copy the log back into the file on the thread (PASSIVE: it waits for no one)."""
+        if self._checkpoint is not None and not self._checkpoint.done():
+            return
+        db = self._connect()
+        self._checkpoint = asyncio.get_running_loop().run_in_executor(
+            self._thread, db.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+        self._checkpoint.add_done_callback(_log_checkpoint_failure)
 
     # --- the Queue protocol ---
 

@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 
 from bot.app import create_app
 from bot.queue import DELIVERY_TTL_SECONDS, QUEUED, REPLACED, STALE, Job, Queue, QueueClosed
+from bot.queue import sqlite as sqlite_queue
 from bot.queue.memory import MemoryQueue
 from bot.queue.redis import RedisQueue
 from bot.queue.sqlite import HEADS_TTL_SECONDS, PRUNE_EVERY, SqliteQueue
@@ -234,6 +235,29 @@ async def test_sqlite_accept_is_one_transaction(tmp_path: Path) -> None:
         assert queue.depth() == 1
     finally:
         await queue.shutdown()
+
+
+async def test_sqlite_log_is_checkpointed_and_reused_not_grown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loop's connection never checkpoints; without the thread's checkpoints the log grew
+    by every page each delivery wrote, for as long as the process ran."""
+    monkeypatch.setattr(sqlite_queue, "CHECKPOINT_EVERY", 50)
+    queue = SqliteQueue(tmp_path / "queue.sqlite3")
+    wal = tmp_path / "queue.sqlite3-wal"
+    sizes = []
+    try:
+        for burst in range(8):
+            for n in range(200):
+                delivery = f"d-{burst}-{n}"
+                await queue.accept(delivery, [job(number=n % 40, delivery=delivery)])
+            while queue._checkpoint is not None and not queue._checkpoint.done():
+                await asyncio.sleep(0.01)  # a quiet moment between bursts of deliveries
+            sizes.append(wal.stat().st_size)
+    finally:
+        await queue.shutdown()
+    # Once reused, the log stops growing: the last three bursts add less than half of what
+    # one burst writes (without checkpoints each adds all of it).
+    assert sizes[-1] - sizes[-4] < sizes[0] / 2, sizes
 
 
 async def test_requeue_puts_an_unfinished_job_first_unless_replaced(backend: Factory) -> None:
