@@ -72,9 +72,12 @@ HEADS_TTL_SECONDS = 30 * 24 * 3600  # as long as the Redis queue keeps a PR's he
 # Delivery ids older than the TTL are pruned once per this many claims.
 PRUNE_EVERY = 500
 # The loop's connection never checkpoints (a checkpoint syncs the disk); the thread does, once
-# per this many of its commits, or the log would grow by every page each commit wrote (~30 KB a
-# delivery, unbounded). A checkpointed log is reused from its start and kept to this size.
+# per this many of its commits, or the log would grow by every page each commit wrote (~20 KB a
+# delivery, unbounded). The log is reused from its start by the first write after a checkpoint
+# that copied all of it back, so a checkpoint that commits overtook is repeated shortly, until
+# one finds a quiet moment. The reused log is kept to WAL_SIZE_LIMIT.
 CHECKPOINT_EVERY = 1000
+CHECKPOINT_AGAIN_SECONDS = 0.1
 WAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
@@ -101,12 +104,6 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
         "locked" in str(exc))
 
 
-def _log_checkpoint_failure(done: asyncio.Future[sqlite3.Cursor]) -> None:
-    if not done.cancelled() and done.exception() is not None:
-        _log.warning("queue checkpoint failed; the next one retries",
-                     exc_info=done.exception())
-
-
 class SqliteQueue:
     """Jobs in a SQLite file: they outlive the process, and a dead taker's lease runs out."""
 
@@ -128,7 +125,9 @@ class SqliteQueue:
         self._depth = 0
         self._claims = 0
         self._fast_commits = 0
+        self._checkpointed = 0  # `_fast_commits` when the last checkpoint started
         self._checkpoint: asyncio.Future[sqlite3.Cursor] | None = None
+        self._checkpoint_again: asyncio.TimerHandle | None = None
         self._renewer: asyncio.Task[None] | None = None
 
     # --- plumbing: one thread, one connection, one transaction per call ---
@@ -190,12 +189,26 @@ class SqliteQueue:
 
     def _start_checkpoint(self) -> None:
         """Copy the log back into the file on the thread (PASSIVE: it waits for no one)."""
-        if self._checkpoint is not None and not self._checkpoint.done():
+        if self._closed or (self._checkpoint is not None and not self._checkpoint.done()):
             return
+        self._checkpointed = self._fast_commits
         db = self._connect()
         self._checkpoint = asyncio.get_running_loop().run_in_executor(
             self._thread, db.execute, "PRAGMA wal_checkpoint(PASSIVE)")
-        self._checkpoint.add_done_callback(_log_checkpoint_failure)
+        self._checkpoint.add_done_callback(self._checkpoint_done)
+
+    def _checkpoint_done(self, done: asyncio.Future[sqlite3.Cursor]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            _log.warning("queue checkpoint failed; the next one retries",
+                         exc_info=done.exception())
+        if self._fast_commits != self._checkpointed and not self._closed:
+            self._checkpoint_again = asyncio.get_running_loop().call_later(
+                CHECKPOINT_AGAIN_SECONDS, self._start_checkpoint)
+
+    def log_caught_up(self) -> bool:
+        """True when the last checkpoint copied back every commit (the log is then reused)."""
+        return (self._checkpoint is None or self._checkpoint.done()) and (
+            self._fast_commits == self._checkpointed)
 
     # --- the Queue protocol ---
 
@@ -328,11 +341,12 @@ class SqliteQueue:
             # A PR quiet for a month: an event for an old head of it is no longer refused.
             db.execute("DELETE FROM heads WHERE at < ? AND pr_key NOT IN (SELECT pr_key FROM "
                        "pending UNION SELECT pr_key FROM running)", (now - HEADS_TTL_SECONDS,))
-        row = db.execute("SELECT at FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-        if row is not None and row[0] >= now - DELIVERY_TTL_SECONDS:
-            return False
-        db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?)", (delivery_id, now))
-        return True
+        # One statement: a new id is inserted, one older than the TTL claimed afresh, and a
+        # recent one left alone (no row changed: a repeat).
+        claimed = db.execute(
+            "INSERT INTO deliveries VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at"
+            " WHERE deliveries.at < ?", (delivery_id, now, now - DELIVERY_TTL_SECONDS))
+        return claimed.rowcount == 1
 
     async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
         """Claim the delivery and queue its jobs in one transaction (None: seen before)."""
@@ -422,6 +436,8 @@ class SqliteQueue:
         self._closed = True
         if self._renewer is not None:
             self._renewer.cancel()
+        if self._checkpoint_again is not None:
+            self._checkpoint_again.cancel()
         if self._fast is not None:
             self._fast.close()
             self._fast = None

@@ -250,7 +250,7 @@ async def test_sqlite_log_is_checkpointed_and_reused_not_grown(
             for n in range(200):
                 delivery = f"d-{burst}-{n}"
                 await queue.accept(delivery, [job(number=n % 40, delivery=delivery)])
-            while queue._checkpoint is not None and not queue._checkpoint.done():
+            while not queue.log_caught_up():
                 await asyncio.sleep(0.01)  # a quiet moment between bursts of deliveries
             sizes.append(wal.stat().st_size)
     finally:
