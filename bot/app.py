@@ -167,7 +167,7 @@ async def metrics(request: web.Request) -> web.Response:
     state = request.app[STATE]
     state.metrics.queue_depth.set(state.queue.depth())
     try:
-        state.metrics.dead_letters.set(len(await state.queue.dead_letters()))
+        state.metrics.dead_letters.set(await state.queue.dead_letter_count())
     except Exception:  # the gauge keeps its last value; /metrics itself must answer
         _log.exception("could not count the dead letters")
     return web.Response(body=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})

@@ -208,6 +208,10 @@ class Queue(Protocol):
     async def dead_letters(self) -> list[DeadLetter]:
         """Jobs given up on, oldest first (kept for an operator to read, never dropped)."""
 
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept: what /metrics shows, without reading them (after
+        an outage there can be thousands, and /metrics answers on the intake's loop)."""
+
     async def close(self) -> None:
         """Wake waiting workers with QueueClosed."""
 

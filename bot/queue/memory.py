@@ -149,6 +149,10 @@ class MemoryQueue:
         """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""
         return list(self._dead)
 
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept."""
+        return len(self._dead)
+
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""
         return list(self._pending.values())

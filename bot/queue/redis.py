@@ -327,6 +327,10 @@ class RedisQueue:
         entries = await cast(Awaitable[list[str]], self.redis.lrange(self._key("dead"), 0, -1))
         return [_dead_letter(entry) for entry in entries]
 
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept (one LLEN, whatever their number)."""
+        return int(await cast(Awaitable[int], self.redis.llen(self._key("dead"))))
+
     def _ensure_renewer(self) -> None:
         if self._renewer is None or self._renewer.done():
             self._renewer = asyncio.create_task(self._renew_leases(),

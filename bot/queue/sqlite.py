@@ -405,6 +405,11 @@ class SqliteQueue:
             "SELECT data, error, attempts FROM dead ORDER BY id").fetchall())
         return [DeadLetter(_load(data), error, attempts) for data, error, attempts in rows]
 
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept (counted, not read)."""
+        return int(await self._run(
+            lambda db: db.execute("SELECT COUNT(*) FROM dead").fetchone()[0]))
+
     # --- leases ---
 
     def _ensure_renewer(self) -> None:

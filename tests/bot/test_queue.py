@@ -423,6 +423,7 @@ async def test_a_failed_job_is_kept_as_a_dead_letter_with_its_error(backend: Fac
     await queue.done(failed)
     assert [(d.job, d.error) for d in await queue.dead_letters()] == [
         (failed, "ServerDisconnectedError")]
+    assert await queue.dead_letter_count() == 1
     assert await queue.pending_jobs() == []
 
 def command_job(comment_id: int, delivery: str) -> Job:
