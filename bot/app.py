@@ -30,6 +30,7 @@ from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
 from bot.queue.open import open_queue, redis_prefix
+from bot.review import lower_priority
 from bot.settings import Settings
 from bot.tokens import SharedTokens
 from bot.worker import Services, Workers
@@ -68,7 +69,8 @@ def review_pool(size: int) -> ProcessPoolExecutor:
     """A process pool for reviews; forkserver keeps children clean of the loop's threads."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.review"])
-    return ProcessPoolExecutor(max_workers=size, mp_context=context)
+    return ProcessPoolExecutor(max_workers=size, mp_context=context,
+                               initializer=lower_priority)
 
 
 def _pool_size(settings: Settings) -> int:

@@ -6,6 +6,7 @@ process pool and keep the event loop that acknowledges webhooks free. It imports
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,17 @@ from checks.render.annotations import to_annotations
 from checks.render.markdown import render_markdown
 from checks.render.title import check_run_title
 from checks.waivers import current_fingerprints
+
+# Reviews are batch work and acknowledgements are not: on a machine with as many review
+# processes as cores, a busy pool at the same priority took CPU from the intake (p99 ack at
+# 500/s 484 ms against 35 ms for a bare handler). At this niceness the scheduler gives the
+# intake's process the CPU whenever it wants it, and reviews the rest.
+REVIEW_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Pool initializer: run this review process behind the process that acknowledges."""
+    os.nice(REVIEW_NICENESS)
 
 
 @dataclass(frozen=True)

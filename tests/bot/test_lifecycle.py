@@ -18,6 +18,7 @@ from bot.app import STATE, create_app
 from bot.logs import JsonFormatter
 from bot.queue import Job
 from bot.queue.memory import MemoryQueue
+from bot.review import REVIEW_NICENESS
 from tests.bot.conftest import SECRET, Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
 
@@ -169,6 +170,10 @@ async def test_the_review_processes_start_before_the_first_job(fake_github: Any,
     pool = app[STATE].services.executor
     assert len(pool._processes) == 2  # before any delivery
     assert all(process.is_alive() for process in pool._processes.values())
+    # Reviews yield the CPU to the process that acknowledges deliveries.
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool._processes] == [
+        min(ours + REVIEW_NICENESS, 19)] * 2
 
 
 async def test_a_pool_whose_idle_process_died_is_replaced(fake_github: Any,
