@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -117,19 +116,20 @@ async def test_a_long_review_does_not_delay_acknowledgements(fake_github: Any,
     head = fake.pull(fake.repo, 6).head_sha
     await bot_.deliver("pull_request", pr_event(fake, "opened", 6))
     await asyncio.wait_for(_started(fake, head), 10)
-    latencies = []
+    answered_during_review = 0
     ping = {"zen": "Keep it logically awesome.", "hook_id": 1}
     while fake.check_runs(fake.repo, head)[0]["status"] != "completed":
-        started = time.perf_counter()
         resp = await bot_.deliver("ping", ping)
-        latencies.append(time.perf_counter() - started)
         assert resp.status == 200
+        # Counted only when the review is still running after the answer came back: an
+        # acknowledgement that waited for the review could not be.
+        if fake.check_runs(fake.repo, head)[0]["status"] != "completed":
+            answered_during_review += 1
         await asyncio.sleep(0.02)
     await bot_.idle()
-    assert len(latencies) >= 20  # the review ran for seconds...
-    # ...and no acknowledgement waited for it: one that did would take most of the review's
-    # seconds, so a quarter of them is a bound a busy CI machine stays far under.
-    assert max(latencies) < review_seconds / 4
+    # The review holds its process for seconds; acknowledgements that waited for it would come
+    # back one or two in all, never dozens, whatever the machine's speed.
+    assert answered_during_review >= 20
 
 
 async def test_a_crashed_review_process_fails_one_job_not_the_server(
