@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -240,6 +240,14 @@ def _options(path: str, spec: Mapping[str, Option], given: Mapping[str, Any]) ->
     return out
 
 
+def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
+    """`enabled` and `level`, with the check's own default level."""
+    if spec.default_level is Status.FAIL:
+        return COMMON_CHECK_OPTIONS
+    level = replace(COMMON_CHECK_OPTIONS["level"], default=str(spec.default_level))
+    return {**COMMON_CHECK_OPTIONS, "level": level}
+
+
 def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
     """Validate a parsed configuration document against the registry's checks."""
     if doc is None:
@@ -267,7 +275,7 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
         elif not isinstance(given, Mapping):
             raise ConfigError(spec.id, f"expected a mapping of options (or true/false), got "
                               f"{_type_name(given)}")
-        values = _options(spec.id, {**COMMON_CHECK_OPTIONS, **spec.options}, given)
+        values = _options(spec.id, {**_common_options(spec), **spec.options}, given)
         enabled = values.pop("enabled")
         level = Status(values.pop("level"))
         checks[spec.id] = CheckConfig(enabled, level, spec.build_options(values))

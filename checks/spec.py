@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from checks.model import Outcome, Snapshot
+from checks.model import Outcome, Snapshot, Status
 from checks.options import NoOptions, build_options, field_names
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class CheckSpec(Generic[OptionsT]):
     needs_repo_files: bool = False
     # The stable finding rule ids it reports, which an inline `shipshape:allow <rule>` may name.
     rules: tuple[str, ...] = ()
+    # The `level` a check has when the configuration sets none (`warn` for advisory checks).
+    default_level: Status = Status.FAIL
 
     def __post_init__(self) -> None:
         declared, typed = set(self.options), field_names(self.options_type)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checks.config import COMMON_CHECK_OPTIONS, GLOBAL_OPTIONS
+from checks.model import Status
 from checks.spec import CheckSpec, Option
 
 _KIND_NAMES = {
@@ -54,6 +55,8 @@ def config_reference(registry: Sequence[CheckSpec[Any]]) -> str:
         lines += [f"### `{spec.id}`: {spec.title}", ""]
         if spec.description:
             lines += [spec.description, ""]
+        if spec.default_level is not Status.FAIL:
+            lines += [f"Default level: `{spec.default_level}`.", ""]
         if spec.options:
             lines += [*_table(f"{spec.id}.", spec.options), ""]
         else:

@@ -1,0 +1,229 @@
+"""The `api-docs` check: when a PR adds, removes or changes an HTTP endpoint, it also changes
+the API's documentation.
+
+Each framework family has a scanner (one module each) that reads routes from the added and
+removed lines of the files it knows. Routes are paired across the two sides by framework, method
+and path: on one side only, the endpoint was added or removed; on both with a different
+declaration, or with the path changed in place, it changed; the same declaration on both sides
+is a move and a body-only edit shows no route line at all, so neither is judged. An endpoint is
+documented when the PR changes an API document (docs.py), or, for frameworks that generate
+their OpenAPI from code, when the endpoint carries its own docs (a docstring, `summary=`,
+`@Operation`, `@ApiOperation` ...). Test, docs and example files declare no endpoints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pathspec
+
+from checks.api_docs import dotnet, elixir, gocode, graphql, js, jvm, php, python, ruby
+from checks.api_docs.docs import DEFAULT_DOC_GLOBS, is_api_doc
+from checks.api_docs.routes import Change, Route, Scanner, Side, window
+from checks.config import compile_globs
+from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
+from checks.paths import PathKind, classify
+from checks.spec import CheckSpec, Option
+
+SCANNERS: tuple[Scanner, ...] = (python.SCANNER, js.SCANNER, jvm.SCANNER, dotnet.SCANNER,
+                                 gocode.SCANNER, ruby.SCANNER, php.SCANNER, elixir.SCANNER,
+                                 graphql.SCANNER)
+FRAMEWORKS: tuple[str, ...] = (
+    "fastapi", "flask", "django", "express", "nestjs", "nextjs", "spring", "jax-rs", "aspnet",
+    "go", "rails", "grape", "laravel", "symfony", "phoenix", "graphql")
+RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
+                               Change.CHANGED: "api-changed-undocumented",
+                               Change.REMOVED: "api-removed-undocumented"}
+# Files whose routes are not the product's API: tests exercise it, docs and examples show it.
+_NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
+_SHOWN = 3
+
+OPTIONS: Mapping[str, Option] = {
+    "doc_globs": Option(
+        list(DEFAULT_DOC_GLOBS), "glob_list", "paths whose change counts as API documentation "
+        "(gitignore syntax); an OpenAPI/Swagger document counts by its content, whatever its "
+        "name"),
+    "code_docs": Option(
+        True, "bool", "an endpoint that carries its own OpenAPI docs in code counts as "
+        "documented (FastAPI docstring or `summary=`, NestJS `@ApiOperation`, springdoc "
+        "`@Operation`, drf-spectacular `@extend_schema`, swaggo comments, ...)"),
+    "require_for": Option(
+        ["added", "changed", "removed"], "choice_list", "which endpoint changes need docs",
+        choices=("added", "changed", "removed")),
+    "frameworks": Option(
+        dict.fromkeys(FRAMEWORKS, True), "bool_map",
+        "turn the detection of one framework's routes on or off"),
+}
+
+
+@dataclass(frozen=True)
+class ApiDocsOptions:
+    """The api-docs check's options; keys, defaults and docs are declared in `OPTIONS`."""
+
+    doc_globs: tuple[str, ...]
+    code_docs: bool
+    require_for: tuple[Change, ...]
+    frameworks: Mapping[str, bool]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint the PR changed: the route as it is now (as it was, when removed)."""
+
+    change: Change
+    route: Route
+    path: str
+    old: Route | None = None
+    documented: bool = False
+
+    @property
+    def label(self) -> str:
+        """`GET /a` or, when the path changed in place, `GET /a -> GET /b`."""
+        if self.old is not None and self.old.label != self.route.label:
+            return f"{self.old.label} -> {self.route.label}"
+        return self.route.label
+
+
+def _candidates(lines: Sequence[Any], scanner: Scanner) -> list[Any]:
+    """The lines the scanner's trigger matches, found with one search over all of them."""
+    if not lines:
+        return []
+    joined = "\n".join(line.text for line in lines)
+    picked: list[Any] = []
+    index, last = 0, 0
+    for match in scanner.trigger.finditer(joined):
+        index += joined.count("\n", last, match.start())
+        last = match.start()
+        if not picked or picked[-1] is not lines[index]:
+            picked.append(lines[index])
+    return picked
+
+
+def _pair(added: list[Route], removed: list[Route]) -> list[tuple[Change, Route, Route | None]]:
+    olds: dict[tuple[str, str, str], list[Route]] = defaultdict(list)
+    for route in removed:
+        olds[route.key].append(route)
+    out: list[tuple[Change, Route, Route | None]] = []
+    new_only: list[Route] = []
+    for route in added:
+        same = olds.get(route.key)
+        if not same:
+            new_only.append(route)
+            continue
+        old = same.pop(0)
+        if old.signature != route.signature:
+            out.append((Change.CHANGED, route, old))
+    old_only = [route for group in olds.values() for route in group]
+    for route in new_only:
+        # The path edited in place: a removed route of the same method a few lines away.
+        near = next((old for old in old_only if old.framework == route.framework
+                     and old.method == route.method and abs(old.line - route.line) <= 3), None)
+        if near is None:
+            out.append((Change.ADDED, route, None))
+        else:
+            old_only.remove(near)
+            out.append((Change.CHANGED, route, near))
+    out += [(Change.REMOVED, route, None) for route in old_only]
+    return out
+
+
+def _endpoints(changed: ChangedFile, scanner: Scanner, options: ApiDocsOptions) -> list[Endpoint]:
+    added = [r for r in scanner.scan(changed, _candidates(changed.added, scanner), Side.NEW)
+             if options.frameworks.get(r.framework, True)]
+    removed = [r for r in scanner.scan(changed, _candidates(changed.removed, scanner), Side.OLD)
+               if options.frameworks.get(r.framework, True)]
+    pairs = _pair(added, removed)
+    if not pairs:
+        return []
+    out = []
+    for change, route, old in pairs:
+        documented = False
+        if options.code_docs and scanner.documented is not None:
+            side = Side.OLD if change is Change.REMOVED else Side.NEW
+            documented = scanner.documented(route, window(changed, side))
+        out.append(Endpoint(change, route, changed.path, old, documented))
+    return out
+
+
+def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:
+    found: list[Endpoint] = []
+    for changed in files:
+        if changed.binary or changed.patch_missing or changed.is_pure_rename:
+            continue
+        scanners = [s for s in SCANNERS if s.applies(changed.path)]
+        if not scanners or classify(changed.path) in _NOT_API:
+            continue
+        for scanner in scanners:
+            found += _endpoints(changed, scanner, options)
+    return found
+
+
+def _doc_files(files: Iterable[ChangedFile],
+               globs: pathspec.PathSpec[pathspec.Pattern] | None) -> list[str]:
+    return [changed.path for changed in files if is_api_doc(changed, globs)]
+
+
+def _what_counts(endpoint: Endpoint, options: ApiDocsOptions) -> str:
+    globs = ", ".join(f"`{g}`" for g in options.doc_globs[:3])
+    more = " ..." if len(options.doc_globs) > 3 else ""
+    counts = f"a change to an OpenAPI/Swagger document or to {globs}{more}" if globs else \
+        "a change to an OpenAPI/Swagger document"
+    scanner = next((s for s in SCANNERS if s.applies(endpoint.path)), None)
+    if options.code_docs and scanner is not None and scanner.what_counts:
+        counts += f", or {scanner.what_counts}"
+    return counts
+
+
+def _finding(endpoint: Endpoint, options: ApiDocsOptions) -> Finding:
+    line = None if endpoint.change is Change.REMOVED else endpoint.route.line
+    message = (f"{endpoint.label} {endpoint.change} ({endpoint.route.framework}) but no API "
+               f"documentation changed; counts as docs: {_what_counts(endpoint, options)}.")
+    return Finding(message, endpoint.path, line, rule=RULES[endpoint.change],
+                   severity=Severity.FAIL)
+
+
+def _listed(endpoints: Sequence[Endpoint]) -> str:
+    shown = ", ".join(f"{e.label} ({e.change})" for e in endpoints[:_SHOWN])
+    return shown + (f" and {len(endpoints) - _SHOWN} more" if len(endpoints) > _SHOWN else "")
+
+
+def _plural(count: int) -> str:
+    return "1 endpoint" if count == 1 else f"{count} endpoints"
+
+
+def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
+    """Check that API documentation changed with the API."""
+    judged = [e for e in _scan(snapshot.files, options) if e.change in options.require_for]
+    globs = compile_globs(options.doc_globs) if options.doc_globs else None
+    stats = {"api_docs": {"endpoints": len(judged)}}
+    if not judged:
+        return Outcome(Status.PASS, "No HTTP endpoint added, removed or changed.", stats=stats)
+    docs = _doc_files(snapshot.files, globs)
+    if docs:
+        shown = ", ".join(docs[:_SHOWN]) + (" ..." if len(docs) > _SHOWN else "")
+        return Outcome(Status.PASS, f"{_plural(len(judged))} changed with API docs ({shown}).",
+                       stats=stats)
+    missing = [e for e in judged if not e.documented]
+    if not missing:
+        return Outcome(Status.PASS, f"{_plural(len(judged))} changed, each carrying its OpenAPI "
+                       "docs in code.", stats=stats)
+    summary = (f"{_plural(len(missing))} changed without API docs: {_listed(missing)}.")
+    return Outcome(Status.FAIL, summary, tuple(_finding(e, options) for e in missing),
+                   stats=stats)
+
+
+CHECK = CheckSpec(
+    id="api-docs",
+    title="API documentation changed with the API",
+    run=check,
+    options_type=ApiDocsOptions,
+    options=OPTIONS,
+    rules=tuple(RULES.values()),
+    default_level=Status.WARN,
+    description="A PR that adds, removes or changes an HTTP endpoint (route or signature) also "
+                "changes the API's documentation: an OpenAPI/Swagger document, an API docs "
+                "folder, or the endpoint's own OpenAPI docs in code. See docs/api-docs.md.",
+)

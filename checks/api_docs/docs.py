@@ -1,0 +1,49 @@
+"""Which changed files count as API documentation.
+
+An OpenAPI/Swagger document is found by what it holds (`openapi: 3.1.0`, `"swagger": "2.0"`,
+`operationId:`, `$ref: '#/components/...'` on any line the diff shows), whatever its name, so a
+spec kept as `api/spec.yml` or `contracts/billing.json` counts; the configured globs add API
+docs folders and files (`docs/api/**`, `**/API.md`). Test files never count: a test of an
+endpoint is not its documentation.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pathspec
+
+from checks.model import ChangedFile
+from checks.paths import PathKind, classify
+
+DEFAULT_DOC_GLOBS: tuple[str, ...] = (
+    "docs/api/**", "doc/api/**", "docs/artifacts/07-api-designer/**", "**/API.md",
+    "**/api-docs/**", "**/apidocs/**", "**/openapi/**", "**/swagger/**", "**/openapi.*",
+    "**/swagger.*", "**/*.openapi.*", "**/*.swagger.*", "**/*.apib", "**/*.raml",
+)
+_SPEC_TEXT = re.compile(
+    r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d|\boperationId["']?\s*:"""
+    r"""|#/(?:components/(?:schemas|responses|parameters|requestBodies)|definitions)/"""
+    r"""|^#%RAML|^FORMAT:\s*1A""",
+    re.MULTILINE)
+# Spec documents are data: a source file mentioning `operationId` is code, not documentation.
+_SPEC_EXTS = frozenset({"yaml", "yml", "json", "raml", "apib", "jsonc"})
+
+
+def _text(changed: ChangedFile) -> str:
+    if changed.hunk_source is not None:
+        return changed.shown_text()
+    return "\n".join(line.text for line in (*changed.added, *changed.removed))
+
+
+def is_api_doc(changed: ChangedFile, globs: pathspec.PathSpec[pathspec.Pattern] | None) -> bool:
+    """True when the PR's change to this file is a change to API documentation."""
+    path = changed.path
+    if classify(path) is PathKind.TEST:
+        return False
+    if globs is not None and (globs.match_file(path)
+                              or (changed.old_path and globs.match_file(changed.old_path))):
+        return True
+    if path.rpartition(".")[2].lower() not in _SPEC_EXTS:
+        return False
+    return _SPEC_TEXT.search(_text(changed)) is not None

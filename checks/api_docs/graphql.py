@@ -1,0 +1,62 @@
+"""GraphQL schema files (SDL): fields of `Query`, `Mutation` and `Subscription` are endpoints.
+
+A field's description (`"Docs"` or a `\"\"\"` block on the lines above it) is GraphQL's own API
+documentation and carries its docs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from checks.api_docs.routes import Route, Scanner, Side, Window, ext_in, norm
+from checks.model import ChangedFile, Line
+
+_TYPE = re.compile(r"^\s*(?:extend\s+)?type\s+(\w+)")
+_FIELD = re.compile(r"^\s+(?P<name>[A-Za-z_]\w*)\s*[(:]")
+_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
+
+
+def _enclosing_types(changed: ChangedFile, side: Side) -> dict[int, str]:
+    """The type each changed line of `side` sits in, read from the hunks and their headings."""
+    types: dict[int, str] = {}
+    for hunk in changed.hunks:
+        heading = _TYPE.match(hunk.heading)
+        current = heading.group(1) if heading else ""
+        for line in hunk.lines:
+            if line.kind not in (" ", side.value):
+                continue
+            if (opened := _TYPE.match(line.text)) is not None:
+                current = opened.group(1)
+            elif line.text.startswith("}"):
+                current = ""
+            number = line.new if side is Side.NEW else line.old
+            if line.kind == side.value and number is not None:
+                types[number] = current
+    return types
+
+
+def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
+    """Root-type fields declared on `lines` of a schema file."""
+    types = _enclosing_types(changed, side)
+    out: list[Route] = []
+    for line in lines:
+        root = types.get(line.number, "")
+        found = _FIELD.match(line.text)
+        if root in _ROOTS and found is not None:
+            out.append(Route("graphql", root.upper(), found["name"], line.number,
+                             norm(line.text)))
+    return out
+
+
+def documented(route: Route, window: Window) -> bool:
+    """A description string directly above the field."""
+    above = window.preceding(route.line, 1)
+    return bool(above) and above[0].rstrip().endswith('"')
+
+
+SCANNER = Scanner(
+    name="graphql", applies=ext_in("graphql", "graphqls", "gql"),
+    trigger=re.compile(r"^\s+[A-Za-z_]\w*\s*[(:]", re.MULTILINE),
+    scan=scan, documented=documented,
+    what_counts="a description string above the field")

@@ -1,0 +1,105 @@
+"""Java/Kotlin routes: Spring MVC/WebFlux mappings, JAX-RS (`@GET` + `@Path`), Micronaut.
+
+springdoc and MicroProfile OpenAPI build the spec from code: `@Operation`, `@ApiResponse(s)`
+(or Swagger 2's `@ApiOperation`) on the handler carry its docs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from checks.api_docs.routes import (
+    Route,
+    Scanner,
+    Side,
+    Window,
+    clean_path,
+    ext_in,
+    join_paths,
+    norm,
+)
+from checks.model import ChangedFile, Line
+
+_STR = r"\"(?P<path>[^\"]*)\""
+# `@GetMapping("/{id}")`, `@PostMapping(value = "/x", consumes = ...)`, `@GetMapping`.
+_SPRING = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete|Request)Mapping\b"
+                     r"(?:\(\s*(?:(?:value|path)\s*=\s*)?\{?\s*(?:" + _STR + r")?(?P<rest>.*))?")
+_REQUEST_METHOD = re.compile(r"RequestMethod\.(\w+)")
+# Micronaut `@Get("/x")`, `@Post`.
+_MICRONAUT = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete)\b(?:\(\s*(?:value\s*=\s*)?"
+                        r"(?:" + _STR + r")?)?")
+_JAXRS = re.compile(r"^\s*@(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$")
+_PATH = re.compile(r"@Path\(\s*(?:value\s*=\s*)?" + _STR)
+_CLASS_PREFIX = re.compile(r"^\s*@(?:RequestMapping|Path|Controller)\(\s*(?:(?:value|path)\s*=\s*)?"
+                           r"\{?\s*" + _STR + r"[^\n]*\n(?:\s*@.*\n)*\s*(?:public\s+|open\s+)?"
+                           r"(?:abstract\s+)?(?:class|interface|object)\b", re.MULTILINE)
+_DOCS = re.compile(r"@(?:Operation|ApiOperation|ApiResponses?|Tag|Parameter|RequestBody\(|"
+                   r"APIResponses?)\b")
+
+
+def _prefix(changed: ChangedFile) -> str:
+    text = changed.shown_text()
+    found = _CLASS_PREFIX.search(text) if ("@RequestMapping" in text or "@Path" in text
+                                            or "@Controller" in text) else None
+    return clean_path(found["path"]) if found else ""
+
+
+def _spring(found: re.Match[str], line: Line, prefix: str) -> list[Route]:
+    rest = found["rest"] or ""
+    verbs = ([v.upper() for v in _REQUEST_METHOD.findall(rest)] or ["ANY"]
+             if found["verb"] == "Request" else [found["verb"].upper()])
+    path = join_paths(prefix, clean_path(found["path"] or ""))
+    return [Route("spring", verb, path, line.number, norm(line.text)) for verb in verbs]
+
+
+def _jaxrs(found: re.Match[str], line: Line, paths: dict[int, str], prefix: str) -> Route:
+    near = next((paths[n] for n in (line.number + 1, line.number - 1, line.number + 2,
+                                    line.number - 2) if n in paths), "")
+    return Route("jax-rs", found["verb"], join_paths(prefix, near), line.number,
+                 norm(line.text) + near)
+
+
+def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
+    """Routes declared on `lines` of a Java or Kotlin file."""
+    del side
+    prefix = _prefix(changed)
+    paths = {line.number: clean_path(m["path"]) for line in lines
+             if (m := _PATH.search(line.text)) is not None}
+    out: list[Route] = []
+    for line in lines:
+        text = line.text
+        if (spring := _SPRING.match(text)) is not None:
+            if _is_class_mapping(spring, lines, line):
+                continue
+            out += _spring(spring, line, prefix)
+        elif (jaxrs := _JAXRS.match(text)) is not None:
+            out.append(_jaxrs(jaxrs, line, paths, prefix))
+        elif (micronaut := _MICRONAUT.match(text)) is not None:
+            out.append(Route("spring", micronaut["verb"].upper(),
+                             join_paths(prefix, clean_path(micronaut["path"] or "")),
+                             line.number, norm(text)))
+    return out
+
+
+def _is_class_mapping(found: re.Match[str], lines: Sequence[Line], line: Line) -> bool:
+    """A `@RequestMapping` on a class sets a prefix; it declares no endpoint of its own."""
+    if found["verb"] != "Request":
+        return False
+    following = [other.text for other in lines if line.number < other.number <= line.number + 3]
+    return any(re.search(r"\b(?:class|interface|object)\s", text) for text in following)
+
+
+def documented(route: Route, window: Window) -> bool:
+    """springdoc / Swagger annotations stacked on the handler."""
+    near = window.preceding(route.line, 10) + window.following(route.line, 10)
+    return any(_DOCS.search(text) for text in [window.lines.get(route.line, ""), *near])
+
+
+SCANNER = Scanner(
+    name="jvm", applies=ext_in("java", "kt", "groovy", "scala"),
+    trigger=re.compile(r"@(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
+                       r"|^\s*@(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
+                       r"|@(?:Get|Post|Put|Patch|Delete)\b|@Path\(", re.MULTILINE),
+    scan=scan, documented=documented,
+    what_counts="springdoc's `@Operation`/`@ApiResponse` on the handler")

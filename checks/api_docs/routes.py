@@ -1,0 +1,134 @@
+"""What a framework scanner reports: one route declaration found on one line of a diff."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from checks.model import ChangedFile, Line
+
+
+class Change(enum.StrEnum):
+    """What the PR did to an endpoint."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """An endpoint declared on one line: `method` is `GET`, `ANY`, `QUERY` ...; `path` may be ''.
+
+    `signature` is the declaration as compared between the old and the new file: the same
+    method, path and signature on a removed and an added line is a move, not a change.
+    """
+
+    framework: str
+    method: str
+    path: str
+    line: int
+    signature: str
+
+    @property
+    def label(self) -> str:
+        """`GET /users/{id}`, or the method alone when the path cannot be read."""
+        return f"{self.method} {self.path}" if self.path else self.method
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies the endpoint across the old and the new file."""
+        return (self.framework, self.method, self.path or self.signature)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One side's lines around the changes (changed and context), by line number."""
+
+    lines: Mapping[int, str]
+
+    def following(self, number: int, count: int) -> list[str]:
+        """Up to `count` known lines after `number`, stopping at the first gap."""
+        out = []
+        for n in range(number + 1, number + count + 1):
+            if n not in self.lines:
+                break
+            out.append(self.lines[n])
+        return out
+
+    def preceding(self, number: int, count: int) -> list[str]:
+        """Up to `count` known lines before `number`, nearest first, stopping at a gap."""
+        out = []
+        for n in range(number - 1, number - count - 1, -1):
+            if n not in self.lines:
+                break
+            out.append(self.lines[n])
+        return out
+
+
+def window(changed: ChangedFile, side: Side) -> Window:
+    """The lines the diff shows of the new (`ADDED`) or old (`REMOVED`) file."""
+    lines: dict[int, str] = {}
+    for hunk in changed.hunks:
+        for line in hunk.lines:
+            number = line.new if side is Side.NEW else line.old
+            if number is not None and line.kind in (" ", side.value):
+                lines[number] = line.text
+    if not lines:  # a snapshot without hunks (GitHub's files[] parsed late) still has its lines
+        lines = {line.number: line.text
+                 for line in (changed.added if side is Side.NEW else changed.removed)}
+    return Window(lines)
+
+
+class Side(enum.Enum):
+    """Which file a line belongs to: the new one (added lines) or the old one (removed)."""
+
+    NEW = "+"
+    OLD = "-"
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """One framework family: which files it reads, how it finds routes and in-code docs.
+
+    `trigger` finds the lines worth a closer look with one search over all changed lines of a
+    file, so files without routes cost one regular expression each. `documented` is None for
+    frameworks whose routes never carry their own OpenAPI docs (the docs change elsewhere).
+    """
+
+    name: str
+    applies: Callable[[str], bool]
+    trigger: re.Pattern[str]
+    scan: Callable[[ChangedFile, Sequence[Line], Side], list[Route]]
+    documented: Callable[[Route, Window], bool] | None = None
+    what_counts: str = ""
+
+
+def norm(text: str) -> str:
+    """A declaration with its whitespace and trailing comma/brace dropped, for comparison."""
+    return re.sub(r"\s+", "", text).rstrip(",{;")
+
+
+def ext_in(*exts: str) -> Callable[[str], bool]:
+    """A path test: the file's extension is one of `exts`."""
+    wanted = frozenset(exts)
+    return lambda path: path.rpartition(".")[2].lower() in wanted
+
+
+def clean_path(raw: str) -> str:
+    """A route path as written, with leading slash; `'users' + id` stays readable."""
+    path = raw.strip().strip("'\"`")
+    if path and not path.startswith(("/", "^", "*")):
+        path = "/" + path
+    return path
+
+
+def join_paths(prefix: str, path: str) -> str:
+    """`/api` + `/users` -> `/api/users`; either may be empty."""
+    if not prefix:
+        return path
+    if not path or path == "/":
+        return prefix
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
