@@ -16,15 +16,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pathspec
 
 from checks.api_docs import dotnet, elixir, gocode, graphql, js, jvm, php, python, ruby
-from checks.api_docs.docs import DEFAULT_DOC_GLOBS, is_api_doc
+from checks.api_docs.docs import DEFAULT_DOC_GLOBS, has_inline_spec_change, is_api_doc
 from checks.api_docs.routes import Change, Route, Scanner, Side, window
 from checks.config import compile_globs
-from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
+from checks.model import ChangedFile, Finding, Line, Outcome, Severity, Snapshot, Status
 from checks.paths import PathKind, classify
 from checks.spec import CheckSpec, Option
 
@@ -40,6 +39,8 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+# How many following lines a declaration split over lines may take.
+_JOINED = 4
 
 OPTIONS: Mapping[str, Option] = {
     "doc_globs": Option(
@@ -87,19 +88,30 @@ class Endpoint:
         return self.route.label
 
 
-def _candidates(lines: Sequence[Any], scanner: Scanner) -> list[Any]:
+def _candidates(lines: Sequence[Line], scanner: Scanner) -> list[Line]:
     """The lines the scanner's trigger matches, found with one search over all of them."""
     if not lines:
         return []
     joined = "\n".join(line.text for line in lines)
-    picked: list[Any] = []
+    picked: list[Line] = []
     index, last = 0, 0
     for match in scanner.trigger.finditer(joined):
         index += joined.count("\n", last, match.start())
         last = match.start()
-        if not picked or picked[-1] is not lines[index]:
-            picked.append(lines[index])
+        if not picked or picked[-1].number != lines[index].number:
+            picked.append(_continued(lines, index))
     return picked
+
+
+def _continued(lines: Sequence[Line], index: int) -> Line:
+    """A call split over lines (`router.post(` / `'/x',` / ...) read as one line."""
+    line = lines[index]
+    text, at = line.text, index
+    while (text.rstrip().endswith(("(", ",", "{")) and at + 1 < len(lines)
+           and lines[at + 1].number == lines[at].number + 1 and at - index < _JOINED):
+        at += 1
+        text = f"{text.rstrip()} {lines[at].text.strip()}"
+    return line if at == index else Line(line.number, text)
 
 
 def _pair(added: list[Route], removed: list[Route]) -> list[tuple[Change, Route, Route | None]]:
@@ -161,9 +173,11 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
     return found
 
 
-def _doc_files(files: Iterable[ChangedFile],
-               globs: pathspec.PathSpec[pathspec.Pattern] | None) -> list[str]:
-    return [changed.path for changed in files if is_api_doc(changed, globs)]
+def _doc_files(files: Iterable[ChangedFile], globs: pathspec.PathSpec[pathspec.Pattern] | None,
+               options: ApiDocsOptions) -> list[str]:
+    return [changed.path for changed in files
+            if is_api_doc(changed, globs) or (options.code_docs and has_inline_spec_change(changed)
+                                              and classify(changed.path) not in _NOT_API)]
 
 
 def _what_counts(endpoint: Endpoint, options: ApiDocsOptions) -> str:
@@ -201,7 +215,7 @@ def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
     stats = {"api_docs": {"endpoints": len(judged)}}
     if not judged:
         return Outcome(Status.PASS, "No HTTP endpoint added, removed or changed.", stats=stats)
-    docs = _doc_files(snapshot.files, globs)
+    docs = _doc_files(snapshot.files, globs, options)
     if docs:
         shown = ", ".join(docs[:_SHOWN]) + (" ..." if len(docs) > _SHOWN else "")
         return Outcome(Status.PASS, f"{_plural(len(judged))} changed with API docs ({shown}).",

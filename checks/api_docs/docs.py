@@ -22,12 +22,24 @@ DEFAULT_DOC_GLOBS: tuple[str, ...] = (
     "**/swagger.*", "**/*.openapi.*", "**/*.swagger.*", "**/*.apib", "**/*.raml",
 )
 _SPEC_TEXT = re.compile(
-    r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d|\boperationId["']?\s*:"""
+    r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d"""
+    r"""|["']?\b(?:operationId|requestBody|consumes|produces|securitySchemes|securityDefinitions)"""
+    r"""["']?\s*:|["']?in["']?\s*:\s*["']?(?:query|path|header|formData|cookie)\b"""
     r"""|#/(?:components/(?:schemas|responses|parameters|requestBodies)|definitions)/"""
     r"""|^#%RAML|^FORMAT:\s*1A""",
     re.MULTILINE)
 # Spec documents are data: a source file mentioning `operationId` is code, not documentation.
 _SPEC_EXTS = frozenset({"yaml", "yml", "json", "raml", "apib", "jsonc"})
+
+
+# OpenAPI written beside the code it documents: a swagger-jsdoc / swagger-php docblock
+# (` * @openapi`, ` *   summary: ...`), swaggo comments (`// @Router /x [get]`), swagger-php
+# attributes (`#[OA\Get(...)]`). A PR that changes such lines changes the API docs.
+_INLINE_SPEC = re.compile(
+    r"""^\s*\*\s*(?:@swagger|@openapi|@OA\\|(?:summary|operationId|requestBody|responses"""
+    r"""|parameters|description):|/[\w/{}:.-]*:\s*$)|^\s*//\s*@(?:Summary|Router|Success|Param"""
+    r"""|Description|Tags)\b|OA\\(?:Get|Post|Put|Patch|Delete|Response|Parameter|RequestBody)\b""",
+    re.MULTILINE)
 
 
 def _text(changed: ChangedFile) -> str:
@@ -47,3 +59,12 @@ def is_api_doc(changed: ChangedFile, globs: pathspec.PathSpec[pathspec.Pattern] 
     if path.rpartition(".")[2].lower() not in _SPEC_EXTS:
         return False
     return _SPEC_TEXT.search(_text(changed)) is not None
+
+
+def has_inline_spec_change(changed: ChangedFile) -> bool:
+    """True when the PR changes OpenAPI written in a source file's comments or attributes."""
+    if not changed.added and not changed.removed:
+        return False
+    lines = "\n".join(line.text for line in (*changed.added, *changed.removed))
+    return ("*" in lines or "@" in lines or "OA\\" in lines) and \
+        _INLINE_SPEC.search(lines) is not None

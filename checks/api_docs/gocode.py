@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, ext_in, norm
+from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, ext_in
 from checks.model import ChangedFile, Line
 
 _STR = r"\"(?P<path>[^\"]*)\""
@@ -29,7 +29,9 @@ def _route(verb: str, raw: str, line: Line) -> Route:
     pattern = _PATTERN_METHOD.match(raw)
     if pattern is not None:  # Go 1.22 `"GET /items/{id}"`
         verb, raw = pattern.group(1), pattern.group(2)
-    return Route("go", verb, clean_path(raw), line.number, norm(line.text))
+    path = clean_path(raw)
+    # Middleware chained on the line (`.Use(auth)`) is not the endpoint: method and path are.
+    return Route("go", verb, path, line.number, f"{verb} {path}")
 
 
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:

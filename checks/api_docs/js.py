@@ -62,11 +62,14 @@ def _one(path: str, line: Line, prefix: str) -> list[Route]:
     if (found := _CALL.search(text)) is not None:
         verb = "DELETE" if found["verb"] == "del" else found["verb"].upper()
         verb = "ANY" if verb == "ALL" else verb
-        return [Route("express", verb, clean_path(found["path"]), line.number, norm(text))]
+        path = clean_path(found["path"])
+        # Middleware (auth, validation, rate limits) comes and goes on the route line without
+        # changing what the endpoint is: only method and path identify an Express route.
+        return [Route("express", verb, path, line.number, f"{verb} {path}")]
     if (chain := _CHAIN.search(text)) is not None:
         verbs = [v.upper() for v in _CHAINED_VERB.findall(chain["rest"])] or ["ANY"]
-        return [Route("express", v, clean_path(chain["path"]), line.number, norm(text))
-                for v in verbs]
+        return [Route("express", v, clean_path(chain["path"]), line.number,
+                      f"{v} {chain['path']}") for v in verbs]
     if (fastify := _FASTIFY.search(text)) is not None:
         return [Route("express", fastify["verb"].upper(), clean_path(fastify["path"]),
                       line.number, norm(text))]

@@ -18,6 +18,7 @@ from checks.api_docs.routes import (
     ext_in,
     join_paths,
     norm,
+    window,
 )
 from checks.model import ChangedFile, Line
 
@@ -34,6 +35,9 @@ _PATH = re.compile(r"@Path\(\s*(?:value\s*=\s*)?" + _STR)
 _CLASS_PREFIX = re.compile(r"^\s*@(?:RequestMapping|Path|Controller)\(\s*(?:(?:value|path)\s*=\s*)?"
                            r"\{?\s*" + _STR + r"[^\n]*\n(?:\s*@.*\n)*\s*(?:public\s+|open\s+)?"
                            r"(?:abstract\s+)?(?:class|interface|object)\b", re.MULTILINE)
+_CLASS = re.compile(r"\b(?:class|interface|object)\s")
+_API_SIGNS = re.compile(r"@RestController|@ResponseBody|ResponseEntity|produces\s*=|consumes\s*="
+                        r"|MediaType|\"/?api/|\"/v\d")
 _DOCS = re.compile(r"@(?:Operation|ApiOperation|ApiResponses?|Tag|Parameter|RequestBody\(|"
                    r"APIResponses?)\b")
 
@@ -50,7 +54,9 @@ def _spring(found: re.Match[str], line: Line, prefix: str) -> list[Route]:
     verbs = ([v.upper() for v in _REQUEST_METHOD.findall(rest)] or ["ANY"]
              if found["verb"] == "Request" else [found["verb"].upper()])
     path = join_paths(prefix, clean_path(found["path"] or ""))
-    return [Route("spring", verb, path, line.number, norm(line.text)) for verb in verbs]
+    # `produces`/`consumes` churn (`APPLICATION_JSON_UTF8_VALUE` -> `"application/json"`) is
+    # not a new contract: method and path identify the endpoint.
+    return [Route("spring", verb, path, line.number, f"{verb} {path}") for verb in verbs]
 
 
 def _jaxrs(found: re.Match[str], line: Line, paths: dict[int, str], prefix: str) -> Route:
@@ -60,9 +66,17 @@ def _jaxrs(found: re.Match[str], line: Line, paths: dict[int, str], prefix: str)
                  norm(line.text) + near)
 
 
+def _serves_pages(changed: ChangedFile) -> bool:
+    """A Spring MVC `@Controller` returning view names serves pages, not an API."""
+    text = changed.shown_text()
+    return "@Controller" in text and _API_SIGNS.search(text) is None
+
+
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
     """Routes declared on `lines` of a Java or Kotlin file."""
-    del side
+    if _serves_pages(changed):
+        return []
+    context: Window | None = None
     prefix = _prefix(changed)
     paths = {line.number: clean_path(m["path"]) for line in lines
              if (m := _PATH.search(line.text)) is not None}
@@ -70,8 +84,10 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
     for line in lines:
         text = line.text
         if (spring := _SPRING.match(text)) is not None:
-            if _is_class_mapping(spring, lines, line):
-                continue
+            if spring["verb"] == "Request":
+                context = context or window(changed, side)
+                if _is_class_mapping(context, line):
+                    continue
             out += _spring(spring, line, prefix)
         elif (jaxrs := _JAXRS.match(text)) is not None:
             out.append(_jaxrs(jaxrs, line, paths, prefix))
@@ -82,12 +98,9 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
     return out
 
 
-def _is_class_mapping(found: re.Match[str], lines: Sequence[Line], line: Line) -> bool:
+def _is_class_mapping(context: Window, line: Line) -> bool:
     """A `@RequestMapping` on a class sets a prefix; it declares no endpoint of its own."""
-    if found["verb"] != "Request":
-        return False
-    following = [other.text for other in lines if line.number < other.number <= line.number + 3]
-    return any(re.search(r"\b(?:class|interface|object)\s", text) for text in following)
+    return any(_CLASS.search(text) for text in context.following(line.number, 4))
 
 
 def documented(route: Route, window: Window) -> bool:
