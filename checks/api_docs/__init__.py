@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pathspec
 
 from checks.api_docs import dotnet, elixir, gocode, graphql, js, jvm, php, python, ruby
-from checks.api_docs.docs import DEFAULT_DOC_GLOBS, has_inline_spec_change, is_api_doc
+from checks.api_docs.docs import (
+    DEFAULT_DOC_GLOBS,
+    has_inline_spec_change,
+    is_api_doc,
+    repo_keeps_docs,
+)
 from checks.api_docs.routes import Change, Route, Scanner, Side, window
 from checks.config import compile_globs
 from checks.model import ChangedFile, Finding, Line, Outcome, Severity, Snapshot, Status
@@ -54,6 +59,11 @@ OPTIONS: Mapping[str, Option] = {
     "require_for": Option(
         ["added", "changed", "removed"], "choice_list", "which endpoint changes need docs",
         choices=("added", "changed", "removed")),
+    "no_docs_in_repo": Option(
+        "notice", "choice", "when the repository keeps no API documentation at all (no "
+        "OpenAPI/Swagger/GraphQL schema file, nothing matching `doc_globs`): `notice` reports "
+        "undocumented endpoints as notices, `warn` judges them as usual",
+        choices=("notice", "warn")),
     "frameworks": Option(
         dict.fromkeys(FRAMEWORKS, True), "bool_map",
         "turn the detection of one framework's routes on or off"),
@@ -67,6 +77,7 @@ class ApiDocsOptions:
     doc_globs: tuple[str, ...]
     code_docs: bool
     require_for: tuple[Change, ...]
+    no_docs_in_repo: str
     frameworks: Mapping[str, bool]
 
 
@@ -224,9 +235,17 @@ def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
     if not missing:
         return Outcome(Status.PASS, f"{_plural(len(judged))} changed, each carrying its OpenAPI "
                        "docs in code.", stats=stats)
-    summary = (f"{_plural(len(missing))} changed without API docs: {_listed(missing)}.")
-    return Outcome(Status.FAIL, summary, tuple(_finding(e, options) for e in missing),
-                   stats=stats)
+    summary = f"{_plural(len(missing))} changed without API docs: {_listed(missing)}."
+    findings = tuple(_finding(e, options) for e in missing)
+    if (options.no_docs_in_repo == "notice" and snapshot.repo_files is not None
+            and not repo_keeps_docs(snapshot.repo_files, globs)):
+        # A repository without any API docs would see this on every endpoint PR: say it once,
+        # quietly, until it has docs to keep up to date.
+        notices = tuple(replace(f, severity=Severity.NOTICE) for f in findings)
+        return Outcome(Status.PASS, f"{summary[:-1]}; the repository keeps no API documentation "
+                       "yet (no OpenAPI/Swagger file, nothing matching doc_globs).", notices,
+                       stats=stats)
+    return Outcome(Status.FAIL, summary, findings, stats=stats)
 
 
 CHECK = CheckSpec(
@@ -237,6 +256,7 @@ CHECK = CheckSpec(
     options=OPTIONS,
     rules=tuple(RULES.values()),
     default_level=Status.WARN,
+    needs_repo_files=True,
     description="A PR that adds, removes or changes an HTTP endpoint (route or signature) also "
                 "changes the API's documentation: an OpenAPI/Swagger document, an API docs "
                 "folder, or the endpoint's own OpenAPI docs in code. See docs/api-docs.md.",

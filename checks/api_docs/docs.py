@@ -26,6 +26,8 @@ _SPEC_TEXT = re.compile(
     r"""|["']?\b(?:operationId|requestBody|consumes|produces|securitySchemes|securityDefinitions)"""
     r"""["']?\s*:|["']?in["']?\s*:\s*["']?(?:query|path|header|formData|cookie)\b"""
     r"""|#/(?:components/(?:schemas|responses|parameters|requestBodies)|definitions)/"""
+    r"""|^\s*["']?(?:get|put|post|patch|delete|head|options)["']?\s*:\s*\{?\s*$"""
+    r"""|^\s*["']/[\w/{}.:-]*["']\s*:\s*\{\s*$"""
     r"""|^#%RAML|^FORMAT:\s*1A""",
     re.MULTILINE)
 # Spec documents are data: a source file mentioning `operationId` is code, not documentation.
@@ -68,3 +70,17 @@ def has_inline_spec_change(changed: ChangedFile) -> bool:
     lines = "\n".join(line.text for line in (*changed.added, *changed.removed))
     return ("*" in lines or "@" in lines or "OA\\" in lines) and \
         _INLINE_SPEC.search(lines) is not None
+
+
+_SPEC_NAME = re.compile(r"(?:^|/)(?:[\w.-]*[._-])?(?:openapi|swagger)(?:[._-][\w.-]*)?"
+                        r"\.(?:ya?ml|json)$|\.(?:graphqls?|gql|raml|apib)$", re.IGNORECASE)
+
+
+def repo_keeps_docs(repo_files: frozenset[str],
+                    globs: pathspec.PathSpec[pathspec.Pattern] | None) -> bool:
+    """True when some file of the repository is API documentation, judged by its path."""
+    for path in repo_files:
+        if (_SPEC_NAME.search(path) or (globs is not None and globs.match_file(path))) \
+                and classify(path) is not PathKind.TEST:
+            return True
+    return False

@@ -18,13 +18,15 @@ from checks.api_docs.routes import (
     clean_path,
     ext_in,
     join_paths,
-    norm,
 )
 from checks.model import ChangedFile, Line
 
 _ATTRIBUTE = re.compile(r"\[\s*Http(?P<verb>Get|Post|Put|Patch|Delete|Head|Options)"
                         r"(?:\(\s*(?:template:\s*)?\"(?P<path>[^\"]*)\")?")
-_MAP = re.compile(r"\.Map(?P<verb>Get|Post|Put|Patch|Delete|Methods)\(\s*\"(?P<path>[^\"]*)\"")
+# `app.MapGet("/todos/{id}", handler)`, and the handler-first helpers of the Clean
+# Architecture template: `group.MapPut(UpdateTodoItem, "{id}")`.
+_MAP = re.compile(r"\.Map(?P<verb>Get|Post|Put|Patch|Delete|Methods)\(\s*(?:\w+\s*,\s*)?"
+                  r"\"(?P<path>[^\"]*)\"")
 _PREFIX = re.compile(r"\[\s*Route\(\s*\"([^\"]*)\"\s*\)\s*\][^\n]*\n(?:\s*\[.*\n)*"
                      r"\s*public\s+(?:\w+\s+)*class\b")
 _DOCS = re.compile(r"///\s*<summary>|\[(?:EndpointSummary|EndpointDescription|"
@@ -42,11 +44,13 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
     for line in lines:
         if (attr := _ATTRIBUTE.search(line.text)) is not None:
             path = join_paths(prefix, clean_path(attr["path"] or ""))
-            out.append(Route("aspnet", attr["verb"].upper(), path, line.number, norm(line.text)))
+            verb = attr["verb"].upper()
+            out.append(Route("aspnet", verb, path, line.number, f"{verb} {path}"))
         elif (mapped := _MAP.search(line.text)) is not None:
+            # `.RequireAuthorization()` and friends chained on the line are not the endpoint.
             verb = "ANY" if mapped["verb"] == "Methods" else mapped["verb"].upper()
-            out.append(Route("aspnet", verb, clean_path(mapped["path"]), line.number,
-                             norm(line.text)))
+            path = clean_path(mapped["path"])
+            out.append(Route("aspnet", verb, path, line.number, f"{verb} {path}"))
     return out
 
 

@@ -62,8 +62,8 @@ def _spring(found: re.Match[str], line: Line, prefix: str) -> list[Route]:
 def _jaxrs(found: re.Match[str], line: Line, paths: dict[int, str], prefix: str) -> Route:
     near = next((paths[n] for n in (line.number + 1, line.number - 1, line.number + 2,
                                     line.number - 2) if n in paths), "")
-    return Route("jax-rs", found["verb"], join_paths(prefix, near), line.number,
-                 norm(line.text) + near)
+    path = join_paths(prefix, near)
+    return Route("jax-rs", found["verb"], path, line.number, f"{found['verb']} {path}")
 
 
 def _serves_pages(changed: ChangedFile) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from posixpath import basename
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, norm
+from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path
 from checks.model import ChangedFile, Line
 
 _STR = r"(?P<q>['\"])(?P<path>[^'\"]*)(?P=q)"
@@ -31,7 +31,9 @@ def _laravel(line: Line) -> list[Route]:
     verb = found["verb"]
     method = ("RESOURCES" if verb.lower().endswith(("resource", "resources"))
               else "ANY" if verb in ("any", "match") else verb.upper())
-    return [Route("laravel", method, clean_path(found["path"]), line.number, norm(line.text))]
+    path = clean_path(found["path"])
+    # `->middleware(...)`, `->name(...)` or another controller action is not a new contract.
+    return [Route("laravel", method, path, line.number, f"{method} {path}")]
 
 
 def _symfony(line: Line) -> list[Route]:
@@ -41,8 +43,8 @@ def _symfony(line: Line) -> list[Route]:
     methods = _SYMFONY_METHODS.search(found["rest"])
     verbs = ([m.strip(" '\"").upper() for m in methods.group(1).split(",") if m.strip(" '\"")]
              if methods else ["ANY"])
-    return [Route("symfony", verb, clean_path(found["path"]), line.number, norm(line.text))
-            for verb in verbs]
+    path = clean_path(found["path"])
+    return [Route("symfony", verb, path, line.number, f"{verb} {path}") for verb in verbs]
 
 
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:

@@ -69,7 +69,8 @@ def _django(path: str, line: Line, api_file: bool) -> list[Route]:
         return []
     if not (api_file or _API_PATH.search(found["path"]) or _API_VIEW.search(found["view"])):
         return []
-    return [Route("django", "ANY", clean_path(found["path"]), line.number, norm(line.text))]
+    path = clean_path(found["path"])
+    return [Route("django", "ANY", path, line.number, path)]
 
 
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
@@ -116,6 +117,8 @@ def documented(route: Route, window: Window) -> bool:
     When the diff ends before the function's first statement, its docstring cannot be seen:
     the endpoint gets the benefit of the doubt rather than a warning nobody can act on.
     """
+    if route.framework == "django" and route.method == "ANY":
+        return False  # a `urls.py` entry: its view, and any docs on it, live elsewhere
     here = window.lines.get(route.line, "")
     if _DOC_KWARGS.search(here):
         return True

@@ -118,9 +118,11 @@ def ext_in(*exts: str) -> Callable[[str], bool]:
 
 
 def clean_path(raw: str) -> str:
-    """A route path as written, with leading slash; `'users' + id` stays readable."""
+    """A route path as written, with leading slash (`''` is the root `/`)."""
     path = raw.strip().strip("'\"`")
-    if path and not path.startswith(("/", "^", "*")):
+    if not path:
+        return "/"
+    if not path.startswith(("/", "^", "*")):
         path = "/" + path
     return path
 
@@ -132,3 +134,34 @@ def join_paths(prefix: str, path: str) -> str:
     if not path or path == "/":
         return prefix
     return prefix.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def blocks(changed: ChangedFile, side: Side, opener: re.Pattern[str],
+           inner: re.Pattern[str] | None = None) -> dict[int, str]:
+    """For each changed line of `side`, the openers of the blocks it sits in, as far as the
+    diff shows them (`namespace :api do` ... in routes.rb, `scope "/api"` in a router).
+
+    Blocks are told by indentation: an opener holds the lines indented deeper than itself.
+    A line matching `inner` (Phoenix's `pipe_through :api`) belongs to the block it is in.
+    """
+    out: dict[int, str] = {}
+    for hunk in changed.hunks:
+        stack: list[tuple[int, str]] = []
+        for line in hunk.lines:
+            if line.kind not in (" ", side.value) or not line.text.strip():
+                continue
+            depth = _indent(line.text)
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            if inner is not None and stack and inner.search(line.text):
+                stack[-1] = (stack[-1][0], f"{stack[-1][1]} {line.text.strip()}")
+            number = line.new if side is Side.NEW else line.old
+            if line.kind == side.value and number is not None:
+                out[number] = " ".join(text for _, text in stack)
+            if opener.search(line.text):
+                stack.append((depth, line.text.strip()))
+    return out

@@ -24,7 +24,10 @@ def review(git_dir: str, sha: str) -> checks.CheckResult:
     """The api-docs result for one commit reviewed against its first parent."""
     subject = _git(git_dir, "log", "-1", "--format=%s", sha).strip()
     diff = _git(git_dir, "diff", "--no-color", "-M", f"{sha}^1", sha)
-    report = checks.run({"title": subject, "diff": diff}, only={"api-docs"})
+    # The repository's files at the PR's base, as the bot fetches them.
+    files = _git(git_dir, "ls-tree", "-r", "--name-only", f"{sha}^1").splitlines()
+    report = checks.run({"title": subject, "diff": diff, "repo_files": files},
+                        only={"api-docs"})
     return report.check("api-docs")
 
 
