@@ -26,7 +26,7 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.routes import Change, Route, Scanner, Side, window
+from checks.api_docs.routes import Change, Route, Scanner, Side, Window, window
 from checks.config import compile_globs
 from checks.model import ChangedFile, Finding, Line, Outcome, Severity, Snapshot, Status
 from checks.paths import PathKind, classify
@@ -46,6 +46,8 @@ _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
 # How many following lines a declaration split over lines may take.
 _JOINED = 4
+# How far apart (in lines) a removed and an added route of one file may be to be one edit.
+_NEAR = 3
 
 OPTIONS: Mapping[str, Option] = {
     "doc_globs": Option(
@@ -125,54 +127,65 @@ def _continued(lines: Sequence[Line], index: int) -> Line:
     return line if at == index else Line(line.number, text)
 
 
-def _pair(added: list[Route], removed: list[Route]) -> list[tuple[Change, Route, Route | None]]:
-    olds: dict[tuple[str, str, str], list[Route]] = defaultdict(list)
-    for route in removed:
-        olds[route.key].append(route)
-    out: list[tuple[Change, Route, Route | None]] = []
-    new_only: list[Route] = []
-    for route in added:
-        same = olds.get(route.key)
+@dataclass(frozen=True)
+class _Seen:
+    """A route read from one side of one file, with the scanner that read it."""
+
+    route: Route
+    changed: ChangedFile
+    scanner: Scanner
+
+
+_Pair = tuple[Change, _Seen, Route | None]
+
+
+def _pair(added: list[_Seen], removed: list[_Seen]) -> list[_Pair]:
+    """Match routes across the two sides of the whole PR, so a route moved to another file
+    is a move; what stays unmatched was added or removed (or, a few lines apart in one file,
+    had its path edited in place)."""
+    olds: dict[tuple[str, str, str], list[_Seen]] = defaultdict(list)
+    for seen in removed:
+        olds[seen.route.key].append(seen)
+    out: list[_Pair] = []
+    new_only: list[_Seen] = []
+    for seen in added:
+        same = olds.get(seen.route.key)
         if not same:
-            new_only.append(route)
+            new_only.append(seen)
             continue
-        old = same.pop(0)
-        if old.signature != route.signature:
-            out.append((Change.CHANGED, route, old))
-    old_only = [route for group in olds.values() for route in group]
-    for route in new_only:
-        # The path edited in place: a removed route of the same method a few lines away.
-        near = next((old for old in old_only if old.framework == route.framework
-                     and old.method == route.method and abs(old.line - route.line) <= 3), None)
+        old = same.pop(0).route
+        if old.signature != seen.route.signature:
+            out.append((Change.CHANGED, seen, old))
+    # Indexed by file, framework and method so a PR replacing many routes stays linear.
+    by_place: dict[tuple[str, str, str], list[_Seen]] = defaultdict(list)
+    for group in olds.values():
+        for seen in group:
+            by_place[(seen.changed.path, seen.route.framework, seen.route.method)].append(seen)
+    for seen in new_only:
+        route = seen.route
+        candidates = by_place.get((seen.changed.path, route.framework, route.method), [])
+        near = next((old for old in candidates if abs(old.route.line - route.line) <= _NEAR),
+                    None)
         if near is None:
-            out.append((Change.ADDED, route, None))
+            out.append((Change.ADDED, seen, None))
         else:
-            old_only.remove(near)
-            out.append((Change.CHANGED, route, near))
-    out += [(Change.REMOVED, route, None) for route in old_only]
+            candidates.remove(near)
+            out.append((Change.CHANGED, seen, near.route))
+    out += [(Change.REMOVED, seen, None) for group in by_place.values() for seen in group]
     return out
 
 
-def _endpoints(changed: ChangedFile, scanner: Scanner, options: ApiDocsOptions) -> list[Endpoint]:
-    added = [r for r in scanner.scan(changed, _candidates(changed.added, scanner), Side.NEW)
-             if options.frameworks.get(r.framework, True)]
-    removed = [r for r in scanner.scan(changed, _candidates(changed.removed, scanner), Side.OLD)
-               if options.frameworks.get(r.framework, True)]
-    pairs = _pair(added, removed)
-    if not pairs:
-        return []
-    out = []
-    for change, route, old in pairs:
-        documented = False
-        if options.code_docs and scanner.documented is not None:
-            side = Side.OLD if change is Change.REMOVED else Side.NEW
-            documented = scanner.documented(route, window(changed, side))
-        out.append(Endpoint(change, route, changed.path, old, documented))
-    return out
+def _read(changed: ChangedFile, scanner: Scanner, side: Side,
+          options: ApiDocsOptions) -> list[_Seen]:
+    lines = changed.added if side is Side.NEW else changed.removed
+    return [_Seen(route, changed, scanner)
+            for route in scanner.scan(changed, _candidates(lines, scanner), side)
+            if options.frameworks.get(route.framework, True)]
 
 
 def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:
-    found: list[Endpoint] = []
+    added: list[_Seen] = []
+    removed: list[_Seen] = []
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
@@ -180,8 +193,22 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
         if not scanners or classify(changed.path) in _NOT_API:
             continue
         for scanner in scanners:
-            found += _endpoints(changed, scanner, options)
-    return found
+            added += _read(changed, scanner, Side.NEW, options)
+            removed += _read(changed, scanner, Side.OLD, options)
+    if not added and not removed:
+        return []
+    windows: dict[tuple[str, Side], Window] = {}
+    out = []
+    for change, seen, old in _pair(added, removed):
+        documented = False
+        if options.code_docs and seen.scanner.documented is not None:
+            side = Side.OLD if change is Change.REMOVED else Side.NEW
+            key = (seen.changed.path, side)
+            if key not in windows:
+                windows[key] = window(seen.changed, side)
+            documented = seen.scanner.documented(seen.route, windows[key])
+        out.append(Endpoint(change, seen.route, seen.changed.path, old, documented))
+    return out
 
 
 def _doc_files(files: Iterable[ChangedFile], globs: pathspec.PathSpec[pathspec.Pattern] | None,
@@ -233,8 +260,8 @@ def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
                        stats=stats)
     missing = [e for e in judged if not e.documented]
     if not missing:
-        return Outcome(Status.PASS, f"{_plural(len(judged))} changed, each carrying its OpenAPI "
-                       "docs in code.", stats=stats)
+        return Outcome(Status.PASS, f"{_plural(len(judged))} changed, each documented in code "
+                       "(OpenAPI annotations, docstrings or schema descriptions).", stats=stats)
     summary = f"{_plural(len(missing))} changed without API docs: {_listed(missing)}."
     findings = tuple(_finding(e, options) for e in missing)
     if (options.no_docs_in_repo == "notice" and snapshot.repo_files is not None

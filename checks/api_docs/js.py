@@ -53,7 +53,7 @@ def _next_path(path: str) -> str | None:
     parts = path.split("/")
     if not parts[-1].startswith("route.") or "app" not in parts[:-1]:
         return None
-    below = parts[len(parts) - 1 - parts[::-1].index("app"):-1]
+    below = parts[len(parts) - parts[::-1].index("app"):-1]
     return "/" + "/".join(p for p in below if not p.startswith("(")) if below else "/"
 
 

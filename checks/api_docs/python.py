@@ -122,6 +122,8 @@ def documented(route: Route, window: Window) -> bool:
     here = window.lines.get(route.line, "")
     if _DOC_KWARGS.search(here):
         return True
+    if not here.lstrip().startswith("@"):
+        return False  # `Route("/x", endpoint=f)`: the endpoint, and its docs, live elsewhere
     if any(_SPECTACULAR.search(text) for text in window.preceding(route.line, 6)):
         return True
     after = window.following(route.line, 12)
