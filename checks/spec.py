@@ -47,6 +47,18 @@ def section(doc: str, fields: Mapping[str, Option]) -> Option:
 
 
 @dataclass(frozen=True)
+class RuleDoc:
+    """One finding rule explained: what it flags and a one-line example of a line it flags.
+
+    The README's rule tables and the `explain` command both read these, so they say the same.
+    """
+
+    id: str
+    what: str
+    example: str
+
+
+@dataclass(frozen=True)
 class CheckSpec(Generic[OptionsT]):
     """A check: stable id, checklist title, options, and `run(snapshot, options) -> Outcome`.
 
@@ -68,12 +80,17 @@ class CheckSpec(Generic[OptionsT]):
     rules: tuple[str, ...] = ()
     # The `level` a check has when the configuration sets none (`warn` for advisory checks).
     default_level: Status = Status.FAIL
+    # Rules explained for people (README, `explain`); each names one of `rules`.
+    rule_docs: tuple[RuleDoc, ...] = ()
 
     def __post_init__(self) -> None:
         declared, typed = set(self.options), field_names(self.options_type)
         if declared != typed:
             raise ValueError(f"check {self.id}: options {sorted(declared ^ typed)} are declared "
                              f"in only one of `options` and `options_type`")
+        unknown = {doc.id for doc in self.rule_docs} - set(self.rules)
+        if unknown:
+            raise ValueError(f"check {self.id}: rule_docs name unknown rules {sorted(unknown)}")
 
     def build_options(self, values: Mapping[str, Any]) -> OptionsT:
         """The typed options from validated values, one per declared key."""

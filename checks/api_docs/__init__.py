@@ -30,7 +30,7 @@ from checks.api_docs.routes import Change, Route, Scanner, Side, Window, window
 from checks.config import compile_globs
 from checks.model import ChangedFile, Finding, Line, Outcome, Severity, Snapshot, Status
 from checks.paths import PathKind, classify
-from checks.spec import CheckSpec, Option
+from checks.spec import CheckSpec, Option, RuleDoc
 
 SCANNERS: tuple[Scanner, ...] = (python.SCANNER, js.SCANNER, jvm.SCANNER, dotnet.SCANNER,
                                  gocode.SCANNER, ruby.SCANNER, php.SCANNER, elixir.SCANNER,
@@ -282,6 +282,17 @@ CHECK = CheckSpec(
     options_type=ApiDocsOptions,
     options=OPTIONS,
     rules=tuple(RULES.values()),
+    rule_docs=(
+        RuleDoc("api-added-undocumented", "a new endpoint, and no API documentation changed",
+                '@router.post("/items/{id}/archive")  # and no openapi.yaml, docs/api/ or '
+                'docstring'),
+        RuleDoc("api-changed-undocumented", "an endpoint's path or declared signature changed "
+                "(path, method, FastAPI `response_model`), and no API documentation changed",
+                "router.post('/verification-email') -> router.post('/send-verification-email')"),
+        RuleDoc("api-removed-undocumented", "an endpoint removed, and no API documentation "
+                "changed (the docs still describe it)",
+                "- Route::get('/legacy/export', [ExportController::class, 'csv']);"),
+    ),
     default_level=Status.WARN,
     needs_repo_files=True,
     description="A PR that adds, removes or changes an HTTP endpoint (route or signature) also "

@@ -61,4 +61,9 @@ def config_reference(registry: Sequence[CheckSpec[Any]]) -> str:
             lines += [*_table(f"{spec.id}.", spec.options), ""]
         else:
             lines += ["No options beyond `enabled` and `level`.", ""]
+        if spec.rule_docs:
+            lines += ["| rule | what it flags | example |", "| --- | --- | --- |"]
+            lines += [f"| `{doc.id}` | {doc.what.replace('|', chr(92) + '|')} | "
+                      f"`{doc.example.replace('|', chr(92) + '|')}` |" for doc in spec.rule_docs]
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"

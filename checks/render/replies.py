@@ -27,6 +27,10 @@ FIXES: Mapping[str, str] = {
     "secrets": "Remove the credential, rotate it (it is in the history now), and read it "
                "from the environment or a secret store; a deliberate test value can carry "
                "`shipshape:allow secrets <reason>` on its line.",
+    "api-docs": "Update the API's documentation in the same pull request: the OpenAPI/Swagger "
+                "document, the API docs folder, or, where the framework generates OpenAPI "
+                "from code, the endpoint's own docs (docstring, `summary=`, `@Operation`, "
+                "`@ApiOperation`).",
     "commits": "Split a large pull request into smaller ones, squash fixup and WIP commits, "
                "and write subjects that say what changed and why.",
 }
@@ -94,6 +98,12 @@ def explain_check(spec: CheckSpec[Any], result: Mapping[str, Any], options: Any,
         if len(findings) > MAX_EXPLAINED_FINDINGS:
             lines.append(f"- … and {len(findings) - MAX_EXPLAINED_FINDINGS} more "
                          "(see the check run's annotations)")
+    found_rules = {f.get("rule") for f in findings}
+    explained = [doc for doc in spec.rule_docs if doc.id in found_rules]
+    if explained:
+        lines += ["", "**Rules:**"]
+        lines += [f"- {code_span(doc.id)}: {escape_markdown(doc.what)} "
+                  f"Example: {code_span(doc.example)}" for doc in explained]
     if status in (Status.FAIL, Status.WARN):
         lines += ["", f"**How to fix:** {FIXES.get(spec.id, 'see each finding.')}", "",
                   "If a finding is intended, a maintainer can waive it with "

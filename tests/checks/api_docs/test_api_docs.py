@@ -169,3 +169,17 @@ def test_allow_marker_covers_a_finding() -> None:
 
 def test_client_calls_are_not_endpoints() -> None:
     assert _run(AXIOS_CLIENT).summary == "No HTTP endpoint added, removed or changed."
+
+
+def test_every_rule_is_explained_and_explain_shows_it() -> None:
+    from checks.api_docs import CHECK
+    from checks.render.replies import explain_check
+
+    assert {doc.id for doc in CHECK.rule_docs} == set(CHECK.rules)
+    report = checks.run({"title": "Add avatar upload", "diff": EXPRESS_NEW}, only={"api-docs"})
+    text = explain_check(CHECK, report.check("api-docs").to_dict(), CHECK.default_options(),
+                         True, "warn")
+    assert "`api-added-undocumented`: a new endpoint, and no API documentation changed" in text
+    assert "Example: `@router.post" in text
+    assert "`api-removed-undocumented`" not in text  # only the rules this head found
+    assert "**How to fix:** Update the API's documentation" in text
