@@ -13,6 +13,7 @@ their OpenAPI from code, when the endpoint carries its own docs (a docstring, `s
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +45,12 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+# `/asset-manifest.json`, `/service-worker.js`, `/favicon.ico`, `/docs/*any` (Swagger UI).
+_STATIC = re.compile(
+    r"\.(?:js|mjs|css|html?|ico|png|jpe?g|gif|svg|webp|txt|map|woff2?|ttf|webmanifest|xml)$"
+    r"|manifest\.json$|^/(?:docs|swagger|swagger-ui|redoc|api-docs|openapi|static|assets)"
+    r"(?:[/.*:]|$)",
+    re.IGNORECASE)
 # How many following lines a declaration split over lines may take.
 _JOINED = 4
 # How far apart (in lines) a removed and an added route of one file may be to be one edit.
@@ -180,7 +187,12 @@ def _read(changed: ChangedFile, scanner: Scanner, side: Side,
     lines = changed.added if side is Side.NEW else changed.removed
     return [_Seen(route, changed, scanner)
             for route in scanner.scan(changed, _candidates(lines, scanner), side)
-            if options.frameworks.get(route.framework, True)]
+            if options.frameworks.get(route.framework, True) and not _serves_files(route.path)]
+
+
+def _serves_files(path: str) -> bool:
+    """Routes that serve a web UI's files or the API docs themselves are not API operations."""
+    return _STATIC.search(path) is not None
 
 
 def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:

@@ -20,8 +20,12 @@ _HANDLE = re.compile(r"\.(?:HandleFunc|Handle)\(\s*" + _STR + r"\s*,")
 # so `http.Get(url)` and `c.Get("key")` are not routes.
 _VERB = re.compile(r"\.(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get|Post|Put|Patch"
                    r"|Delete|Head|Options|Connect|Trace|All)\(\s*" + _STR + r"\s*,")
+# gin `r.Match([]string{"GET", "HEAD"}, "/health", h)`.
+_MATCH = re.compile(r"\.Match\(\s*\[\]string\{(?P<verbs>[^}]*)\}\s*,\s*" + _STR)
 _METHODS = re.compile(r"\.Methods\(\s*([^)]*)\)")
 _PATTERN_METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(.*)$")
+# A handler that serves the web UI's files: `serveFile("index.html", ...)`, `http.FileServer`.
+_SERVES_FILES = re.compile(r"[Ss]erveFile|FileServer|StaticFile|\.Static\(|\.File\(")
 _DOCS = re.compile(r"//\s*@(?:Summary|Description|Router|Success)\b")
 
 
@@ -40,9 +44,12 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
     out: list[Route] = []
     for line in lines:
         text = line.text
-        if text.lstrip().startswith("//"):
+        if text.lstrip().startswith("//") or _SERVES_FILES.search(text):
             continue
-        if (handle := _HANDLE.search(text)) is not None:
+        if (match := _MATCH.search(text)) is not None:
+            out += [_route(verb.strip(' "').upper(), match["path"], line)
+                    for verb in match["verbs"].split(",") if verb.strip(' "')]
+        elif (handle := _HANDLE.search(text)) is not None:
             methods = _METHODS.search(text)
             verbs = ([m.strip(' "').upper() for m in methods.group(1).split(",")]
                      if methods else ["ANY"])
@@ -63,6 +70,6 @@ def documented(route: Route, window: Window) -> bool:
 SCANNER = Scanner(
     name="go", applies=ext_in("go"),
     trigger=re.compile(r"\.(?:HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get"
-                       r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\""),
+                       r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\"|\.Match\(\s*\[\]string"),
     scan=scan, documented=documented,
     what_counts="swaggo `// @Summary` / `// @Router` comments on the handler")

@@ -284,6 +284,15 @@ GO_MIDDLEWARE_ONLY = modified("router/router.go", 190, [""], [
     '\tg.Group("/").Use(authentication.RequireApplicationToken).POST("/message", messageHandler.CreateMessage)'], [
     '\tg.Group("/").Use(authentication.RequireApplicationOrClient).POST("/message", messageHandler.CreateMessage)'], [""])
 
+GO_UI_FILES = modified("router/router.go", 60, [""], [], [
+    '\tr.GET("/", serveFile("index.html", "text/html"))',
+    '\tr.GET("/service-worker.js", serveFile("service-worker.js", "text/javascript"))',
+    '\tr.GET("/static/*any", gin.WrapH(http.FileServer(box)))',
+    '\tg.GET("/swagger", docs.Serve)'], [""])
+GIN_MATCH = modified("router/router.go", 180, [""], [
+    '\tg.GET("/health", healthHandler.Health)'], [
+    '\tg.Match([]string{"GET", "HEAD"}, "/health", healthHandler.Health)'], [""])
+
 # --- Rails / Grape ----------------------------------------------------------------------------
 RAILS_API = modified("config/routes.rb", 140, [
     "  namespace :api do",
@@ -387,6 +396,8 @@ CASES: tuple[Case, ...] = (
     Case("go-client", GO_CLIENT, "pass"),
     Case("go-swaggo", GO_SWAGGO, "pass"),
     Case("go-middleware-only", GO_MIDDLEWARE_ONLY, "pass"),
+    Case("go-ui-files", GO_UI_FILES, "pass"),
+    Case("gin-match-adds-head", GIN_MATCH, "warn", ("HEAD /health",)),
     Case("rails-api", RAILS_API, "warn",
          ("RESOURCES /transactions", "POST /imports/:id/publish")),
     Case("rails-pages", RAILS_PAGES, "pass"),
