@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass, replace
 
 import pathspec
@@ -45,6 +46,8 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+# Frameworks that always serve an OpenAPI document generated from the code.
+_ALWAYS_GENERATED = frozenset({"fastapi"})
 # `/asset-manifest.json`, `/service-worker.js`, `/favicon.ico`, `/docs/*any` (Swagger UI).
 _STATIC = re.compile(
     r"\.(?:js|mjs|css|html?|ico|png|jpe?g|gif|svg|webp|txt|map|woff2?|ttf|webmanifest|xml)$"
@@ -275,16 +278,28 @@ def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
         return Outcome(Status.PASS, f"{_plural(len(judged))} changed, each documented in code "
                        "(OpenAPI annotations, docstrings or schema descriptions).", stats=stats)
     summary = f"{_plural(len(missing))} changed without API docs: {_listed(missing)}."
-    findings = tuple(_finding(e, options) for e in missing)
     if (options.no_docs_in_repo == "notice" and snapshot.repo_files is not None
             and not repo_keeps_docs(snapshot.repo_files, globs)):
-        # A repository without any API docs would see this on every endpoint PR: say it once,
-        # quietly, until it has docs to keep up to date.
-        notices = tuple(replace(f, severity=Severity.NOTICE) for f in findings)
-        return Outcome(Status.PASS, f"{summary[:-1]}; the repository keeps no API documentation "
-                       "yet (no OpenAPI/Swagger file, nothing matching doc_globs).", notices,
-                       stats=stats)
-    return Outcome(Status.FAIL, summary, findings, stats=stats)
+        return _without_repo_docs(missing, summary, options, stats)
+    return Outcome(Status.FAIL, summary, tuple(_finding(e, options) for e in missing),
+                   stats=stats)
+
+
+def _without_repo_docs(missing: Sequence[Endpoint], summary: str, options: ApiDocsOptions,
+                       stats: Mapping[str, Any]) -> Outcome:
+    """A repository without any API docs would see a warning on every endpoint PR: say it
+    quietly until it has docs to keep up to date. FastAPI always serves an OpenAPI document
+    built from code, so its routes still need their docs in code."""
+    judged = [e for e in missing if e.route.framework in _ALWAYS_GENERATED]
+    quiet = [e for e in missing if e.route.framework not in _ALWAYS_GENERATED]
+    findings = [_finding(e, options) for e in judged]
+    findings += [replace(_finding(e, options), severity=Severity.NOTICE) for e in quiet]
+    if judged:
+        return Outcome(Status.FAIL, f"{_plural(len(judged))} changed without docs in code: "
+                       f"{_listed(judged)}.", tuple(findings), stats=stats)
+    return Outcome(Status.PASS, f"{summary[:-1]}; the repository keeps no API documentation "
+                   "yet (no OpenAPI/Swagger file, nothing matching doc_globs).",
+                   tuple(findings), stats=stats)
 
 
 CHECK = CheckSpec(
