@@ -26,7 +26,7 @@ _SPEC_TEXT = re.compile(
     r"""|["']?\b(?:operationId|requestBody|consumes|produces|securitySchemes|securityDefinitions)"""
     r"""["']?\s*:|["']?in["']?\s*:\s*["']?(?:query|path|header|formData|cookie)\b"""
     r"""|#/(?:components/(?:schemas|responses|parameters|requestBodies)|definitions)/"""
-    r"""|^\s*["']?(?:get|put|post|patch|delete|head|options)["']?\s*:\s*\{?\s*$"""
+    r"""|^\s*["']?(?:get|put|post|patch|delete)["']?\s*:\s*\{?\s*$"""
     r"""|^\s*["']/[\w/{}.:-]*["']\s*:\s*\{\s*$"""
     r"""|^#%RAML|^FORMAT:\s*1A""",
     re.MULTILINE)
@@ -63,13 +63,19 @@ def is_api_doc(changed: ChangedFile, globs: pathspec.PathSpec[pathspec.Pattern] 
     return _SPEC_TEXT.search(_text(changed)) is not None
 
 
+# The block must say it is OpenAPI: a PHPStan ` * description: ?string` array shape is not.
+_INLINE_MARKER = re.compile(r"@(?:swagger|openapi)\b|@?OA\\\w+|//\s*@(?:Router|Summary)\b")
+
+
 def has_inline_spec_change(changed: ChangedFile) -> bool:
     """True when the PR changes OpenAPI written in a source file's comments or attributes."""
     if not changed.added and not changed.removed:
         return False
     lines = "\n".join(line.text for line in (*changed.added, *changed.removed))
-    return ("*" in lines or "@" in lines or "OA\\" in lines) and \
-        _INLINE_SPEC.search(lines) is not None
+    if not ("*" in lines or "@" in lines or "OA\\" in lines) or \
+            _INLINE_SPEC.search(lines) is None:
+        return False
+    return _INLINE_MARKER.search(_text(changed)) is not None
 
 
 _SPEC_NAME = re.compile(r"(?:^|/)(?:[\w.-]*[._-])?(?:openapi|swagger)(?:[._-][\w.-]*)?"

@@ -350,6 +350,14 @@ OPENAPI_YAML = modified("api/spec.yml", 200, ["paths:"], [], [
     "      operationId: archiveItem"], [""])
 DOCS_FOLDER = modified("docs/api/items.md", 40, [""], [], ["## POST /items/{id}/archive", ""], [])
 ARTIFACTS = modified("docs/artifacts/07-api-designer/endpoints.md", 3, [""], [], ["- `GET /items/{id}`"], [])
+PHPSTAN_SHAPE = modified("app/Http/Resources/PodcastResource.php", 20, ["    /**"], [], [
+    "     * @return array{",
+    "     *     id: string,",
+    "     *     description: ?string,",
+    "     * }"], ["     */"])
+ANGULAR_JSON = modified("ClientApp/angular.json", 30, ['      "architect": {'], [], [
+    '        "options": {',
+    '          "proxyConfig": "proxy.conf.json"'], ["        },"])
 OPENAPI_IN_TEST = modified("tests/fixtures/openapi.yaml", 1, ["openapi: 3.1.0"], [], ["  /x:"], [])
 
 CASES: tuple[Case, ...] = (
@@ -413,6 +421,10 @@ CASES: tuple[Case, ...] = (
     Case("fastapi-with-openapi-yaml", FASTAPI_NEW_ROUTE + OPENAPI_YAML, "pass"),
     Case("express-with-docs-folder", EXPRESS_NEW + DOCS_FOLDER, "pass"),
     Case("spring-with-artifacts", SPRING_NEW + ARTIFACTS, "pass"),
+    Case("phpstan-shape-is-not-docs", LARAVEL_API + PHPSTAN_SHAPE, "warn",
+         ("PUT /podcasts/{podcast}/rating", "RESOURCES /playlists")),
+    Case("angular-json-is-not-docs", ASPNET_MINIMAL + ANGULAR_JSON, "warn",
+         ("GET /todoitems/complete",)),
     Case("openapi-in-test-is-not-docs", EXPRESS_NEW + OPENAPI_IN_TEST, "warn",
          ("POST /:userId/avatar",)),
 )
