@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any
 
 import pathspec
@@ -46,6 +47,7 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+_TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 # Frameworks that always serve an OpenAPI document generated from the code.
 _ALWAYS_GENERATED = frozenset({"fastapi"})
 # `/asset-manifest.json`, `/service-worker.js`, `/favicon.ico`, `/docs/*any` (Swagger UI).
@@ -112,15 +114,17 @@ class Endpoint:
 
 
 def _candidates(lines: Sequence[Line], scanner: Scanner) -> list[Line]:
-    """The lines the scanner's trigger matches, found with one search over all of them."""
+    """The lines the scanner's triggers match, found with one search each over all of them."""
     if not lines:
         return []
-    joined = "\n".join(line.text for line in lines)
+    joined = "\n".join(map(_TEXT, lines))
+    starts = sorted({match.start() for trigger in scanner.triggers
+                     for match in trigger.finditer(joined)})
     picked: list[Line] = []
     index, last = 0, 0
-    for match in scanner.trigger.finditer(joined):
-        index += joined.count("\n", last, match.start())
-        last = match.start()
+    for start in starts:
+        index += joined.count("\n", last, start)
+        last = start
         if not picked or picked[-1].number != lines[index].number:
             picked.append(_continued(lines, index))
     return picked
@@ -188,8 +192,11 @@ def _pair(added: list[_Seen], removed: list[_Seen]) -> list[_Pair]:
 def _read(changed: ChangedFile, scanner: Scanner, side: Side,
           options: ApiDocsOptions) -> list[_Seen]:
     lines = changed.added if side is Side.NEW else changed.removed
+    candidates = _candidates(lines, scanner)
+    if not candidates:
+        return []
     return [_Seen(route, changed, scanner)
-            for route in scanner.scan(changed, _candidates(lines, scanner), side)
+            for route in scanner.scan(changed, candidates, side)
             if options.frameworks.get(route.framework, True) and not _serves_files(route.path)]
 
 

@@ -62,8 +62,8 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="dotnet", applies=ext_in("cs", "fs", "vb"),
-    trigger=re.compile(r"\[\s*Http(?:Get|Post|Put|Patch|Delete|Head|Options)\b"
-                       r"|\.Map(?:Get|Post|Put|Patch|Delete|Methods)\("),
+    triggers=(re.compile(r"\[\s*Http(?:Get|Post|Put|Patch|Delete|Head|Options)\b"),
+              re.compile(r"\.Map(?:Get|Post|Put|Patch|Delete|Methods)\(")),
     scan=scan, documented=documented,
     what_counts="an XML `/// <summary>`, `[ProducesResponseType]` or `.WithSummary(...)` on "
                 "the endpoint")

@@ -39,6 +39,6 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
 
 SCANNER = Scanner(
     name="elixir", applies=lambda path: path.endswith("router.ex"),
-    trigger=re.compile(r"^\s*(?:get|post|put|patch|delete|options|head|resources|forward)\b",
-                       re.MULTILINE),
+    triggers=(re.compile(r"^\s*(?:get|post|put|patch|delete|options|head|resources|forward)\b",
+                         re.MULTILINE),),
     scan=scan)

@@ -69,7 +69,8 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="go", applies=ext_in("go"),
-    trigger=re.compile(r"\.(?:HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get"
-                       r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\"|\.Match\(\s*\[\]string"),
+    triggers=(re.compile(r"\.(?:HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get"
+                         r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\""),
+              re.compile(r"\.Match\(\s*\[\]string")),
     scan=scan, documented=documented,
     what_counts="swaggo `// @Summary` / `// @Router` comments on the handler")

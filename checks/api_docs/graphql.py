@@ -57,6 +57,6 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="graphql", applies=ext_in("graphql", "graphqls", "gql"),
-    trigger=re.compile(r"^\s+[A-Za-z_]\w*\s*[(:]", re.MULTILINE),
+    triggers=(re.compile(r"^\s+[A-Za-z_]\w*\s*[(:]", re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="a description string above the field")

@@ -106,9 +106,11 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="js", applies=_EXTS,
-    trigger=re.compile(r"\.\s*(?:get|post|put|patch|delete|del|head|options|all|route)\(\s*[{'\"`]"
-                       r"|@(?:Get|Post|Put|Patch|Delete|Head|Options|All)\("
-                       r"|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b"),
+    triggers=(re.compile(r"\.\s*(?:get|post|put|patch|delete|del|head|options|all|route)\("
+                         r"\s*[{'\"`]"),
+              re.compile(r"@(?:Get|Post|Put|Patch|Delete|Head|Options|All)\("),
+              re.compile(r"export\s+(?:async\s+)?(?:function|const)\s+"
+                         r"(?:GET|POST|PUT|PATCH|DELETE)\b")),
     scan=scan, documented=documented,
     what_counts="`@ApiOperation`/`@ApiResponse` (NestJS), a route `schema` with a summary "
                 "(Fastify) or a swagger-jsdoc `@openapi` block (Express)")

@@ -111,8 +111,8 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="jvm", applies=ext_in("java", "kt", "groovy", "scala"),
-    trigger=re.compile(r"@(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
-                       r"|^\s*@(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
-                       r"|@(?:Get|Post|Put|Patch|Delete)\b|@Path\(", re.MULTILINE),
+    triggers=(re.compile(r"@(?:(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
+                         r"|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
+                         r"|(?:Get|Post|Put|Patch|Delete)\b|Path\()", re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="springdoc's `@Operation`/`@ApiResponse` on the handler")

@@ -69,6 +69,6 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="php", applies=lambda path: path.endswith(".php"),
-    trigger=re.compile(r"Route::|\$router->|Route\("),
+    triggers=(re.compile(r"Route(?:::|\()"), re.compile(r"\$router->")),
     scan=scan, documented=documented,
     what_counts="swagger-php `#[OA\\Get(...)]` attributes on a Symfony action")

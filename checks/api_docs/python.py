@@ -142,9 +142,11 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="python", applies=_applies,
-    trigger=re.compile(r"@\s*\w+(?:\.\w+)*\.(?:get|post|put|patch|delete|head|options|trace|route"
-                       r"|api_route|websocket)\(|Route\(|add_api_route|add_url_rule|add_route"
-                       r"|\b(?:path|re_path|url)\(|\.register\(|@action\("),
+    triggers=(re.compile(r"@\s*\w+(?:\.\w+)*\.(?:get|post|put|patch|delete|head|options|trace"
+                         r"|route|api_route|websocket)\("),
+              re.compile(r"Route\("), re.compile(r"add_(?:api_route|url_rule|route)\b"),
+              re.compile(r"path\("), re.compile(r"url\("), re.compile(r"\.register\("),
+              re.compile(r"@action\(")),
     scan=scan, documented=documented,
     what_counts="a docstring or `summary=`/`description=` on a FastAPI route, or "
                 "drf-spectacular's `@extend_schema`")

@@ -93,14 +93,16 @@ class Side(enum.Enum):
 class Scanner:
     """One framework family: which files it reads, how it finds routes and in-code docs.
 
-    `trigger` finds the lines worth a closer look with one search over all changed lines of a
-    file, so files without routes cost one regular expression each. `documented` is None for
-    frameworks whose routes never carry their own OpenAPI docs (the docs change elsewhere).
+    `triggers` find the lines worth a closer look, each with one search over all of a file's
+    changed lines. Each starts with a literal character or word, which lets the regular
+    expression engine skip ahead: a file without routes costs a few fast scans. `documented`
+    is None for frameworks whose routes never carry their own OpenAPI docs (the docs change
+    elsewhere).
     """
 
     name: str
     applies: Callable[[str], bool]
-    trigger: re.Pattern[str]
+    triggers: tuple[re.Pattern[str], ...]
     scan: Callable[[ChangedFile, Sequence[Line], Side], list[Route]]
     documented: Callable[[Route, Window], bool] | None = None
     what_counts: str = ""

@@ -30,6 +30,10 @@ def _is_routes_file(path: str) -> bool:
     return path.endswith("config/routes.rb") or dirname(path).endswith("config/routes")
 
 
+def _applies(path: str) -> bool:
+    return path.endswith(".rb") and (_is_routes_file(path) or "/api/" in f"/{path}")
+
+
 def _rails(line: Line, api_file: bool) -> list[Route]:
     """A route of an API block or file (`api_file`), or one whose path says API."""
     text = line.text
@@ -53,8 +57,6 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
         nesting = blocks(changed, side, _OPENER)
         return [route for line in lines for route in
                 _rails(line, api_file or bool(_API_BLOCK.search(nesting.get(line.number, ""))))]
-    if "/api/" not in f"/{path}" and "grape" not in changed.shown_text().lower():
-        return []
     return [Route("grape", m["verb"].upper(), clean_path(m["path"]), line.number,
                   f"{m['verb']} {m['path']}")
             for line in lines if (m := _GRAPE.match(line.text)) is not None]
@@ -67,8 +69,8 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="ruby", applies=lambda path: path.endswith(".rb"),
-    trigger=re.compile(r"^\s*(?:get|post|put|patch|delete|match|resources|resource)\b",
-                       re.MULTILINE),
+    name="ruby", applies=_applies,
+    triggers=(re.compile(r"^\s*(?:get|post|put|patch|delete|match|resources|resource)\b",
+                         re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="a Grape `desc` on the endpoint")
