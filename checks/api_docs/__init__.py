@@ -120,21 +120,25 @@ def _candidates(lines: Sequence[Line], scanner: Scanner) -> list[Line]:
     joined = "\n".join(map(_TEXT, lines))
     starts = sorted({match.start() for trigger in scanner.triggers
                      for match in trigger.finditer(joined)})
-    picked: list[Line] = []
+    indexes: list[int] = []
     index, last = 0, 0
     for start in starts:
         index += joined.count("\n", last, start)
         last = start
-        if not picked or picked[-1].number != lines[index].number:
-            picked.append(_continued(lines, index))
-    return picked
+        if not indexes or indexes[-1] != index:
+            indexes.append(index)
+    return [_continued(lines, at, indexes[n + 1] if n + 1 < len(indexes) else len(lines))
+            for n, at in enumerate(indexes)]
 
 
-def _continued(lines: Sequence[Line], index: int) -> Line:
-    """A call split over lines (`router.post(` / `'/x',` / ...) read as one line."""
+def _continued(lines: Sequence[Line], index: int, stop: int) -> Line:
+    """A call split over lines (`router.post(` / `'/x',` / ...) read as one line, up to the
+    next line that declares something of its own (`stop`): `Route::middleware(...)->group(
+    function () {` followed by `Route::get(...)` is two lines, not one route."""
     line = lines[index]
     text, at = line.text, index
-    while (text.rstrip().endswith(("(", ",", "{")) and at + 1 < len(lines)
+    while (text.rstrip().endswith(("(", ",", "{")) and text.count("(") > text.count(")")
+           and at + 1 < stop
            and lines[at + 1].number == lines[at].number + 1 and at - index < _JOINED):
         at += 1
         text = f"{text.rstrip()} {lines[at].text.strip()}"

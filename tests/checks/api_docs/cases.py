@@ -314,6 +314,11 @@ LARAVEL_API = modified("routes/api.php", 60, [
     "Route::middleware('auth')->group(static function (): void {"], [], [
     "    Route::put('podcasts/{podcast}/rating', [PodcastController::class, 'rate']);",
     "    Route::apiResource('playlists', PlaylistController::class);"], ["});"])
+LARAVEL_GROUPED = modified("routes/api.base.php", 107, ["        Route::prefix('embeds')->group(static function (): void {"], [
+    "            Route::get('embeds/{embed}/{options}', [EmbedController::class, 'getPayload'])->name('embeds.payload');"], [
+    "            Route::middleware('embeds.enabled')->group(static function (): void {",
+    "                Route::get('embeds/{embed}/{options}', [EmbedController::class, 'getPayload'])->name('embeds.payload');",
+    "            });"], ["        });"])
 LARAVEL_WEB = modified("routes/web.php", 10, [""], [], [
     "Route::get('/dashboard', DashboardController::class)->name('dashboard');"], [""])
 SYMFONY_WITH_OA = modified("src/Controller/Api/BookController.php", 20, ["", ""], [], [
@@ -412,6 +417,7 @@ CASES: tuple[Case, ...] = (
     Case("laravel-api", LARAVEL_API, "warn",
          ("PUT /podcasts/{podcast}/rating", "RESOURCES /playlists")),
     Case("laravel-web", LARAVEL_WEB, "pass"),
+    Case("laravel-wrapped-in-a-group", LARAVEL_GROUPED, "pass"),
     Case("symfony-swagger-php", SYMFONY_WITH_OA, "pass"),
     Case("phoenix-api", PHOENIX_API, "warn", ("POST /packages/:name/retire",)),
     Case("phoenix-browser", PHOENIX_BROWSER, "pass"),
