@@ -205,6 +205,10 @@ NEXT_ROUTE = new_file("app/api/users/[id]/route.ts", [
     "  return NextResponse.json(await db.user.findUnique({ where: { id: params.id } }));",
     "}"])
 
+EXPRESS_CHAIN = modified("src/routes/books.js", 8, ["const router = express.Router();"], [], [
+    "router.route('/books/:id').get(books.show).put(auth, books.update).delete(auth, books.destroy);"], [
+    "module.exports = router;"])
+
 # --- Spring / JAX-RS / Micronaut --------------------------------------------------------------
 SPRING_NEW = new_file("src/main/java/org/springframework/samples/petclinic/rest/PetTypeRestController.java", [
     "package org.springframework.samples.petclinic.rest;",
@@ -293,6 +297,9 @@ GIN_MATCH = modified("router/router.go", 180, [""], [
     '\tg.GET("/health", healthHandler.Health)'], [
     '\tg.Match([]string{"GET", "HEAD"}, "/health", healthHandler.Health)'], [""])
 
+GIN_GROUP_ROOT = modified("api/routes.go", 30, ['\tv1 := r.Group("/v1/albums")'], [], [
+    '\tv1.GET("", listAlbums)'], ["\treturn r"])
+
 # --- Rails / Grape ----------------------------------------------------------------------------
 RAILS_API = modified("config/routes.rb", 140, [
     "  namespace :api do",
@@ -308,6 +315,16 @@ RAILS_PAGES = modified("config/routes.rb", 24, ["  end", ""], [], [
     "      get :download",
     "    end",
     "  end"], ["", '  get "changelog", to: "pages#changelog"'])
+
+GRAPE_DESCRIBED = modified("app/api/v1/users.rb", 10, ["    resource :users do"], [], [
+    "      desc 'Return one user.'",
+    "      get ':id' do",
+    "        User.find(params[:id])",
+    "      end"], ["    end"])
+GRAPE_BARE = modified("app/api/v1/users.rb", 10, ["    resource :users do"], [], [
+    "      post 'invite' do",
+    "        Invitation.create!(declared(params))",
+    "      end"], ["    end"])
 
 # --- Laravel / Symfony ------------------------------------------------------------------------
 LARAVEL_API = modified("routes/api.php", 60, [
@@ -326,6 +343,10 @@ SYMFONY_WITH_OA = modified("src/Controller/Api/BookController.php", 20, ["", ""]
     "    #[Route('/api/books/{id}', methods: ['GET'])]",
     "    public function show(Book $book): JsonResponse"], ["    {"])
 
+SYMFONY_BARE = modified("src/Controller/Api/BookController.php", 40, ["", ""], [], [
+    "    #[Route('/api/books', name: 'book_create', methods: ['POST'])]",
+    "    public function create(Request $request): JsonResponse"], ["    {"])
+
 # --- Phoenix ----------------------------------------------------------------------------------
 PHOENIX_API = modified("lib/hexpm_web/router.ex", 380, [
     '  scope "/api", HexpmWeb.API do',
@@ -342,6 +363,8 @@ PHOENIX_BROWSER = modified("lib/hexpm_web/router.ex", 150, [
 # --- GraphQL ----------------------------------------------------------------------------------
 GRAPHQL_FIELD = modified("schema/schema.graphql", 10, ["type Query {", "  user(id: ID!): User"], [], [
     "  invoices(first: Int, after: String): InvoiceConnection!"], ["}"])
+GRAPHQL_BELOW_HEADING = modified("schema/schema.graphql", 40, ["  invoices: [Invoice!]!"], [
+    "  invoice(number: String!): Invoice"], [], ["}"], heading="type Query {")
 GRAPHQL_DESCRIBED = modified("schema/schema.graphql", 10, ["type Mutation {"], [], [
     '  "Cancel an open invoice; paid invoices cannot be cancelled."',
     "  cancelInvoice(id: ID!): Invoice"], ["}"])
@@ -388,6 +411,8 @@ CASES: tuple[Case, ...] = (
          ("POST /verification-email -> POST /send-verification-email",)),
     Case("express-removed", EXPRESS_REMOVED, "warn", ("GET /legacy/export",)),
     Case("axios-client", AXIOS_CLIENT, "pass"),
+    Case("express-route-chain", EXPRESS_CHAIN, "warn",
+         ("GET /books/:id", "PUT /books/:id", "DELETE /books/:id")),
     Case("koa", KOA_ROUTE, "warn", ("GET /articles/:slug/comments",)),
     Case("fastify", FASTIFY_ROUTE, "warn", ("POST /login", "GET /health")),
     Case("fastify-schema", FASTIFY_SCHEMA, "pass"),
@@ -407,6 +432,7 @@ CASES: tuple[Case, ...] = (
     Case("go-gin-echo-chi", GIN_ECHO_CHI, "warn",
          ("POST /client/:id/rotate", "PUT /users/:id", "GET /articles/{articleID}")),
     Case("go-client", GO_CLIENT, "pass"),
+    Case("gin-group-root", GIN_GROUP_ROOT, "warn", ("GET /",)),
     Case("go-swaggo", GO_SWAGGO, "pass"),
     Case("go-middleware-only", GO_MIDDLEWARE_ONLY, "pass"),
     Case("go-ui-files", GO_UI_FILES, "pass"),
@@ -414,15 +440,19 @@ CASES: tuple[Case, ...] = (
     Case("rails-api", RAILS_API, "warn",
          ("RESOURCES /transactions", "POST /imports/:id/publish")),
     Case("rails-pages", RAILS_PAGES, "pass"),
+    Case("grape-described", GRAPE_DESCRIBED, "pass"),
+    Case("grape-bare", GRAPE_BARE, "warn", ("POST /invite",)),
     Case("laravel-api", LARAVEL_API, "warn",
          ("PUT /podcasts/{podcast}/rating", "RESOURCES /playlists")),
     Case("laravel-web", LARAVEL_WEB, "pass"),
     Case("laravel-wrapped-in-a-group", LARAVEL_GROUPED, "pass"),
     Case("symfony-swagger-php", SYMFONY_WITH_OA, "pass"),
+    Case("symfony-bare", SYMFONY_BARE, "warn", ("POST /api/books",)),
     Case("phoenix-api", PHOENIX_API, "warn", ("POST /packages/:name/retire",)),
     Case("phoenix-browser", PHOENIX_BROWSER, "pass"),
     Case("graphql-field", GRAPHQL_FIELD, "warn", ("QUERY invoices",)),
     Case("graphql-described", GRAPHQL_DESCRIBED, "pass"),
+    Case("graphql-removed-below-heading", GRAPHQL_BELOW_HEADING, "warn", ("QUERY invoice",)),
     Case("graphql-type-field", GRAPHQL_TYPE_FIELD, "pass"),
     Case("fastapi-with-openapi-yaml", FASTAPI_NEW_ROUTE + OPENAPI_YAML, "pass"),
     Case("express-with-docs-folder", EXPRESS_NEW + DOCS_FOLDER, "pass"),

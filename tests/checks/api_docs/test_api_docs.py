@@ -56,8 +56,7 @@ def test_every_framework_has_a_loud_case() -> None:
     for case in CASES:
         for finding in _run(case.diff).findings:
             named.add(finding.message.split(" (", 1)[1].split(")", 1)[0])
-    # Grape and Symfony are only covered through their quiet (documented) cases.
-    assert named == set(FRAMEWORKS) - {"grape", "symfony"}
+    assert named == set(FRAMEWORKS)
 
 
 def test_a_route_moved_to_another_file_is_not_a_change() -> None:
