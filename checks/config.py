@@ -98,6 +98,14 @@ COMMON_CHECK_OPTIONS: Mapping[str, Option] = {
 }
 
 
+def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
+    """`enabled` and `level`, with the check's own default level."""
+    level = COMMON_CHECK_OPTIONS["level"]
+    if spec.default_level == level.default:
+        return COMMON_CHECK_OPTIONS
+    return {**COMMON_CHECK_OPTIONS, "level": replace(level, default=spec.default_level)}
+
+
 def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern]:
     """Compile gitignore-style globs (`vendor/`, `*.min.js`, `docs/**/x.md`) once."""
     return pathspec.PathSpec.from_lines("gitignore", patterns)
@@ -238,14 +246,6 @@ def _options(path: str, spec: Mapping[str, Option], given: Mapping[str, Any]) ->
             raise ConfigError(key_path, "unknown key; accepted: " + ", ".join(sorted(spec)))
         out[key] = validate_option(key_path, spec[key], value)
     return out
-
-
-def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
-    """`enabled` and `level`, with the check's own default level."""
-    if spec.default_level is Status.FAIL:
-        return COMMON_CHECK_OPTIONS
-    level = replace(COMMON_CHECK_OPTIONS["level"], default=str(spec.default_level))
-    return {**COMMON_CHECK_OPTIONS, "level": level}
 
 
 def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from checks.model import Outcome, Snapshot, Status
+from checks.model import Outcome, Snapshot
 from checks.options import NoOptions, build_options, field_names
 
 if TYPE_CHECKING:
@@ -40,22 +40,20 @@ class Option:
             raise ValueError("an option has fields exactly when its kind is 'section'")
 
 
+@dataclass(frozen=True)
+class RuleDoc:
+    """One finding rule of a check, documented once for the docs, `explain` and the findings."""
+
+    id: str
+    summary: str  # what it reports, one line
+    example: str  # one added line it reports
+    fix: str  # the fix hint findings and `explain` carry
+
+
 def section(doc: str, fields: Mapping[str, Option]) -> Option:
     """A nested mapping of options; its default is the mapping of its fields' defaults."""
     return Option({name: opt.default for name, opt in fields.items()}, "section", doc,
                   fields=fields)
-
-
-@dataclass(frozen=True)
-class RuleDoc:
-    """One finding rule explained: what it flags and a one-line example of a line it flags.
-
-    The README's rule tables and the `explain` command both read these, so they say the same.
-    """
-
-    id: str
-    what: str
-    example: str
 
 
 @dataclass(frozen=True)
@@ -78,19 +76,21 @@ class CheckSpec(Generic[OptionsT]):
     needs_repo_files: bool = False
     # The stable finding rule ids it reports, which an inline `shipshape:allow <rule>` may name.
     rules: tuple[str, ...] = ()
-    # The `level` a check has when the configuration sets none (`warn` for advisory checks).
-    default_level: Status = Status.FAIL
-    # Rules explained for people (README, `explain`); each names one of `rules`.
+    # The worst status before `level` is configured: "warn" for checks new teams should try
+    # before they gate on them.
+    default_level: str = "fail"
+    # Documentation of each rule (id, one line, an example, the fix), for docs and `explain`.
     rule_docs: tuple[RuleDoc, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.default_level not in ("fail", "warn"):
+            raise ValueError(f"check {self.id}: default_level must be fail or warn")
+        if any(doc.id not in self.rules for doc in self.rule_docs):
+            raise ValueError(f"check {self.id}: a documented rule is not in `rules`")
         declared, typed = set(self.options), field_names(self.options_type)
         if declared != typed:
             raise ValueError(f"check {self.id}: options {sorted(declared ^ typed)} are declared "
                              f"in only one of `options` and `options_type`")
-        unknown = {doc.id for doc in self.rule_docs} - set(self.rules)
-        if unknown:
-            raise ValueError(f"check {self.id}: rule_docs name unknown rules {sorted(unknown)}")
 
     def build_options(self, values: Mapping[str, Any]) -> OptionsT:
         """The typed options from validated values, one per declared key."""

@@ -47,6 +47,8 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+_FIX = ("change the OpenAPI/Swagger document or the API docs folder in the same PR, or give the "
+        "endpoint its docs in code where the framework generates OpenAPI from it")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 # Frameworks that always serve an OpenAPI document generated from the code.
 _ALWAYS_GENERATED = frozenset({"fastapi"})
@@ -322,16 +324,16 @@ CHECK = CheckSpec(
     rules=tuple(RULES.values()),
     rule_docs=(
         RuleDoc("api-added-undocumented", "a new endpoint, and no API documentation changed",
-                '@router.post("/items/{id}/archive")  # and no openapi.yaml, docs/api/ or '
-                'docstring'),
+                '@router.post("/items/{id}/archive")', _FIX),
         RuleDoc("api-changed-undocumented", "an endpoint's path or declared signature changed "
                 "(path, method, FastAPI `response_model`), and no API documentation changed",
-                "router.post('/verification-email') -> router.post('/send-verification-email')"),
+                "router.post('/send-verification-email', ...)  // was /verification-email",
+                _FIX),
         RuleDoc("api-removed-undocumented", "an endpoint removed, and no API documentation "
                 "changed (the docs still describe it)",
-                "- Route::get('/legacy/export', [ExportController::class, 'csv']);"),
+                "- Route::get('/legacy/export', [ExportController::class, 'csv']);", _FIX),
     ),
-    default_level=Status.WARN,
+    default_level="warn",
     needs_repo_files=True,
     description="A PR that adds, removes or changes an HTTP endpoint (route or signature) also "
                 "changes the API's documentation: an OpenAPI/Swagger document, an API docs "

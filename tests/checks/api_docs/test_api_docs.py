@@ -179,8 +179,8 @@ def test_every_rule_is_explained_and_explain_shows_it() -> None:
     report = checks.run({"title": "Add avatar upload", "diff": EXPRESS_NEW}, only={"api-docs"})
     text = explain_check(CHECK, report.check("api-docs").to_dict(), CHECK.default_options(),
                          True, "warn")
-    assert "`api-added-undocumented`: a new endpoint, and no API documentation changed" in text
-    assert "Example: `@router.post" in text
+    assert "- `api-added-undocumented`: a new endpoint, and no API documentation changed; " \
+           "change the OpenAPI/Swagger document" in text
     assert "`api-removed-undocumented`" not in text  # only the rules this head found
     assert "**How to fix:** Update the API's documentation" in text
 
@@ -206,3 +206,13 @@ def test_fastapi_routes_still_need_docs_in_code_without_a_spec_file() -> None:
     assert result.summary == "1 endpoint changed without docs in code: POST /{id}/archive (added)."
     assert [f.severity for f in result.findings] == [Severity.WARN, Severity.NOTICE]
     assert _run(FASTAPI_WITH_DOCSTRING, repo_files=files).status is Status.PASS
+
+
+def test_docs_rule_table_is_the_declared_one() -> None:
+    from checks.api_docs import CHECK
+    from checks.render.config_reference import rule_table
+    from tests.shared import ROOT
+
+    text = (ROOT / "docs" / "api-docs.md").read_text(encoding="utf-8")
+    shown = text.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
+    assert shown == "\n".join(rule_table(CHECK.rule_docs))
