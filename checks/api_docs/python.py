@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from posixpath import basename
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, norm
+from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, join_paths, norm
 from checks.model import ChangedFile, Line
 
 _STR = r"""[rbuf]*(?P<q>['"])(?P<path>[^'"]*)(?P=q)"""
@@ -36,6 +36,9 @@ _API_PATH = re.compile(r"(?:^|[/^])(?:api|v\d+|rest|graphql|webhooks?)(?:/|$|\b)
 _API_VIEW = re.compile(r"APIView|ViewSet|Api\w*View|api", re.IGNORECASE)
 _API_TEXT = re.compile(r"rest_framework|ninja|jsonify|flask_restful|flask_smorest|apiflask"
                        r"|url_prefix=.{1,3}api|JsonResponse|fastapi|APIRouter")
+# The router's own prefix, when the file shows it: `APIRouter(prefix="/items")`,
+# `Blueprint("api", __name__, url_prefix="/api")`.
+_PREFIX = re.compile(r"(?:APIRouter|Blueprint)\([^)\n]*?(?:url_)?prefix\s*=\s*" + _STR)
 _DOC_KWARGS = re.compile(r"\b(?:summary|description|openapi_extra|responses)\s*=")
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s")
 _DOCSTRING = re.compile(r"""^\s*[rbuf]*(?:\"\"\"|''')""")
@@ -76,8 +79,10 @@ def _django(path: str, line: Line, api_file: bool) -> list[Route]:
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
     """Routes declared on `lines` of a Python file (either side: each is read from its line)."""
     del side
-    path = changed.path
-    api_file = bool(_API_PATH.search(path)) or _API_TEXT.search(changed.shown_text()) is not None
+    path, shown = changed.path, changed.shown_text()
+    api_file = bool(_API_PATH.search(path)) or _API_TEXT.search(shown) is not None
+    prefix_match = _PREFIX.search(shown) if "prefix" in shown else None
+    prefix = clean_path(prefix_match["path"]) if prefix_match else ""
     out: list[Route] = []
     for line in lines:
         text = line.text
@@ -88,7 +93,8 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
             frame = _framework(found["verb"])
             if frame == "flask" and not (api_file or _API_PATH.search(found["path"])):
                 continue
-            out += [Route(frame, verb, clean_path(found["path"]), line.number, norm(text))
+            route_path = join_paths(prefix, clean_path(found["path"]))
+            out += [Route(frame, verb, route_path, line.number, norm(text))
                     for verb in _verbs(found["verb"], text)]
             continue
         if (register := _DRF_REGISTER.match(text)) is not None:

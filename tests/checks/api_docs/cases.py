@@ -47,6 +47,11 @@ FASTAPI_WITH_DOCSTRING = modified("backend/app/api/routes/items.py", 88, [
     '    """',
     "    item = session.get(Item, id)",
 ])
+FASTAPI_PREFIXED = modified("backend/app/api/routes/private.py", 10, [
+    'router = APIRouter(tags=["private"], prefix="/private")', "", ""], [], [
+    '@router.post("/users/", response_model=UserPublic)',
+    "def create_user(user_in: PrivateUserCreate, session: SessionDep) -> Any:",
+    "    user = User(email=user_in.email, full_name=user_in.full_name)"], [""])
 FASTAPI_WITH_SUMMARY = modified("app/routers/users.py", 30, ["", ""], [], [
     '@router.get("/users/{username}", tags=["users"], summary="Read one user by name")',
     "async def read_user(username: str):",
@@ -391,6 +396,7 @@ OPENAPI_IN_TEST = modified("tests/fixtures/openapi.yaml", 1, ["openapi: 3.1.0"],
 CASES: tuple[Case, ...] = (
     Case("fastapi-new-route", FASTAPI_NEW_ROUTE, "warn", ("POST /{id}/archive",)),
     Case("fastapi-docstring", FASTAPI_WITH_DOCSTRING, "pass"),
+    Case("fastapi-router-prefix", FASTAPI_PREFIXED, "warn", ("POST /private/users/",)),
     Case("fastapi-summary", FASTAPI_WITH_SUMMARY, "pass"),
     Case("fastapi-body-only", FASTAPI_BODY_ONLY, "pass"),
     Case("fastapi-response-model", FASTAPI_RESPONSE_MODEL, "warn", ("GET /orders/{order_id}",)),
