@@ -13,26 +13,34 @@ from checks.api_docs.routes import Route, Scanner, Side, Window, ext_in, norm
 from checks.model import ChangedFile, Line
 
 _TYPE = re.compile(r"^\s*(?:extend\s+)?type\s+(\w+)")
-_FIELD = re.compile(r"^\s+(?P<name>[A-Za-z_]\w*)\s*[(:]")
+# `name(args): Type` or `name: Type`: types are capitalised (String, ID, Invoice), which tells
+# a field from a description's prose ("Note: only open invoices").
+_FIELD = re.compile(r"^\s+(?P<name>[A-Za-z_]\w*)\s*(?:\(|:\s*\[?[A-Z_])")
 _ROOTS = frozenset({"Query", "Mutation", "Subscription"})
 
 
 def _enclosing_types(changed: ChangedFile, side: Side) -> dict[int, str]:
-    """The type each changed line of `side` sits in, read from the hunks and their headings."""
+    """The type each changed field line of `side` sits in, read from the hunks and their
+    headings. Argument lines of a field split over lines (`input: X!` inside `create(...)`)
+    are not fields, so they get no type; parentheses in descriptions are not counted."""
     types: dict[int, str] = {}
     for hunk in changed.hunks:
         heading = _TYPE.match(hunk.heading)
         current = heading.group(1) if heading else ""
+        depth = 0
         for line in hunk.lines:
             if line.kind not in (" ", side.value):
                 continue
-            if (opened := _TYPE.match(line.text)) is not None:
-                current = opened.group(1)
-            elif line.text.startswith("}"):
+            text = line.text
+            if (opened := _TYPE.match(text)) is not None:
+                current, depth = opened.group(1), 0
+            elif text.startswith("}"):
                 current = ""
             number = line.new if side is Side.NEW else line.old
-            if line.kind == side.value and number is not None:
+            if line.kind == side.value and number is not None and not depth:
                 types[number] = current
+            if _FIELD.match(text) or text.lstrip().startswith(")"):
+                depth = max(0, depth + text.count("(") - text.count(")"))
     return types
 
 
@@ -50,9 +58,10 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
 
 
 def documented(route: Route, window: Window) -> bool:
-    """A description string directly above the field."""
+    """A description directly above the field: a string, or a `#` comment (schemas printed
+    with graphql-js's `commentDescriptions`, as stitched schemas often are)."""
     above = window.preceding(route.line, 1)
-    return bool(above) and above[0].rstrip().endswith('"')
+    return bool(above) and (above[0].rstrip().endswith('"') or above[0].lstrip().startswith("#"))
 
 
 SCANNER = Scanner(

@@ -373,6 +373,18 @@ GRAPHQL_BELOW_HEADING = modified("schema/schema.graphql", 40, ["  invoices: [Inv
 GRAPHQL_DESCRIBED = modified("schema/schema.graphql", 10, ["type Mutation {"], [], [
     '  "Cancel an open invoice; paid invoices cannot be cancelled."',
     "  cancelInvoice(id: ID!): Invoice"], ["}"])
+GRAPHQL_SPLIT_ARGUMENTS = modified("_schemaV2.graphql", 25709, [
+    "  createArtist(input: CreateArtistMutationInput!): CreateArtistMutationPayload", ""], [], [
+    '  """',
+    "  Kicks off a background job to pull a gallery's Artnet inventory: one record per work.",
+    '  """',
+    "  createArtnetImport(",
+    "    input: CreateArtnetImportMutationInput!",
+    "  ): CreateArtnetImportMutationPayload", ""], ['  """'], heading="type Mutation {")
+GRAPHQL_COMMENT_DESCRIPTION = modified("_schemaV2.graphql", 300, ["type Mutation {", ""], [], [
+    "  # Accept a seller's offer on an order",
+    "  acceptSellerOffer(input: acceptSellerOfferInput!): acceptSellerOfferPayload", ""], [
+    "  # Updates a Task on the logged in User"])
 GRAPHQL_TYPE_FIELD = modified("schema/schema.graphql", 30, ["type Invoice {", "  id: ID!"], [], [
     "  dueDate: Date"], ["}"])
 
@@ -460,6 +472,8 @@ CASES: tuple[Case, ...] = (
     Case("graphql-described", GRAPHQL_DESCRIBED, "pass"),
     Case("graphql-removed-below-heading", GRAPHQL_BELOW_HEADING, "warn", ("QUERY invoice",)),
     Case("graphql-type-field", GRAPHQL_TYPE_FIELD, "pass"),
+    Case("graphql-split-arguments", GRAPHQL_SPLIT_ARGUMENTS, "pass"),
+    Case("graphql-comment-description", GRAPHQL_COMMENT_DESCRIPTION, "pass"),
     Case("fastapi-with-openapi-yaml", FASTAPI_NEW_ROUTE + OPENAPI_YAML, "pass"),
     Case("express-with-docs-folder", EXPRESS_NEW + DOCS_FOLDER, "pass"),
     Case("spring-with-artifacts", SPRING_NEW + ARTIFACTS, "pass"),

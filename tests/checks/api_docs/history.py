@@ -38,7 +38,11 @@ def main(argv: list[str]) -> int:
                 "HEAD").split()
     tally: Counter[str] = Counter()
     for sha in shas:
-        result = review(git_dir, sha)
+        try:
+            result = review(git_dir, sha)
+        except subprocess.CalledProcessError:  # a shallow mirror lacks the oldest parents
+            print(f"{sha[:10]} skip (parent not in the mirror)")
+            continue
         tally[str(result.status)] += 1
         subject = _git(git_dir, "log", "-1", "--format=%s", sha).strip()[:60]
         print(f"{sha[:10]} {result.status:4} {subject} | {result.summary}")
