@@ -47,6 +47,9 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+_ROUTE_MODULE = re.compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|views?|controllers?"
+                           r"|handlers?|resources?)(?:/|\.py$)|(?:routes?|router|views|api|"
+                           r"endpoints?)\.py$")
 _FIX = ("change the OpenAPI/Swagger document or the API docs folder in the same PR, or give the "
         "endpoint its docs in code where the framework generates OpenAPI from it")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
@@ -211,9 +214,20 @@ def _serves_files(path: str) -> bool:
     return _STATIC.search(path) is not None
 
 
+def _may_resign(changed: ChangedFile) -> bool:
+    """Whether to look for handlers whose signature changed under an unchanged route: only in
+    files named like route modules (`api/routes/items.py`, `routers/users.py`, `views.py`),
+    and only when the PR removed a `def` line there. Reading the hunks of every changed file
+    would cost more than the rest of the check."""
+    low = changed.path.lower()
+    return (bool(changed.added) and bool(changed.removed) and _ROUTE_MODULE.search(low) is not None
+            and "def " in "\n".join(map(_TEXT, changed.removed)))
+
+
 def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:
     added: list[_Seen] = []
     removed: list[_Seen] = []
+    resigned: list[_Seen] = []
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
@@ -223,11 +237,16 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
         for scanner in scanners:
             added += _read(changed, scanner, Side.NEW, options)
             removed += _read(changed, scanner, Side.OLD, options)
-    if not added and not removed:
+        for scanner in scanners:
+            if scanner.resigned is not None and _may_resign(changed):
+                resigned += [_Seen(route, changed, scanner) for route in scanner.resigned(changed)
+                             if options.frameworks.get(route.framework, True)]
+    if not added and not removed and not resigned:
         return []
     windows: dict[tuple[str, Side], Window] = {}
     out = []
-    for change, seen, old in _pair(added, removed):
+    pairs = _pair(added, removed) + [(Change.CHANGED, seen, None) for seen in resigned]
+    for change, seen, old in pairs:
         documented = False
         if options.code_docs and seen.scanner.documented is not None:
             side = Side.OLD if change is Change.REMOVED else Side.NEW

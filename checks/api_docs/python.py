@@ -117,6 +117,57 @@ def _action(args: str, line: Line) -> list[Route]:
                   norm(line.text)) for verb in verbs]
 
 
+# Parameters FastAPI fills from the server side (dependencies, the request, the session) are
+# not part of the API: `session: SessionDep` replacing `db: Session = Depends(get_db)` is no
+# change a client sees.
+_SERVER_SIDE = re.compile(r"Depends\(|Dep\b|\bRequest\b|\bResponse\b|BackgroundTasks|Session\b"
+                          r"|^\s*\*?\s*(?:self|cls|request|response|session|db|current_user)\b")
+
+
+def _api_params(text: str) -> tuple[str, ...] | None:
+    """The client-facing parameters of a one-line `def`, or None when it spans lines."""
+    opened, closed = text.find("("), text.rfind(")")
+    if opened < 0 or closed < opened:
+        return None
+    params, depth, part = [], 0, ""
+    for char in text[opened + 1:closed] + ",":
+        if char == "," and depth == 0:
+            params.append(part)
+            part = ""
+            continue
+        depth += (char in "([{") - (char in ")]}")
+        part += char
+    return tuple(sorted(re.sub(r"\s+", "", p) for p in params
+                        if p.strip() and p.strip() != "*" and not _SERVER_SIDE.search(p)))
+
+
+def resigned(changed: ChangedFile) -> list[Route]:
+    """FastAPI routes left alone whose handler's client-facing parameters changed."""
+    if not changed.added or not changed.removed:
+        return []
+    out: list[Route] = []
+    for hunk in changed.hunks:
+        route: Route | None = None
+        old: tuple[str, ...] | None = None
+        for line in hunk.lines:
+            text = line.text
+            if line.kind == " ":
+                found = _DECORATOR.match(text)
+                if found is not None and _framework(found["verb"]) == "fastapi":
+                    route = Route("fastapi", _verbs(found["verb"], text)[0],
+                                  clean_path(found["path"]), line.new or 0, norm(text))
+                elif not text.lstrip().startswith("@"):
+                    route, old = None, None
+            elif route is not None and _DEF.match(text):
+                if line.kind == "-":
+                    old = _api_params(text)
+                elif old is not None and (new := _api_params(text)) is not None:
+                    if new != old:
+                        out.append(route)
+                    route, old = None, None
+    return out
+
+
 def documented(route: Route, window: Window) -> bool:
     """The route carries its own OpenAPI docs (summary, description, docstring, schema).
 
@@ -155,4 +206,5 @@ SCANNER = Scanner(
               re.compile(r"@action\(")),
     scan=scan, documented=documented,
     what_counts="a docstring or `summary=`/`description=` on a FastAPI route, or "
-                "drf-spectacular's `@extend_schema`")
+                "drf-spectacular's `@extend_schema`",
+    resigned=resigned)

@@ -106,6 +106,8 @@ class Scanner:
     scan: Callable[[ChangedFile, Sequence[Line], Side], list[Route]]
     documented: Callable[[Route, Window], bool] | None = None
     what_counts: str = ""
+    # Endpoints whose route line the PR left alone but whose handler signature it changed.
+    resigned: Callable[[ChangedFile], list[Route]] | None = None
 
 
 def norm(text: str) -> str:

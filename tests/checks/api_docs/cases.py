@@ -83,6 +83,20 @@ FASTAPI_RESPONSE_MODEL = modified("app/api/routes/orders.py", 20, ["", ""], [
     '    return Message(message="deleted")',
     "",
     ""])
+FASTAPI_NEW_QUERY_PARAM = modified("app/api/routes/items.py", 20, [
+    '@router.get("/", response_model=ItemsPublic)'], [
+    "def read_items(session: SessionDep, skip: int = 0, limit: int = 100) -> Any:"], [
+    "def read_items(session: SessionDep, skip: int = 0, limit: int = 100, q: str | None = None) -> Any:"], [
+    "    statement = select(Item).offset(skip).limit(limit)",
+    "    if q:",
+    "        statement = statement.where(Item.title.contains(q))",
+    "    return ItemsPublic(data=session.exec(statement).all())"])
+FASTAPI_DEPENDENCY_ONLY = modified("app/api/routes/items.py", 20, [
+    '@router.get("/", response_model=ItemsPublic)'], [
+    "def read_items(db: Session = Depends(get_db), skip: int = 0, limit: int = 100) -> Any:"], [
+    "def read_items(session: SessionDep, skip: int = 0, limit: int = 100) -> Any:"], [
+    "    statement = select(Item).offset(skip).limit(limit)",
+    "    return ItemsPublic(data=session.exec(statement).all())"])
 STARLETTE_ROUTES = modified("app/main.py", 12, ["routes = ["], [], [
     '    Route("/api/health", endpoint=health, methods=["GET"]),',
     '    WebSocketRoute("/ws/events", endpoint=EventsEndpoint),'], ["]"])
@@ -412,6 +426,8 @@ CASES: tuple[Case, ...] = (
     Case("fastapi-summary", FASTAPI_WITH_SUMMARY, "pass"),
     Case("fastapi-body-only", FASTAPI_BODY_ONLY, "pass"),
     Case("fastapi-response-model", FASTAPI_RESPONSE_MODEL, "warn", ("GET /orders/{order_id}",)),
+    Case("fastapi-new-query-parameter", FASTAPI_NEW_QUERY_PARAM, "warn", ("GET /",)),
+    Case("fastapi-dependency-only", FASTAPI_DEPENDENCY_ONLY, "pass"),
     Case("starlette-routes", STARLETTE_ROUTES, "warn", ("GET /api/health", "WEBSOCKET /ws/events")),
     Case("fastapi-route-in-test", FASTAPI_ROUTE_IN_TEST, "pass"),
     Case("fastapi-moved", FASTAPI_MOVED, "pass"),
