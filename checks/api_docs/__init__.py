@@ -47,9 +47,11 @@ RULES: Mapping[Change, str] = {Change.ADDED: "api-added-undocumented",
 # Files whose routes are not the product's API: tests exercise it, docs and examples show it.
 _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
+# Files named like route modules: `api/routes/items.py`, `routers/users.py`, `views.py`,
+# `OwnerRestController.java`, `OrderResource.java`, `cats.controller.ts`.
 _ROUTE_MODULE = re.compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|views?|controllers?"
-                           r"|handlers?|resources?)(?:/|\.py$)|(?:routes?|router|views|api|"
-                           r"endpoints?)\.py$")
+                           r"|handlers?)/|(?:controller|resource|endpoint|router|routes?|views?"
+                           r"|api)[^/]*$")
 _FIX = ("change the OpenAPI/Swagger document or the API docs folder in the same PR, or give the "
         "endpoint its docs in code where the framework generates OpenAPI from it")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
@@ -216,12 +218,12 @@ def _serves_files(path: str) -> bool:
 
 def _may_resign(changed: ChangedFile) -> bool:
     """Whether to look for handlers whose signature changed under an unchanged route: only in
-    files named like route modules (`api/routes/items.py`, `routers/users.py`, `views.py`),
-    and only when the PR removed a `def` line there. Reading the hunks of every changed file
-    would cost more than the rest of the check."""
+    files named like route modules, and only when the PR removed a line with a parameter
+    list there. Reading the hunks of every changed file would cost more than the rest of the
+    check."""
     low = changed.path.lower()
     return (bool(changed.added) and bool(changed.removed) and _ROUTE_MODULE.search(low) is not None
-            and "def " in "\n".join(map(_TEXT, changed.removed)))
+            and "(" in "\n".join(map(_TEXT, changed.removed)))
 
 
 def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:

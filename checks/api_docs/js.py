@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from checks.api_docs.routes import (
+    Handlers,
     Route,
     Scanner,
     Side,
@@ -21,6 +22,7 @@ from checks.api_docs.routes import (
     ext_in,
     join_paths,
     norm,
+    resigned_handlers,
 )
 from checks.model import ChangedFile, Line
 
@@ -104,6 +106,36 @@ def documented(route: Route, window: Window) -> bool:
     return any(_JSDOC_SPEC.search(text) for text in [window.lines.get(route.line, ""), *near])
 
 
+_NEST_CLIENT_PARAM = re.compile(r"@(?:Param|Query|Body|Headers|UploadedFiles?)\(")
+_NEST_METHOD = re.compile(r"^\s*(?:(?:public|private|protected)\s+)?(?:async\s+)?\w+\s*\(")
+
+
+def _nest_client_params(params: list[str]) -> tuple[str, ...]:
+    """Each client parameter's decorator and name: a TypeScript type added to it
+    (`path` -> `path: string`) is no change a client sees."""
+    return tuple(sorted(p.split(":", 1)[0].rstrip("?").strip() for p in params
+                        if _NEST_CLIENT_PARAM.search(p)))
+
+
+def resigned(changed: ChangedFile) -> list[Route]:
+    """NestJS routes left alone whose handler's `@Param`/`@Query`/`@Body` parameters changed."""
+    if "@" not in changed.shown_text():
+        return []
+    controller = _NEST_CONTROLLER.search(changed.shown_text())
+    prefix = clean_path(controller.group(1)) if controller and controller.group(1) else ""
+
+    def route_at(text: str, number: int) -> Route | None:
+        found = _NEST.match(text)
+        if found is None:
+            return None
+        return Route("nestjs", found["verb"].upper(),
+                     join_paths(prefix, clean_path(found["path"] or "")), number, norm(text))
+
+    handlers = Handlers(route_at, re.compile(r"^\s*(?:@|//|$)"), _NEST_METHOD,
+                        _nest_client_params)
+    return resigned_handlers(changed, handlers)
+
+
 SCANNER = Scanner(
     name="js", applies=_EXTS,
     triggers=(re.compile(r"\.\s*(?:get|post|put|patch|delete|del|head|options|all|route)\("
@@ -113,4 +145,5 @@ SCANNER = Scanner(
                          r"(?:GET|POST|PUT|PATCH|DELETE)\b")),
     scan=scan, documented=documented,
     what_counts="`@ApiOperation`/`@ApiResponse` (NestJS), a route `schema` with a summary "
-                "(Fastify) or a swagger-jsdoc `@openapi` block (Express)")
+                "(Fastify) or a swagger-jsdoc `@openapi` block (Express)",
+    resigned=resigned)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from checks.api_docs.routes import (
+    Handlers,
     Route,
     Scanner,
     Side,
@@ -18,6 +19,7 @@ from checks.api_docs.routes import (
     ext_in,
     join_paths,
     norm,
+    resigned_handlers,
     window,
 )
 from checks.model import ChangedFile, Line
@@ -26,6 +28,9 @@ _STR = r"\"(?P<path>[^\"]*)\""
 # `@GetMapping("/{id}")`, `@PostMapping(value = "/x", consumes = ...)`, `@GetMapping`.
 _SPRING = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete|Request)Mapping\b"
                      r"(?:\(\s*(?:(?:value|path)\s*=\s*)?\{?\s*(?:" + _STR + r")?(?P<rest>.*))?")
+_NAMED_BINDINGS = frozenset({"PathVariable", "RequestParam", "RequestHeader", "CookieValue",
+                             "MatrixVariable", "QueryValue", "Header", "RequestPart"})
+_BINDING = re.compile(r"@(\w+)(?:\(([^)]*)\))?")
 _REQUEST_METHOD = re.compile(r"RequestMethod\.(\w+)")
 # Micronaut `@Get("/x")`, `@Post`.
 _MICRONAUT = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete)\b(?:\(\s*(?:value\s*=\s*)?"
@@ -109,10 +114,51 @@ def documented(route: Route, window: Window) -> bool:
     return any(_DOCS.search(text) for text in [window.lines.get(route.line, ""), *near])
 
 
+# A handler's parameters a client sends carry one of these annotations; the rest (a
+# `Principal`, `HttpServletRequest`, a `Model`) are filled by the server.
+_CLIENT_PARAM = re.compile(r"@(?:PathVariable|RequestParam|RequestBody|RequestHeader|RequestPart"
+                           r"|CookieValue|MatrixVariable|ModelAttribute|PathParam|QueryParam"
+                           r"|HeaderParam|FormParam|BeanParam|CookieParam|Body|QueryValue|Header)\b")
+_METHOD = re.compile(r"^\s*(?:(?:public|protected|private|static|final|suspend|open|override"
+                     r"|abstract|synchronized)\s+)*(?:fun\s+\w+|[\w<>\[\],.? ]+\s+\w+)\s*\(")
+
+
+def _route_at(text: str, number: int) -> Route | None:
+    found = _SPRING.match(text)
+    if found is None or (found["verb"] == "Request" and not _REQUEST_METHOD.search(text)):
+        return None  # a bare `@RequestMapping` may be the class's: not a handler's route
+    return _spring(found, Line(number, text), "")[0]
+
+
+def _client_params(params: list[str]) -> tuple[str, ...]:
+    """What a client sees of each parameter: its binding annotations with their arguments,
+    and its name when no argument names it; not its Java type (`Owner` -> `OwnerDto` is a
+    refactoring the JSON does not show)."""
+    return tuple(sorted(_wire(p) for p in params if _CLIENT_PARAM.search(p)))
+
+
+def _wire(param: str) -> str:
+    bindings = _BINDING.findall(param)
+    # A query/path/header parameter without an explicit name is bound by its Java name; a
+    # body has no name on the wire.
+    by_name = any(kind in _NAMED_BINDINGS and not args.strip() for kind, args in bindings)
+    name = param.rsplit(" ", 1)[-1] if by_name else ""
+    return " ".join(f"@{kind}({args.strip()})" for kind, args in bindings) + f" {name}"
+
+
+HANDLERS = Handlers(_route_at, re.compile(r"^\s*(?:@|//|$)"), _METHOD, _client_params)
+
+
+def resigned(changed: ChangedFile) -> list[Route]:
+    """Spring routes left alone whose handler's client-facing parameters changed."""
+    return [] if _serves_pages(changed) else resigned_handlers(changed, HANDLERS)
+
+
 SCANNER = Scanner(
     name="jvm", applies=ext_in("java", "kt", "groovy", "scala"),
     triggers=(re.compile(r"@(?:(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
                          r"|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
                          r"|(?:Get|Post|Put|Patch|Delete)\b|Path\()", re.MULTILINE),),
     scan=scan, documented=documented,
-    what_counts="springdoc's `@Operation`/`@ApiResponse` on the handler")
+    what_counts="springdoc's `@Operation`/`@ApiResponse` on the handler",
+    resigned=resigned)

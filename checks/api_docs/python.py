@@ -13,7 +13,17 @@ import re
 from collections.abc import Sequence
 from posixpath import basename
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, join_paths, norm
+from checks.api_docs.routes import (
+    Handlers,
+    Route,
+    Scanner,
+    Side,
+    Window,
+    clean_path,
+    join_paths,
+    norm,
+    resigned_handlers,
+)
 from checks.model import ChangedFile, Line
 
 _STR = r"""[rbuf]*(?P<q>['"])(?P<path>[^'"]*)(?P=q)"""
@@ -124,48 +134,25 @@ _SERVER_SIDE = re.compile(r"Depends\(|Dep\b|\bRequest\b|\bResponse\b|BackgroundT
                           r"|^\s*\*?\s*(?:self|cls|request|response|session|db|current_user)\b")
 
 
-def _api_params(text: str) -> tuple[str, ...] | None:
-    """The client-facing parameters of a one-line `def`, or None when it spans lines."""
-    opened, closed = text.find("("), text.rfind(")")
-    if opened < 0 or closed < opened:
+def _route_at(text: str, number: int) -> Route | None:
+    found = _DECORATOR.match(text)
+    if found is None or _framework(found["verb"]) != "fastapi":
         return None
-    params, depth, part = [], 0, ""
-    for char in text[opened + 1:closed] + ",":
-        if char == "," and depth == 0:
-            params.append(part)
-            part = ""
-            continue
-        depth += (char in "([{") - (char in ")]}")
-        part += char
-    return tuple(sorted(re.sub(r"\s+", "", p) for p in params
-                        if p.strip() and p.strip() != "*" and not _SERVER_SIDE.search(p)))
+    return Route("fastapi", _verbs(found["verb"], text)[0], clean_path(found["path"]), number,
+                 norm(text))
+
+
+def _client_params(params: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(p.replace(" ", "") for p in params
+                        if p != "*" and not _SERVER_SIDE.search(p)))
+
+
+HANDLERS = Handlers(_route_at, re.compile(r"^\s*(?:@|$)"), _DEF, _client_params)
 
 
 def resigned(changed: ChangedFile) -> list[Route]:
     """FastAPI routes left alone whose handler's client-facing parameters changed."""
-    if not changed.added or not changed.removed:
-        return []
-    out: list[Route] = []
-    for hunk in changed.hunks:
-        route: Route | None = None
-        old: tuple[str, ...] | None = None
-        for line in hunk.lines:
-            text = line.text
-            if line.kind == " ":
-                found = _DECORATOR.match(text)
-                if found is not None and _framework(found["verb"]) == "fastapi":
-                    route = Route("fastapi", _verbs(found["verb"], text)[0],
-                                  clean_path(found["path"]), line.new or 0, norm(text))
-                elif not text.lstrip().startswith("@"):
-                    route, old = None, None
-            elif route is not None and _DEF.match(text):
-                if line.kind == "-":
-                    old = _api_params(text)
-                elif old is not None and (new := _api_params(text)) is not None:
-                    if new != old:
-                        out.append(route)
-                    route, old = None, None
-    return out
+    return resigned_handlers(changed, HANDLERS)
 
 
 def documented(route: Route, window: Window) -> bool:

@@ -169,3 +169,62 @@ def blocks(changed: ChangedFile, side: Side, opener: re.Pattern[str],
             if opener.search(line.text):
                 stack.append((depth, line.text.strip()))
     return out
+
+
+def call_params(text: str) -> list[str] | None:
+    """The parameters of a declaration written on one line (`def f(a, b=1):`,
+    `public X get(@PathVariable long id)`), split at top-level commas; None when the
+    parameter list does not close on the line."""
+    opened, closed = text.find("("), text.rfind(")")
+    if opened < 0 or closed < opened:
+        return None
+    params, depth, part = [], 0, ""
+    for char in text[opened + 1:closed] + ",":
+        if char == "," and depth == 0:
+            if part.strip():
+                params.append(re.sub(r"\s+", " ", part.strip()))
+            part = ""
+            continue
+        depth += (char in "([{<") - (char in ")]}>")
+        part += char
+    return params
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """How a language writes a handler under its route: which context line is a route, which
+    lines may sit between (decorators, annotations), which line is the signature, and which
+    of its parameters a client sends."""
+
+    route_at: Callable[[str, int], Route | None]
+    between: re.Pattern[str]
+    signature: re.Pattern[str]
+    client_params: Callable[[list[str]], tuple[str, ...]]
+
+
+def resigned_handlers(changed: ChangedFile, handlers: Handlers) -> list[Route]:
+    """Routes on context lines whose handler's client-facing parameters the PR changed: the
+    signature line removed and added again right below an unchanged route."""
+    out: list[Route] = []
+    for hunk in changed.hunks:
+        route: Route | None = None
+        old: tuple[str, ...] | None = None
+        for line in hunk.lines:
+            text = line.text
+            if line.kind == " ":
+                found = handlers.route_at(text, line.new or 0)
+                if found is not None:
+                    route, old = found, None
+                elif not handlers.between.match(text):
+                    route, old = None, None
+            elif route is not None and handlers.signature.match(text):
+                params = call_params(text)
+                if line.kind == "-":
+                    old = None if params is None else handlers.client_params(params)
+                elif old is not None and params is not None:
+                    if handlers.client_params(params) != old:
+                        out.append(route)
+                    route, old = None, None
+            elif route is not None and not handlers.between.match(text):
+                route, old = None, None
+    return out

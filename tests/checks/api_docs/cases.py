@@ -207,6 +207,11 @@ NEST_NEW = modified("src/cats/cats.controller.ts", 1, [
     "  findOne(@Param('id') id: string): Promise<Cat> {",
     "    return this.catsService.findOne(id);",
     "  }"], ["}"])
+NEST_NEW_QUERY = modified("src/cats/cats.controller.ts", 1, [
+    "@Controller('cats')", "export class CatsController {", "  @Get()"], [
+    "  findAll(): Promise<Cat[]> {"], [
+    "  findAll(@Query('breed') breed?: string): Promise<Cat[]> {"], [
+    "    return this.catsService.findAll(breed);", "  }"])
 NEST_SWAGGER = modified("src/cats/cats.controller.ts", 1, [
     "@ApiTags('cats')",
     "@Controller('cats')",
@@ -255,6 +260,16 @@ SPRING_PRODUCES_CHURN = modified("src/main/java/org/acme/rest/OwnerRestControlle
     '\t@RequestMapping(value = "/{ownerId}", method = RequestMethod.GET, produces = MediaType.APPLICATION_JSON_UTF8_VALUE)'], [
     '\t@RequestMapping(value = "/{ownerId}", method = RequestMethod.GET, produces = "application/json")'], [
     "\tpublic ResponseEntity<Owner> getOwner(@PathVariable(\"ownerId\") int ownerId){"])
+SPRING_NEW_REQUEST_PARAM = modified("src/main/java/org/acme/rest/OwnerRestController.java", 60, [
+    '    @GetMapping("/owners")'], [
+    "    public ResponseEntity<List<OwnerDto>> listOwners(Principal principal) {"], [
+    '    public ResponseEntity<List<OwnerDto>> listOwners(Principal principal, @RequestParam(name = "lastName", required = false) String lastName) {'], [
+    "        Collection<Owner> owners = this.clinicService.findAllOwners();"])
+SPRING_SERVER_PARAM = modified("src/main/java/org/acme/rest/OwnerRestController.java", 60, [
+    '    @GetMapping("/owners/{ownerId}")'], [
+    '    public ResponseEntity<OwnerDto> getOwner(@PathVariable("ownerId") int ownerId) {'], [
+    '    public ResponseEntity<OwnerDto> getOwner(@PathVariable("ownerId") int ownerId, Principal principal) {'], [
+    "        Owner owner = this.clinicService.findOwnerById(ownerId);"])
 SPRING_MVC_PAGE = modified("src/main/java/org/springframework/samples/petclinic/owner/OwnerController.java", 40, [
     "@Controller", "class OwnerController {", ""], [], [
     '\t@GetMapping("/owners/new")',
@@ -452,11 +467,14 @@ CASES: tuple[Case, ...] = (
     Case("fastify-schema", FASTIFY_SCHEMA, "pass"),
     Case("nest-new", NEST_NEW, "warn", ("GET /cats/:id",)),
     Case("nest-swagger", NEST_SWAGGER, "pass"),
+    Case("nest-new-query-parameter", NEST_NEW_QUERY, "warn", ("GET /cats",)),
     Case("next-route", NEXT_ROUTE, "warn", ("GET /api/users/[id]",)),
     Case("spring-new", SPRING_NEW, "warn", ("GET /api/pettypes/{petTypeId}", "POST /api/pettypes")),
     Case("spring-springdoc", SPRING_SPRINGDOC, "pass"),
     Case("spring-produces-churn", SPRING_PRODUCES_CHURN, "pass"),
     Case("spring-mvc-page", SPRING_MVC_PAGE, "pass"),
+    Case("spring-new-request-param", SPRING_NEW_REQUEST_PARAM, "warn", ("GET /owners",)),
+    Case("spring-server-side-param", SPRING_SERVER_PARAM, "pass"),
     Case("jax-rs", JAXRS_NEW, "warn", ("GET /orders/{id}",)),
     Case("aspnet-controller", ASPNET_CONTROLLER, "warn", ("GET /api/[controller]/{id}",)),
     Case("aspnet-xml-docs", ASPNET_XML_DOCS, "pass"),
