@@ -29,9 +29,18 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.routes import Change, Route, Scanner, Side, Window, window
+from checks.api_docs.routes import Change, Route, Scanner, Side, Window, new_line_at, window
 from checks.config import compile_globs
-from checks.model import ChangedFile, Finding, Line, Outcome, Severity, Snapshot, Status
+from checks.model import (
+    ChangedFile,
+    FileStatus,
+    Finding,
+    Line,
+    Outcome,
+    Severity,
+    Snapshot,
+    Status,
+)
 from checks.paths import PathKind, classify
 from checks.spec import CheckSpec, Option, RuleDoc
 
@@ -111,6 +120,8 @@ class Endpoint:
     path: str
     old: Route | None = None
     documented: bool = False
+    # For a removed route of a file that still exists: where it was, in the new file.
+    anchor: int | None = None
 
     @property
     def label(self) -> str:
@@ -256,7 +267,10 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
             if key not in windows:
                 windows[key] = window(seen.changed, side)
             documented = seen.scanner.documented(seen.route, windows[key])
-        out.append(Endpoint(change, seen.route, seen.changed.path, old, documented))
+        anchor = None
+        if change is Change.REMOVED and seen.changed.status is not FileStatus.REMOVED:
+            anchor = new_line_at(seen.changed, seen.route.line)
+        out.append(Endpoint(change, seen.route, seen.changed.path, old, documented, anchor))
     return out
 
 
@@ -279,7 +293,7 @@ def _what_counts(endpoint: Endpoint, options: ApiDocsOptions) -> str:
 
 
 def _finding(endpoint: Endpoint, options: ApiDocsOptions) -> Finding:
-    line = None if endpoint.change is Change.REMOVED else endpoint.route.line
+    line = endpoint.anchor if endpoint.change is Change.REMOVED else endpoint.route.line
     message = (f"{endpoint.label} {endpoint.change} ({endpoint.route.framework}) but no API "
                f"documentation changed; counts as docs: {_what_counts(endpoint, options)}.")
     return Finding(message, endpoint.path, line, rule=RULES[endpoint.change],

@@ -228,3 +228,20 @@ def resigned_handlers(changed: ChangedFile, handlers: Handlers) -> list[Route]:
             elif route is not None and not handlers.between.match(text):
                 route, old = None, None
     return out
+
+
+def new_line_at(changed: ChangedFile, old_line: int) -> int | None:
+    """Where a removed line was, in the new file: the first line shown after it (or the one
+    before, at a hunk's end), so a removed route's finding can sit in the file as it is now."""
+    for hunk in changed.hunks:
+        seen, last_new = False, None
+        for line in hunk.lines:
+            if line.kind == "-" and line.old == old_line:
+                seen = True
+            elif line.new is not None:
+                if seen:
+                    return line.new
+                last_new = line.new
+        if seen:
+            return last_new
+    return None

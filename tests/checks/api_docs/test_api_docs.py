@@ -95,6 +95,15 @@ def test_removed_endpoint_has_no_line_in_the_new_file() -> None:
         "src/routes/legacy.js", None, "api-removed-undocumented")
 
 
+def test_removed_endpoint_of_a_kept_file_sits_where_it_was() -> None:
+    diff = modified("routes/api.php", 40, [
+        "Route::get('songs/{song}', [SongController::class, 'show']);"], [
+        "Route::get('songs/{song}/lyrics', [LyricsController::class, 'show']);"], [], [
+        "Route::put('songs/{song}', [SongController::class, 'update']);"])
+    (finding,) = _run(diff).findings
+    assert (finding.line, finding.rule) == (41, "api-removed-undocumented")
+
+
 def test_level_fail_makes_it_fail() -> None:
     result = _run(EXPRESS_NEW, {"api-docs": {"level": "fail"}})
     assert result.status is Status.FAIL
