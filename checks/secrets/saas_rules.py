@@ -56,6 +56,18 @@ SAAS_RULES: tuple[Rule, ...] = (
               r"[A-Z0-9]{24}\.[A-Z0-9]{64}", "`dt0c01.` + 24 `.` 64 upper-case characters"),
     _prefixed("easypost-api-key", "EasyPost API key", "EZ[AT]K", "[A-Za-z0-9]{54}",
               "`EZAK` (production) / `EZTK` (test) + 54 base62 characters"),
+    _prefixed("lob-api-key", "Lob secret API key", "(?:live|test)_", "[a-f0-9]{35}",
+              "`live_` / `test_` + 35 hex characters (the publishable `*_pub_` keys are public)",
+              hexy=True, anchor="(?:live|test)_[a-f0-9]{35}"),
+    # Short-lived: `bedrock-api-key-` + base64 of a presigned `bedrock.amazonaws.com/?Action=...`
+    # URL; long-lived: `ABSK` + base64 of `BedrockAPIKey-<id>:<secret>`.
+    _prefixed("aws-bedrock-api-key", "Amazon Bedrock API key",
+              r"(?:bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t|ABSKQmVkcm9ja0FQSUtleS)",
+              r"[A-Za-z0-9+/]{40,2000}={0,2}",
+              "`bedrock-api-key-` + base64 of a presigned `bedrock.amazonaws.com` URL "
+              "(short-lived), or `ABSK` + base64 of `BedrockAPIKey-…` (long-lived)",
+              "A-Za-z0-9+/=", wordy=True,
+              anchor=r"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t|ABSKQmVkcm9ja0FQSUtleS"),
     _prefixed("frameio-token", "Frame.io developer token", "fio-u-", rf"[{_URLSAFE}=]{{64}}",
               "`fio-u-` + 64 url-safe characters", _URLSAFE),
     _prefixed("flutterwave-secret-key", "Flutterwave secret key", "FLWSECK(?:_TEST)?-",
