@@ -30,12 +30,15 @@ _UUID_UPPER = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A
 def _judge(keywords: str, minimum: float) -> Callable[[str, str], bool]:
     """Random enough, and the key naming the provider is no id, URL or name (`HEROKU_APP_ID`)."""
     key = re.compile(rf"[A-Za-z0-9_.\-]*(?i:{keywords})[A-Za-z0-9_.\-]*")
+    provider = re.compile(rf"(?i:{keywords})")
 
     def check(value: str, line: str) -> bool:
         if entropy.shannon(value) < minimum:
             return False
         head = line[:line.find(value)] if value in line else line
-        return not any(generic.names_not_secret(m.group()) for m in key.finditer(head))
+        # The provider's own name is no verdict (`message_bird_key` is not a UI `message`).
+        return not any(generic.names_not_secret(provider.sub("_", m.group()))
+                       for m in key.finditer(head))
     return check
 
 

@@ -11,9 +11,11 @@ import pytest
 
 from checks.model import Severity, Status
 from tests.checks.secrets.diffs import new_file, run
+from tests.checks.secrets.rule_samples import SaasTokens
 from tests.checks.secrets.tokens import MoreTokens
 
 T = MoreTokens(seed=45)
+U = SaasTokens(seed=46)
 
 # (rule, path, lines with `{t}` where the token goes, token maker, length of the token's fixed
 # head: the rest is what a docs example replaces with a run of one character).
@@ -218,3 +220,25 @@ def test_age_key_with_a_wrong_checksum_is_a_notice_not_a_miss_or_a_failure() -> 
     assert broken[16:] not in result.findings[1].message
     assert result.summary == ("1 secret on added lines in 1 file; 1 with a checksum that does "
                               "not match (notices).")
+
+
+@pytest.mark.parametrize("key", ["message_bird_access_key", "messageBirdToken",
+                                 "MESSAGE-BIRD-KEY"])
+def test_a_provider_name_holding_a_label_word_still_names_a_secret(key: str) -> None:
+    # `message` alone names UI text; inside the provider's name it says nothing.
+    token = T.chars(25)
+    findings = _findings("config/settings.py", [f'{key} = "{token}"'])
+    assert [(f.rule, f.severity) for f in findings] == [("messagebird-api-key", Severity.FAIL)]
+
+
+def test_a_provider_keyed_id_is_still_no_secret() -> None:
+    # Removing the provider's name must not remove the word that says "not a secret".
+    lines = [f'MESSAGE_BIRD_ORIGINATOR_ID = "{T.chars(25)}"',
+             f'SQUARESPACE_SITE_ID = "{U.uuid4()}"', f'KUCOIN_ACCOUNT_ID = "{U.uuid4()}"']
+    assert list(_findings("config/settings.py", lines)) == []
+
+
+def test_go_typed_var_names_a_keyword_secret() -> None:
+    token = U.uuid4()
+    findings = _findings("cmd/deploy/main.go", [f'var kucoinSecret string = "{token}"'])
+    assert [f.rule for f in findings] == ["kucoin-api-secret"]
