@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 try:  # Python 3.11+
-    import re._constants as sre_constants
-    import re._parser as sre_parse
+    import re._constants as sre_constants  # type: ignore[import-not-found]
+    import re._parser as sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - older Pythons
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
@@ -38,7 +38,7 @@ class Value:
 
 @dataclass
 class Rule:
-    """A rule's id and the samples that could be evaluated, with reasons for those that could not."""
+    """A rule's id, the samples that could be evaluated, and why the others could not."""
 
     rule_id: str
     tps: list[Value] = field(default_factory=list)
@@ -156,6 +156,8 @@ def _set_choices(items: list[tuple[object, object]]) -> list[str]:
         elif op is sre_constants.LITERAL:
             chars.add(chr(arg))  # type: ignore[arg-type]
         elif op is sre_constants.RANGE:
+            lo: int
+            hi: int
             lo, hi = arg  # type: ignore[misc]
             chars.update(chr(c) for c in range(lo, hi + 1))
         elif op is sre_constants.CATEGORY:

@@ -22,7 +22,6 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import checks  # noqa: E402
 from bench.gosamples import GoError, evaluate_rules  # noqa: E402
 from bench.report import write_section  # noqa: E402
 from bench.secrets import _gitleaks, _gitleaks_command, _gitleaks_version  # noqa: E402
-import checks  # noqa: E402
 
 SECRETS_MD = ROOT / "docs" / "secrets.md"
 START, END = "<!-- bench:peer-samples -->", "<!-- /bench:peer-samples -->"
@@ -186,7 +185,7 @@ def _shipshape(samples: list[PeerSample], batch: int = 500) -> tuple[set[str], f
                             only={"secrets"})
         for finding in report.check("secrets").findings:
             # Paths inside the chunk restart at s00000: shift them back to the global index.
-            index, rest = finding.path.split("/", 1)
+            index, rest = (finding.path or "").split("/", 1)
             path = f"s{int(index[1:]) + start:05d}/{rest}"
             (noticed if str(finding.severity) == "notice" else flagged).add(path)
     return flagged, frozenset(noticed)

@@ -133,7 +133,14 @@ SHORT_MIN_RATIO = 0.75
 
 def key_words(identifier: str) -> list[str]:
     """Split `DB_PASSWORD`, `apiKey`, `spring.datasource.password` into lower-case words."""
-    return [w.lower() for w in _SPLIT.split(identifier) if w]
+    words = [w.lower() for w in _SPLIT.split(identifier) if w]
+    # "Clear text" / "plain text" say how a secret is stored (NuGet's `ClearTextPassword`),
+    # not that the value is UI text.
+    return [w for i, w in enumerate(words)
+            if not (w == "text" and i and words[i - 1] in _STORAGE_WORDS)]
+
+
+_STORAGE_WORDS = frozenset({"clear", "plain"})
 
 
 def is_secret_key(identifier: str) -> bool:

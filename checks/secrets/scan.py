@@ -402,6 +402,9 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
             candidate = _pair(m, corpus, index)
             if candidate is not None:
                 pos = max(candidate.start, start + 1)  # a token in the value is found alone
+                # Search again from the value: a later anchor (`TOKEN: ` of a command-line
+                # header) may have covered the token's own.
+                anchors = spans(pos)
         elif branch == URL:
             candidate = _url(m, corpus, index)
             # The fast pass skipped the user and password: a token there speaks for itself.

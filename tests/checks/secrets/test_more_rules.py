@@ -242,3 +242,21 @@ def test_go_typed_var_names_a_keyword_secret() -> None:
     token = U.uuid4()
     findings = _findings("cmd/deploy/main.go", [f'var kucoinSecret string = "{token}"'])
     assert [f.rule for f in findings] == ["kucoin-api-secret"]
+
+
+@pytest.mark.parametrize("line", [
+    'curl -H "Content-Type: application/json" -H "Accept: application/vnd.github+json" x',
+    'curl -H "Authorization: Bearer $API_TOKEN" https://api.acme.io',
+    'curl -H "Authorization: token ${{ secrets.GITHUB_TOKEN }}" https://api.github.com',
+    'curl -H "X-Request-Id: 3fea6af1349166ea3fea77d1" https://api.acme.io',
+    'curl -H "X-Api-Key: YOUR_API_KEY_HERE" https://api.acme.io',
+    'curl -H "X-Api-Key: <your-api-key>" https://api.acme.io',
+])
+def test_command_line_headers_without_a_secret_are_quiet(line: str) -> None:
+    assert list(_findings("scripts/call.sh", [line])) == []
+
+
+def test_a_help_text_key_is_still_no_secret() -> None:
+    # Only "clear text" / "plain text" lose the word "text": help and label text stay quiet.
+    lines = [f'PASSWORD_HELP_TEXT = "{T.chars(20)}"', f'textPassword = "{T.chars(20)}"']
+    assert list(_findings("config/settings.py", lines)) == []
