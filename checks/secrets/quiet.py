@@ -60,6 +60,9 @@ EXAMPLE_DIGESTS = frozenset({
     "8be5d113c0871ce1a122d68a7dff940ab7b09ad8dfcfd9a85aa5c1acc026279e",
     # OpenID Connect Core's example access token.
     "ad71fb4165536675d80a8bbfe957697e4b9e17b35d5500406abc219705337107",
+    # The two ClearTextPassword values of Microsoft's nuget.config reference.
+    "dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c",
+    "a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e",
 })
 
 # Markers that never occur by chance in a random token of 20+ characters.

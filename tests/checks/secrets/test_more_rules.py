@@ -260,3 +260,12 @@ def test_a_help_text_key_is_still_no_secret() -> None:
     # Only "clear text" / "plain text" lose the word "text": help and label text stay quiet.
     lines = [f'PASSWORD_HELP_TEXT = "{T.chars(20)}"', f'textPassword = "{T.chars(20)}"']
     assert list(_findings("config/settings.py", lines)) == []
+
+
+def test_nuget_docs_example_passwords_are_quiet_and_a_real_one_is_not() -> None:
+    # The values of learn.microsoft.com's nuget.config reference, copied into many configs.
+    docs = [f'    <add key="ClearTextPassword" value="{v}" />' for v in ("33f!!lloppa",
+                                                                      "hal+9ooo_da!sY")]
+    assert list(_findings("NuGet.Config", docs)) == []
+    real = [f'    <add key="ClearTextPassword" value="{T.chars(16)}" />']
+    assert [f.rule for f in _findings("NuGet.Config", real)] == ["generic-secret"]
