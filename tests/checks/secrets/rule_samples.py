@@ -136,6 +136,12 @@ class SaasTokens(MoreTokens):
     def uuid4(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
+    def facebook(self) -> str:
+        return "EA" + "AG" + self.chars(180)
+
+    def sonarqube(self) -> str:
+        return "sq" + "p_" + self.chars(40, HEX)
+
     def lob(self) -> str:
         return "te" + "st_" + self.chars(35, HEX)
 
@@ -256,6 +262,8 @@ def samples(seed: int) -> list[RuleSample]:
         ("defined-networking-key", "DN_API_KEY", t.defined_networking),
         ("plaid-access-token", "PLAID_ACCESS_TOKEN", t.plaid),
         ("lob-api-key", "LOB_API_KEY", t.lob),
+        ("facebook-access-token", "FB_PAGE_ACCESS_TOKEN", t.facebook),
+        ("sonarqube-token", "SONAR_TOKEN", t.sonarqube),
         ("aws-bedrock-api-key", "AWS_BEARER_TOKEN_BEDROCK", t.bedrock),
     ]
     keyword: list[tuple[str, str, Callable[[], str]]] = [

@@ -269,3 +269,10 @@ def test_nuget_docs_example_passwords_are_quiet_and_a_real_one_is_not() -> None:
     assert list(_findings("NuGet.Config", docs)) == []
     real = [f'    <add key="ClearTextPassword" value="{T.chars(16)}" />']
     assert [f.rule for f in _findings("NuGet.Config", real)] == ["generic-secret"]
+
+
+def test_a_quoted_password_holding_an_ampersand_pair_is_found() -> None:
+    # `&HR6=2` inside quotes is part of the password, not a URL query's next parameter.
+    password = f"{T.chars(6)}&{T.chars(3)}=2{T.chars(4)}"
+    findings = _findings("app/settings.py", [f'db_password = "{password}"'])
+    assert [f.rule for f in findings] == ["generic-secret"]
