@@ -141,10 +141,19 @@ class Score:
     missed_by_rule: dict[str, tuple[int, int]]  # rule -> (missed, positives)
     notice_only: int = 0  # positives reported only at notice level ("checksum does not match")
     noticed_by_rule: dict[str, int] = field(default_factory=dict)
+    rules: int = 0  # gitleaks rules with true-positive samples
 
     @property
     def recall(self) -> float:
         return self.found / self.positives if self.positives else 0.0
+
+    @property
+    def rules_all_found(self) -> int:
+        return self.rules - len(self.missed_by_rule)
+
+    @property
+    def rules_none_found(self) -> int:
+        return sum(m == n for m, n in self.missed_by_rule.values())
 
     @property
     def false_alarm_rate(self) -> float:
@@ -173,7 +182,7 @@ def score(samples: list[PeerSample], flagged: set[str], noticed: frozenset[str] 
                     if s.positive and w.path in noticed and w.path not in flagged)
     return Score(found, positives, false, len(samples) - positives,
                  {rule: (m, n) for rule, (m, n) in per_rule.items() if m},
-                 sum(noted.values()), dict(noted))
+                 sum(noted.values()), dict(noted), len(per_rule))
 
 
 def _shipshape(samples: list[PeerSample], batch: int = 500) -> tuple[set[str], frozenset[str]]:
@@ -209,6 +218,7 @@ def markdown(scores: dict[str, Score], skipped: Counter[str], total: int, commit
     first = next(iter(scores.values()))
     rows = "\n".join(
         f"| {name} | {s.found}/{s.positives} | **{s.recall:.1%}** | {s.notice_only} | "
+        f"{s.rules_all_found} / {s.rules_none_found} | "
         f"{s.flagged}/{s.negatives} | {s.false_alarm_rate:.1%} |" for name, s in scores.items())
     ours = scores["shipshape"]
     gitleaks = next((s for n, s in scores.items() if n.startswith("gitleaks")), None)
@@ -226,8 +236,9 @@ def markdown(scores: dict[str, Score], skipped: Counter[str], total: int, commit
         f"false-positive samples; skipped sample expressions: {sum(skipped.values())}"
         f"{' (' + reasons + ')' if reasons else ''}).\n\n"
         "| tool | positives found | recall | positives only noted (notice level) | "
+        f"rules (of {first.rules}) with every / no positive found | "
         "negatives flagged | false-alarm rate |\n"
-        f"|---|---|---|---|---|---|\n{rows}\n\n"
+        f"|---|---|---|---|---|---|---|\n{rows}\n\n"
         "Rules where shipshape misses most (gitleaks rule id, samples not reported above notice "
         f"level / samples, of which only noted; {len(ranked)} rules with a miss): "
         f"{misses or 'none'}."

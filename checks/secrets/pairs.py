@@ -46,7 +46,7 @@ PATTERN = "|".join((
     # .netrc: `machine host login user password value`.
     r"""\bpassword[ \t]+(?P<v6>[^\s"']{8,500})(?=[ \t]|\n|$)""",
     # curl -u user:password / --user=user:password
-    r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{1,64}:"""
+    r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:["']?"""
     r"""(?P<v7>[^\s"'@]{8,200})""",
     # mysql -pSECRET (no space: `-p value` would prompt)
     r"""\bmysql(?:dump|admin|sh)?\b[^\n]{0,200}?[ \t]-p(?P<v8>[^\s"'$]{8,200})""",
@@ -65,6 +65,10 @@ PATTERN = "|".join((
     r"""(?<![\w-])(?:-H|--header)(?:[ \t]+|=)(?P<q13>["'])(?P<k13>[A-Za-z][A-Za-z0-9-]{1,40})"""
     r"""[ \t]*:[ \t]*(?:(?:Bearer|Basic|Token|Api-Token|ApiKey|SSWS|token|bearer)[ \t]+)?"""
     r"""(?P<v13>[^\s"']{8,500})(?P=q13)""",
+    # curl -u "user:pass@word": in a quoted argument `@` is part of the password.
+    r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)"""
+    r"""(?:(?P<q14>["'])[^\s:"'$]{0,64}:|[^\s:"'$]{1,64}:(?P<r14>["']))"""
+    r"""(?P<v14>[^\s"']{8,200})(?:(?P=q14)|(?P=r14))""",
 ))
 ANCHOR = "|".join((
     rf"""\([ \t]*["']{_KEY}{_WORD}{_KEY}["'][ \t]*,[ \t]*["']""",
@@ -80,7 +84,7 @@ ANCHOR = "|".join((
     r""""(?:key|name)"[ \t]*:""",
     r"""(?:-H|--header)[ \t=]+["']""",
 ))
-_FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p"}
+_FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p", "14": "curl --user"}
 _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _SETTER = re.compile(r"(?i)(?:set|put|env|define|add|store|with|config)\w*[ \t]*$")
 

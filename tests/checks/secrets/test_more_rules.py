@@ -276,3 +276,18 @@ def test_a_quoted_password_holding_an_ampersand_pair_is_found() -> None:
     password = f"{T.chars(6)}&{T.chars(3)}=2{T.chars(4)}"
     findings = _findings("app/settings.py", [f'db_password = "{password}"'])
     assert [f.rule for f in findings] == ["generic-secret"]
+
+
+@pytest.mark.parametrize("form", ['--user "j.smith:{p}"', "-u ':{p}'", "--user kevin:'{p}'",
+                                  "--user  'deploy:{p}'"])
+def test_curl_user_in_quoted_forms_is_found(form: str) -> None:
+    password = f"{T.chars(5)}@{T.chars(4)}#{T.chars(4)}"
+    line = f"curl -s {form.format(p=password)} https://api.acme.io/user/me"
+    assert [f.rule for f in _findings("scripts/me.sh", [line])] == ["generic-secret"]
+
+
+@pytest.mark.parametrize("line", ['curl -u "$USER:$PASS" https://api.acme.io',
+                                  'curl -u "admin:${ADMIN_PASSWORD}" https://api.acme.io',
+                                  "curl -u user:pass@host.example.com https://api.acme.io"])
+def test_curl_user_references_and_placeholders_are_quiet(line: str) -> None:
+    assert list(_findings("scripts/me.sh", [line])) == []
