@@ -23,7 +23,10 @@ _KEYWORD = (
 )
 _REST = r"[A-Za-z0-9_.\-]*"
 # `password: str = "..."`, `val token: String = "..."`, `var token string = "..."`.
-_ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*(?==)"
+# The `=` after a type has a space before it or a quote after it: `db_password: Ab=c9` is a YAML
+# value holding `=`, not the type `Ab`.
+_ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*"
+               r"(?:(?<=[ \t])(?==)|(?==[ \t]*[\"'`]))"
                r"|[ \t]+string(?=[ \t]*=))?")
 # `=`, `:`, `=>`, `:=`, PHP `.=`, Makefile `::=`/`:::=`, a setter call (`setPassword("…")`),
 # or the comma between a header's name and value (`("Authorization", "Basic …")`).

@@ -291,3 +291,9 @@ def test_curl_user_in_quoted_forms_is_found(form: str) -> None:
                                   "curl -u user:pass@host.example.com https://api.acme.io"])
 def test_curl_user_references_and_placeholders_are_quiet(line: str) -> None:
     assert list(_findings("scripts/me.sh", [line])) == []
+
+
+def test_a_bare_yaml_password_holding_equals_is_not_read_as_a_type_annotation() -> None:
+    password = f"{T.chars(6)}={T.chars(4)}@0"
+    findings = _findings("deploy/values.yaml", ["app:", f"  db_password: {password}"])
+    assert [(f.rule, f.line) for f in findings] == [("generic-secret", 2)]
