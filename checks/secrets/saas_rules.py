@@ -26,7 +26,7 @@ def _random_alnum(value: str, _line: str) -> bool:
 
 def _prefixed(rule_id: str, name: str, prefix: str, body: str, matches: str,
               end: str = "A-Za-z0-9", hexy: bool = False, anchor: str = "",
-              wordy: bool = False) -> Rule:
+              wordy: bool = False, boundary: str = "A-Za-z0-9") -> Rule:
     """A token that is `prefix` (a regex) + `body` (a regex), ending on a token boundary.
 
     The fast pass looks for `anchor` (default: the prefix); a prefix that is common in text
@@ -34,7 +34,7 @@ def _prefixed(rule_id: str, name: str, prefix: str, body: str, matches: str,
     """
     validate = _random if hexy else _random_alnum if wordy else None
     return Rule(rule_id, name, rf"{prefix}{body}(?![{end}])", matches, prefix, validate,
-                anchor=anchor or prefix)
+                boundary=boundary, anchor=anchor or prefix)
 
 
 SAAS_RULES: tuple[Rule, ...] = (
@@ -86,7 +86,8 @@ SAAS_RULES: tuple[Rule, ...] = (
               anchor=r"(?:pat|sat)\.[A-Za-z0-9_\-]{22}\."),
     _prefixed("infracost-api-key", "Infracost API key", "ico-", "[A-Za-z0-9]{32}",
               "`ico-` + 32 base62 characters", anchor="ico-[A-Za-z0-9]{32}",
-              wordy=True),
+              # `box.ico-<hash>.png`: after a dot, `ico-` is a file extension.
+              wordy=True, boundary="A-Za-z0-9."),
     _prefixed("intra42-client-secret", "42 Intra client secret", "s-s4t2(?:ud|af)-",
               "[a-f0-9]{64}", "`s-s4t2ud-` / `s-s4t2af-` + 64 hex characters", hexy=True),
     _prefixed("langsmith-api-key", "LangSmith API key", "lsv2_(?:pt|sk)_",

@@ -12,7 +12,7 @@ import pytest
 from checks.model import Severity, Status
 from tests.checks.secrets.diffs import new_file, run
 from tests.checks.secrets.rule_samples import SaasTokens
-from tests.checks.secrets.tokens import MoreTokens
+from tests.checks.secrets.tokens import URLSAFE, MoreTokens
 
 T = MoreTokens(seed=45)
 U = SaasTokens(seed=46)
@@ -297,3 +297,28 @@ def test_a_bare_yaml_password_holding_equals_is_not_read_as_a_type_annotation() 
     password = f"{T.chars(6)}={T.chars(4)}@0"
     findings = _findings("deploy/values.yaml", ["app:", f"  db_password: {password}"])
     assert [(f.rule, f.line) for f in findings] == [("generic-secret", 2)]
+
+
+@pytest.mark.parametrize("body", ["{r}klMnopqrstuvwx{r}", "{r}-1234fghijklmnop{r}",
+                                  "SlackAppConfigurationAccessTokenHere", "RANDOMSTRINGHERE"])
+def test_alphabet_runs_and_trailing_here_mark_a_made_up_token(body: str) -> None:
+    token = "xoxe.xoxp-1-" + body.format(r=T.chars(12))
+    assert [f.rule for f in _findings("config/slack.env", [f"SLACK_CONFIG={token}"])
+            if f.severity != Severity.NOTICE] == []
+
+
+def test_a_random_slack_config_token_is_still_found() -> None:
+    token = "xoxe.xoxp-1-" + T.chars(140)
+    found = _findings("config/slack.env", [f"SLACK_CONFIG={token}"])
+    assert [f.rule for f in found] == ["slack-token"]
+
+
+def test_ico_after_a_dot_is_a_file_extension_not_an_infracost_key() -> None:
+    name = f"assets/video_box.ico-{T.chars(32, 'abcdef0123456789')}.png"
+    assert list(_findings("web/index.html", [f'<link rel="icon" href="/{name}">'])) == []
+
+
+def test_a_rails_authenticity_token_is_a_csrf_token() -> None:
+    line = (f'<input type="hidden" name="authenticity_token" value="{T.chars(86, URLSAFE)}" '
+            'autocomplete="off">')
+    assert list(_findings("app/views/sessions/new.html", [line])) == []
