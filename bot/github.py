@@ -52,9 +52,10 @@ def is_gone(exc: BaseException) -> bool:
 
 def exception_message(exc: gidgethub.HTTPException) -> str:
     """GitHub's `message` from an error answer: gidgethub passes it as the first argument
-    after the status (BadRequest, GitHubBroken, RateLimitExceeded alike), or none at all."""
+    after the status (BadRequest, GitHubBroken, RateLimitExceeded alike), and the status's
+    phrase when the answer had none."""
     first = exc.args[0] if exc.args else None
-    return first if isinstance(first, str) and first != exc.status_code.phrase else ""
+    return first if isinstance(first, str) else ""
 
 
 def is_rate_limit(status: int, headers: Mapping[str, str], message: str) -> bool:

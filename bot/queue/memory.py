@@ -29,6 +29,7 @@ MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
 HEADS_PER_PR = 20
 MAX_DEAD = 1_000
+RETRY_POLL_SECONDS = 1.0
 
 
 class MemoryQueue:
@@ -106,10 +107,11 @@ class MemoryQueue:
                 if job is not None:
                     return job
                 due = self._next_retry_in()
-                # A delayed job wakes no one when it comes due: wait at most until then.
+                # A delayed job wakes no one when it comes due: wait at most until then (and
+                # look again each second, in case the clock is not the wall clock).
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(),
-                                           None if due is None else max(due, 0.01))
+                    await asyncio.wait_for(self._changed.wait(), None if due is None else
+                                           min(max(due, 0.01), RETRY_POLL_SECONDS))
 
     async def done(self, job: Job) -> None:
         """Release the PR, waking one worker when the PR has a job waiting."""
