@@ -13,6 +13,7 @@ import http
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -21,7 +22,7 @@ import pytest
 from gidgethub import sansio
 
 from bot import limits
-from bot.app import create_app
+from bot.app import _pacing, create_app
 from bot.gate import InstallationPaused, LocalGate
 from bot.github import GitHubClient, exception_message, repo_vars
 from bot.metrics import Metrics
@@ -30,6 +31,7 @@ from bot.queue.memory import MemoryQueue
 from bot.retry import BreakerState, CircuitBreaker, Kind, RetryPolicy, classify
 from tests.bot.conftest import Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
+from tests.bot.test_queue import store
 from tests.fakegithub.server import SECONDARY_LIMIT_MESSAGE
 
 BODY = "<!-- shipshape:checklist -->\n### shipshape: 1 of 2 checks pass\n"
@@ -383,3 +385,29 @@ async def test_content_creation_is_paced_and_a_long_wait_hands_the_job_back(
         assert paused.value.seconds > limits.INLINE_WAIT_SECONDS
         assert classify(paused.value) is not None
         assert len(fake.comments(fake.repo, 1)) == 4
+
+
+async def test_with_redis_a_pause_one_replica_meets_holds_every_replicas_jobs(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor,
+        tmp_path: Path) -> None:
+    fake = fake_github
+    async with store("redis", tmp_path) as make:
+        mine, other_replica = make(), make()
+        bot = Bot(await aiohttp_client(create_app(bot_settings(fake), executor=pool,
+                                                  queue=mine)), fake)
+        assert bot.state.services.client.gate is mine.gate()
+        # The other replica met a secondary limit for this installation.
+        await other_replica.gate().pause(fake.installation_id, 120)
+        add_prs(fake, range(1, 3))
+        await deliver(bot, range(1, 3))
+        async def both_deferred() -> bool:
+            return await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') >= 2
+
+        await until(both_deferred, timeout=10)
+        assert fake.calls_to("*", "/repos/*") == []
+        assert sorted(j.number for j in await mine.pending_jobs()) == [1, 2]
+
+
+def test_pacing_follows_the_settings(fake_github: Any) -> None:
+    assert _pacing(bot_settings(fake_github)) == ((60.0, 80), (3600.0, 500))
+    assert _pacing(bot_settings(fake_github, CONTENT_PER_MINUTE="0")) == ((3600.0, 500),)
