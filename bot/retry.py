@@ -1,9 +1,8 @@
 """Jobs through GitHub's bad minutes: which failures pass, when to try again, when to stop.
 
 A job that fails because GitHub is unreachable, answers 5xx, times out or rate-limits goes back
-to the queue (`Queue.retry_later`) after a backoff: exponential with jitter in the job's own
-retries or its installation's failures in a row, whichever is more, and never before the
-installation's pause ends. Each installation has a circuit
+to the queue (`Queue.retry_later`) after a backoff: exponential in the job's retries with
+jitter, and never before its installation's pause ends. Each installation has a circuit
 breaker: after `threshold` outage failures in a row it opens, pausing the installation (all its
 jobs wait, other installations go on); when the pause ends one job probes; its success closes
 the breaker, its failure opens it again for twice as long. A job still failing `max_seconds`
@@ -157,11 +156,6 @@ class CircuitBreaker:
         circuit.probing = False
         circuit.opened_until = self.clock() + circuit.open_seconds
         return circuit.open_seconds
-
-    def failures(self, installation_id: int) -> int:
-        """The installation's outage failures in a row (0 once a job of it succeeded)."""
-        circuit = self._circuits.get(installation_id)
-        return circuit.failures if circuit is not None else 0
 
     def succeeded(self, installation_id: int) -> None:
         """GitHub answered this installation's job: close the circuit."""

@@ -477,9 +477,7 @@ class Workers:
             await services.queue.bury(job, error)
             await _complete_left_run(services, job, passing.error)
             return JobResult(JobOutcome.DEAD_LETTER, error=passing.error)
-        # A new job of an installation that keeps failing backs off as far as its elders.
-        steps = max(job.retries, services.breaker.failures(installation) - 1)
-        wait = max(services.retry.backoff(steps), passing.wait,
+        wait = max(services.retry.backoff(job.retries), passing.wait,
                    await services.queue.gate().paused_for(installation))
         await services.queue.retry_later(replace(job, retries=job.retries + 1,
                                                  retry_since=since), now + wait)
