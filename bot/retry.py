@@ -111,10 +111,12 @@ class CircuitBreaker:
     through the gate, which replicas share when the queue is in Redis."""
 
     threshold: int = 5
-    open_seconds: float = 30.0
+    # Short first: a 20 s outage that opened it costs ~15 s after GitHub is back
+    # (bench/outage.py; 30 s cost 30 s); a longer outage doubles it up to 10 minutes.
+    open_seconds: float = 15.0
     max_open_seconds: float = 600.0
     # How long a job waits while another one probes a half-open circuit.
-    probe_wait_seconds: float = 5.0
+    probe_wait_seconds: float = 2.0
     clock: Callable[[], float] = time.time
     _circuits: dict[int, _Circuit] = field(default_factory=dict)
 
