@@ -186,19 +186,18 @@ return 1
 # KEYS: running pending order attempts heads prs due; ARGV: pr_key owner job head slot due_ms
 # The PR stays held (running) until `done`; a death of the taker still counts, the failure not.
 _LATER = _PUSH_FRONT + """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+if r.owner ~= ARGV[2] then return 0 end  -- our lease ran out: the job went back already
 if redis.call('HEXISTS', KEYS[2], ARGV[5]) == 1 then return 0 end
 local hraw = redis.call('GET', KEYS[5])
 if hraw and ARGV[4] ~= '' then
   local heads = cjson.decode(hraw)
   if #heads > 0 and heads[#heads][1] ~= ARGV[4] then return 0 end
 end
-local attempts = 0
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if raw then
-  local r = cjson.decode(raw)
-  if r.owner == ARGV[2] then attempts = math.max(0, r.attempts - 1) end
-end
-push_front(KEYS[2], KEYS[3], KEYS[4], KEYS[6], ARGV[5], ARGV[1], ARGV[3], attempts)
+push_front(KEYS[2], KEYS[3], KEYS[4], KEYS[6], ARGV[5], ARGV[1], ARGV[3],
+           math.max(0, r.attempts - 1))
 redis.call('HSET', KEYS[7], ARGV[5], ARGV[6])
 return 1
 """

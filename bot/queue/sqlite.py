@@ -296,15 +296,16 @@ class SqliteQueue:
         await self._run(lambda db: self._retry_later(db, job, not_before))
 
     def _retry_later(self, db: sqlite3.Connection, job: Job, not_before: float) -> None:
+        row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
+                         (job.pr_key, self.owner)).fetchone()
+        if row is None:
+            return  # our lease ran out: the job went back to the queue or to another process
         if db.execute("SELECT 1 FROM pending WHERE slot = ?", (job.slot,)).fetchone():
             return  # a newer job in the same slot is waiting: it supersedes this one
         if not is_current(self._heads(db, job.pr_key), job):
             return
-        row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
-                         (job.pr_key, self.owner)).fetchone()
         # Deaths of its takers still count; a failure that was answered is not one.
-        attempts = max(0, row[0] - 1) if row else 0
-        self._push_front(db, job.slot, job.pr_key, _dump(job), attempts, not_before)
+        self._push_front(db, job.slot, job.pr_key, _dump(job), max(0, row[0] - 1), not_before)
 
     def gate(self) -> Gate:
         """Pauses and pacing in this process (a SQLite queue serves one process)."""

@@ -596,3 +596,14 @@ async def test_redis_pauses_and_pacing_are_shared_by_replicas(tmp_path: Path) ->
         assert await one.gate().reserve(9, windows) == 0
         assert await two.gate().reserve(9, windows) == 0
         assert await one.gate().reserve(9, windows) > 3500
+
+
+async def test_a_retry_after_the_lease_ran_out_adds_no_second_copy(durable: Factory) -> None:
+    slow = durable()
+    await slow.put(job())
+    taken = await asyncio.wait_for(slow.get(), 2)
+    die(slow)  # it hangs past its lease; another process takes the job again
+    other = durable()
+    assert await asyncio.wait_for(other.get(), 4 * LEASE) == taken
+    await slow.retry_later(taken, time.time())  # the slow one finally fails
+    assert await other.pending_jobs() == []
