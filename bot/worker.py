@@ -235,7 +235,9 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
     if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
-            cache=ctx.services.comments, count=pull.comments, guard=ctx.current)
+            cache=ctx.services.comments, guard=ctx.current,
+            # The event's comment count predates an earlier attempt's lost POST: look anyway.
+            count=None if ctx.job.retries else pull.comments)
         if written == comment.SUPERSEDED:
             return JobResult(JobOutcome.SUPERSEDED, conclusion)
     if config.settings.size_label and outputs.size_label and await ctx.current():

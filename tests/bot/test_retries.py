@@ -411,3 +411,21 @@ async def test_with_redis_a_pause_one_replica_meets_holds_every_replicas_jobs(
 def test_pacing_follows_the_settings(fake_github: Any) -> None:
     assert _pacing(bot_settings(fake_github)) == ((60.0, 80), (3600.0, 500))
     assert _pacing(bot_settings(fake_github, CONTENT_PER_MINUTE="0")) == ((3600.0, 500),)
+
+
+async def test_a_retry_looks_for_the_comment_an_attempt_made_before_github_failed(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor) -> None:
+    fake, clock = fake_github, Clock()
+    bot = await retrying_bot(fake, aiohttp_client, pool, clock)
+    add_prs(fake, range(1, 2))
+    # GitHub writes the comment but answers 502, then cannot list comments for a while: the
+    # attempt fails; the event said the PR had no comments, which is no longer true.
+    fake.fail_next("POST", "/repos/*/issues/1/comments", 502, after=True)
+    fake.fail_next("GET", "/repos/*/issues/1/comments", 502, times=limits.MAX_ATTEMPTS)
+    await deliver(bot, range(1, 2))
+    async with clock.running(rate=1):
+        await until(lambda: published(fake, range(1, 2)) == {1: (1, 1)})
+        await bot.idle()
+    assert published(fake, range(1, 2)) == {1: (1, 1)}
+    assert await metric(bot, 'shipshape_job_retries_total{kind="outage"}') == 1
+    assert [c.status for c in fake.calls_to("POST", "/repos/*/issues/1/comments")] == [502]
