@@ -429,3 +429,29 @@ async def test_a_retry_looks_for_the_comment_an_attempt_made_before_github_faile
     assert published(fake, range(1, 2)) == {1: (1, 1)}
     assert await metric(bot, 'shipshape_job_retries_total{kind="outage"}') == 1
     assert [c.status for c in fake.calls_to("POST", "/repos/*/issues/1/comments")] == [502]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+async def test_an_outage_on_a_durable_queue_leaves_one_run_and_one_comment_per_pr(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor, tmp_path: Path,
+        kind: str) -> None:
+    fake = fake_github
+    async with store(kind, tmp_path) as make:
+        queue = make()
+        bot = Bot(await aiohttp_client(create_app(bot_settings(fake), executor=pool,
+                                                  queue=queue)), fake)
+        services = bot.state.services
+        services.retry = RetryPolicy(base_seconds=0.02, cap_seconds=0.05)  # the wall clock
+        services.breaker = CircuitBreaker(threshold=3, open_seconds=0.1, max_open_seconds=0.4,
+                                          probe_wait_seconds=0.05)
+        services.client.backoff = 0.001
+        prs = range(1, 5)
+        add_prs(fake, prs)
+        fake.fail_next("*", "/repos/*", 502, times=40)
+        fake.fail_next("POST", "/repos/*/check-runs", 502, times=2, after=True)
+        fake.lose_answer_next("POST", "/repos/*/issues/*/comments", times=2)
+        await deliver(bot, prs)
+        await until(lambda: published(fake, prs) == dict.fromkeys(prs, (1, 1)))
+        assert await metric(bot, 'shipshape_job_retries_total{kind="outage"}') >= 1
+        assert await metric(bot, "shipshape_circuit_opened_total") >= 1
+        assert await queue.dead_letters() == []
