@@ -209,9 +209,10 @@ async def _run_review(ctx: InFlight, document: dict[str, object], config: checks
     if services.executor is None:
         return review(document, config, notices)
     loop = asyncio.get_running_loop()
-    # The validated config crosses to the review process pickled: its text is parsed once.
-    future = loop.run_in_executor(services.executor, review, document, config, notices)
     try:
+        # The validated config crosses to the review process pickled: its text is parsed once.
+        # Inside the try: a pool whose idle process died refuses the submit itself.
+        future = loop.run_in_executor(services.executor, review, document, config, notices)
         return await asyncio.wait_for(future, services.review_timeout)
     except TimeoutError:
         _replace_pool(services)
@@ -236,6 +237,7 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
             cache=ctx.services.comments, guard=ctx.current,
+            tail=check_run.left_out_note(outputs.annotations),
             # The event's comment count predates an earlier attempt's lost POST: look anyway.
             count=None if ctx.job.retries else pull.comments)
         if written == comment.SUPERSEDED:

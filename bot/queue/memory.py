@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.gate import Gate, LocalGate
 from bot.queue import (
@@ -21,6 +21,7 @@ from bot.queue import (
     DeadLetter,
     Job,
     QueueClosed,
+    accept_in_steps,
     log_dead_letter,
     replacing,
 )
@@ -162,6 +163,10 @@ class MemoryQueue:
         """Forget a delivery id."""
         self._deliveries.pop(delivery_id, None)
 
+    async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Claim the delivery, then queue its jobs; a failure releases the claim."""
+        return await accept_in_steps(self, delivery_id, jobs)
+
     def depth(self) -> int:
         """Jobs waiting."""
         return len(self._pending)
@@ -175,6 +180,10 @@ class MemoryQueue:
     async def dead_letters(self) -> list[DeadLetter]:
         """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""
         return list(self._dead)
+
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept."""
+        return len(self._dead)
 
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""
