@@ -1,0 +1,215 @@
+"""Configuration layers: org defaults, extends chains, merge rules, locked keys (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+import checks
+from checks.layers import (
+    CONFIG_PATH,
+    FileRef,
+    LayerError,
+    LayerKind,
+    parse_ref,
+    resolve_with,
+)
+
+REPO = "octo-org/billing"
+ORG = "octo-org/.github"
+
+ORG_FILE = """\
+# The organisation's Definition of Done
+locked: [secrets, migrations.frameworks]
+ignore: ["generated/"]
+secrets:
+  generic_level: fail
+migrations:
+  frameworks: {liquibase: false}
+tests:
+  level: warn
+story:
+  projects: [BILL, OPS]
+"""
+
+
+def _reader(files: dict[tuple[str, str], str]) -> tuple[list[str], object]:
+    asked: list[str] = []
+
+    def read(ref: FileRef) -> str | None:
+        asked.append(ref.label)
+        return files.get((ref.repo, ref.path if ref.ref is None else f"{ref.path}@{ref.ref}"))
+
+    return asked, read
+
+
+def _resolve(files: dict[tuple[str, str], str]) -> tuple[list[str], checks.Config, object]:
+    asked, read = _reader(files)
+    layered = resolve_with(read, REPO, "main", checks.REGISTRY)  # type: ignore[arg-type]
+    return asked, layered.config, layered
+
+
+def test_no_files_at_all_is_the_defaults() -> None:
+    asked, config, layered = _resolve({})
+    assert asked == [f"{ORG}:shipshape.yml", f"{ORG}:.github/shipshape.yml",
+                     f"{REPO}:{CONFIG_PATH}@main"]
+    assert config == checks.config_from_dict({})
+    assert layered.origin("tests.level") == "defaults"  # type: ignore[attr-defined]
+
+
+def test_org_defaults_alone_apply() -> None:
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE})
+    assert config.checks["tests"].level is checks.Status.WARN
+    assert config.checks["story"].options.projects == ("BILL", "OPS")
+    assert not config.checks["migrations"].options.frameworks["liquibase"]
+    assert config.is_ignored("generated/client.py")
+    assert layered.origin("tests.level") == f"{ORG}:shipshape.yml"  # type: ignore[attr-defined]
+
+
+def test_org_file_under_dot_github_is_found_second() -> None:
+    asked, config, _ = _resolve({(ORG, ".github/shipshape.yml"): "tests: {level: warn}\n"})
+    assert config.checks["tests"].level is checks.Status.WARN
+    assert asked[1] == f"{ORG}:.github/shipshape.yml"
+
+
+def test_repo_wins_over_org_key_by_key_and_lists_replace_or_append() -> None:
+    repo_file = ("tests:\n  level: fail\n  min_changed_lines: 5\n"
+                 "story:\n  projects: [PAY]\n"
+                 "ignore+: [\"*.snap\"]\n")
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE,
+                                   (REPO, f"{CONFIG_PATH}@main"): repo_file})
+    assert config.checks["tests"].level is checks.Status.FAIL
+    assert config.checks["tests"].options.min_changed_lines == 5
+    assert config.checks["story"].options.projects == ("PAY",)  # replaced
+    assert config.settings.ignore == ("generated/", "*.snap")  # appended
+    assert layered.origins["ignore"] == (  # type: ignore[attr-defined]
+        f"{ORG}:shipshape.yml + {REPO}:{CONFIG_PATH}@main")
+
+
+def test_false_turns_a_check_off_and_a_later_mapping_keeps_it_off() -> None:
+    _, config, _ = _resolve({(ORG, "shipshape.yml"): "commits: false\n",
+                             (REPO, f"{CONFIG_PATH}@main"): "commits: {warn_lines: 100}\n"})
+    assert not config.checks["commits"].enabled
+    assert config.checks["commits"].options.warn_lines == 100
+
+
+def test_locked_key_a_repository_tries_to_loosen_is_refused_and_org_value_wins() -> None:
+    repo_file = ("secrets: false\n"
+                 "migrations:\n  frameworks: {liquibase: true, flyway: false}\n"
+                 "tests: {level: fail}\n")
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE,
+                                   (REPO, f"{CONFIG_PATH}@main"): repo_file})
+    assert config.checks["secrets"].enabled
+    assert not config.checks["migrations"].options.frameworks["liquibase"]
+    assert config.checks["migrations"].options.frameworks["flyway"]  # the whole mapping is locked
+    refused = layered.refused  # type: ignore[attr-defined]
+    assert any("`secrets.enabled` is locked by the organisation (octo-org/.github:"
+               "shipshape.yml)" in r and "octo-org/billing" in r for r in refused)
+    assert any("migrations.frameworks.liquibase" in r for r in refused)
+    assert config.checks["tests"].level is checks.Status.FAIL  # unlocked keys still apply
+
+
+def test_locked_key_cannot_be_loosened_through_a_path_override() -> None:
+    repo_file = "overrides:\n  - paths: [\"**\"]\n    secrets: false\n    tests: {level: fail}\n"
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE,
+                                   (REPO, f"{CONFIG_PATH}@main"): repo_file})
+    [override] = config.overrides
+    assert set(override.checks) == {"tests"}
+    assert any("`overrides: secrets` is locked" in r for r in layered.refused)  # type: ignore
+
+
+def test_setting_a_locked_key_to_the_org_value_is_no_refusal() -> None:
+    _, _, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE,
+                              (REPO, f"{CONFIG_PATH}@main"): "secrets: {generic_level: fail}\n"})
+    assert layered.refused == ()  # type: ignore[attr-defined]
+
+
+def test_extends_chain_sits_under_the_file_that_names_it() -> None:
+    files = {
+        (REPO, f"{CONFIG_PATH}@main"): "extends: octo-org/standards:python.yml@v2\n"
+                                       "commits: {warn_lines: 300}\n",
+        ("octo-org/standards", "python.yml@v2"): "extends: [octo-org/standards:base.yml]\n"
+                                                 "commits: {warn_lines: 200, fail_lines: 800}\n",
+        ("octo-org/standards", "base.yml"): "commits: {fail_lines: 900, max_subject_length: 60}\n",
+    }
+    asked, config, layered = _resolve(files)
+    options = config.checks["commits"].options
+    assert (options.warn_lines, options.fail_lines, options.max_subject_length) == (300, 800, 60)
+    assert [layer.kind for layer in layered.layers] == [  # type: ignore[attr-defined]
+        LayerKind.EXTENDS, LayerKind.EXTENDS, LayerKind.REPOSITORY]
+    assert asked[-1] == "octo-org/standards:base.yml"
+
+
+def test_extends_cycle_is_refused_naming_the_chain() -> None:
+    files = {
+        (REPO, f"{CONFIG_PATH}@main"): "extends: octo-org/standards:a.yml\n",
+        ("octo-org/standards", "a.yml"): "extends: octo-org/standards:b.yml\n",
+        ("octo-org/standards", "b.yml"): "extends: octo-org/standards:a.yml\n",
+    }
+    with pytest.raises(LayerError) as caught:
+        _resolve(files)
+    error = caught.value
+    assert error.source == "octo-org/standards:b.yml" and error.kind is LayerKind.EXTENDS
+    assert error.path == "extends[0]"
+    assert "cycle: octo-org/billing:.github/shipshape.yml@main -> octo-org/standards:a.yml -> " \
+           "octo-org/standards:b.yml -> octo-org/standards:a.yml" in str(error)
+
+
+def test_extends_deeper_than_three_levels_is_refused() -> None:
+    files = {(REPO, f"{CONFIG_PATH}@main"): "extends: o/s:l1.yml\n"}
+    for level in range(1, 5):
+        files[("o/s", f"l{level}.yml")] = f"extends: o/s:l{level + 1}.yml\n"
+    with pytest.raises(LayerError, match="more than 3 levels deep") as caught:
+        _resolve(files)
+    assert caught.value.source == "o/s:l3.yml"
+
+
+def test_missing_extends_target_names_the_file_that_asked() -> None:
+    with pytest.raises(LayerError) as caught:
+        _resolve({(REPO, f"{CONFIG_PATH}@main"): "extends: [octo-org/gone]\n"})
+    assert caught.value.source == f"{REPO}:{CONFIG_PATH}@main"
+    assert "octo-org/gone:.github/shipshape.yml was not found" in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "path", "needle"), [
+    ("tests: {level: maybe}\n", "tests.level", "expected one of fail, warn"),
+    ("tests:\n  level: [warn\n", "", "not valid YAML at line 3"),
+    ("locked: [secretz]\n", "locked[0]", "unknown key path secretz"),
+    ("ignore+: generated/\n", "ignore+", "`+` appends to a list"),
+    ("extends: 42\n", "extends", "expected `owner/repo:path@ref`"),
+])
+def test_bad_org_file_names_file_key_path_and_layer(text: str, path: str, needle: str) -> None:
+    with pytest.raises(LayerError) as caught:
+        _resolve({(ORG, "shipshape.yml"): text})
+    error = caught.value
+    assert (error.source, error.kind, error.path) == (f"{ORG}:shipshape.yml",
+                                                      LayerKind.ORGANISATION, path)
+    assert needle in str(error)
+    assert str(error).startswith(f"{ORG}:shipshape.yml (organisation layer): ")
+
+
+def test_only_the_organisation_may_lock_keys() -> None:
+    with pytest.raises(LayerError, match="only the organisation's file"):
+        _resolve({(REPO, f"{CONFIG_PATH}@main"): "locked: [secrets]\n"})
+
+
+def test_a_credential_in_a_bad_value_is_masked() -> None:
+    token = "ghp_" + "x1Y2" * 9
+    with pytest.raises(LayerError) as caught:
+        _resolve({(ORG, "shipshape.yml"): f"tests: {{level: {token}}}\n"})
+    assert token not in str(caught.value) and "ghp_…(40 chars)" in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("octo-org/standards", ("octo-org/standards", CONFIG_PATH, None)),
+    ("octo-org/standards:team/python.yml@v2",
+     ("octo-org/standards", "team/python.yml", "v2")),
+    ("octo-org/standards@main", ("octo-org/standards", CONFIG_PATH, "main")),
+])
+def test_extends_references(text: str, expected: tuple[str, str, str | None]) -> None:
+    ref = parse_ref(text)
+    assert ref is not None and (ref.repo, ref.path, ref.ref) == expected
+
+
+@pytest.mark.parametrize("text", ["standards", "a/b c", "../x:y", "", None, 3])
+def test_not_extends_references(text: object) -> None:
+    assert parse_ref(text) is None
