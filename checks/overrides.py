@@ -28,9 +28,10 @@ class Applied:
 
     def line(self) -> str:
         """The checklist's sentence naming the override and what it judged."""
-        shown = ", ".join(f"`{f}`" for f in self.files[:3])
+        # Plain text: renderers escape a summary, since file names are the PR author's.
+        shown = ", ".join(self.files[:3])
         more = f" and {len(self.files) - 3} more" if len(self.files) > 3 else ""
-        return (f"Override `{self.override.label}` ({self.override.changes[self.check_id]}) "
+        return (f"Override {self.override.label} ({self.override.changes[self.check_id]}) "
                 f"judged {shown}{more}.")
 
 
@@ -77,7 +78,7 @@ def judge(check_id: str, snapshot: Snapshot, base: CheckConfig,
         if settings.enabled:
             outcome = run(settings)
             summary = summary or outcome.summary
-            kept += [f for f in outcome.findings if f.path is not None and owned[f.path] == index]
+            kept += [f for f in outcome.findings if f.path and owned.get(f.path) == index]
     status = Status.worst((whole_pr, _findings_status(kept)))
     notes = " ".join(a.line() for a in applied)
     return Outcome(status, f"{summary} {notes}".strip(), tuple(kept)), tuple(applied)
