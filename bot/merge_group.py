@@ -22,6 +22,7 @@ import gidgethub
 import checks
 from bot import limits
 from bot.commands.history import load_state, with_state
+from bot.config_files import load_config
 from bot.events.merge_group import NO_PULL
 from bot.github import Installation, is_gone
 from bot.logs import get_logger
@@ -39,7 +40,6 @@ from bot.snapshot import (
     config_edit_notice,
     fetch_pull,
     needs_repo_files,
-    read_config,
     repo_vars,
 )
 from bot.worker import (
@@ -110,12 +110,11 @@ def _tree_of(items: list[Mapping[str, Any]], sha: str) -> str | None:
 async def _review_group(ctx: InFlight) -> JobResult:
     job = ctx.job
     ctx.run_id = await check_run.start(ctx.gh, job.repo, job.head_sha, job.delivery_id)
-    config_text = await read_config(ctx.gh, job.repo, job.base_ref)
-    try:
-        config = (checks.config_from_yaml(config_text) if config_text is not None
-                  else checks.config_from_dict({}))
-    except checks.ConfigError as exc:
-        return await _config_error(ctx, exc)
+    loaded = await load_config(ctx.gh, job.repo, job.base_ref, ctx.services.configs)
+    if loaded.config is None:
+        assert loaded.error is not None
+        return await _config_error(ctx, loaded.error)
+    config = loaded.config
     if config.settings["merge_group"]["mode"] == "pass":
         await _complete(ctx, Conclusion.SUCCESS, "Merge queue: judged at pull request time",
                         "The configuration says `merge_group.mode: pass`: the pull request was "
@@ -135,7 +134,7 @@ async def _review_group(ctx: InFlight) -> JobResult:
     built = with_state(built, state)
     if needs_repo_files(config):
         built = await add_repo_files(ctx.gh, built, ctx.services.trees)
-    outputs = await _run_review(ctx, built.document, config, built.notices)
+    outputs = await _run_review(ctx, built.document, config, loaded.notices + built.notices)
     await _complete(ctx, outputs.conclusion, outputs.title, outputs.checklist,
                     outputs.annotations)
     return JobResult(JobOutcome.PUBLISHED, outputs.conclusion)

@@ -9,8 +9,6 @@ media type when GitHub will serve it, else the paginated files list (also the fa
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,22 +72,6 @@ def _count(value: Any) -> int | None:
 async def fetch_pull(gh: Installation, repo: str, number: int) -> Pull:
     """GET the pull request."""
     return Pull.from_api(repo, await gh.get(PULL_URL, repo_vars(repo, number=number)))
-
-
-async def read_config(gh: Installation, repo: str, ref: str) -> str | None:
-    """Return `.github/shipshape.yml` text at `ref` (the base branch), or None when absent."""
-    try:
-        data = await gh.get(CONTENTS_URL, repo_vars(repo, path=CONFIG_PATH, ref=ref))
-    except gidgethub.BadRequest as exc:
-        if int(exc.status_code) == 404:
-            return None
-        raise
-    if not isinstance(data, Mapping) or data.get("type", "file") != "file":
-        return ""  # a directory at that path: validated as an empty (default) config
-    try:
-        return base64.b64decode(str(data.get("content") or "")).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return "\x00"  # not text: the YAML parser will say so in the check run
 
 
 def _commit_entry(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -633,7 +633,10 @@ class FakeGitHub:
         ctx = handlers.Ctx(self, request.rel_url.path, validated.path, validated.query,
                            list(request.query.items()), validated.body, request.headers,
                            installation, allowed)
-        return handlers.HANDLERS[operation.operation_id](ctx)
+        response = handlers.HANDLERS[operation.operation_id](ctx)
+        if response.status == handlers.NOT_MODIFIED:
+            self._used -= 1  # a 304 is free
+        return response
 
     def _authenticate(self, operation_id: str, headers: Mapping[str, str]
                       ) -> tuple[int | None, frozenset[str] | None]:
