@@ -40,7 +40,7 @@ from .state import (
 )
 
 # Header names kept in `Call.headers`; the credential is masked (secrets never in full).
-_RECORDED_HEADERS = ("accept", "authorization", "content-type", "user-agent",
+_RECORDED_HEADERS = ("accept", "authorization", "content-type", "if-none-match", "user-agent",
                      "x-github-api-version")
 RATE_LIMIT = 5000
 _STATUS_TEXT = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
