@@ -153,14 +153,15 @@ def _appends_only_lists(doc: Mapping[str, Any], path: str = "") -> None:
             _appends_only_lists(value, f"{here}.")
 
 
-def _known_paths(doc: Mapping[str, Any], prefix: tuple[str, ...] = ()
-                 ) -> dict[str, tuple[str, ...]]:
+def known_paths(doc: Mapping[str, Any], prefix: tuple[str, ...] = ()
+                ) -> dict[str, tuple[str, ...]]:
+    """Every key path of a document, dotted, mapped to its parts."""
     out: dict[str, tuple[str, ...]] = {}
     for key, value in doc.items():
         here = (*prefix, key)
         out[".".join(here)] = here
         if isinstance(value, Mapping):
-            out.update(_known_paths(value, here))
+            out.update(known_paths(value, here))
     return out
 
 
@@ -168,7 +169,7 @@ def _locked(value: Any, defaults: Mapping[str, Any]) -> tuple[tuple[str, ...], .
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(LOCKED, "expected a list of key paths such as [secrets, "
                           "migrations.frameworks]")
-    known = _known_paths(defaults)
+    known = known_paths(defaults)
     out = []
     for index, name in enumerate(value):
         if name not in known:
@@ -250,8 +251,8 @@ def _chain(ref: FileRef, text: str, registry: Sequence[CheckSpec[Any]],
                              f"{MAX_EXTENDS_DEPTH} levels deep")
         target_text = yield target
         if target_text is None:
-            raise LayerError(ref.label, ref.kind, where, f"{target.label} was not found, or "
-                             "this installation cannot read it")
+            raise LayerError(ref.label, ref.kind, where, f"{target.label} was not found or is not "
+                             "readable (only repositories of the same installation are)")
         layers += yield from _chain(target, target_text, registry, (*seen, ref))
     return (*layers, layer)
 

@@ -19,6 +19,7 @@ from checks.audit import PlannedEntry, current_event, plan, report_summary
 from checks.config import CONFIG_PATH
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
+from cli import config_command
 from cli.local_snapshot import (
     GitRange,
     InputError,
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     snap.add_argument("--title")
     snap.add_argument("--body")
     snap.add_argument("--branch")
+    config_command.add_parser(sub)
     return parser
 
 
@@ -214,7 +216,10 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
                                     args.title, args.body, args.branch)
             stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             return EXIT_OK
-        raise InputError("a command is required: check or snapshot (see shipshape --help)")
+        if args.command == "config":
+            return config_command.run(args, stdout)
+        raise InputError("a command is required: check, snapshot or config (see shipshape "
+                         "--help)")
     except InputError as exc:
         # One line, always: a message may quote input (a diff line, a key) holding newlines.
         stderr.write(f"shipshape: error: {' '.join(str(exc).splitlines()).strip()}\n")

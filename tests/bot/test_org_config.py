@@ -212,7 +212,8 @@ async def test_two_installations_never_see_each_others_config(bot: Bot) -> None:
                   commits=["Add totals"])
     run = await review(bot, 2, repo="other-org/api", installation=other)
     assert run["conclusion"] == "neutral"
-    assert "cannot read it" in run["output"]["summary"]
+    assert "octo-org/.github:shipshape.yml was not found or is not readable" in run[
+        "output"]["summary"]
     b_reads = [c for c in fake.calls if c.path.startswith("/repos/octo-org/.github/")]
     assert [c.status for c in b_reads][-1] == 404  # asked with B's token, refused
 
