@@ -39,6 +39,7 @@ from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
 from bot.snapshot import PULL_URL, Built, Pull
 from bot.worker import NO_AUDIT, InFlight, Services, review_pull
+from checks.layers import Layered
 from checks.render.escape import code_span
 from checks.render.replies import REPLY_MARKER
 
@@ -81,6 +82,8 @@ class Run:
     settings: Mapping[str, Any]
     config: checks.Config
     lines: list[str] = field(default_factory=list)
+    # The layers the configuration came from, for `explain config`.
+    layered: Layered | None = None
     records: list[Record] = field(default_factory=list)
     refused: bool = False
     replied: bool = False
@@ -145,7 +148,8 @@ class Run:
         for command in self.accepted:
             if command.name is Name.EXPLAIN:
                 await _post(ctx.gh, ctx.job.repo, ctx.job.number,
-                            explain_reply(command, outputs.report, self.config, self.prefix))
+                            explain_reply(command, outputs.report, self.config, self.prefix,
+                                          self.layered))
         return self.wants(*CHANGES_RESULT)
 
     async def send(self, ctx: InFlight) -> None:
@@ -292,7 +296,8 @@ async def handle(services: Services, job: Job) -> JobResult:
     accepted, lines = await _authorise(ctx, comment, parsed, settings)
     log(_log, 20, "commands", delivery=job.delivery_id, pr=job.number, author=comment.author,
         accepted=[str(c.name) for c in accepted], refused=len(parsed) - len(accepted))
-    run = Run(comment, accepted, settings, config, lines, refused=bool(lines))
+    run = Run(comment, accepted, settings, config, lines, refused=bool(lines),
+              layered=loaded.layered)
     if accepted:
         await _react(gh, job.repo, comment.id, ACCEPTED)
     if run.wants(Name.HELP):

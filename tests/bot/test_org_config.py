@@ -271,3 +271,25 @@ async def test_a_changed_org_file_is_read_again_after_the_ttl(bot: Bot) -> None:
     fake.clear_calls()
     assert (await review(bot, 16))["conclusion"] == "failure"
     assert [c.status for c in org_reads(bot)] == [200]
+
+
+async def test_explain_config_names_the_layer_of_each_setting(bot: Bot) -> None:
+    from tests.bot.test_commands import command, replies
+
+    fake = bot.fake
+    org_repo(bot, "locked: [secrets]\ntests:\n  level: warn\n")
+    fake.set_file_content(fake.repo, CONFIG, "secrets: false\ncommits: {warn_lines: 300}\n")
+    fake.add_pull(fake.repo, 7, title="BILL-1: totals", diff=untested(), commits=["Add totals"])
+    await review(bot, 7)
+    runs = len(fake.check_runs(fake.repo))
+    await command(bot, "/shipshape explain config")
+    [reply] = replies(bot)
+    assert "Layers, lowest first: built-in defaults, `octo-org/.github:shipshape.yml` " \
+           "(organisation), `octo-org/hello-world:.github/shipshape.yml@main` (repository)" \
+        in reply
+    assert "| `tests.level` | `\"warn\"` | `octo-org/.github:shipshape.yml` |" in reply
+    assert ("| `commits.warn_lines` | `300` | `octo-org/hello-world:.github/shipshape.yml@main` |"
+            in reply)
+    assert "`secrets.enabled`" not in reply.split("**Refused**")[0]  # refused, not in effect
+    assert "secrets.enabled" in reply.split("**Refused**")[1]
+    assert len(fake.check_runs(fake.repo)) == runs  # explaining publishes nothing new
