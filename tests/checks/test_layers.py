@@ -213,3 +213,54 @@ def test_extends_references(text: str, expected: tuple[str, str, str | None]) ->
 @pytest.mark.parametrize("text", ["standards", "a/b c", "../x:y", "", None, 3])
 def test_not_extends_references(text: object) -> None:
     assert parse_ref(text) is None
+
+
+@pytest.mark.parametrize(("text", "path", "needle"), [
+    ("ignore: [a]\nignore+: [b]\n", "ignore", "given both with and without `+`"),
+    ("locked: secrets\n", "locked", "expected a list of key paths"),
+    ("- tests\n", "", "must be a mapping"),
+])
+def test_more_bad_org_files(text: str, path: str, needle: str) -> None:
+    with pytest.raises(LayerError) as caught:
+        _resolve({(ORG, "shipshape.yml"): text})
+    assert caught.value.path == path and needle in str(caught.value)
+
+
+def test_an_empty_file_is_an_empty_layer() -> None:
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): "# nothing yet\n"})
+    assert config == checks.config_from_dict({})
+    assert [layer.source for layer in layered.layers] == [  # type: ignore[attr-defined]
+        f"{ORG}:shipshape.yml"]
+
+
+def test_a_repository_error_under_a_valid_org_file_names_the_repository() -> None:
+    files = {(ORG, "shipshape.yml"): "audit: {template: '{time} {event}'}\n",
+             (REPO, f"{CONFIG_PATH}@main"): "audit: {heading: 'Audit'}\n"}
+    with pytest.raises(LayerError) as caught:
+        _resolve(files)
+    assert caught.value.kind is LayerKind.REPOSITORY and caught.value.path == "audit.heading"
+
+
+def test_replacing_a_mapping_forgets_the_origins_below_it() -> None:
+    files = {(ORG, "shipshape.yml"): "commits: {warn_lines: 100}\n",
+             (REPO, f"{CONFIG_PATH}@main"): "commits: false\n"}
+    _, config, layered = _resolve(files)
+    assert layered.origin("commits.warn_lines") == f"{ORG}:shipshape.yml"  # type: ignore
+    assert layered.origin("commits.enabled") == f"{REPO}:{CONFIG_PATH}@main"  # type: ignore
+    files[(REPO, f"{CONFIG_PATH}@main")] = "ignore: [a]\n"
+    files[(ORG, "shipshape.yml")] = "ignore: [b, c]\n"
+    _, _, layered = _resolve(files)
+    assert layered.origins["ignore"] == f"{REPO}:{CONFIG_PATH}@main"  # type: ignore
+
+
+def test_an_override_touching_only_locked_keys_is_dropped_whole() -> None:
+    org = "locked: [migrations.frameworks]\n"
+    repo = ("overrides:\n"
+            "  - paths: [\"db/**\"]\n    migrations: {frameworks: {alembic: false}}\n"
+            "  - paths: [\"etl/**\"]\n    migrations: {level: warn}\n")
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): org,
+                                   (REPO, f"{CONFIG_PATH}@main"): repo})
+    [kept] = config.overrides
+    assert kept.paths == ("etl/**",)
+    assert [r.split(" is locked")[0] for r in layered.refused] == [  # type: ignore
+        "`overrides: migrations`"]
