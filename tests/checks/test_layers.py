@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import checks
+from checks.config import CONFIG_PATH
 from checks.layers import (
-    CONFIG_PATH,
     FileRef,
+    Layered,
     LayerError,
     LayerKind,
     parse_ref,
@@ -32,7 +35,8 @@ story:
 """
 
 
-def _reader(files: dict[tuple[str, str], str]) -> tuple[list[str], object]:
+def _reader(files: dict[tuple[str, str], str]
+            ) -> tuple[list[str], Callable[[FileRef], str | None]]:
     asked: list[str] = []
 
     def read(ref: FileRef) -> str | None:
@@ -42,9 +46,9 @@ def _reader(files: dict[tuple[str, str], str]) -> tuple[list[str], object]:
     return asked, read
 
 
-def _resolve(files: dict[tuple[str, str], str]) -> tuple[list[str], checks.Config, object]:
+def _resolve(files: dict[tuple[str, str], str]) -> tuple[list[str], checks.Config, Layered]:
     asked, read = _reader(files)
-    layered = resolve_with(read, REPO, "main", checks.REGISTRY)  # type: ignore[arg-type]
+    layered = resolve_with(read, REPO, "main", checks.REGISTRY)
     return asked, layered.config, layered
 
 
@@ -53,7 +57,7 @@ def test_no_files_at_all_is_the_defaults() -> None:
     assert asked == [f"{ORG}:shipshape.yml", f"{ORG}:.github/shipshape.yml",
                      f"{REPO}:{CONFIG_PATH}@main"]
     assert config == checks.config_from_dict({})
-    assert layered.origin("tests.level") == "defaults"  # type: ignore[attr-defined]
+    assert layered.origin("tests.level") == "defaults"
 
 
 def test_org_defaults_alone_apply() -> None:
@@ -62,7 +66,7 @@ def test_org_defaults_alone_apply() -> None:
     assert config.checks["story"].options.projects == ("BILL", "OPS")
     assert not config.checks["migrations"].options.frameworks["liquibase"]
     assert config.is_ignored("generated/client.py")
-    assert layered.origin("tests.level") == f"{ORG}:shipshape.yml"  # type: ignore[attr-defined]
+    assert layered.origin("tests.level") == f"{ORG}:shipshape.yml"
 
 
 def test_org_file_under_dot_github_is_found_second() -> None:
@@ -81,7 +85,7 @@ def test_repo_wins_over_org_key_by_key_and_lists_replace_or_append() -> None:
     assert config.checks["tests"].options.min_changed_lines == 5
     assert config.checks["story"].options.projects == ("PAY",)  # replaced
     assert config.settings.ignore == ("generated/", "*.snap")  # appended
-    assert layered.origins["ignore"] == (  # type: ignore[attr-defined]
+    assert layered.origins["ignore"] == (
         f"{ORG}:shipshape.yml + {REPO}:{CONFIG_PATH}@main")
 
 
@@ -101,7 +105,7 @@ def test_locked_key_a_repository_tries_to_loosen_is_refused_and_org_value_wins()
     assert config.checks["secrets"].enabled
     assert not config.checks["migrations"].options.frameworks["liquibase"]
     assert config.checks["migrations"].options.frameworks["flyway"]  # the whole mapping is locked
-    refused = layered.refused  # type: ignore[attr-defined]
+    refused = layered.refused
     assert any("`secrets.enabled` is locked by the organisation (octo-org/.github:"
                "shipshape.yml)" in r and "octo-org/billing" in r for r in refused)
     assert any("migrations.frameworks.liquibase" in r for r in refused)
@@ -114,13 +118,13 @@ def test_locked_key_cannot_be_loosened_through_a_path_override() -> None:
                                    (REPO, f"{CONFIG_PATH}@main"): repo_file})
     [override] = config.overrides
     assert set(override.checks) == {"tests"}
-    assert any("`overrides: secrets` is locked" in r for r in layered.refused)  # type: ignore
+    assert any("`overrides: secrets` is locked" in r for r in layered.refused)
 
 
 def test_setting_a_locked_key_to_the_org_value_is_no_refusal() -> None:
     _, _, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE,
                               (REPO, f"{CONFIG_PATH}@main"): "secrets: {generic_level: fail}\n"})
-    assert layered.refused == ()  # type: ignore[attr-defined]
+    assert layered.refused == ()
 
 
 def test_extends_chain_sits_under_the_file_that_names_it() -> None:
@@ -134,7 +138,7 @@ def test_extends_chain_sits_under_the_file_that_names_it() -> None:
     asked, config, layered = _resolve(files)
     options = config.checks["commits"].options
     assert (options.warn_lines, options.fail_lines, options.max_subject_length) == (300, 800, 60)
-    assert [layer.kind for layer in layered.layers] == [  # type: ignore[attr-defined]
+    assert [layer.kind for layer in layered.layers] == [
         LayerKind.EXTENDS, LayerKind.EXTENDS, LayerKind.REPOSITORY]
     assert asked[-1] == "octo-org/standards:base.yml"
 
@@ -229,7 +233,7 @@ def test_more_bad_org_files(text: str, path: str, needle: str) -> None:
 def test_an_empty_file_is_an_empty_layer() -> None:
     _, config, layered = _resolve({(ORG, "shipshape.yml"): "# nothing yet\n"})
     assert config == checks.config_from_dict({})
-    assert [layer.source for layer in layered.layers] == [  # type: ignore[attr-defined]
+    assert [layer.source for layer in layered.layers] == [
         f"{ORG}:shipshape.yml"]
 
 
@@ -245,12 +249,13 @@ def test_replacing_a_mapping_forgets_the_origins_below_it() -> None:
     files = {(ORG, "shipshape.yml"): "commits: {warn_lines: 100}\n",
              (REPO, f"{CONFIG_PATH}@main"): "commits: false\n"}
     _, config, layered = _resolve(files)
-    assert layered.origin("commits.warn_lines") == f"{ORG}:shipshape.yml"  # type: ignore
-    assert layered.origin("commits.enabled") == f"{REPO}:{CONFIG_PATH}@main"  # type: ignore
+    assert not config.checks["commits"].enabled
+    assert layered.origin("commits.warn_lines") == f"{ORG}:shipshape.yml"
+    assert layered.origin("commits.enabled") == f"{REPO}:{CONFIG_PATH}@main"
     files[(REPO, f"{CONFIG_PATH}@main")] = "ignore: [a]\n"
     files[(ORG, "shipshape.yml")] = "ignore: [b, c]\n"
     _, _, layered = _resolve(files)
-    assert layered.origins["ignore"] == f"{REPO}:{CONFIG_PATH}@main"  # type: ignore
+    assert layered.origins["ignore"] == f"{REPO}:{CONFIG_PATH}@main"
 
 
 def test_an_override_touching_only_locked_keys_is_dropped_whole() -> None:
@@ -262,5 +267,5 @@ def test_an_override_touching_only_locked_keys_is_dropped_whole() -> None:
                                    (REPO, f"{CONFIG_PATH}@main"): repo})
     [kept] = config.overrides
     assert kept.paths == ("etl/**",)
-    assert [r.split(" is locked")[0] for r in layered.refused] == [  # type: ignore
+    assert [r.split(" is locked")[0] for r in layered.refused] == [
         "`overrides: migrations`"]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 import checks
+from checks.config import load_config
+from checks.engine import run_checks
+from checks.model import Finding, Outcome, Severity, Snapshot, Status
+from checks.options import NoOptions
 from checks.render.markdown import render_markdown
+from checks.spec import CheckSpec
 from tests.diffs import new_file
 
 BILLING = new_file("services/billing/invoice.py", [
@@ -112,3 +117,20 @@ def test_bad_overrides_name_the_key_path(text: str, path: str) -> None:
     with pytest.raises(checks.ConfigError) as caught:
         checks.config_from_yaml(text)
     assert caught.value.path == path
+
+
+def _size_like(snapshot: Snapshot, options: NoOptions) -> Outcome:
+    """A check whose failure is about the PR as a whole, with notices on files."""
+    notices = tuple(Finding(f"{f.path} is large", path=f.path, severity=Severity.NOTICE)
+                    for f in snapshot.files)
+    return Outcome(Status.FAIL, "The PR is too large.", notices)
+
+
+def test_a_whole_pr_failure_stays_when_overrides_take_every_file() -> None:
+    spec = CheckSpec("size", "Small PR", _size_like)
+    config = load_config({"overrides": [{"paths": ["services/**"], "size": {"level": "warn"}}]},
+                         [spec])
+    snapshot = checks.load_snapshot(SNAPSHOT)
+    [result] = run_checks(snapshot, [spec], config).checks
+    assert result.status is Status.FAIL  # the repository's rules judge the PR as a whole
+    assert len(result.findings) == 2 and "Override services/** (level warn)" in result.summary
