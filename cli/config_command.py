@@ -5,7 +5,8 @@ Layers are read locally: the repository's `.github/shipshape.yml` from the worki
 the base revision with `--base REV` (what the bot reads); the organisation's file with `--org
 FILE`; `extends` targets from checkouts under `--checkouts DIR` (`DIR/<owner>/<repo>` or
 `DIR/<repo>`), at the target's `@ref` (else HEAD). The layering itself is `checks.layers`,
-the same code the bot runs.
+the same code the bot runs. The engine is imported only when the command runs, so declaring
+the subcommand keeps `shipshape --help` light.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ import json
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import checks
-from checks.config import CONFIG_PATH
-from checks.layers import ORG_PATHS, FileRef, Layered, LayerError, LayerKind, resolve_with
-from checks.schema import config_schema
-from cli.local_snapshot import InputError, decode_text
+from cli.errors import InputError
+
+if TYPE_CHECKING:
+    from checks.layers import FileRef, Layered
 
 FORMATS = ("yaml", "json")
+# checks.config.CONFIG_PATH, spelled out so `--help` does not load the engine.
+CONFIG_PATH = ".github/shipshape.yml"
 
 
 def add_parser(sub: Any) -> None:
@@ -39,13 +41,19 @@ def add_parser(sub: Any) -> None:
                         "out (DIR/owner/repo or DIR/repo)")
     parser.add_argument("--name", metavar="OWNER/REPO", help="the repository's name (default: "
                         "from the origin remote)")
-    parser.add_argument("--format", choices=FORMATS, default="yaml")
+    parser.add_argument("--format", choices=FORMATS, default="yaml",
+                        help="yaml: each value followed by a comment naming its layer; json: "
+                        "config, origins, layers and refused changes")
     parser.add_argument("--schema", action="store_true",
                         help="print the JSON Schema of the configuration file instead")
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
     """Print the schema or the effective configuration; raise InputError on bad input."""
+    import checks
+    from checks.layers import LayerError, resolve_with
+    from checks.schema import config_schema
+
     if args.schema:
         stdout.write(json.dumps(config_schema(checks.REGISTRY), indent=2) + "\n")
         return 0
@@ -67,6 +75,8 @@ class _Reader:
         self.repo, self.base, self.org, self.checkouts = repo, base, org, checkouts
 
     def read(self, ref: FileRef) -> str | None:
+        from checks.layers import ORG_PATHS, LayerKind
+
         if ref.kind is LayerKind.ORGANISATION:
             return _file(self.org) if self.org and ref.path == ORG_PATHS[0] else None
         if ref.kind is LayerKind.REPOSITORY:
@@ -86,6 +96,8 @@ class _Reader:
 
 
 def _file(path: Path) -> str:
+    from cli.local_snapshot import decode_text
+
     try:
         return decode_text(path.read_bytes(), str(path), "a YAML file")
     except OSError as exc:
@@ -100,6 +112,8 @@ def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
 
 
 def _git_show(repo: Path, rev: str, path: str) -> str | None:
+    from cli.local_snapshot import decode_text
+
     if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
         raise InputError(f"{repo}: no revision {rev!r}")
     shown = _git(repo, "show", f"{rev}:{path}")

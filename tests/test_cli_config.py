@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -103,6 +104,25 @@ def test_missing_extends_checkout_is_named(repo: Path) -> None:
     code, _, err = run_cli("config", "--repo", str(repo))
     assert code == 2
     assert "extends[0]: octo-org/standards:.github/shipshape.yml was not found" in err
+
+
+def test_the_config_commands_path_is_the_engines() -> None:
+    from checks.config import CONFIG_PATH
+    from cli.config_command import CONFIG_PATH as CLI_CONFIG_PATH
+
+    assert CLI_CONFIG_PATH == CONFIG_PATH
+
+
+def test_config_help_does_not_load_the_engine() -> None:
+    code = ("import sys, io, cli.main\n"
+            "try:\n"
+            "    cli.main.main(['config', '--help'], stdout=io.StringIO())\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('checks')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 # --- the schema ---------------------------------------------------------------------------------
