@@ -102,7 +102,8 @@ def explain_check(spec: CheckSpec[Any], result: Mapping[str, Any], options: Any,
                   "If a finding is intended, a maintainer can waive it with "
                   f"{code_span(f'skip {spec.id} <reason>')}; a new finding ends the waiver."]
     common = {"enabled": enabled, "level": level}
-    lines += ["", "**Configuration** (`.github/shipshape.yml` on the base branch):"]
+    lines += ["", "**Configuration** (in effect, from every layer; `explain config` says which "
+              "layer each setting came from):"]
     lines += _option_rows(spec.id, COMMON_CHECK_OPTIONS, common)
     lines += _option_rows(spec.id, spec.options, options)
     return "\n".join(lines)
