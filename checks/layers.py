@@ -233,6 +233,10 @@ def _extends(value: Any) -> tuple[FileRef, ...]:
 Request = Generator[FileRef, str | None, tuple[Layer, ...]]
 
 
+def _owner(repo: str) -> str:
+    return repo.partition("/")[0].lower()
+
+
 def _chain(ref: FileRef, text: str, registry: Sequence[CheckSpec[Any]],
            seen: tuple[FileRef, ...]) -> Request:
     """The file's extends targets (depth first, each under the file naming it), then the file."""
@@ -244,6 +248,13 @@ def _chain(ref: FileRef, text: str, registry: Sequence[CheckSpec[Any]],
             loop = " -> ".join(s.label for s in (*seen, ref, target))
             raise LayerError(ref.label, ref.kind, where, f"extends a file already in the "
                              f"chain (cycle: {loop})")
+        owner = (*seen, ref)[0].repo.partition("/")[0]
+        if _owner(target.repo) != owner.lower():
+            # An installation is on one account: another owner's files are another
+            # installation's, never read for this one.
+            raise LayerError(ref.label, ref.kind, where, f"{target.label} belongs to another "
+                             f"account; only repositories of {owner} (this installation) can "
+                             "be extended")
         depth = sum(1 for s in seen if s.kind is LayerKind.EXTENDS) + (
             ref.kind is LayerKind.EXTENDS)
         if depth >= MAX_EXTENDS_DEPTH:

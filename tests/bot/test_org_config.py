@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config_files import ConfigCache
+from checks.layers import FileRef, LayerKind
 from tests.bot.conftest import Bot, payload, pr_event
 from tests.bot.diffs import modified_file, new_file, python_module
 from tests.checks.secrets.tokens import Tokens
@@ -206,16 +207,31 @@ async def test_two_installations_never_see_each_others_config(bot: Bot) -> None:
                   commits=["Add totals"])
     run = await review(bot, 1, repo="other-org/api", installation=other)
     assert run["conclusion"] == "failure"  # defaults: A's `tests: false` does not leak
-    # B naming A's file explicitly gets what GitHub answers B: nothing.
+    # B naming A's file is refused before any call: another account is another installation.
     fake.set_file_content("other-org/api", CONFIG, "extends: octo-org/.github:shipshape.yml\n")
     fake.add_pull("other-org/api", 2, title="BILL-1: totals", diff=untested(),
                   commits=["Add totals"])
+    fake.clear_calls()
     run = await review(bot, 2, repo="other-org/api", installation=other)
     assert run["conclusion"] == "neutral"
-    assert "octo-org/.github:shipshape.yml was not found or is not readable" in run[
-        "output"]["summary"]
-    b_reads = [c for c in fake.calls if c.path.startswith("/repos/octo-org/.github/")]
-    assert [c.status for c in b_reads][-1] == 404  # asked with B's token, refused
+    assert "belongs to another account" in run["output"]["summary"]
+    assert fake.calls_to("GET", "/repos/octo-org/*") == []
+
+
+async def test_the_config_cache_never_serves_one_installations_file_to_another(
+        bot: Bot) -> None:
+    fake = bot.fake
+    org_repo(bot, "tests: false\n")
+    other = fake.add_installation(account="other-org")
+    cache: ConfigCache = bot.state.services.configs
+    client = bot.state.services.client
+    ref = FileRef(ORG, "shipshape.yml", None, LayerKind.EXTENDS)
+    assert await cache.read(client.for_installation(fake.installation_id), ref) == \
+        "tests: false\n"
+    # Within the time to live, the same file for another installation is asked of GitHub
+    # with that installation's token, and GitHub does not show it.
+    assert await cache.read(client.for_installation(other), ref) is None
+    assert [c.status for c in org_reads(bot)] == [200, 404]
 
 
 async def test_path_overrides_on_a_pr_touching_two_services(bot: Bot) -> None:

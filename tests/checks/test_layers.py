@@ -159,12 +159,24 @@ def test_extends_cycle_is_refused_naming_the_chain() -> None:
 
 
 def test_extends_deeper_than_three_levels_is_refused() -> None:
-    files = {(REPO, f"{CONFIG_PATH}@main"): "extends: o/s:l1.yml\n"}
+    files = {(REPO, f"{CONFIG_PATH}@main"): "extends: octo-org/s:l1.yml\n"}
     for level in range(1, 5):
-        files[("o/s", f"l{level}.yml")] = f"extends: o/s:l{level + 1}.yml\n"
+        files[("octo-org/s", f"l{level}.yml")] = f"extends: octo-org/s:l{level + 1}.yml\n"
     with pytest.raises(LayerError, match="more than 3 levels deep") as caught:
         _resolve(files)
-    assert caught.value.source == "o/s:l3.yml"
+    assert caught.value.source == "octo-org/s:l3.yml"
+
+
+def test_extends_only_the_installations_own_account() -> None:
+    files = {(REPO, f"{CONFIG_PATH}@main"): "extends: Octo-Org/standards\n",
+             ("Octo-Org/standards", CONFIG_PATH): "extends: [other-org/.github:shipshape.yml]\n"}
+    asked, read = _reader(files)
+    with pytest.raises(LayerError) as caught:
+        resolve_with(read, REPO, "main", checks.REGISTRY)
+    assert caught.value.source == f"Octo-Org/standards:{CONFIG_PATH}"
+    assert ("other-org/.github:shipshape.yml belongs to another account; only repositories of "
+            "octo-org (this installation) can be extended") in str(caught.value)
+    assert not any(label.startswith("other-org/") for label in asked)  # never asked for
 
 
 def test_missing_extends_target_names_the_file_that_asked() -> None:
