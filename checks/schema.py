@@ -11,7 +11,9 @@ from checks.config import APPEND, COMMON_CHECK_OPTIONS, GLOBAL_OPTIONS
 from checks.layers import EXTENDS, LOCKED, OVERRIDES, default_document, known_paths
 from checks.spec import CheckSpec, Option
 
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Draft-07: the dialect editors (the YAML language server among them) support most widely;
+# the schema uses no keyword whose meaning changed since.
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 _LIST_KINDS = frozenset({"str_list", "choice_list", "regex_list", "glob_list"})
 _REF_PATTERN = (r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}(:[^@\s]+)?"
                 r"(@[^\s:]+)?$")
@@ -87,7 +89,7 @@ def _overrides(registry: Sequence[CheckSpec[Any]]) -> dict[str, Any]:
 
 
 def config_schema(registry: Sequence[CheckSpec[Any]]) -> dict[str, Any]:
-    """The JSON Schema (2020-12) of a configuration file of any layer."""
+    """The JSON Schema (draft-07) of a configuration file of any layer."""
     top = _object(GLOBAL_OPTIONS)
     properties = top["properties"]
     properties.update({spec.id: _check(spec) for spec in registry})

@@ -133,9 +133,9 @@ def _schema() -> dict[str, object]:
     return json.loads(out)
 
 
-def test_the_schema_is_a_valid_2020_12_schema_of_every_key() -> None:
+def test_the_schema_is_a_valid_draft_07_schema_of_every_key() -> None:
     schema = _schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
     assert schema == config_schema(checks.REGISTRY)
     properties = schema["properties"]
     assert {"extends", "locked", "overrides", "ignore+", *(s.id for s in checks.REGISTRY)} \
@@ -157,7 +157,7 @@ def test_readme_has_config_examples_for_layers_overrides_and_locks() -> None:
 @pytest.mark.parametrize("example", _readme_config_examples())
 def test_every_readme_config_example_validates(example: str) -> None:
     doc = yaml.safe_load(example)
-    jsonschema.Draft202012Validator(_schema()).validate(doc)
+    jsonschema.Draft7Validator(_schema()).validate(doc)
     # And the engine agrees (as an organisation file, the one layer that may lock keys).
     load_layer(example, FileRef("octo-org/.github", "shipshape.yml", None,
                                 LayerKind.ORGANISATION), checks.REGISTRY)
@@ -173,7 +173,7 @@ def test_every_readme_config_example_validates(example: str) -> None:
 ])
 def test_the_schema_refuses_what_the_engine_refuses(doc: dict[str, object],
                                                     where: list[object]) -> None:
-    errors = list(jsonschema.Draft202012Validator(_schema()).iter_errors(doc))
+    errors = list(jsonschema.Draft7Validator(_schema()).iter_errors(doc))
     assert errors and list(errors[0].absolute_path)[:len(where)] == where
     with pytest.raises(checks.ConfigError):
         load_layer(yaml.safe_dump(doc), FileRef("o/.github", "shipshape.yml", None,
