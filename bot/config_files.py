@@ -36,6 +36,9 @@ from checks.render.escape import code_span
 # a failure to retry, as before layers: reviewing it by the defaults would loosen its gate.
 UNREADABLE = (403, 404)
 ABSENT = 404
+# A configuration file is a few kilobytes; the Contents API serves up to 1 MB. Bigger files are
+# refused, so the cache (4,096 files per process) stays small whatever an account commits.
+MAX_CONFIG_BYTES = 128 * 1024
 
 
 @dataclass
@@ -77,6 +80,9 @@ class ConfigCache:
             entry.checked = now
             return entry.text
         text = _text(fetched.data)
+        if len(text) > MAX_CONFIG_BYTES:
+            raise LayerError(ref.label, ref.kind, "", f"the file is larger than "
+                             f"{MAX_CONFIG_BYTES // 1024} KB; a configuration is a few KB")
         self._entries[key] = _Entry(fetched.etag, text, now)
         return text
 

@@ -309,3 +309,13 @@ async def test_explain_config_names_the_layer_of_each_setting(bot: Bot) -> None:
     assert "`secrets.enabled`" not in reply.split("**Refused**")[0]  # refused, not in effect
     assert "secrets.enabled" in reply.split("**Refused**")[1]
     assert len(fake.check_runs(fake.repo)) == runs  # explaining publishes nothing new
+
+
+async def test_an_oversized_org_file_is_refused_by_name(bot: Bot) -> None:
+    fake = bot.fake
+    org_repo(bot, "story:\n  patterns:\n" + "    - 'PROJ-[0-9]+'\n" * 8000)
+    fake.add_pull(fake.repo, 18, title="BILL-1: totals", diff=untested(), commits=["Add totals"])
+    run = await review(bot, 18)
+    assert run["conclusion"] == "neutral"
+    summary = run["output"]["summary"]
+    assert "`octo-org/.github:shipshape.yml`" in summary and "larger than 128 KB" in summary
