@@ -178,3 +178,27 @@ def test_the_schema_refuses_what_the_engine_refuses(doc: dict[str, object],
     with pytest.raises(checks.ConfigError):
         load_layer(yaml.safe_dump(doc), FileRef("o/.github", "shipshape.yml", None,
                                                 LayerKind.ORGANISATION), checks.REGISTRY)
+
+
+def test_the_schema_has_every_key_of_the_readme_reference() -> None:
+    from checks.render.config_reference import config_reference
+
+    schema = _schema()
+    reference = config_reference(checks.REGISTRY)
+    keys = re.findall(r"^\| `([^`]+)` \|", reference, re.MULTILINE)
+    assert len(keys) > 50
+    check_ids = {spec.id for spec in checks.REGISTRY}
+    for key in keys:
+        head, _, rest = key.partition(".")
+        node = schema["properties"].get(head)
+        if head in ("enabled", "level"):  # the keys every check has
+            node = schema["properties"]["tests"]["oneOf"][1]["properties"][head]
+            rest = ""
+        elif head in check_ids:
+            node = node["oneOf"][1]
+        while rest:
+            # `commands.permissions.skip.story`: a key may hold a dot.
+            props = node["properties"]
+            name = rest if rest in props else rest.partition(".")[0]
+            node, rest = props[name], rest[len(name) + 1:]
+        assert "description" in node, key

@@ -281,3 +281,15 @@ def test_an_override_touching_only_locked_keys_is_dropped_whole() -> None:
     assert kept.paths == ("etl/**",)
     assert [r.split(" is locked")[0] for r in layered.refused] == [
         "`overrides: migrations`"]
+
+
+def test_the_org_file_may_extend_too_and_sits_above_its_targets() -> None:
+    files = {(ORG, "shipshape.yml"): "extends: octo-org/standards:base.yml\n"
+                                     "commits: {warn_lines: 200}\n",
+             ("octo-org/standards", "base.yml"): "commits: {warn_lines: 100, fail_lines: 500}\n",
+             (REPO, f"{CONFIG_PATH}@main"): "commits: {fail_lines: 700}\n"}
+    _, config, layered = _resolve(files)
+    options = config.checks["commits"].options
+    assert (options.warn_lines, options.fail_lines) == (200, 700)
+    assert [layer.kind for layer in layered.layers] == [
+        LayerKind.EXTENDS, LayerKind.ORGANISATION, LayerKind.REPOSITORY]
