@@ -312,11 +312,10 @@ class _Merge:
     def layer(self, doc: dict[str, Any], layer: Layer) -> None:
         self._into(doc, layer.doc, (), layer)
 
-    def _lock(self, path: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
-        for locked, source in self.locked.items():
-            if path[:len(locked)] == locked or locked[:len(path)] == path:
-                return locked, source
-        return None
+    def _locks(self, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+        """The locked key paths at, above or below `path`, with the file that locked each."""
+        return [(locked, source) for locked, source in self.locked.items()
+                if path[:len(locked)] == locked or locked[:len(path)] == path]
 
     def _into(self, target: dict[str, Any], given: Mapping[str, Any], path: tuple[str, ...],
               layer: Layer) -> None:
@@ -331,9 +330,9 @@ class _Merge:
             if here == (OVERRIDES,):
                 value = self._unlocked_overrides(value, layer)
             new = [*(current or []), *value] if append else copy.deepcopy(value)
-            lock = self._lock(here) if here != (OVERRIDES,) else None
-            if lock is not None and new != current:
-                self._refuse(".".join(here), lock[1], layer)
+            locks = self._locks(here) if here != (OVERRIDES,) else []
+            if locks and new != current:
+                self._refuse(".".join(here), locks[0][1], layer)
                 continue
             target[name] = new
             dotted = ".".join(here)
@@ -348,9 +347,10 @@ class _Merge:
         for item in items:
             kept = {}
             for key, value in item.items():
-                lock = self._lock((key,)) if key != "paths" else None
-                if lock is not None and self._touches(lock[0], key, value):
-                    self._refuse(f"{OVERRIDES}: {key}", lock[1], layer)
+                touched = [source for locked, source in self._locks((key,))
+                           if key != "paths" and self._touches(locked, value)]
+                if touched:
+                    self._refuse(f"{OVERRIDES}: {key}", touched[0], layer)
                     continue
                 kept[key] = value
             if set(kept) - {"paths"}:
@@ -358,7 +358,8 @@ class _Merge:
         return out
 
     @staticmethod
-    def _touches(locked: tuple[str, ...], key: str, value: Any) -> bool:
+    def _touches(locked: tuple[str, ...], value: Any) -> bool:
+        """True when an override's check settings `value` set the locked key path."""
         if len(locked) == 1 or not isinstance(value, Mapping):
             return True
         node: Any = value
@@ -373,7 +374,6 @@ class _Merge:
             f"`{dotted}` is locked by the organisation ({source}); the change in "
             f"{layer.source} ({layer.kind} layer) was refused and the organisation's value "
             f"kept.")
-
 
 
 def resolve_with(read: Callable[[FileRef], str | None], repo: str, base_ref: str,

@@ -293,3 +293,12 @@ def test_the_org_file_may_extend_too_and_sits_above_its_targets() -> None:
     assert (options.warn_lines, options.fail_lines) == (200, 700)
     assert [layer.kind for layer in layered.layers] == [
         LayerKind.EXTENDS, LayerKind.ORGANISATION, LayerKind.REPOSITORY]
+
+
+def test_an_override_is_checked_against_every_lock_of_its_check() -> None:
+    org = "locked: [tests.min_changed_lines, tests.level]\n"
+    repo = "overrides:\n  - paths: [\"etl/**\"]\n    tests: {level: warn}\n"
+    _, config, layered = _resolve({(ORG, "shipshape.yml"): org,
+                                   (REPO, f"{CONFIG_PATH}@main"): repo})
+    assert config.overrides == ()
+    assert len(layered.refused) == 1
