@@ -297,19 +297,20 @@ def _check_config(path: str, spec: CheckSpec[Any], given: Mapping[str, Any]) -> 
     return CheckConfig(enabled, level, spec.build_options(values))
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A setting's value for a checklist or reply; strings masked when credential-shaped."""
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Mapping):
         return "{" + describe_settings(value) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
     return safe_key(value)  # masked when it could be a credential
 
 
 def describe_settings(given: Mapping[str, Any]) -> str:
     """Settings as written, for a checklist line (`level warn, min_changed_lines 5`)."""
-    return ", ".join(f"{safe_key(key)} {_shown(value)}" for key, value in given.items())
+    return ", ".join(f"{safe_key(key)} {shown_value(value)}" for key, value in given.items())
 
 
 def _overrides(doc: Any, given_checks: Mapping[str, Mapping[str, Any]],

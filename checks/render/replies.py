@@ -4,13 +4,11 @@ report and the checks' declared options. Pure; text from comments and the PR is 
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from checks.config import COMMON_CHECK_OPTIONS
+from checks.config import COMMON_CHECK_OPTIONS, shown_value
 from checks.layers import Layered, LayerKind
-from checks.mask import safe_key
 from checks.model import Status
 from checks.render.escape import code_span, escape_markdown
 from checks.render.title import ICONS
@@ -136,7 +134,7 @@ def _setting_rows(doc: Mapping[str, Any], layered: Layered, prefix: str = "") ->
             continue
         # Values are shown masked when long or credential-shaped: the organisation's file may
         # live in a repository the PR's readers cannot see.
-        shown = safe_key(json.dumps(value, ensure_ascii=False))
+        shown = shown_value(value)
         rows.append(f"| {code_span(here)} | {code_span(shown)} | {code_span(origin)} |")
     return rows
 

@@ -303,7 +303,7 @@ async def test_explain_config_names_the_layer_of_each_setting(bot: Bot) -> None:
     assert "Layers, lowest first: built-in defaults, `octo-org/.github:shipshape.yml` " \
            "(organisation), `octo-org/hello-world:.github/shipshape.yml@main` (repository)" \
         in reply
-    assert "| `tests.level` | `\"warn\"` | `octo-org/.github:shipshape.yml` |" in reply
+    assert "| `tests.level` | `warn` | `octo-org/.github:shipshape.yml` |" in reply
     assert ("| `commits.warn_lines` | `300` | `octo-org/hello-world:.github/shipshape.yml@main` |"
             in reply)
     assert "`secrets.enabled`" not in reply.split("**Refused**")[0]  # refused, not in effect

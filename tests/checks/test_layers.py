@@ -302,3 +302,19 @@ def test_an_override_is_checked_against_every_lock_of_its_check() -> None:
                                    (REPO, f"{CONFIG_PATH}@main"): repo})
     assert config.overrides == ()
     assert len(layered.refused) == 1
+
+
+def test_explain_config_renders_layers_settings_and_refusals() -> None:
+    from checks.render.replies import explain_config
+
+    assert explain_config(None).endswith("The configuration could not be read.")
+    _, _, plain = _resolve({})
+    assert "Every setting is at its built-in default." in explain_config(plain)
+    token = "ghp_" + "Ab3d" * 9
+    _, _, layered = _resolve({(ORG, "shipshape.yml"): ORG_FILE,
+                              (REPO, f"{CONFIG_PATH}@main"): f"secrets: false\n"
+                                                            f"story: {{patterns: ['{token}']}}\n"})
+    text = explain_config(layered)
+    assert "| `story.projects` | `[BILL, OPS]` | `octo-org/.github:shipshape.yml` |" in text
+    assert token not in text and "…(" in text  # a long value is masked
+    assert "**Refused** (locked by the organisation):" in text

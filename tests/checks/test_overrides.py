@@ -109,6 +109,7 @@ def test_override_options_merge_over_the_repository_options() -> None:
 @pytest.mark.parametrize(("text", "path"), [
     ("overrides: {paths: [a]}\n", "overrides"),
     ("overrides:\n  - tests: false\n", "overrides[0].paths"),
+    ("overrides:\n  - 3\n", "overrides[0]"),
     ("overrides:\n  - paths: []\n    tests: false\n", "overrides[0].paths"),
     ("overrides:\n  - paths: [a]\n    ignore: [b]\n", "overrides[0].ignore"),
     ("overrides:\n  - paths: [a]\n    tests: {level: loud}\n", "overrides[0].tests.level"),
@@ -134,3 +135,11 @@ def test_a_whole_pr_failure_stays_when_overrides_take_every_file() -> None:
     [result] = run_checks(snapshot, [spec], config).checks
     assert result.status is Status.FAIL  # the repository's rules judge the PR as a whole
     assert len(result.findings) == 2 and "Override services/** (level warn)" in result.summary
+
+
+def test_the_checklist_line_shows_list_settings() -> None:
+    config = ("overrides:\n  - paths: [\"services/**\"]\n"
+              "    tests: {exempt_globs: [\"services/ledger/\"], level: warn}\n")
+    # Values go through the one masking function: a glob is long and mixed enough to be masked.
+    assert ("Override services/** (exempt_globs […(16 chars)], level warn) judged "
+            "services/billing/invoice.py, services/ledger/post.go.") in _tests(config).summary
