@@ -92,7 +92,7 @@ async def read_group(gh: Installation, pull: Pull, job: Job) -> Built:
            "base_ref": job.base_ref or pull.base_ref,
            "commits": [_commit_entry(i) for i in items]}
     doc.update({"diff": changes.diff} if changes.diff is not None else {"files": changes.files})
-    notices = [n for n in (config_edit_notice(changes),) if n]
+    notices = [n for n in (config_edit_notice(changes, job.repo),) if n]
     total = data.get("total_commits")
     if isinstance(total, int) and total > len(items):
         notices.append(f"This merge group has {total} commits; GitHub lists only "

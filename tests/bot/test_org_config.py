@@ -319,3 +319,13 @@ async def test_an_oversized_org_file_is_refused_by_name(bot: Bot) -> None:
     assert run["conclusion"] == "neutral"
     summary = run["output"]["summary"]
     assert "`octo-org/.github:shipshape.yml`" in summary and "larger than 128 KB" in summary
+
+
+async def test_a_pr_editing_the_org_file_is_told_what_it_changes(bot: Bot) -> None:
+    fake = bot.fake
+    org_repo(bot, "tests:\n  level: warn\n")
+    edit = modified_file("shipshape.yml", ["tests:", "  level: warn"], ["tests: false"])
+    fake.add_pull(ORG, 1, title="BILL-1: relax tests", diff=edit, commits=["Relax tests"])
+    run = await review(bot, 1, repo=ORG, installation=fake.installation_id)
+    summary = run["output"]["summary"].replace("\\", "")
+    assert "This PR edits shipshape.yml, the organisation's shipshape configuration" in summary
