@@ -270,7 +270,8 @@ class Installation:
 
     async def get_if_changed(self, url: str, url_vars: Mapping[str, Any] | None,
                              etag: str | None) -> Fetched:
-        """GET with `If-None-Match: etag`; a 304 (unchanged) costs no rate limit (FACTS.md)."""
+        """GET with `If-None-Match: etag`; a 304 (unchanged) costs no rate limit (GitHub's REST
+        best practices, "Use conditional requests if appropriate")."""
         async def call(token: str) -> Fetched:
             extra = {"if-none-match": etag} if etag else None
             try:

@@ -1,4 +1,5 @@
-"""Configuration (`.github/shipshape.yml`): defaults, validation naming the key path."""
+"""Configuration (`.github/shipshape.yml`): defaults, validation naming the key path,
+path overrides (layering is checks/layers.py)."""
 
 from __future__ import annotations
 
