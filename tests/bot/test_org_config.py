@@ -329,3 +329,15 @@ async def test_a_pr_editing_the_org_file_is_told_what_it_changes(bot: Bot) -> No
     run = await review(bot, 1, repo=ORG, installation=fake.installation_id)
     summary = run["output"]["summary"].replace("\\", "")
     assert "This PR edits shipshape.yml, the organisation's shipshape configuration" in summary
+
+
+async def test_an_org_repository_the_app_cannot_read_is_no_layer(bot: Bot) -> None:
+    fake = bot.fake
+    org_repo(bot, "tests: false\n")
+    fake.fail_next("GET", f"/repos/{ORG}/contents/*", status=403, times=2, body={
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest", "status": "403"})
+    fake.add_pull(fake.repo, 19, title="BILL-1: totals", diff=untested(), commits=["Add totals"])
+    run = await review(bot, 19)
+    assert run["conclusion"] == "failure"  # the defaults: the org file could not be read
+    assert [c.status for c in org_reads(bot)] == [403, 403]
