@@ -169,7 +169,7 @@ def _locked(value: Any, defaults: Mapping[str, Any]) -> tuple[tuple[str, ...], .
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(LOCKED, "expected a list of key paths such as [secrets, "
                           "migrations.frameworks]")
-    known = known_paths(defaults)
+    known = {**known_paths(defaults), OVERRIDES: (OVERRIDES,)}
     out = []
     for index, name in enumerate(value):
         if name not in known:
@@ -327,10 +327,10 @@ class _Merge:
             if isinstance(value, Mapping) and isinstance(current, dict):
                 self._into(current, value, here, layer)
                 continue
-            if here == (OVERRIDES,):
+            if here == (OVERRIDES,) and (OVERRIDES,) not in self.locked:
                 value = self._unlocked_overrides(value, layer)
             new = [*(current or []), *value] if append else copy.deepcopy(value)
-            locks = self._locks(here) if here != (OVERRIDES,) else []
+            locks = self._locks(here)
             if locks and new != current:
                 self._refuse(".".join(here), locks[0][1], layer)
                 continue

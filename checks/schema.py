@@ -100,7 +100,8 @@ def config_schema(registry: Sequence[CheckSpec[Any]]) -> dict[str, Any]:
         "oneOf": [ref, {"type": "array", "items": ref}]}
     properties[LOCKED] = {
         "description": "organisation file only: key paths no repository may change",
-        "type": "array", "items": {"enum": sorted(known_paths(default_document(registry)))}}
+        "type": "array",
+        "items": {"enum": sorted([*known_paths(default_document(registry)), OVERRIDES])}}
     properties[OVERRIDES] = _overrides(registry)
     properties[f"{OVERRIDES}{APPEND}"] = _overrides(registry)
     return {"$schema": SCHEMA_DIALECT, "title": "shipshape configuration (.github/shipshape.yml)",

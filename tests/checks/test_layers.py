@@ -318,3 +318,14 @@ def test_explain_config_renders_layers_settings_and_refusals() -> None:
     assert "| `story.projects` | `[BILL, OPS]` | `octo-org/.github:shipshape.yml` |" in text
     assert token not in text and "…(" in text  # a long value is masked
     assert "**Refused** (locked by the organisation):" in text
+
+
+def test_locked_overrides_keep_the_organisations_overrides() -> None:
+    org = ("locked: [overrides]\noverrides:\n  - paths: [\"services/payments/**\"]\n"
+           "    secrets: {generic_level: fail}\n")
+    for repo in ("overrides: []\n", "overrides+:\n  - paths: [\"**\"]\n    tests: false\n"):
+        _, config, layered = _resolve({(ORG, "shipshape.yml"): org,
+                                       (REPO, f"{CONFIG_PATH}@main"): repo})
+        [kept] = config.overrides
+        assert kept.paths == ("services/payments/**",)
+        assert layered.refused[0].startswith("`overrides` is locked by the organisation")
