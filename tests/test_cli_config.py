@@ -125,6 +125,17 @@ def test_config_help_does_not_load_the_engine() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_config_never_imports_the_server_stack(repo: Path) -> None:
+    code = ("import io, sys, cli.main\n"
+            "cli.main.main(['config', '--repo', sys.argv[1]], stdout=io.StringIO())\n"
+            "cli.main.main(['config', '--schema'], stdout=io.StringIO())\n"
+            "print(sorted(m for m in ('bot', 'aiohttp', 'gidgethub', 'cachetools') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 # --- the schema ---------------------------------------------------------------------------------
 
 def _schema() -> dict[str, object]:
