@@ -39,8 +39,9 @@ ORG_PATHS = ("shipshape.yml", ".github/shipshape.yml")
 MAX_EXTENDS_DEPTH = 3
 # Keys that shape the layering and are gone once layers are merged.
 EXTENDS, LOCKED, OVERRIDES = "extends", "locked", "overrides"
+# A ref never starts with `-`: the command line hands it to git, which would read an option.
 _REF = re.compile(r"^(?P<repo>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})"
-                  r"(?::(?P<path>[^@\s]+))?(?:@(?P<ref>[^\s:]+))?$")
+                  r"(?::(?P<path>[^@\s]+))?(?:@(?P<ref>[^\s:\-][^\s:]*))?$")
 
 
 class LayerKind(enum.StrEnum):

@@ -114,6 +114,8 @@ def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
 def _git_show(repo: Path, rev: str, path: str) -> str | None:
     from cli.local_snapshot import decode_text
 
+    if rev.startswith("-"):  # git would read it as an option
+        raise InputError(f"{rev!r} is not a revision")
     if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
         raise InputError(f"{repo}: no revision {rev!r}")
     shown = _git(repo, "show", f"{rev}:{path}")

@@ -97,6 +97,9 @@ def test_a_bad_layer_is_one_line_naming_file_key_and_layer(repo: Path) -> None:
 def test_an_unknown_base_revision_is_a_usage_error(repo: Path) -> None:
     code, _, err = run_cli("config", "--repo", str(repo), "--base", "no-such-branch")
     assert code == 2 and "no revision 'no-such-branch'" in err
+    target = repo.parent / "written"
+    code, _, err = run_cli("config", "--repo", str(repo), f"--base=--output={target}")
+    assert code == 2 and "is not a revision" in err and not target.exists()
 
 
 def test_missing_extends_checkout_is_named(repo: Path) -> None:

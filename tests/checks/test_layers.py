@@ -226,7 +226,8 @@ def test_extends_references(text: str, expected: tuple[str, str, str | None]) ->
     assert ref is not None and (ref.repo, ref.path, ref.ref) == expected
 
 
-@pytest.mark.parametrize("text", ["standards", "a/b c", "../x:y", "", None, 3])
+@pytest.mark.parametrize("text", ["standards", "a/b c", "../x:y", "", None, 3,
+                                  "octo-org/s:x.yml@--output=/tmp/x"])
 def test_not_extends_references(text: object) -> None:
     assert parse_ref(text) is None
 
