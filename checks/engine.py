@@ -78,8 +78,8 @@ def run_checks(
         if only is not None and spec.id not in only:
             results.append(CheckResult(spec.id, spec.title, Status.SKIP, "Not selected."))
             continue
-        judged_outcome, _ = judge(spec.id, judged, check_config, config.overrides,
-                                  _runner(spec, judged))
+        judged_outcome = judge(spec.id, judged, check_config, config.overrides,
+                               _runner(spec, judged))
         if judged_outcome is None:
             results.append(CheckResult(spec.id, spec.title, Status.SKIP,
                                        "Disabled in the configuration."))

@@ -54,11 +54,12 @@ def _findings_status(findings: Sequence[Finding]) -> Status:
 
 def judge(check_id: str, snapshot: Snapshot, base: CheckConfig,
           overrides: Sequence[PathOverride], run: Callable[[CheckConfig], Outcome]
-          ) -> tuple[Outcome | None, tuple[Applied, ...]]:
-    """The check's outcome with overrides applied (None: off for every file) and which applied."""
+          ) -> Outcome | None:
+    """The check's outcome with overrides applied (None: off for every file); its summary
+    ends with the overrides that applied."""
     owned = owners(check_id, snapshot, overrides)
     if not owned:
-        return (run(base) if base.enabled else None), ()
+        return run(base) if base.enabled else None
     kept: list[Finding] = []
     whole_pr = Status.PASS
     summary = ""
@@ -81,7 +82,7 @@ def judge(check_id: str, snapshot: Snapshot, base: CheckConfig,
             kept += [f for f in outcome.findings if f.path and owned.get(f.path) == index]
     status = Status.worst((whole_pr, _findings_status(kept)))
     notes = " ".join(a.line() for a in applied)
-    return Outcome(status, f"{summary} {notes}".strip(), tuple(kept)), tuple(applied)
+    return Outcome(status, f"{summary} {notes}".strip(), tuple(kept))
 
 
 def capped(outcome: Outcome, level: Status) -> Outcome:
