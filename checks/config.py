@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -99,6 +99,19 @@ COMMON_CHECK_OPTIONS: Mapping[str, Option] = {
         "warnings", choices=("fail", "warn"),
     ),
 }
+
+
+def check_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
+    """Every key of one check: `enabled`, `level` (with the check's default), its own options."""
+    return {**_common_options(spec), **spec.options}
+
+
+def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
+    """`enabled` and `level`, with the check's own default level."""
+    level = COMMON_CHECK_OPTIONS["level"]
+    if spec.default_level == level.default:
+        return COMMON_CHECK_OPTIONS
+    return {**COMMON_CHECK_OPTIONS, "level": replace(level, default=spec.default_level)}
 
 
 def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern]:
@@ -292,7 +305,7 @@ def _check_given(spec_id: str, given: Any) -> Mapping[str, Any]:
 
 
 def _check_config(path: str, spec: CheckSpec[Any], given: Mapping[str, Any]) -> CheckConfig:
-    values = _options(path, {**COMMON_CHECK_OPTIONS, **spec.options}, given)
+    values = _options(path, check_options(spec), given)
     enabled = values.pop("enabled")
     level = Status(values.pop("level"))
     return CheckConfig(enabled, level, spec.build_options(values))

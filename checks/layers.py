@@ -22,11 +22,11 @@ from typing import Any
 
 from checks.config import (
     APPEND,
-    COMMON_CHECK_OPTIONS,
     CONFIG_PATH,
     GLOBAL_OPTIONS,
     Config,
     ConfigError,
+    check_options,
     load_config,
     parse_yaml,
 )
@@ -116,8 +116,7 @@ def default_document(registry: Sequence[CheckSpec[Any]]) -> dict[str, Any]:
     """Every key at its built-in default: the lowest layer."""
     doc: dict[str, Any] = {name: copy.deepcopy(opt.default) for name, opt in GLOBAL_OPTIONS.items()}
     for spec in registry:
-        doc[spec.id] = {**{n: o.default for n, o in COMMON_CHECK_OPTIONS.items()},
-                        **{n: copy.deepcopy(o.default) for n, o in spec.options.items()}}
+        doc[spec.id] = {n: copy.deepcopy(o.default) for n, o in check_options(spec).items()}
     return doc
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checks.command_options import LEVELS, TEAM
-from checks.config import APPEND, COMMON_CHECK_OPTIONS, GLOBAL_OPTIONS
+from checks.config import APPEND, GLOBAL_OPTIONS, check_options
 from checks.layers import EXTENDS, LOCKED, OVERRIDES, default_document, known_paths
 from checks.spec import CheckSpec, Option
 
@@ -72,7 +72,7 @@ def _object(options: Mapping[str, Option]) -> dict[str, Any]:
 
 
 def _check(spec: CheckSpec[Any]) -> dict[str, Any]:
-    settings = _object({**COMMON_CHECK_OPTIONS, **spec.options})
+    settings = _object(check_options(spec))
     return {"description": f"{spec.title}. `false` turns it off.",
             "oneOf": [{"type": "boolean"}, settings]}
 
