@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli.errors import InputError
+
+__all__ = ["GitRange", "InputError", "config_at", "decode_text", "snapshot_from_diff",
+           "snapshot_from_git", "snapshot_from_staged", "upstream_exists"]
+
 # Settings that would change git's output format behind our back (a user's `diff.noprefix`,
 # quoted non-ASCII paths, external diff drivers, colour) are pinned on every call.
 _GIT = (
@@ -16,10 +21,6 @@ _GIT = (
 _RECORD = "\x1e"
 _FIELD = "\x00"
 _BINARY_SNIFF = 8000
-
-
-class InputError(ValueError):
-    """Bad input for the command line: the message is the one line printed on stderr."""
 
 
 @dataclass(frozen=True)
@@ -89,16 +90,24 @@ def _commits(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
 
 
 def _branch_name(repo: Path, head: str) -> str:
-    if head != "HEAD":
-        return head.removeprefix("refs/heads/")
+    """The branch `head` names (`feature/x`, `origin/feature/x`, `HEAD` on a branch), else ""."""
+    if head.startswith("-"):
+        return ""  # never an option to git (_resolve has refused it already)
     try:
-        return _git(repo, "symbolic-ref", "--short", "-q", "HEAD").strip()
+        full = _git(repo, "rev-parse", "--symbolic-full-name", head).strip()
     except InputError:
-        return ""  # detached HEAD: no branch to read a story id from
+        return ""
+    for prefix in ("refs/heads/", "refs/remotes/"):
+        if full.startswith(prefix):
+            name = full.removeprefix(prefix)
+            # A remote-tracking ref is `<remote>/<branch>`: the PR's branch is the part after it.
+            return name.split("/", 1)[1] if prefix == "refs/remotes/" and "/" in name else name
+    return ""  # a commit id, a tag or a detached HEAD: no branch to read a story id from
 
 
 def snapshot_from_git(
-    rng: GitRange, title: str | None = None, body: str | None = None, branch: str | None = None
+    rng: GitRange, title: str | None = None, body: str | None = None, branch: str | None = None,
+    number: int | None = None,
 ) -> dict[str, Any]:
     """Build a snapshot document for `base...head` as GitHub would show that PR."""
     repo = _verify_repo(rng.repo)
@@ -110,7 +119,7 @@ def snapshot_from_git(
     first = commits[0]["message"] if commits else ""
     subject, _, rest = first.partition("\n")
     files = _git(repo, "ls-tree", "-r", "-z", "--name-only", head_sha).split("\0")
-    return {
+    doc: dict[str, Any] = {
         "title": title if title is not None else subject.strip(),
         "body": body if body is not None else (rest.strip() if len(commits) == 1 else ""),
         "head_ref": branch if branch is not None else _branch_name(repo, rng.head),
@@ -120,6 +129,44 @@ def snapshot_from_git(
         "diff": diff,
         "repo_files": [f for f in files if f],
     }
+    if number is not None:
+        doc["number"] = number
+    return doc
+
+
+def snapshot_from_staged(repo_dir: Path, branch: str | None = None) -> dict[str, Any]:
+    """Build a snapshot document of the changes staged for the next commit (`git diff --cached`)."""
+    repo = _verify_repo(repo_dir)
+    diff = _git(repo, "diff", "--cached", "--no-ext-diff", "--no-textconv", "-M",
+                "--src-prefix=a/", "--dst-prefix=b/")
+    files = _git(repo, "ls-files", "-z", "--cached").split("\0")
+    return {"title": "", "body": "", "head_ref": branch if branch is not None
+            else _branch_name(repo, "HEAD"), "diff": diff, "repo_files": [f for f in files if f]}
+
+
+def upstream_exists(repo_dir: Path) -> bool:
+    """True when the current branch tracks a remote branch (`@{upstream}` resolves)."""
+    repo = _verify_repo(repo_dir)
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", "@{upstream}")
+    except InputError:
+        return False
+    return True
+
+
+def config_at(repo_dir: Path, rev: str, path: str) -> str | None:
+    """The text of `path` in revision `rev`, or None when that revision has no such file."""
+    repo = _verify_repo(repo_dir)
+    sha = _resolve(repo, "--base", rev)
+    try:
+        kind = _git(repo, "cat-file", "-t", f"{sha}:{path}").strip()
+    except InputError:
+        return None
+    if kind != "blob":
+        return None
+    raw = subprocess.run([*_GIT, "cat-file", "blob", f"{sha}:{path}"], cwd=repo,
+                         capture_output=True, check=False).stdout
+    return decode_text(raw, f"{path} at {rev}", "a YAML file")
 
 
 def decode_text(data: bytes, name: str, kind: str) -> str:
