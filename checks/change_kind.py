@@ -28,6 +28,7 @@ class ChangeKind(enum.Enum):
     IMPORTS = "only imports or package paths changed"
     DECLARATIONS = "only fields, constants or enum members added"
     SCHEMA = "only model field or table options declared"
+    PRESENTATION = "only static markup attributes changed"
     BEHAVIOUR = "code changed"
 
 
@@ -291,7 +292,21 @@ def classify_change(changed: ChangedFile, is_code: Callable[[str], bool]) -> Cha
         return ChangeKind.DECLARATIONS
     if _all(changed, {*added, *removed}, "+-", _is_schema_declaration):
         return ChangeKind.SCHEMA
+    if _is_markup(changed.path) and all(_STATIC_ATTRIBUTE.match(t) for t in chain(added, removed)):
+        return ChangeKind.PRESENTATION
     return ChangeKind.BEHAVIOUR
+
+
+# Templates of components and pages, where a line may be one attribute of an element.
+_MARKUP_EXTENSIONS = frozenset({"vue", "svelte", "astro", "html", "htm"})
+# A static attribute (`class="mt-4 mb-4"`, `density="compact"`): presentation, no logic. Bound
+# ones (`:to=`, `@click=`, `{...}` values), directives (Vue `v-if`, Alpine `x-show`, htmx
+# `hx-get`, AngularJS `ng-if`) and inline handlers (`onclick=`) are code.
+_STATIC_ATTRIBUTE = re.compile(r'^\s*(?!on|v-|x-|hx-|ng-)[a-zA-Z][\w-]*="[^"{}]*"\s*/?>?\s*$')
+
+
+def _is_markup(path: str) -> bool:
+    return path.rpartition(".")[2].lower() in _MARKUP_EXTENSIONS
 
 
 

@@ -567,3 +567,80 @@ index 238ae882b..fc35aa8cb 100644
     result = _tests(untested + unrelated_test, [*KOEL_REPO, "tests/Unit/Services/Network/NetworkTest.php"])
     assert result.status is Status.WARN
     assert any("RadioStreamServiceTest.php was not updated" in f.message for f in result.findings)
+
+
+# Netflix/dispatch 11a85ecdc "fix(incident): submission form formatting changes (#6191)": an alert
+# moves up the template, re-indented, and gets a top margin.
+DISPATCH_MARKUP = """\
+diff --git a/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue b/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue
+index 1111111..2222222 100644
+--- a/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue
++++ b/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue
+@@ -25,6 +25,26 @@
+           If you suspect an incident and need help, please fill out this form to the best of your
+           abilities.
+         </p>
++        <v-alert
++          v-if="project?.suggest_security_event_over_incident"
++          type="warning"
++          variant="tonal"
++          class="mt-4 mb-4"
++          density="compact"
++        >
++          <template #prepend>
++            <v-icon>mdi-security</v-icon>
++          </template>
++          <div>
++            <strong>Consider reporting as a Security Event instead</strong>
++            <br />
++            Please consider using the
++            <router-link :to="{ name: 'eventReport' }" class="text-decoration-none">
++              Security Event reporting page
++            </router-link>
++            for better handling and response.
++          </div>
++        </v-alert>
+         <p v-if="project_faq">
+           If you have additional questions, please check out the following FAQ document:
+           <a :href="project_faq.weblink" target="_blank" style="text-decoration: none">
+@@ -102,26 +122,6 @@
+       </v-card-text>
+       <v-card-actions>
+         <div class="w-100">
+-          <v-alert
+-            v-if="project?.suggest_security_event_over_incident"
+-            type="warning"
+-            variant="tonal"
+-            class="mb-4"
+-            density="compact"
+-          >
+-            <template #prepend>
+-              <v-icon>mdi-security</v-icon>
+-            </template>
+-            <div>
+-              <strong>Consider reporting as a Security Event instead</strong>
+-              <br />
+-              Please consider using the
+-              <router-link :to="{ name: 'eventReport' }" class="text-decoration-none">
+-                Security Event reporting page
+-              </router-link>
+-              for better handling and response.
+-            </div>
+-          </v-alert>
+           <v-btn
+             color="info"
+             block
+"""
+
+
+def test_a_moved_element_with_a_changed_class_is_presentation() -> None:
+    assert _kind(DISPATCH_MARKUP) is ChangeKind.PRESENTATION
+    assert "only static markup attributes changed" in _tests(DISPATCH_MARKUP).summary
+
+
+def test_a_changed_binding_in_markup_is_behaviour() -> None:
+    bound = DISPATCH_MARKUP.replace(
+        '+          v-if="project?.suggest_security_event_over_incident"',
+        '+          v-if="project?.suggest_security_event_over_incident && !submitted"')
+    assert bound != DISPATCH_MARKUP
+    assert _kind(bound) is ChangeKind.BEHAVIOUR
