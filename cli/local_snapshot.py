@@ -32,17 +32,37 @@ class GitRange:
     head: str = "HEAD"
 
 
-def _git(repo: Path, *args: str) -> str:
+def _start(repo: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes]:
     try:
-        done = subprocess.run(
-            [*_GIT, *args], cwd=repo, capture_output=True, check=False,
-        )
+        return subprocess.Popen([*_GIT, *args], cwd=repo, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
     except FileNotFoundError as exc:
         raise InputError("git is not installed or not on PATH") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+
+
+def _finish(process: subprocess.Popen[bytes], args: tuple[str, ...]) -> str:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        message = err.decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no output'}")
-    return done.stdout.decode("utf-8", "replace")
+    return out.decode("utf-8", "replace")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return _finish(_start(repo, args), args)
+
+
+def _git_together(repo: Path, *commands: tuple[str, ...]) -> list[str]:
+    """Run several git commands at once (diff, log and ls-tree of a long range use both cores);
+    each writes its own pipe, so reading them one after another cannot deadlock."""
+    started = [(_start(repo, args), args) for args in commands]
+    try:
+        return [_finish(process, args) for process, args in started]
+    finally:
+        for process, _ in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def _verify_repo(repo: Path) -> Path:
@@ -65,9 +85,12 @@ def _resolve(repo: Path, option: str, rev: str) -> str:
         raise InputError(f"{option}: {rev!r} is not a revision in {repo}") from exc
 
 
-def _commits(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
-    out = _git(repo, "log", "--reverse", "--no-renames", "--numstat",
-               "--format=%x1e%H%x00%P%x00%an%x00%B%x00", f"{base}..{head}")
+def _log_args(base: str, head: str) -> tuple[str, ...]:
+    return ("log", "--reverse", "--no-renames", "--numstat",
+            "--format=%x1e%H%x00%P%x00%an%x00%B%x00", f"{base}..{head}")
+
+
+def _commits(out: str) -> list[dict[str, Any]]:
     commits = []
     for record in out.split(_RECORD)[1:]:
         sha, parents, author, message, numstat = record.split(_FIELD, 4)
@@ -113,12 +136,17 @@ def snapshot_from_git(
     repo = _verify_repo(rng.repo)
     base_sha = _resolve(repo, "--base", rng.base)
     head_sha = _resolve(repo, "--head", rng.head)
-    diff = _git(repo, "diff", "--no-ext-diff", "--no-textconv", "-M", "--src-prefix=a/",
-                "--dst-prefix=b/", f"{base_sha}...{head_sha}")
-    commits = _commits(repo, base_sha, head_sha)
+    diff, log, tree = _git_together(
+        repo,
+        ("diff", "--no-ext-diff", "--no-textconv", "-M", "--src-prefix=a/", "--dst-prefix=b/",
+         f"{base_sha}...{head_sha}"),
+        _log_args(base_sha, head_sha),
+        ("ls-tree", "-r", "-z", "--name-only", head_sha),
+    )
+    commits = _commits(log)
     first = commits[0]["message"] if commits else ""
     subject, _, rest = first.partition("\n")
-    files = _git(repo, "ls-tree", "-r", "-z", "--name-only", head_sha).split("\0")
+    files = tree.split("\0")
     doc: dict[str, Any] = {
         "title": title if title is not None else subject.strip(),
         "body": body if body is not None else (rest.strip() if len(commits) == 1 else ""),
@@ -164,8 +192,8 @@ def config_at(repo_dir: Path, rev: str, path: str) -> str | None:
         return None
     if kind != "blob":
         return None
-    raw = subprocess.run([*_GIT, "cat-file", "blob", f"{sha}:{path}"], cwd=repo,
-                         capture_output=True, check=False).stdout
+    process = _start(repo, ("cat-file", "blob", f"{sha}:{path}"))
+    raw, _ = process.communicate()
     return decode_text(raw, f"{path} at {rev}", "a YAML file")
 
 
