@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from checks.config import compile_globs
 from checks.hardcoded import rules
 from checks.hardcoded.files import role_of
-from checks.hardcoded.scan import Anchors, Hit, Tuning, file_hits
+from checks.hardcoded.scan import Anchors, Hit, Tuning, file_hits, looks_generated
 from checks.model import Finding, Outcome, Severity, Snapshot, Status
 from checks.spec import CheckSpec, Option
 
@@ -111,7 +111,8 @@ def check(snapshot: Snapshot, options: HardcodedOptions) -> Outcome:
         if not changed.added or changed.binary:
             continue
         role = role_of(changed.path)
-        if role is None or (options.ignore_paths and ignored.match_file(changed.path)):
+        if role is None or (options.ignore_paths and ignored.match_file(changed.path)) \
+                or looks_generated(changed):
             continue
         read += 1
         hits = [h for h in file_hits(changed, role, anchors, tuning)

@@ -96,13 +96,16 @@ def role_of(path: str) -> FileRole | None:
         if profile and not production:
             return None  # application-staging.yml holds staging's values by design
         return FileRole(Syntax.PROPERTIES, Comments.HASH, False, True, production)
-    if classify(path) is not PathKind.SOURCE:
-        return None
     dirs = path.lower().split("/")[:-1]
-    if not VALUE_DIRS.isdisjoint(dirs):
-        return None
     name = basename(path)
     ext = extension(name)
     python = ext == "py"
     settings = python and ("settings" in dirs or _SETTINGS_NAME.search(name) is not None)
+    kind = classify(path)
+    # Django's settings package often lives in config/ (cookiecutter-django), which the shared
+    # classification calls config; it is code that runs in every environment.
+    if kind is not PathKind.SOURCE and not (settings and kind is PathKind.CONFIG):
+        return None
+    if not VALUE_DIRS.isdisjoint(dirs):
+        return None
     return FileRole(Syntax.CODE, _comments(ext), python, settings, production, go=ext == "go")

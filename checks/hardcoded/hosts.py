@@ -158,8 +158,8 @@ def host_rule(host: str, port: int | None, scheme: str | None, path: str = "",
         # A URL to 0.0.0.0 is a copied dev-server address; `0.0.0.0:8080` is a bind address.
         return rules.LOCAL_URL if scheme is not None and port is not None else None
     if is_loopback(host):
-        if scheme is None and port is None:
-            return None
+        if port is None:
+            return None  # `new URL(path, "http://localhost")`: a parsing base, not an address
         if (scheme or "").lower() in DATA_SCHEMES or (scheme is None and port in SERVICE_PORTS):
             return rules.LOCAL_PORT
         return rules.LOCAL_URL

@@ -8,10 +8,14 @@ import checks
 from checks.config import DEFAULT_IGNORE
 
 
-def test_defaults_enable_every_check_at_fail_level() -> None:
+def test_defaults_enable_every_check_at_its_default_level() -> None:
     config = checks.config_from_dict(None)
     assert set(config.checks) == {s.id for s in checks.REGISTRY}
-    assert all(c.enabled and c.level is checks.Status.FAIL for c in config.checks.values())
+    assert all(c.enabled for c in config.checks.values())
+    levels = {spec.id: config.checks[spec.id].level for spec in checks.REGISTRY}
+    assert levels == {"story": checks.Status.FAIL, "tests": checks.Status.FAIL,
+                      "migrations": checks.Status.FAIL, "secrets": checks.Status.FAIL,
+                      "commits": checks.Status.FAIL, "hardcoded": checks.Status.WARN}
     assert config.settings.warn_conclusion == "neutral"
 
 

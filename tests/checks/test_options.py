@@ -13,6 +13,7 @@ import pytest
 import checks
 from checks import commits, secrets, story, tests_touched
 from checks.config import GLOBAL_OPTIONS, load_config
+from checks.hardcoded import HardcodedOptions
 from checks.migrations import CHECK as MIGRATIONS
 from checks.model import FileStatus, Outcome, Severity, Snapshot, Status
 from checks.options import NoOptions, build_options
@@ -140,7 +141,8 @@ def test_every_check_declares_exactly_its_typed_fields() -> None:
     declared = {spec.id: spec.options_type for spec in checks.REGISTRY}
     assert declared == {"story": story.StoryOptions, "tests": tests_touched.TestsOptions,
                         "migrations": MIGRATIONS.options_type,
-                        "secrets": secrets.SecretsOptions, "commits": commits.CommitsOptions}
+                        "secrets": secrets.SecretsOptions, "commits": commits.CommitsOptions,
+                        "hardcoded": HardcodedOptions}
     for spec in checks.REGISTRY:
         assert {f.name for f in dataclasses.fields(spec.options_type)} == set(spec.options)
 
