@@ -29,12 +29,12 @@ RULE_DOCS: tuple[RuleDoc, ...] = (
             "169.254/16)", 'ES_HOSTS = ["http://10.0.3.17:9200"]',
             "use a DNS name read from settings or the environment"),
     RuleDoc(INTERNAL_HOST, "a host under .local, .internal, .corp, .lan, .intranet, .consul, "
-            "or cluster-internal service DNS (*.svc.cluster.local)",
+            "or cluster-internal service DNS (.svc.cluster.local)",
             'url = "http://billing.payments.svc.cluster.local/v1"', _FROM_SETTINGS),
     RuleDoc(ENV_HOST, "a host whose name says an environment (staging, dev, qa, uat, preprod)",
             'const API = "https://api.staging.acme.io"', _FROM_SETTINGS),
-    RuleDoc(USER_PATH, "an absolute path on one person's machine (/Users/<name>/, "
-            "/home/<name>/, C:\\Users\\<name>\\)",
+    RuleDoc(USER_PATH, "an absolute path on one person's machine (/Users/NAME/, "
+            "/home/NAME/, C:\\Users\\NAME\\)",
             'MODEL_DIR = "/Users/jane/projects/model"',
             "make it relative to the project or read it from settings"),
     RuleDoc(DEBUG_ON, "a debug switch turned on in a settings module (or defaulting to on in "

@@ -12,7 +12,9 @@ import pytest
 import checks
 from checks.hardcoded import rules
 from checks.model import Report, Severity, Status
+from checks.spec import RuleDoc
 from tests.diffs import modified, new_file
+from tests.growth import assert_linear
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,14 @@ def test_files_that_hold_values_by_design_are_not_read(path: str) -> None:
     assert found(report) == []
 
 
+@pytest.mark.parametrize("doc", rules.RULE_DOCS, ids=[d.id for d in rules.RULE_DOCS])
+def test_each_documented_example_is_reported_by_its_rule(doc: RuleDoc) -> None:
+    report = review(new_file("app/settings.py", [
+        "import os", 'SECRET_KEY = os.environ["SECRET_KEY"]', 'SENTRY_DSN = os.getenv("DSN")',
+        doc.example]))
+    assert [(line, rule) for _, line, rule in found(report)] == [(4, doc.id)]
+
+
 def test_every_rule_has_a_loud_case() -> None:
     covered = {rule for case in LOUD for _, rule in case.expected}
     assert covered == set(rules.RULE_IDS)
@@ -311,3 +321,15 @@ def test_many_findings_in_one_file_are_summarised() -> None:
     findings = review(new_file("app/hosts.py", lines)).check("hardcoded").findings
     assert len(findings) == 21
     assert findings[-1].message.startswith("... and 10 more")
+
+
+def test_work_grows_linearly_with_added_lines() -> None:
+    def build(n: int) -> Any:
+        lines = [line for i in range(n) for line in (
+            f'API_{i} = "http://localhost:{8000 + i % 1000}/v1"',
+            f'# see https://api.staging.acme.io/{i}',
+            f'NAME_{i} = compute({i}, "dev-{i}")')]
+        snapshot = checks.load_snapshot({"title": "t", "diff": new_file("app/hosts.py", lines)})
+        return lambda: checks.run(snapshot, only={"hardcoded"})
+
+    assert_linear(build, 300, what="the hardcoded check")
