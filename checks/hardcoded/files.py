@@ -56,6 +56,12 @@ class Comments(enum.Enum):
     BOTH = "both"  # PHP
 
 
+# Extensions of the files the check may read: code, and Spring Boot's properties and YAML.
+_READ_EXTS = frozenset({*(ext for exts in (
+    "py pyx js jsx mjs cjs ts tsx mts cts vue svelte astro coffee go java kt groovy scala sc clj "
+    "cljs cljc rb cs fs fsx vb razor rs php ex exs erl hrl gleam swift m mm dart c h cc cpp cxx "
+    "hpp hh lua pl pm r jl hs ml elm zig nim cr sol".split(),) for ext in exts),
+    "properties", "yml", "yaml"})
 _HASH_EXTS = frozenset({"py", "pyx", "rb", "ex", "exs", "r", "pl", "pm", "jl", "cr", "nim",
                         "coffee", "properties", "yml", "yaml"})
 _BOTH_EXTS = frozenset({"php"})
@@ -86,6 +92,9 @@ def _comments(ext: str) -> Comments:
 
 def role_of(path: str) -> FileRole | None:
     """How the check reads `path`, or None when the file is not judged."""
+    ext = extension(basename(path))
+    if ext not in _READ_EXTS:
+        return None  # most files of a PR, decided without splitting the path
     words = path_words(path)
     production = not words.isdisjoint(PRODUCTION_WORDS)
     if not production and not words.isdisjoint(DEV_WORDS):
@@ -98,7 +107,6 @@ def role_of(path: str) -> FileRole | None:
         return FileRole(Syntax.PROPERTIES, Comments.HASH, False, True, production)
     dirs = path.lower().split("/")[:-1]
     name = basename(path)
-    ext = extension(name)
     python = ext == "py"
     settings = python and ("settings" in dirs or _SETTINGS_NAME.search(name) is not None)
     kind = classify(path)

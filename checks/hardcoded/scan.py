@@ -149,6 +149,9 @@ def _compile(source: str, case_sensitive: bool = False) -> Any:
 
 # The same reads in google-re2, for whole files (None without the wheel).
 _ENV_READ_FAST = _compile(ENV_READ.pattern, case_sensitive=True) if re2 is not None else None
+# A loose form of `_KEYED_LITERAL` under a resource-like key, to skip most files at C speed.
+_KEYED_FAST = _compile(r"(?:bucket|queue|region|name|database|account|project_?id|topic_?arn)"
+                       r"['\"\]]?\s*(?:=>|:=|=|:)\s*['\"][A-Za-z0-9][\w.:/-]*[0-9_.-]")
 
 
 def anchor_source(env_words: Sequence[str]) -> str:
@@ -163,21 +166,16 @@ class Anchors:
     def __init__(self, env_words: Sequence[str]) -> None:
         self._pattern = _compile(anchor_source(env_words))
 
-    def lines(self, added: Sequence[Line]) -> list[Line]:
-        """The added lines an anchor falls on, in order."""
-        texts = list(map(_TEXT, added))
-        joined = "\n".join(texts)
-        if re2 is not None:
-            matches = self._pattern.finditer(joined.encode("ascii", "replace"))
-        else:
-            matches = self._pattern.finditer(joined)
+    def lines(self, added: Sequence[Line], joined: str | bytes) -> list[Line]:
+        """The added lines an anchor falls on, in order (`joined`: their texts joined by
+        newlines, as bytes with one byte per character when google-re2 is in use)."""
         starts: list[int] = []
         picked: list[Line] = []
         last = -1
-        for match in matches:
+        for match in self._pattern.finditer(joined):
             if not starts:
                 offset = 0
-                for text in texts:
+                for text in map(_TEXT, added):
                     starts.append(offset)
                     offset += len(text) + 1
             index = bisect_right(starts, match.start()) - 1
@@ -315,11 +313,15 @@ def env_literals(changed: ChangedFile, text: str) -> Iterator[Hit]:
 def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
               tuning: Tuning) -> list[Hit]:
     """Every environment value on one file's added lines."""
+    joined = "\n".join(map(_TEXT, changed.added))
+    # google-re2 matches bytes; "replace" keeps one byte per character, so offsets stay valid.
+    data = joined if re2 is None else joined.encode("ascii", "replace")
     hits: list[Hit] = []
-    for line in anchors.lines(changed.added):
+    for line in anchors.lines(changed.added, data):
         hits += scan_line(line, role, tuning)
-    if role.syntax is Syntax.CODE:
-        text = changed.shown_text() or "\n".join(map(_TEXT, changed.added))
+    if role.syntax is Syntax.CODE and _KEYED_FAST.search(data) is not None:
+        # Only now is the rest of the file (context lines) worth assembling.
+        text = changed.shown_text() or joined
         if reads_environment(text):
             hits += env_literals(changed, text)
     return hits
