@@ -38,6 +38,8 @@ _WORD_SPLIT = re.compile(r"[/._\-]+")
 # Spring Boot's own configuration files, packaged into the application: judged like code.
 _SPRING_CONFIG = re.compile(r"(?:^|/)src/main/resources/(?:config/)?(?:application|bootstrap)"
                             r"(?:-(?P<profile>[\w-]+))?\.(?:properties|ya?ml)$")
+# Dev-server proxy settings: Angular's proxy.conf.js, Create React App's setupProxy.js.
+_DEV_SERVER = re.compile(r"(?:^|/)(?:proxy\.conf(?:ig)?|setupProxy)\.\w+$")
 _SETTINGS_NAME = re.compile(r"(?:^|_)settings(?:_|\.py$)|^(?:config|conf|configuration)\.py$")
 
 
@@ -97,13 +99,12 @@ def role_of(path: str) -> FileRole | None:
         return None  # most files of a PR, decided without splitting the path
     words = path_words(path)
     production = not words.isdisjoint(PRODUCTION_WORDS)
-    if not production and not words.isdisjoint(DEV_WORDS):
+    if (not production and not words.isdisjoint(DEV_WORDS)) or _DEV_SERVER.search(path):
         return None
     spring = _SPRING_CONFIG.search(path)
     if spring is not None:
-        profile = spring.group("profile")
-        if profile and not production:
-            return None  # application-staging.yml holds staging's values by design
+        if spring.group("profile"):
+            return None  # application-prod.yml holds production's values by design
         return FileRole(Syntax.PROPERTIES, Comments.HASH, False, True, production)
     dirs = path.lower().split("/")[:-1]
     name = basename(path)

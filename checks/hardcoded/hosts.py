@@ -89,6 +89,7 @@ class HostUse:
     host: str
     port: int | None
     scheme: str | None
+    start: int = 0  # where the URL or host starts in the literal
 
 
 def _reserved(host: str) -> bool:
@@ -188,14 +189,14 @@ def host_uses(literal: str, before: str,
         host, port = match.group("host"), _port(match.group("port"))
         rule = host_rule(host, port, scheme, literal[match.end():], env_words)
         if rule is not None:
-            yield HostUse(rule, host, port, scheme)
+            yield HostUse(rule, host, port, scheme, match.start())
     if found_url:
         return
     for match in HOST_PORT.finditer(literal):
         host, port = match.group("host"), _port(match.group("port"))
         rule = host_rule(host, port, None, "", env_words)
         if rule is not None:
-            yield HostUse(rule, host, port, None)
+            yield HostUse(rule, host, port, None, match.start())
     stripped = literal.strip()
     if _BARE_HOST.match(stripped) and _HOST_KEY.search(before):
         rule = host_rule(stripped, None, None, "", env_words)

@@ -61,6 +61,20 @@ _PLACEHOLDER_KEY = re.compile(r"(?:placeholder|example|hint|help(?:er)?_?text|de
 _EXAMPLE_TEXT = re.compile(r"\be\.g\.|\bi\.e\.|for example|such as", re.IGNORECASE)
 _BIND_CALL = re.compile(r"listen|bind|serve|createServer|Listen|Bind|Serve|\bRun\(|\bAddr\b",
                         re.IGNORECASE)
+# Words on a line of a usage text or a shell example (`goose vertica "..." status`): two or more
+# words before the literal and no operator, so not code.
+_PROSE_BEFORE = re.compile(r"^\s*(?!(?:return|yield|case|when|await|else|in)\s)[A-Za-z][\w.\-]*"
+                           r"(?:[ \t]+[\w.\-/]+)+[ \t]*$")
+_SENTENCE = re.compile(r"[^\s,]\s+[^\s,]")
+_KEY_BEFORE = re.compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|==|!=|[:=(])\s*"
+                         r"[\[({]?\s*(?:(?:\"[^\"]*\"|'[^']*')\s*,\s*)*$")
+_WORD_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_DEV_KEY_WORDS = frozenset({
+    "dev", "devel", "development", "local", "localhost", "test", "testing", "mock", "fake",
+    "example", "sample", "demo", "debug", "sandbox", "loopback",
+})
+_PEER_WORDS = frozenset({"remote", "client", "peer", "source", "src", "sender", "origin"})
+_ADDRESS_WORDS = frozenset({"addr", "address", "ip", "host"})
 _SCHEMA = re.compile(r"xmlns|\$schema|schemaLocation|\$id\b|DOCTYPE|namespace", re.IGNORECASE)
 
 _USER_UNIX = re.compile(r"(?<![\w.~\-])/(?P<root>Users|home)/(?P<name>[A-Za-z0-9._\-]+)/"
@@ -121,6 +135,7 @@ class Hit:
     rule: str
     line: int
     what: str  # `localhost:8000`, `/Users/jane/`, `DEBUG = True`, `AWS_STORAGE_BUCKET_NAME`
+    key: str = ""  # the name the value is assigned to or passed as, when the line says
 
 
 @dataclass(frozen=True)
@@ -195,7 +210,26 @@ def _env_default(code: str, literal: Literal, role: FileRole) -> bool:
 def _quiet_context(code: str, literal: Literal) -> bool:
     return (_MESSAGE.search(code) is not None or _PLACEHOLDER_KEY.search(literal.before)
             is not None or _EXAMPLE_TEXT.search(literal.text) is not None
-            or _SCHEMA.search(code) is not None)
+            or _SCHEMA.search(code) is not None or _PROSE_BEFORE.match(literal.before)
+            is not None or _named_for_no_environment(literal.before))
+
+
+def _named_for_no_environment(before: str) -> bool:
+    """`devUrl = ...`, `LOCAL_API: ...`, `RemoteAddr = ...`: the name says the value is a
+    development value, or an address that arrives (a peer's), not one to connect to."""
+    match = _KEY_BEFORE.search(before)
+    if match is None:
+        return False
+    words = {word.lower() for word in _WORD_PIECE.findall(match.group("key"))}
+    return not words.isdisjoint(_DEV_KEY_WORDS) or (
+        not words.isdisjoint(_PEER_WORDS) and not words.isdisjoint(_ADDRESS_WORDS))
+
+
+def _text_not_value(literal: Literal, use: hosts.HostUse) -> bool:
+    """The literal is text around the address: a sentence or command line
+    (`curl -u x https://localhost:9200`), or a line of another file (`url=dev-lb1.acme:5215`)."""
+    return (_SENTENCE.search(literal.text.strip()) is not None
+            or "=" in literal.text[:use.start])
 
 
 def _host_hits(line: Line, code: str, found: Sequence[Literal], role: FileRole,
@@ -204,13 +238,14 @@ def _host_hits(line: Line, code: str, found: Sequence[Literal], role: FileRole,
         if _quiet_context(code, literal) or _env_default(code, literal, role):
             continue
         for use in hosts.host_uses(literal.text, literal.before, tuning.env_words):
-            if tuning.allows(use.host):
+            if tuning.allows(use.host) or _text_not_value(literal, use):
                 continue
             if use.scheme is None and use.rule in (rules.LOCAL_URL, rules.LOCAL_PORT) \
                     and _BIND_CALL.search(code):
                 continue
             shown = use.host + (f":{use.port}" if use.port is not None else "")
-            yield Hit(use.rule, line.number, shown)
+            key = _KEY_BEFORE.search(literal.before)
+            yield Hit(use.rule, line.number, shown, key.group("key") if key else "")
 
 
 def _user_name_ok(name: str) -> bool:
@@ -310,6 +345,24 @@ def env_literals(changed: ChangedFile, text: str) -> Iterator[Hit]:
             yield Hit(rules.ENV_LITERAL, line.number, match.group("key"))
 
 
+_HOST_RULES = frozenset({rules.LOCAL_URL, rules.LOCAL_PORT, rules.PRIVATE_IP,
+                         rules.INTERNAL_HOST, rules.ENV_HOST})
+FALLBACK_LINES = 3
+
+
+def _without_env_fallbacks(changed: ChangedFile, hits: list[Hit]) -> list[Hit]:
+    """Drop hosts that are the fallback of an environment read of the same name a few lines
+    above: `url = os.getenv("DATABASE_URL")` / `if not url:` / `url = "postgresql://..."`."""
+    texts = {line.number: line.text for line in changed.added}
+
+    def fallback(hit: Hit) -> bool:
+        above = (texts.get(hit.line - back, "") for back in range(1, FALLBACK_LINES + 1))
+        return bool(hit.key) and any(hit.key in text and ENV_READ.search(text)
+                                     for text in above)
+
+    return [hit for hit in hits if hit.rule not in _HOST_RULES or not fallback(hit)]
+
+
 def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
               tuning: Tuning) -> list[Hit]:
     """Every environment value on one file's added lines."""
@@ -319,6 +372,8 @@ def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
     hits: list[Hit] = []
     for line in anchors.lines(changed.added, data):
         hits += scan_line(line, role, tuning)
+    if hits and not role.production:
+        hits = _without_env_fallbacks(changed, hits)
     if role.syntax is Syntax.CODE and _KEYED_FAST.search(data) is not None:
         # Only now is the rest of the file (context lines) worth assembling.
         text = changed.shown_text() or joined

@@ -84,10 +84,10 @@ LOUD = [
         "spring.datasource.username=petclinic",
         "debug=true",
     ), ((2, rules.LOCAL_PORT), (4, rules.DEBUG_ON))),
-    Case("spring-yaml-prod-profile", "orders/src/main/resources/application-prod.yml", (
+    Case("spring-yaml", "orders/src/main/resources/application.yml", (
         "spring:",
         "  datasource:",
-        "    url: ${DB_URL:jdbc:postgresql://10.0.0.12:5432/orders}",
+        "    url: jdbc:postgresql://10.0.0.12:5432/orders",
         "  rabbitmq:",
         "    host: mq.corp",
     ), ((3, rules.PRIVATE_IP), (5, rules.INTERNAL_HOST))),
@@ -152,6 +152,11 @@ QUIET = [
     Case("local-settings", "shop/local_settings.py", ('DEBUG = True',)),
     Case("spring-dev-profile", "src/main/resources/application-dev.properties", (
         "spring.datasource.url=jdbc:postgresql://localhost:5432/app",
+    )),
+    Case("spring-prod-profile", "src/main/resources/application-prod.yml", (
+        "spring:",
+        "  datasource:",
+        "    url: jdbc:postgresql://10.0.0.12:5432/orders",
     )),
     Case("spring-env-placeholder", "src/main/resources/application.yml", (
         "spring:",
@@ -229,6 +234,35 @@ QUIET = [
     Case("logged-and-raised", "app/db.py", (
         'logger.info("connecting to postgresql://localhost:5432")',
         'raise RuntimeError("is redis running on localhost:6379?")',
+    )),
+    Case("usage-text-in-a-raw-string", "cmd/migrate/main.go", (
+        "const usage = `Examples:",
+        '    migrate postgres "postgres://user:pass@localhost:5432/db?sslmode=disable" up',
+        '    migrate clickhouse "tcp://127.0.0.1:9000" status',
+        "`",
+    )),
+    Case("sample-inputs-of-a-scanner-rule", "cmd/generate/rules/curl.go", (
+        "var samples = []string{",
+        '	`curl -u "admin:hunter2" https://localhost:9200/_cat`,',
+        '	`db.url=orders-db.dev.acme.io:5432`,',
+        "}",
+    )),
+    Case("named-for-development", "ui/src/index.tsx", (
+        "const devUrl = 'http://localhost:3000/';",
+        "const LOCAL_API_BASE = 'http://127.0.0.1:8000';",
+    )),
+    Case("an-arriving-address", "router/router.go", (
+        'if ctx.Request.RemoteAddr == "@" {',
+        '	ctx.Request.RemoteAddr = "127.0.0.1:65535"',
+        "}",
+    )),
+    Case("fallback-of-an-env-read-above", "app/db.py", (
+        'url = os.getenv("DATABASE_URL")',
+        'if not url:',
+        '    url = "postgresql://app@localhost:5432/app"',
+    )),
+    Case("angular-dev-proxy", "src/Web/ClientApp/proxy.conf.js", (
+        "const target = 'https://localhost:5001';",
     )),
     Case("dotted-names-are-not-hosts", "app/logging_setup.py", (
         'log = logging.getLogger("acme.internal")',
