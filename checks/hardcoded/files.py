@@ -26,6 +26,9 @@ DEV_WORDS = frozenset({
     "testing", "spec", "ci", "debug", "storybook", "devserver", "template", "templates", "dist",
     "setupproxy",
 })
+# Path words of what is not the application's own code, wherever they sit (the shared
+# classification stops looking for docs/ below src/): copied libraries and their docs.
+NOT_APP_WORDS = frozenset({"vendors", "vendored", "docs", "doc", "documentation", "thirdparty"})
 PRODUCTION_WORDS = frozenset({"prod", "production", "prd"})
 # Folders of code whose job is to describe one environment: infrastructure as code (CDK,
 # Pulumi), deployment, and per-environment config modules (Angular's `src/environments/`).
@@ -99,7 +102,8 @@ def role_of(path: str) -> FileRole | None:
         return None  # most files of a PR, decided without splitting the path
     words = path_words(path)
     production = not words.isdisjoint(PRODUCTION_WORDS)
-    if (not production and not words.isdisjoint(DEV_WORDS)) or _DEV_SERVER.search(path):
+    if (not production and not words.isdisjoint(DEV_WORDS)) or _DEV_SERVER.search(path) \
+            or not words.isdisjoint(NOT_APP_WORDS):
         return None
     spring = _SPRING_CONFIG.search(path)
     if spring is not None:

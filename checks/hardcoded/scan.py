@@ -68,6 +68,7 @@ _PROSE_BEFORE = re.compile(r"^\s*(?!(?:return|yield|case|when|await|else|in)\s)[
 _SENTENCE = re.compile(r"[^\s,]\s+[^\s,]")
 _KEY_BEFORE = re.compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|==|!=|[:=(])\s*"
                          r"[\[({]?\s*(?:(?:\"[^\"]*\"|'[^']*')\s*,\s*)*$")
+_BLOCK_OPEN = re.compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|[:=])\s*[\[{(]\s*$")
 _WORD_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DEV_KEY_WORDS = frozenset({
     "dev", "devel", "development", "local", "localhost", "test", "testing", "mock", "fake",
@@ -356,11 +357,22 @@ def _without_env_fallbacks(changed: ChangedFile, hits: list[Hit]) -> list[Hit]:
     texts = {line.number: line.text for line in changed.added}
 
     def fallback(hit: Hit) -> bool:
-        above = (texts.get(hit.line - back, "") for back in range(1, FALLBACK_LINES + 1))
-        return bool(hit.key) and any(hit.key in text and ENV_READ.search(text)
-                                     for text in above)
+        above = [texts.get(hit.line - back, "") for back in range(1, FALLBACK_LINES + 1)]
+        return (bool(hit.key) and any(hit.key in text and ENV_READ.search(text)
+                                      for text in above)) or _in_dev_block(above)
 
     return [hit for hit in hits if hit.rule not in _HOST_RULES or not fallback(hit)]
+
+
+def _in_dev_block(above: Sequence[str]) -> bool:
+    """The value sits in a block opened just above under a development name:
+    `const defaultDevConfig = {` / `  url: 'http://localhost:3000/',`."""
+    for text in above:
+        opened = _BLOCK_OPEN.search(text)
+        if opened is not None:
+            words = {word.lower() for word in _WORD_PIECE.findall(opened.group("key"))}
+            return not words.isdisjoint(_DEV_KEY_WORDS)
+    return False
 
 
 def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,

@@ -251,6 +251,11 @@ QUIET = [
         "const devUrl = 'http://localhost:3000/';",
         "const LOCAL_API_BASE = 'http://127.0.0.1:8000';",
     )),
+    Case("in-a-block-named-for-development", "ui/src/index.tsx", (
+        "const defaultDevConfig = {",
+        "    url: 'http://localhost:3000/',",
+        "};",
+    )),
     Case("an-arriving-address", "router/router.go", (
         'if ctx.Request.RemoteAddr == "@" {',
         '	ctx.Request.RemoteAddr = "127.0.0.1:65535"',
@@ -277,6 +282,7 @@ NOT_READ = [
     "deploy/k8s/deployment.yaml", "terraform/prod.tfvars", ".github/workflows/ci.yml",
     "infra/lib/stack.ts", "src/environments/environment.ts", "config/environments/production.rb",
     "scripts/seed_local.py", "fixtures/server.js", "src/mocks/handlers.ts",
+    "src/main/webapp/vendors/bootstrap/docs/assets/js/application.js",
 ]
 
 
