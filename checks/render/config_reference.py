@@ -44,7 +44,8 @@ def _table(prefix: str, options: Mapping[str, Option]) -> list[str]:
     return rows
 
 
-def _rules(docs: Sequence[RuleDoc]) -> list[str]:
+def rule_table(docs: Sequence[RuleDoc]) -> list[str]:
+    """A markdown table of rules: id, what it reports, an example line, the fix."""
     rows = ["| rule | what it reports | for example | fix |", "| --- | --- | --- | --- |"]
     for doc in docs:
         example = doc.example.replace("|", "\\|").replace("`", "'")
@@ -69,5 +70,5 @@ def config_reference(registry: Sequence[CheckSpec[Any]]) -> str:
         else:
             lines += ["No options beyond `enabled` and `level`.", ""]
         if spec.rule_docs:
-            lines += [*_rules(spec.rule_docs), ""]
+            lines += [*rule_table(spec.rule_docs), ""]
     return "\n".join(lines).rstrip() + "\n"
