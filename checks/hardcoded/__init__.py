@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from checks.config import compile_globs
 from checks.hardcoded import rules
 from checks.hardcoded.files import role_of
-from checks.hardcoded.scan import Anchors, Hit, Tuning, file_hits, looks_generated
+from checks.hardcoded.model import Hit, Tuning
+from checks.hardcoded.scan import Anchors, file_hits, looks_generated
 from checks.model import Finding, Outcome, Severity, Snapshot, Status
 from checks.spec import CheckSpec, Option
 
