@@ -55,6 +55,7 @@ _DEV_KEY_WORDS = frozenset({
 })
 _PEER_WORDS = frozenset({"remote", "client", "peer", "source", "src", "sender", "origin"})
 _ADDRESS_WORDS = frozenset({"addr", "address", "ip", "host"})
+_QUOTE_CHARS = frozenset("\"'")
 _SCHEMA = re.compile(r"xmlns|\$schema|schemaLocation|\$id\b|DOCTYPE|namespace", re.IGNORECASE)
 
 
@@ -86,9 +87,11 @@ def _named_for_no_environment(before: str) -> bool:
 
 def text_not_value(literal: Literal, use: hosts.HostUse) -> bool:
     """The literal is text around the address: a sentence or command line
-    (`curl -u x https://localhost:9200`), or a line of another file (`url=dev-lb1.acme:5215`)."""
-    return (_SENTENCE.search(literal.text.strip()) is not None
-            or "=" in literal.text[:use.start])
+    (`curl -u x https://localhost:9200`), a line of another file (`url=dev-lb1.acme:5215`), or
+    data holding its own quoted strings (`` `"http://localhost:8087/realms/x"` ``)."""
+    text = literal.text.strip()
+    return (_SENTENCE.search(text) is not None or "=" in literal.text[:use.start]
+            or text[:1] in _QUOTE_CHARS)  # a quoted string inside a string: JSON, a snippet
 
 
 _HOST_RULES = frozenset({rules.LOCAL_URL, rules.LOCAL_PORT, rules.PRIVATE_IP,
@@ -96,15 +99,22 @@ _HOST_RULES = frozenset({rules.LOCAL_URL, rules.LOCAL_PORT, rules.PRIVATE_IP,
 FALLBACK_LINES = 3
 
 
-def without_env_fallbacks(texts: Mapping[int, str], hits: list[Hit]) -> list[Hit]:
-    """Drop hosts that are the fallback of an environment read of the same name a few lines
-    above: `url = os.getenv("DATABASE_URL")` / `if not url:` / `url = "postgresql://..."`."""
-    def fallback(hit: Hit) -> bool:
+def quiet_by_lines_above(texts: Mapping[int, str], hits: list[Hit],
+                         production: bool) -> list[Hit]:
+    """Drop hosts the added lines just above explain: the continuation of a shell command
+    (`-d '{...}' \\`), and outside production files the fallback of an environment read of
+    the same name (`url = os.getenv("DATABASE_URL")` / `if not url:` / `url = "..."`) or a
+    value in a block opened under a development name."""
+    def quiet(hit: Hit) -> bool:
         above = [texts.get(hit.line - back, "") for back in range(1, FALLBACK_LINES + 1)]
+        if above[0].rstrip().endswith("\\"):
+            return True
+        if production:
+            return False
         return (bool(hit.key) and any(hit.key in text and ENV_READ.search(text)
                                       for text in above)) or _in_dev_block(above)
 
-    return [hit for hit in hits if hit.rule not in _HOST_RULES or not fallback(hit)]
+    return [hit for hit in hits if hit.rule not in _HOST_RULES or not quiet(hit)]
 
 
 def _in_dev_block(above: Sequence[str]) -> bool:

@@ -114,8 +114,9 @@ def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
     hits: list[Hit] = []
     for line in anchors.lines(changed.added, data):
         hits += scan_line(line, role, tuning)
-    if hits and not role.production:
-        hits = context.without_env_fallbacks({ln.number: ln.text for ln in changed.added}, hits)
+    if hits:
+        texts = {added.number: added.text for added in changed.added}
+        hits = context.quiet_by_lines_above(texts, hits, role.production)
     if role.syntax is Syntax.CODE and values.KEYED_FAST.search(data) is not None:
         # Only now is the rest of the file (context lines) worth assembling.
         text = changed.shown_text() or joined

@@ -247,6 +247,13 @@ QUIET = [
         '	`db.url=orders-db.dev.acme.io:5432`,',
         "}",
     )),
+    Case("a-shell-command-continued-in-a-raw-string", "cmd/generate/rules/basic.go", (
+        "\t\t` curl -X POST -H \"Content-Type: application/json\" \\",
+        "  'http://localhost:8080/oauth2/v1.0/users'`,",
+    )),
+    Case("quoted-data-inside-a-string", "cmd/generate/rules/jwt.go", (
+        '\t"iss": {`"http://localhost:8087/realms/acme"`, `"kubernetes/serviceaccount"`},',
+    )),
     Case("named-for-development", "ui/src/index.tsx", (
         "const devUrl = 'http://localhost:3000/';",
         "const LOCAL_API_BASE = 'http://127.0.0.1:8000';",
