@@ -106,6 +106,15 @@ def scan_line(line: Line, role: FileRole, tuning: Tuning) -> list[Hit]:
     return hits
 
 
+def _head_lines(changed: ChangedFile) -> dict[int, str]:
+    """The lines of the head version the diff shows (context and added), by number; asked
+    only of files with hits, since converting hunks costs."""
+    shown = {line.new: line.text for hunk in changed.hunks for line in hunk.lines
+             if line.new is not None and line.kind != "-"}
+    shown.update((line.number, line.text) for line in changed.added)
+    return shown
+
+
 def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
               tuning: Tuning) -> list[Hit]:
     """Every environment value on one file's added lines."""
@@ -115,8 +124,7 @@ def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
     for line in anchors.lines(changed.added, data):
         hits += scan_line(line, role, tuning)
     if hits:
-        texts = {added.number: added.text for added in changed.added}
-        hits = context.quiet_by_lines_above(texts, hits, role.production)
+        hits = context.quiet_by_lines_above(_head_lines(changed), hits, role.production)
     if role.syntax is Syntax.CODE and values.KEYED_FAST.search(data) is not None:
         # Only now is the rest of the file (context lines) worth assembling.
         text = changed.shown_text() or joined

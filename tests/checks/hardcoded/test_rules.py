@@ -327,6 +327,15 @@ def test_every_rule_has_a_loud_case() -> None:
     assert covered == set(rules.RULE_IDS)
 
 
+def test_a_development_block_opened_on_a_context_line_counts() -> None:
+    diff = modified("ui/src/index.tsx", 18, ["const defaultDevConfig = {"],
+                    ["    url: 'http://localhost:8080/',"], ["    url: 'http://localhost:3000/',"],
+                    ["};"])
+    assert found(review(diff)) == []
+    loud = diff.replace("defaultDevConfig", "defaultConfig")
+    assert [rule for _, _, rule in found(review(loud))] == [rules.LOCAL_URL]
+
+
 def test_only_added_lines_are_read() -> None:
     diff = modified("app/settings.py", 10, ['INSTALLED_APPS = []'],
                     ['DEBUG = True'], ['DEBUG = False'], ['API = "http://localhost:8000"'])
