@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shas = _git(args.git_dir, "rev-list", "--first-parent", f"--max-count={args.last}",
                 "HEAD").split()
-    warned = 0
+    warned = read = 0
     for sha in shas:
         subject = _git(args.git_dir, "log", "-1", "--format=%s", sha).strip()
         try:
@@ -41,10 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         result = checks.run({"title": subject, "diff": diff}, only={"hardcoded"})
         outcome = result.check("hardcoded")
         warned += outcome.status is not checks.Status.PASS
+        # "... (0 code files read)." when the commit holds no file the check reads.
+        read += outcome.status is not checks.Status.PASS or "(0 code" not in outcome.summary
         print(f"{sha[:10]} {outcome.status.value:4} {subject[:70]}")
         for finding in outcome.findings:
             print(f"    {finding.path}:{finding.line} {finding.rule}: {finding.message[:110]}")
-    print(f"{len(shas)} commits, {warned} with findings")
+    print(f"{len(shas)} commits, {warned} with findings, {read} with code the check reads")
     return 0
 
 
