@@ -31,7 +31,7 @@ ENV_READ = re.compile(
     r"|viper\.Get|\bconfig\(\s*['\"][A-Z]|Deno\.env|env::var|\$\{[A-Za-z_][\w.\-]*:"
     r"|@Value\(|settings\.\w+|getProperty\(|\.get_env\(|Config\.get\(")
 _MESSAGE = re.compile(
-    r"(?:console\.\w+|\bprint(?:ln|f)?|\bputs|\becho|\blog(?:ger|ging)?\.\w+|\bLog\.\w+"
+    r"(?:\bassert\w*!?\s*\(|\bassert\s|\bexpect\(|console\.\w+|\bprint(?:ln|f)?|\bputs|\becho|\blog(?:ger|ging)?\.\w+|\bLog\.\w+"
     r"|\bfmt\.\w*(?:Print|Errorf)\w*|System\.(?:out|err)\.|\braise\b|\bthrow\b|\bpanic\("
     r"|\bwarn(?:ing)?\(|\b(?:Exception|Error)\()")
 _PLACEHOLDER_KEY = re.compile(r"(?:placeholder|example|hint|help(?:er)?_?text|description"
@@ -55,6 +55,12 @@ _DEV_KEY_WORDS = frozenset({
 })
 _PEER_WORDS = frozenset({"remote", "client", "peer", "source", "src", "sender", "origin"})
 _ADDRESS_WORDS = frozenset({"addr", "address", "ip", "host"})
+# A condition that holds only in development: `if settings.DEBUG:`, `if not IS_PRODUCTION:`,
+# `if (process.env.NODE_ENV !== 'production')`, `if cfg.Env == "dev" {`.
+_DEV_BRANCH = re.compile(
+    r"^\s*(?:\}\s*else\s+)?(?:if|elif|elsif|unless)\b.*(?:\bnot\s+[\w.\[\]'\"]*prod\w*|![\w.]*prod\w*"
+    r"|!==?\s*['\"]prod\w*['\"]|===?\s*['\"](?:dev|development|local)['\"]|\bDEBUG\b|\bdebug\b"
+    r"|\bis_?dev\w*|\bisDev\w*|\bdev_?mode\b|\bdevMode\b)", re.IGNORECASE)
 _QUOTE_CHARS = frozenset("\"'")
 _SCHEMA = re.compile(r"xmlns|\$schema|schemaLocation|\$id\b|DOCTYPE|namespace", re.IGNORECASE)
 
@@ -101,13 +107,14 @@ FALLBACK_LINES = 3
 
 def quiet_by_lines_above(texts: Mapping[int, str], hits: list[Hit],
                          production: bool) -> list[Hit]:
-    """Drop hosts the added lines just above explain: the continuation of a shell command
-    (`-d '{...}' \\`), and outside production files the fallback of an environment read of
-    the same name (`url = os.getenv("DATABASE_URL")` / `if not url:` / `url = "..."`) or a
-    value in a block opened under a development name."""
+    """Drop hosts the lines just above explain: the continuation of a shell command
+    (`-d '{...}' \\`), a branch taken only in development (`if not settings.PRODUCTION:`), and
+    outside production files the fallback of an environment read of the same name
+    (`url = os.getenv("DATABASE_URL")` / `if not url:` / `url = "..."`) or a value in a block
+    opened under a development name."""
     def quiet(hit: Hit) -> bool:
         above = [texts.get(hit.line - back, "") for back in range(1, FALLBACK_LINES + 1)]
-        if above[0].rstrip().endswith("\\"):
+        if above[0].rstrip().endswith("\\") or any(_DEV_BRANCH.search(text) for text in above):
             return True
         if production:
             return False

@@ -109,6 +109,11 @@ LOUD = [
         '\treturn newClient("http://10.0.3.17:9200", brokers)',
         "}",
     ), ((6, rules.DEBUG_ON), (7, rules.LOCAL_PORT), (8, rules.PRIVATE_IP))),
+    Case("production-branch-is-not-a-dev-branch", "src/client.ts", (
+        "if (process.env.NODE_ENV === 'production') {",
+        "  base = 'http://10.0.0.8:8080';",
+        "}",
+    ), ((2, rules.PRIVATE_IP),)),
     Case("rails-service", "app/services/payments_gateway.rb", (
         "class PaymentsGateway",
         '  BASE_URL = "https://qa-api.acme.com/v1".freeze',
@@ -253,6 +258,17 @@ QUIET = [
     )),
     Case("quoted-data-inside-a-string", "cmd/generate/rules/jwt.go", (
         '\t"iss": {`"http://localhost:8087/realms/acme"`, `"kubernetes/serviceaccount"`},',
+    )),
+    Case("a-development-only-branch", "mealie/routes/auth.py", (
+        "    if not settings.PRODUCTION:",
+        "        # in development the frontend runs apart",
+        '        redirect_url = "http://localhost:3000/login"',
+        "    if (process.env.NODE_ENV !== 'production') {",
+        "      target = 'http://localhost:5173';",
+    )),
+    Case("assertions-in-inline-tests", "src-tauri/src/config.rs", (
+        '        assert_eq!(API_URL, "http://localhost:3200");',
+        '    assert url == "http://127.0.0.1:8000/api"',
     )),
     Case("named-for-development", "ui/src/index.tsx", (
         "const devUrl = 'http://localhost:3000/';",
