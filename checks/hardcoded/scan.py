@@ -42,8 +42,9 @@ def looks_generated(changed: ChangedFile) -> bool:
 
 
 def anchor_source(env_words: Sequence[str]) -> str:
-    """The pre-filter's pattern: the fixed anchors and every environment word."""
-    words = sorted({*hosts.ENV_WORDS, *env_words})
+    """The pre-filter's pattern: the fixed anchors and every environment word (host names are
+    ASCII, so a word with other characters cannot be in one and is left out)."""
+    words = sorted({*hosts.ENV_WORDS, *(word for word in env_words if word.isascii() and word)})
     return _ANCHORS + "|" + "|".join(re.escape(word) for word in words)
 
 

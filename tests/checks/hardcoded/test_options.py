@@ -44,6 +44,13 @@ def test_env_words_add_environment_names() -> None:
     assert (3, "hardcoded-env-host") in found
 
 
+def test_env_words_of_any_text_do_not_break_the_check() -> None:
+    words = ["é", "", "a b", "(", "\\", "[x", "perf"]
+    report = review({"hardcoded": {"env_words": words}})
+    assert report.check("hardcoded").status is Status.WARN
+    assert (3, "hardcoded-env-host") in rules_found(report)
+
+
 def test_ignore_paths_leave_files_unread() -> None:
     report = review({"hardcoded": {"ignore_paths": ["shop/"]}})
     assert rules_found(report) == []
