@@ -38,8 +38,11 @@ _PLACEHOLDER_KEY = re.compile(r"(?:placeholder|example|hint|help(?:er)?_?text|de
                               r"|tooltip|usage|label|title|desc|summary)\w*['\"\]]?\s*"
                               r"(?:=>|[:=(,])\s*[\[({]?\s*$", re.IGNORECASE)
 _EXAMPLE_TEXT = re.compile(r"\be\.g\.|\bi\.e\.|for example|such as", re.IGNORECASE)
-BIND_CALL = re.compile(r"listen|bind|serve|createServer|Listen|Bind|Serve|\bRun\(|\bAddr\b",
-                        re.IGNORECASE)
+# Where an address is bound to, not connected to: `listen(...)`, `bind`, `serve`, uvicorn's
+# `run(host=...)`, Go's `http.Server{Addr: ...}` (a client's `redis.Options{Addr: ...}` is not).
+BIND_CALL = re.compile(r"listen|bind|serve|createServer|\bRun\(|Server\s*\{[^}]*\bAddr\b",
+                       re.IGNORECASE)
+_SERVER_BLOCK = re.compile(r"(?:Server|Listener)\w*\s*\{\s*$")
 # Words on a line of a usage text or a shell example (`goose vertica "..." status`): two or more
 # words before the literal and no operator, so not code.
 _PROSE_BEFORE = re.compile(r"^\s*(?!(?:return|yield|case|when|await|else|in)\s)[A-Za-z][\w.\-]*"
@@ -102,6 +105,7 @@ def text_not_value(literal: Literal, use: hosts.HostUse) -> bool:
 
 _HOST_RULES = frozenset({rules.LOCAL_URL, rules.LOCAL_PORT, rules.PRIVATE_IP,
                          rules.INTERNAL_HOST, rules.ENV_HOST})
+_LOCAL_RULES = frozenset({rules.LOCAL_URL, rules.LOCAL_PORT})
 FALLBACK_LINES = 3
 
 
@@ -116,6 +120,9 @@ def quiet_by_lines_above(texts: Mapping[int, str], hits: list[Hit],
         above = [texts.get(hit.line - back, "") for back in range(1, FALLBACK_LINES + 1)]
         if above[0].rstrip().endswith("\\") or any(_DEV_BRANCH.search(text) for text in above):
             return True
+        if hit.rule in _LOCAL_RULES and ":" in hit.what and any(
+                _SERVER_BLOCK.search(text) for text in above):
+            return True  # `srv := &http.Server{` / `Addr: "127.0.0.1:8080",`: a bind address
         if production:
             return False
         return (bool(hit.key) and any(hit.key in text and ENV_READ.search(text)

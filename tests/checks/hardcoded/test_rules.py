@@ -106,9 +106,11 @@ LOUD = [
         "func New() (*Client, error) {",
         '\tgin.SetMode(gin.DebugMode)',
         '\tbrokers := []string{"localhost:9092"}',
+        '\tcache := redis.NewClient(&redis.Options{Addr: "localhost:6379"})',
         '\treturn newClient("http://10.0.3.17:9200", brokers)',
         "}",
-    ), ((6, rules.DEBUG_ON), (7, rules.LOCAL_PORT), (8, rules.PRIVATE_IP))),
+    ), ((6, rules.DEBUG_ON), (7, rules.LOCAL_PORT), (8, rules.LOCAL_PORT),
+        (9, rules.PRIVATE_IP))),
     Case("production-branch-is-not-a-dev-branch", "src/client.ts", (
         "if (process.env.NODE_ENV === 'production') {",
         "  base = 'http://10.0.0.8:8080';",
@@ -181,6 +183,12 @@ QUIET = [
         "package main",
         'func main() { log.Fatal(http.ListenAndServe("0.0.0.0:8080", mux)) }',
         'var srv = &http.Server{Addr: "127.0.0.1:8080"}',
+    )),
+    Case("go-server-struct", "cmd/api/main.go", (
+        "\tsrv := &http.Server{",
+        '\t\tAddr:    "127.0.0.1:8080",',
+        "\t\tHandler: mux,",
+        "\t}",
     )),
     Case("node-listen", "src/server.js", (
         "app.listen(3000, '0.0.0.0', () => {",
