@@ -26,6 +26,8 @@ _PLACEHOLDER_NAMES = frozenset({
 })
 # Folders people keep in their home: a `/home/<name>/...` path into one is a file system path,
 # not a web route like `/home/settings/`.
+# A path that ends in a file name with an extension (`.../train.csv`) is a file system path.
+_FILE_NAME = re.compile(r"[^/]\.(?:[a-z0-9]{1,5})$")
 _HOME_DIRS = frozenset({
     "documents", "desktop", "downloads", "projects", "project", "workspace", "work", "src",
     "code", "dev", "repos", "git", "go", "library", "miniconda3", "anaconda3", "data",
@@ -74,8 +76,10 @@ def user_paths(line: Line, found: Sequence[Literal]) -> Iterator[Hit]:
             name, root = match.group("name"), match.group("root")
             if _user_name_ok(name):
                 continue
-            first = match.group("rest").split("/", 1)[0]
-            if root == "home" and first.lower() not in _HOME_DIRS and not first.startswith("."):
+            rest = match.group("rest")
+            first = rest.split("/", 1)[0]
+            if root == "home" and first.lower() not in _HOME_DIRS and not first.startswith(".") \
+                    and _FILE_NAME.search(rest) is None:
                 continue  # `/home/settings/` is a web route; a home folder has known children
             yield Hit(rules.USER_PATH, line.number, f"/{root}/{name}/")
         for match in _USER_WINDOWS.finditer(literal.text):

@@ -120,8 +120,9 @@ LOUD = [
         "class PaymentsGateway",
         '  BASE_URL = "https://qa-api.acme.com/v1".freeze',
         '  EXPORT_DIR = "/home/mkowalski/projects/exports"',
+        '  RATES = File.read("/home/mkowalski/app/rates.csv")',
         "end",
-    ), ((2, rules.ENV_HOST), (3, rules.USER_PATH))),
+    ), ((2, rules.ENV_HOST), (3, rules.USER_PATH), (4, rules.USER_PATH))),
     Case("dotnet-client", "src/Orders.Api/Clients/InventoryClient.cs", (
         "public sealed class InventoryClient",
         "{",
