@@ -184,8 +184,6 @@ def host_uses(literal: str, before: str,
     for match in URL.finditer(literal):
         found_url = True
         scheme = match.group("scheme").lower()
-        if scheme in ("xmlns", "urn"):
-            continue
         host, port = match.group("host"), _port(match.group("port"))
         rule = host_rule(host, port, scheme, literal[match.end():], env_words)
         if rule is not None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import checks
-from checks.hardcoded import rules
+from checks.hardcoded import hosts, rules
 from checks.model import Report, Severity, Status
 from checks.spec import RuleDoc
 from tests.diffs import modified, new_file
@@ -87,7 +87,7 @@ LOUD = [
     Case("spring-yaml", "orders/src/main/resources/application.yml", (
         "spring:",
         "  datasource:",
-        "    url: jdbc:postgresql://10.0.0.12:5432/orders",
+        '    url: "jdbc:postgresql://10.0.0.12:5432/orders"  # the orders primary',
         "  rabbitmq:",
         "    host: mq.corp",
     ), ((3, rules.PRIVATE_IP), (5, rules.INTERNAL_HOST))),
@@ -160,6 +160,15 @@ QUIET = [
     Case("local-settings", "shop/local_settings.py", ('DEBUG = True',)),
     Case("spring-dev-profile", "src/main/resources/application-dev.properties", (
         "spring.datasource.url=jdbc:postgresql://localhost:5432/app",
+    )),
+    Case("spring-comments", "src/main/resources/application.properties", (
+        "# local: spring.datasource.url=jdbc:mysql://localhost:3306/petclinic",
+        "! legacy: http://10.0.0.5:8080",
+    )),
+    Case("placeholder-user-names", "app/paths.py", (
+        'DATA = "/Users/username/projects/data"',
+        'WIN = "C:\\Users\\YourName\\data"',
+        'ROUTE = "/home/settings/profile"',
     )),
     Case("spring-prod-profile", "src/main/resources/application-prod.yml", (
         "spring:",
@@ -337,6 +346,33 @@ def test_files_that_hold_values_by_design_are_not_read(path: str) -> None:
     line = 'API = "http://localhost:8000/api"  # and 10.0.0.5:6379'
     report = review(new_file(path, [line]))
     assert found(report) == []
+
+
+@pytest.mark.parametrize(("host", "port", "scheme", "rule"), [
+    ("10.0.0.0", None, "http", None),  # a network address
+    ("192.168.1.255", 80, "http", None),  # a broadcast address
+    ("192.0.2.10", 80, "http", None),  # RFC 5737 documentation range
+    ("169.254.169.254", None, "http", None),  # cloud metadata
+    ("169.254.10.20", None, "http", rules.PRIVATE_IP),
+    ("100.64.3.4", None, "http", rules.PRIVATE_IP),  # shared address space (RFC 6598)
+    ("[fd12:3456::1]", 8080, "http", rules.PRIVATE_IP),
+    ("[::1]", 8080, "http", rules.LOCAL_URL),
+    ("app.localhost", 3000, "http", rules.LOCAL_URL),
+    ("host.docker.internal", 5432, "postgres", rules.LOCAL_PORT),
+    ("0.0.0.0", 8000, "http", rules.LOCAL_URL),
+    ("0.0.0.0", 8000, None, None),  # a bind address
+    ("api.staging.acme.co.uk", None, "https", rules.ENV_HOST),
+    ("acme-staging.com", None, "https", rules.ENV_HOST),
+    ("staging.co.uk", None, "https", None),  # no label of the team's own below the suffix
+    ("dev.azure.com", None, "https", None),
+    ("uat.acme.io", None, "https", rules.ENV_HOST),
+    ("uat1.acme.io", None, "https", rules.ENV_HOST),
+    ("kubernetes.default.svc", 443, "https", None),
+    ("orders.prod.svc", 80, "http", rules.INTERNAL_HOST),
+    ("${API_HOST}", None, "https", None),
+])
+def test_host_rules(host: str, port: int | None, scheme: str | None, rule: str | None) -> None:
+    assert hosts.host_rule(host, port, scheme) == rule
 
 
 @pytest.mark.parametrize("doc", rules.RULE_DOCS, ids=[d.id for d in rules.RULE_DOCS])
