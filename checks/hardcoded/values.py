@@ -78,9 +78,10 @@ def user_paths(line: Line, found: Sequence[Literal]) -> Iterator[Hit]:
                 continue
             rest = match.group("rest")
             first = rest.split("/", 1)[0]
-            if root == "home" and first.lower() not in _HOME_DIRS and not first.startswith(".") \
+            if first.lower() not in _HOME_DIRS and not first.startswith(".") \
                     and _FILE_NAME.search(rest) is None:
-                continue  # `/home/settings/` is a web route; a home folder has known children
+                continue  # `/home/settings/x`, `/Users/Public/Items`: web routes (Jellyfin's API
+                # has the latter); a home folder has known children or holds a named file
             yield Hit(rules.USER_PATH, line.number, f"/{root}/{name}/")
         for match in _USER_WINDOWS.finditer(literal.text):
             if not _user_name_ok(match.group("name")):

@@ -239,8 +239,10 @@ QUIET = [
         "const parsed = new URL(path, 'http://localhost');",
         "if (host === '127.0.0.1') { return true; }",
     )),
-    Case("web-route-under-home", "src/router.ts", (
+    Case("web-routes-under-home-and-users", "src/router.ts", (
         "router.push('/home/profile/edit');",
+        'r.Post("/Users/AuthenticateByName/", api.authenticateByName)',
+        'r.Get("/Users/Public/Items", api.getItems)',
     )),
     Case("column-mapping-beside-env", "src/lib/constants.ts", (
         "export const VERSION = process.env.VERSION;",
