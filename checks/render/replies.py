@@ -32,6 +32,10 @@ FIXES: Mapping[str, str] = {
                  "<reason>` on its line.",
     "commits": "Split a large pull request into smaller ones, squash fixup and WIP commits, "
                "and write subjects that say what changed and why.",
+    "api-docs": "Update the API's documentation in the same pull request: the OpenAPI/Swagger "
+                "document, the API docs folder, or, where the framework generates OpenAPI "
+                "from code, the endpoint's own docs (docstring, `summary=`, `@Operation`, "
+                "`@ApiOperation`).",
 }
 
 
