@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from checks.config import compile_globs
 from checks.hardcoded import rules
-from checks.hardcoded.files import role_of
+from checks.hardcoded.files import is_application_code, role_of
 from checks.hardcoded.model import Hit, Tuning
 from checks.hardcoded.scan import Anchors, file_hits, looks_generated
 from checks.model import Finding, Outcome, Severity, Snapshot, Status
@@ -117,7 +117,8 @@ def check(snapshot: Snapshot, options: HardcodedOptions) -> Outcome:
         read += 1
         hits = [h for h in file_hits(changed, role, anchors, tuning)
                 if options.rules.get(h.rule, True)]
-        if hits and not looks_generated(changed):  # asked only of the few files with hits
+        # Asked only of the few files with hits: classifying every file's path costs.
+        if hits and is_application_code(changed.path, role) and not looks_generated(changed):
             findings += _file_findings(changed.path, hits)
     status = Status.FAIL if findings else Status.PASS
     return Outcome(status, _summary(findings, read), tuple(findings),

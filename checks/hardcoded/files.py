@@ -67,6 +67,7 @@ _READ_EXTS = frozenset({*(ext for exts in (
     "cljs cljc rb cs fs fsx vb razor rs php ex exs erl hrl gleam swift m mm dart c h cc cpp cxx "
     "hpp hh lua pl pm r jl hs ml elm zig nim cr sol".split(),) for ext in exts),
     "properties", "yml", "yaml"})
+_VALUE_EXTS = frozenset({"properties", "yml", "yaml"})
 _HASH_EXTS = frozenset({"py", "pyx", "rb", "ex", "exs", "r", "pl", "pm", "jl", "cr", "nim",
                         "coffee", "properties", "yml", "yaml"})
 _BOTH_EXTS = frozenset({"php"})
@@ -96,7 +97,8 @@ def _comments(ext: str) -> Comments:
 
 
 def role_of(path: str) -> FileRole | None:
-    """How the check reads `path`, or None when the file is not judged."""
+    """How the check reads `path`, or None when its name alone rules it out (see also
+    `is_application_code`, asked only of files with hits since it costs more)."""
     ext = extension(basename(path))
     if ext not in _READ_EXTS:
         return None  # most files of a PR, decided without splitting the path
@@ -110,15 +112,21 @@ def role_of(path: str) -> FileRole | None:
         if spring.group("profile"):
             return None  # application-prod.yml holds production's values by design
         return FileRole(Syntax.PROPERTIES, Comments.HASH, False, True, production)
+    if ext in _VALUE_EXTS:
+        return None  # other YAML and properties files are configuration
     dirs = path.lower().split("/")[:-1]
-    name = basename(path)
-    python = ext == "py"
-    settings = python and ("settings" in dirs or _SETTINGS_NAME.search(name) is not None)
-    kind = classify(path)
-    # Django's settings package often lives in config/ (cookiecutter-django), which the shared
-    # classification calls config; it is code that runs in every environment.
-    if kind is not PathKind.SOURCE and not (settings and kind is PathKind.CONFIG):
-        return None
     if not VALUE_DIRS.isdisjoint(dirs):
         return None
+    python = ext == "py"
+    settings = python and ("settings" in dirs or _SETTINGS_NAME.search(basename(path)) is not None)
     return FileRole(Syntax.CODE, _comments(ext), python, settings, production, go=ext == "go")
+
+
+def is_application_code(path: str, role: FileRole) -> bool:
+    """True when the shared classification calls `path` source (not a test, doc, script or
+    config), or it is a Python settings module (cookiecutter-django keeps them in config/,
+    which the classification calls config; they run in every environment)."""
+    if role.syntax is Syntax.PROPERTIES:
+        return True
+    kind = classify(path)
+    return kind is PathKind.SOURCE or (role.settings and kind is PathKind.CONFIG)
