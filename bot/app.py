@@ -24,12 +24,14 @@ import aiohttp
 from aiohttp import web
 
 from bot import limits
+from bot.gate import Windows
 from bot.github import GitHubClient
 from bot.intake import Intake, handle
 from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
 from bot.queue.open import open_queue, redis_prefix
+from bot.retry import RetryPolicy
 from bot.review import lower_priority
 from bot.settings import Settings
 from bot.tokens import SharedTokens
@@ -118,11 +120,13 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         client = GitHubClient(session, app_id=settings.app_id, private_key=settings.private_key,
                               base_url=settings.github_api_url, metrics=state.metrics,
-                              shared_tokens=tokens)
+                              shared_tokens=tokens, gate=state.queue.gate(),
+                              pacing=_pacing(settings))
         state.services = Services(
             client, state.queue, executor, state.metrics, settings.app_id,
             new_executor=(lambda: review_pool(_pool_size(settings))) if own_pool else None,
-            review_timeout=settings.review_timeout)
+            review_timeout=settings.review_timeout,
+            retry=RetryPolicy(max_seconds=settings.retry_hours * 3600))
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
         log(_log, logging.INFO, "started", role=state.role.value, **settings.describe())
@@ -141,6 +145,12 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 state.services.executor.shutdown(wait=True, cancel_futures=True)
             if tokens is not None:
                 await tokens.close()
+
+
+def _pacing(settings: Settings) -> Windows:
+    """The content-creation windows the settings ask for (a 0 drops its window)."""
+    return tuple((span, cap) for span, cap in ((60.0, settings.content_per_minute),
+                                               (3600.0, settings.content_per_hour)) if cap)
 
 
 async def _waiting(queue: Queue) -> list[Job]:

@@ -26,6 +26,7 @@ import gidgethub.aiohttp
 from gidgethub import sansio
 
 from bot import limits
+from bot.gate import Gate, InstallationPaused, LocalGate, Windows
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
 from bot.tokens import AppSigner, SharedTokens, Token
@@ -37,6 +38,12 @@ _log = get_logger("github")
 # False while a call that is not safe to repeat runs: GitHub can answer 5xx (or time out) after
 # it created a comment, so a blind retry would post it twice; such callers look before retrying.
 _RETRY_UNSURE = contextvars.ContextVar("shipshape_retry_unsure", default=True)
+# The installation the running call acts for, so that a rate limit pauses all of its calls.
+_INSTALLATION: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "shipshape_installation", default=None)
+# Requests that create content, paced within GitHub's per-minute and per-hour limits.
+CREATING_METHODS = ("POST", "PUT")
+DEFAULT_PACING: Windows = ((60.0, limits.CONTENT_PER_MINUTE), (3600.0, limits.CONTENT_PER_HOUR))
 # A deleted repository or pull request (404), or one GitHub has blocked (410): nothing to do.
 GONE_STATUSES = (404, 410)
 
@@ -44,6 +51,24 @@ GONE_STATUSES = (404, 410)
 def is_gone(exc: BaseException) -> bool:
     """True for GitHub's answer that the addressed repository or pull request is gone."""
     return isinstance(exc, gidgethub.BadRequest) and int(exc.status_code) in GONE_STATUSES
+
+
+def exception_message(exc: gidgethub.HTTPException) -> str:
+    """GitHub's `message` from an error answer: gidgethub passes it as the first argument
+    after the status (BadRequest, GitHubBroken, RateLimitExceeded alike), and the status's
+    phrase when the answer had none."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, str) else ""
+
+
+def is_rate_limit(status: int, headers: Mapping[str, str], message: str) -> bool:
+    """True when a 403 or 429 answer is a rate limit, not a missing permission."""
+    if status == 429:
+        return True
+    lowered = message.lower()
+    return status == 403 and ("rate limit" in lowered or "abuse" in lowered
+                              or "retry-after" in headers
+                              or _header_number(headers, "x-ratelimit-remaining") == 0)
 
 
 def repo_vars(repo: str, **more: Any) -> dict[str, Any]:
@@ -67,7 +92,7 @@ def retry_delay(
     if status >= 500:
         wait = backoff * 2 ** (attempt - 1)
     elif status in (403, 429):
-        wait = _rate_limit_wait(status, headers, message, attempt, now)
+        wait = rate_limit_wait(status, headers, message, attempt, now)
         if wait is None:
             return None
     else:
@@ -86,9 +111,13 @@ def _header_number(headers: Mapping[str, str], name: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _rate_limit_wait(
+def rate_limit_wait(
     status: int, headers: Mapping[str, str], message: str, attempt: int, now: float
 ) -> float | None:
+    """Seconds a rate limit asks to wait (FACTS.md, "When a limit is exceeded"), or None when
+    the answer is not a rate limit."""
+    if not is_rate_limit(status, headers, message):
+        return None
     retry_after = _header_number(headers, "retry-after")
     if retry_after is not None:
         return max(retry_after, 0.0)
@@ -96,9 +125,7 @@ def _rate_limit_wait(
     reset = _header_number(headers, "x-ratelimit-reset")
     if remaining == 0 and reset is not None:
         return max(reset - now, 0.0) + 1.0
-    if status == 429 or "rate limit" in message.lower() or "abuse" in message.lower():
-        return limits.SECONDARY_LIMIT_DEFAULT_WAIT_SECONDS * 2 ** (attempt - 1)
-    return None
+    return limits.SECONDARY_LIMIT_DEFAULT_WAIT_SECONDS * 2 ** (attempt - 1)
 
 
 class GitHubClient(gidgethub.aiohttp.GitHubAPI):
@@ -114,13 +141,17 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
         metrics: Metrics,
         backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        gate: Gate | None = None,
+        pacing: Windows = DEFAULT_PACING,
         shared_tokens: SharedTokens | None = None,
     ) -> None:
         super().__init__(session, USER_AGENT, base_url=base_url)
         self.signer = AppSigner(app_id, private_key)  # parses the PEM text, once
         self._metrics = metrics
-        self._backoff = backoff
+        self.backoff = backoff
         self._sleep = sleep
+        self.gate: Gate = gate if gate is not None else LocalGate()
+        self.pacing = pacing
         self._tokens: cachetools.TLRUCache[int, Token] = cachetools.TLRUCache(
             maxsize=4096, ttu=_token_ttu, timer=time.monotonic
         )
@@ -140,7 +171,7 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
                 if attempt == _CONNECTION_RETRIES or not _RETRY_UNSURE.get():
                     raise
                 self._metrics.github_retries.labels("connection").inc()
-                await self._sleep(self._backoff * 2**attempt)
+                await self._sleep(self.backoff * 2**attempt)
                 continue
             self._metrics.github_calls.labels(method, str(status)).inc()
             return status, resp_headers, data
@@ -153,13 +184,30 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
     async def handle_rate_limit_error(
         self, *, method: str, url: str, exception: gidgethub.HTTPException, attempt: int
     ) -> bool:
-        """Retry 5xx and rate limits a bounded number of times, honouring GitHub's headers."""
+        """Retry 5xx and rate limits a bounded number of times, honouring GitHub's headers.
+
+        A rate limit pauses the whole installation (every job of it waits, in every replica
+        when the queue is in Redis); a wait longer than INLINE_WAIT_SECONDS is not slept here:
+        the error goes up and the job goes back to the queue until the pause ends.
+        """
         status = int(exception.status_code)
         if status >= 500 and not _RETRY_UNSURE.get():
             return False
-        message = str(exception.args[1]) if len(exception.args) > 1 else ""
-        wait = retry_delay(status, exception.headers or {}, message, attempt, time.time(),
-                           self._backoff)
+        message = exception_message(exception)
+        headers = exception.headers or {}
+        if status < 500:
+            limited = rate_limit_wait(status, headers, message, attempt, time.time())
+            if limited is None:
+                return False
+            installation = _INSTALLATION.get()
+            if installation is not None:
+                await self.gate.pause(installation, limited)
+            if limited > limits.INLINE_WAIT_SECONDS:
+                log(_log, logging.WARNING, "rate limited; installation paused", method=method,
+                    url=_path_of(url), status=status, installation=installation,
+                    wait_s=round(limited, 3))
+                return False
+        wait = retry_delay(status, headers, message, attempt, time.time(), self.backoff)
         if wait is None:
             return False
         reason = "server_error" if status >= 500 else "rate_limit"
@@ -168,6 +216,23 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
             status=status, attempt=attempt, wait_s=round(wait, 3))
         await self._sleep(wait)
         return True
+
+    async def admit(self, installation_id: int, method: str) -> None:
+        """Wait out the installation's pause, and pace its content-creating requests; raise
+        InstallationPaused when the wait is too long to hold a worker for."""
+        left = await self.gate.paused_for(installation_id)
+        if left > 0:
+            await self._wait_or_hand_back(installation_id, left, "rate limited or GitHub down")
+        if method in CREATING_METHODS and self.pacing:
+            while (wait := await self.gate.reserve(installation_id, self.pacing)) > 0:
+                self._metrics.github_retries.labels("paced").inc()
+                await self._wait_or_hand_back(installation_id, wait, "content creation paced")
+
+    async def _wait_or_hand_back(self, installation_id: int, seconds: float,
+                                 reason: str) -> None:
+        if seconds > limits.INLINE_WAIT_SECONDS:
+            raise InstallationPaused(installation_id, seconds, reason)
+        await self._sleep(seconds)
 
     async def installation_token(self, installation_id: int) -> str:
         """Return a cached token for the installation, creating one when missing or old."""
@@ -256,11 +321,20 @@ class Installation:
             token = await self.client.installation_token(self.installation_id)
             return await call(token)
 
+    async def _send(self, method: str, call: Callable[[str], Awaitable[_T]]) -> _T:
+        """One call as this installation: its pause and pacing first, then the token."""
+        reset = _INSTALLATION.set(self.installation_id)
+        try:
+            await self.client.admit(self.installation_id, method)
+            return await self._authed(call)
+        finally:
+            _INSTALLATION.reset(reset)
+
     async def get(self, url: str, url_vars: Mapping[str, Any] | None = None,
                   *, accept: str = sansio.accept_format()) -> Any:
         """GET one resource."""
-        return await self._authed(
-            lambda t: self.client.getitem(url, url_vars or {}, accept=accept, oauth_token=t))
+        return await self._send(
+            "GET", lambda t: self.client.getitem(url, url_vars or {}, accept=accept, oauth_token=t))
 
     async def post(self, url: str, url_vars: Mapping[str, Any] | None = None,
                    *, data: Any, retry_unsure: bool = True) -> Any:
@@ -272,23 +346,24 @@ class Installation:
             finally:
                 _RETRY_UNSURE.reset(reset)
 
-        return await self._authed(call)
+        return await self._send("POST", call)
 
     async def patch(self, url: str, url_vars: Mapping[str, Any] | None = None,
                     *, data: Any) -> Any:
         """PATCH JSON."""
-        return await self._authed(
-            lambda t: self.client.patch(url, url_vars or {}, data=data, oauth_token=t))
+        return await self._send(
+            "PATCH", lambda t: self.client.patch(url, url_vars or {}, data=data, oauth_token=t))
 
     async def put(self, url: str, url_vars: Mapping[str, Any] | None = None,
                   *, data: Any) -> Any:
         """PUT JSON."""
-        return await self._authed(
-            lambda t: self.client.put(url, url_vars or {}, data=data, oauth_token=t))
+        return await self._send(
+            "PUT", lambda t: self.client.put(url, url_vars or {}, data=data, oauth_token=t))
 
     async def delete(self, url: str, url_vars: Mapping[str, Any] | None = None) -> None:
         """DELETE a resource."""
-        await self._authed(lambda t: self.client.delete(url, url_vars or {}, oauth_token=t))
+        await self._send("DELETE",
+                         lambda t: self.client.delete(url, url_vars or {}, oauth_token=t))
 
     async def get_pages(self, url: str, url_vars: Mapping[str, Any], *, limit: int,
                         expected: int | None = None) -> list[Any]:

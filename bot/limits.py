@@ -89,5 +89,17 @@ MAX_ATTEMPTS = 4
 MAX_RETRY_WAIT_SECONDS = 120.0
 SECONDARY_LIMIT_DEFAULT_WAIT_SECONDS = 60.0
 
+# Rate limits > "Secondary limits": generally at most 80 content-creating requests a minute and
+# 500 an hour; the bot paces each installation's POST and PUT requests within them.
+# https://docs.github.com/en/enterprise-server@3.14/rest/using-the-rest-api/rate-limits-for-the-rest-api
+CONTENT_PER_MINUTE = 80
+CONTENT_PER_HOUR = 500
+# A pause or pacing wait up to this long is slept through inside the job; a longer one gives
+# the job back to the queue, so a worker is not held while other installations' jobs wait.
+INLINE_WAIT_SECONDS = 10.0
+# A job failing for passing reasons (GitHub down or rate-limiting) is retried this long after
+# its first failure before it becomes a dead letter (RETRY_HOURS).
+DEFAULT_RETRY_HOURS = 6.0
+
 # Rate limits > "Secondary limits": at most 100 concurrent requests per installation.
 MAX_CONCURRENT_REQUESTS = 100

@@ -28,6 +28,7 @@ from bot.logs import get_logger
 from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run
 from bot.queue import Job
+from bot.retry import classify
 from bot.snapshot import (
     Built,
     Changes,
@@ -109,7 +110,11 @@ def _tree_of(items: list[Mapping[str, Any]], sha: str) -> str | None:
 
 async def _review_group(ctx: InFlight) -> JobResult:
     job = ctx.job
-    ctx.run_id = await check_run.start(ctx.gh, job.repo, job.head_sha, job.delivery_id)
+    found = (await check_run.find(ctx.gh, job.repo, job.head_sha, ctx.services.app_id)
+             if job.retries else None)  # a retry adopts the run its failed attempt left
+    ctx.run_id = found.id if found is not None and not found.completed else (
+        await check_run.start(ctx.gh, job.repo, job.head_sha, job.delivery_id,
+                              ctx.services.app_id))
     config_text = await read_config(ctx.gh, job.repo, job.base_ref)
     try:
         config = (checks.config_from_yaml(config_text) if config_text is not None
@@ -182,6 +187,8 @@ async def run_merge_group(services: Services, job: Job) -> JobResult:
         return JobResult(JobOutcome.UNREADABLE if unreadable else JobOutcome.TIMEOUT,
                          Conclusion.NEUTRAL)
     except BaseException as exc:
-        if not ctx.run_completed:
+        # After a passing failure (GitHub down, rate limits) the run stays in progress: the
+        # job is retried and adopts it, or completes it when it is given up on.
+        if not ctx.run_completed and classify(exc) is None:
             await asyncio.shield(_report_failure(ctx, exc))
         raise

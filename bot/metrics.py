@@ -27,7 +27,8 @@ class Metrics:
         self.jobs_running = Gauge("shipshape_jobs_running", "Jobs being worked on",
                                   registry=reg)
         self.dead_letters = Gauge("shipshape_dead_letter_jobs",
-                                  "Jobs given up on after their takers kept dying", registry=reg)
+                                  "Jobs given up on: takers kept dying, or still failing "
+                                  "after the retry time", registry=reg)
         self.jobs = Counter("shipshape_jobs", "Jobs finished by outcome", ["outcome"],
                             registry=reg)
         self.job_duration = Histogram("shipshape_job_duration_seconds",
@@ -36,6 +37,12 @@ class Metrics:
         self.github_calls = Counter("shipshape_github_calls",
                                     "GitHub REST requests by method and status",
                                     ["method", "status"], registry=reg)
+        self.job_retries = Counter("shipshape_job_retries",
+                                   "Jobs put back in the queue after a passing failure, by kind",
+                                   ["kind"], registry=reg)
+        self.circuit_opened = Counter("shipshape_circuit_opened",
+                                      "Times an installation's circuit breaker opened",
+                                      registry=reg)
         self.github_retries = Counter("shipshape_github_retries",
                                       "GitHub requests retried, by reason", ["reason"],
                                       registry=reg)

@@ -31,6 +31,9 @@ class JobOutcome(enum.StrEnum):
     REFUSED = "refused"  # every command of the comment was refused or wrong (with a reply)
     NO_COMMAND = "no_command"  # the comment held no shipshape command after all
     AUDITED = "audited"  # an audit-only job wrote its entries (or found nothing to write)
+    RETRYING = "retrying"  # GitHub failed for a passing reason: back in the queue with backoff
+    DEFERRED = "deferred"  # its installation is paused: back in the queue until the pause ends
+    DEAD_LETTER = "dead_letter"  # still failing after the bounded retry time: kept with its error
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,13 @@ class Settings:
     queue_url: str = field(default="memory://", repr=False)
     data_dir: str = DEFAULT_DATA_DIR
     queue_lease_seconds: float = 60.0
+    # How long a job failing for passing reasons (GitHub down, 5xx, rate limits) is retried,
+    # from its first failure, before it becomes a dead letter.
+    retry_hours: float = 6.0
+    # Content-creating requests (POST, PUT) per installation; GitHub's secondary limits are 80
+    # a minute and 500 an hour. 0 turns pacing off (a GitHub Enterprise Server without them).
+    content_per_minute: int = 80
+    content_per_hour: int = 500
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -85,6 +92,9 @@ class Settings:
             "queue_url": lambda: _queue_url(environ),
             "queue_lease_seconds": lambda: float(
                 _int(environ, "QUEUE_LEASE_SECONDS", 60, 1, 3600)),
+            "retry_hours": lambda: _hours(environ, "RETRY_HOURS", 6.0),
+            "content_per_minute": lambda: _int(environ, "CONTENT_PER_MINUTE", 80, 0, 100_000),
+            "content_per_hour": lambda: _int(environ, "CONTENT_PER_HOUR", 500, 0, 1_000_000),
         }
         values: dict[str, Any] = {}
         errors: list[SettingsError] = []
@@ -105,7 +115,9 @@ class Settings:
             "webhook_path": self.webhook_path, "workers": self.workers,
             "review_processes": self.review_processes, "review_timeout": self.review_timeout,
             "queue_url": redact_url(self.queue_url), "data_dir": self.data_dir,
-            "queue_lease_seconds": self.queue_lease_seconds,
+            "queue_lease_seconds": self.queue_lease_seconds, "retry_hours": self.retry_hours,
+            "content_per_minute": self.content_per_minute,
+            "content_per_hour": self.content_per_hour,
         }
 
 
@@ -168,6 +180,19 @@ def _int(environ: Mapping[str, str], key: str, default: int, low: int, high: int
         raise SettingsError(key, f"must be an integer, got {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(key, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _hours(environ: Mapping[str, str], key: str, default: float) -> float:
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(key, f"must be a number of hours, got {raw!r}") from None
+    if not 0 <= value <= 168:  # GitHub's redelivery window is 3 days; a week is plenty
+        raise SettingsError(key, f"must be between 0 and 168 hours, got {raw}")
     return value
 
 

@@ -7,6 +7,10 @@ slash commands recorded there: bot/commands/history.py) -> the review in a worke
 before each write, `queue.is_current` again, so a result computed for a stale head is never
 published -> check run completed, checklist comment, size label. Every job ends in a logged
 outcome, and a started check run is always completed, even when the job fails.
+
+A job failing for a passing reason (GitHub down, 5xx, time-outs, rate limits: bot/retry.py)
+leaves its check run in progress and goes back to the queue with backoff; its next attempt
+adopts that run. Past the bounded retry time it becomes a dead letter and its run is completed.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import cachetools
@@ -35,6 +39,7 @@ from bot.metrics import Metrics
 from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run, comment, label
 from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
+from bot.retry import CircuitBreaker, Kind, Passing, RetryPolicy, classify
 from bot.review import Outputs, review
 from bot.snapshot import (
     Built,
@@ -76,6 +81,8 @@ class Services:
         default_factory=lambda: cachetools.LRUCache(10_000))
     audit: AuditState = field(default_factory=AuditState)
     commands: CommandState = field(default_factory=CommandState)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
 
 
 class ReviewHook(Protocol):
@@ -132,7 +139,7 @@ async def _complete(ctx: InFlight, conclusion: Conclusion, title: str, summary: 
         # A new result for a head that has our run: a fresh run, since an update would
         # append its annotations to the old ones.
         run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
-                                       ctx.job.delivery_id)
+                                       ctx.job.delivery_id, ctx.services.app_id)
     await check_run.complete(ctx.gh, ctx.job.repo, run_id, conclusion=conclusion, title=title,
                              summary=summary, annotations=annotations or [])
     ctx.run_id, ctx.run_completed = run_id, True
@@ -144,19 +151,20 @@ async def _start_run(ctx: InFlight) -> None:
     key = f"{ctx.job.repo}@{ctx.job.head_sha}"
     if not ctx.job.rerun and key in ctx.services.runs:
         return  # this head already has our completed run: update it only if the result changes
-    if not ctx.job.rerun:
+    if not ctx.job.rerun or ctx.job.retries:
         # The in-memory cache only sits in front of GitHub: a run created by another process,
-        # or by this one before a crash, is adopted (in progress) or compared (completed).
+        # or by this one before a crash or a failed attempt, is adopted (in progress) or
+        # compared (completed; a Re-run wants a fresh one).
         found = await check_run.find(ctx.gh, ctx.job.repo, ctx.job.head_sha,
                                      ctx.services.app_id)
         if found is not None and not found.completed:
             ctx.run_id = found.id
             return
-        if found is not None:
+        if found is not None and not ctx.job.rerun:
             ctx.found = found
             return
     ctx.run_id = await check_run.start(ctx.gh, ctx.job.repo, ctx.job.head_sha,
-                                       ctx.job.delivery_id)
+                                       ctx.job.delivery_id, ctx.services.app_id)
 
 
 async def _config_error(ctx: InFlight, error: checks.ConfigError) -> JobResult:
@@ -228,8 +236,10 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
     if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
-            cache=ctx.services.comments, count=pull.comments, guard=ctx.current,
-            tail=check_run.left_out_note(outputs.annotations))
+            cache=ctx.services.comments, guard=ctx.current,
+            tail=check_run.left_out_note(outputs.annotations),
+            # The event's comment count predates an earlier attempt's lost POST: look anyway.
+            count=None if ctx.job.retries else pull.comments)
         if written == comment.SUPERSEDED:
             return JobResult(JobOutcome.SUPERSEDED, conclusion)
     if config.settings.size_label and outputs.size_label and await ctx.current():
@@ -338,24 +348,44 @@ async def review_pull(ctx: InFlight, *, start: bool = True) -> JobResult:
         await _start_run(ctx)
     try:
         return await _review_pull(ctx)
-    except BaseException:
-        if ctx.run_id is not None and not ctx.run_completed:
+    except BaseException as exc:
+        # After a passing failure the run stays in progress: the retry adopts it.
+        if ctx.run_id is not None and not ctx.run_completed and classify(exc) is None:
             await asyncio.shield(_fail_run(ctx))
         raise
 
 
-async def _fail_run(ctx: InFlight) -> None:
+FAILED_SUMMARY = ("shipshape could not finish this review (GitHub or the server failed). "
+                  "Use Re-run to try again.")
+
+
+async def _fail_run(ctx: InFlight, summary: str = FAILED_SUMMARY) -> None:
     """Complete a started run when the job failed, so no required check waits forever."""
     try:
         await check_run.complete(
             ctx.gh, ctx.job.repo, ctx.run_id or 0, conclusion=Conclusion.NEUTRAL,
-            title="Review did not finish",
-            summary="shipshape could not finish this review (GitHub or the server failed). "
-                    "Use Re-run to try again.")
+            title="Review did not finish", summary=summary)
     except Exception as exc:
         if not is_gone(exc):  # a deleted repository takes its check runs with it
             _log.exception("could not complete the check run after a failure",
                            extra={"fields": {"delivery": ctx.job.delivery_id}})
+
+
+async def _complete_left_run(services: Services, job: Job, error: str) -> None:
+    """Complete the in-progress run a job given up on left on its head (its retries adopted
+    it), so no required check waits for ever; best effort, GitHub may still be down."""
+    if not job.head_sha or job.kind not in ("review", MERGE_GROUP):
+        return
+    ctx = InFlight(services, job, services.client.for_installation(job.installation_id))
+    try:
+        found = await check_run.find(ctx.gh, job.repo, job.head_sha, services.app_id)
+    except Exception:
+        _log.exception("could not look up the check run of a dead letter",
+                       extra={"fields": {"delivery": job.delivery_id}})
+        return
+    if found is not None and not found.completed:
+        ctx.run_id = found.id
+        await _fail_run(ctx, f"{FAILED_SUMMARY}\n\nGitHub kept failing: {code_span(error)}")
 
 
 class Workers:
@@ -419,19 +449,72 @@ class Workers:
             _log.exception("could not release the PR in the queue",
                            extra={"fields": {"delivery": job.delivery_id, "pr": job.pr_key}})
 
+    async def _held_back(self, job: Job) -> JobResult | None:
+        """Put the job back, unrun, while its installation is paused or its circuit open."""
+        services = self.services
+        wait = await services.queue.gate().paused_for(job.installation_id)
+        if wait <= 0:
+            wait = services.breaker.admit(job.installation_id)
+        if wait <= 0:
+            return None
+        await services.queue.retry_later(job, services.retry.clock() + wait)
+        return JobResult(JobOutcome.DEFERRED)
+
+    async def _retry(self, job: Job, passing: Passing) -> JobResult:
+        """Send a job that failed for a passing reason back with backoff, or give up on it."""
+        services, installation = self.services, job.installation_id
+        if passing.kind is Kind.OUTAGE:
+            opened = services.breaker.failed(installation)
+            if opened is not None:
+                services.metrics.circuit_opened.inc()
+                await services.queue.gate().pause(installation, opened)
+                log(_log, logging.WARNING, "circuit opened: installation paused",
+                    installation=installation, seconds=round(opened, 3))
+        else:
+            services.breaker.released(installation)
+        now = services.retry.clock()
+        since = job.retry_since or now
+        if services.retry.given_up(since, now):
+            error = (f"{passing.error} (still failing after {job.retries + 1} tries over "
+                     f"{(now - since) / 3600:.1f} h)")
+            await services.queue.release_delivery(job.delivery_id)
+            await services.queue.bury(job, error)
+            await _complete_left_run(services, job, passing.error)
+            return JobResult(JobOutcome.DEAD_LETTER, error=passing.error)
+        wait = max(services.retry.backoff(job.retries), passing.wait,
+                   await services.queue.gate().paused_for(installation))
+        await services.queue.retry_later(replace(job, retries=job.retries + 1,
+                                                 retry_since=since), now + wait)
+        services.metrics.job_retries.labels(passing.kind.value).inc()
+        return JobResult(JobOutcome.RETRYING, error=passing.error)
+
     async def _run(self, job: Job) -> None:
         started = time.perf_counter()
         level = logging.INFO
         result = JobResult(JobOutcome.ERROR)  # what is logged if a BaseException ends it
+        breaker = self.services.breaker
         try:
+            held = await self._held_back(job)
+            if held is not None:
+                result = held
+                return
             result = await run_job(self.services, job)
+            breaker.succeeded(job.installation_id)
         except asyncio.CancelledError:
             result = JobResult(JobOutcome.REQUEUED)
+            breaker.released(job.installation_id)
             raise
         except Exception as exc:
+            passing = classify(exc)
             if is_gone(exc):  # the repository or PR was deleted meanwhile: nothing to report
                 result = JobResult(JobOutcome.GONE)
+                breaker.succeeded(job.installation_id)
+            elif passing is not None:
+                result = await self._retry(job, passing)
+                level = logging.ERROR if result.outcome is JobOutcome.DEAD_LETTER else (
+                    logging.WARNING)
             else:
+                breaker.released(job.installation_id)
                 result = JobResult(JobOutcome.ERROR, error=type(exc).__name__)
                 level = logging.ERROR
                 _log.exception("job failed", extra={"fields": {"delivery": job.delivery_id}})

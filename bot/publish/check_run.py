@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+import gidgethub
+
 from bot import limits
 from bot.github import Installation, repo_vars
 from bot.publish import cut_line, cut_text
@@ -29,14 +32,30 @@ RERUN_ACTION = {"label": "Re-run", "description": "Review this commit again",
 MAX_ANNOTATIONS = limits.MAX_ANNOTATIONS
 
 
-async def start(gh: Installation, repo: str, head_sha: str, external_id: str) -> int:
-    """Create the check run on `head_sha` as in_progress; return its id."""
-    data = await gh.post(CREATE_URL, repo_vars(repo), data={
+async def start(gh: Installation, repo: str, head_sha: str, external_id: str,
+                app_id: str | None = None) -> int:
+    """Create the check run on `head_sha` as in_progress; return its id.
+
+    With `app_id`, a create that GitHub answers 5xx or never answers is not blindly sent
+    again (GitHub may have made the run): our in-progress run on the head is looked up first
+    and adopted, so no run is left in progress for ever.
+    """
+    body = {
         "name": CHECK_NAME, "head_sha": head_sha, "status": "in_progress",
         "external_id": external_id,
         "output": {"title": "Reviewing…", "summary": "shipshape is reviewing this commit."},
-    })
-    return int(data["id"])
+    }
+    if app_id is None:
+        return int((await gh.post(CREATE_URL, repo_vars(repo), data=body))["id"])
+    try:
+        return int((await gh.post(CREATE_URL, repo_vars(repo), data=body,
+                                  retry_unsure=False))["id"])
+    except (gidgethub.GitHubBroken, TimeoutError, aiohttp.ClientConnectionError):
+        pass  # GitHub may have made it before failing to answer
+    found = await find(gh, repo, head_sha, app_id)
+    if found is not None and not found.completed:
+        return found.id
+    return int((await gh.post(CREATE_URL, repo_vars(repo), data=body))["id"])
 
 
 @dataclass(frozen=True)

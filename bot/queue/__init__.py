@@ -15,6 +15,9 @@ Invariants every implementation keeps (the worker relies on them):
   it: a job whose taker died is handed out again after the lease (visibility timeout) ends, and
   one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason, as is
   a job that failed (`bury`).
+- A job that failed for a passing reason (GitHub down or rate-limiting) goes back to its slot
+  with a time before which no one is handed it (`retry_later`); a newer job in the slot, or a
+  newer head of its PR, supersedes it, and `put` of a newer job is ready at once.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from bot.gate import Gate
 from bot.logs import get_logger, log
 
 _log = get_logger("queue")
@@ -76,6 +80,10 @@ class Job:
     # "@<JSON>", bot.audit.audit_item), so a retried job writes the same entries. A job
     # replacing a waiting one inherits its audits.
     audits: tuple[str, ...] = field(default=(), compare=False)
+    # Set when the job went back to the queue after passing failures (bot/retry.py): how
+    # often, and since when (epoch seconds), so the retries stop after a bounded time.
+    retries: int = field(default=0, compare=False)
+    retry_since: float = field(default=0.0, compare=False)
 
     @property
     def pr_key(self) -> str:
@@ -182,6 +190,14 @@ class Queue(Protocol):
 
     async def requeue(self, job: Job) -> None:
         """Give back a job that did not finish (shutdown), unless a newer one replaced it."""
+
+    async def retry_later(self, job: Job, not_before: float) -> None:
+        """Queue a job that failed again, handed out no earlier than `not_before` (epoch
+        seconds), unless a newer job waits in its slot or its head is no longer the newest.
+        Its PR stays held until `done`."""
+
+    def gate(self) -> Gate:
+        """The installations' pauses and pacing, shared as widely as the jobs are."""
 
     async def is_current(self, job: Job) -> bool:
         """True while `job.head_sha` is the newest head seen for its PR."""

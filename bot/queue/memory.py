@@ -1,16 +1,19 @@
 """The in-memory queue: one process, one event loop (see bot/queue/__init__.py for invariants).
 
 Layout: `_pending` maps a job slot (the PR key; a comment's own key for commands) to its one
-waiting job, in arrival order; `_busy` holds the
-PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
+waiting job, in arrival order; `_not_before` the slots whose job waits for a retry time; `_busy`
+holds the PR keys being worked on; `_heads` keeps each PR's recent heads, newest last.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from collections import OrderedDict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from bot.gate import Gate, LocalGate
 from bot.queue import (
     QUEUED,
     REPLACED,
@@ -27,13 +30,17 @@ MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
 HEADS_PER_PR = 20
 MAX_DEAD = 1_000
+RETRY_POLL_SECONDS = 1.0
 
 
 class MemoryQueue:
     """A queue in this process's memory; jobs are lost on exit (tests only: use SQLite or Redis)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._gate = LocalGate(clock)
         self._pending: OrderedDict[str, Job] = OrderedDict()
+        self._not_before: dict[str, float] = {}
         self._busy: set[str] = set()
         self._heads: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
         self._deliveries: OrderedDict[str, None] = OrderedDict()
@@ -69,21 +76,30 @@ class MemoryQueue:
             outcome = REPLACED
             job = replacing(job, waiting)
         self._pending[job.slot] = job
+        self._not_before.pop(job.slot, None)
         if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
             async with self._changed:
                 self._changed.notify(1)
         return outcome
 
     def _next_ready(self) -> Job | None:
+        now = self._clock()
         for key, job in self._pending.items():
-            if job.pr_key not in self._busy:
+            if job.pr_key not in self._busy and self._not_before.get(key, 0.0) <= now:
                 del self._pending[key]
+                self._not_before.pop(key, None)
                 self._busy.add(job.pr_key)  # the PR, not the slot: a command holds its PR too
                 return job
         return None
 
+    def _next_retry_in(self) -> float | None:
+        """Seconds until the earliest delayed job is due (None: no job is delayed)."""
+        if not self._not_before:
+            return None
+        return max(0.0, min(self._not_before.values()) - self._clock())
+
     async def get(self) -> Job:
-        """Wait for a job whose PR is not busy."""
+        """Wait for a job whose PR is not busy and whose retry time has come."""
         async with self._changed:
             while True:
                 if self._closed:
@@ -91,7 +107,12 @@ class MemoryQueue:
                 job = self._next_ready()
                 if job is not None:
                     return job
-                await self._changed.wait()
+                due = self._next_retry_in()
+                # A delayed job wakes no one when it comes due: wait at most until then (and
+                # look again each second, in case the clock is not the wall clock).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), None if due is None else
+                                           min(max(due, 0.01), RETRY_POLL_SECONDS))
 
     async def done(self, job: Job) -> None:
         """Release the PR, waking one worker when the PR has a job waiting."""
@@ -112,6 +133,17 @@ class MemoryQueue:
         if self._waiting(job.pr_key):
             async with self._changed:
                 self._changed.notify(1)
+
+    async def retry_later(self, job: Job, not_before: float) -> None:
+        """Put a failed job back in its slot, due at `not_before`, unless superseded."""
+        if job.slot in self._pending or not await self.is_current(job):
+            return
+        self._pending[job.slot] = job
+        self._not_before[job.slot] = not_before
+
+    def gate(self) -> Gate:
+        """Pauses and pacing in this process."""
+        return self._gate
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""

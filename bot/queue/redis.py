@@ -10,7 +10,9 @@ across replicas.
 Keys under the prefix: `pending` (hash slot -> job; `Job.slot`), `order` (sorted set slot ->
 arrival), `attempts` (hash slot -> times its takers died), `prs` (hash slot -> its PR), `running`
 (hash PR -> taker, attempts, slot, job), `leases` (sorted set PR -> lease end, ms), `heads:<PR>`
-(recent heads, JSON), `delivery:<id>` (claimed, TTL 3 days), `dead` (list of dead letters). A
+(recent heads, JSON), `delivery:<id>` (claimed, TTL 3 days), `dead` (list of dead letters),
+`due` (hash slot -> when a retried job may be handed out, ms); bot/queue/redis_gate.py adds the
+installations' pauses and pacing. A
 lease is renewed while its job runs; a killed taker's lease ends and the next `get` anywhere puts
 the job back in front.
 """
@@ -28,6 +30,7 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 
+from bot.gate import Gate
 from bot.logs import get_logger
 from bot.queue import (
     DEFAULT_LEASE_SECONDS,
@@ -43,12 +46,13 @@ from bot.queue import (
     replacing,
 )
 from bot.queue.heads import HEADS_PER_PR, is_current
+from bot.queue.redis_gate import RedisGate
 
 _log = get_logger("queue")
 POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600
 
-# KEYS: pending order attempts heads seq prs; ARGV: slot job head updated_at expected keep ttl
+# KEYS: pending order attempts heads seq prs due; ARGV: slot job head updated_at expected keep ttl
 # pr_key. `job` was merged in Python with the waiting job `expected` ('' for none); if another
 # process changed the waiting job meanwhile, nothing is written and 'retry' is returned. A job
 # without a head (a command: it reads the PR itself) is never stale nor the newest head.
@@ -77,6 +81,7 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[6], ARGV[1], ARGV[8])
 redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[7], ARGV[1])
 if waiting == '' then
   redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[5]), ARGV[1])
   return {'queued', redis.call('ZCARD', KEYS[2])}
@@ -96,7 +101,7 @@ local function push_front(pending, order, attempts, prs, slot, pr, data, n)
 end
 """
 
-# KEYS: pending order attempts running leases dead prs; ARGV: owner lease_ms max_attempts
+# KEYS: pending order attempts running leases dead prs due; ARGV: owner lease_ms max_attempts
 # Pending entries are by slot, running ones by PR. Returns {job or '', depth, dead letter JSON...}.
 _TAKE = _PUSH_FRONT + """
 local t = redis.call('TIME')
@@ -125,13 +130,15 @@ while result[1] == '' do
   if #keys == 0 then break end
   for _, slot in ipairs(keys) do
     local pr = redis.call('HGET', KEYS[7], slot) or slot  -- before slots, the PR was the key
-    if redis.call('HEXISTS', KEYS[4], pr) == 0 then
+    local due = tonumber(redis.call('HGET', KEYS[8], slot) or '0')
+    if due <= now and redis.call('HEXISTS', KEYS[4], pr) == 0 then
       local data = redis.call('HGET', KEYS[1], slot)
       local attempts = tonumber(redis.call('HGET', KEYS[3], slot) or '0')
       redis.call('HDEL', KEYS[1], slot)
       redis.call('ZREM', KEYS[2], slot)
       redis.call('HDEL', KEYS[3], slot)
       redis.call('HDEL', KEYS[7], slot)
+      redis.call('HDEL', KEYS[8], slot)
       redis.call('HSET', KEYS[4], pr, cjson.encode(
         {owner = ARGV[1], attempts = attempts + 1, slot = slot, data = data}))
       redis.call('ZADD', KEYS[5], now + tonumber(ARGV[2]), pr)
@@ -177,6 +184,25 @@ push_front(KEYS[3], KEYS[4], KEYS[5], KEYS[7], ARGV[5], ARGV[1], ARGV[3],
 return 1
 """
 
+# KEYS: running pending order attempts heads prs due; ARGV: pr_key owner job head slot due_ms
+# The PR stays held (running) until `done`; a death of the taker still counts, the failure not.
+_LATER = _PUSH_FRONT + """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+if r.owner ~= ARGV[2] then return 0 end  -- our lease ran out: the job went back already
+if redis.call('HEXISTS', KEYS[2], ARGV[5]) == 1 then return 0 end
+local hraw = redis.call('GET', KEYS[5])
+if hraw and ARGV[4] ~= '' then
+  local heads = cjson.decode(hraw)
+  if #heads > 0 and heads[#heads][1] ~= ARGV[4] then return 0 end
+end
+push_front(KEYS[2], KEYS[3], KEYS[4], KEYS[6], ARGV[5], ARGV[1], ARGV[3],
+           math.max(0, r.attempts - 1))
+redis.call('HSET', KEYS[7], ARGV[5], ARGV[6])
+return 1
+"""
+
 # KEYS: running leases; ARGV: owner lease_ms pr_key...
 _RENEW = """
 local t = redis.call('TIME')
@@ -212,6 +238,8 @@ class RedisQueue:
         self._release = self.redis.register_script(_RELEASE)
         self._requeue = self.redis.register_script(_REQUEUE)
         self._renew = self.redis.register_script(_RENEW)
+        self._later = self.redis.register_script(_LATER)
+        self._gate = RedisGate(self.redis, prefix)
         self._held: dict[str, Job] = {}
         self._wake = asyncio.Event()
         self._closed = False
@@ -227,7 +255,8 @@ class RedisQueue:
     async def put(self, job: Job) -> str:
         """Queue `job`, replacing an older waiting job in the same slot."""
         keys = [self._key("pending"), self._key("order"), self._key("attempts"),
-                self._heads_key(job.pr_key), self._key("seq"), self._key("prs")]
+                self._heads_key(job.pr_key), self._key("seq"), self._key("prs"),
+                self._key("due")]
         while True:  # compare-and-set: retried only when another process put in this slot
             waiting = await cast(Awaitable[str | None],
                                  self.redis.hget(self._key("pending"), job.slot))
@@ -250,7 +279,8 @@ class RedisQueue:
             self._wake.clear()
             data, depth, *dead = await self._take(
                 keys=[self._key(name) for name in
-                      ("pending", "order", "attempts", "running", "leases", "dead", "prs")],
+                      ("pending", "order", "attempts", "running", "leases", "dead", "prs",
+                       "due")],
                 args=[self.owner, int(self.lease_seconds * 1000), self.max_attempts])
             self._depth = int(depth)
             for entry in dead:
@@ -279,6 +309,19 @@ class RedisQueue:
                   self._key("prs")],
             args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot])
         self._wake.set()
+
+    async def retry_later(self, job: Job, not_before: float) -> None:
+        """Put a failed job back in its slot, due at `not_before`, unless superseded."""
+        await self._later(
+            keys=[self._key("running"), self._key("pending"), self._key("order"),
+                  self._key("attempts"), self._heads_key(job.pr_key), self._key("prs"),
+                  self._key("due")],
+            args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot,
+                  int(not_before * 1000)])
+
+    def gate(self) -> Gate:
+        """Pauses and pacing in Redis, shared by every replica."""
+        return self._gate
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR, by any process."""

@@ -1,7 +1,8 @@
 """A durable queue in one SQLite file (WAL mode): the default for a single `python -m bot`.
 
 Tables: `pending` holds one waiting job per slot (`Job.slot`: the PR, or a command's comment)
-with its PR and arrival order; `running` holds the jobs handed out, at most one per PR, each
+with its PR, arrival order and retry time (`not_before`); `running` holds the jobs handed out,
+at most one per PR, each
 with its slot, the taker and the end of its lease; `heads` each PR's recent heads;
 `deliveries` the claimed delivery ids with when; `dead` the jobs given up on. Every operation is
 one `BEGIN IMMEDIATE` transaction, so several processes may share the file; a delivery's claim
@@ -30,6 +31,7 @@ from typing import TypeVar
 
 import orjson
 
+from bot.gate import Gate, LocalGate
 from bot.logs import get_logger
 from bot.queue import (
     DEFAULT_LEASE_SECONDS,
@@ -53,7 +55,7 @@ _log = get_logger("queue")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
     slot TEXT PRIMARY KEY, pr_key TEXT NOT NULL, seq REAL NOT NULL, data TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0);
+    attempts INTEGER NOT NULL DEFAULT 0, not_before REAL NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS pending_seq ON pending (seq);
 CREATE INDEX IF NOT EXISTS pending_pr ON pending (pr_key);
 CREATE TABLE IF NOT EXISTS running (
@@ -97,6 +99,13 @@ def _refuse_old_layout(db: sqlite3.Connection, path: Path) -> None:
                            "move it away (its waiting jobs are then re-run from their PRs)")
 
 
+def _add_retry_column(db: sqlite3.Connection) -> None:
+    """Give a file from before retries its `not_before` column (its jobs are due at once)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(pending)")}
+    if "not_before" not in columns:
+        db.execute("ALTER TABLE pending ADD COLUMN not_before REAL NOT NULL DEFAULT 0")
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     """True when another connection held the write lock (nothing was written)."""
     return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY,
@@ -129,6 +138,7 @@ class SqliteQueue:
         self._checkpoint: asyncio.Future[sqlite3.Cursor] | None = None
         self._checkpoint_again: asyncio.TimerHandle | None = None
         self._renewer: asyncio.Task[None] | None = None
+        self._gate = LocalGate(clock)
 
     # --- plumbing: one thread, one connection, one transaction per call ---
 
@@ -143,6 +153,7 @@ class SqliteQueue:
             db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             _refuse_old_layout(db, self.path)
             db.executescript(SCHEMA)
+            _add_retry_column(db)
             self._db = db
         return self._db
 
@@ -230,11 +241,11 @@ class SqliteQueue:
         row = db.execute("SELECT data FROM pending WHERE slot = ?", (job.slot,)).fetchone()
         if row is None:
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pending").fetchone()[0]
-            db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, 0)",
+            db.execute("INSERT INTO pending (slot, pr_key, seq, data) VALUES (?, ?, ?, ?)",
                        (job.slot, job.pr_key, seq, _dump(job)))
             return QUEUED
         # The newer job keeps the waiting one's place in line.
-        db.execute("UPDATE pending SET data = ?, attempts = 0 WHERE slot = ?",
+        db.execute("UPDATE pending SET data = ?, attempts = 0, not_before = 0 WHERE slot = ?",
                    (_dump(replacing(job, _load(row[0]))), job.slot))
         return REPLACED
 
@@ -261,8 +272,8 @@ class SqliteQueue:
         now = self._clock()
         self._reclaim_expired(db, now)
         row = db.execute(
-            "SELECT slot, pr_key, data, attempts FROM pending WHERE pr_key NOT IN "
-            "(SELECT pr_key FROM running) ORDER BY seq LIMIT 1").fetchone()
+            "SELECT slot, pr_key, data, attempts FROM pending WHERE not_before <= ? AND pr_key "
+            "NOT IN (SELECT pr_key FROM running) ORDER BY seq LIMIT 1", (now,)).fetchone()
         if row is None:
             return None
         slot, pr_key, data, attempts = row
@@ -289,10 +300,10 @@ class SqliteQueue:
 
     @staticmethod
     def _push_front(db: sqlite3.Connection, slot: str, pr_key: str, data: str,
-                    attempts: int) -> None:
+                    attempts: int, not_before: float = 0.0) -> None:
         seq = db.execute("SELECT COALESCE(MIN(seq), 1) - 1 FROM pending").fetchone()[0]
-        db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?)",
-                   (slot, pr_key, seq, data, attempts))
+        db.execute("INSERT INTO pending (slot, pr_key, seq, data, attempts, not_before) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (slot, pr_key, seq, data, attempts, not_before))
 
     async def done(self, job: Job) -> None:
         """Release the PR, waking a worker in this process."""
@@ -323,6 +334,26 @@ class SqliteQueue:
         # A shutdown is not the job's fault: it does not count as an attempt.
         attempts = max(0, row[0] - 1)
         self._push_front(db, job.slot, job.pr_key, _dump(job), attempts)
+
+    async def retry_later(self, job: Job, not_before: float) -> None:
+        """Put a failed job back in its slot, due at `not_before`, unless superseded."""
+        await self._run(lambda db: self._retry_later(db, job, not_before))
+
+    def _retry_later(self, db: sqlite3.Connection, job: Job, not_before: float) -> None:
+        row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
+                         (job.pr_key, self.owner)).fetchone()
+        if row is None:
+            return  # our lease ran out: the job went back to the queue or to another process
+        if db.execute("SELECT 1 FROM pending WHERE slot = ?", (job.slot,)).fetchone():
+            return  # a newer job in the same slot is waiting: it supersedes this one
+        if not is_current(self._heads(db, job.pr_key), job):
+            return
+        # Deaths of its takers still count; a failure that was answered is not one.
+        self._push_front(db, job.slot, job.pr_key, _dump(job), max(0, row[0] - 1), not_before)
+
+    def gate(self) -> Gate:
+        """Pauses and pacing in this process (a SQLite queue serves one process)."""
+        return self._gate
 
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""

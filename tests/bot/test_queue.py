@@ -12,8 +12,10 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -549,3 +551,125 @@ async def test_sqlite_acks_wait_for_a_lock_another_process_holds_and_lose_nothin
         assert await asyncio.wait_for(put, 5) == QUEUED
         assert not await queue.claim_delivery("second")
         assert [j.number for j in await queue.pending_jobs()] == [2]
+
+
+# --- retries: a failed job comes back no earlier than its time (bot/retry.py) ---
+
+
+async def test_a_retried_job_waits_for_its_time_and_keeps_its_retry_count(
+        backend: Factory) -> None:
+    queue = backend()
+    await queue.put(job(number=1))
+    await queue.put(job(number=2, delivery="d2"))
+    failed = await asyncio.wait_for(queue.get(), 2)
+    again = replace(failed, retries=3, retry_since=1_800_000_000.0)
+    await queue.retry_later(again, time.time() + 3600)
+    await queue.done(failed)
+    # PR 1's job waits for its hour; PR 2's, queued after it, is handed out first.
+    assert (await asyncio.wait_for(queue.get(), 2)).number == 2
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(queue.get(), 4 * POLL)
+    [waiting] = await queue.pending_jobs()
+    assert (waiting.number, waiting.retries, waiting.retry_since) == (1, 3, 1_800_000_000.0)
+
+
+async def test_a_retried_job_is_handed_out_once_its_time_has_come(backend: Factory) -> None:
+    queue = backend()
+    await queue.put(job())
+    failed = await asyncio.wait_for(queue.get(), 2)
+    await queue.retry_later(replace(failed, retries=1), time.time() + 2 * POLL)
+    await queue.done(failed)
+    taken = await asyncio.wait_for(queue.get(), 2)
+    assert (taken, taken.retries) == (failed, 1)
+
+
+async def test_a_newer_head_overtakes_a_waiting_retry_at_once(backend: Factory) -> None:
+    queue = backend()
+    await queue.put(job(head="a" * 40))
+    failed = await asyncio.wait_for(queue.get(), 2)
+    await queue.retry_later(replace(failed, retries=1), time.time() + 3600)
+    await queue.done(failed)
+    assert await queue.put(job(head="b" * 40, delivery="d2")) == REPLACED
+    taken = await asyncio.wait_for(queue.get(), 2)
+    assert (taken.head_sha, taken.retries) == ("b" * 40, 0)
+
+
+async def test_a_retry_never_replaces_a_newer_waiting_job(backend: Factory) -> None:
+    queue = backend()
+    await queue.put(job(head="a" * 40))
+    failed = await asyncio.wait_for(queue.get(), 2)
+    await queue.put(job(head="b" * 40, delivery="d2"))  # pushed while the old head ran
+    await queue.retry_later(replace(failed, retries=1), time.time())
+    await queue.done(failed)
+    assert [j.head_sha for j in await queue.pending_jobs()] == ["b" * 40]
+
+
+async def test_a_waiting_retry_outlives_a_restart(durable: Factory) -> None:
+    before = durable()
+    await before.put(job())
+    failed = await asyncio.wait_for(before.get(), 2)
+    await before.retry_later(replace(failed, retries=2), time.time() + 3600)
+    await before.done(failed)
+    await before.close()
+    await before.shutdown()
+    after = durable()
+    assert [j.retries for j in await after.pending_jobs()] == [2]
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(after.get(), 4 * POLL)
+
+
+async def test_a_retry_does_not_count_as_a_death(durable: Factory) -> None:
+    queue = durable(max_attempts=2)
+    await queue.put(job())
+    for _ in range(3):
+        failed = await asyncio.wait_for(queue.get(), 2)
+        await queue.retry_later(failed, time.time())
+        await queue.done(failed)
+    taken = await asyncio.wait_for(queue.get(), 2)
+    die(queue)  # one real death after three retries: below max_attempts, handed out again
+    assert (await asyncio.wait_for(durable().get(), 4 * LEASE)) == taken
+    assert await queue.dead_letters() == []
+
+
+async def test_an_installation_pause_holds_until_it_ends(backend: Factory) -> None:
+    gate = backend().gate()  # in this process for memory and SQLite (one process each)
+    await gate.pause(9, 30)
+    assert 25 < await gate.paused_for(9) <= 30
+    assert await gate.paused_for(10) == 0
+    await gate.pause(9, 1)  # a shorter pause never cuts a longer one short
+    assert await gate.paused_for(9) > 25
+    await gate.pause(11, 2 * POLL)
+    await asyncio.sleep(3 * POLL)
+    assert await gate.paused_for(11) == 0
+
+
+async def test_content_creation_is_paced_per_installation(backend: Factory) -> None:
+    gate = backend().gate()
+    windows = ((60.0, 3), (3600.0, 5))
+    assert [await gate.reserve(9, windows) for _ in range(3)] == [0, 0, 0]
+    wait = await gate.reserve(9, windows)  # a fourth within the minute
+    assert 55 < wait <= 60
+    assert await gate.reserve(10, windows) == 0  # another installation is not held
+
+
+async def test_redis_pauses_and_pacing_are_shared_by_replicas(tmp_path: Path) -> None:
+    async with store("redis", tmp_path) as make:
+        one, two = make(), make()
+        assert one.gate() is not two.gate()
+        await one.gate().pause(9, 30)
+        assert await two.gate().paused_for(9) > 25
+        windows = ((3600.0, 2),)
+        assert await one.gate().reserve(9, windows) == 0
+        assert await two.gate().reserve(9, windows) == 0
+        assert await one.gate().reserve(9, windows) > 3500
+
+
+async def test_a_retry_after_the_lease_ran_out_adds_no_second_copy(durable: Factory) -> None:
+    slow = durable()
+    await slow.put(job())
+    taken = await asyncio.wait_for(slow.get(), 2)
+    die(slow)  # it hangs past its lease; another process takes the job again
+    other = durable()
+    assert await asyncio.wait_for(other.get(), 4 * LEASE) == taken
+    await slow.retry_later(taken, time.time())  # the slow one finally fails
+    assert await other.pending_jobs() == []

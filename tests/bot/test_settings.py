@@ -29,6 +29,17 @@ def test_defaults_match_probot_names(env: dict[str, str]) -> None:
     assert settings.workers >= 1
 
 
+def test_retry_time_and_pacing_default_to_githubs_limits_and_can_be_set(
+        env: dict[str, str]) -> None:
+    settings = Settings.from_env(env)
+    assert (settings.retry_hours, settings.content_per_minute, settings.content_per_hour) == (
+        6.0, 80, 500)
+    tuned = Settings.from_env({**env, "RETRY_HOURS": "0.5", "CONTENT_PER_MINUTE": "0",
+                               "CONTENT_PER_HOUR": "300"})
+    assert (tuned.retry_hours, tuned.content_per_minute, tuned.content_per_hour) == (
+        0.5, 0, 300)
+
+
 def test_private_key_with_literal_backslash_n_is_accepted(env: dict[str, str]) -> None:
     one_line = env["PRIVATE_KEY"].strip().replace("\n", "\\n")
     settings = Settings.from_env({**env, "PRIVATE_KEY": one_line})
@@ -58,6 +69,11 @@ def test_private_key_path(env: dict[str, str], tmp_path: Path) -> None:
     ({"WEBHOOK_PATH": "webhook"}, "WEBHOOK_PATH"),
     ({"WORKERS": "0"}, "WORKERS"),
     ({"REVIEW_TIMEOUT": "soon"}, "REVIEW_TIMEOUT"),
+    ({"RETRY_HOURS": "six"}, "RETRY_HOURS"),
+    ({"RETRY_HOURS": "-1"}, "RETRY_HOURS"),
+    ({"RETRY_HOURS": "nan"}, "RETRY_HOURS"),
+    ({"CONTENT_PER_MINUTE": "-5"}, "CONTENT_PER_MINUTE"),
+    ({"CONTENT_PER_HOUR": "lots"}, "CONTENT_PER_HOUR"),
     ({"REVIEW_PROCESSES": "-1"}, "REVIEW_PROCESSES"),
     ({"QUEUE_URL": "postgres://db/shipshape"}, "QUEUE_URL"),
     ({"QUEUE_URL": "sqlite://"}, "QUEUE_URL"),

@@ -8,7 +8,6 @@ OpenAPI subset (422/400), then run the operation's handler.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -63,6 +62,16 @@ class _Failure:
     times: int
     # True: run the operation, then answer the failure (GitHub wrote, then its answer was lost).
     after: bool = False
+    # status 0: no answer at all; the connection is dropped after `hang` seconds.
+    hang: float = 0.0
+
+
+class _NoAnswer(Exception):
+    """The operation ran; the client gets no answer (the connection drops after `hang` s)."""
+
+    def __init__(self, hang: float) -> None:
+        super().__init__(hang)
+        self.hang = hang
 
 
 class FakeGitHub:
@@ -446,6 +455,19 @@ class FakeGitHub:
         self._failures.append(_Failure(method.upper(), path_glob, status, dict(headers or {}),
                                        body, times, after))
 
+    def clear_failures(self) -> None:
+        """Drop every injected failure not yet used up (GitHub is back)."""
+        self._failures.clear()
+
+    def lose_answer_next(self, method: str, path_glob: str, *, times: int = 1,
+                         hang: float = 0.0) -> None:
+        """Carry out the next `times` matching calls, then drop the connection after `hang`
+        seconds without answering: GitHub made the comment or run, the client sees a
+        disconnect (or its own time-out, when `hang` is longer). A call the spec refuses is
+        still refused, with its answer."""
+        self._failures.append(_Failure(method.upper(), path_glob, 0, {}, None, times,
+                                       after=True, hang=hang))
+
     def on_call(self, method: str, path_glob: str,
                 callback: Callable[[], Awaitable[None]], times: int = 1) -> None:
         """Await `callback` when the next `times` matching calls arrive, before answering them
@@ -580,6 +602,11 @@ class FakeGitHub:
             response = self._respond(request, body)
         except ApiError as exc:
             response = handlers.json_response(exc.payload, exc.status, exc.headers)
+        except _NoAnswer as lost:
+            await asyncio.sleep(lost.hang)
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=502)  # never reaches the client
         except Exception as exc:  # a bug in the fake must fail the test, not look like a 5xx
             self.response_errors.append(f"{request.method} {path}: fake crashed: {exc!r}")
             response = handlers.json_response({"message": "Server Error"}, 500)
@@ -612,8 +639,11 @@ class FakeGitHub:
         if failure is not None and not failure.after:
             return _failure_response(failure)
         if failure is not None:
-            with contextlib.suppress(ApiError):  # the write happened or was refused: lost
-                self._run_operation(request, body)
+            # Carried out first; a call the spec refuses keeps its refusal (GitHub wrote nothing
+            # and said why), only an accepted one has its answer lost.
+            self._run_operation(request, body)
+            if failure.status == 0:
+                raise _NoAnswer(failure.hang)
             return _failure_response(failure)
         return self._run_operation(request, body)
 
