@@ -58,10 +58,10 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         stdout.write(json.dumps(config_schema(checks.REGISTRY), indent=2) + "\n")
         return 0
     repo = Path(args.repo) if args.repo else Path.cwd()
-    reader = _Reader(repo, args.base, Path(args.org) if args.org else None,
+    reader = LocalReader(repo, args.base, Path(args.org) if args.org else None,
                      Path(args.checkouts) if args.checkouts else None)
     try:
-        layered = resolve_with(reader.read, args.name or _name(repo), args.base or "",
+        layered = resolve_with(reader.read, args.name or repository_name(repo), args.base or "",
                                checks.REGISTRY)
     except LayerError as exc:
         raise InputError(str(exc)) from exc
@@ -69,7 +69,10 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
-class _Reader:
+class LocalReader:
+    """Reads each configuration layer from local files and git: --org, the repository (at --base
+    or in the working tree) and extends targets checked out under --checkouts."""
+
     def __init__(self, repo: Path, base: str | None, org: Path | None,
                  checkouts: Path | None) -> None:
         self.repo, self.base, self.org, self.checkouts = repo, base, org, checkouts
@@ -123,7 +126,8 @@ def _git_show(repo: Path, rev: str, path: str) -> str | None:
         else None
 
 
-def _name(repo: Path) -> str:
+def repository_name(repo: Path) -> str:
+    """owner/repo from the `origin` remote's URL, else `local/<directory name>`."""
     url = _git(repo, "remote", "get-url", "origin").stdout.decode(errors="replace").strip()
     tail = url.removesuffix(".git").replace(":", "/").split("/")[-2:]
     return "/".join(tail) if len(tail) == 2 and all(tail) else f"local/{repo.resolve().name}"

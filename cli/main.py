@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE",
                        help=f"configuration file (default: {CONFIG_PATH} as of --base when "
                        "given, as the App reads it from the base branch; else the working tree's)")
+    check.add_argument("--org", metavar="FILE",
+                       help="the organisation's shipshape.yml (its .github repository's), "
+                       "layered under the repository's as the App layers it")
+    check.add_argument("--checkouts", metavar="DIR",
+                       help="where `extends:` targets are checked out (DIR/owner/repo or "
+                       "DIR/repo)")
+    check.add_argument("--name", metavar="OWNER/REPO",
+                       help="the repository's name, for `extends:` of the same owner")
     check.add_argument("--only", metavar="ID,...", help="run only these checks")
     check.add_argument("--format", choices=FORMATS, default="text",
                        help="output format (sarif: for code scanning; github: workflow "
