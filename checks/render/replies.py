@@ -28,6 +28,9 @@ FIXES: Mapping[str, str] = {
     "secrets": "Remove the credential, rotate it (it is in the history now), and read it "
                "from the environment or a secret store; a deliberate test value can carry "
                "`shipshape:allow secrets <reason>` on its line.",
+    "hardcoded": "Read each URL, host, path or switch from settings or the environment; a "
+                 "value that is the same everywhere can carry `shipshape:allow hardcoded "
+                 "<reason>` on its line.",
     "commits": "Split a large pull request into smaller ones, squash fixup and WIP commits, "
                "and write subjects that say what changed and why.",
     "api-docs": "Update the API's documentation in the same pull request: the OpenAPI/Swagger "
