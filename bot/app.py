@@ -195,6 +195,7 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
     def forget_installation(installation_id: int) -> None:
         if state.services is not None:
             state.services.client.forget_installation(installation_id)
+            state.services.configs.forget_installation(installation_id)
 
     intake = Intake(settings.webhook_secret, queue, metrics_, settings.app_id,
                     forget_installation)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import cachetools
 
 import checks
+from bot.config_files import load_config
 from bot.github import Installation
 from bot.logs import get_logger, log
 from bot.publish import audit as writes
@@ -34,7 +35,6 @@ from bot.snapshot import (
     add_repo_files,
     build_document,
     fetch_pull,
-    read_config,
     repo_vars,
 )
 from checks.audit import AuditEvent, PlannedEntry, plan, story_globs, summary_of
@@ -271,11 +271,8 @@ async def _seen(services: Services, gh: Installation, job: Job, pull: Pull) -> S
     seen = services.audit.recall(job.repo, job.head_sha)
     if seen is not None:
         return seen if seen.config.settings["audit"]["enabled"] != "false" else None
-    config_text = await read_config(gh, pull.repo, pull.base_ref)
-    try:
-        config = (checks.config_from_yaml(config_text) if config_text is not None
-                  else checks.config_from_dict({}))
-    except checks.ConfigError:
+    config = (await load_config(gh, pull.repo, pull.base_ref, services.configs)).config
+    if config is None:
         return None  # the review's check run says what is wrong
     if config.settings["audit"]["enabled"] == "false":
         return None

@@ -46,6 +46,12 @@ CREATING_METHODS = ("POST", "PUT")
 DEFAULT_PACING: Windows = ((60.0, limits.CONTENT_PER_MINUTE), (3600.0, limits.CONTENT_PER_HOUR))
 # A deleted repository or pull request (404), or one GitHub has blocked (410): nothing to do.
 GONE_STATUSES = (404, 410)
+# The headers of the last answer `_request` received in this task. gidgethub returns only the
+# body; a conditional GET needs the answer's ETag, and a ContextVar set inside an awaited call
+# is seen by its caller (same task), never by a concurrent one.
+_RESPONSE_HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
+    "shipshape_response_headers", default=None)
+NOT_MODIFIED = 304
 
 
 def is_gone(exc: BaseException) -> bool:
@@ -174,6 +180,7 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
                 await self._sleep(self.backoff * 2**attempt)
                 continue
             self._metrics.github_calls.labels(method, str(status)).inc()
+            _RESPONSE_HEADERS.set(resp_headers)
             return status, resp_headers, data
         raise AssertionError("unreachable")
 
@@ -301,6 +308,15 @@ def _path_of(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """A conditional GET's answer: the body (None when not modified) and the ETag to send next."""
+
+    modified: bool
+    etag: str | None
+    data: Any
+
+
+@dataclass(frozen=True)
 class Installation:
     """GitHub calls as one installation: the token is added and renewed on 401."""
 
@@ -335,6 +351,23 @@ class Installation:
         """GET one resource."""
         return await self._send(
             "GET", lambda t: self.client.getitem(url, url_vars or {}, accept=accept, oauth_token=t))
+
+    async def get_if_changed(self, url: str, url_vars: Mapping[str, Any] | None,
+                             etag: str | None) -> Fetched:
+        """GET with `If-None-Match: etag`; a 304 (unchanged) costs no rate limit (GitHub's REST
+        best practices, "Use conditional requests if appropriate")."""
+        async def call(token: str) -> Fetched:
+            extra = {"if-none-match": etag} if etag else None
+            try:
+                data = await self.client.getitem(url, url_vars or {}, oauth_token=token,
+                                                 extra_headers=extra)
+            except gidgethub.RedirectionException as exc:
+                if int(exc.status_code) != NOT_MODIFIED or etag is None:
+                    raise
+                return Fetched(False, etag, None)
+            return Fetched(True, (_RESPONSE_HEADERS.get() or {}).get("etag"), data)
+
+        return await self._authed(call)
 
     async def post(self, url: str, url_vars: Mapping[str, Any] | None = None,
                    *, data: Any, retry_unsure: bool = True) -> Any:

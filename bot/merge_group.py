@@ -22,6 +22,7 @@ import gidgethub
 import checks
 from bot import limits
 from bot.commands.history import load_state, with_state
+from bot.config_files import load_config
 from bot.events.merge_group import NO_PULL
 from bot.github import Installation, is_gone
 from bot.logs import get_logger
@@ -40,7 +41,6 @@ from bot.snapshot import (
     config_edit_notice,
     fetch_pull,
     needs_repo_files,
-    read_config,
     repo_vars,
 )
 from bot.worker import (
@@ -93,7 +93,7 @@ async def read_group(gh: Installation, pull: Pull, job: Job) -> Built:
            "base_ref": job.base_ref or pull.base_ref,
            "commits": [_commit_entry(i) for i in items]}
     doc.update({"diff": changes.diff} if changes.diff is not None else {"files": changes.files})
-    notices = [n for n in (config_edit_notice(changes),) if n]
+    notices = [n for n in (config_edit_notice(changes, job.repo),) if n]
     total = data.get("total_commits")
     if isinstance(total, int) and total > len(items):
         notices.append(f"This merge group has {total} commits; GitHub lists only "
@@ -115,12 +115,11 @@ async def _review_group(ctx: InFlight) -> JobResult:
     ctx.run_id = found.id if found is not None and not found.completed else (
         await check_run.start(ctx.gh, job.repo, job.head_sha, job.delivery_id,
                               ctx.services.app_id))
-    config_text = await read_config(ctx.gh, job.repo, job.base_ref)
-    try:
-        config = (checks.config_from_yaml(config_text) if config_text is not None
-                  else checks.config_from_dict({}))
-    except checks.ConfigError as exc:
-        return await _config_error(ctx, exc)
+    loaded = await load_config(ctx.gh, job.repo, job.base_ref, ctx.services.configs)
+    if loaded.config is None:
+        assert loaded.error is not None
+        return await _config_error(ctx, loaded.error)
+    config = loaded.config
     if config.settings["merge_group"]["mode"] == "pass":
         await _complete(ctx, Conclusion.SUCCESS, "Merge queue: judged at pull request time",
                         "The configuration says `merge_group.mode: pass`: the pull request was "
@@ -140,7 +139,7 @@ async def _review_group(ctx: InFlight) -> JobResult:
     built = with_state(built, state)
     if needs_repo_files(config):
         built = await add_repo_files(ctx.gh, built, ctx.services.trees)
-    outputs = await _run_review(ctx, built.document, config, built.notices)
+    outputs = await _run_review(ctx, built.document, config, loaded.notices + built.notices)
     await _complete(ctx, outputs.conclusion, outputs.title, outputs.checklist,
                     outputs.annotations)
     return JobResult(JobOutcome.PUBLISHED, outputs.conclusion)

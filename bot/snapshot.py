@@ -9,8 +9,6 @@ media type when GitHub will serve it, else the paginated files list (also the fa
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,7 @@ import checks
 from bot import limits
 from bot.github import Installation, repo_vars
 from checks.config import CONFIG_PATH
+from checks.layers import ORG_PATHS, ORG_REPO
 
 PULL_URL = "/repos/{owner}/{repo}/pulls/{number}"
 FILES_URL = "/repos/{owner}/{repo}/pulls/{number}/files"
@@ -74,22 +73,6 @@ def _count(value: Any) -> int | None:
 async def fetch_pull(gh: Installation, repo: str, number: int) -> Pull:
     """GET the pull request."""
     return Pull.from_api(repo, await gh.get(PULL_URL, repo_vars(repo, number=number)))
-
-
-async def read_config(gh: Installation, repo: str, ref: str) -> str | None:
-    """Return `.github/shipshape.yml` text at `ref` (the base branch), or None when absent."""
-    try:
-        data = await gh.get(CONTENTS_URL, repo_vars(repo, path=CONFIG_PATH, ref=ref))
-    except gidgethub.BadRequest as exc:
-        if int(exc.status_code) == 404:
-            return None
-        raise
-    if not isinstance(data, Mapping) or data.get("type", "file") != "file":
-        return ""  # a directory at that path: validated as an empty (default) config
-    try:
-        return base64.b64decode(str(data.get("content") or "")).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return "\x00"  # not text: the YAML parser will say so in the check run
 
 
 def _commit_entry(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -219,15 +202,24 @@ class Built:
     tree_sha: str | None
 
 
-def config_edit_notice(changes: Changes) -> str | None:
-    """A notice when the PR edits the configuration it is judged by."""
+def _edits(changes: Changes, path: str) -> bool:
     if changes.files is not None:
-        touched = any(CONFIG_PATH in (f.get("filename"), f.get("previous_filename"))
-                      for f in changes.files)
-    else:
-        diff = changes.diff or ""
-        touched = f"+++ b/{CONFIG_PATH}\n" in diff or f"--- a/{CONFIG_PATH}\n" in diff
-    if not touched:
+        return any(path in (f.get("filename"), f.get("previous_filename"))
+                   for f in changes.files)
+    diff = changes.diff or ""
+    return f"+++ b/{path}\n" in diff or f"--- a/{path}\n" in diff
+
+
+def config_edit_notice(changes: Changes, repo: str = "") -> str | None:
+    """A notice when the PR edits the configuration it is judged by (or, in an organisation's
+    `.github` repository, the organisation's file every repository is judged by)."""
+    org_file = next((path for path in ORG_PATHS
+                     if repo.partition("/")[2].lower() == ORG_REPO and _edits(changes, path)),
+                    None)
+    if org_file is not None:
+        return (f"This PR edits {org_file}, the organisation's shipshape configuration. It "
+                "applies to the organisation's repositories once merged into the default branch.")
+    if not _edits(changes, CONFIG_PATH):
         return None
     return (f"This PR edits {CONFIG_PATH}. It was judged by the configuration on the base "
             "branch; the change takes effect once it is merged.")
@@ -243,7 +235,7 @@ async def build_document(gh: Installation, pull: Pull) -> Built:
     else:
         doc["files"] = changes.files or []
     notices = [*commits.notices, *changes.notices]
-    edited = config_edit_notice(changes)
+    edited = config_edit_notice(changes, pull.repo)
     if edited:
         notices.insert(0, edited)
     return Built(doc, tuple(notices), commits.head_tree)

@@ -33,6 +33,7 @@ from bot.audit import KIND as AUDIT_KIND
 from bot.audit import AuditState, run_audit
 from bot.commands.history import load_state, with_state
 from bot.commands.state import CommandState
+from bot.config_files import ConfigCache, error_summary, load_config
 from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
@@ -49,9 +50,7 @@ from bot.snapshot import (
     build_document,
     fetch_pull,
     needs_repo_files,
-    read_config,
 )
-from checks.config import CONFIG_PATH
 from checks.render import Conclusion
 from checks.render.escape import code_span
 
@@ -75,6 +74,7 @@ class Services:
     review_timeout: float = 120.0
     comments: comment.CommentCache = field(default_factory=comment.CommentCache)
     trees: TreeCache = field(default_factory=TreeCache)
+    configs: ConfigCache = field(default_factory=ConfigCache)
     # The run this process last completed on a head, and a digest of what it said, so a
     # re-review of the same head that finds the same thing writes nothing.
     runs: cachetools.LRUCache[str, tuple[int, str]] = field(
@@ -108,6 +108,8 @@ class InFlight:
     run_completed: bool = False
     # Set by a command job, which validated the config already and wants a say in the review.
     config: checks.Config | None = None
+    # What the configuration layers refused (a locked key), shown beside the checklist.
+    config_notices: tuple[str, ...] = ()
     hook: ReviewHook | None = None
     # Our completed run on this head found on GitHub (another process, or before a restart).
     found: check_run.ExistingRun | None = None
@@ -168,11 +170,8 @@ async def _start_run(ctx: InFlight) -> None:
 
 
 async def _config_error(ctx: InFlight, error: checks.ConfigError) -> JobResult:
-    summary = (f"`{CONFIG_PATH}` on the base branch is not valid, so no checks ran.\n\n"
-               f"**{code_span(error.path or '(top level)')}**: {code_span(str(error))}\n\n"
-               "Fix the file on the base branch; this PR is reviewed again on its next push "
-               "or with Re-run.")
-    await _complete(ctx, Conclusion.NEUTRAL, "Configuration error: no checks ran", summary)
+    await _complete(ctx, Conclusion.NEUTRAL, "Configuration error: no checks ran",
+                    error_summary(error))
     return JobResult(JobOutcome.CONFIG_ERROR, Conclusion.NEUTRAL)
 
 
@@ -252,12 +251,11 @@ async def _review_pull(ctx: InFlight) -> JobResult:
     assert pull is not None
     config = ctx.config
     if config is None:
-        config_text = await read_config(ctx.gh, pull.repo, pull.base_ref)
-        try:
-            config = (checks.config_from_yaml(config_text) if config_text is not None
-                      else checks.config_from_dict({}))
-        except checks.ConfigError as exc:
-            return await _config_error(ctx, exc)
+        loaded = await load_config(ctx.gh, pull.repo, pull.base_ref, ctx.services.configs)
+        if loaded.config is None:
+            assert loaded.error is not None
+            return await _config_error(ctx, loaded.error)
+        config, ctx.config_notices = loaded.config, loaded.notices
     if pull.draft and config.settings.draft is checks.DraftPolicy.SKIP:
         await _complete(ctx, Conclusion.SKIPPED, "Draft: not reviewed",
                         "This pull request is a draft and the configuration says `draft: skip`."
@@ -274,7 +272,8 @@ async def _review_pull(ctx: InFlight) -> JobResult:
     if not await ctx.current():
         return await _superseded(ctx)
     try:
-        notices = built.notices + ctx.services.audit.notices(pull.repo)
+        notices = (ctx.config_notices + built.notices
+                   + ctx.services.audit.notices(pull.repo))
         outputs = await _run_review(ctx, built.document, config, notices)
     except checks.SnapshotError as exc:
         await _complete(ctx, Conclusion.NEUTRAL, "Could not read this pull request's changes",

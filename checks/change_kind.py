@@ -28,6 +28,7 @@ class ChangeKind(enum.Enum):
     IMPORTS = "only imports or package paths changed"
     DECLARATIONS = "only fields, constants or enum members added"
     SCHEMA = "only model field or table options declared"
+    PRESENTATION = "only static markup attributes changed"
     BEHAVIOUR = "code changed"
 
 
@@ -144,6 +145,25 @@ def _is_declaration(hunk: Hunk, index: int) -> bool:
     return _SIGNATURE.match(text) is not None and _INTERFACE.search(block) is not None
 
 
+_MEMBER_NAME = re.compile(r"^\s*(?:readonly\s+)?([\w\"']+)")
+
+
+def _retyped_members(changed: ChangedFile, added: list[str], removed: list[str]) -> bool:
+    """True when members of type-only blocks changed their type: `x?: T;` became `x?: T | null;`.
+
+    Every removed member must come back under its name, and no line may carry a value: a
+    changed constant or enum value is behaviour.
+    """
+    lines = [*added, *removed]
+    if any("=" in text or _CONSTANT.match(text) for text in lines):
+        return False
+    names = {kind: {match[1] for text in texts if (match := _MEMBER_NAME.match(text))}
+             for kind, texts in (("+", added), ("-", removed))}
+    if not names["-"] <= names["+"]:
+        return False
+    return _all(changed, set(lines), "+-", _is_declaration)
+
+
 # Schema declared in ORM models: a column or field (`birthday = db.Column(db.DateTime)`,
 # `tag = models.ForeignKey(...)`) or a Django `Meta` option (`indexes = [...]`). Changing one
 # goes with a migration and holds no logic of its own.
@@ -171,7 +191,36 @@ def _ancestors(hunk: Hunk, index: int) -> Iterator[str]:
 def _is_schema_declaration(hunk: Hunk, index: int) -> bool:
     if _CLOSER.match(hunk.lines[index].text):
         return True
+    if _annotates_field(hunk, index):
+        return True
     return any(_SCHEMA_DECL.match(text) for text in _ancestors(hunk, index))
+
+
+# A one-line annotation (Java, Kotlin, TypeScript decorators) or C# attribute list. On a field it
+# declares the field's options (`@Size(max = N)`, `@Column(...)`, `[XmlIgnore]`), as an ORM column
+# call does; on a method or class it may switch behaviour on (`@Transactional`), so only fields.
+_ANNOTATION = re.compile(r"^\s*(?:@\w[\w.]*(?:\(.*\))?|\[\w[\w.]*(?:\(.*\))?"
+                         r"(?:\s*,\s*\w[\w.]*(?:\(.*\))?)*\])\s*$")
+# A field or property: a type and name (no parameter list before any initialiser), ending in
+# `;` or a C# accessor list; or a Kotlin `val`/`var`.
+_FIELD = re.compile(
+    r"^\s*(?!(?:return|throw|yield|await|delete|new)\b)[\w$][\w<>\[\],.?!:|&\s\"']*?"
+    r"(?:=(?!=).*;|;|\{\s*(?:get|set|init)\b[^}]*\}.*)\s*$"
+    r"|^\s*(?:(?:private|protected|public|internal|override|lateinit|open)\s+)*(?:val|var)\s+\w+")
+_NOT_CODE = re.compile(r"^\s*(?://|/\*|\*|$)")
+
+
+def _annotates_field(hunk: Hunk, index: int) -> bool:
+    """True when the line is an annotation and the declaration below it (same side) is a field."""
+    lines = hunk.lines
+    if not _ANNOTATION.match(lines[index].text):
+        return False
+    skip = "-" if lines[index].kind == "+" else "+"
+    for line in lines[index + 1:]:
+        if line.kind == skip or _NOT_CODE.match(line.text) or _ANNOTATION.match(line.text):
+            continue
+        return _FIELD.match(line.text) is not None
+    return False
 
 
 def _in_import_list(hunk: Hunk, index: int) -> bool:
@@ -239,9 +288,25 @@ def classify_change(changed: ChangedFile, is_code: Callable[[str], bool]) -> Cha
         return ChangeKind.IMPORTS
     if not removed and _all(changed, set(added), "+", _is_declaration):
         return ChangeKind.DECLARATIONS
+    if _retyped_members(changed, added, removed):
+        return ChangeKind.DECLARATIONS
     if _all(changed, {*added, *removed}, "+-", _is_schema_declaration):
         return ChangeKind.SCHEMA
+    if _is_markup(changed.path) and all(_STATIC_ATTRIBUTE.match(t) for t in chain(added, removed)):
+        return ChangeKind.PRESENTATION
     return ChangeKind.BEHAVIOUR
+
+
+# Templates of components and pages, where a line may be one attribute of an element.
+_MARKUP_EXTENSIONS = frozenset({"vue", "svelte", "astro", "html", "htm"})
+# A static attribute (`class="mt-4 mb-4"`, `density="compact"`): presentation, no logic. Bound
+# ones (`:to=`, `@click=`, `{...}` values), directives (Vue `v-if`, Alpine `x-show`, htmx
+# `hx-get`, AngularJS `ng-if`) and inline handlers (`onclick=`) are code.
+_STATIC_ATTRIBUTE = re.compile(r'^\s*(?!on|v-|x-|hx-|ng-)[a-zA-Z][\w-]*="[^"{}]*"\s*/?>?\s*$')
+
+
+def _is_markup(path: str) -> bool:
+    return path.rpartition(".")[2].lower() in _MARKUP_EXTENSIONS
 
 
 

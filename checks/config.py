@@ -1,4 +1,5 @@
-"""Configuration (`.github/shipshape.yml`): defaults, validation naming the key path."""
+"""Configuration (`.github/shipshape.yml`): defaults, validation naming the key path,
+path overrides (layering is checks/layers.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from checks.repo_settings import RepoSettings
 from checks.spec import CheckSpec, Option, section
 
 CONFIG_PATH = ".github/shipshape.yml"
+# `key+: [...]` appends to the list a lower layer set (YAML cannot start a value with `+[`).
+APPEND = "+"
 
 # Files no check should judge: lock files, vendored trees, minified bundles. Gitignore syntax.
 DEFAULT_IGNORE: tuple[str, ...] = (
@@ -98,6 +101,11 @@ COMMON_CHECK_OPTIONS: Mapping[str, Option] = {
 }
 
 
+def check_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
+    """Every key of one check: `enabled`, `level` (with the check's default), its own options."""
+    return {**_common_options(spec), **spec.options}
+
+
 def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
     """`enabled` and `level`, with the check's own default level."""
     level = COMMON_CHECK_OPTIONS["level"]
@@ -129,12 +137,37 @@ class CheckConfig:
 
 
 @dataclass(frozen=True)
+class PathOverride:
+    """Check settings for the files `paths` match (`overrides:`); the last match wins."""
+
+    paths: tuple[str, ...]
+    checks: Mapping[str, CheckConfig]
+    # What the override changes, as written (`tests: level warn`), for the checklist.
+    changes: Mapping[str, str]
+
+    @cached_property
+    def spec(self) -> pathspec.PathSpec[pathspec.Pattern]:
+        """The path globs compiled once."""
+        return compile_globs(self.paths)
+
+    def matches(self, path: str) -> bool:
+        """True when this override judges `path`."""
+        return self.spec.match_file(path)
+
+    @property
+    def label(self) -> str:
+        """The override's globs, as the checklist names it."""
+        return ", ".join(self.paths)
+
+
+@dataclass(frozen=True)
 class Config:
     """The effective configuration: per-check settings, ignore globs, global settings."""
 
     checks: Mapping[str, CheckConfig]
     ignore: tuple[str, ...]
     settings: RepoSettings
+    overrides: tuple[PathOverride, ...] = ()
 
     @cached_property
     def ignore_spec(self) -> pathspec.PathSpec[pathspec.Pattern]:
@@ -248,6 +281,85 @@ def _options(path: str, spec: Mapping[str, Option], given: Mapping[str, Any]) ->
     return out
 
 
+def deep_merge(base: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """`given` over `base`: mappings merge key by key, anything else replaces."""
+    out = dict(base)
+    for key, value in given.items():
+        current = out.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            out[key] = deep_merge(current, value)
+        else:
+            out[key] = value
+    return out
+
+
+def _check_given(spec_id: str, given: Any) -> Mapping[str, Any]:
+    if given is None:
+        return {}
+    if isinstance(given, bool):
+        return {"enabled": given}  # `secrets: false` is the obvious way to turn one off
+    if not isinstance(given, Mapping):
+        raise ConfigError(spec_id, f"expected a mapping of options (or true/false), got "
+                          f"{_type_name(given)}")
+    return given
+
+
+def _check_config(path: str, spec: CheckSpec[Any], given: Mapping[str, Any]) -> CheckConfig:
+    values = _options(path, check_options(spec), given)
+    enabled = values.pop("enabled")
+    level = Status(values.pop("level"))
+    return CheckConfig(enabled, level, spec.build_options(values))
+
+
+def shown_value(value: Any) -> str:
+    """A setting's value for a checklist or reply; strings masked when credential-shaped."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Mapping):
+        return "{" + describe_settings(value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    return safe_key(value)  # masked when it could be a credential
+
+
+def describe_settings(given: Mapping[str, Any]) -> str:
+    """Settings as written, for a checklist line (`level warn, min_changed_lines 5`)."""
+    return ", ".join(f"{safe_key(key)} {shown_value(value)}" for key, value in given.items())
+
+
+def _overrides(doc: Any, given_checks: Mapping[str, Mapping[str, Any]],
+               by_id: Mapping[str, CheckSpec[Any]]) -> tuple[PathOverride, ...]:
+    if doc is None:
+        return ()
+    if not isinstance(doc, list):
+        raise ConfigError("overrides", f"expected a list of overrides, got {_type_name(doc)}")
+    out = []
+    for index, item in enumerate(doc):
+        path = f"overrides[{index}]"
+        if not isinstance(item, Mapping):
+            raise ConfigError(path, f"expected a mapping with `paths` and check settings, got "
+                              f"{_type_name(item)}")
+        if "paths" not in item:
+            raise ConfigError(f"{path}.paths", "missing: the globs this override applies to")
+        paths = validate_option(f"{path}.paths", Option([], "glob_list", ""), item["paths"])
+        if not paths:
+            raise ConfigError(f"{path}.paths", "expected at least one glob")
+        checks: dict[str, CheckConfig] = {}
+        changes: dict[str, str] = {}
+        for key, value in item.items():
+            if key == "paths":
+                continue
+            if key not in by_id:
+                raise ConfigError(f"{path}.{safe_key(key)}", "unknown key; accepted: paths, "
+                                  + ", ".join(by_id))
+            given = _check_given(f"{path}.{key}", value)
+            merged = deep_merge(given_checks.get(key, {}), given)
+            checks[key] = _check_config(f"{path}.{key}", by_id[key], merged)
+            changes[key] = describe_settings(given)
+        out.append(PathOverride(tuple(paths), checks, changes))
+    return tuple(out)
+
+
 def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
     """Validate a parsed configuration document against the registry's checks."""
     if doc is None:
@@ -255,38 +367,28 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
     if not isinstance(doc, Mapping):
         raise ConfigError("", f"the configuration must be a mapping, got {_type_name(doc)}")
     by_id = {spec.id: spec for spec in registry}
-    global_given = {k: v for k, v in doc.items() if k not in by_id}
+    global_given = {k: v for k, v in doc.items() if k not in by_id and k != "overrides"}
     for key in global_given:
         if key not in GLOBAL_OPTIONS:
             raise ConfigError(safe_key(key), "unknown key; accepted: "
-                              + ", ".join(sorted([*GLOBAL_OPTIONS, *by_id])))
+                              + ", ".join(sorted([*GLOBAL_OPTIONS, *by_id, "overrides"])))
     settings = _options("", GLOBAL_OPTIONS, global_given)
     try:
         check_settings(settings["audit"])
     except AuditConfigError as exc:
         raise ConfigError(f"audit.{exc.key}", str(exc)) from exc
-    checks: dict[str, CheckConfig] = {}
-    for spec in registry:
-        given = doc.get(spec.id)
-        if given is None:
-            given = {}
-        elif isinstance(given, bool):
-            given = {"enabled": given}  # `secrets: false` is the obvious way to turn one off
-        elif not isinstance(given, Mapping):
-            raise ConfigError(spec.id, f"expected a mapping of options (or true/false), got "
-                              f"{_type_name(given)}")
-        values = _options(spec.id, {**_common_options(spec), **spec.options}, given)
-        enabled = values.pop("enabled")
-        level = Status(values.pop("level"))
-        checks[spec.id] = CheckConfig(enabled, level, spec.build_options(values))
+    given_checks = {spec.id: _check_given(spec.id, doc.get(spec.id)) for spec in registry}
+    checks = {spec.id: _check_config(spec.id, spec, given_checks[spec.id]) for spec in registry}
+    overrides = _overrides(doc.get("overrides"), given_checks, by_id)
     ignore = (DEFAULT_IGNORE if settings["ignore_defaults"] else ()) + tuple(settings["ignore"])
-    return Config(checks=checks, ignore=ignore, settings=RepoSettings.from_values(settings))
+    return Config(checks=checks, ignore=ignore, settings=RepoSettings.from_values(settings),
+                  overrides=overrides)
 
 
-def parse_config_text(text: str, registry: Sequence[CheckSpec[Any]]) -> Config:
-    """Parse YAML text (pyyaml safe_load) and validate it."""
+def parse_yaml(text: str) -> Any:
+    """Parse YAML text (pyyaml safe_load); raise ConfigError saying where it is broken."""
     try:
-        doc = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -294,4 +396,8 @@ def parse_config_text(text: str, registry: Sequence[CheckSpec[Any]]) -> Config:
         raise ConfigError("", f"not valid YAML{where}: {problem}") from exc
     except RecursionError as exc:  # pyyaml composes nested collections recursively
         raise ConfigError("", "not valid YAML: collections nested too deeply") from exc
-    return load_config(doc, registry)
+
+
+def parse_config_text(text: str, registry: Sequence[CheckSpec[Any]]) -> Config:
+    """Parse YAML text (pyyaml safe_load) and validate it."""
+    return load_config(parse_yaml(text), registry)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
-from checks.config import Config, load_config
+from checks.config import CheckConfig, Config, load_config
 from checks.model import (
     CheckResult,
     Finding,
@@ -16,6 +16,7 @@ from checks.model import (
     Snapshot,
     Status,
 )
+from checks.overrides import capped, judge
 from checks.paths import is_generated
 from checks.spec import CheckSpec
 from checks.suppressions import apply_markers
@@ -23,18 +24,6 @@ from checks.waivers import WAIVE_ALL, for_check
 from checks.waivers import apply as apply_waivers
 
 __all__ = ["WAIVE_ALL", "run_checks"]
-
-
-def _apply_level(outcome: Outcome, level: Status) -> Outcome:
-    """Cap a check's status at its configured level (`warn` turns failures into warnings)."""
-    if level is not Status.WARN:
-        return outcome
-    findings = tuple(
-        replace(f, severity=Severity.WARN) if f.severity is Severity.FAIL else f
-        for f in outcome.findings
-    )
-    status = Status.WARN if outcome.status is Status.FAIL else outcome.status
-    return replace(outcome, status=status, findings=findings)
 
 
 def _run_one(spec: CheckSpec[Any], snapshot: Snapshot, options: Any) -> Outcome:
@@ -47,6 +36,14 @@ def _run_one(spec: CheckSpec[Any], snapshot: Snapshot, options: Any) -> Outcome:
             (Finding(f"internal error in check {spec.id}: {type(exc).__name__}",
                      rule="internal-error", severity=Severity.WARN),),
         )
+
+
+def _runner(spec: CheckSpec[Any], snapshot: Snapshot) -> Callable[[CheckConfig], Outcome]:
+    """Run `spec` over `snapshot` with given settings, capped at their level."""
+    def run(settings: CheckConfig) -> Outcome:
+        return capped(_run_one(spec, snapshot, settings.options), settings.level)
+
+    return run
 
 
 def _kept_files(snapshot: Snapshot, config: Config) -> tuple[Snapshot, int]:
@@ -81,11 +78,13 @@ def run_checks(
         if only is not None and spec.id not in only:
             results.append(CheckResult(spec.id, spec.title, Status.SKIP, "Not selected."))
             continue
-        if not check_config.enabled:
+        judged_outcome = judge(spec.id, judged, check_config, config.overrides,
+                               _runner(spec, judged))
+        if judged_outcome is None:
             results.append(CheckResult(spec.id, spec.title, Status.SKIP,
                                        "Disabled in the configuration."))
             continue
-        outcome = _apply_level(_run_one(spec, judged, check_config.options), check_config.level)
+        outcome = judged_outcome
         covered = apply_waivers(spec.id, outcome, for_check(spec.id, snapshot.waivers), judged)
         outcome = covered.outcome
         results.append(CheckResult(spec.id, spec.title, outcome.status, outcome.summary,

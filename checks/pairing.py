@@ -178,6 +178,33 @@ def covers(source_path: str, test_path: str) -> bool:
     return bool(test_ctx & names) or tested in names or tested in src_ctx
 
 
+_PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def tests_an_aspect(source_path: str, test_path: str, known_stems: frozenset[str]) -> bool:
+    """True when `test_path` tests one aspect of a PascalCase class: `UserManagerUpdateUserTests`
+    tests `UserManager`, unless a class `UserManagerUpdateUser` exists (`known_stems`).
+
+    Java, C#, PHP and Kotlin suites split a big class's tests by feature this way; snake_case
+    names (`user_presenter_spec.rb`) name another subject and are left to `covers`.
+    """
+    family = language_family(source_path)
+    if family is None or language_family(test_path) != family or not names_a_test(test_path):
+        return False
+    stem = _source_stem(basename(source_path))
+    tested = _TEST_AFFIX.sub("", basename(test_path).split(".", 1)[0])
+    if not _PASCAL.fullmatch(stem) or not _PASCAL.fullmatch(tested):
+        return False
+    rest = tested[len(stem):]
+    if not tested.startswith(stem) or not rest[:1].isupper() or tested in known_stems:
+        return False
+    src_dirs, test_dirs = source_path.split("/")[:-1], test_path.split("/")[:-1]
+    prefix = _test_prefix(test_dirs)
+    src_ctx = {_norm(part) for part in _context(src_dirs)}
+    test_ctx = {_norm(part) for part in _context(test_dirs[len(prefix):])}
+    return src_dirs[:len(prefix)] == prefix and test_ctx <= src_ctx
+
+
 def _subject_names(source_path: str) -> set[str]:
     """A source's subject, with and without a role suffix (`commentscontroller`, `comments`)."""
     subject = source_subject(source_path)
@@ -447,3 +474,18 @@ def exercised_by(source: ChangedFile, test: ChangedFile) -> str | None:
         if any(pattern.search(text) for text in imports):
             return f"imports {name}"
     return None
+
+
+def class_stems(paths: Iterable[str]) -> frozenset[str]:
+    """The PascalCase file stems among `paths`: the classes a repository defines, by file."""
+    stems = (_source_stem(basename(path)) for path in paths)
+    return frozenset(stem for stem in stems if _PASCAL.fullmatch(stem))
+
+
+def referable_names(changed: ChangedFile) -> set[str]:
+    """The names other code uses `changed` by: its module name and what its change defines.
+
+    A change that hands its work to a class or function the same PR adds or changes
+    (`$this->connector->connect()`, `useSsoLogin()`) is tested where that code is tested.
+    """
+    return _module_names(changed.path) | _defined_names(changed)

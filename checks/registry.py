@@ -6,6 +6,7 @@ from typing import Any
 
 from checks import commits, secrets, story, tests_touched
 from checks.api_docs import CHECK as API_DOCS
+from checks.hardcoded import CHECK as HARDCODED
 from checks.migrations import CHECK as MIGRATIONS
 from checks.spec import CheckSpec
 
@@ -16,4 +17,5 @@ REGISTRY: tuple[CheckSpec[Any], ...] = (
     secrets.CHECK,
     commits.CHECK,
     API_DOCS,
+    HARDCODED,
 )

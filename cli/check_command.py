@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import checks
 from checks.audit import PlannedEntry, current_event, plan, report_summary
 from checks.config import CONFIG_PATH
+from checks.layers import FileRef
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
 from cli.local_snapshot import (
@@ -109,9 +110,30 @@ def _build_document(args: argparse.Namespace, stdin: TextIO, story_runs: bool) -
     return doc
 
 
-def _parse_config(text: str, name: str) -> checks.Config:
+def _layered_config(args: argparse.Namespace, text: str | None, name: str
+                    ) -> tuple[checks.Config, tuple[str, ...]]:
+    """The repository's file (already read) under the organisation's and the extends targets'
+    layers, merged by the App's own rules (checks/layers.py)."""
+    from checks.layers import LayerError, LayerKind, resolve_with
+    from cli.config_command import LocalReader, repository_name
+
+    local = LocalReader(_repo(args), args.base, Path(args.org) if args.org else None,
+                        Path(args.checkouts) if args.checkouts else None)
+
+    def read(ref: FileRef) -> str | None:
+        return text if ref.kind is LayerKind.REPOSITORY else local.read(ref)
+
     try:
-        return checks.config_from_yaml(text)
+        layered = resolve_with(read, args.name or repository_name(_repo(args)),
+                               args.base or "", checks.REGISTRY)
+        return layered.config, layered.refused
+    except LayerError as exc:
+        hint = " (extends targets are read from --checkouts DIR)" \
+            if "not found" in str(exc) and args.checkouts is None else ""
+        # The repository's own file is named as the user named it; another layer by its label.
+        where = f"{exc.path}: " if exc.path else ""
+        detail = f"{where}{exc.message}" if exc.kind is LayerKind.REPOSITORY else str(exc)
+        raise InputError(f"config {name}: {detail}{hint}") from exc
     except checks.ConfigError as exc:
         raise InputError(f"config {name}: {exc}") from exc
 
@@ -137,26 +159,26 @@ def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
 
 def _config(args: argparse.Namespace) -> tuple[checks.Config, str]:
     """The configuration and where it came from: --config, the base revision or the tree."""
+    text: str | None
     if args.config is not None:
         path, name = Path(args.config), args.config
         if not path.is_file():
             raise InputError(f"--config: {name} does not exist")
-        return _parse_config(decode_text(_read_bytes(name, sys.stdin), name, "a YAML file"),
-                             name), name
-    if args.base is not None:
+        text = decode_text(_read_bytes(name, sys.stdin), name, "a YAML file")
+    elif args.base is not None:
         # What the App reads: the file on the branch the PR merges into, never the PR's own.
         text = config_at(_repo(args), args.base, CONFIG_PATH)
-        if text is None:
-            return checks.config_from_dict({}), f"built-in defaults (no {CONFIG_PATH} at " \
-                f"{args.base})"
-        name = f"{CONFIG_PATH} at {args.base}"
-        return _parse_config(text, name), name
-    path = _repo(args) / CONFIG_PATH
-    if not path.is_file():
-        return checks.config_from_dict({}), f"built-in defaults (no {CONFIG_PATH})"
-    name = str(path)
-    return _parse_config(decode_text(_read_bytes(name, sys.stdin), name, "a YAML file"),
-                         name), name
+        name = f"{CONFIG_PATH} at {args.base}" if text is not None \
+            else f"built-in defaults (no {CONFIG_PATH} at {args.base})"
+    else:
+        path = _repo(args) / CONFIG_PATH
+        text = decode_text(_read_bytes(str(path), sys.stdin), str(path), "a YAML file") \
+            if path.is_file() else None
+        name = str(path) if text is not None else f"built-in defaults (no {CONFIG_PATH})"
+    source = name if args.org is None else f"{name} over the organisation's {args.org}"
+    config, refused = _layered_config(args, text, name)
+    # A change a locked key refused is said where the source is, as the App's checklist says it.
+    return config, source + "".join(f"; refused: {line}" for line in refused)
 
 
 def _only(value: str | None) -> set[str] | None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from cli import config_command
 from cli.errors import InputError
 
 # checks.config.CONFIG_PATH, spelled out so `--help` does not load the engine (a test holds both).
@@ -69,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE",
                        help=f"configuration file (default: {CONFIG_PATH} as of --base when "
                        "given, as the App reads it from the base branch; else the working tree's)")
+    check.add_argument("--org", metavar="FILE",
+                       help="the organisation's shipshape.yml (its .github repository's), "
+                       "layered under the repository's as the App layers it")
+    check.add_argument("--checkouts", metavar="DIR",
+                       help="where `extends:` targets are checked out (DIR/owner/repo or "
+                       "DIR/repo)")
+    check.add_argument("--name", metavar="OWNER/REPO",
+                       help="the repository's name, for `extends:` of the same owner")
     check.add_argument("--only", metavar="ID,...", help="run only these checks")
     check.add_argument("--format", choices=FORMATS, default="text",
                        help="output format (sarif: for code scanning; github: workflow "
@@ -77,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     snap.add_argument("--base", metavar="REV", required=True,
                       help="base revision: the branch the PR merges into")
     _range_options(snap)
+    config_command.add_parser(sub)
     return parser
 
 
@@ -116,7 +126,10 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
                                     args.title, args.body, args.branch, args.number)
             stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             return EXIT_OK
-        raise InputError("a command is required: check or snapshot (see shipshape --help)")
+        if args.command == "config":
+            return config_command.run(args, stdout)
+        raise InputError("a command is required: check, snapshot or config (see shipshape "
+                         "--help)")
     except InputError as exc:
         # One line, always: a message may quote input (a diff line, a key) holding newlines.
         stderr.write(f"shipshape: error: {' '.join(str(exc).splitlines()).strip()}\n")

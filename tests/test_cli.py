@@ -427,3 +427,31 @@ def test_runs_as_a_module() -> None:
                            "--format", "json"], cwd=ROOT, capture_output=True, text=True,
                           check=False)
     assert done.returncode in (0, 1) and json.loads(done.stdout)["checks"]
+
+
+def test_check_layers_the_org_file_and_extends_targets_as_the_app_does(tmp_path: Path) -> None:
+    checkouts = tmp_path / "checkouts"
+    base = checkouts / "acme" / "base"
+    base.mkdir(parents=True)
+    git(base, "init", "-q")
+    (base / ".github").mkdir()
+    (base / ".github" / "shipshape.yml").write_text("story:\n  enabled: false\n")
+    git(base, "add", "-A")
+    git(base, "commit", "-qm", "Shared shipshape settings")
+    config = tmp_path / "shipshape.yml"
+    config.write_text("extends: acme/base\ncommits:\n  level: warn\n")
+    code, _, err = run_cli("check", "--snapshot", str(EXAMPLE), "--config", str(config),
+                           "--name", "acme/service")
+    assert code == 2 and "--checkouts DIR" in err and err.count("\n") == 1
+    code, out, err = run_cli("check", "--snapshot", str(EXAMPLE), "--config", str(config),
+                             "--name", "acme/service", "--checkouts", str(checkouts),
+                             "--format", "json")
+    assert (code, err) == (0, "")
+    assert {c["id"]: c["status"] for c in json.loads(out)["checks"]}["story"] == "skip"
+    org = tmp_path / "org.yml"
+    org.write_text("locked: [secrets]\nsecrets:\n  level: fail\n")
+    config.write_text("secrets:\n  level: warn\n")
+    code, out, _ = run_cli("check", "--snapshot", str(EXAMPLE), "--config", str(config),
+                           "--org", str(org))
+    assert code in (0, 1) and "over the organisation's" in out
+    assert "refused:" in out and "secrets" in out.split("refused:", 1)[1]

@@ -18,6 +18,8 @@ MAX_COMMANDS_PER_COMMENT = 10
 MAX_STORY_ID_CHARS = 100
 DEFAULT_PREFIX = "/shipshape"
 WAIVE_ALL = "all"
+# `explain config`: the configuration in effect and its layers, not a check.
+CONFIG_TOPIC = "config"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUOTE = re.compile(r"^ {0,3}>")
 
@@ -38,7 +40,7 @@ USAGE: dict[Name, str] = {
     Name.SKIP: "skip <check> <reason>",
     Name.UNSKIP: "unskip <check>",
     Name.STORY: "story <ID>",
-    Name.EXPLAIN: "explain [<check>]",
+    Name.EXPLAIN: "explain [<check>|config]",
     Name.HELP: "help",
 }
 SUMMARY: dict[Name, str] = {
@@ -46,7 +48,8 @@ SUMMARY: dict[Name, str] = {
     Name.SKIP: "waive one check (or `all`) for the findings it has now; the reason is required",
     Name.UNSKIP: "withdraw a waiver",
     Name.STORY: "link this pull request to a story",
-    Name.EXPLAIN: "what a check looks at, its findings on this head and how to fix them",
+    Name.EXPLAIN: "what a check looks at, its findings on this head and how to fix them; "
+                  "`config`: the settings in effect and the layer each came from",
     Name.HELP: "this list",
 }
 
@@ -161,7 +164,7 @@ def parse_line(line: str, rest: str, checks: Collection[str], prefix: str) -> Pa
         if not args:
             return Command(name, line)
         check = args[0].lower()
-        if check not in checks:
+        if check not in checks and check != CONFIG_TOPIC:
             return _check_error(line, args[0], checks, name, prefix, allow_all=False)
         return Command(name, line, check=check)
     if name is Name.STORY:

@@ -30,14 +30,16 @@ from bot.commands.grammar import (
 )
 from bot.commands.records import Kind, Record, marker
 from bot.commands.replies import error_line, explain_reply, help_reply, quoted
+from bot.config_files import Loaded, load_config
 from bot.events.pull_request import pull_fields
 from bot.github import Installation, repo_vars
 from bot.logs import get_logger, log
 from bot.outcome import JobOutcome, JobResult
 from bot.queue import Job
 from bot.review import Outputs, fingerprints_for
-from bot.snapshot import PULL_URL, Built, Pull, read_config
+from bot.snapshot import PULL_URL, Built, Pull
 from bot.worker import NO_AUDIT, InFlight, Services, review_pull
+from checks.layers import Layered
 from checks.render.escape import code_span
 from checks.render.replies import REPLY_MARKER
 
@@ -80,6 +82,8 @@ class Run:
     settings: Mapping[str, Any]
     config: checks.Config
     lines: list[str] = field(default_factory=list)
+    # The layers the configuration came from, for `explain config`.
+    layered: Layered | None = None
     records: list[Record] = field(default_factory=list)
     refused: bool = False
     replied: bool = False
@@ -144,7 +148,8 @@ class Run:
         for command in self.accepted:
             if command.name is Name.EXPLAIN:
                 await _post(ctx.gh, ctx.job.repo, ctx.job.number,
-                            explain_reply(command, outputs.report, self.config, self.prefix))
+                            explain_reply(command, outputs.report, self.config, self.prefix,
+                                          self.layered))
         return self.wants(*CHANGES_RESULT)
 
     async def send(self, ctx: InFlight) -> None:
@@ -254,14 +259,11 @@ async def _authorise(ctx: InFlight, comment: CommandComment, parsed: list[Any],
     return accepted, lines
 
 
-def _config(config_text: str | None) -> tuple[checks.Config, str]:
+def _config(loaded: Loaded) -> tuple[checks.Config, str]:
     """The validated configuration, or the defaults and the error when it is invalid."""
-    try:
-        config = (checks.config_from_yaml(config_text) if config_text is not None
-                  else checks.config_from_dict({}))
-    except checks.ConfigError as exc:
-        return checks.config_from_dict({}), str(exc)
-    return config, ""
+    if loaded.config is None:
+        return checks.config_from_dict({}), str(loaded.error)
+    return loaded.config, ""
 
 
 async def handle(services: Services, job: Job) -> JobResult:
@@ -277,7 +279,8 @@ async def handle(services: Services, job: Job) -> JobResult:
                                      pull=pull_fields(data)), gh, pull=pull)
     if comment.deleted:  # what it waived no longer counts: the review rebuilds without it
         return await review_pull(ctx)
-    config, config_error = _config(await read_config(gh, pull.repo, pull.base_ref))
+    loaded = await load_config(gh, pull.repo, pull.base_ref, services.configs)
+    config, config_error = _config(loaded)
     settings: Mapping[str, Any] = config.settings["commands"]
     if not services.commands.slug:
         services.commands.slug = await services.client.app_slug()
@@ -293,7 +296,8 @@ async def handle(services: Services, job: Job) -> JobResult:
     accepted, lines = await _authorise(ctx, comment, parsed, settings)
     log(_log, 20, "commands", delivery=job.delivery_id, pr=job.number, author=comment.author,
         accepted=[str(c.name) for c in accepted], refused=len(parsed) - len(accepted))
-    run = Run(comment, accepted, settings, config, lines, refused=bool(lines))
+    run = Run(comment, accepted, settings, config, lines, refused=bool(lines),
+              layered=loaded.layered)
     if accepted:
         await _react(gh, job.repo, comment.id, ACCEPTED)
     if run.wants(Name.HELP):
@@ -302,7 +306,7 @@ async def handle(services: Services, job: Job) -> JobResult:
         await run.send(ctx)
         return JobResult(JobOutcome.REPLIED if accepted else JobOutcome.REFUSED)
     ctx.job = replace(ctx.job, rerun=run.wants(Name.RECHECK))
-    ctx.config = config
+    ctx.config, ctx.config_notices = config, loaded.notices
     ctx.hook = run
     try:
         outcome = await review_pull(ctx, start=run.wants(*CHANGES_RESULT))

@@ -8,9 +8,24 @@ from typing import Any
 
 import checks
 from bot.commands import permissions
-from bot.commands.grammar import DEFAULT_PREFIX, SUMMARY, USAGE, Command, Name, ParseError
+from bot.commands.grammar import (
+    CONFIG_TOPIC,
+    DEFAULT_PREFIX,
+    SUMMARY,
+    USAGE,
+    Command,
+    Name,
+    ParseError,
+)
+from checks.layers import Layered
 from checks.render.escape import code_span, escape_markdown
-from checks.render.replies import REPLY_MARKER, explain_all, explain_check, help_text
+from checks.render.replies import (
+    REPLY_MARKER,
+    explain_all,
+    explain_check,
+    explain_config,
+    help_text,
+)
 
 
 def quoted(text: str) -> str:
@@ -51,8 +66,10 @@ def error_line(error: ParseError) -> str:
 
 
 def explain_reply(command: Command, report: Mapping[str, Any], config: checks.Config,
-                  prefix: str) -> str:
-    """The `explain` reply: one check in depth, or every check in a line."""
+                  prefix: str, layered: Layered | None = None) -> str:
+    """The `explain` reply: one check in depth, every check in a line, or the configuration."""
+    if command.check == CONFIG_TOPIC:
+        return f"{REPLY_MARKER}\n{explain_config(layered)}"
     if not command.check:
         return f"{REPLY_MARKER}\n{explain_all(checks.REGISTRY, report, prefix)}"
     spec = next(s for s in checks.REGISTRY if s.id == command.check)

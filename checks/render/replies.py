@@ -7,7 +7,8 @@ import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from checks.config import COMMON_CHECK_OPTIONS
+from checks.config import COMMON_CHECK_OPTIONS, shown_value
+from checks.layers import Layered, LayerKind
 from checks.model import Status
 from checks.render.escape import code_span, escape_markdown
 from checks.render.title import ICONS
@@ -27,6 +28,9 @@ FIXES: Mapping[str, str] = {
     "secrets": "Remove the credential, rotate it (it is in the history now), and read it "
                "from the environment or a secret store; a deliberate test value can carry "
                "`shipshape:allow secrets <reason>` on its line.",
+    "hardcoded": "Read each URL, host, path or switch from settings or the environment; a "
+                 "value that is the same everywhere can carry `shipshape:allow hardcoded "
+                 "<reason>` on its line.",
     "commits": "Split a large pull request into smaller ones, squash fixup and WIP commits, "
                "and write subjects that say what changed and why.",
     "api-docs": "Update the API's documentation in the same pull request: the OpenAPI/Swagger "
@@ -112,7 +116,8 @@ def explain_check(spec: CheckSpec[Any], result: Mapping[str, Any], options: Any,
                   "If a finding is intended, a maintainer can waive it with "
                   f"{code_span(f'skip {spec.id} <reason>')}; a new finding ends the waiver."]
     common = {"enabled": enabled, "level": level}
-    lines += ["", "**Configuration** (`.github/shipshape.yml` on the base branch):"]
+    lines += ["", "**Configuration** (in effect, from every layer; `explain config` says which "
+              "layer each setting came from):"]
     lines += _option_rows(spec.id, COMMON_CHECK_OPTIONS, common)
     lines += _option_rows(spec.id, spec.options, options)
     return "\n".join(lines)
@@ -130,4 +135,41 @@ def explain_all(checks: Sequence[CheckSpec[Any]], report: Mapping[str, Any], pre
                      f"On this head: {escape_markdown(str(result.get('summary', '')))}")
     lines += ["", f"{code_span(f'{prefix} explain <check>')} shows a check's findings, how to "
               "fix them and the settings that change it."]
+    return "\n".join(lines)
+
+
+def _setting_rows(doc: Mapping[str, Any], layered: Layered, prefix: str = "") -> list[str]:
+    rows = []
+    for key, value in doc.items():
+        here = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            rows += _setting_rows(value, layered, f"{here}.")
+            continue
+        origin = layered.origin(here)
+        if origin == LayerKind.DEFAULTS.value:
+            continue
+        # Values are shown masked when long or credential-shaped: the organisation's file may
+        # live in a repository the PR's readers cannot see.
+        shown = shown_value(value)
+        rows.append(f"| {code_span(here)} | {code_span(shown)} | {code_span(origin)} |")
+    return rows
+
+
+def explain_config(layered: Layered | None) -> str:
+    """The configuration in effect: its layers, each non-default setting's layer, refusals."""
+    lines = ["### The configuration in effect", ""]
+    if layered is None:
+        return "\n".join([*lines, "The configuration could not be read."])
+    sources = [f"{code_span(layer.source)} ({layer.kind})" for layer in layered.layers]
+    lines.append("Layers, lowest first: built-in defaults" + "".join(f", {s}" for s in sources)
+                 + ".")
+    rows = _setting_rows(layered.document, layered)
+    if rows:
+        lines += ["", "| setting | value | from |", "| --- | --- | --- |", *rows]
+    else:
+        lines += ["", "Every setting is at its built-in default."]
+    if layered.refused:
+        lines += ["", "**Refused** (locked by the organisation):"]
+        lines += [f"- {escape_markdown(line)}" for line in layered.refused]
+    lines += ["", "`shipshape config --base <base>` prints the same locally, every key included."]
     return "\n".join(lines)

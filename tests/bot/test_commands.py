@@ -322,7 +322,7 @@ async def test_help_lists_every_command_with_who_may_run_it(bot: Bot) -> None:
     rows = [line for line in reply.splitlines() if line.startswith("| `/ship ")]
     assert [r.split("`")[1] for r in rows] == [
         "/ship recheck", "/ship skip <check> <reason>", "/ship unskip <check>",
-        "/ship story <ID>", "/ship explain [<check>]", "/ship help"]
+        "/ship story <ID>", "/ship explain [<check>|config]", "/ship help"]
     assert "triage access or higher" in rows[0]
     assert "write access or higher (secrets: admin access or higher)" in rows[1]
     assert "the pull request's author or write access or higher" in rows[3]

@@ -588,6 +588,31 @@ async def test_contents_on_base_branch_found_by_name_and_sha(fake_github, gh, se
     assert [(e["name"], e["type"]) for e in listing] == [("shipshape.yml", "file")]
 
 
+async def test_contents_answer_an_etag_and_a_free_304_for_the_same_token(
+        fake_github, session, token, gh):
+    path = f"/repos/{REPO}/contents/shipshape.yml"
+    fake_github.set_file_content(REPO, "shipshape.yml", "tests: false\n")
+    status, _, headers = await raw(fake_github, session, "GET", path, token=token)
+    etag = headers["ETag"]
+    assert status == 200 and etag.startswith('W/"')
+    used = fake_github.rate_core()["used"]
+    status, _, again = await raw(fake_github, session, "GET", path, token=token,
+                                 headers={"If-None-Match": etag})
+    assert (status, again["ETag"]) == (304, etag)
+    assert fake_github.rate_core()["used"] == used  # not counted
+    # GitHub's ETag depends on the token: a renewed installation token gets a full answer.
+    fresh = await apps.get_installation_access_token(
+        gh, installation_id=str(fake_github.installation_id), app_id=str(fake_github.app_id),
+        private_key=fake_github.private_key_pem)
+    status, _, _ = await raw(fake_github, session, "GET", path, token=fresh["token"],
+                             headers={"If-None-Match": etag})
+    assert status == 200 and fake_github.rate_core()["used"] == used + 2
+    fake_github.set_file_content(REPO, "shipshape.yml", "tests: true\n")
+    status, _, _ = await raw(fake_github, session, "GET", path, token=token,
+                             headers={"If-None-Match": etag})
+    assert status == 200  # changed
+
+
 async def test_contents_put_create_update_conflict(fake_github, gh, session, token):
     path = f"/repos/{REPO}/contents/audit/2024-06.jsonl"
     first = base64.b64encode(b'{"pr": 7}\n').decode()

@@ -81,10 +81,10 @@ async def test_a_merge_group_ends_in_a_completed_run_on_the_group_head(bot: Bot)
     assert fake.labels(fake.repo, 104) == []
     [compare] = fake.calls_to("GET", "/repos/*/compare/*")
     assert compare.path.endswith(f"/compare/{BASE_SHA}...{GROUP_SHA}")
-    [config_read] = fake.calls_to("GET", f"/repos/*/contents/{CONFIG}")
+    [config_read] = fake.calls_to("GET", f"/repos/{fake.repo}/contents/{CONFIG}")
     assert config_read.query["ref"] == "main"
     made = sorted(f"{c.method} {c.path.split('/')[4]}" for c in fake.calls
-                  if c.path.startswith("/repos/"))
+                  if c.path.startswith(f"/repos/{fake.repo}/"))
     assert made == ["GET compare", "GET contents", "GET git", "GET issues", "GET pulls",
                     "PATCH check-runs", "POST check-runs"]
 
@@ -176,7 +176,7 @@ async def test_a_base_branch_with_slashes(bot: Bot) -> None:
     await deliver_group(bot, group_event(fake, base="release/2.x", number=57))
     [run] = fake.check_runs(fake.repo, GROUP_SHA)
     assert run["conclusion"] == "success"  # the config was read from release/2.x
-    [config_read] = fake.calls_to("GET", f"/repos/*/contents/{CONFIG}")
+    [config_read] = fake.calls_to("GET", f"/repos/{fake.repo}/contents/{CONFIG}")
     assert config_read.query["ref"] == "release/2.x"
 
 

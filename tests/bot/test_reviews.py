@@ -209,7 +209,7 @@ async def test_config_is_read_from_the_base_branch_and_edits_get_a_notice(bot: B
     await review(bot, "opened", 16)
     [run] = fake.check_runs(fake.repo)
     assert run["conclusion"] == "failure"  # the PR's own config did not switch the check off
-    reads = [c for c in fake.calls if c.path.endswith(CONFIG)]
+    reads = [c for c in fake.calls if c.path == f"/repos/{fake.repo}/contents/{CONFIG}"]
     assert [c.query.get("ref") for c in reads] == ["main"]
     assert f"edits {CONFIG}" in run["output"]["summary"].replace("\\", "")
 
@@ -505,7 +505,7 @@ async def test_a_failed_job_can_be_redelivered(bot: Bot) -> None:
     fake = bot.fake
     fake.add_pull(fake.repo, 44, title="Totals", diff=untested_modules(1),
                   commits=["Add totals"])
-    fake.fail_next("GET", "/repos/*/contents/*", status=403, body={
+    fake.fail_next("GET", f"/repos/{fake.repo}/contents/*", status=403, body={
         "message": "Resource not accessible by integration",
         "documentation_url": "https://docs.github.com/rest", "status": "403"})
     event = pr_event(fake, "opened", 44)

@@ -315,3 +315,332 @@ def test_a_test_elsewhere_that_does_not_touch_the_module_does_not_count() -> Non
                                 "internal/testing/integration/postgres_locking_test.go"])
     assert result.status is Status.WARN
     assert "provider_test.go was not updated" in result.findings[0].message
+
+
+# eclipse-hawkbit/hawkbit 596590ab6 "Bump spring-boot to 4.1.1 (#3306)": a validation annotation
+# added to an entity field.
+HAWKBIT_FIELD_ANNOTATION = """\
+diff --git a/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/model/JpaRollout.java b/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/model/JpaRollout.java
+index 1111111..2222222 100644
+--- a/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/model/JpaRollout.java
++++ b/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/model/JpaRollout.java
+@@ -155,6 +155,7 @@ public class JpaRollout extends AbstractJpaNamedEntity implements Rollout, Event
+     // it explicitly (by id) via RolloutRepository. It must never be read off the managed entity - a plain field read
+     // would not trigger the lazy fault-in and would silently return null.
+     @Basic(fetch = FetchType.LAZY)
++    @Size(max = Rollout.ACCESS_CONTROL_CONTEXT_MAX_SIZE)
+     private String accessControlContext;
+ 
+     @Setter
+"""
+
+# jellyfin/jellyfin 682c45090c (#17698): an attribute added to an obsolete property.
+JELLYFIN_PROPERTY_ATTRIBUTE = """\
+diff --git a/MediaBrowser.Model/Dlna/TranscodingProfile.cs b/MediaBrowser.Model/Dlna/TranscodingProfile.cs
+index 1111111..2222222 100644
+--- a/MediaBrowser.Model/Dlna/TranscodingProfile.cs
++++ b/MediaBrowser.Model/Dlna/TranscodingProfile.cs
+@@ -141,6 +141,7 @@ public class TranscodingProfile
+     /// Gets or sets a value indicating whether breaking the video stream on non-keyframes is supported.
+     /// </summary>
+     [DefaultValue(false)]
++    [XmlIgnore]
+     [XmlAttribute("breakOnNonKeyFrames")]
+     [Obsolete("This is always false")]
+     public bool? BreakOnNonKeyFrames { get; set; }
+"""
+
+# eclipse-hawkbit/hawkbit a1aeb7778 "Fix JpaDeploymentManagement @Transactionl write declarations
+# (#3295)", first hunk: an annotation on a method changes how it runs.
+HAWKBIT_METHOD_ANNOTATION = """\
+diff --git a/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/management/JpaDeploymentManagement.java b/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/management/JpaDeploymentManagement.java
+index 6da8efafd..4cc4f141b 100644
+--- a/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/management/JpaDeploymentManagement.java
++++ b/hawkbit-repository/hawkbit-repository-jpa/src/main/java/org/eclipse/hawkbit/repository/jpa/management/JpaDeploymentManagement.java
+@@ -375,7 +375,7 @@ public class JpaDeploymentManagement extends JpaActionManagement implements Depl
+     }
+ 
+     @Override
+-    @Transactional
++    @Transactional(isolation = Isolation.READ_COMMITTED)
+     @Retryable(includes = ConcurrencyFailureException.class, maxRetriesString = Constants.RETRY_MAX, delayString = Constants.RETRY_DELAY)
+     public Action forceTargetAction(final long actionId) {
+         final JpaAction action = actionRepository.findById(actionId)
+"""
+
+# outline/outline d77dcdf853 "fix: Document update rejected when preferences are null (#13525)":
+# a property of a type literal changes its type.
+OUTLINE_RETYPED = """\
+diff --git a/server/commands/documentUpdater.ts b/server/commands/documentUpdater.ts
+index 1111111..2222222 100644
+--- a/server/commands/documentUpdater.ts
++++ b/server/commands/documentUpdater.ts
+@@ -25,7 +25,7 @@ type Props = {
+   /** If the document should be displayed full-width on the screen */
+   fullWidth?: boolean;
+   /** Display preferences for the document, merged with existing values */
+-  preferences?: DocumentPreferences;
++  preferences?: DocumentPreferences | null;
+   /** Whether insights should be visible on the document */
+   insightsEnabled?: boolean;
+   /** The edit mode: "replace", "append", "prepend", or "patch" */
+"""
+
+
+@pytest.mark.parametrize(("diff", "kind"), [
+    (HAWKBIT_FIELD_ANNOTATION, ChangeKind.SCHEMA),
+    (JELLYFIN_PROPERTY_ATTRIBUTE, ChangeKind.SCHEMA),
+    (HAWKBIT_METHOD_ANNOTATION, ChangeKind.BEHAVIOUR),
+    (OUTLINE_RETYPED, ChangeKind.DECLARATIONS),
+], ids=["java-field-annotation", "csharp-property-attribute", "java-method-annotation",
+        "ts-member-retyped"])
+def test_annotations_and_types_are_told_apart(diff: str, kind: ChangeKind) -> None:
+    assert _kind(diff) is kind
+
+
+def test_a_retyped_member_that_is_renamed_or_given_a_value_is_behaviour() -> None:
+    renamed = OUTLINE_RETYPED.replace("+  preferences?: DocumentPreferences | null;",
+                                      "+  prefs?: DocumentPreferences | null;")
+    valued = OUTLINE_RETYPED.replace("+  preferences?: DocumentPreferences | null;",
+                                     "+  preferences?: DocumentPreferences = {};")
+    assert renamed != OUTLINE_RETYPED and valued != OUTLINE_RETYPED
+    assert _kind(renamed) is ChangeKind.BEHAVIOUR
+    assert _kind(valued) is ChangeKind.BEHAVIOUR
+
+
+# jellyfin/jellyfin fb50b4df8b "Stop user updates from orphaning permission and preference rows
+# (#17645)": UserManager's first hunk, and the first lines of the new test of its UpdateUser.
+JELLYFIN_ASPECT_TEST = """\
+diff --git a/Jellyfin.Server.Implementations/Users/UserManager.cs b/Jellyfin.Server.Implementations/Users/UserManager.cs
+index 932ced547a..fea6084267 100644
+--- a/Jellyfin.Server.Implementations/Users/UserManager.cs
++++ b/Jellyfin.Server.Implementations/Users/UserManager.cs
+@@ -225,19 +225,8 @@ namespace Jellyfin.Server.Implementations.Users
+                         ?? throw new ResourceNotFoundException(nameof(user.Id));
+ 
+                     dbContext.Entry(dbUser).CurrentValues.SetValues(user);
+-                    dbContext.Permissions.RemoveRange(dbUser.Permissions);
+-                    dbUser.Permissions.Clear();
+-                    foreach (var permission in user.Permissions)
+-                    {
+-                        dbUser.Permissions.Add(new Permission(permission.Kind, permission.Value));
+-                    }
+-
+-                    dbContext.Preferences.RemoveRange(dbUser.Preferences);
+-                    dbUser.Preferences.Clear();
+-                    foreach (var preference in user.Preferences)
+-                    {
+-                        dbUser.Preferences.Add(new Preference(preference.Kind, preference.Value));
+-                    }
++                    SyncPermissions(dbUser, user.Permissions);
++                    SyncPreferences(dbUser, user.Preferences);
+ 
+                     dbUser.AccessSchedules.Clear();
+                     foreach (var accessSchedule in user.AccessSchedules)
+diff --git a/tests/Jellyfin.Server.Implementations.Tests/Users/UserManagerUpdateUserTests.cs b/tests/Jellyfin.Server.Implementations.Tests/Users/UserManagerUpdateUserTests.cs
+new file mode 100644
+index 0000000000..c940f92109
+--- /dev/null
++++ b/tests/Jellyfin.Server.Implementations.Tests/Users/UserManagerUpdateUserTests.cs
+@@ -0,0 +1,6 @@
++using System;
++using System.Collections.Generic;
++using System.IO;
++using System.Linq;
++using System.Threading;
++using System.Threading.Tasks;
+"""
+JELLYFIN_REPO = ["Jellyfin.Server.Implementations/Users/UserManager.cs",
+                 "tests/Jellyfin.Server.Implementations.Tests/Users/UserManagerTests.cs",
+                 "tests/Jellyfin.Server.Implementations.Tests/Users/UserManagerUpdateUserTests.cs"]
+
+
+def test_a_test_of_one_aspect_of_a_class_counts_for_it() -> None:
+    result = _tests(JELLYFIN_ASPECT_TEST, JELLYFIN_REPO)
+    assert result.status is Status.PASS
+    assert ("UserManager.cs by tests/Jellyfin.Server.Implementations.Tests/Users/"
+            "UserManagerUpdateUserTests.cs (tests part of it)") in result.summary
+
+
+def test_a_longer_name_that_is_a_class_of_its_own_does_not_count() -> None:
+    repo = [*JELLYFIN_REPO, "Jellyfin.Server.Implementations/Users/UserManagerUpdateUser.cs"]
+    result = _tests(JELLYFIN_ASPECT_TEST, repo)
+    assert result.status is Status.WARN
+    assert "UserManagerTests.cs was not updated" in result.findings[0].message
+
+
+# koel/koel 0e72544 "fix: harden URL validation and the SSO callback (#2642)": RadioStreamService
+# hands connecting to a new RadioStreamConnector, which comes with its own test (excerpts of the
+# new files).
+KOEL_DELEGATION = """\
+diff --git a/app/Services/Radio/RadioStreamService.php b/app/Services/Radio/RadioStreamService.php
+index 1111111..2222222 100644
+--- a/app/Services/Radio/RadioStreamService.php
++++ b/app/Services/Radio/RadioStreamService.php
+@@ -8,6 +8,7 @@ use Symfony\\Component\\HttpFoundation\\StreamedResponse;
+ class RadioStreamService
+ {
+     public function __construct(
++        private readonly RadioStreamConnector $connector,
+         private readonly RadioStreamProxy $proxy,
+     ) {}
+ 
+@@ -18,7 +19,7 @@ class RadioStreamService
+     public function stream(RadioStation $station): StreamedResponse
+     {
+         return new StreamedResponse(function () use ($station) {
+-            $stream = $this->proxy->openStream($station->url);
++            $stream = $this->connector->connect($station->url);
+ 
+             if (!$stream) {
+                 return;
+diff --git a/app/Services/Radio/RadioStreamConnector.php b/app/Services/Radio/RadioStreamConnector.php
+new file mode 100644
+index 0000000..d214efc
+--- /dev/null
++++ b/app/Services/Radio/RadioStreamConnector.php
+@@ -0,0 +1,12 @@
++<?php
++
++namespace App\\Services\\Radio;
++
++use App\\Services\\Network\\Network;
++use Illuminate\\Support\\Uri;
++
++class RadioStreamConnector
++{
++    public function __construct(
++        private readonly Network $network,
++    ) {}
+diff --git a/tests/Unit/Services/Radio/RadioStreamConnectorTest.php b/tests/Unit/Services/Radio/RadioStreamConnectorTest.php
+new file mode 100644
+index 0000000..4444444
+--- /dev/null
++++ b/tests/Unit/Services/Radio/RadioStreamConnectorTest.php
+@@ -0,0 +1,11 @@
++<?php
++
++namespace Tests\\Unit\\Services\\Radio;
++
++use App\\Services\\Network\\Network;
++use App\\Services\\Radio\\RadioStreamConnector;
++use Mockery;
++use PHPUnit\\Framework\\Attributes\\Test;
++use Tests\\TestCase;
++
++class RadioStreamConnectorTest extends TestCase
+"""
+KOEL_REPO = ["app/Services/Radio/RadioStreamService.php",
+             "app/Services/Radio/RadioStreamConnector.php",
+             "tests/Unit/Services/Radio/RadioStreamServiceTest.php",
+             "tests/Unit/Services/Radio/RadioStreamConnectorTest.php"]
+
+
+def test_a_change_handing_its_work_to_code_tested_in_the_pr_counts_and_says_so() -> None:
+    result = _tests(KOEL_DELEGATION, KOEL_REPO)
+    assert result.status is Status.PASS
+    assert ("RadioStreamService.php by tests/Unit/Services/Radio/RadioStreamConnectorTest.php "
+            "(uses RadioStreamConnector, changed with it)") in result.summary
+
+
+def test_handing_work_to_untested_code_still_warns() -> None:
+    # The same PR with the connector's test left out (and an excerpt of its Network test kept):
+    # nothing tests what the service now calls.
+    untested = KOEL_DELEGATION[:KOEL_DELEGATION.index("diff --git a/tests/")]
+    unrelated_test = """\
+diff --git a/tests/Unit/Services/Network/NetworkTest.php b/tests/Unit/Services/Network/NetworkTest.php
+index 238ae882b..fc35aa8cb 100644
+--- a/tests/Unit/Services/Network/NetworkTest.php
++++ b/tests/Unit/Services/Network/NetworkTest.php
+@@ -101,3 +101,10 @@ class NetworkTest extends TestCase
+         self::assertSame([], $this->network->resolveToPublicIps($wrapper));
+     }
+ 
++    #[Test, DataProvider('provideAmbiguousIpv4Literals')]
++    public function rejectsIpv4LiteralsThatParsersDisagreeOn(string $literal): void
++    {
++        self::assertFalse($this->network->isPublicHost($literal));
++        self::assertSame([], $this->network->resolveToPublicIps($literal));
++    }
++
+"""
+    result = _tests(untested + unrelated_test, [*KOEL_REPO, "tests/Unit/Services/Network/NetworkTest.php"])
+    assert result.status is Status.WARN
+    assert any("RadioStreamServiceTest.php was not updated" in f.message for f in result.findings)
+
+
+# Netflix/dispatch 11a85ecdc "fix(incident): submission form formatting changes (#6191)": an alert
+# moves up the template, re-indented, and gets a top margin.
+DISPATCH_MARKUP = """\
+diff --git a/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue b/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue
+index 1111111..2222222 100644
+--- a/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue
++++ b/src/dispatch/static/dispatch/src/incident/ReportSubmissionCard.vue
+@@ -25,6 +25,26 @@
+           If you suspect an incident and need help, please fill out this form to the best of your
+           abilities.
+         </p>
++        <v-alert
++          v-if="project?.suggest_security_event_over_incident"
++          type="warning"
++          variant="tonal"
++          class="mt-4 mb-4"
++          density="compact"
++        >
++          <template #prepend>
++            <v-icon>mdi-security</v-icon>
++          </template>
++          <div>
++            <strong>Consider reporting as a Security Event instead</strong>
++            <br />
++            Please consider using the
++            <router-link :to="{ name: 'eventReport' }" class="text-decoration-none">
++              Security Event reporting page
++            </router-link>
++            for better handling and response.
++          </div>
++        </v-alert>
+         <p v-if="project_faq">
+           If you have additional questions, please check out the following FAQ document:
+           <a :href="project_faq.weblink" target="_blank" style="text-decoration: none">
+@@ -102,26 +122,6 @@
+       </v-card-text>
+       <v-card-actions>
+         <div class="w-100">
+-          <v-alert
+-            v-if="project?.suggest_security_event_over_incident"
+-            type="warning"
+-            variant="tonal"
+-            class="mb-4"
+-            density="compact"
+-          >
+-            <template #prepend>
+-              <v-icon>mdi-security</v-icon>
+-            </template>
+-            <div>
+-              <strong>Consider reporting as a Security Event instead</strong>
+-              <br />
+-              Please consider using the
+-              <router-link :to="{ name: 'eventReport' }" class="text-decoration-none">
+-                Security Event reporting page
+-              </router-link>
+-              for better handling and response.
+-            </div>
+-          </v-alert>
+           <v-btn
+             color="info"
+             block
+"""
+
+
+def test_a_moved_element_with_a_changed_class_is_presentation() -> None:
+    assert _kind(DISPATCH_MARKUP) is ChangeKind.PRESENTATION
+    assert "only static markup attributes changed" in _tests(DISPATCH_MARKUP).summary
+
+
+def test_a_changed_binding_in_markup_is_behaviour() -> None:
+    bound = DISPATCH_MARKUP.replace(
+        '+          v-if="project?.suggest_security_event_over_incident"',
+        '+          v-if="project?.suggest_security_event_over_incident && !submitted"')
+    assert bound != DISPATCH_MARKUP
+    assert _kind(bound) is ChangeKind.BEHAVIOUR

@@ -13,6 +13,7 @@ import pytest
 import checks
 from checks import api_docs, commits, secrets, story, tests_touched
 from checks.config import GLOBAL_OPTIONS, load_config
+from checks.hardcoded import HardcodedOptions
 from checks.migrations import CHECK as MIGRATIONS
 from checks.model import FileStatus, Outcome, Severity, Snapshot, Status
 from checks.options import NoOptions, build_options
@@ -141,7 +142,7 @@ def test_every_check_declares_exactly_its_typed_fields() -> None:
     assert declared == {"story": story.StoryOptions, "tests": tests_touched.TestsOptions,
                         "migrations": MIGRATIONS.options_type,
                         "secrets": secrets.SecretsOptions, "commits": commits.CommitsOptions,
-                        "api-docs": api_docs.ApiDocsOptions}
+                        "api-docs": api_docs.ApiDocsOptions, "hardcoded": HardcodedOptions}
     for spec in checks.REGISTRY:
         assert {f.name for f in dataclasses.fields(spec.options_type)} == set(spec.options)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -36,6 +37,9 @@ MAX_COMPARE_COMMITS = 250
 MAX_COMPARE_FILES = 300
 # Observed: a comment body over 65,536 characters gets 422 (FACTS.md, Comments).
 MAX_COMMENT_BODY = 65536
+# A conditional GET whose ETag still matches; it costs no rate limit (GitHub's REST best
+# practices, "Use conditional requests if appropriate").
+NOT_MODIFIED = 304
 DIFF_MEDIA_TYPES = ("application/vnd.github.diff", "application/vnd.github.v3.diff",
                     "application/vnd.github.patch", "application/vnd.github.v3.patch")
 
@@ -245,11 +249,26 @@ def get_content(ctx: Ctx) -> web.Response:
                              "documentation_url": DOCS_URL, "status": "404"})
     path = ctx.params["path"].strip("/")
     if path in tree:
-        return json_response(shapes.content_file(path, tree[path], repo, ref, ctx.api))
+        return _conditional(ctx, shapes.content_file(path, tree[path], repo, ref, ctx.api))
     entries = _directory_entries(tree, path)
     if not entries:
         raise ApiError(404, not_found())
-    return json_response(shapes.directory(path, entries, repo, ref, ctx.api))
+    return _conditional(ctx, shapes.directory(path, entries, repo, ref, ctx.api))
+
+
+def _conditional(ctx: Ctx, data: Any) -> web.Response:
+    """200 with an ETag, or 304 (no body) when `If-None-Match` names the same ETag.
+
+    GitHub's ETag depends on the token too (github/docs#34689): an ETag from an expired
+    installation token gets a full answer again, so the fake mixes the credential in.
+    """
+    body = json.dumps(data).encode()
+    credential = ctx.headers.get("Authorization", "")
+    etag = 'W/"' + hashlib.sha256(credential.encode() + b"\0" + body).hexdigest()[:40] + '"'
+    if etag in {t.strip() for t in ctx.headers.get("If-None-Match", "").split(",")}:
+        return web.Response(status=NOT_MODIFIED, headers={"ETag": etag})
+    return web.Response(body=body, status=200, content_type="application/json",
+                        charset="utf-8", headers={"ETag": etag})
 
 
 def _directory_entries(tree: Mapping[str, bytes], path: str

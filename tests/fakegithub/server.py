@@ -39,7 +39,7 @@ from .state import (
 )
 
 # Header names kept in `Call.headers`; the credential is masked (secrets never in full).
-_RECORDED_HEADERS = ("accept", "authorization", "content-type", "user-agent",
+_RECORDED_HEADERS = ("accept", "authorization", "content-type", "if-none-match", "user-agent",
                      "x-github-api-version")
 RATE_LIMIT = 5000
 _STATUS_TEXT = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
@@ -663,7 +663,10 @@ class FakeGitHub:
         ctx = handlers.Ctx(self, request.rel_url.path, validated.path, validated.query,
                            list(request.query.items()), validated.body, request.headers,
                            installation, allowed)
-        return handlers.HANDLERS[operation.operation_id](ctx)
+        response = handlers.HANDLERS[operation.operation_id](ctx)
+        if response.status == handlers.NOT_MODIFIED:
+            self._used -= 1  # a 304 is free
+        return response
 
     def _authenticate(self, operation_id: str, headers: Mapping[str, str]
                       ) -> tuple[int | None, frozenset[str] | None]:
