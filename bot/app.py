@@ -7,6 +7,7 @@ not finish, then close the pool and the session.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import multiprocessing
@@ -25,10 +26,16 @@ from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
 from bot.queue.open import open_queue
+from bot.reconcile import Reconciler
+from bot.reconcile import stop as stop_reconciler
+from bot.reconcile.store import Marks, open_marks
 from bot.settings import Settings
 from bot.worker import Services, Workers
 
 SHUTDOWN_GRACE_SECONDS = 20.0
+# The first reconciler pass waits this long after start (or one interval, if shorter), so a
+# deployment's replicas have come up and taken what GitHub is delivering right now.
+RECONCILE_FIRST_DELAY_SECONDS = 30.0
 _log = get_logger("app")
 
 
@@ -93,10 +100,14 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             review_timeout=settings.review_timeout)
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
+        reconciler = _start_reconciler(settings, client, state.queue)
         log(_log, logging.INFO, "started", role=state.role.value, **settings.describe())
         try:
             yield
         finally:
+            if reconciler is not None:
+                await stop_reconciler(reconciler[0])
+                await reconciler[1].close()
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
             # Named so that, with the in-memory queue, they can be redelivered from the App's
             # settings page; a durable queue keeps them for the next start.
@@ -107,6 +118,20 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 await state.queue.shutdown()
             if own_pool and state.services.executor is not None:
                 state.services.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_reconciler(settings: Settings, client: GitHubClient, queue: Queue
+                      ) -> tuple[asyncio.Task[None], Marks] | None:
+    """The periodic reconciler (bot/reconcile) in a process that has a GitHub session."""
+    if settings.reconcile_interval <= 0:
+        return None
+    marks = open_marks(settings)
+    reconciler = Reconciler(client, queue, marks, app_id=settings.app_id,
+                            private_key=settings.private_key,
+                            interval=settings.reconcile_interval)
+    first = min(settings.reconcile_interval, RECONCILE_FIRST_DELAY_SECONDS)
+    task = asyncio.create_task(reconciler.run_forever(first), name="shipshape-reconciler")
+    return task, marks
 
 
 async def _waiting(queue: Queue) -> list[Job]:

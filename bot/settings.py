@@ -25,6 +25,7 @@ DEFAULT_WEBHOOK_PATH = "/webhook"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 256
 DEFAULT_DATA_DIR = "data"
+DEFAULT_RECONCILE_INTERVAL = 600
 QUEUE_FILE = "queue.sqlite3"
 QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "memory")
 
@@ -65,6 +66,9 @@ class Settings:
     queue_url: str = field(default="memory://", repr=False)
     data_dir: str = DEFAULT_DATA_DIR
     queue_lease_seconds: float = 60.0
+    # Seconds between reconciler passes (bot/reconcile); 0 turns them off, as settings built
+    # in code (tests) do. The environment's default is DEFAULT_RECONCILE_INTERVAL.
+    reconcile_interval: float = 0.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -85,6 +89,8 @@ class Settings:
             "queue_url": lambda: _queue_url(environ),
             "queue_lease_seconds": lambda: float(
                 _int(environ, "QUEUE_LEASE_SECONDS", 60, 1, 3600)),
+            "reconcile_interval": lambda: float(
+                _int(environ, "RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL, 0, 86400)),
         }
         values: dict[str, Any] = {}
         errors: list[SettingsError] = []
@@ -106,6 +112,7 @@ class Settings:
             "review_processes": self.review_processes, "review_timeout": self.review_timeout,
             "queue_url": redact_url(self.queue_url), "data_dir": self.data_dir,
             "queue_lease_seconds": self.queue_lease_seconds,
+            "reconcile_interval": self.reconcile_interval,
         }
 
 

@@ -166,6 +166,9 @@ class Queue(Protocol):
     async def release_delivery(self, delivery_id: str) -> None:
         """Forget a claimed delivery id (its handling failed, so a redelivery may run)."""
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while a delivery id is claimed (the reconciler asks, without claiming)."""
+
     def depth(self) -> int:
         """Jobs waiting (not running)."""
 

@@ -129,6 +129,10 @@ class MemoryQueue:
         """Forget a delivery id."""
         self._deliveries.pop(delivery_id, None)
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while the delivery id is remembered."""
+        return delivery_id in self._deliveries
+
     def depth(self) -> int:
         """Jobs waiting."""
         return len(self._pending)

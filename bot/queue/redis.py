@@ -294,6 +294,10 @@ class RedisQueue:
         """Forget a delivery id."""
         await self.redis.delete(self._key(f"delivery:{delivery_id}"))
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while any process's claim of the delivery id lasts."""
+        return bool(await self.redis.exists(self._key(f"delivery:{delivery_id}")))
+
     def depth(self) -> int:
         """Jobs waiting, as of this process's last queue operation."""
         return self._depth

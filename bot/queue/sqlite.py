@@ -308,6 +308,13 @@ class SqliteQueue:
         await self._run(lambda db: db.execute("DELETE FROM deliveries WHERE id = ?",
                                               (delivery_id,)))
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while the delivery id is claimed (within DELIVERY_TTL_SECONDS)."""
+        since = self._clock() - DELIVERY_TTL_SECONDS
+        row = await self._run(lambda db: db.execute(
+            "SELECT 1 FROM deliveries WHERE id = ? AND at >= ?", (delivery_id, since)).fetchone())
+        return row is not None
+
     def depth(self) -> int:
         """Jobs waiting, as of this process's last queue operation."""
         return self._depth

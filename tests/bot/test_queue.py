@@ -189,9 +189,12 @@ async def test_running_job_learns_it_is_stale(backend: Factory) -> None:
 
 async def test_delivery_ids_are_claimed_once(backend: Factory) -> None:
     queue = backend()
+    assert not await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    assert await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert not await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     await queue.release_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    assert not await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
 
 
