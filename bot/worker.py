@@ -227,7 +227,7 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
     if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
-            cache=ctx.services.comments, count=pull.comments, guard=ctx.current)
+            cache=ctx.services.comments, guard=ctx.current)
         if written == comment.SUPERSEDED:
             return JobResult(JobOutcome.SUPERSEDED, conclusion)
     if config.settings.size_label and outputs.size_label and await ctx.current():
