@@ -151,8 +151,8 @@ class Reconciler:
             start = since
             if start is None:
                 mark = await self.marks.last_pass()
-                start = (mark - OVERLAP if mark is not None
-                         else started - timedelta(seconds=self.interval))
+                start = (mark if mark is not None
+                         else started - timedelta(seconds=self.interval)) - OVERLAP
             report = await self._pass(max(start, started - RETENTION))
             if since is None:
                 await self.marks.set_last_pass(started)
