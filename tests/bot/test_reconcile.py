@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -237,3 +238,17 @@ async def test_a_redelivery_github_refuses_does_not_stop_the_pass(
     assert [a.id for a in report.refused] == [old["id"]]
     assert fake.redeliveries == [new["id"]]
     assert report.summary().endswith("1 redelivered, 1 refused by GitHub")
+
+
+def test_the_command_says_in_one_line_when_github_cannot_be_reached(fake_github: Any,
+                                                                   tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    env = {**command_env(fake_github, tmp_path), "GITHUB_API_URL": f"http://127.0.0.1:{closed}"}
+    done = subprocess.run([sys.executable, "-m", "bot", "redeliver"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("shipshape redeliver: failed: ClientConnectorError")
+    assert fake_github.private_key_pem.splitlines()[1] not in done.stderr
