@@ -1,10 +1,17 @@
-"""Real `python -m bot` processes on one data directory (the default SQLite queue).
+"""Real `python -m bot` processes: issue 12's fault tests, at its scale.
 
-It survives kill -9: restarted on the same data directory, it finishes every accepted delivery,
-and each PR ends with one check run, completed (a run the killed process had started is found
-on GitHub and completed, not left behind). `web` and `worker` processes share the queue.
+- The embedded default (one process, SQLite in its data directory) killed with -9 mid-run and
+  restarted on the same directory finishes every accepted delivery: 1,000 over 200 PRs end
+  with one completed run on each newest head and one comment (a run the killed process had
+  started is found on GitHub and completed, not doubled).
+- SIGTERM lets running jobs finish within the grace and leaves the rest queued in the file.
+- One `web` and two `worker` processes on Redis, one worker killed with -9 mid-run and
+  restarted: the same 1,000 deliveries, the same outcome.
+- Redis (append-only file on) restarted mid-run: accepted deliveries complete, and those
+  refused while it was away are redelivered by the reconciler.
 
-The bot runs as a real subprocess against the in-process fake GitHub, which counts the runs.
+The bot runs as real subprocesses against the in-process fake GitHub, which counts the runs;
+`Hookshot` plays GitHub's side of deliveries (signing, recording, redelivering).
 """
 
 from __future__ import annotations
