@@ -252,7 +252,8 @@ own process answering every call after {delay * 1000:.0f} ms. Each run opens {pu
 published review (the workers' `shipshape_jobs_total`); every configuration starts fresh.
 Median of {runs} runs; the ratio is to one worker process in the same run. Two cores are
 shared by every process here (fake, Redis, web, workers, their review pools) and by other
-work on the machine.
+work on the machine: where the ratio stops growing, CPU is the limit, not the queue nor
+GitHub's latency.
 
 | worker processes | reviews/s (median) | vs 1 worker | runs |
 | --- | --- | --- | --- |

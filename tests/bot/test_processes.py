@@ -265,31 +265,43 @@ async def test_the_embedded_default_killed_mid_run_loses_nothing(
         fake_github: Any, tmp_path: Path, servers: list[Server]) -> None:
     """One `python -m bot` (SQLite in its data directory), 1,000 deliveries over 200 PRs,
     killed with SIGKILL mid-run and restarted on the same directory: every PR completes once
-    (a run the killed process had started is found on GitHub and completed, not doubled)."""
+    (a run the killed process had started is found on GitHub and completed, not doubled).
+    Deliveries keep coming while it is down; GitHub records them as failed, and the restarted
+    process's reconciler has them redelivered."""
     fake = fake_github
     fake.validate_responses = False  # thousands of answers: the fake's own tests check shapes
     seed(fake, SCALE_PULLS)
     data_dir, log = tmp_path / "data", tmp_path / "bot.log"
+    env = {**SCALE_ENV, "RECONCILE_INTERVAL": "1"}
     async with aiohttp.ClientSession() as session:
-        first = Server(fake, data_dir, log, env=SCALE_ENV)
+        first = Server(fake, data_dir, log, env=env)
         servers.append(first)
         await first.ready(session)
-        statuses = await flood(Hookshot(session, first.url, fake))
+        hookshot = Hookshot(session, first.url, fake)
+        sending = asyncio.create_task(flood(hookshot))
         await mid_run(fake, SCALE_PULLS // 4)
         await first.stop(signal.SIGKILL)
         at_kill = tally(fake, SCALE_PULLS)
-        second = Server(fake, data_dir, log, env=SCALE_ENV)
+        second = Server(fake, data_dir, log, env=env)
         servers.append(second)
         await second.ready(session)
+        hookshot.url = second.url
+        redelivering = asyncio.create_task(hookshot.redeliver_forever())
+        statuses = await sending
         await settle(fake, SCALE_PULLS)
+        redelivering.cancel()
         await second.stop()
     result = tally(fake, SCALE_PULLS)
     print(f"sqlite, one process killed: {sum(statuses.values())} deliveries answered "
-          f"{dict(statuses)}; at the kill {at_kill.runs} runs, {at_kill.in_progress} in "
-          f"progress; at the end {result.line(SCALE_PULLS)}")
-    assert statuses == {202: SCALE_PULLS * ROUNDS}
+          f"{dict(statuses)} (0: no server); at the kill {at_kill.runs} runs, "
+          f"{at_kill.in_progress} in progress; redeliveries asked: {len(fake.redeliveries)}; "
+          f"at the end {result.line(SCALE_PULLS)}")
+    assert sum(statuses.values()) == SCALE_PULLS * ROUNDS
+    assert set(statuses) <= {0, 202} and statuses[0], "no delivery came while it was down"
     assert at_kill.in_progress and not at_kill.complete(SCALE_PULLS), "nothing ran at the kill"
     assert_exactly_once(result, SCALE_PULLS, log)
+    # Each delivery that found no server was redelivered once; none that was accepted.
+    assert len(fake.redeliveries) == statuses[0]
 
 
 async def test_sigterm_drains_running_jobs_within_the_grace_and_leaves_the_rest_queued(
