@@ -38,8 +38,13 @@ RETENTION = timedelta(days=3)
 # A delivery made just before the last pass may have got its status only after that pass
 # listed it (GitHub waits up to 10 s for an answer): each pass looks this far behind the mark.
 OVERLAP = timedelta(minutes=2)
-# A pass takes seconds; a lock outliving a replica killed mid-pass ends after this.
-LOCK_SECONDS = 300.0
+# A pass takes seconds; the lock of a replica killed mid-pass ends after one interval, kept
+# between these bounds (a short interval must not let a slow pass lose its lock).
+LOCK_SECONDS = (10.0, 300.0)
+# GitHub records a redelivery's attempt only once it is made: a pass soon after ours would
+# still see the event failed. An event asked for is not asked again for this long (by this
+# process), which also paces the asks while our own server keeps failing them.
+ASK_AGAIN_AFTER = timedelta(minutes=10)
 
 
 def utcnow() -> datetime:
@@ -137,6 +142,7 @@ class Reconciler:
         self.interval = interval
         self.clock = clock
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._asked: dict[str, datetime] = {}  # guid -> when we asked GitHub to redeliver it
 
     async def run_pass(self, since: datetime | None = None) -> PassReport | None:
         """One pass; None when another replica's pass holds the lock.
@@ -144,7 +150,8 @@ class Reconciler:
         Without `since` it starts where the last periodic pass ended and moves the mark; with
         one (the `redeliver` command) the mark is left as it is.
         """
-        if not await self.marks.acquire(self.owner, LOCK_SECONDS):
+        low, high = LOCK_SECONDS
+        if not await self.marks.acquire(self.owner, min(max(self.interval, low), high)):
             return None
         try:
             started = self.clock()
@@ -153,30 +160,34 @@ class Reconciler:
                 mark = await self.marks.last_pass()
                 start = (mark if mark is not None
                          else started - timedelta(seconds=self.interval)) - OVERLAP
-            report = await self._pass(max(start, started - RETENTION))
+            report = await self._pass(max(start, started - RETENTION), started)
             if since is None:
                 await self.marks.set_last_pass(started)
             return report
         finally:
             await self.marks.release(self.owner)
 
-    async def _pass(self, since: datetime) -> PassReport:
+    async def _pass(self, since: datetime, now: datetime) -> PassReport:
         # The key is parsed off the loop: PyJWT re-reads the PEM on every call (tens of ms).
         jwt = await asyncio.to_thread(apps.get_jwt, app_id=self.app_id,
                                       private_key=self.private_key)
         attempts = await list_attempts(self.gh, jwt, since)
         failed = failed_events(attempts)
-        wanted = [a for a in failed if not await self.queue.delivery_claimed(a.guid)]
+        self._asked = {g: at for g, at in self._asked.items() if now - at < ASK_AGAIN_AFTER}
+        unclaimed = [a for a in failed if not await self.queue.delivery_claimed(a.guid)]
+        wanted = [a for a in unclaimed if a.guid not in self._asked]
         redelivered, refused = [], []
         for attempt in wanted:
             if await self._redeliver(jwt, attempt):
                 redelivered.append(attempt)
+                self._asked[attempt.guid] = now
             else:
                 refused.append(attempt)
-        report = PassReport(since, len(attempts), len(failed), len(failed) - len(wanted),
+        report = PassReport(since, len(attempts), len(failed), len(failed) - len(unclaimed),
                             tuple(redelivered), tuple(refused))
         log(_log, logging.INFO, "reconciled", since=since.isoformat(timespec="seconds"),
             listed=report.listed, failed=report.failed, accepted=report.accepted,
+            asked_before=len(unclaimed) - len(wanted),
             redelivered=[a.guid for a in redelivered], refused=[a.guid for a in refused])
         return report
 

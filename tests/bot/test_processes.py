@@ -118,7 +118,7 @@ SCALE_PULLS = 200
 ROUNDS = 5
 # Each bot process runs this many jobs at once; the fake answers at once, so a review is short.
 # A lease of 3 s: on a loaded machine a 1 s lease can run out under a live taker.
-SCALE_ENV = {"WORKERS": "8", "LOG_LEVEL": "WARNING", "QUEUE_LEASE_SECONDS": "3"}
+SCALE_ENV = {"WORKERS": "8", "LOG_LEVEL": "INFO", "QUEUE_LEASE_SECONDS": "3"}
 
 
 def seed(fake: Any, pulls: int) -> None:
@@ -152,6 +152,20 @@ class Hookshot:
                                          status_code=status)
         attempt["redelivery"] = redelivery
         return status
+
+    def story(self, number: int) -> list[tuple[str, int, bool]]:
+        """Every attempt at delivering an event for PR `number`: head, status, redelivery."""
+        heads = {guid: body["pull_request"]["head"]["sha"][:8]
+                 for guid, (_, body) in self.sent.items() if body.get("number") == number}
+        return [(heads[d["guid"]], d["status_code"], d["redelivery"])
+                for d in self.fake.state.deliveries if d["guid"] in heads]
+
+    def stories(self, result: Tally, pulls: int) -> str:
+        """The attempts of each PR that did not end with one run and one comment."""
+        return "\n".join(
+            f"PR {n} (head {self.fake.pull(self.fake.repo, n).head_sha[:8]}): {self.story(n)}"
+            for n in range(1, pulls + 1)
+            if result.newest_runs[n] != 1 or result.comments[n] != 1)
 
     async def redeliver_forever(self) -> None:
         """Carry out each `POST /app/hook/deliveries/{id}/attempts` the fake records."""
@@ -292,6 +306,7 @@ async def test_the_embedded_default_killed_mid_run_loses_nothing(
         redelivering.cancel()
         await second.stop()
     result = tally(fake, SCALE_PULLS)
+    print(hookshot.stories(result, SCALE_PULLS))
     print(f"sqlite, one process killed: {sum(statuses.values())} deliveries answered "
           f"{dict(statuses)} (0: no server); at the kill {at_kill.runs} runs, "
           f"{at_kill.in_progress} in progress; redeliveries asked: {len(fake.redeliveries)}; "

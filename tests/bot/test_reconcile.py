@@ -252,3 +252,15 @@ def test_the_command_says_in_one_line_when_github_cannot_be_reached(fake_github:
     [line] = done.stderr.splitlines()
     assert line.startswith("shipshape redeliver: failed: ClientConnectorError")
     assert fake_github.private_key_pem.splitlines()[1] not in done.stderr
+
+
+async def test_an_event_asked_for_is_not_asked_again_before_its_redelivery_shows(
+        fake_github: Any, client: GitHubClient) -> None:
+    fake = fake_github
+    lost = fake.add_delivery("f0000000-0000-0000-0000-000000000001", status_code=502)
+    passes = reconciler(fake, client, MemoryQueue(), MemoryMarks(), interval=1)
+    assert await passes.run_pass() is not None
+    # GitHub has not made the redelivery yet: the next pass still lists only the failure.
+    again = await passes.run_pass()
+    assert again is not None and again.redelivered == ()
+    assert fake.redeliveries == [lost["id"]]
