@@ -17,6 +17,7 @@ The bot runs as real subprocesses against the in-process fake GitHub, which coun
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -74,8 +75,10 @@ class Server:
                "QUEUE_LEASE_SECONDS": "1", **({"QUEUE_URL": queue_url} if queue_url else {}),
                **(env or {})}
         with log.open("a") as out:
+            # Its own process group: a kill takes its review processes with it, as the death
+            # of a machine or container does (else they are left behind, orphaned).
             self.process = subprocess.Popen([sys.executable, "-m", "bot", *role], cwd=ROOT, env=env,
-                                            stdout=out, stderr=out)
+                                            stdout=out, stderr=out, start_new_session=True)
 
     async def ready(self, session: aiohttp.ClientSession) -> None:
         for _ in range(300):
@@ -94,14 +97,20 @@ class Server:
         """Signal the process and wait for it without blocking the loop (the fake GitHub
         answers on it); True when it exited within `bound` seconds, else it is killed."""
         if self.process.poll() is None:
-            self.process.send_signal(sig)
+            if sig == signal.SIGKILL:
+                os.killpg(self.process.pid, sig)
+            else:
+                self.process.send_signal(sig)
+        exited = False
         for _ in range(int(bound / 0.02)):
             if self.process.poll() is not None:
-                return True
+                exited = True
+                break
             await asyncio.sleep(0.02)
-        self.process.kill()
+        with contextlib.suppress(ProcessLookupError):  # whatever of the group is left
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        return False
+        return exited
 
 
 @pytest.fixture
