@@ -13,13 +13,18 @@ import socket
 import sys
 from collections.abc import Mapping, Sequence
 
-from aiohttp import web
+try:
+    from aiohttp import web
 
-from bot.app import Role, create_app
-from bot.listen import open_sockets
-from bot.logs import configure
-from bot.reconcile import command
-from bot.settings import InvalidSettings, Settings, SettingsError, listen_address
+    from bot.app import Role, create_app
+    from bot.listen import open_sockets
+    from bot.logs import configure
+    from bot.reconcile import command
+    from bot.settings import InvalidSettings, Settings, SettingsError, listen_address
+except ModuleNotFoundError as missing:  # the base install is the command line only
+    sys.stderr.write(f"shipshape: the App needs its server dependencies ({missing.name} is "
+                     "not installed): pip install 'shipshape[app]'\n")
+    sys.exit(2)
 
 EXIT_BAD_SETTINGS = 2
 

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli.errors import InputError
+
+__all__ = ["GitRange", "InputError", "config_at", "decode_text", "snapshot_from_diff",
+           "snapshot_from_git", "snapshot_from_staged", "upstream_exists"]
+
 # Settings that would change git's output format behind our back (a user's `diff.noprefix`,
 # quoted non-ASCII paths, external diff drivers, colour) are pinned on every call.
 _GIT = (
@@ -18,10 +23,6 @@ _FIELD = "\x00"
 _BINARY_SNIFF = 8000
 
 
-class InputError(ValueError):
-    """Bad input for the command line: the message is the one line printed on stderr."""
-
-
 @dataclass(frozen=True)
 class GitRange:
     """What to compare: `base...head` in the repository at `repo`."""
@@ -31,17 +32,37 @@ class GitRange:
     head: str = "HEAD"
 
 
-def _git(repo: Path, *args: str) -> str:
+def _start(repo: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes]:
     try:
-        done = subprocess.run(
-            [*_GIT, *args], cwd=repo, capture_output=True, check=False,
-        )
+        return subprocess.Popen([*_GIT, *args], cwd=repo, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
     except FileNotFoundError as exc:
         raise InputError("git is not installed or not on PATH") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+
+
+def _finish(process: subprocess.Popen[bytes], args: tuple[str, ...]) -> str:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        message = err.decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no output'}")
-    return done.stdout.decode("utf-8", "replace")
+    return out.decode("utf-8", "replace")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return _finish(_start(repo, args), args)
+
+
+def _git_together(repo: Path, *commands: tuple[str, ...]) -> list[str]:
+    """Run several git commands at once (diff, log and ls-tree of a long range use both cores);
+    each writes its own pipe, so reading them one after another cannot deadlock."""
+    started = [(_start(repo, args), args) for args in commands]
+    try:
+        return [_finish(process, args) for process, args in started]
+    finally:
+        for process, _ in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def _verify_repo(repo: Path) -> Path:
@@ -64,9 +85,12 @@ def _resolve(repo: Path, option: str, rev: str) -> str:
         raise InputError(f"{option}: {rev!r} is not a revision in {repo}") from exc
 
 
-def _commits(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
-    out = _git(repo, "log", "--reverse", "--no-renames", "--numstat",
-               "--format=%x1e%H%x00%P%x00%an%x00%B%x00", f"{base}..{head}")
+def _log_args(base: str, head: str) -> tuple[str, ...]:
+    return ("log", "--reverse", "--no-renames", "--numstat",
+            "--format=%x1e%H%x00%P%x00%an%x00%B%x00", f"{base}..{head}")
+
+
+def _commits(out: str) -> list[dict[str, Any]]:
     commits = []
     for record in out.split(_RECORD)[1:]:
         sha, parents, author, message, numstat = record.split(_FIELD, 4)
@@ -89,28 +113,41 @@ def _commits(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
 
 
 def _branch_name(repo: Path, head: str) -> str:
-    if head != "HEAD":
-        return head.removeprefix("refs/heads/")
+    """The branch `head` names (`feature/x`, `origin/feature/x`, `HEAD` on a branch), else ""."""
+    if head.startswith("-"):
+        return ""  # never an option to git (_resolve has refused it already)
     try:
-        return _git(repo, "symbolic-ref", "--short", "-q", "HEAD").strip()
+        full = _git(repo, "rev-parse", "--symbolic-full-name", head).strip()
     except InputError:
-        return ""  # detached HEAD: no branch to read a story id from
+        return ""
+    for prefix in ("refs/heads/", "refs/remotes/"):
+        if full.startswith(prefix):
+            name = full.removeprefix(prefix)
+            # A remote-tracking ref is `<remote>/<branch>`: the PR's branch is the part after it.
+            return name.split("/", 1)[1] if prefix == "refs/remotes/" and "/" in name else name
+    return ""  # a commit id, a tag or a detached HEAD: no branch to read a story id from
 
 
 def snapshot_from_git(
-    rng: GitRange, title: str | None = None, body: str | None = None, branch: str | None = None
+    rng: GitRange, title: str | None = None, body: str | None = None, branch: str | None = None,
+    number: int | None = None,
 ) -> dict[str, Any]:
     """Build a snapshot document for `base...head` as GitHub would show that PR."""
     repo = _verify_repo(rng.repo)
     base_sha = _resolve(repo, "--base", rng.base)
     head_sha = _resolve(repo, "--head", rng.head)
-    diff = _git(repo, "diff", "--no-ext-diff", "--no-textconv", "-M", "--src-prefix=a/",
-                "--dst-prefix=b/", f"{base_sha}...{head_sha}")
-    commits = _commits(repo, base_sha, head_sha)
+    diff, log, tree = _git_together(
+        repo,
+        ("diff", "--no-ext-diff", "--no-textconv", "-M", "--src-prefix=a/", "--dst-prefix=b/",
+         f"{base_sha}...{head_sha}"),
+        _log_args(base_sha, head_sha),
+        ("ls-tree", "-r", "-z", "--name-only", head_sha),
+    )
+    commits = _commits(log)
     first = commits[0]["message"] if commits else ""
     subject, _, rest = first.partition("\n")
-    files = _git(repo, "ls-tree", "-r", "-z", "--name-only", head_sha).split("\0")
-    return {
+    files = tree.split("\0")
+    doc: dict[str, Any] = {
         "title": title if title is not None else subject.strip(),
         "body": body if body is not None else (rest.strip() if len(commits) == 1 else ""),
         "head_ref": branch if branch is not None else _branch_name(repo, rng.head),
@@ -120,6 +157,44 @@ def snapshot_from_git(
         "diff": diff,
         "repo_files": [f for f in files if f],
     }
+    if number is not None:
+        doc["number"] = number
+    return doc
+
+
+def snapshot_from_staged(repo_dir: Path, branch: str | None = None) -> dict[str, Any]:
+    """Build a snapshot document of the changes staged for the next commit (`git diff --cached`)."""
+    repo = _verify_repo(repo_dir)
+    diff = _git(repo, "diff", "--cached", "--no-ext-diff", "--no-textconv", "-M",
+                "--src-prefix=a/", "--dst-prefix=b/")
+    files = _git(repo, "ls-files", "-z", "--cached").split("\0")
+    return {"title": "", "body": "", "head_ref": branch if branch is not None
+            else _branch_name(repo, "HEAD"), "diff": diff, "repo_files": [f for f in files if f]}
+
+
+def upstream_exists(repo_dir: Path) -> bool:
+    """True when the current branch tracks a remote branch (`@{upstream}` resolves)."""
+    repo = _verify_repo(repo_dir)
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", "@{upstream}")
+    except InputError:
+        return False
+    return True
+
+
+def config_at(repo_dir: Path, rev: str, path: str) -> str | None:
+    """The text of `path` in revision `rev`, or None when that revision has no such file."""
+    repo = _verify_repo(repo_dir)
+    sha = _resolve(repo, "--base", rev)
+    try:
+        kind = _git(repo, "cat-file", "-t", f"{sha}:{path}").strip()
+    except InputError:
+        return None
+    if kind != "blob":
+        return None
+    process = _start(repo, ("cat-file", "blob", f"{sha}:{path}"))
+    raw, _ = process.communicate()
+    return decode_text(raw, f"{path} at {rev}", "a YAML file")
 
 
 def decode_text(data: bytes, name: str, kind: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -122,7 +124,7 @@ BAD_INPUTS = [
     (["--diff", "{d}/notes.txt", "--title", "x"], "not a unified diff"),
     (["--diff", "{d}/image.png", "--title", "x"], "image.png is binary data, not a unified diff"),
     (["--diff", "{d}/change.diff"], "--diff needs --title"),
-    ([], "give exactly one of --snapshot FILE, --base REV or --diff FILE"),
+    ([], "give exactly one of --snapshot FILE, --base REV, --diff FILE, --staged or --pre-push"),
     (["--diff", "{d}/change.diff", "--snapshot", "x"], "(got --snapshot and --diff)"),
     (["--diff", "{d}/change.diff", "--title", "x", "--config", "{d}/unknown.yml"],
      "unknown.yml: story.pattern: unknown key; accepted: "),
@@ -276,14 +278,131 @@ def test_git_snapshot_reads_commits_branch_and_renames(repo: Path) -> None:
     assert {f.path: f.status.value for f in snapshot.files}["orders/package.py"] == "renamed"
 
 
-def test_config_is_read_from_the_repository(repo: Path) -> None:
-    (repo / ".github").mkdir()
-    (repo / ".github" / "shipshape.yml").write_text("story:\n  enabled: false\n")
+def _config_on_main(repo: Path, text: str) -> None:
+    git(repo, "checkout", "-q", "main")
+    (repo / ".github").mkdir(exist_ok=True)
+    (repo / ".github" / "shipshape.yml").write_text(text)
+    git(repo, "add", ".github")
+    git(repo, "commit", "-qm", "Configure shipshape")
+    git(repo, "checkout", "-q", "feature/ORD-7-cancel-reason")
+    git(repo, "merge", "-q", "--no-edit", "main")
+
+
+def test_config_is_read_from_the_base_revision_as_the_app_reads_it(repo: Path) -> None:
+    _config_on_main(repo, "story:\n  enabled: false\n")
+    code, out, _ = run_cli("check", "--base", "main", "--repo", str(repo))
+    assert code == 0 and "config: .github/shipshape.yml at main" in out
     _, out, _ = run_cli("check", "--base", "main", "--repo", str(repo), "--format", "json")
     assert json.loads(out)["checks"][0]["status"] == "skip"
+    # The PR loosening its own gate in the working tree changes nothing: the base's file rules.
     (repo / ".github" / "shipshape.yml").write_text("story:\n  enabled: nope\n")
-    code, _, err = run_cli("check", "--base", "main", "--repo", str(repo))
+    _, out, _ = run_cli("check", "--base", "main", "--repo", str(repo), "--format", "json")
+    assert json.loads(out)["checks"][0]["status"] == "skip"
+    # --config says otherwise, and is named.
+    code, _, err = run_cli("check", "--base", "main", "--repo", str(repo), "--config",
+                           str(repo / ".github" / "shipshape.yml"))
     assert code == 2 and "story.enabled: expected true or false" in err
+
+
+def test_a_bad_config_on_the_base_branch_is_one_line_naming_it(repo: Path) -> None:
+    _config_on_main(repo, "story:\n  enabled: nope\n")
+    code, _, err = run_cli("check", "--base", "main", "--repo", str(repo))
+    assert code == 2
+    assert err.count("\n") == 1 and ".github/shipshape.yml at main" in err
+
+
+def test_without_a_config_on_the_base_the_text_says_defaults_were_used(repo: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "shipshape.yml").write_text("story:\n  enabled: false\n")
+    _, out, _ = run_cli("check", "--base", "main", "--repo", str(repo))
+    assert "config: built-in defaults (no .github/shipshape.yml at main)" in out
+    assert "Story ID referenced" in out
+
+
+def test_an_empty_range_has_nothing_to_check_and_exits_0(repo: Path) -> None:
+    code, out, err = run_cli("check", "--base", "HEAD", "--repo", str(repo))
+    assert (code, err) == (0, "")
+    assert out.startswith("shipshape: nothing to check")
+
+
+def test_head_naming_a_branch_gives_the_branch_name(repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    _, out, _ = run_cli("snapshot", "--base", "main", "--head", "feature/ORD-7-cancel-reason",
+                        "--repo", str(repo))
+    assert json.loads(out)["head_ref"] == "feature/ORD-7-cancel-reason"
+    sha = git(repo, "rev-parse", "feature/ORD-7-cancel-reason").strip()
+    _, out, _ = run_cli("snapshot", "--base", "main", "--head", sha, "--repo", str(repo))
+    assert json.loads(out)["head_ref"] == ""  # a commit id names no branch: --branch does
+    _, out, _ = run_cli("snapshot", "--base", "main", "--head", sha, "--repo", str(repo),
+                        "--branch", "feature/ORD-7-x", "--number", "42")
+    assert json.loads(out)["head_ref"] == "feature/ORD-7-x"
+    assert json.loads(out)["number"] == 42
+
+
+def test_a_number_that_is_not_a_pr_number_is_one_line(repo: Path) -> None:
+    code, _, err = run_cli("check", "--base", "main", "--repo", str(repo), "--number", "0")
+    assert code == 2 and "'0' is not a pull request number" in err
+
+
+def test_diff_asks_for_a_title_only_when_the_story_check_runs(tmp_path: Path) -> None:
+    diff = tmp_path / "pr.diff"
+    diff.write_text("diff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n"
+                    "@@ -1 +1 @@\n-A = 1\n+A = 2\n")
+    code, _, err = run_cli("check", "--diff", str(diff))
+    assert code == 2 and "--diff needs --title" in err
+    code, out, err = run_cli("check", "--diff", str(diff), "--only", "secrets")
+    assert (code, err) == (0, "") and "No hardcoded secrets" in out
+
+
+def test_staged_changes_are_checked_and_an_empty_stage_passes(repo: Path) -> None:
+    code, out, _ = run_cli("check", "--staged", "--only", "secrets", "--repo", str(repo))
+    assert code == 0 and "nothing to check (no staged changes)" in out
+    # Generated here, so no live-looking key is committed: AKIA and 16 of base32's alphabet.
+    key = "AKIA" + "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+    (repo / "orders" / "aws.py").write_text(f'AWS_ACCESS_KEY_ID = "{key}"\n')
+    git(repo, "add", "orders/aws.py")
+    code, out, _ = run_cli("check", "--staged", "--only", "secrets", "--repo", str(repo))
+    assert code == 1 and "orders/aws.py" in out
+    assert key not in out
+
+
+def test_version_is_the_installed_distributions() -> None:
+    import importlib.metadata
+
+    done = subprocess.run([sys.executable, "-m", "cli", "--version"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"shipshape {importlib.metadata.version('shipshape')}"
+
+
+def test_help_version_and_usage_errors_never_load_the_engine() -> None:
+    code = ("import sys, io, cli.main\n"
+            "for argv in (['--help'], ['--version'], ['check', '--help'], ['bogus']):\n"
+            "    try:\n"
+            "        cli.main.main(argv, stdout=io.StringIO(), stderr=io.StringIO())\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "print(sorted(m for m in sys.modules if m == 'checks' or m.startswith('checks.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_command_lines_config_path_is_the_engines() -> None:
+    from checks.config import CONFIG_PATH
+    from cli.main import CONFIG_PATH as CLI_CONFIG_PATH
+
+    assert CLI_CONFIG_PATH == CONFIG_PATH
+
+
+def test_every_option_has_help_text() -> None:
+    from cli.main import _parser
+
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, f"shipshape {name} {'/'.join(action.option_strings)} has no help"
 
 
 @pytest.mark.parametrize("rev", ["no-such-branch", "--output=/tmp/x", "main~99"])
@@ -300,7 +419,7 @@ def test_command_line_does_not_import_the_server_stack() -> None:
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], cwd=ROOT,
                           capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_runs_as_a_module() -> None:

@@ -1,0 +1,249 @@
+"""`shipshape check`: build the snapshot, read the configuration, run the engine, render.
+
+Imported only when a check runs, so `--help`, `--version` and usage errors never load the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import checks
+from checks.audit import PlannedEntry, current_event, plan, report_summary
+from checks.config import CONFIG_PATH
+from checks.render.markdown import render_markdown
+from checks.render.text import render_text
+from cli.local_snapshot import (
+    GitRange,
+    InputError,
+    config_at,
+    decode_text,
+    snapshot_from_diff,
+    snapshot_from_git,
+    snapshot_from_staged,
+    upstream_exists,
+)
+from cli.sarif import render_sarif
+from cli.version import version
+from cli.workflow import render_workflow_commands
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _read_bytes(name: str, stdin: TextIO) -> bytes:
+    if name == "-":
+        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name} is a directory, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from exc
+
+
+def _load_json(name: str, stdin: TextIO) -> Any:
+    data = _read_bytes(name, stdin)
+    try:
+        return json.loads(data)  # json detects UTF-8/16/32 from the bytes themselves
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if b"\0" in data[:8000]:
+            raise InputError(f"{name} is binary data, not a JSON snapshot") from exc
+        if isinstance(exc, UnicodeDecodeError):
+            raise InputError(f"{name} is not UTF-8 text (bad byte at offset {exc.start}); "
+                             "a snapshot must be UTF-8 JSON") from exc
+        raise InputError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise InputError(f"{name} is not a usable snapshot: JSON nested too deeply") from exc
+    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
+        raise InputError(f"{name} is not a usable snapshot: {str(exc).split(';')[0]}") from exc
+
+
+def _repo(args: argparse.Namespace) -> Path:
+    return Path(args.repo) if args.repo else Path.cwd()
+
+
+class NothingToCheck(Exception):
+    """The range or the staged set holds no change: exit 0, so a hook never blocks an empty push."""
+
+
+def _story_runs(config: checks.Config, only: set[str] | None) -> bool:
+    story = config.checks.get("story")
+    return (story is None or story.enabled) and (only is None or "story" in only)
+
+
+def _build_document(args: argparse.Namespace, stdin: TextIO, story_runs: bool) -> Any:
+    chosen = [o for o in ("snapshot", "base", "diff") if getattr(args, o) is not None]
+    chosen += ["staged"] if args.staged else []
+    if len(chosen) != 1:
+        raise InputError("give exactly one of --snapshot FILE, --base REV, --diff FILE, "
+                         "--staged or --pre-push"
+                         + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
+    if args.snapshot is not None:
+        doc = _load_json(args.snapshot, stdin)
+    elif args.base is not None:
+        doc = snapshot_from_git(GitRange(_repo(args), args.base, args.head),
+                                args.title, args.body, args.branch, args.number)
+        if not doc["commits"] and not doc["diff"].strip():
+            raise NothingToCheck(f"{args.head} has no commits beyond {args.base}")
+    elif args.staged:
+        doc = snapshot_from_staged(_repo(args), args.branch)
+        if not doc["diff"].strip():
+            raise NothingToCheck("no staged changes")
+        doc["title"], doc["body"] = args.title or "", args.body or ""
+    else:
+        if args.title is None and story_runs:
+            raise InputError("--diff needs --title (the PR title the story check reads), or "
+                             "--only without story")
+        diff = decode_text(_read_bytes(args.diff, stdin), args.diff, "a unified diff")
+        if not diff.strip():
+            raise InputError(f"{args.diff} is empty: nothing to check")
+        doc = snapshot_from_diff(diff, args.title or "", args.body or "", args.branch or "")
+    if args.number is not None and isinstance(doc, dict) and args.base is None:
+        doc["number"] = args.number
+    return doc
+
+
+def _parse_config(text: str, name: str) -> checks.Config:
+    try:
+        return checks.config_from_yaml(text)
+    except checks.ConfigError as exc:
+        raise InputError(f"config {name}: {exc}") from exc
+
+
+def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
+    """Turn --pre-push into --base/--head: what pre-commit says is pushed, else the upstream."""
+    if args.base is not None or args.snapshot is not None or args.diff is not None or args.staged:
+        raise InputError("--pre-push takes its range from git: drop --base, --snapshot, --diff "
+                         "and --staged")
+    base = environ.get("PRE_COMMIT_FROM_REF") or environ.get("PRE_COMMIT_SOURCE")
+    head = environ.get("PRE_COMMIT_TO_REF") or environ.get("PRE_COMMIT_ORIGIN")
+    if base and head:
+        args.base, args.head = base, head
+        local = environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+        if args.branch is None and local.startswith("refs/heads/"):
+            args.branch = local.removeprefix("refs/heads/")
+        return
+    if not upstream_exists(_repo(args)):
+        raise NothingToCheck("no pushed range from pre-commit and no upstream branch to "
+                             "compare with")
+    args.base = "@{upstream}"
+
+
+def _config(args: argparse.Namespace) -> tuple[checks.Config, str]:
+    """The configuration and where it came from: --config, the base revision or the tree."""
+    if args.config is not None:
+        path, name = Path(args.config), args.config
+        if not path.is_file():
+            raise InputError(f"--config: {name} does not exist")
+        return _parse_config(decode_text(_read_bytes(name, sys.stdin), name, "a YAML file"),
+                             name), name
+    if args.base is not None:
+        # What the App reads: the file on the branch the PR merges into, never the PR's own.
+        text = config_at(_repo(args), args.base, CONFIG_PATH)
+        if text is None:
+            return checks.config_from_dict({}), f"built-in defaults (no {CONFIG_PATH} at " \
+                f"{args.base})"
+        name = f"{CONFIG_PATH} at {args.base}"
+        return _parse_config(text, name), name
+    path = _repo(args) / CONFIG_PATH
+    if not path.is_file():
+        return checks.config_from_dict({}), f"built-in defaults (no {CONFIG_PATH})"
+    name = str(path)
+    return _parse_config(decode_text(_read_bytes(name, sys.stdin), name, "a YAML file"),
+                         name), name
+
+
+def _only(value: str | None) -> set[str] | None:
+    if value is None:
+        return None
+    wanted = {part.strip() for part in value.split(",") if part.strip()}
+    known = [spec.id for spec in checks.REGISTRY]
+    unknown = sorted(wanted - set(known))
+    if unknown or not wanted:
+        named = ", ".join(map(repr, unknown)) if unknown else "(none given)"
+        raise InputError(f"--only: unknown check {named}; known checks: {', '.join(known)}")
+    return wanted
+
+
+def _use_colour(out: TextIO, environ: dict[str, str]) -> bool:
+    if "NO_COLOR" in environ:
+        return False
+    return bool(environ.get("FORCE_COLOR")) or (hasattr(out, "isatty") and out.isatty())
+
+
+def _audit_json(entries: tuple[PlannedEntry, ...]) -> list[dict[str, Any]]:
+    return [{"story": e.target.story, "path": e.target.path, "issue": e.target.issue,
+             "event": str(e.entry.event), "line": e.line} for e in entries]
+
+
+def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
+    lines = []
+    for e in entries:
+        where = e.target.path or f"issue #{e.target.issue}"
+        lines.append(f"  audit: {where}: {e.line.split(' <!--')[0].replace(chr(0x200b), '')}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
+            environ: dict[str, str], config_source: str) -> str:
+    if fmt == "sarif":
+        return json.dumps(render_sarif(report, version()), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        _write_step_summary(report, environ)
+        return (render_workflow_commands(report) + render_text(report)
+                + f"  config: {config_source}\n")
+    if fmt == "json":
+        doc = report.to_dict()
+        if entries:  # a compatible extension of report.schema.json, like `notes`
+            doc["audit"] = _audit_json(entries)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return render_markdown(report)
+    return (render_text(report, color=_use_colour(out, environ)) + _audit_text(entries)
+            + f"  config: {config_source}\n")
+
+
+def _write_step_summary(report: checks.Report, environ: dict[str, str]) -> None:
+    """Append the checklist to the job's summary page when Actions gives one."""
+    target = environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(render_markdown(report) + "\n")
+    except OSError as exc:
+        raise InputError(f"GITHUB_STEP_SUMMARY: cannot write {target}: "
+                         f"{exc.strerror or exc}") from exc
+
+
+def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str) -> int:
+    """Run `shipshape check` with parsed arguments; returns the exit code."""
+    only = _only(args.only)
+    try:
+        if args.pre_push:
+            _pre_push_range(args, dict(os.environ))
+        config, config_source = _config(args)
+        document = _build_document(args, stdin, _story_runs(config, only))
+    except NothingToCheck as exc:
+        stdout.write(f"shipshape: nothing to check ({exc})\n")
+        return EXIT_OK
+    try:
+        snapshot = checks.load_snapshot(document)
+        report = checks.run(snapshot, config, only)
+    except checks.SnapshotError as exc:
+        source = args.snapshot or args.diff or f"--base {args.base}"
+        raise InputError(f"{source}: {exc}") from exc
+    # The entries the App would write for the PR as it stands, stamped now.
+    entries = plan(current_event(snapshot), snapshot, report.stories, report_summary(report),
+                   config, now)
+    stdout.write(_render(report, entries, args.format, stdout, dict(os.environ),
+                         config_source))
+    return EXIT_FAIL if report.status is checks.Status.FAIL else EXIT_OK
+
+
