@@ -237,7 +237,8 @@ async def one_run(workers: int, pulls: int, delay: float) -> float:
         return pulls / (time.perf_counter() - started)
 
 
-def markdown(rates: dict[int, list[float]], pulls: int, delay: float, runs: int) -> str:
+def markdown(rates: dict[int, list[float]], pulls: int, delay: float, runs: int,
+             load: tuple[float, float]) -> str:
     base = statistics.median(rates[1])
     rows = "\n".join(
         f"| {count} | {statistics.median(values):.1f} | "
@@ -258,6 +259,8 @@ GitHub's latency.
 | worker processes | reviews/s (median) | vs 1 worker | runs |
 | --- | --- | --- | --- |
 {rows}
+
+Load average (1 min) on the machine: {load[0]:.1f} before the runs, {load[1]:.1f} after.
 """
 
 
@@ -284,8 +287,9 @@ def main() -> None:
         port, delay, pulls, key = args.serve_fake
         serve_fake(int(port), float(delay), int(pulls), key)
         return
+    before = os.getloadavg()[0]
     rates = asyncio.run(main_async(args.runs, args.pulls, args.delay))
-    text = markdown(rates, args.pulls, args.delay, args.runs)
+    text = markdown(rates, args.pulls, args.delay, args.runs, (before, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
         write_section("replicas", text)
