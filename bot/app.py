@@ -1,6 +1,10 @@
 """The aiohttp application: routes, and one lifecycle (cleanup_ctx) for the client session,
 the review process pool and the workers.
 
+Start-up in the worker role (and both roles in one) starts the review processes before the
+first job: the first start of a forkserver pool imports the engine (~0.4 s), and done lazily it
+would run inside the first review's `submit`, on the event loop, holding up acknowledgements.
+
 Shutdown order: stop accepting new jobs, give running jobs a grace period, re-queue what did
 not finish, then close the pool and the session.
 """
@@ -25,11 +29,13 @@ from bot.intake import Intake, handle
 from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
-from bot.queue.open import open_queue
+from bot.queue.open import open_queue, redis_prefix
 from bot.reconcile import Reconciler
 from bot.reconcile import stop as stop_reconciler
 from bot.reconcile.store import Marks, open_marks
+from bot.review import lower_priority
 from bot.settings import Settings
+from bot.tokens import SharedTokens
 from bot.worker import Services, Workers
 
 SHUTDOWN_GRACE_SECONDS = 20.0
@@ -69,11 +75,32 @@ def review_pool(size: int) -> ProcessPoolExecutor:
     """A process pool for reviews; forkserver keeps children clean of the loop's threads."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.review"])
-    return ProcessPoolExecutor(max_workers=size, mp_context=context)
+    return ProcessPoolExecutor(max_workers=size, mp_context=context,
+                               initializer=lower_priority)
 
 
 def _pool_size(settings: Settings) -> int:
     return settings.review_processes or max(1, min(settings.workers, os.cpu_count() or 1))
+
+
+async def start_pool(executor: Executor, size: int) -> None:
+    """Start the pool's processes now, from a thread, so no review's `submit` on the event
+    loop pays for the forkserver's start and its import of the engine."""
+    def start() -> None:
+        for future in [executor.submit(os.getpid) for _ in range(size)]:
+            future.result()
+
+    await asyncio.to_thread(start)
+
+
+def shared_tokens(settings: Settings) -> SharedTokens | None:
+    """Installation tokens shared through Redis when the queue is there (replicas)."""
+    if not settings.queue_url.startswith(("redis://", "rediss://")):
+        return None
+    from bot.redis_tokens import RedisTokens  # redis is imported only by Redis deployments
+
+    url, prefix = redis_prefix(settings.queue_url)
+    return RedisTokens(url, prefix)
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -89,11 +116,15 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     settings = state.settings
     own_pool = state.executor is None
     executor = state.executor or review_pool(_pool_size(settings))
+    if own_pool:
+        await start_pool(executor, _pool_size(settings))
     timeout = aiohttp.ClientTimeout(total=60, connect=10)
     connector = aiohttp.TCPConnector(limit=limits.MAX_CONCURRENT_REQUESTS)
+    tokens = shared_tokens(settings)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         client = GitHubClient(session, app_id=settings.app_id, private_key=settings.private_key,
-                              base_url=settings.github_api_url, metrics=state.metrics)
+                              base_url=settings.github_api_url, metrics=state.metrics,
+                              shared_tokens=tokens)
         state.services = Services(
             client, state.queue, executor, state.metrics, settings.app_id,
             new_executor=(lambda: review_pool(_pool_size(settings))) if own_pool else None,
@@ -118,6 +149,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 await state.queue.shutdown()
             if own_pool and state.services.executor is not None:
                 state.services.executor.shutdown(wait=True, cancel_futures=True)
+            if tokens is not None:
+                await tokens.close()
 
 
 def _start_reconciler(settings: Settings, client: GitHubClient, queue: Queue
@@ -160,7 +193,7 @@ async def metrics(request: web.Request) -> web.Response:
     state = request.app[STATE]
     state.metrics.queue_depth.set(state.queue.depth())
     try:
-        state.metrics.dead_letters.set(len(await state.queue.dead_letters()))
+        state.metrics.dead_letters.set(await state.queue.dead_letter_count())
     except Exception:  # the gauge keeps its last value; /metrics itself must answer
         _log.exception("could not count the dead letters")
     return web.Response(body=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
@@ -184,9 +217,11 @@ def create_app(settings: Settings, *, executor: Executor | None = None,
     # Lingering (reading the rest of a refused body so the sender sees the answer) is cut
     # from aiohttp's 10 s, which would keep a stranger's stalled body open that much longer.
     # aiohttp's keep-alive timer also closes a connection whose request head never completes.
+    # A smaller read buffer bounds what each stranger's connection holds (bot/limits.py).
     app = web.Application(client_max_size=limits.MAX_PAYLOAD_BYTES + 1, handler_args={
         "lingering_time": limits.REFUSED_BODY_LINGER_SECONDS,
-        "keepalive_timeout": limits.IDLE_CONNECTION_SECONDS})
+        "keepalive_timeout": limits.IDLE_CONNECTION_SECONDS,
+        "read_bufsize": limits.READ_BUFFER_BYTES})
     app[STATE] = state
 
     async def webhook(request: web.Request) -> web.Response:

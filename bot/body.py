@@ -27,7 +27,7 @@ from bot import limits
 # `sha256=` and 64 lowercase hex digits, ASCII only: anything else can never match, and
 # hmac.compare_digest raises on non-ASCII text instead of answering "no".
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}", re.ASCII)
-_CHUNK = 64 * 1024
+_CHUNK = limits.READ_BUFFER_BYTES
 
 
 class Refused(Exception):

@@ -2,7 +2,9 @@
 
 `GitHubClient` is one per process (it owns the aiohttp session's use, the token cache and the
 retry policy); `Installation` is a cheap view of it for one installation, adding the token
-to every call and renewing it once when GitHub says it expired (401).
+to every call and renewing it once when GitHub says it expired (401). The App's key is parsed
+once and its JWTs reused (bot/tokens.py): nothing CPU-heavy runs on the event loop per token
+request, whatever GitHub answers.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import aiohttp
 import cachetools
 import gidgethub
 import gidgethub.aiohttp
-from gidgethub import apps, sansio
+from gidgethub import sansio
 
 from bot import limits
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
+from bot.tokens import AppSigner, SharedTokens, Token
 
 USER_AGENT = "shipshape-bot"
 _CONNECTION_RETRIES = 2
@@ -111,16 +114,18 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
         metrics: Metrics,
         backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared_tokens: SharedTokens | None = None,
     ) -> None:
         super().__init__(session, USER_AGENT, base_url=base_url)
-        self._app_id = app_id
-        self._key = private_key
+        self.signer = AppSigner(app_id, private_key)  # parses the PEM text, once
         self._metrics = metrics
         self._backoff = backoff
         self._sleep = sleep
-        self._tokens: cachetools.TLRUCache[int, tuple[str, float]] = cachetools.TLRUCache(
+        self._tokens: cachetools.TLRUCache[int, Token] = cachetools.TLRUCache(
             maxsize=4096, ttu=_token_ttu, timer=time.monotonic
         )
+        # Replicas' common store (Redis), behind this process's own cache.
+        self._shared = shared_tokens
         self._token_locks: dict[int, asyncio.Lock] = {}
         self._slug = ""
 
@@ -168,31 +173,37 @@ class GitHubClient(gidgethub.aiohttp.GitHubAPI):
         """Return a cached token for the installation, creating one when missing or old."""
         cached = self._tokens.get(installation_id)
         if cached is not None:
-            return cached[0]
+            return cached.value
         lock = self._token_locks.setdefault(installation_id, asyncio.Lock())
         async with lock:
             cached = self._tokens.get(installation_id)
-            if cached is not None:
-                return cached[0]
-            answer = await apps.get_installation_access_token(
-                self, installation_id=str(installation_id), app_id=self._app_id,
-                private_key=self._key,
-            )
-            token = str(answer["token"])
-            self._tokens[installation_id] = (token, _expiry_epoch(answer.get("expires_at")))
-            return token
+            if cached is None and self._shared is not None:
+                cached = await self._shared.get(installation_id)
+            if cached is None:
+                cached = await self._new_token(installation_id)
+                if self._shared is not None:
+                    await self._shared.put(installation_id, cached)
+            self._tokens[installation_id] = cached
+            return cached.value
 
-    def forget_token(self, installation_id: int, token: str) -> None:
+    async def _new_token(self, installation_id: int) -> Token:
+        # gidgethub's apps.get_installation_access_token would parse the PEM text again.
+        answer = await self.post(f"/app/installations/{installation_id}/access_tokens",
+                                 data=b"", jwt=self.signer.jwt())
+        return Token(str(answer["token"]), _expiry_epoch(answer.get("expires_at")))
+
+    async def forget_token(self, installation_id: int, token: str) -> None:
         """Drop a token GitHub refused, unless another task already replaced it."""
         cached = self._tokens.get(installation_id)
-        if cached is not None and cached[0] == token:
+        if cached is not None and cached.value == token:
             del self._tokens[installation_id]
+        if self._shared is not None:
+            await self._shared.forget(installation_id, token)
 
     async def app_slug(self) -> str:
         """The App's slug (`@<slug>` commands, `<slug>[bot]` comments), asked once per process."""
         if not self._slug:
-            jwt = apps.get_jwt(app_id=self._app_id, private_key=self._key)
-            answer = await self.getitem("/app", jwt=jwt)
+            answer = await self.getitem("/app", jwt=self.signer.jwt())
             self._slug = str(answer.get("slug") or "") if isinstance(answer, Mapping) else ""
         return self._slug
 
@@ -215,10 +226,9 @@ def _expiry_epoch(expires_at: Any) -> float:
     return time.time() + limits.INSTALLATION_TOKEN_SECONDS
 
 
-def _token_ttu(_key: int, value: tuple[str, float], now: float) -> float:
+def _token_ttu(_key: int, value: Token, now: float) -> float:
     """Monotonic deadline for a cached token: its expiry minus a refresh margin."""
-    left = value[1] - time.time() - limits.TOKEN_REFRESH_MARGIN_SECONDS
-    return now + max(left, 0.0)
+    return now + max(value.usable_for(time.time()), 0.0)
 
 
 def _path_of(url: str) -> str:
@@ -240,7 +250,7 @@ class Installation:
             if int(exc.status_code) != 401:
                 raise
             # Tokens expire after an hour (or are revoked); get a fresh one and try once more.
-            self.client.forget_token(self.installation_id, token)
+            await self.client.forget_token(self.installation_id, token)
             log(_log, logging.INFO, "installation token refused; renewing",
                 installation=self.installation_id)
             token = await self.client.installation_token(self.installation_id)

@@ -89,42 +89,39 @@ def _event(request: web.Request, body: bytes) -> sansio.Event:
     return sansio.Event(data, event=headers["x-github-event"], delivery_id=delivery)
 
 
-async def _enqueue(intake: Intake, jobs: list[Any]) -> tuple[int, list[str]]:
+def _outcomes(jobs: list[Any], outcomes: list[str]) -> tuple[int, list[str]]:
     queued, notes = 0, []
-    for job in jobs:
-        outcome = await intake.queue.put(job)
+    for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome in (QUEUED, REPLACED):
             queued += 1
         if outcome == REPLACED:
             notes.append(f"replaced a waiting job for {job.pr_key}")
         elif outcome == STALE:
             notes.append(f"{job.head_sha[:12]} is an older head of {job.pr_key}; not reviewed")
-    intake.metrics.queue_depth.set(intake.queue.depth())
     return queued, notes
 
 
 async def _accept(intake: Intake, event: sansio.Event) -> tuple[int, str, str]:
-    if not await intake.queue.claim_delivery(event.delivery_id):
-        return 200, "duplicate", "delivery already received"
-    try:
-        return await _route(intake, event)
-    except BaseException:
-        # Nothing was queued for it: forget the delivery so GitHub's redelivery runs.
-        await intake.queue.release_delivery(event.delivery_id)
-        raise
+    """Route the event, then claim its delivery id and queue its jobs in one queue step.
 
-
-async def _route(intake: Intake, event: sansio.Event) -> tuple[int, str, str]:
+    Routing first (pure: no GitHub, no queue) lets the claim and the jobs share one
+    transaction; a delivery whose routing fails is never claimed, so a redelivery runs.
+    """
     result = await dispatch(event, intake.app_id)
+    if result.errors and not result.jobs:
+        # A bug, not the sender's fault: nothing claimed, so a redelivery can run.
+        return 500, "error", "a handler failed; see the server log"
+    outcomes = await intake.queue.accept(event.delivery_id, result.jobs)
+    if outcomes is None:
+        return 200, "duplicate", "delivery already received"
     if intake.forget_installation is not None:
         for installation in result.uninstalled:
             intake.forget_installation(installation)
-    queued, notes = await _enqueue(intake, result.jobs)
+    queued, notes = _outcomes(result.jobs, outcomes)
     reason = "; ".join(result.notes + notes)
     if queued:
         return 202, "accepted", reason or f"{queued} job(s) queued"
     if result.errors:
-        # A bug, not the sender's fault: forget the delivery so a redelivery can run.
         await intake.queue.release_delivery(event.delivery_id)
         return 500, "error", "a handler failed; see the server log"
     return 200, "ignored", reason or "nothing to do"

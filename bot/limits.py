@@ -17,6 +17,13 @@ MAX_PAYLOAD_BYTES = 25 * 1024 * 1024
 MAX_UNVERIFIED_BODY_BYTES = 64 * 1024 * 1024
 BODY_READ_TIMEOUT_SECONDS = 10.0
 REFUSED_BODY_LINGER_SECONDS = 1.0
+# aiohttp's read buffer per connection (its default is 256 KiB). A body waiting for room in the
+# budget holds at most twice this in aiohttp's buffer (it stops reading the socket there) plus
+# one socket read (asyncio reads 256 KiB at a time), so beyond the budget a stranger's open
+# connection costs at most UNVERIFIED_BYTES_PER_CONNECTION of memory.
+READ_BUFFER_BYTES = 64 * 1024
+SOCKET_READ_BYTES = 256 * 1024
+UNVERIFIED_BYTES_PER_CONNECTION = 2 * READ_BUFFER_BYTES + SOCKET_READ_BYTES
 # A connection idle between requests, or whose request head is still incomplete, is closed after
 # this long (aiohttp's default of 75 s would let half-sent headers hold sockets that much longer).
 IDLE_CONNECTION_SECONDS = 15.0
@@ -43,6 +50,12 @@ MAX_ANNOTATION_TEXT_BYTES = 64 * 1024 - 1
 # https://github.com/danger/danger/issues/424
 MAX_COMMENT_CHARS = 65536
 COMMENT_SAFETY_MARGIN = 512
+# The checklist is both the check run's summary (65535 characters) and the comment (65536, maybe
+# counted in bytes): it is rendered to fit the smaller, in bytes, with room for the note on
+# annotations left out that both carry.
+CHECKLIST_MAX_BYTES = MAX_COMMENT_CHARS - COMMENT_SAFETY_MARGIN - 256
+# Our own bound on annotation requests per run: beyond it the checklist lists the rest.
+MAX_ANNOTATIONS = 1000
 
 # Pull request contents > "Files list: at most 3000 files", per_page up to 100.
 # Spec pulls/list-files; https://docs.github.com/rest/pulls/pulls#list-pull-requests-files

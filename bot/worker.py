@@ -201,9 +201,10 @@ async def _run_review(ctx: InFlight, document: dict[str, object], config: checks
     if services.executor is None:
         return review(document, config, notices)
     loop = asyncio.get_running_loop()
-    # The validated config crosses to the review process pickled: its text is parsed once.
-    future = loop.run_in_executor(services.executor, review, document, config, notices)
     try:
+        # The validated config crosses to the review process pickled: its text is parsed once.
+        # Inside the try: a pool whose idle process died refuses the submit itself.
+        future = loop.run_in_executor(services.executor, review, document, config, notices)
         return await asyncio.wait_for(future, services.review_timeout)
     except TimeoutError:
         _replace_pool(services)
@@ -227,7 +228,8 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
     if config.settings.comment:
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
-            cache=ctx.services.comments, guard=ctx.current)
+            cache=ctx.services.comments, guard=ctx.current,
+            tail=check_run.left_out_note(outputs.annotations))
         if written == comment.SUPERSEDED:
             return JobResult(JobOutcome.SUPERSEDED, conclusion)
     if config.settings.size_label and outputs.size_label and await ctx.current():

@@ -26,8 +26,7 @@ FIND_URL = ("/repos/{owner}/{repo}/commits/{ref}/check-runs"
 RERUN_IDENTIFIER = "rerun"
 RERUN_ACTION = {"label": "Re-run", "description": "Review this commit again",
                 "identifier": RERUN_IDENTIFIER}
-# Our own bound on annotation requests per run: beyond it the checklist lists the rest.
-MAX_ANNOTATIONS = 1000
+MAX_ANNOTATIONS = limits.MAX_ANNOTATIONS
 
 
 async def start(gh: Installation, repo: str, head_sha: str, external_id: str) -> int:
@@ -115,15 +114,21 @@ def capped(annotations: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     return kept, len(annotations) - len(kept)
 
 
+def left_out_note(annotations: Sequence[dict[str, Any]]) -> str:
+    """The note closing the summary and the comment when annotations were left out ("" if
+    none were): passed as a tail, so cutting a long text never cuts it."""
+    left_out = capped(annotations)[1]
+    return (f"\n\n{left_out} more annotations were not attached (shipshape attaches at most "
+            f"{MAX_ANNOTATIONS}).\n") if left_out else ""
+
+
 async def complete(
     gh: Installation, repo: str, run_id: int, *, conclusion: Conclusion, title: str, summary: str,
     annotations: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Send the annotations in batches and complete the run; return the number of requests."""
-    kept, left_out = capped(annotations)
-    # Kept apart from the summary so that cutting a long summary cannot cut this note.
-    tail = (f"\n\n{left_out} more annotations were not attached (shipshape attaches at most "
-            f"{MAX_ANNOTATIONS}).\n") if left_out else ""
+    kept, _ = capped(annotations)
+    tail = left_out_note(annotations)
     url_vars = repo_vars(repo, check_run_id=run_id)
     batches = _batches(kept)
     for batch in batches[:-1]:

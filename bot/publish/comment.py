@@ -33,12 +33,13 @@ def _digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def fit(body: str) -> str:
-    """The body cut to GitHub's comment limit, counted in characters and in UTF-8 bytes
-    (one report says the limit counts bytes; escaped text is rich in 3-byte characters)."""
+def fit(body: str, tail: str = "") -> str:
+    """The body and `tail` (a note on what else was left out, never cut) within GitHub's
+    comment limit, counted in characters and in UTF-8 bytes (one report says the limit counts
+    bytes; escaped text is rich in 3-byte characters)."""
     limit = limits.MAX_COMMENT_CHARS - limits.COMMENT_SAFETY_MARGIN
     while True:
-        cut = cut_text(body, limit, "checklist", limits.MAX_COMMENT_CHARS)
+        cut = cut_text(body, limit, "checklist", limits.MAX_COMMENT_CHARS, tail=tail)
         excess = len(cut.encode("utf-8")) - (limits.MAX_COMMENT_CHARS
                                               - limits.COMMENT_SAFETY_MARGIN)
         if excess <= 0:
@@ -141,13 +142,14 @@ async def _create(gh: Installation, repo: str, number: int, body: str, app_id: s
 
 
 async def upsert(gh: Installation, repo: str, number: int, body: str, *, app_id: str,
-                 cache: CommentCache, guard: Guard = _always) -> str:
+                 cache: CommentCache, guard: Guard = _always, tail: str = "") -> str:
     """Create, edit or leave the checklist comment; return CREATED, UPDATED or UNCHANGED.
 
     `guard` runs right before any write: when it says the head moved on, nothing is written
-    and SUPERSEDED is returned (the newer head's job writes instead).
+    and SUPERSEDED is returned (the newer head's job writes instead). `tail` closes the body
+    and is never cut (the note on annotations left out, as the check run's summary has it).
     """
-    body = fit(body)
+    body = fit(body, tail)
     key = f"{repo}#{number}"
     done = await _patch_known(gh, repo, key, body, cache, guard)
     if done is not None:

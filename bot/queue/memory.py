@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 
 from bot.queue import (
     QUEUED,
@@ -17,6 +18,7 @@ from bot.queue import (
     DeadLetter,
     Job,
     QueueClosed,
+    accept_in_steps,
     log_dead_letter,
     replacing,
 )
@@ -133,6 +135,10 @@ class MemoryQueue:
         """True while the delivery id is remembered."""
         return delivery_id in self._deliveries
 
+    async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Claim the delivery, then queue its jobs; a failure releases the claim."""
+        return await accept_in_steps(self, delivery_id, jobs)
+
     def depth(self) -> int:
         """Jobs waiting."""
         return len(self._pending)
@@ -146,6 +152,10 @@ class MemoryQueue:
     async def dead_letters(self) -> list[DeadLetter]:
         """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""
         return list(self._dead)
+
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept."""
+        return len(self._dead)
 
     def pending(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown and tests)."""

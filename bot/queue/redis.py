@@ -23,7 +23,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any, cast
 
 import redis.asyncio as aioredis
@@ -37,6 +37,7 @@ from bot.queue import (
     DeadLetter,
     Job,
     QueueClosed,
+    accept_in_steps,
     dead_reason,
     log_dead_letter,
     replacing,
@@ -298,6 +299,10 @@ class RedisQueue:
         """True while any process's claim of the delivery id lasts."""
         return bool(await self.redis.exists(self._key(f"delivery:{delivery_id}")))
 
+    async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Claim the delivery, then queue its jobs; a failure releases the claim."""
+        return await accept_in_steps(self, delivery_id, jobs)
+
     def depth(self) -> int:
         """Jobs waiting, as of this process's last queue operation."""
         return self._depth
@@ -325,6 +330,10 @@ class RedisQueue:
         """Jobs given up on, oldest first."""
         entries = await cast(Awaitable[list[str]], self.redis.lrange(self._key("dead"), 0, -1))
         return [_dead_letter(entry) for entry in entries]
+
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept (one LLEN, whatever their number)."""
+        return int(await cast(Awaitable[int], self.redis.llen(self._key("dead"))))
 
     def _ensure_renewer(self) -> None:
         if self._renewer is None or self._renewer.done():

@@ -4,7 +4,8 @@ Tables: `pending` holds one waiting job per slot (`Job.slot`: the PR, or a comma
 with its PR and arrival order; `running` holds the jobs handed out, at most one per PR, each
 with its slot, the taker and the end of its lease; `heads` each PR's recent heads;
 `deliveries` the claimed delivery ids with when; `dead` the jobs given up on. Every operation is
-one `BEGIN IMMEDIATE` transaction, so several processes may share the file. A transaction that
+one `BEGIN IMMEDIATE` transaction, so several processes may share the file; a delivery's claim
+and its jobs are one transaction (`accept`). A transaction that
 finds the file free takes ~0.01 ms, far less than a hop to a thread, so it runs on the event loop
 on a second connection that never waits (busy timeout 0, no checkpoints); when another
 transaction holds the lock it goes to one dedicated thread, which may wait. A lease is renewed
@@ -17,16 +18,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import os
 import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
+
+import orjson
 
 from bot.logs import get_logger
 from bot.queue import (
@@ -58,8 +60,8 @@ CREATE TABLE IF NOT EXISTS running (
     pr_key TEXT PRIMARY KEY, slot TEXT NOT NULL, data TEXT NOT NULL, owner TEXT NOT NULL,
     lease_until REAL NOT NULL, attempts INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS heads (
-    pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL NOT NULL);
+    pr_key TEXT PRIMARY KEY, heads TEXT NOT NULL, at REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_at ON deliveries (at);
 CREATE TABLE IF NOT EXISTS dead (
     id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL, error TEXT NOT NULL,
@@ -69,14 +71,22 @@ POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600  # as long as the Redis queue keeps a PR's heads
 # Delivery ids older than the TTL are pruned once per this many claims.
 PRUNE_EVERY = 500
+# The loop's connection never checkpoints (a checkpoint syncs the disk); the thread does, once
+# per this many of its commits, or the log would grow by every page each commit wrote (~20 KB a
+# delivery, unbounded). The log is reused from its start by the first write after a checkpoint
+# that copied all of it back, so a checkpoint that commits overtook is repeated shortly, until
+# one finds a quiet moment. The reused log is kept to WAL_SIZE_LIMIT.
+CHECKPOINT_EVERY = 1000
+CHECKPOINT_AGAIN_SECONDS = 0.1
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
 def _dump(job: Job) -> str:
-    return json.dumps(job.to_dict(), separators=(",", ":"))
+    return job.to_json()
 
 
 def _load(data: str) -> Job:
-    return Job.from_dict(json.loads(data))
+    return Job.from_json(data)
 
 
 def _refuse_old_layout(db: sqlite3.Connection, path: Path) -> None:
@@ -114,6 +124,10 @@ class SqliteQueue:
         self._closed = False
         self._depth = 0
         self._claims = 0
+        self._fast_commits = 0
+        self._checkpointed = 0  # `_fast_commits` when the last checkpoint started
+        self._checkpoint: asyncio.Future[sqlite3.Cursor] | None = None
+        self._checkpoint_again: asyncio.TimerHandle | None = None
         self._renewer: asyncio.Task[None] | None = None
 
     # --- plumbing: one thread, one connection, one transaction per call ---
@@ -126,6 +140,7 @@ class SqliteQueue:
             db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode survives a process crash; only an OS crash may lose the tail.
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             _refuse_old_layout(db, self.path)
             db.executescript(SCHEMA)
             self._db = db
@@ -138,6 +153,7 @@ class SqliteQueue:
             fast.execute("PRAGMA synchronous=NORMAL")
             # A checkpoint writes back the log and syncs: leave that to the thread.
             fast.execute("PRAGMA wal_autocheckpoint=0")
+            fast.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             self._fast = fast
         return self._fast
 
@@ -147,7 +163,6 @@ class SqliteQueue:
         db.execute("BEGIN IMMEDIATE")
         try:
             result = work(db)
-            self._depth = db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -158,14 +173,42 @@ class SqliteQueue:
         fast = self._fast_connection()
         if fast is not None:
             try:
-                return self._transaction(work, fast)
+                result = self._transaction(work, fast)
             except sqlite3.OperationalError as exc:
                 if fast.in_transaction:  # busy at COMMIT: nothing of it may stay behind
                     fast.execute("ROLLBACK")
                 if not _is_busy(exc):
                     raise
+            else:
+                self._fast_commits += 1
+                if self._fast_commits % CHECKPOINT_EVERY == 0:
+                    self._start_checkpoint()
+                return result
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, self._transaction, work)
+
+    def _start_checkpoint(self) -> None:
+        """Copy the log back into the file on the thread (PASSIVE: it waits for no one)."""
+        if self._closed or (self._checkpoint is not None and not self._checkpoint.done()):
+            return
+        self._checkpointed = self._fast_commits
+        db = self._connect()
+        self._checkpoint = asyncio.get_running_loop().run_in_executor(
+            self._thread, db.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+        self._checkpoint.add_done_callback(self._checkpoint_done)
+
+    def _checkpoint_done(self, done: asyncio.Future[sqlite3.Cursor]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            _log.warning("queue checkpoint failed; the next one retries",
+                         exc_info=done.exception())
+        if self._fast_commits != self._checkpointed and not self._closed:
+            self._checkpoint_again = asyncio.get_running_loop().call_later(
+                CHECKPOINT_AGAIN_SECONDS, self._start_checkpoint)
+
+    def log_caught_up(self) -> bool:
+        """True when the last checkpoint copied back every commit (the log is then reused)."""
+        return (self._checkpoint is None or self._checkpoint.done()) and (
+            self._fast_commits == self._checkpointed)
 
     # --- the Queue protocol ---
 
@@ -182,7 +225,8 @@ class SqliteQueue:
             return STALE
         if job.head_sha:  # a command job does not know the head: it reads the PR itself
             db.execute("INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
-                       (job.pr_key, json.dumps(note_head(heads, job)), self._clock()))
+                       (job.pr_key, orjson.dumps(note_head(heads, job)).decode(),
+                        self._clock()))
         row = db.execute("SELECT data FROM pending WHERE slot = ?", (job.slot,)).fetchone()
         if row is None:
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pending").fetchone()[0]
@@ -197,7 +241,7 @@ class SqliteQueue:
     @staticmethod
     def _heads(db: sqlite3.Connection, pr_key: str) -> Heads:
         row = db.execute("SELECT heads FROM heads WHERE pr_key = ?", (pr_key,)).fetchone()
-        return json.loads(row[0]) if row else []
+        return orjson.loads(row[0]) if row else []
 
     async def get(self) -> Job:
         """Wait for a job whose PR is not busy (in this process or any other)."""
@@ -297,11 +341,27 @@ class SqliteQueue:
             # A PR quiet for a month: an event for an old head of it is no longer refused.
             db.execute("DELETE FROM heads WHERE at < ? AND pr_key NOT IN (SELECT pr_key FROM "
                        "pending UNION SELECT pr_key FROM running)", (now - HEADS_TTL_SECONDS,))
-        row = db.execute("SELECT at FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-        if row is not None and row[0] >= now - DELIVERY_TTL_SECONDS:
-            return False
-        db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?)", (delivery_id, now))
-        return True
+        # One statement: a new id is inserted, one older than the TTL claimed afresh, and a
+        # recent one left alone (no row changed: a repeat).
+        claimed = db.execute(
+            "INSERT INTO deliveries VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at"
+            " WHERE deliveries.at < ?", (delivery_id, now, now - DELIVERY_TTL_SECONDS))
+        return claimed.rowcount == 1
+
+    async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Claim the delivery and queue its jobs in one transaction (None: seen before)."""
+        self._claims += 1
+        prune = self._claims % PRUNE_EVERY == 1
+        outcomes = await self._run(lambda db: self._accept(db, delivery_id, jobs, prune))
+        if outcomes and any(outcome != STALE for outcome in outcomes):
+            self._wake.set()
+        return outcomes
+
+    def _accept(self, db: sqlite3.Connection, delivery_id: str, jobs: Sequence[Job],
+                prune: bool) -> list[str] | None:
+        if not self._claim(db, delivery_id, prune):
+            return None
+        return [self._put(db, job) for job in jobs]
 
     async def release_delivery(self, delivery_id: str) -> None:
         """Forget a delivery id."""
@@ -316,7 +376,16 @@ class SqliteQueue:
         return row is not None
 
     def depth(self) -> int:
-        """Jobs waiting, as of this process's last queue operation."""
+        """Jobs waiting, read now (the last count read when the file is busy or not open yet).
+
+        Read on demand, not after every transaction: counting cost each acknowledgement a
+        statement, and only /metrics, /healthz and the end of a job ask.
+        """
+        db = self._fast_connection()
+        if db is not None:
+            # A read outside any transaction: in WAL mode it waits for no writer.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._depth = db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
         return self._depth
 
     async def pending_jobs(self) -> list[Job]:
@@ -342,6 +411,11 @@ class SqliteQueue:
         rows = await self._run(lambda db: db.execute(
             "SELECT data, error, attempts FROM dead ORDER BY id").fetchall())
         return [DeadLetter(_load(data), error, attempts) for data, error, attempts in rows]
+
+    async def dead_letter_count(self) -> int:
+        """How many dead letters are kept (counted, not read)."""
+        return int(await self._run(
+            lambda db: db.execute("SELECT COUNT(*) FROM dead").fetchone()[0]))
 
     # --- leases ---
 
@@ -374,6 +448,8 @@ class SqliteQueue:
         self._closed = True
         if self._renewer is not None:
             self._renewer.cancel()
+        if self._checkpoint_again is not None:
+            self._checkpoint_again.cancel()
         if self._fast is not None:
             self._fast.close()
             self._fast = None

@@ -239,6 +239,20 @@ def test_comment_fits_in_bytes_too() -> None:
     assert "were cut" in fitted
 
 
+def test_a_comment_cut_in_bytes_keeps_its_note_on_annotations_left_out() -> None:
+    body = "<!-- shipshape:checklist -->\n" + "- @\u200bteam #\u200b12 ✅ ✅ ✅ ✅\n" * 4000
+    annotations = [{"path": "a.py", "start_line": 1, "end_line": 1,
+                    "annotation_level": "warning", "title": "t", "message": f"m{i}"}
+                   for i in range(check_run.MAX_ANNOTATIONS + 7)]
+    note = check_run.left_out_note(annotations)
+    fitted = comment.fit(body, note)
+    assert len(fitted.encode("utf-8")) <= limits.MAX_COMMENT_CHARS - limits.COMMENT_SAFETY_MARGIN
+    assert fitted.endswith(note)
+    assert note.strip() == (f"7 more annotations were not attached (shipshape attaches at most "
+                            f"{check_run.MAX_ANNOTATIONS}).")
+    assert "were cut" in fitted
+
+
 def test_annotations_are_kept_within_githubs_field_limits() -> None:
     annotation = {"path": "a.py", "start_line": 1, "end_line": 1,
                   "annotation_level": "warning", "title": "T" * 400,

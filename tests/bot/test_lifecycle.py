@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from bot.app import STATE, create_app
 from bot.logs import JsonFormatter
 from bot.queue import Job
 from bot.queue.memory import MemoryQueue
+from bot.review import REVIEW_NICENESS
 from tests.bot.conftest import SECRET, Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
 
@@ -116,19 +116,20 @@ async def test_a_long_review_does_not_delay_acknowledgements(fake_github: Any,
     head = fake.pull(fake.repo, 6).head_sha
     await bot_.deliver("pull_request", pr_event(fake, "opened", 6))
     await asyncio.wait_for(_started(fake, head), 10)
-    latencies = []
+    answered_during_review = 0
     ping = {"zen": "Keep it logically awesome.", "hook_id": 1}
     while fake.check_runs(fake.repo, head)[0]["status"] != "completed":
-        started = time.perf_counter()
         resp = await bot_.deliver("ping", ping)
-        latencies.append(time.perf_counter() - started)
         assert resp.status == 200
+        # Counted only when the review is still running after the answer came back: an
+        # acknowledgement that waited for the review could not be.
+        if fake.check_runs(fake.repo, head)[0]["status"] != "completed":
+            answered_during_review += 1
         await asyncio.sleep(0.02)
     await bot_.idle()
-    assert len(latencies) >= 20  # the review ran for seconds...
-    # ...and no acknowledgement waited for it: one that did would take most of the review's
-    # seconds, so a quarter of them is a bound a busy CI machine stays far under.
-    assert max(latencies) < review_seconds / 4
+    # The review holds its process for seconds; acknowledgements that waited for it would come
+    # back one or two in all, never dozens, whatever the machine's speed.
+    assert answered_during_review >= 20
 
 
 async def test_a_crashed_review_process_fails_one_job_not_the_server(
@@ -143,7 +144,7 @@ async def test_a_crashed_review_process_fails_one_job_not_the_server(
     await bot_.deliver("pull_request", pr_event(fake, "opened", 7))
     await asyncio.wait_for(_started(fake, head), 10)
     pool = app[STATE].services.executor
-    while not pool._processes:  # the review has reached the pool
+    while not pool._pending_work_items:  # the review has reached the pool
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.3)
     for process in list(pool._processes.values()):
@@ -158,6 +159,41 @@ async def test_a_crashed_review_process_fails_one_job_not_the_server(
     await bot_.idle()
     [after] = fake.check_runs(fake.repo, fake.pull(fake.repo, 8).head_sha)
     assert after["conclusion"] == "failure"
+
+
+async def test_the_review_processes_start_before_the_first_job(fake_github: Any,
+                                                                aiohttp_client: Any) -> None:
+    """Started lazily, the pool's first `submit` would start the forkserver and import the
+    engine on the event loop, holding up acknowledgements while the first review starts."""
+    app = create_app(bot_settings(fake_github, REVIEW_PROCESSES="2"))  # the app's own pool
+    await aiohttp_client(app)
+    pool = app[STATE].services.executor
+    assert len(pool._processes) == 2  # before any delivery
+    assert all(process.is_alive() for process in pool._processes.values())
+    # Reviews yield the CPU to the process that acknowledges deliveries.
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool._processes] == [
+        min(ours + REVIEW_NICENESS, 19)] * 2
+
+
+async def test_a_pool_whose_idle_process_died_is_replaced(fake_github: Any,
+                                                          aiohttp_client: Any) -> None:
+    fake = fake_github
+    app = create_app(bot_settings(fake, REVIEW_PROCESSES="1"))
+    bot_ = Bot(await aiohttp_client(app), fake)
+    pool = app[STATE].services.executor
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)  # the OOM killer, between two reviews
+    while not pool._broken:
+        await asyncio.sleep(0.01)
+    for number in (11, 12):
+        fake.add_pull(fake.repo, number, title="Totals", diff=modules(1), commits=["Add totals"])
+        await bot_.deliver("pull_request", pr_event(fake, "opened", number))
+        await bot_.idle()
+    [first] = fake.check_runs(fake.repo, fake.pull(fake.repo, 11).head_sha)
+    assert first["conclusion"] == "neutral"  # its review had no process to run in
+    [second] = fake.check_runs(fake.repo, fake.pull(fake.repo, 12).head_sha)
+    assert second["conclusion"] == "failure"  # a fresh pool reviewed it
 
 
 def test_a_failure_is_logged_on_one_line_with_its_traceback() -> None:

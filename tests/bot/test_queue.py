@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 
 from bot.app import create_app
 from bot.queue import DELIVERY_TTL_SECONDS, QUEUED, REPLACED, STALE, Job, Queue, QueueClosed
+from bot.queue import sqlite as sqlite_queue
 from bot.queue.memory import MemoryQueue
 from bot.queue.redis import RedisQueue
 from bot.queue.sqlite import HEADS_TTL_SECONDS, PRUNE_EVERY, SqliteQueue
@@ -106,6 +107,10 @@ def die(queue: Queue) -> None:
 def test_jobs_are_plain_serialisable_data() -> None:
     original = job(rerun=True, updated_at="2026-01-01T00:00:00Z")
     assert Job.from_dict(json.loads(json.dumps(original.to_dict()))) == original
+    commanded = job(audits=("opened@2026-01-01T00:00:00Z",), command={"id": 7, "body": "x"},
+                    pull={"number": 1, "labels": [{"name": "bug"}]})
+    assert json.loads(commanded.to_json()) == json.loads(json.dumps(commanded.to_dict()))
+    assert Job.from_json(commanded.to_json()).to_dict() == commanded.to_dict()
 
 
 async def test_newer_head_replaces_the_waiting_job(backend: Factory) -> None:
@@ -196,6 +201,66 @@ async def test_delivery_ids_are_claimed_once(backend: Factory) -> None:
     await queue.release_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert not await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+
+
+async def test_accept_claims_a_delivery_and_queues_its_jobs_once(backend: Factory) -> None:
+    queue = backend()
+    jobs = [job(number=1), job(number=2), job(number=1, head="b" * 40)]
+    assert await queue.accept("d1", jobs) == [QUEUED, QUEUED, REPLACED]
+    assert await queue.accept("d1", [job(number=3)]) is None  # GitHub's redelivery of d1
+    assert not await queue.claim_delivery("d1")
+    assert await queue.accept("d2", [job(number=1, head="a" * 40, delivery="d2")]) == [STALE]
+    assert [(j.number, j.head_sha) for j in await queue.pending_jobs()] == [
+        (1, "b" * 40), (2, "a" * 40)]
+
+
+def _unstorable(number: int) -> Job:
+    """A job a router bug filled with something JSON cannot hold (a set)."""
+    return job(number=number, pull={"labels": {"bug"}})
+
+
+async def test_an_accept_that_fails_leaves_its_delivery_unclaimed(durable: Factory) -> None:
+    queue = durable()
+    with pytest.raises(TypeError):
+        await queue.accept("d1", [job(number=1), _unstorable(2)])
+    assert await queue.claim_delivery("d1")  # so GitHub's redelivery runs
+
+
+async def test_sqlite_accept_is_one_transaction(tmp_path: Path) -> None:
+    queue = SqliteQueue(tmp_path / "queue.sqlite3")
+    try:
+        assert await queue.accept("d0", []) == []  # creates the file
+        with pytest.raises(TypeError):
+            await queue.accept("d1", [job(number=1), _unstorable(2)])
+        assert await queue.pending_jobs() == []
+        assert queue.depth() == 0
+        assert await queue.accept("d1", [job(number=1)]) == [QUEUED]
+        assert queue.depth() == 1
+    finally:
+        await queue.shutdown()
+
+
+async def test_sqlite_log_is_checkpointed_and_reused_not_grown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loop's connection never checkpoints; without the thread's checkpoints the log grew
+    by every page each delivery wrote, for as long as the process ran."""
+    monkeypatch.setattr(sqlite_queue, "CHECKPOINT_EVERY", 50)
+    queue = SqliteQueue(tmp_path / "queue.sqlite3")
+    wal = tmp_path / "queue.sqlite3-wal"
+    sizes = []
+    try:
+        for burst in range(8):
+            for n in range(200):
+                delivery = f"d-{burst}-{n}"
+                await queue.accept(delivery, [job(number=n % 40, delivery=delivery)])
+            while not queue.log_caught_up():
+                await asyncio.sleep(0.01)  # a quiet moment between bursts of deliveries
+            sizes.append(wal.stat().st_size)
+    finally:
+        await queue.shutdown()
+    # Once reused, the log stops growing: the last three bursts add less than half of what
+    # one burst writes (without checkpoints each adds all of it).
+    assert sizes[-1] - sizes[-4] < sizes[0] / 2, sizes
 
 
 async def test_requeue_puts_an_unfinished_job_first_unless_replaced(backend: Factory) -> None:
@@ -361,6 +426,7 @@ async def test_a_failed_job_is_kept_as_a_dead_letter_with_its_error(backend: Fac
     await queue.done(failed)
     assert [(d.job, d.error) for d in await queue.dead_letters()] == [
         (failed, "ServerDisconnectedError")]
+    assert await queue.dead_letter_count() == 1
     assert await queue.pending_jobs() == []
 
 def command_job(comment_id: int, delivery: str) -> Job:

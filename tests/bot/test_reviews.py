@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from bot.publish import check_run
 from bot.publish.check_run import CHECK_NAME
 from bot.publish.comment import CommentCache
 from checks.render.markdown import COMMENT_MARKER
@@ -307,6 +308,23 @@ async def test_secondary_rate_limit_honours_retry_after(bot: Bot) -> None:
     assert len(fake.comments(fake.repo, 22)) == 1
     metrics = await (await bot.client.get("/metrics")).text()
     assert 'shipshape_github_retries_total{reason="rate_limit"} 1.0' in metrics
+
+
+async def test_annotations_left_out_are_named_in_the_summary_and_the_comment_alike(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check_run, "MAX_ANNOTATIONS", 60)  # so 120 modules cross the cap
+    fake = bot.fake
+    fake.add_pull(fake.repo, 27, title="Add invoice modules", diff=untested_modules(120),
+                  commits=["Add invoice modules"])
+    await review(bot, "opened", 27)
+    [run] = fake.check_runs(fake.repo)
+    [posted] = fake.comments(fake.repo, 27)
+    note = "60 more annotations were not attached (shipshape attaches at most 60)."
+    assert len(run["annotations"]) == 60
+    assert run["output"]["summary"].rstrip().endswith(note)
+    assert posted["body"].rstrip().endswith(note)
+    assert posted["body"] == run["output"]["summary"]
+    assert "… and 110 more" in posted["body"]  # the findings the checklist does not list
 
 
 async def test_expired_installation_token_is_renewed(bot: Bot) -> None:

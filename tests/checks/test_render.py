@@ -80,6 +80,52 @@ def test_long_finding_lists_are_cut_with_a_count() -> None:
     assert f"… and {25 - MAX_FINDINGS_PER_CHECK} more" in md
 
 
+def _big_report(checks: int, findings: int) -> Report:
+    """A report whose findings alone are far over a comment's size: long paths, and PR text
+    whose escaping (a zero-width space after every @ and #) takes 3 bytes a character."""
+    results = tuple(
+        CheckResult(f"check{c}", f"Check {c}", Status.FAIL, f"{findings} findings", tuple(
+            Finding(f"@team see #{i}: " + "ü" * 120, path=f"src/pkg{c}/" + "deep/" * 20
+                    + f"mod{i}.py", rule="missing-tests")
+            for i in range(findings)))
+        for c in range(checks))
+    return Report(status=Status.FAIL, checks=results, notes=("a note",))
+
+
+def _listed(md: str, title: str) -> tuple[int, int]:
+    """Findings listed under a check's line, and the count its '… and N more' line gives."""
+    lines = md.splitlines()
+    start = next(i for i, line in enumerate(lines) if f"**{title}**" in line)
+    listed, more = 0, 0
+    for line in lines[start + 1:]:
+        if not line.startswith("  - "):
+            break
+        if line.startswith("  - … and "):
+            more = int(line.split()[3])
+        else:
+            listed += 1
+    return listed, more
+
+
+def test_a_checklist_over_its_size_lists_fewer_findings_and_keeps_every_count() -> None:
+    report = _big_report(checks=6, findings=300)
+    assert len(render_markdown(report).encode()) > 20_000
+    md = render_markdown(report, max_bytes=20_000)
+    assert len(md.encode()) <= 20_000
+    for result in report.checks:
+        listed, more = _listed(md, result.title)
+        assert listed + more == len(result.findings)  # every finding is listed or counted
+        assert more > 0
+    assert "a note" in md
+
+
+def test_a_checklist_within_its_size_is_rendered_in_full() -> None:
+    report = _big_report(checks=2, findings=MAX_FINDINGS_PER_CHECK + 3)
+    full = render_markdown(report)
+    assert render_markdown(report, max_bytes=len(full.encode())) == full
+    assert _listed(full, "Check 1") == (MAX_FINDINGS_PER_CHECK, 3)
+
+
 def test_annotations_only_for_anchored_findings() -> None:
     findings = [
         Finding("no test", path="src/a.py"),
