@@ -7,8 +7,10 @@ Builds a large mixed-language PR diff (bench/engine.py's generator) with the sec
 tests/checks/secrets mixed in, and times, in the same run, (1) the secrets check over the parsed
 snapshot, (2) parsing + check, and (3) detect-secrets' `SecretsCollection.scan_diff` (which
 parses the diff itself) with its default plugins and filters. It reports MB/s of added lines and
-the ratios (target: >= 20x detect-secrets), then scores both tools on the corpus (precision and
-recall) and writes the numbers to docs/benchmarks.md and docs/secrets.md.
+the ratios (target: >= 100x detect-secrets, issue 15), then scores the tools on two corpora (the
+project's, and the syntax harness's: every rule in every syntax) and writes the numbers to
+docs/benchmarks.md and docs/secrets.md. gitleaks is scored too when `$GITLEAKS` or `gitleaks` on
+PATH can be run. `--real DIR...` instead measures hits per MB over real code (whole files).
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 import checks  # noqa: E402
 from bench.engine import generate_diff  # noqa: E402
-from bench.report import median_seconds, write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from checks.secrets import CHECK  # noqa: E402
 from checks.secrets import scan as secrets_scan  # noqa: E402
 from tests.checks.secrets.corpus import build_corpus, score, to_diff  # noqa: E402
+from tests.checks.secrets.syntaxes import harness_corpus  # noqa: E402
 
+TARGET = 100  # times faster than detect-secrets on the same diff (issue 15)
 SECRETS_MD = ROOT / "docs" / "secrets.md"
 SCORES_START, SCORES_END = "<!-- bench:secrets-scores -->", "<!-- /bench:secrets-scores -->"
 
@@ -86,6 +93,40 @@ def _secretlint(samples: list, command: list[str]) -> set[str] | None:
     return {os.path.relpath(r["filePath"], root) for r in results if r.get("messages")}
 
 
+def _gitleaks_command() -> list[str] | None:
+    """How to run gitleaks: $GITLEAKS or `gitleaks` on PATH (no wheel of it could be had here)."""
+    if os.environ.get("GITLEAKS"):
+        return [os.environ["GITLEAKS"]]
+    found = shutil.which("gitleaks")
+    return [found] if found else None
+
+
+def _gitleaks(samples: list, command: list[str]) -> set[str] | None:
+    """Paths gitleaks (its default rules) flags, the samples written as files to a temp dir."""
+    with tempfile.TemporaryDirectory() as root, tempfile.TemporaryDirectory() as out_dir:
+        for sample in samples:
+            path = Path(root, sample.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(sample.lines) + "\n", encoding="utf-8")
+        out = Path(out_dir, "report.json")
+        # `dir` since gitleaks 8.19; older releases call it `detect --no-git --source`.
+        for args in (["dir", root], ["detect", "--no-git", "--source", root]):
+            subprocess.run([*command, *args, "--no-banner", "--report-format", "json",
+                            "--report-path", str(out), "--exit-code", "0"],
+                           capture_output=True, text=True, check=False)
+            if out.exists():
+                break
+        else:
+            return None
+        results = json.loads(out.read_text(encoding="utf-8") or "[]")
+    return {os.path.relpath(os.path.join(root, r["File"]), root) for r in results}
+
+
+def _gitleaks_version(command: list[str]) -> str:
+    probe = subprocess.run([*command, "version"], capture_output=True, text=True, check=False)
+    return probe.stdout.strip().lstrip("v")
+
+
 def _ours(diff: str) -> set[str]:
     report = checks.run({"title": "bench", "diff": diff}, only={"secrets"})
     return {f.path for f in report.check("secrets").findings if str(f.severity) != "notice"}
@@ -95,6 +136,21 @@ def _options() -> object:
     return checks.config_from_dict({}).checks["secrets"].options
 
 
+def median_cpu_seconds(fn: Callable[[], object], runs: int) -> float:
+    """The median CPU time of this process over `runs` runs of `fn`.
+
+    Both tools run single-threaded in this process; CPU time is what they cost, whatever else
+    the shared 2-core machine runs meanwhile (its wall-clock ratio moved from 86x to 130x
+    between two runs under a load of 7).
+    """
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
 def speed(mb: float, runs: int) -> dict[str, float]:
     """Time both tools on the same large diff; MB/s are of added-line text."""
     corpus_diff = to_diff(build_corpus(seed=11))
@@ -102,30 +158,36 @@ def speed(mb: float, runs: int) -> dict[str, float]:
     snapshot = checks.load_snapshot({"title": "bench", "diff": diff})
     added = sum(len(line.text.encode()) + 1 for f in snapshot.files for line in f.added) / 1e6
     options = _options()
-    check = median_seconds(lambda: CHECK.run(snapshot, options), runs)
-    full = median_seconds(lambda: CHECK.run(checks.load_snapshot({"title": "b", "diff": diff}),
-                                     options), runs)
-    fast, secrets_scan._FAST = secrets_scan._FAST, None  # the same anchors in Python's re
+    check = median_cpu_seconds(lambda: CHECK.run(snapshot, options), runs)
+    full = median_cpu_seconds(
+        lambda: CHECK.run(checks.load_snapshot({"title": "b", "diff": diff}), options), runs)
+    # The same anchors in Python's re (no google-re2: no anchor set, no RE2 joint search).
+    saved = secrets_scan._FAST, secrets_scan._SET, secrets_scan._FAST_JOINT
+    secrets_scan._FAST = secrets_scan._SET = secrets_scan._FAST_JOINT = None
     try:
-        plain = median_seconds(lambda: CHECK.run(snapshot, options), runs)
+        plain = median_cpu_seconds(lambda: CHECK.run(snapshot, options), runs)
     finally:
-        secrets_scan._FAST = fast
-    theirs = median_seconds(lambda: _detect_secrets(diff), max(1, runs // 2))
+        secrets_scan._FAST, secrets_scan._SET, secrets_scan._FAST_JOINT = saved
+    theirs = median_cpu_seconds(lambda: _detect_secrets(diff), max(1, runs // 2))
     return {"added_mb": added, "check_s": check, "full_s": full, "ds_s": theirs,
             "plain_s": plain, "plain_mbs": added / plain, "ratio_plain": theirs / plain,
             "check_mbs": added / check, "full_mbs": added / full, "ds_mbs": added / theirs,
             "ratio": theirs / check, "ratio_full": theirs / full}
 
 
-def accuracy() -> dict[str, tuple[float, float, int, int]]:
-    """Precision and recall of both tools on the project's corpus."""
-    samples = build_corpus()
+def accuracy(samples: list | None = None) -> dict[str, tuple[float, float, int, int]]:
+    """Precision and recall of every tool at hand on a corpus (the project's by default)."""
+    samples = build_corpus() if samples is None else samples
     diff = to_diff(samples)
     tools: list[tuple[str, set[str] | None]] = [
-        ("shipshape", _ours(diff)), ("detect-secrets", _detect_secrets(diff))]
+        ("shipshape", _ours(diff)), (f"detect-secrets {detect_secrets_version()}",
+                                     _detect_secrets(diff))]
     command = _secretlint_command()
     if command is not None:  # optional: the benchmark runs without node
         tools.append((f"secretlint {_secretlint_version(command)}", _secretlint(samples, command)))
+    gitleaks = _gitleaks_command()
+    if gitleaks is not None:  # optional: no PyPI or Debian package of it could be had here
+        tools.append((f"gitleaks {_gitleaks_version(gitleaks)}", _gitleaks(samples, gitleaks)))
     out = {}
     for name, flagged in tools:
         if flagged is None:
@@ -146,9 +208,10 @@ def _speed_markdown(s: dict[str, float], runs: int) -> str:
     return (
         "## Secrets check (`python bench/secrets.py`)\n\n"
         f"{s['added_mb']:.1f} MB of added lines (mixed-language PR diff plus the secrets corpus); "
-        f"median of {runs} runs, detect-secrets {detect_secrets_version()} in the same run on "
+        f"median CPU seconds of {runs} runs, detect-secrets {detect_secrets_version()} in the "
+        "same run on "
         f"the same diff. Fast pass: {engine}.\n\n"
-        "| what | seconds | MB/s of added lines | vs detect-secrets |\n|---|---|---|---|\n"
+        "| what | CPU seconds | MB/s of added lines | vs detect-secrets |\n|---|---|---|---|\n"
         f"| shipshape secrets check (parsed snapshot) | {s['check_s']:.3f} | "
         f"{s['check_mbs']:.1f} | **{s['ratio']:.1f}x** |\n"
         f"| the same check with Python `re` for the fast pass (no google-re2) | "
@@ -157,8 +220,8 @@ def _speed_markdown(s: dict[str, float], runs: int) -> str:
         f"{s['ratio_full']:.1f}x |\n"
         f"| detect-secrets `scan_diff` (parses the diff itself) | {s['ds_s']:.3f} | "
         f"{s['ds_mbs']:.1f} | 1x |\n\n"
-        f"Target: >= 20x detect-secrets for the check: "
-        f"{'met' if s['ratio'] >= 20 else 'NOT met'}."
+        f"Target: >= 100x detect-secrets for the check (issue 15): "
+        f"{'met' if s['ratio'] >= TARGET else 'NOT met'}."
     )
 
 
@@ -182,21 +245,79 @@ def _write_scores(markdown: str) -> None:
     SECRETS_MD.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
 
 
+# Text files of real repositories, read as whole-file diffs (every line added).
+REAL_MAX_FILE = 1 << 20
+REAL_SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__"})
+
+
+def _real_files(root: Path) -> list[tuple[str, list[str]]]:
+    files = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or REAL_SKIP_DIRS & set(path.parts) or path.is_symlink():
+            continue
+        if path.stat().st_size > REAL_MAX_FILE:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if "\0" in text or not text.strip():
+            continue
+        files.append((str(path.relative_to(root)), text.splitlines()))
+    return files
+
+
+def _whole_file_diff(path: str, lines: list[str]) -> str:
+    head = (f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..1111111\n"
+            f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n")
+    return head + "".join(f"+{line}\n" for line in lines)
+
+
+def real_code(roots: list[Path], batch: int = 400) -> dict[str, float]:
+    """Hits (non-notice findings) per MB over the files under `roots`, by rule."""
+    by_rule: dict[str, int] = {}
+    size = 0
+    for root in roots:
+        files = _real_files(root)
+        for start in range(0, len(files), batch):
+            chunk = files[start:start + batch]
+            size += sum(len(line.encode()) + 1 for _, lines in chunk for line in lines)
+            diff = "".join(_whole_file_diff(f"{root.name}/{p}", lines) for p, lines in chunk)
+            report = checks.run({"title": "real", "diff": diff}, only={"secrets"})
+            for finding in report.check("secrets").findings:
+                if str(finding.severity) != "notice":
+                    by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+    hits = sum(by_rule.values())
+    return {"mb": size / 1e6, "hits": hits, "per_mb": hits / (size / 1e6), **{
+        f"rule:{rule}": n for rule, n in sorted(by_rule.items())}}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the numbers and write them to the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--mb", type=float, default=4.0)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--real", nargs="+", type=Path, metavar="DIR",
+                        help="only measure hits per MB over real code under DIR (whole files)")
     args = parser.parse_args(argv)
+    if args.real:
+        print(json.dumps(real_code(args.real), indent=1))
+        return 0
     speeds = speed(args.mb, args.runs)
-    scores = accuracy()
-    speed_md, scores_md = _speed_markdown(speeds, args.runs), _scores_markdown(scores)
+    scores_md = _scores_markdown(accuracy())
+    harness = harness_corpus()
+    harness_md = (f"Syntax harness corpus ({sum(s.positive for s in harness)} positives: every "
+                  f"rule in every syntax it applies to, private keys in 20 block syntaxes; "
+                  f"{sum(not s.positive for s in harness)} negatives):\n\n"
+                  + _scores_markdown(accuracy(harness)))
+    scores_md = scores_md + "\n\n" + harness_md
+    speed_md = _speed_markdown(speeds, args.runs)
     print(speed_md, "\n\nCorpus scores:\n" + scores_md, sep="")
     if not args.no_write:
         write_section("secrets", speed_md + "\n\nCorpus scores (docs/secrets.md):\n\n" + scores_md)
         _write_scores(scores_md)
-    return 0 if speeds["ratio"] >= 20 else 1
+    return 0 if speeds["ratio"] >= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ LEVELS = ("read", "triage", "write", "maintain", "admin")
 # Or a team, written like CODEOWNERS does: `@org/team-slug`.
 TEAM = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # The check ids, for the `skip.<check>` keys (tests/checks hold this equal to the registry).
-CHECK_IDS = ("story", "tests", "migrations", "secrets", "commits")
+CHECK_IDS = ("story", "tests", "migrations", "secrets", "commits", "api-docs")
 COMMAND_NAMES = ("recheck", "skip", "unskip", "story", "explain", "help")
 DEFAULT_PERMISSIONS = {
     "recheck": "read", "explain": "read", "help": "read",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -96,6 +96,14 @@ COMMON_CHECK_OPTIONS: Mapping[str, Option] = {
         "warnings", choices=("fail", "warn"),
     ),
 }
+
+
+def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
+    """`enabled` and `level`, with the check's own default level."""
+    level = COMMON_CHECK_OPTIONS["level"]
+    if spec.default_level == level.default:
+        return COMMON_CHECK_OPTIONS
+    return {**COMMON_CHECK_OPTIONS, "level": replace(level, default=spec.default_level)}
 
 
 def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern]:
@@ -267,7 +275,7 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
         elif not isinstance(given, Mapping):
             raise ConfigError(spec.id, f"expected a mapping of options (or true/false), got "
                               f"{_type_name(given)}")
-        values = _options(spec.id, {**COMMON_CHECK_OPTIONS, **spec.options}, given)
+        values = _options(spec.id, {**_common_options(spec), **spec.options}, given)
         enabled = values.pop("enabled")
         level = Status(values.pop("level"))
         checks[spec.id] = CheckConfig(enabled, level, spec.build_options(values))

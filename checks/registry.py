@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks import commits, secrets, story, tests_touched
+from checks.api_docs import CHECK as API_DOCS
 from checks.migrations import CHECK as MIGRATIONS
 from checks.spec import CheckSpec
 
@@ -14,4 +15,5 @@ REGISTRY: tuple[CheckSpec[Any], ...] = (
     MIGRATIONS,
     secrets.CHECK,
     commits.CHECK,
+    API_DOCS,
 )

@@ -40,6 +40,16 @@ class Option:
             raise ValueError("an option has fields exactly when its kind is 'section'")
 
 
+@dataclass(frozen=True)
+class RuleDoc:
+    """One finding rule of a check, documented once for the docs, `explain` and the findings."""
+
+    id: str
+    summary: str  # what it reports, one line
+    example: str  # one added line it reports
+    fix: str  # the fix hint findings and `explain` carry
+
+
 def section(doc: str, fields: Mapping[str, Option]) -> Option:
     """A nested mapping of options; its default is the mapping of its fields' defaults."""
     return Option({name: opt.default for name, opt in fields.items()}, "section", doc,
@@ -66,8 +76,17 @@ class CheckSpec(Generic[OptionsT]):
     needs_repo_files: bool = False
     # The stable finding rule ids it reports, which an inline `shipshape:allow <rule>` may name.
     rules: tuple[str, ...] = ()
+    # The worst status before `level` is configured: "warn" for checks new teams should try
+    # before they gate on them.
+    default_level: str = "fail"
+    # Documentation of each rule (id, one line, an example, the fix), for docs and `explain`.
+    rule_docs: tuple[RuleDoc, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.default_level not in ("fail", "warn"):
+            raise ValueError(f"check {self.id}: default_level must be fail or warn")
+        if any(doc.id not in self.rules for doc in self.rule_docs):
+            raise ValueError(f"check {self.id}: a documented rule is not in `rules`")
         declared, typed = set(self.options), field_names(self.options_type)
         if declared != typed:
             raise ValueError(f"check {self.id}: options {sorted(declared ^ typed)} are declared "

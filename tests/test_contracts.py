@@ -49,4 +49,4 @@ def test_example_reports_validate(path) -> None:
     errors = [e.message for e in report_validator().iter_errors(report.to_dict())]
     assert errors == []
     assert [c["id"] for c in report.to_dict()["checks"]] == [
-        "story", "tests", "migrations", "secrets", "commits"]
+        "story", "tests", "migrations", "secrets", "commits", "api-docs"]

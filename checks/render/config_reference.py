@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checks.config import COMMON_CHECK_OPTIONS, GLOBAL_OPTIONS
-from checks.spec import CheckSpec, Option
+from checks.spec import CheckSpec, Option, RuleDoc
 
 _KIND_NAMES = {
     "bool": "true/false", "int": "integer", "str": "string", "choice": "one of",
@@ -44,6 +44,15 @@ def _table(prefix: str, options: Mapping[str, Option]) -> list[str]:
     return rows
 
 
+def rule_table(docs: Sequence[RuleDoc]) -> list[str]:
+    """A markdown table of rules: id, what it reports, an example line, the fix."""
+    rows = ["| rule | what it reports | for example | fix |", "| --- | --- | --- | --- |"]
+    for doc in docs:
+        example = doc.example.replace("|", "\\|").replace("`", "'")
+        rows.append(f"| `{doc.id}` | {doc.summary} | `{example}` | {doc.fix} |")
+    return rows
+
+
 def config_reference(registry: Sequence[CheckSpec[Any]]) -> str:
     """Return the markdown reference of every configuration key."""
     lines = ["### Top-level keys", "", *_table("", GLOBAL_OPTIONS), ""]
@@ -54,8 +63,12 @@ def config_reference(registry: Sequence[CheckSpec[Any]]) -> str:
         lines += [f"### `{spec.id}`: {spec.title}", ""]
         if spec.description:
             lines += [spec.description, ""]
+        if spec.default_level != COMMON_CHECK_OPTIONS["level"].default:
+            lines += [f"Default `{spec.id}.level`: `{spec.default_level}`.", ""]
         if spec.options:
             lines += [*_table(f"{spec.id}.", spec.options), ""]
         else:
             lines += ["No options beyond `enabled` and `level`.", ""]
+        if spec.rule_docs:
+            lines += [*rule_table(spec.rule_docs), ""]
     return "\n".join(lines).rstrip() + "\n"

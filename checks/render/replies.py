@@ -29,6 +29,10 @@ FIXES: Mapping[str, str] = {
                "`shipshape:allow secrets <reason>` on its line.",
     "commits": "Split a large pull request into smaller ones, squash fixup and WIP commits, "
                "and write subjects that say what changed and why.",
+    "api-docs": "Update the API's documentation in the same pull request: the OpenAPI/Swagger "
+                "document, the API docs folder, or, where the framework generates OpenAPI "
+                "from code, the endpoint's own docs (docstring, `summary=`, `@Operation`, "
+                "`@ApiOperation`).",
 }
 
 
@@ -80,6 +84,13 @@ def _finding_row(finding: Mapping[str, Any]) -> str:
     return f"- {where}{escape_markdown(str(finding.get('message', '')))}{rule_text}"
 
 
+def _rule_rows(spec: CheckSpec[Any], findings: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The documented rules among the findings: what each reports and its fix."""
+    found = {str(f.get("rule")) for f in findings}
+    return [f"- {code_span(doc.id)}: {escape_markdown(doc.summary)}; "
+            f"{escape_markdown(doc.fix)}" for doc in spec.rule_docs if doc.id in found]
+
+
 def explain_check(spec: CheckSpec[Any], result: Mapping[str, Any], options: Any,
                   enabled: bool, level: str) -> str:
     """What one check looks at, its findings on this head, how to fix them, its config keys."""
@@ -95,7 +106,9 @@ def explain_check(spec: CheckSpec[Any], result: Mapping[str, Any], options: Any,
             lines.append(f"- … and {len(findings) - MAX_EXPLAINED_FINDINGS} more "
                          "(see the check run's annotations)")
     if status in (Status.FAIL, Status.WARN):
-        lines += ["", f"**How to fix:** {FIXES.get(spec.id, 'see each finding.')}", "",
+        lines += ["", f"**How to fix:** {FIXES.get(spec.id, 'see each finding.')}"]
+        lines += _rule_rows(spec, findings)
+        lines += ["",
                   "If a finding is intended, a maintainer can waive it with "
                   f"{code_span(f'skip {spec.id} <reason>')}; a new finding ends the waiver."]
     common = {"enabled": enabled, "level": level}

@@ -16,6 +16,7 @@ import pathspec
 from checks.config import compile_globs
 from checks.mask import mask_secret
 from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
+from checks.paths import is_vendored
 from checks.secrets import generic, pem, urls
 from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.scan import Hit, find_secrets, scan_lines
@@ -95,7 +96,8 @@ def _finding(hit: Hit, texts: Mapping[tuple[str, int], str],
                    hit.line, end, hit.rule, severity)
 
 
-def _summary(findings: Sequence[Finding], skipped: int, mismatched: int = 0) -> str:
+def _summary(findings: Sequence[Finding], skipped: int, mismatched: int = 0,
+             vendored: int = 0) -> str:
     blocking = [f for f in findings if f.severity is not Severity.NOTICE]
     allowed = len(findings) - len(blocking) - mismatched
     files = len({f.path for f in blocking})
@@ -110,6 +112,8 @@ def _summary(findings: Sequence[Finding], skipped: int, mismatched: int = 0) -> 
         text += f"; {mismatched} with a checksum that does not match (notices)"
     if skipped:
         text += f"; {skipped} file{'s' if skipped != 1 else ''} without a patch not scanned"
+    if vendored:
+        text += f"; {vendored} vendored file{'s' if vendored != 1 else ''} not scanned"
     return text + "."
 
 
@@ -126,7 +130,11 @@ def check(snapshot: Snapshot, options: SecretsOptions) -> Outcome:
     """Find credentials on the PR's added lines; fail on provider tokens and private keys."""
     allowed = compile_globs(options.allow_paths)
     generic_severity = options.generic_level
-    hits = [h for h in find_secrets(snapshot.files) if options.rules.get(h.rule, True)]
+    # Vendored trees (`.yarn/releases/*.cjs`, `vendor/`, `public/libs/`) are someone else's
+    # code: classified by checks.paths, as the tests and commits checks do.
+    files = [f for f in snapshot.files if not is_vendored(f.path)]
+    vendored = len(snapshot.files) - len(files)
+    hits = [h for h in find_secrets(files) if options.rules.get(h.rule, True)]
     hit_paths = {h.path for h in hits}
     texts = _line_texts([f for f in snapshot.files if f.path in hit_paths])
     unique = _dedupe(hits)
@@ -136,7 +144,7 @@ def check(snapshot: Snapshot, options: SecretsOptions) -> Outcome:
     severities = {f.severity for f in findings}
     status = (Status.FAIL if Severity.FAIL in severities
               else Status.WARN if Severity.WARN in severities else Status.PASS)
-    return Outcome(status, _summary(findings, skipped, mismatched), findings,
+    return Outcome(status, _summary(findings, skipped, mismatched, vendored), findings,
                    stats={"secrets": sum(1 for f in findings if f.severity is not
                                          Severity.NOTICE)})
 

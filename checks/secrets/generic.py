@@ -25,23 +25,29 @@ _REST = r"[A-Za-z0-9_.\-]*"
 # `password: str = "..."`, `val token: String = "..."`, `var token string = "..."`.
 _ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*(?==)"
                r"|[ \t]+string(?=[ \t]*=))?")
-# `=`, `:`, `=>`, `:=`..., a setter call (`setPassword("…")`), or the comma between a header's
-# name and value (`("Authorization", "Basic …")`).
-_OPERATOR = (r"""[ \t]*(?:=>|:=|\?=|\|\|=|[:=](?!=)|\((?=[ \t]*["'])"""
+# `=`, `:`, `=>`, `:=`, PHP `.=`, Makefile `::=`/`:::=`, a setter call (`setPassword("…")`),
+# or the comma between a header's name and value (`("Authorization", "Basic …")`).
+_OPERATOR = (r"""[ \t]*(?:=>|:::=|::=|:=|\?=|\|\|=|\.=|[:=](?!=)|\((?=[ \t]*["'])"""
              r"""|["']?[ \t]*,(?=[ \t]*["'](?:Bearer|Basic)[ \t]))[ \t]*""")
 _SCHEME = r"(?:(?:Bearer|Basic|Token|bearer|token)[ \t]+)?"
 _QUOTED = r"""[rbuRBU@]?(?P<q>["'`])(?P<quoted>[^"'`\n]{1,500})(?P=q)"""
-_BARE = r"""(?P<bare>[^\s"'`,;<>{}()\[\]]{1,500})"""
+# A bare value starting with `$` is a reference (`$VAR`, `${VAR}`, `$(cmd)`) or a crypt hash,
+# never reported: leaving it out of the pattern saves the judging of thousands of `${…}`.
+_BARE = r"""(?P<bare>[^\s"'`,;<>{}()\[\]$][^\s"'`,;<>{}()\[\]]{0,499})"""
 
 PATTERN = (
     rf"""{_KEYWORD}{_REST}["'\]]*{_ANNOTATION}{_OPERATOR}{_SCHEME}(?:{_QUOTED}|{_BARE})"""
-    rf"|<{_KEYWORD}{_REST}>(?P<xml>[^<\n]{{1,500}})</"
+    rf"|<[A-Za-z0-9_.\-]{{0,40}}?{_KEYWORD}{_REST}>(?P<xml>[^<\n]{{1,500}})</"
 )
 
 # The fast pass's superset of PATTERN: a keyword, the rest of the identifier, an operator's first
 # character (or `<keyword` of an XML element).
 ANCHOR = (
-    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:[:=?|(,]|[ \t]string)|<{_KEYWORD}"""
+    # Not before `$`: a bare value starting with one is a reference, never a secret (see _BARE).
+    # A call or a comma only before a quote (`setPassword("…")`, `("Authorization", "Basic …")`).
+    rf"""{_KEYWORD}{_REST}["'\]]*[ \t]*(?:(?:[:=?|]|\.=)[ \t]*[^$ \t\n]|[(,][ \t]*["'])"""
+    rf"""|{_KEYWORD}{_REST}["'\]]*[ \t]+string"""
+    rf"""|<[A-Za-z0-9_.\-]{{0,40}}{_KEYWORD}{_REST}>[^<\n]"""
 )
 
 _SECRET_WORDS = frozenset({
@@ -111,7 +117,10 @@ _PROVIDER_PREFIX = re.compile(
     r"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[a-z]-|xapp-|[sr]k_(?:live|test)_"
     r"|AKIA|ASIA|AIza|SG\.|npm_|pypi-|sk-ant-|sk-proj-|shp(?:at|ca|pa|ss|ua)_|whsec_|eyJ"
     r"|hv[sb]\.|dp\.[a-z]+\.|do[opr]_v1_|HRKU-|NR(?:AK|II)-|sntry[su]_|ATATT3|lin_api_|PMAK-"
-    r"|glc_|glsa_|tskey-|AGE-SECRET-KEY-|ops_|GOCSPX-|sq0(?:atp|csp)-|dapi|pul-|sbp_|gsk_)")
+    r"|glc_|glsa_|tskey-|AGE-SECRET-KEY-|ops_|GOCSPX-|sq0(?:atp|csp)-|dapi|pul-|sbp_|gsk_"
+    # Mapbox public tokens (`pk.eyJ…`) are meant for browsers, like Stripe's `pk_`.
+    r"|[ps]k\.eyJ|CFPAT-|dt0c01\.|fio-u-|FLWSECK|lsv2_|ntn_|pnu_|rdme_|xkeysib-|shippo_|tfp_"
+    r"|sgp_|NRJS-|dnkey-|pscale_|duffel_|CLOJARS_|AKCp|LTAI)")
 
 MIN_LENGTH = 8
 HEX_MIN_LENGTH = 16
@@ -137,6 +146,11 @@ def is_secret_key(identifier: str) -> bool:
     if len(words) == 1 and words[0] in _SECRET_ALONE:
         return True
     return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(words))
+
+
+def names_not_secret(identifier: str) -> bool:
+    """True when a word of the key says the value is about a secret (`HEROKU_APP_ID`)."""
+    return any(w in _NOT_SECRET_WORDS for w in key_words(identifier))
 
 
 def is_key_position(text: str, start: int) -> bool:

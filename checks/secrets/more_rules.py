@@ -9,6 +9,7 @@ of `A` are zero bytes, not a placeholder.
 from __future__ import annotations
 
 import json
+import zlib
 
 from checks.secrets import entropy
 from checks.secrets.rules import Rule, b64decode
@@ -70,6 +71,12 @@ def _age_checksum(value: str) -> bool:
     """age secret keys are bech32 with the human-readable part `age-secret-key-`."""
     hrp, _, data = value.lower().rpartition("1")
     return bech32_polymod(bech32_values(hrp, data)) == 1
+
+
+def _grafana_sa_checksum(value: str) -> bool:
+    """Grafana's `glsa_` tokens end in the CRC32 (IEEE) of `glsa_<secret>`, little-endian hex."""
+    head, _, checksum = value.rpartition("_")
+    return zlib.crc32(head.encode("ascii")).to_bytes(4, "little").hex() == checksum.lower()
 
 
 def _hex_random(value: str, _line: str) -> bool:
@@ -145,7 +152,8 @@ MORE_RULES: tuple[Rule, ...] = (
          "`glc_` + 32 to 400 base64 characters", "glc_", anchor=r"glc_"),
     Rule("grafana-service-account-token", "Grafana service account token",
          r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9])",
-         "`glsa_` + 32 base62 `_` + 8 hex characters", "glsa_", anchor=r"glsa_"),
+         "`glsa_` + 32 base62 `_` + 8 hex characters: the CRC32 of the rest", "glsa_",
+         anchor=r"glsa_", checksum=_grafana_sa_checksum),
     Rule("new-relic-user-api-key", "New Relic user API key",
          r"NRAK-[A-Z0-9]{27}(?![A-Za-z0-9])", "`NRAK-` + 27 upper-case characters and digits",
          "NRAK-", anchor=r"NRAK-"),

@@ -1,10 +1,12 @@
 """Secret-named values written in syntaxes other than `key <operator> value` on one line.
 
 Setter and define calls (`System.setProperty("API_TOKEN", "…")`, `os.Setenv`, PHP `define`),
-XML `key="Password" value="…"` attributes, YAML block scalars (`password: |` and the value on the
-next line), JSON inside a JSON string (`\\"password\\": \\"…\\"`), Dockerfile `ENV KEY value`,
-`.netrc` `password …`, `curl -u user:password` and `mysql -p…`. The value is judged by the
-generic rule's tests (generic.looks_random, generic.is_secret_key).
+XML `key="Password" value="…"` attributes, an XML element whose value is on its own line,
+`KEY=value` lines inside a JSON or YAML string, Postman `"key": "apiKey", "value": "…"` pairs,
+YAML block scalars (`password: |` and the value on the next line), JSON inside a JSON string
+(`\\"password\\": \\"…\\"`), Dockerfile `ENV KEY value`, `.netrc` `password …`,
+`curl -u user:password` and `mysql -p…`. The value is judged by the generic rule's tests
+(generic.looks_random, generic.is_secret_key).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ PATTERN = "|".join((
     # JSON inside a JSON (or any) string: the quotes are escaped.
     rf"""\\"(?P<k4>{_HEAD}{_WORD}{_TAIL})\\"[ \t]*:[ \t]*\\"(?P<v4>[^"\\\s]{{8,500}})\\\"""",
     # Dockerfile `ENV KEY value` (the legacy space form).
-    rf"""(?m:^)[ \t]*ENV[ \t]+(?P<k5>{_HEAD}{_WORD}{_TAIL})[ \t]+(?P<v5>[^\s"'=]{{8,500}})"""
+    rf"""(?m:^)[ \t]*ENV[ \t]+(?P<k5>{_HEAD}{_WORD}{_TAIL})[ \t]+(?P<v5>[^\s"'=][^\s"']{{7,500}})"""
     rf"""[ \t]*(?=\n|$)""",
     # .netrc: `machine host login user password value`.
     r"""\bpassword[ \t]+(?P<v6>[^\s"']{8,500})(?=[ \t]|\n|$)""",
@@ -47,9 +49,19 @@ PATTERN = "|".join((
     r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)[ =]["']?[^\s:"'$]{1,64}:(?P<v7>[^\s"'@]{8,200})""",
     # mysql -pSECRET (no space: `-p value` would prompt)
     r"""\bmysql(?:dump|admin|sh)?\b[^\n]{0,200}?[ \t]-p(?P<v8>[^\s"'$]{8,200})""",
+    # An XML element whose value sits alone on the next line.
+    rf"""<(?P<k9>{_HEAD}{_WORD}{_TAIL})>[ \t]*\n[ \t]*(?P<v9>[^<>\s]{{8,500}})[ \t]*\n"""
+    r"""[ \t]*</""",
+    # `KEY=value` lines inside a JSON or YAML string (`"A=1\nAPI_TOKEN=…\n"`).
+    rf"""\\n(?P<k10>{_HEAD}{_WORD}{_TAIL})=(?P<v10>[^"'\s\\]{{8,500}})(?=\\[nr]|["'])"""
+    rf"""|["'](?P<k11>{_HEAD}{_WORD}{_TAIL})=(?P<v11>[^"'\s\\]{{8,500}})\\[nr]""",
+    # Postman/Insomnia exports and similar: `{"key": "apiKey", "value": "…"}`.
+    rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,\s{{0,40}}"""
+    r""""value"[ \t]*"""
+    r""":[ \t]*"(?P<v12>[^"\s]{8,500})\"""",
 ))
 ANCHOR = "|".join((
-    rf"""\([ \t]*["']{_KEY}{_WORD}""",
+    rf"""\([ \t]*["']{_KEY}{_WORD}{_KEY}["'][ \t]*,[ \t]*["']""",
     rf"""(?:key|name)[ \t]*=[ \t]*"{_KEY}{_WORD}""",
     rf"""{_WORD}{_KEY}[ \t]*:[ \t]*[|>]""",
     rf"""\\"{_KEY}{_WORD}""",
@@ -57,6 +69,9 @@ ANCHOR = "|".join((
     r"""password[ \t]+[^\s"']""",
     r"""curl[ \t]""",
     r"""mysql""",
+    rf"""<{_KEY}{_WORD}{_KEY}>[ \t]*\n""",
+    rf"""\\n{_KEY}{_WORD}|["']{_KEY}{_WORD}{_KEY}=""",
+    r""""(?:key|name)"[ \t]*:""",
 ))
 _FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p"}
 _SETTER = re.compile(r"(?i)(?:set|put|env|define|add|store|with|config)\w*[ \t]*$")

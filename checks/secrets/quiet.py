@@ -82,7 +82,9 @@ _VALUE_PLACEHOLDER = re.compile(
 
 # References to a value kept elsewhere: environment, templating, vault, CI secrets.
 _REFERENCE = re.compile(
-    r"\$\{|\$\(|^\$[A-Za-z_]|\$[A-Z_]{3,}|%[A-Z_][A-Z0-9_]*%|\{\{|\{%|<%|#\{|%\(\w+\)s"
+    # `%VAR%` (Windows): the whole value, or upper case inside one (`%qJDt%` is random).
+    r"\$\{|\$\(|^\$[A-Za-z_]|\$[A-Z_]{3,}|^%[A-Za-z_]\w*%$|(?-i:%[A-Z_][A-Z0-9_]{2,}%)|\{\{|\{%"
+    r"|<%|#\{|%\(\w+\)s"
     r"|\{[A-Za-z_][\w.]*\}|\{\$|\$\d|^@[A-Z_][A-Z0-9_]*@$|__[A-Z][A-Z0-9_]*__"
     r"|process\.env|os\.environ|getenv|System\.getenv|ENV\[|env\(|secrets\.|vault:|arn:aws"
     r"|^ref\+|^op://|^sm://|^projects/|^keyvault|^azurekeyvault|^awssm",
@@ -98,8 +100,12 @@ _HASHED = re.compile(
     r"|scrypt|pbkdf2[\w-]*)\$|^pbkdf2_sha\d+\$|^\{(?:SSHA|SHA|CRYPT|bcrypt)\}",
     re.IGNORECASE,
 )
+# A leading `/` is a path unless the value is base64 of mixed case and digits (an AWS secret
+# key or a random 32-byte key may start with `/`; paths have words, dots and dashes).
 _PATH_OR_URL = re.compile(
-    r"^(?:[a-z][a-z0-9+.\-]*://|/|\\/|\./|\.\./|~/|[A-Za-z]:\\|\\\\|file:|https?://|s3://|gs://|data:)"
+    r"^(?:[a-z][a-z0-9+.\-]*://"
+    r"|/(?!(?-i:(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9+/]{19,}={0,2}$))"
+    r"|\\/|\./|\.\./|~/|[A-Za-z]:\\|\\\\|file:|https?://|s3://|gs://|data:)"
     r"|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|pub|asc|gpg|cfg|conf|ini|toml|xml)$",
     re.IGNORECASE,
 )

@@ -24,8 +24,9 @@ try:  # google-re2 is a runtime dependency; the fallback keeps the check working
     import re2
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
     re2 = None
-from checks.secrets import entropy, generic, pairs, pem, quiet, urls
+from checks.secrets import derived, entropy, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
+from checks.secrets.keyword_rules import KEYWORD_RULES
 from checks.secrets.rules import Rule
 
 GENERIC = "generic"
@@ -64,11 +65,15 @@ _SPECIAL: tuple[tuple[str, str], ...] = (
     (PEM, pem.PATTERN), (URL, urls.PATTERN), (pairs.KIND, pairs.PATTERN),
     (GENERIC, generic.PATTERN),
 )
-_BRANCHES: tuple[Rule | str, ...] = (*PROVIDER_RULES, *(kind for kind, _ in _SPECIAL))
-_SOURCES = (*(r.pattern for r in PROVIDER_RULES), *(p for _, p in _SPECIAL))
+# Keyword rules (a provider's name labels the value) run in a pass of their own: in the main
+# pass a generic or pair match that starts earlier on the line (`ENV `, `\n`, `("`) would
+# step over the provider's name.
+_PREFIXED = tuple(r for r in PROVIDER_RULES if r not in KEYWORD_RULES)
+_BRANCHES: tuple[Rule | str, ...] = (*_PREFIXED, *(kind for kind, _ in _SPECIAL))
+_SOURCES = (*(r.pattern for r in _PREFIXED), *(p for _, p in _SPECIAL))
 REGEX = re.compile("|".join(f"(?P<r{i}>{_rename_groups(p, i)})" for i, p in enumerate(_SOURCES)))
 _ANCHOR_SOURCE = "|".join(
-    f"(?:{a})" for a in (*(r.anchor or r.pattern for r in PROVIDER_RULES), pem.ANCHOR,
+    f"(?:{a})" for a in (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR,
                          urls.ANCHOR, pairs.ANCHOR, generic.ANCHOR)
 )
 _PROVIDERS = re.compile("|".join(
@@ -88,8 +93,37 @@ def _compile_fast(source: str) -> Any:
     return re2.compile(source.encode("ascii"), options)
 
 
+_ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR,
+            pairs.ANCHOR, generic.ANCHOR)
 _FAST = _compile_fast(_ANCHOR_SOURCE)
+
+
+def _compile_set() -> Any:
+    """Every branch's anchor in one RE2 set anchored at the start: which branches can start here."""
+    if re2 is None:
+        return None
+    options = re2.Options()
+    options.max_mem = RE2_MAX_MEM
+    options.log_errors = False
+    branches = re2.Set.MatchSet(options)
+    for anchor in _ANCHORS:
+        branches.Add(anchor.encode("ascii"))
+    branches.Compile()
+    return branches
+
+
+_SET = _compile_set()
+# Each branch alone, with the group names REGEX gives it (`value_3`), for the set's answers.
+_BRANCH_REGEXES = tuple(re.compile(f"(?P<r{i}>{_rename_groups(p, i)})")
+                        for i, p in enumerate(_SOURCES))
+# How far the set looks: every anchor is shorter than this unless an identifier runs on.
+_SET_WINDOW = 2048
 _SLOW = re.compile(_ANCHOR_SOURCE)
+_FAST_JOINT = _compile_fast(derived.JOINT.pattern)
+_KEYWORD_ANCHOR = "|".join(f"(?:{r.anchor})" for r in KEYWORD_RULES)
+_FAST_KEYWORDS = _compile_fast(_KEYWORD_ANCHOR)
+_KEYWORDS = tuple((r, re.compile(r.pattern)) for r in KEYWORD_RULES)
+_PEM_IN = re.compile(pem.PATTERN)
 _PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
@@ -105,6 +139,7 @@ _QUERY_NEXT = re.compile(r"&(?=[\w.\-]+=)")
 _SCHEME_IN = re.compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+$")
 _CONN_EDGE = frozenset(";\"'")
 _QUOTES = frozenset("\"'")
+_YAML_SIGILS = frozenset("!&*")
 AWS_NEAR_LINES = 5
 AWS_NEAR_MIN_ENTROPY = 4.2
 
@@ -142,6 +177,7 @@ class Corpus:
             parts.append(chunk)
             offset += len(chunk) + 1
         self.text = "\n".join(parts)
+        self.data = ascii_bytes(self.text)
         self._cursor = (-1, 0, 0)  # file index, offset, line index: matches come in order
 
     def locate(self, pos: int) -> tuple[int, int]:
@@ -155,15 +191,26 @@ class Corpus:
         return index, line
 
 
-def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
+def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int | None,
+              ) -> _Candidate | None:
     start = m.start()
     if rule.boundary and start and re.match(f"[{rule.boundary}]", corpus.text[start - 1]):
         return None
-    group = f"value_{index}"
+    group = "value" if index is None else f"value_{index}"
     value_start = m.start(group) if group in m.re.groupindex else start
     value = m.group(group) if group in m.re.groupindex else m.group(0)
-    file_index, line_index = corpus.locate(start)
+    file_index, line_index = corpus.locate(value_start)  # the value's line, not its key's
     line = corpus.lines[file_index][line_index]
+    # The lines from the key to the value: keyword rules read the key (XML, Postman pairs).
+    text = corpus.text
+    end = text.find("\n", value_start)
+    line_text = text[text.rfind("\n", 0, start) + 1:len(text) if end < 0 else end]
+    hit = _judge(rule, value, line_text, corpus.files[file_index].path, line.number)
+    return _Candidate(hit, value_start, value_start + len(value))
+
+
+def _judge(rule: Rule, value: str, line_text: str, path: str, number: int) -> Hit | None:
+    """The hit for a value of the rule's shape, None when it is a placeholder or look-alike."""
     prefix = _PREFIXES.get(rule.id)
     head = prefix.match(value) if prefix else None
     secret_part = value[head.end():] if head else value
@@ -171,12 +218,12 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int) -> _Cand
     real = (
         not placeholder(secret_part)
         and not quiet.is_documented_example(value)
-        and (rule.validate is None or rule.validate(value, line.text))
+        and (rule.validate is None or rule.validate(value, line_text))
     )
-    mismatch = real and rule.checksum is not None and not rule.checksum(value)
-    hit = Hit(rule.id, rule.name, value, corpus.files[file_index].path, line.number,
-              checksum_mismatch=mismatch) if real else None
-    return _Candidate(hit, value_start, value_start + len(value))
+    if not real:
+        return None
+    mismatch = rule.checksum is not None and not rule.checksum(value)
+    return Hit(rule.id, rule.name, value, path, number, checksum_mismatch=mismatch)
 
 
 def _pem(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
@@ -221,9 +268,10 @@ def _pair(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
     indent = m.group(f"i3_{index}") if alt == "3" else ""
     if pairs.applies(alt, path, text[line_start:m.start()], after, indent) and \
             pairs.is_secret(alt, key, value):
-        candidate.hit = Hit(generic.RULE_ID, pairs.NAME, value, path,
-                            corpus.lines[file_index][line_index].number, provider=False,
-                            key=key)
+        rule = generic.rule_for(key, value)
+        candidate.hit = Hit(rule, "AWS secret access key" if rule != generic.RULE_ID else
+                            pairs.NAME, value, path, corpus.lines[file_index][line_index].number,
+                            provider=rule != generic.RULE_ID, key=key)
     return candidate
 
 
@@ -235,7 +283,10 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
         value = _QUERY_NEXT.split(value, 1)[0]
     value, skipped = generic.split_scheme(value)  # `"Authorization": "Bearer …"`
     candidate = _Candidate(None, start + skipped, start + skipped + len(value), container=True)
-    if not generic.looks_random(value, quoted=not group.startswith("bare")):
+    quoted = not group.startswith("bare")
+    if not quoted and value[:1] in _YAML_SIGILS:  # `!tag`, `&anchor`, `*alias` only in YAML
+        quoted = not corpus.files[corpus.locate(m.start())[0]].path.endswith((".yml", ".yaml"))
+    if not generic.looks_random(value, quoted=quoted):
         return candidate
     # Identifiers are short: looking back a bounded distance keeps minified files linear.
     floor = max(corpus.text.rfind("\n", max(0, m.start() - _KEY_LOOKBACK), m.start()) + 1,
@@ -285,7 +336,28 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     return generic.is_whole_literal(group[:group.rindex("_")], operator, after, path)
 
 
-def anchor_spans(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
+def match_at(text: str, data: bytes, start: int) -> re.Match[str] | None:
+    """REGEX.match(text, start), trying only the branches whose anchor matches at `start`.
+
+    Every anchor matches at least where its branch can start, so branches the RE2 set does not
+    name cannot match here: the result is REGEX's, without trying 100+ branches in turn.
+    """
+    if _SET is None:
+        return REGEX.match(text, start)
+    # No anchor spans more than one line break (`<password>` + newline is the longest reach).
+    first = data.find(b"\n", start)
+    second = len(data) if first < 0 else data.find(b"\n", first + 1)
+    stop = min(len(data) if second < 0 else second, start + _SET_WINDOW)
+    for index in sorted(_SET.Match(data[start:stop]) or ()):
+        m: re.Match[str] | None = _BRANCH_REGEXES[index].match(text, start)
+        if m is not None:
+            return m
+    if stop == start + _SET_WINDOW:  # a minified line: an anchor may reach past the window
+        return REGEX.match(text, start)
+    return None
+
+
+def anchor_spans(text: str, data: bytes) -> Callable[[int], Iterator[tuple[int, int]]]:
     """A function giving the (start, end) of each anchor match from `pos` on, in order.
 
     Matches do not overlap; the caller starts again from a position inside the last match when
@@ -293,21 +365,25 @@ def anchor_spans(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
     """
     if _FAST is None:
         return lambda pos: (m.span() for m in _SLOW.finditer(text, pos))
-    # ASCII with `?` for anything else keeps byte offsets equal to character offsets; every
-    # anchor is ASCII, and the full patterns run on the real text.
-    data, finditer = text.encode("ascii", "replace"), _FAST.finditer
+    finditer = _FAST.finditer
     return lambda pos: ((int(m.start()), int(m.end())) for m in finditer(data, pos))
 
 
+def ascii_bytes(text: str) -> bytes:
+    """The text for RE2: ASCII with `?` for anything else keeps byte offsets equal to character
+    offsets; every anchor is ASCII, and the full patterns run on the real text."""
+    return text.encode("ascii", "replace")
+
+
 def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
-    text, pos = corpus.text, 0
-    spans = anchor_spans(text)
+    text, pos, data = corpus.text, 0, corpus.data
+    spans = anchor_spans(text, data)
     anchors = spans(0)
     while (span := next(anchors, None)) is not None:
         start, end = span
         if start < pos:
             continue
-        m = REGEX.match(text, start)
+        m = match_at(text, data, start)
         if m is None:  # no rule starts inside this run either (`AAAA…` of a zero-filled blob)
             pos = max(start + 1, _ALNUM_RUN.match(text, start).end())  # type: ignore[union-attr]
             if pos < end:
@@ -338,6 +414,23 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
             anchors = spans(pos)
         if candidate is not None:
             yield candidate
+
+
+def _keyword_candidates(corpus: Corpus) -> Iterator[_Candidate]:
+    """Tokens without a prefix, where a key naming their provider is assigned them."""
+    text = corpus.text
+    if _FAST_KEYWORDS is None:
+        starts: Iterator[int] = (m.start() for m in re.finditer(_KEYWORD_ANCHOR, text))
+    else:
+        starts = (int(m.start()) for m in _FAST_KEYWORDS.finditer(corpus.data))
+    for start in starts:
+        for rule, pattern in _KEYWORDS:
+            m = pattern.match(text, start)
+            if m is not None:
+                candidate = _provider(rule, m, corpus, None)
+                if candidate is not None:
+                    yield candidate
+                break
 
 
 def _tokens_within(corpus: Corpus, start: int, end: int) -> Iterator[_Candidate]:
@@ -389,8 +482,67 @@ def _looks_like_aws_secret(value: str) -> bool:
             and not quiet.is_documented_example(value))
 
 
+def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bool],
+             ) -> Iterator[Hit]:
+    """Provider tokens and private keys in derived text (joined literals, decoded data)."""
+    for m in _PROVIDERS.finditer(value):
+        index = int(m.lastgroup[1:])  # type: ignore[index]
+        rule = PROVIDER_RULES[index]
+        group = f"value_{index}"
+        start = m.start(group) if group in m.re.groupindex else m.start()
+        token = m.group(group) if group in m.re.groupindex else m.group()
+        if rule.boundary and start and re.match(f"[{rule.boundary}]", value[start - 1]):
+            continue
+        if within(start, start + len(token)):
+            hit = _judge(rule, token, value, path, number)
+            if hit is not None:
+                yield hit
+    for m in _PEM_IN.finditer(value):
+        if within(m.start(), len(value)):  # the key's body runs on past the marker's literal
+            block = pem.find_block(m.group("kind"), (Line(number, value),), 0, m.start())
+            if block is not None:
+                yield Hit(pem.RULE_ID, pem.describe(block.kind), block.value, path, number)
+
+
+def _derived(corpus: Corpus) -> Iterator[Hit]:
+    """Tokens split over concatenated literals, and tokens in a Kubernetes Secret's data."""
+    for joined in derived.joined_literals(corpus.text, _joint_starts(corpus.text, corpus.data)):
+        file_index, line_index = corpus.locate(joined.start)
+        number = corpus.lines[file_index][line_index].number
+        yield from _in_text(joined.value, corpus.files[file_index].path, number,
+                            joined.spans_a_joint)
+    for file_index, changed in enumerate(corpus.files):
+        start = corpus.starts[file_index]
+        end = corpus.starts[file_index + 1] if file_index + 1 < len(corpus.starts) else len(
+            corpus.text)
+        if not changed.path.endswith((".yaml", ".yml")) or not derived.is_secret_manifest(
+                corpus.text, start, end):
+            continue
+        lines = corpus.lines[file_index]
+        for line_index, decoded in derived.secret_data(lines):
+            yield from _in_text(decoded.replace("\r", "").replace("\n", "\\n"),
+                                changed.path, lines[line_index].number, _anywhere)
+
+
+def _joint_starts(text: str, data: bytes) -> Iterator[int]:
+    """Where string literals may be concatenated, found by google-re2 when it is there."""
+    if _FAST_JOINT is None:
+        return (m.start() for m in derived.JOINT.finditer(text))
+    return (int(m.start()) for m in _FAST_JOINT.finditer(data))
+
+
+def _anywhere(_start: int, _end: int) -> bool:
+    return True
+
+
 def find_secrets(files: Sequence[ChangedFile]) -> list[Hit]:
     """Every secret on the added lines of `files`, in diff order."""
     corpus = Corpus(files)
-    hits = _resolve(list(_candidates(corpus)))
-    return hits + _aws_secrets_near(corpus, hits)
+    hits = _resolve([*_candidates(corpus), *_keyword_candidates(corpus)])
+    hits += _aws_secrets_near(corpus, hits)
+    seen = {(h.path, h.line, h.rule) for h in hits}
+    for hit in _derived(corpus):
+        if (hit.path, hit.line, hit.rule) not in seen:
+            seen.add((hit.path, hit.line, hit.rule))
+            hits.append(hit)
+    return hits

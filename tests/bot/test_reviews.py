@@ -374,7 +374,8 @@ async def test_an_edit_that_changes_the_result_gets_a_fresh_run_on_the_same_head
 
 async def test_repository_tree_is_read_only_when_a_check_needs_it(bot: Bot) -> None:
     fake = bot.fake
-    fake.set_file_content(fake.repo, CONFIG, "story: false\n", ref="main")
+    # story and api-docs read the tree (story files; whether the repository keeps API docs).
+    fake.set_file_content(fake.repo, CONFIG, "story: false\napi-docs: false\n", ref="main")
     fake.add_pull(fake.repo, 27, title="Totals", diff=untested_modules(1),
                   commits=["Add totals"])
     await review(bot, "opened", 27)

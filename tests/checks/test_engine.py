@@ -104,7 +104,8 @@ def test_disabled_and_not_selected_checks_are_skipped() -> None:
 
 def test_builtin_report_validates_against_the_contract() -> None:
     report = checks.run(_snapshot(commits=[{"sha": "a" * 40, "message": "Cancel orders"}]))
-    assert [c.id for c in report.checks] == ["story", "tests", "migrations", "secrets", "commits"]
+    assert [c.id for c in report.checks] == ["story", "tests", "migrations", "secrets", "commits",
+                                             "api-docs"]
     assert list(report_validator().iter_errors(report.to_dict())) == []
 
 

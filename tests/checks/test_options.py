@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import checks
-from checks import commits, secrets, story, tests_touched
+from checks import api_docs, commits, secrets, story, tests_touched
 from checks.config import GLOBAL_OPTIONS, load_config
 from checks.migrations import CHECK as MIGRATIONS
 from checks.model import FileStatus, Outcome, Severity, Snapshot, Status
@@ -140,7 +140,8 @@ def test_every_check_declares_exactly_its_typed_fields() -> None:
     declared = {spec.id: spec.options_type for spec in checks.REGISTRY}
     assert declared == {"story": story.StoryOptions, "tests": tests_touched.TestsOptions,
                         "migrations": MIGRATIONS.options_type,
-                        "secrets": secrets.SecretsOptions, "commits": commits.CommitsOptions}
+                        "secrets": secrets.SecretsOptions, "commits": commits.CommitsOptions,
+                        "api-docs": api_docs.ApiDocsOptions}
     for spec in checks.REGISTRY:
         assert {f.name for f in dataclasses.fields(spec.options_type)} == set(spec.options)
 

@@ -221,3 +221,21 @@ def test_python_re_fallback_finds_exactly_what_re2_finds(monkeypatch) -> None:
     monkeypatch.setattr(scan, "_FAST", None)
     assert scan.find_secrets(files) == fast
     assert len(fast) > 200
+
+
+def test_vendored_files_are_classified_like_the_other_checks_and_not_scanned() -> None:
+    from checks.paths import PathKind, classify
+    from checks.uncounted import Uncounted, uncounted
+
+    t = Tokens(seed=77)
+    bundle = ".yarn/releases/yarn-4.1.1.cjs"
+    diff = new_file(bundle, ['var e="' + t.github() + '";module.exports=e;']) + new_file(
+        "src/app.js", [f'const token = "{t.github()}";'])
+    outcome = run(diff).check("secrets")
+    assert [(f.path, f.rule) for f in outcome.findings] == [("src/app.js", "github-pat")]
+    assert "1 vendored file not scanned" in outcome.summary
+    # The same path is vendored for the commits (size) and tests checks.
+    changed = next(f for f in checks.load_snapshot({"title": "x", "diff": diff}).files
+                   if f.path == bundle)
+    assert uncounted(changed) is Uncounted.VENDORED
+    assert classify(bundle) is PathKind.VENDORED

@@ -91,19 +91,40 @@ def test_long_runs_of_one_character_stay_linear() -> None:
     from checks.secrets import scan
 
     calls = 0
-    real = scan.REGEX.match
+    real = scan.match_at
 
-    class Counting:
-        def match(self, text: str, pos: int):  # type: ignore[no-untyped-def]
-            nonlocal calls
-            calls += 1
-            return real(text, pos)
+    def counting(text: str, data: bytes, pos: int):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return real(text, data, pos)
 
-    original = scan.REGEX
-    scan.REGEX = Counting()  # type: ignore[assignment]
+    scan.match_at = counting  # type: ignore[assignment]
     try:
         run(new_file("img/blank.svg", ['<image href="data:image/png;base64,' + "A" * 20000
                                       + '"/>']))
     finally:
-        scan.REGEX = original
-    assert calls < 50
+        scan.match_at = real  # type: ignore[assignment]
+    assert 0 < calls < 50
+
+
+def test_a_minified_line_full_of_joints_stays_linear() -> None:
+    # `"a" + "b"` thousands of times on one line, with stray quotes that start no literal:
+    # the joined-literal parser must not rescan the line from its start at every joint.
+    from checks.secrets import find_secrets
+    from checks.snapshot import load_snapshot
+    from tests.growth import assert_linear
+
+    def build(n: int):  # type: ignore[no-untyped-def]
+        line = 'x=' + ' + '.join(f'"{T.chars(6)}"' for _ in range(n)) + ";y='" + "z" * n
+        files = load_snapshot({"title": "t", "diff": new_file("dist/app.js", [line])}).files
+        return lambda: find_secrets(files)
+
+    assert_linear(build, 400, what="joined literals on one line")
+
+
+def test_a_bang_is_a_yaml_tag_only_in_yaml() -> None:
+    password = "!K%g0wOz@^!9x"
+    found = run(new_file("deploy/.env", [f"DB_PASSWORD={password}"])).check("secrets").findings
+    assert [(f.rule, f.line) for f in found] == [("generic-secret", 1)]
+    tagged = run(new_file("group_vars/all.yml", ["db_password: !vault-encrypted AbC9xYz2"]))
+    assert tagged.check("secrets").findings == ()

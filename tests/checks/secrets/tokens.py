@@ -12,6 +12,7 @@ import hmac
 import json
 import random
 import string
+import zlib
 
 from checks.secrets.rules import base62_crc32
 
@@ -244,7 +245,9 @@ class MoreTokens(Tokens):
                                       "k": self.chars(24), "m": {"r": "prod-eu-west-2"}})
 
     def grafana_service_account(self) -> str:
-        return "gl" + "sa_" + self.chars(32) + "_" + self.chars(8, HEX)
+        """`glsa_` + secret + `_` + the CRC32 of the rest as little-endian hex (Grafana's)."""
+        head = "gl" + "sa_" + self.chars(32)
+        return head + "_" + zlib.crc32(head.encode()).to_bytes(4, "little").hex()
 
     def new_relic_user(self) -> str:
         return "NR" + "AK-" + self.chars(27, UPPER_DIGITS)

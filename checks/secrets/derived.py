@@ -1,0 +1,133 @@
+"""Text a value hides in that no line shows whole: concatenated literals and base64 data.
+
+A token or key split over string literals (`"ghp_abc" + "def"` in JS, Java, Go, C#; Python's
+`("ghp_abc" "def")` and `+`; PHP's `.`; Lua's `..`; over several lines) is joined here, and the
+values under a Kubernetes Secret's `data:` are base64-decoded, so scan.py can run the provider
+and private-key rules over what the program would really see.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from checks.model import Line
+
+# Where a concatenation may be: a closing quote, an operator or a line break, an opening quote.
+# The fast check that keeps the full literal parser off most of the text.
+JOINT = re.compile(r"""["'](?:[ \t]*(?:\+|\.\.?)[ \t]*\\?\n?|[ \t]*\\?\n|[ \t]+)[ \t]*"""
+                   r"""(?:[+.][ \t]*)?["']""")
+_LITERAL = r'''"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*\''''
+_SEPARATOR = r"[ \t]*(?:\+|\.\.?)?[ \t]*\\?\n?[ \t]*(?:\+|\.\.?)?[ \t]*"
+_RUN = re.compile(rf"(?:{_LITERAL})(?:{_SEPARATOR}(?:{_LITERAL}))+")
+_ONE = re.compile(_LITERAL)
+_ESCAPE = re.compile(r"\\(.)")
+# A joined value shorter than the shortest token is not worth a provider search.
+MIN_JOINED = 16
+HEAD_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Joined:
+    """String literals joined: where the run starts in the text, the value, where pieces meet."""
+
+    start: int
+    value: str  # the line's text before the first literal, then the literals joined
+    joints: tuple[int, ...]
+
+    def spans_a_joint(self, start: int, end: int) -> bool:
+        """True when [start, end) of the value crosses a place where two literals meet."""
+        return any(start < joint < end for joint in self.joints)
+
+
+def _unquote(literal: str) -> str:
+    # `\n` stays an escape (the private key rule reads it as one); `\"` and `\\` are undone.
+    return _ESCAPE.sub(lambda m: m.group(0) if m.group(1) in "nrt" else m.group(1),
+                       literal[1:-1])
+
+
+def joined_literals(text: str, joints: Iterable[int]) -> Iterator[Joined]:
+    """Every run of two or more string literals joined by concatenation in `text`.
+
+    `joints` are the offsets where JOINT matches, in order (scan.py finds them with google-re2).
+    Each stretch of text is parsed once: `scanned` only moves forward, so a minified line with
+    thousands of joints stays linear.
+    """
+    scanned = 0
+    for joint_start in joints:
+        if joint_start < scanned:
+            continue
+        line_start = text.rfind("\n", 0, joint_start) + 1
+        for run in _RUN.finditer(text, max(line_start, scanned)):
+            if run.end() <= joint_start:
+                continue  # a run of its own before this joint, already reported
+            scanned = run.start() if run.start() > joint_start else run.end()
+            if run.start() <= joint_start:
+                joined = _join(text, run, line_start)
+                if joined is not None:
+                    yield joined
+            break
+        else:
+            scanned = len(text)
+
+
+def _join(text: str, run: re.Match[str], line_start: int) -> Joined | None:
+    pieces = [_unquote(m.group()) for m in _ONE.finditer(run.group())]
+    # The key in front (`DD_API_KEY = "…" + "…"`) lets keyword rules read it too; keys are short.
+    head = text[max(line_start, run.start() - HEAD_CHARS):run.start()]
+    value, meets, length = head, [], len(head)
+    for piece in pieces:
+        value += piece
+        length += len(piece)
+        meets.append(length)
+    if length - len(head) < MIN_JOINED:
+        return None
+    return Joined(run.start(), value, tuple(meets[:-1]))
+
+
+_SECRET_KIND = re.compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)
+_DATA_KEY = re.compile(r"^(?P<indent>[ \t]*)(?:data|binaryData):[ \t]*$")
+_ENTRY = re.compile(r"""^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*["']?"""
+                    r"""(?P<b64>[A-Za-z0-9+/]{16,}={0,2})["']?[ \t]*$""")
+
+
+def is_secret_manifest(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] (one file's added lines) holds `kind: Secret`."""
+    return _SECRET_KIND.search(text, start, end) is not None
+
+
+def secret_data(lines: Sequence[Line]) -> Iterator[tuple[int, str]]:
+    """(line index, `key: decoded`) of each base64 value under a Kubernetes Secret's `data:`.
+
+    The key stays in front so keyword rules (`DD_API_KEY: …`) can read it.
+    """
+    data_indent: int | None = None
+    for index, line in enumerate(lines):
+        header = _DATA_KEY.match(line.text)
+        if header:
+            data_indent = len(header.group("indent"))
+            continue
+        if data_indent is None:
+            continue
+        entry = _ENTRY.match(line.text)
+        if entry is None or len(entry.group("indent")) <= data_indent:
+            if line.text.strip() and len(line.text) - len(line.text.lstrip()) <= data_indent:
+                data_indent = None  # the block ended
+            continue
+        decoded = _decode(entry.group("b64"))
+        if decoded is not None:
+            yield index, f"{entry.group('key')}: {decoded}"
+
+
+def _decode(value: str) -> str | None:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
