@@ -162,7 +162,9 @@ async def deployment(workers: int, pulls: int, delay: float) -> AsyncIterator[De
             "PRIVATE_KEY_PATH": str(fake.key_path), "WEBHOOK_SECRET": SECRET,
             "GITHUB_API_URL": fake.url, "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING",
             "QUEUE_URL": redis_url, "WORKERS": str(WORKERS_PER_PROCESS),
-            "RECONCILE_INTERVAL": "0"}
+            "RECONCILE_INTERVAL": "0",
+            # The fake does not enforce GitHub's content pace; pacing would measure the pace.
+            "CONTENT_PER_MINUTE": "0", "CONTENT_PER_HOUR": "0"}
     try:
         with open(tmp / "bot.log", "w") as log:
             for index, port in enumerate(ports):

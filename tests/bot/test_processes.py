@@ -73,6 +73,9 @@ class Server:
                "GITHUB_API_URL": fake.url, "HOST": "127.0.0.1", "PORT": str(self.port),
                "DATA_DIR": str(data_dir), "WORKERS": "2", "REVIEW_PROCESSES": "1",
                "QUEUE_LEASE_SECONDS": "1", **({"QUEUE_URL": queue_url} if queue_url else {}),
+               # GitHub's content-creation pace (80 a minute) would stretch 200 PRs to minutes;
+               # the fake does not enforce it, and tests/bot/test_retries.py tests the pacing.
+               "CONTENT_PER_MINUTE": "0", "CONTENT_PER_HOUR": "0",
                **(env or {})}
         with log.open("a") as out:
             # Its own process group: a kill takes its review processes with it, as the death
