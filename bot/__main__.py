@@ -2,6 +2,7 @@
 
 `web` takes deliveries only and `worker` runs jobs only; with no role one process does both.
 Separate roles share their jobs through the queue, so they need a durable one (QUEUE_URL).
+`python -m bot redeliver [--since 1h]` asks GitHub to redeliver what failed (bot/reconcile).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ try:
     from bot.app import Role, create_app
     from bot.listen import open_sockets
     from bot.logs import configure
+    from bot.reconcile import command
     from bot.settings import InvalidSettings, Settings, SettingsError, listen_address
 except ModuleNotFoundError as missing:  # the base install is the command line only
     sys.stderr.write(f"shipshape: the App needs its server dependencies ({missing.name} is "
@@ -62,14 +64,18 @@ def parse_role(argv: Sequence[str]) -> Role:
 
 def main(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None) -> int:
     """Start the server; exit 2 with one line per missing or malformed setting."""
+    argv = sys.argv[1:] if argv is None else argv
+    environ = os.environ if environ is None else environ
+    if argv and argv[0] == "redeliver":
+        return command.main(environ, argv[1:])
     errors: list[SettingsError] = []
     role = Role.ALL
     try:
-        role = parse_role(sys.argv[1:] if argv is None else argv)
+        role = parse_role(argv)
     except SettingsError as exc:
         errors.append(exc)
     try:
-        settings, sockets = prepare(os.environ if environ is None else environ)
+        settings, sockets = prepare(environ)
     except InvalidSettings as exc:
         errors.extend(exc.errors)
     else:

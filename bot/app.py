@@ -31,6 +31,9 @@ from bot.logs import get_logger, log
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue import Job, Queue
 from bot.queue.open import open_queue, redis_prefix
+from bot.reconcile import Reconciler
+from bot.reconcile import stop as stop_reconciler
+from bot.reconcile.store import Marks, open_marks
 from bot.retry import RetryPolicy
 from bot.review import lower_priority
 from bot.settings import Settings
@@ -38,6 +41,9 @@ from bot.tokens import SharedTokens
 from bot.worker import Services, Workers
 
 SHUTDOWN_GRACE_SECONDS = 20.0
+# The first reconciler pass waits this long after start (or one interval, if shorter), so a
+# deployment's replicas have come up and taken what GitHub is delivering right now.
+RECONCILE_FIRST_DELAY_SECONDS = 30.0
 _log = get_logger("app")
 
 
@@ -129,10 +135,14 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             retry=RetryPolicy(max_seconds=settings.retry_hours * 3600))
         state.workers = Workers(state.services, settings.workers)
         state.workers.start()
+        reconciler = _start_reconciler(settings, client, state.queue)
         log(_log, logging.INFO, "started", role=state.role.value, **settings.describe())
         try:
             yield
         finally:
+            if reconciler is not None:
+                await stop_reconciler(reconciler[0])
+                await reconciler[1].close()
             requeued = await state.workers.stop(SHUTDOWN_GRACE_SECONDS)
             # Named so that, with the in-memory queue, they can be redelivered from the App's
             # settings page; a durable queue keeps them for the next start.
@@ -151,6 +161,20 @@ def _pacing(settings: Settings) -> Windows:
     """The content-creation windows the settings ask for (a 0 drops its window)."""
     return tuple((span, cap) for span, cap in ((60.0, settings.content_per_minute),
                                                (3600.0, settings.content_per_hour)) if cap)
+
+
+def _start_reconciler(settings: Settings, client: GitHubClient, queue: Queue
+                      ) -> tuple[asyncio.Task[None], Marks] | None:
+    """The periodic reconciler (bot/reconcile) in a process that has a GitHub session."""
+    if settings.reconcile_interval <= 0:
+        return None
+    marks = open_marks(settings)
+    reconciler = Reconciler(client, queue, marks, app_id=settings.app_id,
+                            private_key=settings.private_key,
+                            interval=settings.reconcile_interval)
+    first = min(settings.reconcile_interval, RECONCILE_FIRST_DELAY_SECONDS)
+    task = asyncio.create_task(reconciler.run_forever(first), name="shipshape-reconciler")
+    return task, marks
 
 
 async def _waiting(queue: Queue) -> list[Job]:

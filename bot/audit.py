@@ -253,7 +253,7 @@ async def _warn(services: Services, gh: Installation, pull: Pull, config: checks
     if config.settings["comment"]:
         body = f"{seen.checklist.rstrip()}\n\n> ⚠️ {escape_markdown(warning)}\n"
         await comment.upsert(gh, pull.repo, pull.number, body, app_id=services.app_id,
-                             cache=services.comments, count=pull.comments)
+                             cache=services.comments)
 
 
 async def _comment_issues(gh: Installation, repo: str, planned: Sequence[PlannedEntry]

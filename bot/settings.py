@@ -25,6 +25,7 @@ DEFAULT_WEBHOOK_PATH = "/webhook"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_WORKERS = 256
 DEFAULT_DATA_DIR = "data"
+DEFAULT_RECONCILE_INTERVAL = 600
 QUEUE_FILE = "queue.sqlite3"
 QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "memory")
 
@@ -72,6 +73,9 @@ class Settings:
     # a minute and 500 an hour. 0 turns pacing off (a GitHub Enterprise Server without them).
     content_per_minute: int = 80
     content_per_hour: int = 500
+    # Seconds between reconciler passes (bot/reconcile); 0 turns them off, as settings built
+    # in code (tests) do. The environment's default is DEFAULT_RECONCILE_INTERVAL.
+    reconcile_interval: float = 0.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -95,6 +99,8 @@ class Settings:
             "retry_hours": lambda: _hours(environ, "RETRY_HOURS", 6.0),
             "content_per_minute": lambda: _int(environ, "CONTENT_PER_MINUTE", 80, 0, 100_000),
             "content_per_hour": lambda: _int(environ, "CONTENT_PER_HOUR", 500, 0, 1_000_000),
+            "reconcile_interval": lambda: float(
+                _int(environ, "RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL, 0, 86400)),
         }
         values: dict[str, Any] = {}
         errors: list[SettingsError] = []
@@ -118,6 +124,7 @@ class Settings:
             "queue_lease_seconds": self.queue_lease_seconds, "retry_hours": self.retry_hours,
             "content_per_minute": self.content_per_minute,
             "content_per_hour": self.content_per_hour,
+            "reconcile_interval": self.reconcile_interval,
         }
 
 

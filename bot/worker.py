@@ -236,9 +236,7 @@ async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> Jo
         written = await comment.upsert(
             ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
             cache=ctx.services.comments, guard=ctx.current,
-            tail=check_run.left_out_note(outputs.annotations),
-            # The event's comment count predates an earlier attempt's lost POST: look anyway.
-            count=None if ctx.job.retries else pull.comments)
+            tail=check_run.left_out_note(outputs.annotations))
         if written == comment.SUPERSEDED:
             return JobResult(JobOutcome.SUPERSEDED, conclusion)
     if config.settings.size_label and outputs.size_label and await ctx.current():

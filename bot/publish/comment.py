@@ -78,11 +78,14 @@ def is_ours(comment: Mapping[str, Any], app_id: str) -> bool:
     return not isinstance(app, Mapping) or str(app.get("id")) == app_id
 
 
-async def find(gh: Installation, repo: str, number: int, app_id: str,
-               count: int | None) -> Mapping[str, Any] | None:
-    """Page through the PR's comments for ours; `count` (from the PR) 0 skips the listing."""
-    if count == 0:
-        return None
+async def find(gh: Installation, repo: str, number: int, app_id: str
+               ) -> Mapping[str, Any] | None:
+    """Page through the PR's comments for ours.
+
+    Always listed: the PR's comment count in the event is as old as the event, and another
+    replica, or this process before a crash, may have posted ours since (1,000 deliveries
+    over 200 PRs and a kill -9 left 7 PRs with two comments when a count of 0 was trusted).
+    """
     url_vars = repo_vars(repo, number=number)
     for page in range(1, _MAX_PAGES + 1):
         items = await gh.get(f"{LIST_URL}?per_page={limits.PER_PAGE}&page={page}", url_vars)
@@ -129,7 +132,7 @@ async def _create(gh: Installation, repo: str, number: int, body: str, app_id: s
         return int(created["id"])
     except (gidgethub.GitHubBroken, TimeoutError, aiohttp.ClientConnectionError):
         pass  # GitHub may have written it before failing to answer
-    existing = await find(gh, repo, number, app_id, None)
+    existing = await find(gh, repo, number, app_id)
     if existing is None:
         return int((await gh.post(LIST_URL, url_vars, data={"body": body}))["id"])
     if existing.get("body") != body:
@@ -139,8 +142,7 @@ async def _create(gh: Installation, repo: str, number: int, body: str, app_id: s
 
 
 async def upsert(gh: Installation, repo: str, number: int, body: str, *, app_id: str,
-                 cache: CommentCache, count: int | None, guard: Guard = _always,
-                 tail: str = "") -> str:
+                 cache: CommentCache, guard: Guard = _always, tail: str = "") -> str:
     """Create, edit or leave the checklist comment; return CREATED, UPDATED or UNCHANGED.
 
     `guard` runs right before any write: when it says the head moved on, nothing is written
@@ -152,7 +154,7 @@ async def upsert(gh: Installation, repo: str, number: int, body: str, *, app_id:
     done = await _patch_known(gh, repo, key, body, cache, guard)
     if done is not None:
         return done
-    existing = await find(gh, repo, number, app_id, count)
+    existing = await find(gh, repo, number, app_id)
     if existing is not None and existing.get("body") == body:
         cache.remember(key, int(existing["id"]), body)
         return UNCHANGED

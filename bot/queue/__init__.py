@@ -208,6 +208,9 @@ class Queue(Protocol):
     async def release_delivery(self, delivery_id: str) -> None:
         """Forget a claimed delivery id (its handling failed, so a redelivery may run)."""
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while a delivery id is claimed (the reconciler asks, without claiming)."""
+
     async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
         """Claim a delivery and queue its jobs: each `put` outcome, or None for a repeated
         delivery (nothing queued). On failure the delivery is left unclaimed."""

@@ -163,6 +163,10 @@ class MemoryQueue:
         """Forget a delivery id."""
         self._deliveries.pop(delivery_id, None)
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while the delivery id is remembered."""
+        return delivery_id in self._deliveries
+
     async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
         """Claim the delivery, then queue its jobs; a failure releases the claim."""
         return await accept_in_steps(self, delivery_id, jobs)

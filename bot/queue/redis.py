@@ -338,6 +338,10 @@ class RedisQueue:
         """Forget a delivery id."""
         await self.redis.delete(self._key(f"delivery:{delivery_id}"))
 
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while any process's claim of the delivery id lasts."""
+        return bool(await self.redis.exists(self._key(f"delivery:{delivery_id}")))
+
     async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
         """Claim the delivery, then queue its jobs; a failure releases the claim."""
         return await accept_in_steps(self, delivery_id, jobs)

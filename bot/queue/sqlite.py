@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import orjson
 
@@ -135,7 +135,7 @@ class SqliteQueue:
         self._claims = 0
         self._fast_commits = 0
         self._checkpointed = 0  # `_fast_commits` when the last checkpoint started
-        self._checkpoint: asyncio.Future[sqlite3.Cursor] | None = None
+        self._checkpoint: asyncio.Future[list[Any]] | None = None
         self._checkpoint_again: asyncio.TimerHandle | None = None
         self._renewer: asyncio.Task[None] | None = None
         self._gate = LocalGate(clock)
@@ -174,10 +174,11 @@ class SqliteQueue:
         db.execute("BEGIN IMMEDIATE")
         try:
             result = work(db)
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # a failed COMMIT too: the connection must not stay in it
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return result
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -204,11 +205,13 @@ class SqliteQueue:
             return
         self._checkpointed = self._fast_commits
         db = self._connect()
+        # Its row is read to the end: an unfinished statement on the thread's connection makes
+        # that connection's next COMMIT fail ("SQL statements in progress") and wedged it.
         self._checkpoint = asyncio.get_running_loop().run_in_executor(
-            self._thread, db.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+            self._thread, lambda: db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall())
         self._checkpoint.add_done_callback(self._checkpoint_done)
 
-    def _checkpoint_done(self, done: asyncio.Future[sqlite3.Cursor]) -> None:
+    def _checkpoint_done(self, done: asyncio.Future[list[Any]]) -> None:
         if not done.cancelled() and done.exception() is not None:
             _log.warning("queue checkpoint failed; the next one retries",
                          exc_info=done.exception())
@@ -398,6 +401,13 @@ class SqliteQueue:
         """Forget a delivery id."""
         await self._run(lambda db: db.execute("DELETE FROM deliveries WHERE id = ?",
                                               (delivery_id,)))
+
+    async def delivery_claimed(self, delivery_id: str) -> bool:
+        """True while the delivery id is claimed (within DELIVERY_TTL_SECONDS)."""
+        since = self._clock() - DELIVERY_TTL_SECONDS
+        row = await self._run(lambda db: db.execute(
+            "SELECT 1 FROM deliveries WHERE id = ? AND at >= ?", (delivery_id, since)).fetchone())
+        return row is not None
 
     def depth(self) -> int:
         """Jobs waiting, read now (the last count read when the file is busy or not open yet).

@@ -52,8 +52,15 @@ def _summary(ctx: MigrationContext, findings: list[Finding]) -> tuple[Status, st
     if not failing:
         total = max(total, len(unjudged))
         noun = "migration" if total == 1 else "migrations"
-        return Status.WARN, (f"{len(unjudged)} of {total} {noun} could not be read, so not "
-                             f"judged ({detail}); the rest can be rolled back.")
+        # Warnings that are not "could not read" say a rollback needs a look by hand.
+        doubtful = {units.get(f.path or "", f.path) for f in findings
+                    if f.path not in unjudged}
+        if not doubtful:
+            return Status.WARN, (f"{len(unjudged)} of {total} {noun} could not be read, so not "
+                                 f"judged ({detail}); the rest can be rolled back.")
+        unread = (f"; {len(unjudged)} could not be read, so not judged" if unjudged else "")
+        return Status.WARN, (f"{len(doubtful)} of {total} {noun} may not roll back: check "
+                             f"by hand ({detail} judged){unread}.")
     bad = len({units.get(f.path or "", f.path) for f in failing})
     total = max(total, bad)
     noun = "migration" if total == 1 else "migrations"

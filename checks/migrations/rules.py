@@ -110,6 +110,13 @@ _SQL = (
     Rule("flyway-missing-undo", "flyway", "missing-down",
          "Versioned migration {path} has no undo migration `U{version}__<description>.sql` in any "
          "migration location. Add one with the statements that revert it (`flyway undo` runs it)."),
+    # Undo migrations are a Flyway Teams feature: a repository with none at all rolls back some
+    # other way, so failing each of its migrations would only get the check switched off.
+    Rule("flyway-undo-unused", "flyway", "missing-down",
+         "Versioned migration {path} cannot be rolled back by `flyway undo`, and this repository "
+         "keeps no undo migrations at all (`U<version>__` files need Flyway Teams). Add "
+         "`U{version}__<description>.sql` if you use undo; otherwise say in the PR how V{version} "
+         "is reverted.", Severity.WARN),
     Rule("flyway-empty-undo", "flyway", "empty-down",
          "Undo migration {path} is empty (or only comments), so `flyway undo` would revert "
          "nothing. Write the statements that revert V{version}."),

@@ -601,8 +601,11 @@ def _judge_flyway_file(ctx: MigrationContext, change: ChangedFile,
             return []
         if index.get(("U", version)) or _does_nothing(ctx, change):
             return []
-        return [finding("flyway-missing-undo", change.path, _up_line(ctx, change),
-                        version=version)]
+        # Known only with the repository's file list: a team that never writes undo files.
+        no_undo_anywhere = ctx.snapshot.repo_files is not None and not any(
+            kind == "U" for kind, _ in index)
+        return [finding("flyway-undo-unused" if no_undo_anywhere else "flyway-missing-undo",
+                        change.path, _up_line(ctx, change), version=version)]
     if change.status is FileStatus.REMOVED:
         if index.get(("U", version)):
             return []

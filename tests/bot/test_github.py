@@ -180,7 +180,7 @@ async def test_long_comment_is_cut_under_the_limit(fake_github: Any,
     gh = client.for_installation(fake.installation_id)
     body = "<!-- shipshape:checklist -->\n" + "- a line of the checklist\n" * 4000
     outcome = await comment.upsert(gh, fake.repo, 8, body, app_id=str(fake.app_id),
-                                   cache=comment.CommentCache(), count=None)
+                                   cache=comment.CommentCache())
     assert outcome == comment.CREATED
     [posted] = fake.comments(fake.repo, 8)
     assert len(posted["body"]) < limits.MAX_COMMENT_CHARS

@@ -27,7 +27,7 @@ from bot.queue import DELIVERY_TTL_SECONDS, QUEUED, REPLACED, STALE, Job, Queue,
 from bot.queue import sqlite as sqlite_queue
 from bot.queue.memory import MemoryQueue
 from bot.queue.redis import RedisQueue
-from bot.queue.sqlite import HEADS_TTL_SECONDS, PRUNE_EVERY, SqliteQueue
+from bot.queue.sqlite import CHECKPOINT_EVERY, HEADS_TTL_SECONDS, PRUNE_EVERY, SqliteQueue
 from tests.bot.conftest import bot_settings
 
 REDIS_URL = os.environ.get("SHIPSHAPE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -196,9 +196,12 @@ async def test_running_job_learns_it_is_stale(backend: Factory) -> None:
 
 async def test_delivery_ids_are_claimed_once(backend: Factory) -> None:
     queue = backend()
+    assert not await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    assert await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert not await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     await queue.release_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    assert not await queue.delivery_claimed("72d3162e-cc78-11e3-81ab-4c9367dc0958")
     assert await queue.claim_delivery("72d3162e-cc78-11e3-81ab-4c9367dc0958")
 
 
@@ -673,3 +676,26 @@ async def test_a_retry_after_the_lease_ran_out_adds_no_second_copy(durable: Fact
     assert await asyncio.wait_for(other.get(), 4 * LEASE) == taken
     await slow.retry_later(taken, time.time())  # the slow one finally fails
     assert await other.pending_jobs() == []
+async def test_sqlite_after_a_checkpoint_the_queues_thread_still_commits(tmp_path: Path) -> None:
+    # A checkpoint runs on the queue's thread every CHECKPOINT_EVERY commits; the thread's next
+    # transaction (taken while another process holds the lock) must still commit, and every
+    # later one too. Its unread row once wedged the connection: every ack answered 500.
+    async with store("sqlite", tmp_path) as make:
+        queue = make()
+        for number in range(CHECKPOINT_EVERY + 1):  # the first creates the file on the thread
+            await queue.claim_delivery(f"d{number}")
+
+        async def caught_up() -> None:
+            while not queue.log_caught_up():  # type: ignore[attr-defined]
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(caught_up(), 10)
+        other = sqlite3.connect(tmp_path / "queue.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        put = asyncio.create_task(queue.put(job(number=2)))
+        await asyncio.sleep(0.1)
+        other.execute("COMMIT")
+        other.close()
+        assert await asyncio.wait_for(put, 5) == QUEUED
+        assert await queue.claim_delivery("after")
+        assert [j.number for j in await queue.pending_jobs()] == [2]
