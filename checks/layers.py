@@ -202,6 +202,8 @@ def load_layer(text: str, ref: FileRef, registry: Sequence[CheckSpec[Any]]
         raise
     except ConfigError as exc:
         raise LayerError(ref.label, ref.kind, exc.path, _message(exc)) from exc
+    except RecursionError as exc:  # parsed, but too deep for the walks that validate it
+        raise LayerError(ref.label, ref.kind, "", "collections nested too deeply") from exc
     checks = {spec.id for spec in registry}
     normal = {k: ({"enabled": v} if k in checks and isinstance(v, bool) else v)
               for k, v in rest.items()}

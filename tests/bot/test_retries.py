@@ -358,7 +358,7 @@ async def test_a_comment_post_that_timed_out_is_found_not_posted_twice(
     fake.lose_answer_next("POST", "/repos/*/issues/1/comments", hang=2.0)
     gh = client.for_installation(fake.installation_id)
     outcome = await comment.upsert(gh, fake.repo, 1, BODY, app_id=str(fake.app_id),
-                                   cache=comment.CommentCache(), count=None)
+                                   cache=comment.CommentCache())
     assert outcome == comment.CREATED
     assert [c["body"] for c in fake.comments(fake.repo, 1)] == [BODY]
 
