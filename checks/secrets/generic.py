@@ -23,7 +23,10 @@ _KEYWORD = (
 )
 _REST = r"[A-Za-z0-9_.\-]*"
 # `password: str = "..."`, `val token: String = "..."`, `var token string = "..."`.
-_ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*(?==)"
+# The `=` after a type has a space before it or a quote after it: `db_password: Ab=c9` is a YAML
+# value holding `=`, not the type `Ab`.
+_ANNOTATION = (r"(?:[ \t]*\??:[ \t]*&?[A-Za-z_][\w.\[\]|<>, ]{0,40}?[ \t]*"
+               r"(?:(?<=[ \t])(?==)|(?==[ \t]*[\"'`]))"
                r"|[ \t]+string(?=[ \t]*=))?")
 # `=`, `:`, `=>`, `:=`, PHP `.=`, Makefile `::=`/`:::=`, a setter call (`setPassword("…")`),
 # or the comma between a header's name and value (`("Authorization", "Basic …")`).
@@ -75,7 +78,8 @@ _NOT_SECRET_WORDS = frozenset({
     "sha", "checksum", "location", "source", "provider", "store", "manager", "mode", "enabled",
     "required", "rotation", "mount", "selector", "scope", "scopes", "usage", "at", "class",
     "kind", "method", "strategy", "template", "public", "publishable", "pub", "page",
-    "next", "continuation", "csrf", "xsrf", "cancellation", "sync", "reset", "confirm",
+    "next", "continuation", "csrf", "xsrf", "authenticity", "cancellation", "sync", "reset",
+    "confirm",
     "confirmation", "forgot", "validator", "validation", "input", "button", "link",
     "icon", "key_id", "keyid", "file_path", "generator", "limit", "limits", "encoding",
     "algorithm", "alg", "cipher", "bits", "helper", "ssm", "parameter", "output", "secretref",
@@ -133,7 +137,14 @@ SHORT_MIN_RATIO = 0.75
 
 def key_words(identifier: str) -> list[str]:
     """Split `DB_PASSWORD`, `apiKey`, `spring.datasource.password` into lower-case words."""
-    return [w.lower() for w in _SPLIT.split(identifier) if w]
+    words = [w.lower() for w in _SPLIT.split(identifier) if w]
+    # "Clear text" / "plain text" say how a secret is stored (NuGet's `ClearTextPassword`),
+    # not that the value is UI text.
+    return [w for i, w in enumerate(words)
+            if not (w == "text" and i and words[i - 1] in _STORAGE_WORDS)]
+
+
+_STORAGE_WORDS = frozenset({"clear", "plain"})
 
 
 def is_secret_key(identifier: str) -> bool:

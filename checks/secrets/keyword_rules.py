@@ -20,8 +20,8 @@ from checks.secrets.rules import Rule
 # closing quotes or brackets, an operator, an opening quote and an HTTP auth scheme.
 _BETWEEN = (r"""[A-Za-z0-9_.\-]{0,40}["'\]]*[ \t]*(?:=>|:::=|::=|:=|\?=|\|\|=|\.=|[:=,]|[ \t]"""
             r"""|>[ \t]*\n?|[ \t]*,[ \t]*\n?[ \t]*["']value["'][ \t]*:|[ \t]+value[ \t]*=)"""
-            # A type annotation (`val ddApiKey: String = "…"`).
-            r"""[ \t]*(?:[A-Z][\w.<>?]{0,30}[ \t]*=[ \t]*)?"""
+            # A type annotation (`val ddApiKey: String = "…"`, Go's `var herokuKey string = "…"`).
+            r"""[ \t]*(?:[A-Za-z][\w.<>?]{0,30}[ \t]*=[ \t]*)?"""
             r"""(?:@?["'`(][ \t]*)?(?:(?:Bearer|SSWS|Token)[ \t]+)?""")
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _UUID_UPPER = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
@@ -30,12 +30,15 @@ _UUID_UPPER = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A
 def _judge(keywords: str, minimum: float) -> Callable[[str, str], bool]:
     """Random enough, and the key naming the provider is no id, URL or name (`HEROKU_APP_ID`)."""
     key = re.compile(rf"[A-Za-z0-9_.\-]*(?i:{keywords})[A-Za-z0-9_.\-]*")
+    provider = re.compile(rf"(?i:{keywords})")
 
     def check(value: str, line: str) -> bool:
         if entropy.shannon(value) < minimum:
             return False
         head = line[:line.find(value)] if value in line else line
-        return not any(generic.names_not_secret(m.group()) for m in key.finditer(head))
+        # The provider's own name is no verdict (`message_bird_key` is not a UI `message`).
+        return not any(generic.names_not_secret(provider.sub("_", m.group()))
+                       for m in key.finditer(head))
     return check
 
 
@@ -73,4 +76,15 @@ KEYWORD_RULES: tuple[Rule, ...] = (
     _keyword_rule("hubspot-api-key", "HubSpot API key (legacy)", "hubspot|hapi[_\\-]?key",
                   _UUID_UPPER, "a UUID under a key naming HubSpot (`HUBSPOT_API_KEY`, "
                   "`hapikey`)", 3.0),
+    _keyword_rule("messagebird-api-key", "MessageBird (Bird) API access key",
+                  r"message[_\-]?bird", r"(?:live_|test_)?[A-Za-z0-9]{25}",
+                  "25 base62 characters (optionally `live_`/`test_` first) under a key naming "
+                  "MessageBird (`MESSAGEBIRD_ACCESS_KEY`, `message_bird_key`)", 3.0),
+    _keyword_rule("kucoin-api-secret", "KuCoin API secret", "kucoin", _UUID,
+                  "a UUID under a key naming KuCoin (`KUCOIN_API_SECRET`)", 3.0),
+    _keyword_rule("squarespace-api-key", "Squarespace API key", "squarespace", _UUID,
+                  "a UUID under a key naming Squarespace (`SQUARESPACE_API_KEY`)", 3.0),
+    _keyword_rule("discord-client-secret", "Discord OAuth2 client secret", "discord",
+                  r"[A-Za-z0-9_\-]{32}", "32 url-safe characters under a key naming Discord "
+                  "(`DISCORD_CLIENT_SECRET`); a bot token is `discord-bot-token`", 3.0),
 )

@@ -46,7 +46,8 @@ PATTERN = "|".join((
     # .netrc: `machine host login user password value`.
     r"""\bpassword[ \t]+(?P<v6>[^\s"']{8,500})(?=[ \t]|\n|$)""",
     # curl -u user:password / --user=user:password
-    r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)[ =]["']?[^\s:"'$]{1,64}:(?P<v7>[^\s"'@]{8,200})""",
+    r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:["']?"""
+    r"""(?P<v7>[^\s"'@]{8,200})""",
     # mysql -pSECRET (no space: `-p value` would prompt)
     r"""\bmysql(?:dump|admin|sh)?\b[^\n]{0,200}?[ \t]-p(?P<v8>[^\s"'$]{8,200})""",
     # An XML element whose value sits alone on the next line.
@@ -59,6 +60,15 @@ PATTERN = "|".join((
     rf""""(?:key|name)"[ \t]*:[ \t]*"(?P<k12>{_HEAD}{_WORD}{_TAIL})"[ \t]*,\s{{0,40}}"""
     r""""value"[ \t]*"""
     r""":[ \t]*"(?P<v12>[^"\s]{8,500})\"""",
+    # A request header given on a command line (curl, wget, ab, hey): `-H "X-Api-Key: …"`,
+    # `--header 'Authorization: Api-Token …'`.
+    r"""(?<![\w-])(?:-H|--header)(?:[ \t]+|=)(?P<q13>["'])(?P<k13>[A-Za-z][A-Za-z0-9-]{1,40})"""
+    r"""[ \t]*:[ \t]*(?:(?:Bearer|Basic|Token|Api-Token|ApiKey|SSWS|token|bearer)[ \t]+)?"""
+    r"""(?P<v13>[^\s"']{8,500})(?P=q13)""",
+    # curl -u "user:pass@word": in a quoted argument `@` is part of the password.
+    r"""\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)"""
+    r"""(?:(?P<q14>["'])[^\s:"'$]{0,64}:|[^\s:"'$]{1,64}:(?P<r14>["']))"""
+    r"""(?P<v14>[^\s"']{8,200})(?:(?P=q14)|(?P=r14))""",
 ))
 ANCHOR = "|".join((
     rf"""\([ \t]*["']{_KEY}{_WORD}{_KEY}["'][ \t]*,[ \t]*["']""",
@@ -72,8 +82,10 @@ ANCHOR = "|".join((
     rf"""<{_KEY}{_WORD}{_KEY}>[ \t]*\n""",
     rf"""\\n{_KEY}{_WORD}|["']{_KEY}{_WORD}{_KEY}=""",
     r""""(?:key|name)"[ \t]*:""",
+    r"""(?:-H|--header)[ \t=]+["']""",
 ))
-_FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p"}
+_FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p", "14": "curl --user"}
+_AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _SETTER = re.compile(r"(?i)(?:set|put|env|define|add|store|with|config)\w*[ \t]*$")
 
 
@@ -107,6 +119,7 @@ def applies(alt: str, path: str, before: str, after: str, indent: str = "") -> b
 
 def is_secret(alt: str, key: str, value: str) -> bool:
     """True when the key names a secret (or the syntax does) and the value looks random."""
-    if alt not in _FIXED_KEYS and not generic.is_secret_key(key):
+    authorization = alt == "13" and key.lower() in _AUTH_HEADERS
+    if alt not in _FIXED_KEYS and not authorization and not generic.is_secret_key(key):
         return False
     return generic.looks_random(value, quoted=True)

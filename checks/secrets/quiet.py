@@ -60,13 +60,20 @@ EXAMPLE_DIGESTS = frozenset({
     "8be5d113c0871ce1a122d68a7dff940ab7b09ad8dfcfd9a85aa5c1acc026279e",
     # OpenID Connect Core's example access token.
     "ad71fb4165536675d80a8bbfe957697e4b9e17b35d5500406abc219705337107",
+    # The two ClearTextPassword values of Microsoft's nuget.config reference.
+    "dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c",
+    "a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e",
 })
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # Markers that never occur by chance in a random token of 20+ characters.
 _TOKEN_PLACEHOLDER = re.compile(
     r"x{4}|X{4}|0{6}|\*{3}|\.{3}|…|<[^>]*>|\{\{|\$\{|EXAMPLE|example|sample|SAMPLE|dummy|DUMMY"
     r"|placeholder|PLACEHOLDER|redacted|REDACTED|your|YOUR|fake|FAKE|notreal|NOT_?REAL"
     r"|abcdefgh|ABCDEFGH|12345678|(.)\1{7}"
+    # A run of 8 letters in alphabet order (`klmnopqr`) or a trailing "here" (`TokenHere`):
+    # about 1 in 10^12 and 1 in 10^7 for a random base62 body.
+    rf"|(?i:{'|'.join(_ALPHABET[i:i + 8] for i in range(19))})|[Hh]ere$|HERE$"
 )
 
 # What people put where a secret goes when they mean "not a real one".

@@ -26,7 +26,7 @@ def _random_alnum(value: str, _line: str) -> bool:
 
 def _prefixed(rule_id: str, name: str, prefix: str, body: str, matches: str,
               end: str = "A-Za-z0-9", hexy: bool = False, anchor: str = "",
-              wordy: bool = False) -> Rule:
+              wordy: bool = False, boundary: str = "A-Za-z0-9") -> Rule:
     """A token that is `prefix` (a regex) + `body` (a regex), ending on a token boundary.
 
     The fast pass looks for `anchor` (default: the prefix); a prefix that is common in text
@@ -34,7 +34,7 @@ def _prefixed(rule_id: str, name: str, prefix: str, body: str, matches: str,
     """
     validate = _random if hexy else _random_alnum if wordy else None
     return Rule(rule_id, name, rf"{prefix}{body}(?![{end}])", matches, prefix, validate,
-                anchor=anchor or prefix)
+                boundary=boundary, anchor=anchor or prefix)
 
 
 SAAS_RULES: tuple[Rule, ...] = (
@@ -56,6 +56,26 @@ SAAS_RULES: tuple[Rule, ...] = (
               r"[A-Z0-9]{24}\.[A-Z0-9]{64}", "`dt0c01.` + 24 `.` 64 upper-case characters"),
     _prefixed("easypost-api-key", "EasyPost API key", "EZ[AT]K", "[A-Za-z0-9]{54}",
               "`EZAK` (production) / `EZTK` (test) + 54 base62 characters"),
+    _prefixed("lob-api-key", "Lob secret API key", "(?:live|test)_", "[a-f0-9]{35}",
+              "`live_` / `test_` + 35 hex characters (the publishable `*_pub_` keys are public)",
+              hexy=True, anchor="(?:live|test)_[a-f0-9]{35}"),
+    # Short-lived: `bedrock-api-key-` + base64 of a presigned `bedrock.amazonaws.com/?Action=...`
+    # URL; long-lived: `ABSK` + base64 of `BedrockAPIKey-<id>:<secret>`.
+    _prefixed("aws-bedrock-api-key", "Amazon Bedrock API key",
+              r"(?:bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t|ABSKQmVkcm9ja0FQSUtleS)",
+              r"[A-Za-z0-9+/]{40,2000}={0,2}",
+              "`bedrock-api-key-` + base64 of a presigned `bedrock.amazonaws.com` URL "
+              "(short-lived), or `ABSK` + base64 of `BedrockAPIKey-…` (long-lived)",
+              "A-Za-z0-9+/=", wordy=True,
+              anchor=r"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t|ABSKQmVkcm9ja0FQSUtleS"),
+    # User and page tokens start `EAA` + a letter of the app's id; Square's `EAAA` is its own.
+    Rule("facebook-access-token", "Facebook (Meta) access token",
+         r"EAA[B-Za-z0-9][A-Za-z0-9]{100,400}(?![A-Za-z0-9])",
+         "`EAA` + 101 to 401 base62 characters (user, page and system-user tokens; not `EAAA`)",
+         "EAA", _random_alnum, boundary="A-Za-z0-9+/", anchor="EAA[B-Za-z0-9]"),
+    _prefixed("sonarqube-token", "SonarQube / SonarCloud token", "sq[upa]_", "[a-f0-9]{40}",
+              "`squ_` (user), `sqp_` (project analysis), `sqa_` (global analysis) + 40 hex",
+              hexy=True, anchor="sq[upa]_[a-f0-9]{40}"),
     _prefixed("frameio-token", "Frame.io developer token", "fio-u-", rf"[{_URLSAFE}=]{{64}}",
               "`fio-u-` + 64 url-safe characters", _URLSAFE),
     _prefixed("flutterwave-secret-key", "Flutterwave secret key", "FLWSECK(?:_TEST)?-",
@@ -66,7 +86,8 @@ SAAS_RULES: tuple[Rule, ...] = (
               anchor=r"(?:pat|sat)\.[A-Za-z0-9_\-]{22}\."),
     _prefixed("infracost-api-key", "Infracost API key", "ico-", "[A-Za-z0-9]{32}",
               "`ico-` + 32 base62 characters", anchor="ico-[A-Za-z0-9]{32}",
-              wordy=True),
+              # `box.ico-<hash>.png`: after a dot, `ico-` is a file extension.
+              wordy=True, boundary="A-Za-z0-9."),
     _prefixed("intra42-client-secret", "42 Intra client secret", "s-s4t2(?:ud|af)-",
               "[a-f0-9]{64}", "`s-s4t2ud-` / `s-s4t2af-` + 64 hex characters", hexy=True),
     _prefixed("langsmith-api-key", "LangSmith API key", "lsv2_(?:pt|sk)_",

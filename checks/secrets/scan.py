@@ -316,7 +316,10 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
                       key_end: int, path: str) -> bool:
     """True when the value is a whole literal where this file type writes literals."""
     text, value_start = corpus.text, m.start(group)
-    value_end = value_start + len(_QUERY_NEXT.split(m.group(group), 1)[0])
+    value = m.group(group)
+    # Only a bare value ends at a query's next `&k=`; a quoted literal runs to its quote.
+    value_end = value_start + len(_QUERY_NEXT.split(value, 1)[0] if group.startswith("bare")
+                                  else value)
     line_end = text.find("\n", value_end)
     after_start = value_end + (1 if group.startswith("quoted") else 0)  # past the quote
     after = text[after_start:len(text) if line_end < 0 else line_end]
@@ -402,6 +405,9 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
             candidate = _pair(m, corpus, index)
             if candidate is not None:
                 pos = max(candidate.start, start + 1)  # a token in the value is found alone
+                # Search again from the value: a later anchor (`TOKEN: ` of a command-line
+                # header) may have covered the token's own.
+                anchors = spans(pos)
         elif branch == URL:
             candidate = _url(m, corpus, index)
             # The fast pass skipped the user and password: a token there speaks for itself.

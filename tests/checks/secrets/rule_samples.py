@@ -7,6 +7,7 @@ Nothing here is a real credential; no token-shaped string is written into the re
 
 from __future__ import annotations
 
+import base64
 import string
 import uuid
 from collections.abc import Callable
@@ -135,6 +136,21 @@ class SaasTokens(MoreTokens):
     def uuid4(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
+    def facebook(self) -> str:
+        return "EA" + "AG" + self.chars(180)
+
+    def sonarqube(self) -> str:
+        return "sq" + "p_" + self.chars(40, HEX)
+
+    def lob(self) -> str:
+        return "te" + "st_" + self.chars(35, HEX)
+
+    def bedrock(self) -> str:
+        """A short-lived key: base64 of a presigned URL (random bytes as its signature part)."""
+        url = b"bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Signature="
+        body = url + self.rng.randbytes(96)
+        return "bedrock-" + "api-key-" + base64.b64encode(body).decode()
+
 
 def samples(seed: int) -> list[RuleSample]:
     """A fresh sample for every rule id of the secrets check."""
@@ -245,6 +261,10 @@ def samples(seed: int) -> list[RuleSample]:
         ("adobe-client-secret", "ADOBE_CLIENT_SECRET", t.adobe),
         ("defined-networking-key", "DN_API_KEY", t.defined_networking),
         ("plaid-access-token", "PLAID_ACCESS_TOKEN", t.plaid),
+        ("lob-api-key", "LOB_API_KEY", t.lob),
+        ("facebook-access-token", "FB_PAGE_ACCESS_TOKEN", t.facebook),
+        ("sonarqube-token", "SONAR_TOKEN", t.sonarqube),
+        ("aws-bedrock-api-key", "AWS_BEARER_TOKEN_BEDROCK", t.bedrock),
     ]
     keyword: list[tuple[str, str, Callable[[], str]]] = [
         ("okta-api-token", "OKTA_API_TOKEN", t.okta),
@@ -253,6 +273,10 @@ def samples(seed: int) -> list[RuleSample]:
         ("heroku-api-key-legacy", "HEROKU_API_KEY", t.uuid4),
         ("snyk-token", "SNYK_TOKEN", t.uuid4),
         ("hubspot-api-key", "HUBSPOT_API_KEY", t.uuid4),
+        ("messagebird-api-key", "MESSAGEBIRD_ACCESS_KEY", lambda: t.chars(25)),
+        ("kucoin-api-secret", "KUCOIN_API_SECRET", t.uuid4),
+        ("squarespace-api-key", "SQUARESPACE_API_KEY", t.uuid4),
+        ("discord-client-secret", "DISCORD_CLIENT_SECRET", lambda: t.chars(32, URLSAFE)),
     ]
     generic: list[tuple[str, str, Callable[[], str]]] = [
         ("generic-secret", "DB_PASSWORD", t.password),

@@ -1,6 +1,6 @@
 """Where values are written, for the syntax harness and the benchmark's harness corpus.
 
-SYNTAXES: (key, value) -> (path, lines, line of the value) in 46 syntaxes; KEY_SYNTAXES: private
+SYNTAXES: (key, value) -> (path, lines, line of the value) in 49 syntaxes; KEY_SYNTAXES: private
 key blocks in 20; `negatives`: values no rule may report. Everything is built at test time.
 """
 
@@ -136,6 +136,17 @@ SYNTAXES: list[Syntax] = [
         "scripts/backup.sh", [f"mysqldump -u backup -p{v} --all-databases > all.sql"], 1)),
     Syntax("curl header", frozenset({"provider"}), lambda k, v: (
         "scripts/call.sh", [f'curl -H "Authorization: Bearer {v}" https://api.acme.io'], 1)),
+    Syntax("curl header named by the key", TOKENS | {"generic-secret"}, lambda k, v: (
+        "scripts/call.sh", ["curl -sS -X GET \\", f"  -H '{k.replace('_', '-')}: {v}' \\",
+                            "  https://api.acme.io/v1/items"], 2)),
+    Syntax("curl Authorization, other scheme", frozenset({"generic-secret"}), lambda k, v: (
+        "scripts/call.sh", [f'curl --header "Authorization: Api-Token {v}" https://api.acme.io'],
+        1)),
+    Syntax("NuGet ClearTextPassword", frozenset({"generic-secret"}), lambda k, v: (
+        "NuGet.Config", ["<packageSourceCredentials>", "  <acme>",
+                         '    <add key="Username" value="ci" />',
+                         f'    <add key="ClearTextPassword" value="{v}" />', "  </acme>",
+                         "</packageSourceCredentials>"], 4)),
 ]
 
 

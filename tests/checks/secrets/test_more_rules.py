@@ -11,9 +11,11 @@ import pytest
 
 from checks.model import Severity, Status
 from tests.checks.secrets.diffs import new_file, run
-from tests.checks.secrets.tokens import MoreTokens
+from tests.checks.secrets.rule_samples import SaasTokens
+from tests.checks.secrets.tokens import URLSAFE, MoreTokens
 
 T = MoreTokens(seed=45)
+U = SaasTokens(seed=46)
 
 # (rule, path, lines with `{t}` where the token goes, token maker, length of the token's fixed
 # head: the rest is what a docs example replaces with a run of one character).
@@ -218,3 +220,105 @@ def test_age_key_with_a_wrong_checksum_is_a_notice_not_a_miss_or_a_failure() -> 
     assert broken[16:] not in result.findings[1].message
     assert result.summary == ("1 secret on added lines in 1 file; 1 with a checksum that does "
                               "not match (notices).")
+
+
+@pytest.mark.parametrize("key", ["message_bird_access_key", "messageBirdToken",
+                                 "MESSAGE-BIRD-KEY"])
+def test_a_provider_name_holding_a_label_word_still_names_a_secret(key: str) -> None:
+    # `message` alone names UI text; inside the provider's name it says nothing.
+    token = T.chars(25)
+    findings = _findings("config/settings.py", [f'{key} = "{token}"'])
+    assert [(f.rule, f.severity) for f in findings] == [("messagebird-api-key", Severity.FAIL)]
+
+
+def test_a_provider_keyed_id_is_still_no_secret() -> None:
+    # Removing the provider's name must not remove the word that says "not a secret".
+    lines = [f'MESSAGE_BIRD_ORIGINATOR_ID = "{T.chars(25)}"',
+             f'SQUARESPACE_SITE_ID = "{U.uuid4()}"', f'KUCOIN_ACCOUNT_ID = "{U.uuid4()}"']
+    assert list(_findings("config/settings.py", lines)) == []
+
+
+def test_go_typed_var_names_a_keyword_secret() -> None:
+    token = U.uuid4()
+    findings = _findings("cmd/deploy/main.go", [f'var kucoinSecret string = "{token}"'])
+    assert [f.rule for f in findings] == ["kucoin-api-secret"]
+
+
+@pytest.mark.parametrize("line", [
+    'curl -H "Content-Type: application/json" -H "Accept: application/vnd.github+json" x',
+    'curl -H "Authorization: Bearer $API_TOKEN" https://api.acme.io',
+    'curl -H "Authorization: token ${{ secrets.GITHUB_TOKEN }}" https://api.github.com',
+    'curl -H "X-Request-Id: 3fea6af1349166ea3fea77d1" https://api.acme.io',
+    'curl -H "X-Api-Key: YOUR_API_KEY_HERE" https://api.acme.io',
+    'curl -H "X-Api-Key: <your-api-key>" https://api.acme.io',
+])
+def test_command_line_headers_without_a_secret_are_quiet(line: str) -> None:
+    assert list(_findings("scripts/call.sh", [line])) == []
+
+
+def test_a_help_text_key_is_still_no_secret() -> None:
+    # Only "clear text" / "plain text" lose the word "text": help and label text stay quiet.
+    lines = [f'PASSWORD_HELP_TEXT = "{T.chars(20)}"', f'textPassword = "{T.chars(20)}"']
+    assert list(_findings("config/settings.py", lines)) == []
+
+
+def test_nuget_docs_example_passwords_are_quiet_and_a_real_one_is_not() -> None:
+    # The values of learn.microsoft.com's nuget.config reference, copied into many configs.
+    docs = [f'    <add key="ClearTextPassword" value="{v}" />' for v in ("33f!!lloppa",
+                                                                      "hal+9ooo_da!sY")]
+    assert list(_findings("NuGet.Config", docs)) == []
+    real = [f'    <add key="ClearTextPassword" value="{T.chars(16)}" />']
+    assert [f.rule for f in _findings("NuGet.Config", real)] == ["generic-secret"]
+
+
+def test_a_quoted_password_holding_an_ampersand_pair_is_found() -> None:
+    # `&HR6=2` inside quotes is part of the password, not a URL query's next parameter.
+    password = f"{T.chars(6)}&{T.chars(3)}=2{T.chars(4)}"
+    findings = _findings("app/settings.py", [f'db_password = "{password}"'])
+    assert [f.rule for f in findings] == ["generic-secret"]
+
+
+@pytest.mark.parametrize("form", ['--user "j.smith:{p}"', "-u ':{p}'", "--user kevin:'{p}'",
+                                  "--user  'deploy:{p}'"])
+def test_curl_user_in_quoted_forms_is_found(form: str) -> None:
+    password = f"{T.chars(5)}@{T.chars(4)}#{T.chars(4)}"
+    line = f"curl -s {form.format(p=password)} https://api.acme.io/user/me"
+    assert [f.rule for f in _findings("scripts/me.sh", [line])] == ["generic-secret"]
+
+
+@pytest.mark.parametrize("line", ['curl -u "$USER:$PASS" https://api.acme.io',
+                                  'curl -u "admin:${ADMIN_PASSWORD}" https://api.acme.io',
+                                  "curl -u user:pass@host.example.com https://api.acme.io"])
+def test_curl_user_references_and_placeholders_are_quiet(line: str) -> None:
+    assert list(_findings("scripts/me.sh", [line])) == []
+
+
+def test_a_bare_yaml_password_holding_equals_is_not_read_as_a_type_annotation() -> None:
+    password = f"{T.chars(6)}={T.chars(4)}@0"
+    findings = _findings("deploy/values.yaml", ["app:", f"  db_password: {password}"])
+    assert [(f.rule, f.line) for f in findings] == [("generic-secret", 2)]
+
+
+@pytest.mark.parametrize("body", ["{r}klMnopqrstuvwx{r}", "{r}-1234fghijklmnop{r}",
+                                  "SlackAppConfigurationAccessTokenHere", "RANDOMSTRINGHERE"])
+def test_alphabet_runs_and_trailing_here_mark_a_made_up_token(body: str) -> None:
+    token = "xoxe.xoxp-1-" + body.format(r=T.chars(12))
+    assert [f.rule for f in _findings("config/slack.env", [f"SLACK_CONFIG={token}"])
+            if f.severity != Severity.NOTICE] == []
+
+
+def test_a_random_slack_config_token_is_still_found() -> None:
+    token = "xoxe.xoxp-1-" + T.chars(140)
+    found = _findings("config/slack.env", [f"SLACK_CONFIG={token}"])
+    assert [f.rule for f in found] == ["slack-token"]
+
+
+def test_ico_after_a_dot_is_a_file_extension_not_an_infracost_key() -> None:
+    name = f"assets/video_box.ico-{T.chars(32, 'abcdef0123456789')}.png"
+    assert list(_findings("web/index.html", [f'<link rel="icon" href="/{name}">'])) == []
+
+
+def test_a_rails_authenticity_token_is_a_csrf_token() -> None:
+    line = (f'<input type="hidden" name="authenticity_token" value="{T.chars(86, URLSAFE)}" '
+            'autocomplete="off">')
+    assert list(_findings("app/views/sessions/new.html", [line])) == []
