@@ -16,8 +16,6 @@ import argparse
 import asyncio
 import contextlib
 import copy
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -28,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +42,8 @@ elif str(ROOT) not in sys.path:
 
 from bench.report import write_section  # noqa: E402
 from checks.render import Conclusion  # noqa: E402
+from tests.bot.conftest import headers_for  # noqa: E402
+from tests.fakegithub.__main__ import DEMO_DIFF  # noqa: E402
 
 PAYLOAD = ROOT / "tests" / "fixtures" / "github" / "webhooks" / "pull_request.opened.json"
 SECRET = "bench-webhook-secret"
@@ -52,18 +51,6 @@ DELAY = 0.05  # seconds GitHub takes per call
 PULLS = 120
 WORKER_COUNTS = (1, 2, 4)
 WORKERS_PER_PROCESS = 4  # the default WORKERS
-DIFF = """\
-diff --git a/app/login.py b/app/login.py
-new file mode 100644
-index 0000000..3b18e51
---- /dev/null
-+++ b/app/login.py
-@@ -0,0 +1,4 @@
-+def login(user: str) -> bool:
-+    \"\"\"Log a user in.\"\"\"
-+    print("debug", user)
-+    return True
-"""
 _JOBS = re.compile(r'^shipshape_jobs_total\{outcome="([a-z_]+)"\} ([0-9.e+]+)$', re.MULTILINE)
 _REVIEWED = frozenset(c.value for c in Conclusion)
 
@@ -86,7 +73,7 @@ def serve_fake(port: int, delay: float, pulls: int, key_path: str) -> None:
         heads = {}
         for number in range(1, pulls + 1):
             pr = fake.add_pull(fake.repo, number, title=f"Add login {number}",
-                               body="Adds a login helper.", diff=DIFF,
+                               body="Adds a login helper.", diff=DEMO_DIFF,
                                commits=[f"Add login helper {number}"])
             heads[number] = pr.head_sha
         Path(key_path).write_text(fake.private_key_pem)
@@ -205,10 +192,7 @@ def opened(fake: Fake, number: int) -> bytes:
 
 
 def headers(body: bytes) -> dict[str, str]:
-    return {"Content-Type": "application/json", "X-GitHub-Event": "pull_request",
-            "X-GitHub-Delivery": str(uuid.uuid4()),
-            "X-Hub-Signature-256": "sha256=" + hmac.new(SECRET.encode(), body,
-                                                        hashlib.sha256).hexdigest()}
+    return headers_for("pull_request", body, secret=SECRET)
 
 
 async def reviewed(session: aiohttp.ClientSession, workers: list[str]) -> int:

@@ -84,10 +84,11 @@ class LocalReader:
             return _file(self.org) if self.org and ref.path == ORG_PATHS[0] else None
         if ref.kind is LayerKind.REPOSITORY:
             if self.base is not None:
-                return _git_show(self.repo, self.base, ref.path)
+                return _git_show(self.repo, self.base, ref.path, "--base")
             return _file(self.repo / ref.path) if (self.repo / ref.path).is_file() else None
         checkout = self._checkout(ref.repo)
-        return _git_show(checkout, ref.ref or "HEAD", ref.path) if checkout else None
+        return _git_show(checkout, ref.ref or "HEAD", ref.path, f"extends {ref.label}") \
+            if checkout else None
 
     def _checkout(self, repo: str) -> Path | None:
         if self.checkouts is None:
@@ -114,16 +115,10 @@ def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
         raise InputError(f"cannot run git: {exc.strerror or exc}") from exc
 
 
-def _git_show(repo: Path, rev: str, path: str) -> str | None:
-    from cli.local_snapshot import decode_text
+def _git_show(repo: Path, rev: str, path: str, option: str) -> str | None:
+    from cli.local_snapshot import config_at
 
-    if rev.startswith("-"):  # git would read it as an option
-        raise InputError(f"{rev!r} is not a revision")
-    if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
-        raise InputError(f"{repo}: no revision {rev!r}")
-    shown = _git(repo, "show", f"{rev}:{path}")
-    return decode_text(shown.stdout, f"{rev}:{path}", "a YAML file") if shown.returncode == 0 \
-        else None
+    return config_at(repo, rev, path, option)
 
 
 def repository_name(repo: Path) -> str:

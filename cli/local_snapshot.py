@@ -182,10 +182,11 @@ def upstream_exists(repo_dir: Path) -> bool:
     return True
 
 
-def config_at(repo_dir: Path, rev: str, path: str) -> str | None:
-    """The text of `path` in revision `rev`, or None when that revision has no such file."""
+def config_at(repo_dir: Path, rev: str, path: str, option: str = "--base") -> str | None:
+    """The text of `path` in revision `rev`, or None when that revision has no such file;
+    `option` names where `rev` came from in the error a bad revision gives."""
     repo = _verify_repo(repo_dir)
-    sha = _resolve(repo, "--base", rev)
+    sha = _resolve(repo, option, rev)
     try:
         kind = _git(repo, "cat-file", "-t", f"{sha}:{path}").strip()
     except InputError:

@@ -96,7 +96,7 @@ def test_a_bad_layer_is_one_line_naming_file_key_and_layer(repo: Path) -> None:
 
 def test_an_unknown_base_revision_is_a_usage_error(repo: Path) -> None:
     code, _, err = run_cli("config", "--repo", str(repo), "--base", "no-such-branch")
-    assert code == 2 and "no revision 'no-such-branch'" in err
+    assert code == 2 and "--base: 'no-such-branch' is not a revision" in err
     target = repo.parent / "written"
     code, _, err = run_cli("config", "--repo", str(repo), f"--base=--output={target}")
     assert code == 2 and "is not a revision" in err and not target.exists()
