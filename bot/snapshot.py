@@ -8,7 +8,6 @@ media type when GitHub will serve it, else the paginated files list (also the fa
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ import gidgethub
 
 import checks
 from bot import limits
+from bot.concurrency import gather
 from bot.github import Installation, repo_vars
 from checks.config import CONFIG_PATH
 from checks.layers import ORG_PATHS, ORG_REPO
@@ -156,7 +156,8 @@ async def read_commits(gh: Installation, pull: Pull) -> Commits:
 
 
 class TreeCache:
-    """Repository file lists by tree sha: a tree never changes, so entries never go stale.
+    """Repository file lists by tree or commit sha (GitHub reads a commit's tree for its sha):
+    neither ever changes, so entries never go stale.
 
     A monorepo's tree can hold 100,000 paths (GitHub's truncation point), so few are kept.
     """
@@ -227,7 +228,7 @@ def config_edit_notice(changes: Changes, repo: str = "") -> str | None:
 
 async def build_document(gh: Installation, pull: Pull) -> Built:
     """Read commits and changes concurrently and assemble the snapshot document."""
-    commits, changes = await asyncio.gather(read_commits(gh, pull), read_changes(gh, pull))
+    commits, changes = await gather(read_commits(gh, pull), read_changes(gh, pull))
     doc = base_document(pull)
     doc["commits"] = commits.entries
     if changes.diff is not None:
@@ -247,9 +248,14 @@ async def add_repo_files(gh: Installation, built: Built, trees: TreeCache) -> Bu
     tree = built.tree_sha or str(doc.get("head_sha") or "")
     if not tree:
         return built
-    paths, truncated = await trees.paths(gh, str(doc["repository"]), tree)
+    return with_repo_files(built, await trees.paths(gh, str(doc["repository"]), tree))
+
+
+def with_repo_files(built: Built, listing: tuple[list[str], bool]) -> Built:
+    """The document with `repo_files` from a (paths, truncated) tree listing."""
+    paths, truncated = listing
     notices = built.notices
     if truncated:
         notices += ("The repository is too large for GitHub to list in one call; checks that "
                     "look for existing files saw only part of it.",)
-    return Built({**doc, "repo_files": paths}, notices, built.tree_sha)
+    return Built({**built.document, "repo_files": paths}, notices, built.tree_sha)

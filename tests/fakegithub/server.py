@@ -546,11 +546,13 @@ class FakeGitHub:
         return sha
 
     def tree_by_tree_sha(self, repo: Repo, tree_sha: str) -> dict[str, bytes] | None:
-        """Resolve a tree sha handed out in a commit object (`commit.tree.sha`)."""
+        """Resolve a tree sha handed out in a commit object (`commit.tree.sha`), or a PR's
+        commit sha: like git, GitHub reads a commit's tree for it (the spec's "SHA1 value or
+        ref name of the tree"; a branch name is a commit)."""
         groups = [c.commits for c in repo.comparisons.values()]
         for commits in [*(pr.commits for pr in repo.pulls.values()), *groups]:
             for c in commits:
-                if fake_sha("tree", c["sha"]) == tree_sha:
+                if tree_sha in (c["sha"], fake_sha("tree", c["sha"])):
                     return repo.resolve(c["sha"]) or {}
         return None
 
@@ -591,7 +593,7 @@ class FakeGitHub:
         body = await request.read()
         path = request.rel_url.path
         call = Call(request.method, path, dict(request.query), _parse_json(body),
-                    _recorded_headers(request.headers))
+                    _recorded_headers(request.headers), started=time.monotonic())
         self.calls.append(call)
         index = len(self.calls) - 1
         if self.delay:
@@ -610,7 +612,7 @@ class FakeGitHub:
         except Exception as exc:  # a bug in the fake must fail the test, not look like a 5xx
             self.response_errors.append(f"{request.method} {path}: fake crashed: {exc!r}")
             response = handlers.json_response({"message": "Server Error"}, 500)
-        self.calls[index] = replace(call, status=response.status)
+        self.calls[index] = replace(call, status=response.status, ended=time.monotonic())
         self._add_common_headers(response)
         if self.validate_responses:
             self._check_response(request, response)
