@@ -1,12 +1,14 @@
 """Workers: take jobs from the queue and run them, one PR at a time, newest head winning.
 
 A job's life: the PR as its event described it (a GET only for check_run / check_suite events;
-a head other than the job's means a newer job exists: stop) -> check run in progress -> config
-from the base branch -> commits, changes and the PR's comments (the waivers and story links
-slash commands recorded there: bot/commands/history.py) -> the review in a worker process ->
-before each write, `queue.is_current` again, so a result computed for a stale head is never
-published -> check run completed, checklist comment, size label. Every job ends in a logged
-outcome, and a started check run is always completed, even when the job fails.
+a head other than the job's means a newer job exists: stop) -> at once: our check run found or
+created in progress, the config from the base branch (then the head's tree, when a check reads
+it), the commits, the changes and the PR's comments (the waivers and story links slash
+commands recorded there: bot/commands/history.py; also the lookup of our checklist comment)
+-> the review in a worker process -> before each write, `queue.is_current` again, so a result
+computed for a stale head is never published -> at once: check run completed, checklist
+comment, size label. A small PR costs three sequential round trips to GitHub. Every job ends
+in a logged outcome, and a started check run is always completed, even when the job fails.
 
 A job failing for a passing reason (GitHub down, 5xx, time-outs, rate limits: bot/retry.py)
 leaves its check run in progress and goes back to the queue with backoff; its next attempt
