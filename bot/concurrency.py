@@ -14,12 +14,13 @@ task and is waited for, never cancelled, when a sibling fails (bot/worker.py, `_
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Coroutine, Iterable
 from typing import Any, TypeVar, overload
 
 _A = TypeVar("_A")
 _B = TypeVar("_B")
 _C = TypeVar("_C")
+_T = TypeVar("_T")
 
 
 @overload
@@ -35,6 +36,15 @@ async def gather(a: Coroutine[Any, Any, _A], b: Coroutine[Any, Any, _B],
 
 async def gather(*coros: Coroutine[Any, Any, Any]) -> tuple[Any, ...]:
     """Run the coroutines at once; on the first failure cancel the rest and raise it."""
+    return await _gather(coros)
+
+
+async def gather_all(coros: Iterable[Coroutine[Any, Any, _T]]) -> list[_T]:
+    """`gather` for any number of coroutines of one result type (pages of a list)."""
+    return list(await _gather(coros))
+
+
+async def _gather(coros: Iterable[Coroutine[Any, Any, Any]]) -> tuple[Any, ...]:
     try:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(coro) for coro in coros]

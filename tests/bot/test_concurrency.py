@@ -9,7 +9,7 @@ import gidgethub
 import pytest
 
 import checks
-from bot.concurrency import gather, settle
+from bot.concurrency import gather, gather_all, settle
 from bot.config_files import first_files
 from bot.retry import Kind, classify
 from checks.layers import FileRef, resolve_with
@@ -21,6 +21,15 @@ async def test_gather_returns_results_in_argument_order() -> None:
         return value
 
     assert await gather(after(0.02, "slow"), after(0.0, "fast")) == ("slow", "fast")
+
+
+async def test_gather_all_keeps_the_order_of_its_coroutines() -> None:
+    async def page(number: int) -> list[int]:
+        await asyncio.sleep(0.01 * (3 - number))
+        return [number]
+
+    assert await gather_all(page(n) for n in range(1, 4)) == [[1], [2], [3]]
+    assert await gather_all([]) == []
 
 
 async def test_the_first_failure_stops_the_others_and_is_raised_itself() -> None:
