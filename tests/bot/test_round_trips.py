@@ -132,3 +132,19 @@ async def test_a_read_failing_while_the_run_is_created_leaves_no_run_in_progress
     assert [(r["status"], r["conclusion"]) for r in runs] == [("completed", "neutral")]
     assert runs[0]["output"]["title"] == "Review did not finish"
     assert fake.comments(fake.repo, 5) == []
+
+
+def timed(method: str, started: float, ended: float) -> Call:
+    return Call(method, "/repos/o/r/x", {}, None, {}, 200, started, ended)
+
+
+def test_round_trips_count_the_longest_chain_of_calls_made_one_after_another() -> None:
+    # Two calls at once, one made after the first was answered (while the second ran), one
+    # after all of them.
+    calls = [timed("A", 0.0, 1.0), timed("B", 0.0, 2.0), timed("C", 1.5, 2.5),
+             timed("D", 3.0, 4.0)]
+    assert round_trips(calls) == 3  # A -> C -> D
+    assert [[c.method for c in wave] for wave in waves(calls)] == [["A", "B"], ["C"], ["D"]]
+    assert round_trips([timed("A", 0.0, 1.0), timed("B", 0.5, 1.5)]) == 1
+    assert round_trips([timed("A", 0.0, 1.0), timed("B", 1.0, 2.0)]) == 2
+    assert round_trips([]) == 0
