@@ -353,7 +353,10 @@ async def _review_pull(ctx: InFlight) -> JobResult:
         return JobResult(JobOutcome.DRAFT_SKIPPED, Conclusion.SKIPPED)
     if ctx.hook is not None:
         built = await ctx.hook.prepare(ctx, config, built)
-    if not await ctx.current():
+    # GitHub already has a newer head than the queue knows (its push's delivery is late or
+    # lost, the reconciler brings it): reviewing this head with the newer commits would
+    # publish a second, different result for it.
+    if built.moved_on or not await ctx.current():
         return await _superseded(ctx)
     try:
         notices = (ctx.config_notices + built.notices

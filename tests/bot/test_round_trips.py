@@ -148,3 +148,35 @@ def test_round_trips_count_the_longest_chain_of_calls_made_one_after_another() -
     assert round_trips([timed("A", 0.0, 1.0), timed("B", 0.5, 1.5)]) == 1
     assert round_trips([timed("A", 0.0, 1.0), timed("B", 1.0, 2.0)]) == 2
     assert round_trips([]) == 0
+
+
+async def test_a_head_the_pr_has_moved_past_is_not_judged_with_the_newer_commits(
+        bot: Bot) -> None:
+    fake = bot.fake
+    fake.add_pull(fake.repo, 6, title="PROJ-6 Totals", diff=small_diff(),
+                  commits=["PROJ-6 Add totals"])
+    old = pr_event(fake, "opened", 6)
+    # Pushed before the event's job ran, and the push's own delivery is not here yet.
+    fake.push(fake.repo, 6, commits=["PROJ-6 Tidy totals"])
+    resp = await bot.deliver("pull_request", old)
+    assert resp.status == 202, resp.json_body
+    await bot.idle()
+    [run] = fake.check_runs(fake.repo)
+    assert run["head_sha"] == old["pull_request"]["head"]["sha"]
+    assert (run["status"], run["conclusion"]) == ("completed", "cancelled")
+    assert fake.comments(fake.repo, 6) == []
+
+
+def listed(sha: str, *parents: str) -> dict[str, Any]:
+    return {"sha": sha, "parents": [{"sha": p} for p in parents]}
+
+
+def test_moved_on_only_when_a_listed_commit_is_not_in_the_head() -> None:
+    from bot.snapshot import has_commits_past
+
+    chain = [listed("a", "base"), listed("b", "a"), listed("c", "b")]
+    assert not has_commits_past(chain, "c")
+    assert has_commits_past(chain, "b")  # c was pushed on top of b
+    merged = [listed("a", "base"), listed("m", "a", "main-tip"), listed("b", "m")]
+    assert not has_commits_past(merged, "b")  # a merge from the base branch is part of the head
+    assert not has_commits_past(chain, "force-pushed")  # head not listed: nothing to tell
