@@ -154,8 +154,9 @@ async def upsert(gh: Installation, repo: str, number: int, body: str, *, app_id:
     """
     body = fit(body, tail)
     key = f"{repo}#{number}"
-    # The job's own listing found none; one PR's jobs run one at a time, so none was posted
-    # since (a write cut off before that listing is on GitHub by then, and the listing saw it).
+    # The job's own listing, made before its review, found none: one PR's jobs run one at a
+    # time (the queue's per-PR lease), so no other job posted one since. A post an earlier
+    # attempt made before failing was already on GitHub when that listing ran.
     looked = listed and cache.get(key) is None
     done = await _patch_known(gh, repo, key, body, cache, guard)
     if done is not None:
