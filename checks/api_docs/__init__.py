@@ -31,6 +31,7 @@ from checks.api_docs.docs import (
 )
 from checks.api_docs.routes import Change, Route, Scanner, Side, Window, new_line_at, window
 from checks.config import compile_globs
+from checks.lazyre import lazy_compile
 from checks.model import (
     ChangedFile,
     FileStatus,
@@ -58,16 +59,16 @@ _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
 # Files named like route modules: `api/routes/items.py`, `routers/users.py`, `views.py`,
 # `OwnerRestController.java`, `OrderResource.java`, `cats.controller.ts`.
-_ROUTE_MODULE = re.compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|views?|controllers?"
-                           r"|handlers?)/|(?:controller|resource|endpoint|router|routes?|views?"
-                           r"|api)[^/]*$")
+_ROUTE_MODULE = lazy_compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|views?|controllers?"
+                             r"|handlers?)/|(?:controller|resource|endpoint|router|routes?|views?"
+                             r"|api)[^/]*$")
 _FIX = ("change the OpenAPI/Swagger document or the API docs folder in the same PR, or give the "
         "endpoint its docs in code where the framework generates OpenAPI from it")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 # Frameworks that always serve an OpenAPI document generated from the code.
 _ALWAYS_GENERATED = frozenset({"fastapi"})
 # `/asset-manifest.json`, `/service-worker.js`, `/favicon.ico`, `/docs/*any` (Swagger UI).
-_STATIC = re.compile(
+_STATIC = lazy_compile(
     r"\.(?:js|mjs|css|html?|ico|png|jpe?g|gif|svg|webp|txt|map|woff2?|ttf|webmanifest|xml)$"
     r"|manifest\.json$|^/(?:docs|swagger|swagger-ui|redoc|api-docs|openapi|static|assets)"
     r"(?:[/.*:]|$)",
