@@ -28,8 +28,6 @@ from cli.local_snapshot import (
     snapshot_from_staged,
     upstream_exists,
 )
-from cli.sarif import render_sarif
-from cli.version import version
 from cli.workflow import render_workflow_commands
 
 EXIT_OK, EXIT_FAIL = 0, 1
@@ -215,6 +213,10 @@ def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
 def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
             environ: dict[str, str], config_source: str) -> str:
     if fmt == "sarif":
+        # importlib.metadata and hashlib: ~10 ms that no other format needs.
+        from cli.sarif import render_sarif
+        from cli.version import version
+
         return json.dumps(render_sarif(report, version()), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         _write_step_summary(report, environ)
