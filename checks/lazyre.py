@@ -122,3 +122,8 @@ def warm() -> int:
 
 # What a function taking a pattern accepts: a lazily or an eagerly compiled one.
 Pattern = re.Pattern[str] | LazyPattern
+
+
+def counts() -> tuple[int, int]:
+    """How many patterns have compiled, and how many are defined (for tests and metrics)."""
+    return sum(1 for lazy in _DEFINED if lazy.compiled is not None), len(_DEFINED)
