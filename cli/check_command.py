@@ -113,7 +113,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
     """The repository's file (already read) under the organisation's and the extends targets'
     layers, merged by the App's own rules (checks/layers.py)."""
     from checks.layers import LayerError, LayerKind, resolve_with
-    from cli.config_command import LocalReader, repository_name
+    from cli.config_command import LocalReader
 
     local = LocalReader(_repo(args), args.base, Path(args.org) if args.org else None,
                         Path(args.checkouts) if args.checkouts else None)
@@ -122,7 +122,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
         return text if ref.kind is LayerKind.REPOSITORY else local.read(ref)
 
     try:
-        layered = resolve_with(read, args.name or repository_name(_repo(args)),
+        layered = resolve_with(read, args.name or _name_if_needed(args, text),
                                args.base or "", checks.REGISTRY)
         return layered.config, layered.refused
     except LayerError as exc:
@@ -134,6 +134,17 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
         raise InputError(f"config {name}: {detail}{hint}") from exc
     except checks.ConfigError as exc:
         raise InputError(f"config {name}: {exc}") from exc
+
+
+def _name_if_needed(args: argparse.Namespace, text: str | None) -> str:
+    """The repository's name from git when a layer may need it (an `extends:` of the same owner,
+    the organisation's file); else the name git would fall back to, without running git (a
+    process start is a good part of a small check's time)."""
+    from cli.config_command import repository_name
+
+    if args.org is not None or (text is not None and "extends" in text):
+        return repository_name(_repo(args))
+    return f"local/{_repo(args).resolve().name}"
 
 
 def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
