@@ -382,10 +382,10 @@ def _plural(count: int) -> str:
 def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
     """Check that API documentation changed with the API."""
     judged = [e for e in _scan(snapshot.files, options) if e.change in options.require_for]
-    globs = compile_globs(options.doc_globs) if options.doc_globs else None
     stats = {"api_docs": {"endpoints": len(judged)}}
     if not judged:
         return Outcome(Status.PASS, "No HTTP endpoint added, removed or changed.", stats=stats)
+    globs = compile_globs(options.doc_globs) if options.doc_globs else None
     docs = _doc_files(snapshot.files, globs, options)
     if docs:
         shown = ", ".join(docs[:_SHOWN]) + (" ..." if len(docs) > _SHOWN else "")
