@@ -9,10 +9,14 @@ normal install has them:
 Then where the check's CPU goes, measured in the same run inside a check process: importing
 the secrets package, running the checks, creating dataclasses, compiling regular expressions.
 Results go to docs/benchmarks.md (section "cli"), as ratios to the floor of the same run.
+
+`--baseline DIR` also measures the check of another tree (e.g. `git archive main | tar -x -C
+DIR`) in the same interleaved runs, run by the same interpreter and installed libraries.
 """
 
 from __future__ import annotations
 
+import argparse
 import compileall
 import json
 import os
@@ -74,9 +78,9 @@ print(json.dumps(spent))
 """
 
 
-def _cpu_seconds(argv: list[str]) -> float:
+def _cpu_seconds(argv: list[str], cwd: Path = ROOT) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL,
+    subprocess.run([sys.executable, *argv], cwd=cwd, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=False, env=_ENV)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -91,13 +95,22 @@ def _attribution() -> dict[str, list[float]]:
 
 def main() -> None:
     """Measure every case RUNS times, interleaved, and write the table."""
-    for package in ("checks", "cli"):
-        compileall.compile_dir(str(ROOT / package), quiet=1)
-    samples: dict[str, list[float]] = {name: [] for name in CASES}
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", metavar="DIR", type=Path,
+                        help="another tree whose check to measure in the same runs")
+    baseline = parser.parse_args().baseline
+    trees = [ROOT] + ([baseline.resolve()] if baseline else [])
+    for tree in trees:
+        for package in ("checks", "cli"):
+            compileall.compile_dir(str(tree / package), quiet=1)
+    cases = {name: (argv, ROOT) for name, argv in CASES.items()}
+    if baseline:
+        cases[f"baseline: the check in {baseline.name}/"] = (CASES[CHECK], baseline.resolve())
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     parts: list[dict[str, list[float]]] = []
     for _ in range(RUNS):
-        for name, argv in CASES.items():
-            samples[name].append(_cpu_seconds(argv))
+        for name, (argv, cwd) in cases.items():
+            samples[name].append(_cpu_seconds(argv, cwd))
         parts.append(_attribution())
     medians = {name: statistics.median(values) for name, values in samples.items()}
     floor = medians[FLOOR]
