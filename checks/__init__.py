@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from checks.api_docs import scanners as _api_docs_scanners
 from checks.config import Config, ConfigError, load_config, parse_config_text
 from checks.engine import run_checks
 from checks.lazyre import warm as _warm_patterns
@@ -77,4 +78,5 @@ def run(
 def warm() -> int:
     """Compile every check's patterns now, as a server process does before its first review
     (the command line compiles only those its input needs); returns how many there are."""
+    _api_docs_scanners()  # imports every api-docs family's module (on demand otherwise)
     return _warm_patterns()
