@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, count, islice, repeat
+from itertools import accumulate, chain, count, islice, repeat
 from typing import Any, overload
 
 from checks.model import Hunk, HunkLine, Line
@@ -32,11 +32,16 @@ _SIDE_FIELDS = 4  # start, end, count, first line number
 _NO_NEWLINE_VALUE = " No newline at end of file\n"
 
 
-def _texts(text: str, start: int, end: int, prefix: str) -> list[str]:
-    """The texts of the run of `prefix` lines text[start:end], without prefix or line break."""
+def _raw_texts(text: str, start: int, end: int, prefix: str) -> list[str]:
+    """The lines of the run of `prefix` lines text[start:end], without prefix or newline."""
     if text[end - 1] == "\n":
         end -= 1
-    parts = text[start + 1:end].split("\n" + prefix)
+    return text[start + 1:end].split("\n" + prefix)
+
+
+def _texts(text: str, start: int, end: int, prefix: str) -> list[str]:
+    """The run's line texts as the model has them: carriage returns at the end dropped too."""
+    parts = _raw_texts(text, start, end, prefix)
     if "\r" in text[start:end]:
         return [part.rstrip("\r") for part in parts]
     return parts
@@ -70,10 +75,13 @@ class LineRuns(Sequence[Line]):
         return self._size
 
     def __iter__(self) -> Iterator[Line]:
-        text, runs, prefix = self._text, self._runs, self._prefix
-        for at in range(0, len(runs), _SIDE_FIELDS):
-            start, end, _, first = runs[at:at + _SIDE_FIELDS]
-            yield from map(_new, repeat(Line), zip(count(first), _texts(text, start, end, prefix)))
+        # Python runs once per run; each line is made by C-level map/zip.
+        return chain.from_iterable(map(self._run_lines, range(0, len(self._runs), _SIDE_FIELDS)))
+
+    def _run_lines(self, at: int) -> Iterator[Line]:
+        start, end, _, first = self._runs[at:at + _SIDE_FIELDS]
+        return map(_new, repeat(Line), zip(count(first), _texts(self._text, start, end,
+                                                                self._prefix)))
 
     def head(self, lines: int, chars: int) -> list[Line]:
         """The first `lines` lines, each cut to `chars` characters: reads only that much."""
@@ -97,7 +105,7 @@ class LineRuns(Sequence[Line]):
                 start, end, size, _ = runs[at:at + _SIDE_FIELDS]
                 firsts.append(len(starts))
                 # Each line is its text, a newline and the next line's prefix character.
-                lengths = map((2).__add__, map(len, _texts(text, start, end, prefix)))
+                lengths = map((2).__add__, map(len, _raw_texts(text, start, end, prefix)))
                 starts.extend(islice(accumulate(lengths, initial=start + 1), size))
             self._index = (starts, firsts)
         return self._index

@@ -7,6 +7,7 @@ that do not touch unidiff (space protection, prefixes, GitHub's fields) are the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,6 @@ import unidiff
 from checks.diff import (
     _GITHUB_STATUS,
     _SPACE,
-    _SPACED_HEADER,
     DiffError,
     _int_field,
     _protect_spaced_paths,
@@ -24,6 +24,8 @@ from checks.diff import (
     _unprotect,
 )
 from checks.model import ChangedFile, FileStatus, Hunk, HunkLine, Line
+
+_SPACED_HEADER = re.compile(r"^diff --git [^\n]* [^\n]* ", re.MULTILINE)
 
 
 class _UnidiffHunks:
