@@ -8,6 +8,7 @@ C-level splits. The text itself is the one string the diff arrived in, shared by
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,7 @@ from checks.unified import (
 _new = tuple.__new__
 _SIDE_FIELDS = 4  # start, end, count, first line number
 _NO_NEWLINE_VALUE = " No newline at end of file\n"
+_NOT_CR = re.compile(r"[^\r]")
 
 
 def _raw_texts(text: str, start: int, end: int, prefix: str) -> list[str]:
@@ -48,13 +50,18 @@ def _texts(text: str, start: int, end: int, prefix: str) -> list[str]:
 
 
 def _head_texts(text: str, start: int, lines: int, chars: int) -> list[str]:
-    """At most the first `chars` characters of the first `lines` lines of a run."""
+    """The first `chars` characters of each of the first `lines` lines of a run, as the
+    model's texts would give them: without copying the rest of a long line."""
     out = []
     size = len(text)
     for _ in range(lines):
         newline = text.find("\n", start)
         end = size if newline < 0 else newline
-        out.append(text[start + 1:min(end, start + 1 + chars)].rstrip("\r"))
+        cut = start + 1 + chars
+        if end <= cut or _NOT_CR.search(text, cut, end) is None:
+            out.append(text[start + 1:min(end, cut)].rstrip("\r"))
+        else:  # carriage returns inside the first characters are text, not a line ending
+            out.append(text[start + 1:cut])
         start = end + 1
     return out
 

@@ -110,11 +110,12 @@ def is_generated(changed: ChangedFile) -> bool:
 
 
 def _has_generated_marker(added: Sequence[Line]) -> bool:
-    # Only a bounded prefix is read: the first lines, and the first characters of each.
+    # Only a bounded prefix is read: the first lines, and the first characters of each,
+    # searched in one pass (no marker pattern crosses a line break).
     head = (added.head(_MARKER_LINES, _MARKER_CHARS) if isinstance(added, LineRuns)
             else added[:_MARKER_LINES])
-    return any(line.number <= _MARKER_LINES
-               and _GENERATED_MARKER.search(line.text, 0, _MARKER_CHARS) for line in head)
+    text = "\n".join(line.text[:_MARKER_CHARS] for line in head if line.number <= _MARKER_LINES)
+    return _GENERATED_MARKER.search(text) is not None
 
 
 class PathKind(enum.StrEnum):

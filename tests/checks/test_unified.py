@@ -339,3 +339,12 @@ def test_hunk_runs_that_overshoot_are_cut_in_linear_time() -> None:
         return lambda: parse_diff(text)
 
     assert_linear(build, 20_000, what="cutting a long run")
+
+
+@pytest.mark.parametrize("chars", [1, 3, 4, 5, 8, 400])
+def test_head_gives_each_line_cut_as_the_model_has_it(chars: int) -> None:
+    lines = ["abc\r\r", "ab\rcdef", "abcd\r\r\r\r\r", "\r\r\r\r\r", "", "abcdefghij\r"]
+    body = "".join(f"+{line}\n" for line in lines)
+    (changed,) = parse_diff(f"--- a/x\n+++ b/x\n@@ -0,0 +1,{len(lines)} @@\n{body}")
+    want = [Line(line.number, line.text[:chars]) for line in changed.added[:5]]
+    assert changed.added.head(5, chars) == want
