@@ -44,7 +44,7 @@ def _raw_texts(text: str, start: int, end: int, prefix: str) -> list[str]:
 def _texts(text: str, start: int, end: int, prefix: str) -> list[str]:
     """The run's line texts as the model has them: carriage returns at the end dropped too."""
     parts = _raw_texts(text, start, end, prefix)
-    if "\r" in text[start:end]:
+    if text.find("\r", start, end) >= 0:
         return [part.rstrip("\r") for part in parts]
     return parts
 
