@@ -90,6 +90,19 @@ class LineRuns(Sequence[Line]):
         return map(_new, repeat(Line), zip(count(first), _texts(self._text, start, end,
                                                                 self._prefix)))
 
+    def joined(self) -> str:
+        """Every line's text joined by newlines, cut from the diff text a run at a time."""
+        text, runs, prefix = self._text, self._runs, self._prefix
+        parts = []
+        for at in range(0, len(runs), _SIDE_FIELDS):
+            start, end = runs[at], runs[at + 1]
+            if text.find("\r", start, end) >= 0:
+                parts.append("\n".join(_texts(text, start, end, prefix)))
+            else:
+                parts.append(text[start + 1:end - (text[end - 1] == "\n")]
+                             .replace("\n" + prefix, "\n"))
+        return "\n".join(parts)
+
     def head(self, lines: int, chars: int) -> list[Line]:
         """The first `lines` lines, each cut to `chars` characters: reads only that much."""
         out: list[Line] = []
@@ -232,3 +245,10 @@ def side_runs(text: str, raw: RawFile, kind: int) -> Sequence[Line]:
             picked.extend((runs[at + 1], runs[at + 2], lines, runs[at + number_field]))
             size += lines
     return LineRuns(text, picked, size, chr(kind)) if size else ()
+
+
+def joined_texts(lines: Sequence[Line]) -> str:
+    """The lines' texts joined by newlines; from a LineRuns view without a Line per line."""
+    if isinstance(lines, LineRuns):
+        return lines.joined()
+    return "\n".join(line.text for line in lines)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from bench.engine import generate_diff
 from checks.diff import DiffError, parse_diff, parse_files
-from checks.lineruns import LineRuns
+from checks.lineruns import LineRuns, joined_texts
 from checks.model import Line
 from tests.checks import unidiff_oracle
 from tests.diffs import deleted, modified, new_file, renamed
@@ -42,6 +42,10 @@ def assert_same_as_unidiff(text: str) -> tuple[str, Any]:
     """Parse `text` both ways; fail with both outcomes when they differ."""
     new, old = _outcome(parse_diff, text), _outcome(unidiff_oracle.parse_diff, text)
     assert new == old, f"diff {text!r}:\nnew {new!r}\nold {old!r}"
+    if new[0] == "ok":  # the views' shortcut agrees with their lines
+        for changed in parse_diff(text):
+            for side in (changed.added, changed.removed):
+                assert joined_texts(side) == "\n".join(line.text for line in side)
     return new
 
 
@@ -348,3 +352,7 @@ def test_head_gives_each_line_cut_as_the_model_has_it(chars: int) -> None:
     (changed,) = parse_diff(f"--- a/x\n+++ b/x\n@@ -0,0 +1,{len(lines)} @@\n{body}")
     want = [Line(line.number, line.text[:chars]) for line in changed.added[:5]]
     assert changed.added.head(5, chars) == want
+
+
+def test_joined_texts_of_a_tuple() -> None:
+    assert joined_texts((Line(1, "a"), Line(2, "b"))) == "a\nb"
