@@ -1,8 +1,9 @@
 """The parser as it was before checks/unified.py: unidiff's objects converted to the model.
 
-Kept as the oracle the new parser is compared with (tests/checks/test_unified.py and
-bench/diff_compare.py): same files, lines, hunks, shown text and error messages. The helpers
-that do not touch unidiff (space protection, prefixes, GitHub's fields) are the parser's own.
+Kept as the oracle the new parser is compared with (tests/checks/test_unified.py, and every
+parse of the whole suite with `pytest -p tests.checks.oracle_plugin`): same files, lines,
+hunks, shown text and error messages. The helpers that do not touch unidiff (space
+protection, prefixes, GitHub's fields) are the parser's own.
 """
 
 from __future__ import annotations
