@@ -301,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="DIR",
                         help="also run the code of this checkout (e.g. `git archive main`), "
                              "for a before/after in the same run")
+    parser.add_argument("--baseline-name", metavar="TEXT",
+                        help="what to call the baseline in the table (default: its path)")
     args = parser.parse_args(argv)
     for root in (ROOT, *([args.baseline] if args.baseline else [])):
         for package in ("checks", "cli"):
@@ -330,17 +332,18 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()[0]
     lines, met = _report(args, results, breakdown, size, (load_before, load_after))
     if args.baseline:
-        lines[-2:-2] = _baseline_rows(args.baseline, results, size)
+        lines[-1:-1] = _baseline_rows(args.baseline_name or f"`{args.baseline}`", results,
+                                      size)
     print("\n".join(lines))
     if not args.no_write:
         write_section("engine", "\n".join(lines))
     return 0 if met else 1
 
 
-def _baseline_rows(code: Path, results: dict[str, Usage], size: int) -> list[str]:
+def _baseline_rows(name: str, results: dict[str, Usage], size: int) -> list[str]:
     floor, startup = results["floor"], results["baseline start-up"]
     big = results["baseline big"]
-    rows = [f"The same processes with the code of `{code}` (before), same run: big diff "
+    rows = [f"The same processes with the code of {name} (before), same run: big diff "
             f"{big.cpu:.2f} s CPU ({big.cpu / floor.cpu:.2f}x the floor), peak "
             f"{big.peak_rss / 1e6:.0f} MB ({big.peak_rss / size:.1f}x the diff); start-up "
             f"{startup.cpu:.2f} s"]
