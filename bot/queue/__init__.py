@@ -9,12 +9,18 @@ Invariants every implementation keeps (the worker relies on them):
   head the PR has already moved away from is refused (`put` returns STALE), and `is_current`
   says whether a running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
-  `accept` claims it and queues its jobs as one step (one transaction where the backend has
-  them): a failure leaves the delivery unclaimed, so GitHub's redelivery runs.
+  `accept` claims it and queues its jobs as one atomic step (a SQLite transaction, one Redis
+  script): a failure or a crash leaves the delivery unclaimed with none of its jobs queued, so
+  GitHub's redelivery runs; never claimed with a job missing.
 - Durable backends (bot/queue/sqlite.py, bot/queue/redis.py) lease a job to the process that took
   it: a job whose taker died is handed out again after the lease (visibility timeout) ends, and
   one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason, as is
   a job that failed (`bury`).
+- Every transition of a job is one atomic step, so a taker killed between two of them leaves
+  the job in exactly one place: waiting, running (leased: handed out again when the lease
+  ends), or dead. `bury` moves it from running to dead and releases its PR in that one step;
+  `done`, `requeue` and `retry_later` act only on the caller's own lease
+  (tests/bot/test_queue_crash.py kills a taker at every boundary).
 - A job that failed for a passing reason (GitHub down or rate-limiting) goes back to its slot
   with a time before which no one is handed it (`retry_later`); a newer job in the slot, or a
   newer head of its PR, supersedes it, and `put` of a newer job is ready at once.
@@ -129,18 +135,6 @@ class Job:
         return cls.from_dict(orjson.loads(text))
 
 
-async def accept_in_steps(queue: Queue, delivery_id: str,
-                          jobs: Sequence[Job]) -> list[str] | None:
-    """`Queue.accept` as a claim, then puts; a failure releases the claim."""
-    if not await queue.claim_delivery(delivery_id):
-        return None
-    try:
-        return [await queue.put(job) for job in jobs]
-    except BaseException:
-        await queue.release_delivery(delivery_id)
-        raise
-
-
 def inherit_audits(job: Job, waiting: Job) -> Job:
     """`job` replacing `waiting`, keeping the audit events `waiting` still had to write."""
     audits = tuple(dict.fromkeys((*waiting.audits, *job.audits)))
@@ -219,7 +213,8 @@ class Queue(Protocol):
         """Jobs waiting (not running)."""
 
     async def bury(self, job: Job, error: str) -> None:
-        """Keep a job that failed as a dead letter with its error (logged), never dropped."""
+        """Keep a job that failed as a dead letter with its error (logged), never dropped;
+        in the same step its PR is released (a later `done` changes nothing)."""
 
     async def pending_jobs(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown logs and tests)."""

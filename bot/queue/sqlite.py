@@ -429,13 +429,18 @@ class SqliteQueue:
         return [_load(data) for (data,) in rows]
 
     async def bury(self, job: Job, error: str) -> None:
-        """Keep a failed job as a dead letter with its error."""
+        """Move a failed job from running to the dead letters, with its error."""
+        self._held.pop(job.pr_key, None)
         await self._run(lambda db: self._bury(db, job, error))
+        self._wake.set()
 
     def _bury(self, db: sqlite3.Connection, job: Job, error: str) -> None:
+        # From running to dead in one transaction: a crash right after it must not see the
+        # lease run out and the job handed out again.
         row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
                          (job.pr_key, self.owner)).fetchone()
         attempts = row[0] if row else 1
+        self._release(db, job)
         db.execute("INSERT INTO dead (data, error, attempts, at) VALUES (?, ?, ?, ?)",
                    (_dump(job), error, attempts, self._clock()))
         log_dead_letter(DeadLetter(job, error, attempts))
