@@ -38,7 +38,7 @@ from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
 from bot.outcome import JobOutcome, JobResult
-from bot.publish import check_run, comment, label
+from bot.publish import check_run, comment, label, superseded
 from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
 from bot.retry import CircuitBreaker, Kind, Passing, RetryPolicy, classify
 from bot.review import Outputs, review
@@ -83,6 +83,7 @@ class Services:
     commands: CommandState = field(default_factory=CommandState)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+    sweeper: superseded.Sweeper = field(default_factory=superseded.Sweeper)
 
 
 class ReviewHook(Protocol):
@@ -316,6 +317,7 @@ async def run_job(services: Services, job: Job) -> JobResult:
         await run_audit(services, job)
         return JobResult(JobOutcome.AUDITED)
     result = await _review_job(services, job)
+    await superseded.after_review(services, job, result)
     # The event's audit-log entries, from what the review just found; not when the checks
     # could not run (they would fail the same way again).
     if job.audits and result.outcome not in NO_AUDIT:

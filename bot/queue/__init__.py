@@ -196,6 +196,9 @@ class Queue(Protocol):
     async def is_current(self, job: Job) -> bool:
         """True while `job.head_sha` is the newest head seen for its PR."""
 
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads seen for the job's PR (at most HEADS_PER_PR), the newest last."""
+
     async def claim_delivery(self, delivery_id: str) -> bool:
         """True the first time a delivery id is seen, False after."""
 

@@ -159,6 +159,10 @@ class MemoryQueue:
         heads = self._heads.get(job.pr_key)
         return not heads or not job.head_sha or heads[-1][0] == job.head_sha
 
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads seen for the job's PR, the newest last."""
+        return [sha for sha, _ in self._heads.get(job.pr_key, [])]
+
     async def claim_delivery(self, delivery_id: str) -> bool:
         """Remember the last MAX_DELIVERIES delivery ids."""
         return self._claim(delivery_id)

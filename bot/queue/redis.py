@@ -375,6 +375,11 @@ class RedisQueue:
         raw = await self.redis.get(self._heads_key(job.pr_key))
         return is_current(json.loads(raw) if raw else [], job)
 
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads any process has seen for the job's PR, the newest last."""
+        raw = await self.redis.get(self._heads_key(job.pr_key))
+        return [sha for sha, _ in json.loads(raw)] if raw else []
+
     async def claim_delivery(self, delivery_id: str) -> bool:
         """True the first time any process sees a delivery id within DELIVERY_TTL_SECONDS."""
         claimed = await self.redis.set(self._key(f"delivery:{delivery_id}"), "1", nx=True,

@@ -362,6 +362,10 @@ class SqliteQueue:
         """True while no newer head has been seen for the PR."""
         return await self._run(lambda db: is_current(self._heads(db, job.pr_key), job))
 
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads seen for the job's PR, the newest last."""
+        return [sha for sha, _ in await self._run(lambda db: self._heads(db, job.pr_key))]
+
     async def claim_delivery(self, delivery_id: str) -> bool:
         """True the first time a delivery id is seen within DELIVERY_TTL_SECONDS."""
         self._claims += 1
