@@ -160,7 +160,7 @@ async def _start_run(ctx: InFlight) -> None:
         # compared (completed; a Re-run wants a fresh one).
         found = await check_run.find(ctx.gh, ctx.job.repo, ctx.job.head_sha,
                                      ctx.services.app_id)
-        if found is not None and not found.completed:
+        if found is not None and (not found.completed or found.interrupted):
             ctx.run_id = found.id
             return
         if found is not None and not ctx.job.rerun:
@@ -363,7 +363,7 @@ async def _fail_run(ctx: InFlight, summary: str = FAILED_SUMMARY) -> None:
     try:
         await check_run.complete(
             ctx.gh, ctx.job.repo, ctx.run_id or 0, conclusion=Conclusion.NEUTRAL,
-            title="Review did not finish", summary=summary)
+            title=check_run.INTERRUPTED_TITLE, summary=summary)
     except Exception as exc:
         if not is_gone(exc):  # a deleted repository takes its check runs with it
             _log.exception("could not complete the check run after a failure",
