@@ -28,8 +28,9 @@ Invariants every implementation keeps (the worker relies on them):
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
@@ -146,6 +147,28 @@ def replacing(job: Job, waiting: Job) -> Job:
     if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
         job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
     return inherit_audits(job, waiting)
+
+
+@contextlib.asynccontextmanager
+async def settling(pending: set[str], job: Job) -> AsyncIterator[None]:
+    """Around a job's last transition (retry_later, bury): if the store fails it (or the
+    caller is cancelled in it), note the PR, so `done` leaves the job leased, not lost."""
+    try:
+        yield
+    except BaseException:
+        pending.add(job.pr_key)
+        raise
+
+
+def unsettled(pending: set[str], job: Job) -> bool:
+    """True (once) when the job's last transition failed: `done` must not release its PR;
+    its lease, no longer renewed, ends and the job is handed out again."""
+    if job.pr_key not in pending:
+        return False
+    pending.discard(job.pr_key)
+    log(_log, logging.WARNING, "job left to its lease: its last queue step failed",
+        delivery=job.delivery_id, repo=job.repo, pr=job.number, head=job.head_sha)
+    return True
 
 
 @dataclass(frozen=True)

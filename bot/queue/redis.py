@@ -46,6 +46,8 @@ from bot.queue import (
     dead_reason,
     log_dead_letter,
     replacing,
+    settling,
+    unsettled,
 )
 from bot.queue.heads import Heads, is_current, is_older_head, note_head
 from bot.queue.redis_gate import RedisGate
@@ -264,6 +266,9 @@ class RedisQueue:
         self._later = self.redis.register_script(_LATER)
         self._gate = RedisGate(self.redis, prefix)
         self._held: dict[str, Job] = {}
+        # PRs whose job's last transition (retry_later, bury) may not have reached the store:
+        # `done` leaves them leased, so the job comes back when the lease ends, never lost.
+        self._unsettled: set[str] = set()
         self._wake = asyncio.Event()
         self._closed = False
         self._depth = 0
@@ -341,8 +346,11 @@ class RedisQueue:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     async def done(self, job: Job) -> None:
-        """Release the PR so any process may take its next job."""
+        """Release the PR so any process may take its next job (unless the job's last
+        transition failed: then its lease, no longer renewed, ends and it is taken again)."""
         self._held.pop(job.pr_key, None)
+        if unsettled(self._unsettled, job):
+            return
         await self._release(keys=[self._key("running"), self._key("leases")],
                             args=[job.pr_key, self.owner])
         self._wake.set()
@@ -359,12 +367,13 @@ class RedisQueue:
 
     async def retry_later(self, job: Job, not_before: float) -> None:
         """Put a failed job back in its slot, due at `not_before`, unless superseded."""
-        await self._later(
-            keys=[self._key("running"), self._key("pending"), self._key("order"),
-                  self._key("attempts"), self._heads_key(job.pr_key), self._key("prs"),
-                  self._key("due")],
-            args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot,
-                  int(not_before * 1000)])
+        async with settling(self._unsettled, job):
+            await self._later(
+                keys=[self._key("running"), self._key("pending"), self._key("order"),
+                      self._key("attempts"), self._heads_key(job.pr_key), self._key("prs"),
+                      self._key("due")],
+                args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot,
+                      int(not_before * 1000)])
 
     def gate(self) -> Gate:
         """Pauses and pacing in Redis, shared by every replica."""
@@ -415,9 +424,10 @@ class RedisQueue:
     async def bury(self, job: Job, error: str) -> None:
         """Move a failed job from running to the dead letters, with its error, in one step."""
         self._held.pop(job.pr_key, None)
-        attempts = await self._bury(
-            keys=[self._key("running"), self._key("leases"), self._key("dead")],
-            args=[job.pr_key, self.owner, _dump(job), error])
+        async with settling(self._unsettled, job):
+            attempts = await self._bury(
+                keys=[self._key("running"), self._key("leases"), self._key("dead")],
+                args=[job.pr_key, self.owner, _dump(job), error])
         log_dead_letter(DeadLetter(job, error, int(attempts)))
         self._wake.set()
 

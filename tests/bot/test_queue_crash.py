@@ -47,12 +47,13 @@ class Tap:
     limit: int
     count: int = 0
     task: asyncio.Task[Any] | None = None
+    error: type[BaseException] = Killed
 
     def step(self) -> None:
         if asyncio.current_task() is not self.task:
             return  # the lease renewer, say: not the worker's own sequence of steps
         if self.count >= self.limit:
-            raise Killed
+            raise self.error
         self.count += 1
 
 
@@ -260,3 +261,30 @@ async def test_a_taker_killed_during_a_shutdown_leaves_every_job_to_the_next(
     cuts = await every_cut(kind, tmp_path, shuts_down)
     check_exactly_once(cuts)
     assert all(number not in dead for _, _, dead in cuts for number in (1, 2))
+
+
+class Blip(ConnectionError):
+    """The store failed one operation (Redis restarting, the file locked past its wait)."""
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+@pytest.mark.parametrize("transition", ["retry_later", "bury"])
+async def test_a_transition_the_store_failed_leaves_the_job_leased_not_lost(
+        kind: str, transition: str, tmp_path: Path) -> None:
+    async with store(kind, tmp_path) as make:
+        worker = make(lease_seconds=LEASE)
+        await worker.accept(DELIVERY, JOBS[:1])
+        taken = await take(worker)
+        failing = Tap(0, error=Blip)  # the task's operations fail from here on, then none
+        tap(worker, failing)
+        failing.task = asyncio.current_task()
+        with pytest.raises(Blip):
+            if transition == "retry_later":
+                await worker.retry_later(replace(taken, retries=1), time.time())
+            else:
+                await worker.bury(taken, "KeyError")
+        failing.task = None  # the store answers again: the worker's `done` goes through
+        await worker.done(taken)
+        # Neither waiting nor dead: the job would be lost if `done` had released it.
+        assert await worker.dead_letters() == []
+        assert await asyncio.wait_for(worker.get(), 4 * LEASE) == taken
