@@ -5,7 +5,9 @@ run in_progress, and a retried job dropped because a newer head arrived leaves t
 first attempt started. No job will ever review that head again (the queue refuses an older
 head), so once a newer head's review is published, our in-progress runs on the PR's earlier
 heads (the queue remembers the recent ones) are completed neutral, "superseded by <sha>".
-Each earlier head is looked at once per process: one GET, and a PATCH per run found.
+Each earlier head is looked at once per process: one GET, and a PATCH per run found. Likewise
+a job that finds its PR closed (its first attempt was killed mid-run, then the PR was closed)
+completes our in-progress runs on its own head: no later job reviews a closed PR.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ if TYPE_CHECKING:  # the worker runs this hook: imported for its type only
 
 _log = get_logger("superseded")
 TITLE = "Superseded by a newer commit"
+CLOSED_TITLE = "Not reviewed: the pull request was closed"
+CLOSED_SUMMARY = ("The pull request was closed before this review finished; it is reviewed "
+                  "again if the pull request is reopened.")
 # Every in-progress run of ours on one head: one page is plenty (a run is made per attempt).
 IN_PROGRESS_URL = ("/repos/{owner}/{repo}/commits/{ref}/check-runs"
                    "{?check_name,app_id,status,filter,per_page}")
@@ -57,7 +62,8 @@ class Sweeper:
             if (repo, sha) in self._swept:
                 continue
             try:
-                completed += await _complete_in_progress(gh, repo, sha, newest, app_id)
+                completed += await complete_in_progress(gh, repo, sha, app_id, TITLE,
+                                                        summary(newest))
             except Exception as exc:
                 if not is_gone(exc):  # a head GitHub no longer knows has no run to complete
                     log(_log, logging.WARNING, "could not complete runs on a superseded head",
@@ -73,11 +79,16 @@ REVIEWED = frozenset({JobOutcome.PUBLISHED, JobOutcome.CONFIG_ERROR, JobOutcome.
 
 
 async def after_review(services: Services, job: Job, result: JobResult) -> None:
-    """The worker's hook once a review job ended: sweep the PR's earlier heads (never fails
-    the job, whose result is already published)."""
-    if result.outcome not in REVIEWED or not job.head_sha:
+    """The worker's hook once a review job ended: sweep the PR's earlier heads, or its own
+    head when the PR was closed (never fails the job, whose result is already final)."""
+    if not job.head_sha or result.outcome not in (*REVIEWED, JobOutcome.CLOSED):
         return
     try:
+        if result.outcome is JobOutcome.CLOSED:
+            await complete_in_progress(services.client.for_installation(job.installation_id),
+                                       job.repo, job.head_sha, services.app_id, CLOSED_TITLE,
+                                       CLOSED_SUMMARY)
+            return
         heads = await services.queue.recent_heads(job)
         await services.sweeper.sweep(services.client.for_installation(job.installation_id),
                                         job.repo, heads, job.head_sha, services.app_id)
@@ -86,16 +97,17 @@ async def after_review(services: Services, job: Job, result: JobResult) -> None:
                        extra={"fields": {"delivery": job.delivery_id}})
 
 
-async def _complete_in_progress(gh: Installation, repo: str, sha: str, newest: str,
-                                app_id: str) -> int:
+async def complete_in_progress(gh: Installation, repo: str, sha: str, app_id: str,
+                               title: str, text: str) -> int:
+    """Complete our in-progress runs on `sha` as neutral with `title` and `text`; how many."""
     data = await gh.get(IN_PROGRESS_URL, repo_vars(
         repo, ref=sha, check_name=check_run.CHECK_NAME, app_id=app_id, status="in_progress",
         filter="all", per_page=100))
     runs = [run for run in data.get("check_runs") or [] if run.get("head_sha", sha) == sha]
     for run in runs:
         await check_run.complete(gh, repo, int(run["id"]), conclusion=Conclusion.NEUTRAL,
-                                 title=TITLE, summary=summary(newest))
+                                 title=title, summary=text)
     if runs:
-        log(_log, logging.INFO, "completed runs on a superseded head", repo=repo, head=sha,
-            newest=newest, runs=[int(run["id"]) for run in runs])
+        log(_log, logging.INFO, "completed runs left in progress", repo=repo, head=sha,
+            title=title, runs=[int(run["id"]) for run in runs])
     return len(runs)

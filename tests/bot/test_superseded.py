@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run, superseded
+from bot.queue import Job
 from tests.bot.conftest import Bot, pr_event
 from tests.bot.diffs import new_file, python_module, python_test
 
@@ -77,3 +79,22 @@ async def test_a_sweep_never_touches_the_newest_head_nor_fails_the_review(bot: B
                                str(fake.app_id)) == 1
     assert {r["id"]: r["status"] for r in fake.check_runs(fake.repo, first)} == {
         orphan: "completed"}
+
+
+async def test_a_job_that_finds_its_pr_closed_completes_the_run_left_on_its_head(
+        bot: Bot) -> None:
+    fake = bot.fake
+    pr = fake.add_pull(fake.repo, 53, title="Invoice totals", body="BILL-12", diff=DIFF,
+                       commits=["BILL-12 Add invoice totals"])
+    services = bot.state.services
+    gh = services.client.for_installation(fake.installation_id)
+    # The first attempt started the run and was killed; the PR was closed before the retry.
+    orphan = await check_run.start(gh, fake.repo, pr.head_sha, "killed-worker")
+    job = Job(installation_id=fake.installation_id, repo=fake.repo, number=53,
+              head_sha=pr.head_sha, delivery_id="d-53", event="check_suite.rerequested")
+    await superseded.after_review(services, job, JobResult(JobOutcome.SUPERSEDED))
+    assert fake.check_runs(fake.repo, pr.head_sha)[0]["status"] == "in_progress"
+    await superseded.after_review(services, job, JobResult(JobOutcome.CLOSED))
+    [run] = fake.check_runs(fake.repo, pr.head_sha)
+    assert (run["id"], run["status"], run["conclusion"]) == (orphan, "completed", "neutral")
+    assert run["output"]["title"] == superseded.CLOSED_TITLE
