@@ -5,7 +5,9 @@ library (arq, saq): the queue must keep ONE waiting job per PR that a newer head
 place (one per slot: a command has its own), hand out only jobs whose PR no process is working
 on, and refuse an older head. A stream entry cannot be replaced or skipped-and-kept, and the
 libraries key jobs by id, not by PR; each operation below is instead one Lua script, atomic
-across replicas.
+across replicas: a delivery's claim and all its jobs are one script (`_APPLY`), and so is each
+move of a job (take, done, requeue, retry, bury), so a process killed between two of them
+leaves every job waiting, leased or dead (tests/bot/test_queue_crash.py).
 
 Keys under the prefix: `pending` (hash slot -> job; `Job.slot`), `order` (sorted set slot ->
 arrival), `attempts` (hash slot -> times its takers died), `prs` (hash slot -> its PR), `running`
