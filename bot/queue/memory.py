@@ -66,7 +66,8 @@ class MemoryQueue:
     async def put(self, job: Job) -> str:
         """Queue `job`, replacing an older waiting job in the same slot."""
         outcome = self._put(job)
-        await self._wake_for([job])
+        if outcome != STALE:
+            await self._wake_for([job])
         return outcome
 
     def _put(self, job: Job) -> str:
