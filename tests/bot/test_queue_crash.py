@@ -6,7 +6,7 @@ shutdown. A tap counts the store operations the scenario issues (Redis commands,
 transactions) and kills it before the Nth, for every N until one run ends uncut: the process
 is gone from there on (its leases stop being renewed, nothing is released). A second process
 on the same store then recovers: GitHub's delivery failed if the intake never answered, so the
-reconciler redelivers it unless it was claimed; then it works until no job comes for three
+reconciler redelivers it unless it was claimed; then it works until no job comes for five
 leases. Every job must end exactly once, done or dead, and nothing may be left waiting.
 
 The memory queue is not here: it lives and dies with its process, by design.
@@ -171,12 +171,13 @@ async def run_cut(make: Factory, scenario: Scenario, limit: int) -> tuple[Ledger
 
 async def recover(queue: Queue, ledger: Ledger) -> None:
     """A second process: the reconciler's redelivery if GitHub saw the delivery fail and no
-    one claimed it, then work until nothing has come for three leases."""
+    one claimed it, then work until nothing has come for five leases (slack for a loaded
+    machine: a lease that ended is seen at the next poll)."""
     if not ledger.accepted and not await queue.delivery_claimed(DELIVERY):
         assert await queue.accept(DELIVERY, JOBS) is not None
     while True:
         try:
-            taken = await asyncio.wait_for(queue.get(), 3 * LEASE)
+            taken = await asyncio.wait_for(queue.get(), 5 * LEASE)
         except TimeoutError:
             break
         ledger.events.append(("recovered", taken.number))
