@@ -169,9 +169,7 @@ def _start_reconciler(settings: Settings, client: GitHubClient, queue: Queue
     if settings.reconcile_interval <= 0:
         return None
     marks = open_marks(settings)
-    reconciler = Reconciler(client, queue, marks, app_id=settings.app_id,
-                            private_key=settings.private_key,
-                            interval=settings.reconcile_interval)
+    reconciler = Reconciler(client, queue, marks, interval=settings.reconcile_interval)
     first = min(settings.reconcile_interval, RECONCILE_FIRST_DELAY_SECONDS)
     task = asyncio.create_task(reconciler.run_forever(first), name="shipshape-reconciler")
     return task, marks

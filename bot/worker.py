@@ -42,7 +42,7 @@ from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import delivery_context, get_logger, log
 from bot.metrics import Metrics
 from bot.outcome import JobOutcome, JobResult
-from bot.publish import check_run, comment, label
+from bot.publish import check_run, comment, label, superseded
 from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
 from bot.retry import CircuitBreaker, Kind, Passing, RetryPolicy, classify
 from bot.review import Outputs, review
@@ -87,6 +87,7 @@ class Services:
     commands: CommandState = field(default_factory=CommandState)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+    sweeper: superseded.Sweeper = field(default_factory=superseded.Sweeper)
 
 
 class ReviewHook(Protocol):
@@ -172,7 +173,7 @@ async def _start_run(ctx: InFlight) -> None:
         # compared (completed; a Re-run wants a fresh one).
         found = await check_run.find(ctx.gh, ctx.job.repo, ctx.job.head_sha,
                                      ctx.services.app_id)
-        if found is not None and not found.completed:
+        if found is not None and (not found.completed or found.interrupted):
             ctx.run_id = found.id
             return
         if found is not None and not ctx.job.rerun:
@@ -405,6 +406,7 @@ async def run_job(services: Services, job: Job) -> JobResult:
         await run_audit(services, job)
         return JobResult(JobOutcome.AUDITED)
     result = await _review_job(services, job)
+    await superseded.after_review(services, job, result)
     # The event's audit-log entries, from what the review just found; not when the checks
     # could not run (they would fail the same way again).
     if job.audits and result.outcome not in NO_AUDIT:
@@ -459,7 +461,7 @@ async def _fail_run(ctx: InFlight, summary: str = FAILED_SUMMARY) -> None:
     try:
         await check_run.complete(
             ctx.gh, ctx.job.repo, ctx.run_id or 0, conclusion=Conclusion.NEUTRAL,
-            title="Review did not finish", summary=summary)
+            title=check_run.INTERRUPTED_TITLE, summary=summary)
     except Exception as exc:
         if not is_gone(exc):  # a deleted repository takes its check runs with it
             _log.exception("could not complete the check run after a failure",

@@ -30,6 +30,9 @@ RERUN_IDENTIFIER = "rerun"
 RERUN_ACTION = {"label": "Re-run", "description": "Review this commit again",
                 "identifier": RERUN_IDENTIFIER}
 MAX_ANNOTATIONS = limits.MAX_ANNOTATIONS
+# The title of a run completed neutral because its review stopped (a failure, a shutdown, a
+# dead letter) before a result: the head's next attempt completes that run with its result.
+INTERRUPTED_TITLE = "Review did not finish"
 
 
 async def start(gh: Installation, repo: str, head_sha: str, external_id: str,
@@ -67,6 +70,15 @@ class ExistingRun:
     conclusion: str | None
     title: str
     summary: str
+    annotations: int = 0
+
+    @property
+    def interrupted(self) -> bool:
+        """True for a run completed because its review stopped, with no findings attached:
+        the next attempt on the head completes this run instead of making a second one (an
+        update appends annotations, and it has none)."""
+        return (self.completed and self.conclusion == Conclusion.NEUTRAL.value
+                and self.title == INTERRUPTED_TITLE and not self.annotations)
 
     def says(self, conclusion: Conclusion, title: str, summary: str) -> bool:
         """True when this run is completed with this result (its annotations are not compared:
@@ -87,7 +99,8 @@ async def find(gh: Installation, repo: str, head_sha: str, app_id: str) -> Exist
     run = runs[0]
     output = run.get("output") or {}
     return ExistingRun(int(run["id"]), run.get("status") == "completed", run.get("conclusion"),
-                       output.get("title") or "", output.get("summary") or "")
+                       output.get("title") or "", output.get("summary") or "",
+                       int(output.get("annotations_count") or 0))
 
 
 def _output(title: str, summary: str, annotations: Sequence[dict[str, Any]],

@@ -9,12 +9,18 @@ Invariants every implementation keeps (the worker relies on them):
   head the PR has already moved away from is refused (`put` returns STALE), and `is_current`
   says whether a running job's head is still the PR's newest, so a stale result is never published.
 - A delivery id is claimed once (`claim_delivery`); a repeated one is acknowledged, not run.
-  `accept` claims it and queues its jobs as one step (one transaction where the backend has
-  them): a failure leaves the delivery unclaimed, so GitHub's redelivery runs.
+  `accept` claims it and queues its jobs as one atomic step (a SQLite transaction, one Redis
+  script): a failure or a crash leaves the delivery unclaimed with none of its jobs queued, so
+  GitHub's redelivery runs; never claimed with a job missing.
 - Durable backends (bot/queue/sqlite.py, bot/queue/redis.py) lease a job to the process that took
   it: a job whose taker died is handed out again after the lease (visibility timeout) ends, and
   one whose takers died MAX_ATTEMPTS times is moved to the dead letters with the reason, as is
   a job that failed (`bury`).
+- Every transition of a job is one atomic step, so a taker killed between two of them leaves
+  the job in exactly one place: waiting, running (leased: handed out again when the lease
+  ends), or dead. `bury` moves it from running to dead and releases its PR in that one step;
+  `done`, `requeue` and `retry_later` act only on the caller's own lease
+  (tests/bot/test_queue_crash.py kills a taker at every boundary).
 - A job that failed for a passing reason (GitHub down or rate-limiting) goes back to its slot
   with a time before which no one is handed it (`retry_later`); a newer job in the slot, or a
   newer head of its PR, supersedes it, and `put` of a newer job is ready at once.
@@ -22,8 +28,9 @@ Invariants every implementation keeps (the worker relies on them):
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
@@ -129,18 +136,6 @@ class Job:
         return cls.from_dict(orjson.loads(text))
 
 
-async def accept_in_steps(queue: Queue, delivery_id: str,
-                          jobs: Sequence[Job]) -> list[str] | None:
-    """`Queue.accept` as a claim, then puts; a failure releases the claim."""
-    if not await queue.claim_delivery(delivery_id):
-        return None
-    try:
-        return [await queue.put(job) for job in jobs]
-    except BaseException:
-        await queue.release_delivery(delivery_id)
-        raise
-
-
 def inherit_audits(job: Job, waiting: Job) -> Job:
     """`job` replacing `waiting`, keeping the audit events `waiting` still had to write."""
     audits = tuple(dict.fromkeys((*waiting.audits, *job.audits)))
@@ -152,6 +147,28 @@ def replacing(job: Job, waiting: Job) -> Job:
     if waiting.head_sha == job.head_sha and waiting.rerun and not job.rerun:
         job = replace(waiting, audits=job.audits)  # a Re-run asked for: keep it
     return inherit_audits(job, waiting)
+
+
+@contextlib.asynccontextmanager
+async def settling(pending: set[str], job: Job) -> AsyncIterator[None]:
+    """Around a job's last transition (retry_later, bury): if the store fails it (or the
+    caller is cancelled in it), note the PR, so `done` leaves the job leased, not lost."""
+    try:
+        yield
+    except BaseException:
+        pending.add(job.pr_key)
+        raise
+
+
+def unsettled(pending: set[str], job: Job) -> bool:
+    """True (once) when the job's last transition failed: `done` must not release its PR;
+    its lease, no longer renewed, ends and the job is handed out again."""
+    if job.pr_key not in pending:
+        return False
+    pending.discard(job.pr_key)
+    log(_log, logging.WARNING, "job left to its lease: its last queue step failed",
+        delivery=job.delivery_id, repo=job.repo, pr=job.number, head=job.head_sha)
+    return True
 
 
 @dataclass(frozen=True)
@@ -202,6 +219,9 @@ class Queue(Protocol):
     async def is_current(self, job: Job) -> bool:
         """True while `job.head_sha` is the newest head seen for its PR."""
 
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads seen for the job's PR (at most HEADS_PER_PR), the newest last."""
+
     async def claim_delivery(self, delivery_id: str) -> bool:
         """True the first time a delivery id is seen, False after."""
 
@@ -219,7 +239,8 @@ class Queue(Protocol):
         """Jobs waiting (not running)."""
 
     async def bury(self, job: Job, error: str) -> None:
-        """Keep a job that failed as a dead letter with its error (logged), never dropped."""
+        """Keep a job that failed as a dead letter with its error (logged), never dropped;
+        in the same step its PR is released (a later `done` changes nothing)."""
 
     async def pending_jobs(self) -> list[Job]:
         """The waiting jobs, in the order they will run (for shutdown logs and tests)."""

@@ -21,7 +21,6 @@ from bot.queue import (
     DeadLetter,
     Job,
     QueueClosed,
-    accept_in_steps,
     log_dead_letter,
     replacing,
 )
@@ -66,6 +65,13 @@ class MemoryQueue:
 
     async def put(self, job: Job) -> str:
         """Queue `job`, replacing an older waiting job in the same slot."""
+        outcome = self._put(job)
+        if outcome != STALE:
+            await self._wake_for([job])
+        return outcome
+
+    def _put(self, job: Job) -> str:
+        # No await in here: a put is one step of the event loop, so nothing interleaves.
         if self._is_older_head(job):
             return STALE
         if job.head_sha:  # a command job does not know the head: it reads the PR itself
@@ -77,10 +83,14 @@ class MemoryQueue:
             job = replacing(job, waiting)
         self._pending[job.slot] = job
         self._not_before.pop(job.slot, None)
-        if job.pr_key not in self._busy:  # a job for a busy PR waits for `done`, not a worker
-            async with self._changed:
-                self._changed.notify(1)
         return outcome
+
+    async def _wake_for(self, jobs: Sequence[Job]) -> None:
+        # A job for a busy PR waits for `done`, not a worker.
+        ready = sum(job.pr_key not in self._busy for job in jobs)
+        if ready:
+            async with self._changed:
+                self._changed.notify(ready)
 
     def _next_ready(self) -> Job | None:
         now = self._clock()
@@ -150,8 +160,15 @@ class MemoryQueue:
         heads = self._heads.get(job.pr_key)
         return not heads or not job.head_sha or heads[-1][0] == job.head_sha
 
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads seen for the job's PR, the newest last."""
+        return [sha for sha, _ in self._heads.get(job.pr_key, [])]
+
     async def claim_delivery(self, delivery_id: str) -> bool:
         """Remember the last MAX_DELIVERIES delivery ids."""
+        return self._claim(delivery_id)
+
+    def _claim(self, delivery_id: str) -> bool:
         if delivery_id in self._deliveries:
             return False
         self._deliveries[delivery_id] = None
@@ -168,18 +185,24 @@ class MemoryQueue:
         return delivery_id in self._deliveries
 
     async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
-        """Claim the delivery, then queue its jobs; a failure releases the claim."""
-        return await accept_in_steps(self, delivery_id, jobs)
+        """Claim the delivery and queue its jobs in one step of the event loop."""
+        if delivery_id in self._deliveries:
+            return None
+        outcomes = [self._put(job) for job in jobs]
+        self._claim(delivery_id)
+        await self._wake_for([j for j, o in zip(jobs, outcomes, strict=True) if o != STALE])
+        return outcomes
 
     def depth(self) -> int:
         """Jobs waiting."""
         return len(self._pending)
 
     async def bury(self, job: Job, error: str) -> None:
-        """Keep the last MAX_DEAD failed jobs with their errors."""
+        """Release the job's PR and keep it among the last MAX_DEAD failed jobs, with its error."""
         dead = DeadLetter(job, error, 1)
         log_dead_letter(dead)
         self._dead.append(dead)
+        await self.done(job)
 
     async def dead_letters(self) -> list[DeadLetter]:
         """Failed jobs, oldest first (a job here never outlives its taker, so only failures)."""

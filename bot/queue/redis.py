@@ -5,7 +5,9 @@ library (arq, saq): the queue must keep ONE waiting job per PR that a newer head
 place (one per slot: a command has its own), hand out only jobs whose PR no process is working
 on, and refuse an older head. A stream entry cannot be replaced or skipped-and-kept, and the
 libraries key jobs by id, not by PR; each operation below is instead one Lua script, atomic
-across replicas.
+across replicas: a delivery's claim and all its jobs are one script (`_APPLY`), and so is each
+move of a job (take, done, requeue, retry, bury), so a process killed between two of them
+leaves every job waiting, leased or dead (tests/bot/test_queue_crash.py).
 
 Keys under the prefix: `pending` (hash slot -> job; `Job.slot`), `order` (sorted set slot ->
 arrival), `attempts` (hash slot -> times its takers died), `prs` (hash slot -> its PR), `running`
@@ -26,6 +28,7 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import redis.asyncio as aioredis
@@ -36,57 +39,62 @@ from bot.queue import (
     DEFAULT_LEASE_SECONDS,
     DELIVERY_TTL_SECONDS,
     MAX_ATTEMPTS,
+    QUEUED,
+    REPLACED,
     STALE,
     DeadLetter,
     Job,
     QueueClosed,
-    accept_in_steps,
     dead_reason,
     log_dead_letter,
     replacing,
+    settling,
+    unsettled,
 )
-from bot.queue.heads import HEADS_PER_PR, is_current
+from bot.queue.heads import Heads, is_current, is_older_head, note_head
 from bot.queue.redis_gate import RedisGate
 
 _log = get_logger("queue")
 POLL_SECONDS = 0.5
 HEADS_TTL_SECONDS = 30 * 24 * 3600
 
-# KEYS: pending order attempts heads seq prs due; ARGV: slot job head updated_at expected keep ttl
-# pr_key. `job` was merged in Python with the waiting job `expected` ('' for none); if another
-# process changed the waiting job meanwhile, nothing is written and 'retry' is returned. A job
-# without a head (a command: it reads the PR itself) is never stale nor the newest head.
-_PUT = """
-local heads = {}
-local raw = redis.call('GET', KEYS[4])
-if raw then heads = cjson.decode(raw) end
-local n = #heads
-if ARGV[3] ~= '' and n > 0 and heads[n][1] ~= ARGV[3] then
-  local seen = false
-  for i = 1, n do if heads[i][1] == ARGV[3] then seen = true end end
-  local newest_at = heads[n][2]
-  if seen and not (ARGV[4] ~= '' and newest_at ~= '' and ARGV[4] > newest_at) then
-    return {'stale', redis.call('ZCARD', KEYS[2])}
+# KEYS: delivery pending order attempts seq prs due heads...; ARGV: delivery_ttl heads_ttl
+# nslots, then per slot: slot expected final pr_key, then per heads key: expected new.
+# One step for a delivery's claim and all its jobs (or for one `put`, with no delivery key):
+# what Python planned from the values it read (`_plan`) is written only if every one of
+# them is still as read, so a crash leaves either everything or nothing, and a concurrent
+# writer makes Python read and plan again ('retry'). A claimed delivery writes nothing ('seen').
+_APPLY = """
+local n = tonumber(ARGV[3])
+if KEYS[1] ~= '' and redis.call('EXISTS', KEYS[1]) == 1 then return {'seen', 0} end
+for i = 0, n - 1 do
+  local at = 4 + i * 4
+  if (redis.call('HGET', KEYS[2], ARGV[at]) or '') ~= ARGV[at + 1] then return {'retry', 0} end
+end
+local heads_at = 4 + n * 4
+for k = 8, #KEYS do
+  local at = heads_at + (k - 8) * 2
+  if (redis.call('GET', KEYS[k]) or '') ~= ARGV[at] then return {'retry', 0} end
+end
+if KEYS[1] ~= '' then redis.call('SET', KEYS[1], '1', 'EX', ARGV[1]) end
+for k = 8, #KEYS do
+  local at = heads_at + (k - 8) * 2
+  if ARGV[at + 1] ~= ARGV[at] then redis.call('SET', KEYS[k], ARGV[at + 1], 'EX', ARGV[2]) end
+end
+for i = 0, n - 1 do
+  local at = 4 + i * 4
+  local slot, final = ARGV[at], ARGV[at + 2]
+  if final ~= '' then
+    redis.call('HSET', KEYS[2], slot, final)
+    redis.call('HSET', KEYS[6], slot, ARGV[at + 3])
+    redis.call('HDEL', KEYS[4], slot)
+    redis.call('HDEL', KEYS[7], slot)
+    if ARGV[at + 1] == '' then
+      redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[5]), slot)
+    end
   end
 end
-local waiting = redis.call('HGET', KEYS[1], ARGV[1]) or ''
-if waiting ~= ARGV[5] then return {'retry', 0} end
-if ARGV[3] ~= '' then
-  local kept = {}
-  for i = 1, n do if heads[i][1] ~= ARGV[3] then table.insert(kept, heads[i]) end end
-  table.insert(kept, {ARGV[3], ARGV[4]})
-  while #kept > tonumber(ARGV[6]) do table.remove(kept, 1) end
-  redis.call('SET', KEYS[4], cjson.encode(kept), 'EX', ARGV[7])
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[6], ARGV[1], ARGV[8])
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HDEL', KEYS[7], ARGV[1])
-if waiting == '' then
-  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[5]), ARGV[1])
-  return {'queued', redis.call('ZCARD', KEYS[2])}
-end
-return {'replaced', redis.call('ZCARD', KEYS[2])}
+return {'ok', redis.call('ZCARD', KEYS[3])}
 """
 
 _PUSH_FRONT = """
@@ -203,6 +211,24 @@ redis.call('HSET', KEYS[7], ARGV[5], ARGV[6])
 return 1
 """
 
+# KEYS: running leases dead; ARGV: pr_key owner job error. One step from running to the dead
+# letters: a crash right after it must not see the lease run out and the job handed out again.
+# Returns the attempts counted (1 when our lease ran out and another process holds the PR).
+_BURY = """
+local attempts = 1
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  local r = cjson.decode(raw)
+  if r.owner == ARGV[2] then
+    attempts = r.attempts
+    redis.call('HDEL', KEYS[1], ARGV[1])
+    redis.call('ZREM', KEYS[2], ARGV[1])
+  end
+end
+redis.call('RPUSH', KEYS[3], cjson.encode({data = ARGV[3], attempts = attempts, error = ARGV[4]}))
+return attempts
+"""
+
 # KEYS: running leases; ARGV: owner lease_ms pr_key...
 _RENEW = """
 local t = redis.call('TIME')
@@ -233,7 +259,8 @@ class RedisQueue:
         self.poll_seconds = min(poll_seconds, lease_seconds / 3)
         self.max_attempts = max_attempts
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._put = self.redis.register_script(_PUT)
+        self._apply = self.redis.register_script(_APPLY)
+        self._bury = self.redis.register_script(_BURY)
         self._take = self.redis.register_script(_TAKE)
         self._release = self.redis.register_script(_RELEASE)
         self._requeue = self.redis.register_script(_REQUEUE)
@@ -241,6 +268,9 @@ class RedisQueue:
         self._later = self.redis.register_script(_LATER)
         self._gate = RedisGate(self.redis, prefix)
         self._held: dict[str, Job] = {}
+        # PRs whose job's last transition (retry_later, bury) may not have reached the store:
+        # `done` leaves them leased, so the job comes back when the lease ends, never lost.
+        self._unsettled: set[str] = set()
         self._wake = asyncio.Event()
         self._closed = False
         self._depth = 0
@@ -254,22 +284,46 @@ class RedisQueue:
 
     async def put(self, job: Job) -> str:
         """Queue `job`, replacing an older waiting job in the same slot."""
-        keys = [self._key("pending"), self._key("order"), self._key("attempts"),
-                self._heads_key(job.pr_key), self._key("seq"), self._key("prs"),
-                self._key("due")]
-        while True:  # compare-and-set: retried only when another process put in this slot
-            waiting = await cast(Awaitable[str | None],
-                                 self.redis.hget(self._key("pending"), job.slot))
-            stored = replacing(job, Job.from_dict(json.loads(waiting))) if waiting else job
-            outcome, depth = await self._put(
-                keys=keys, args=[job.slot, _dump(stored), job.head_sha, job.updated_at,
-                                 waiting or "", HEADS_PER_PR, HEADS_TTL_SECONDS, job.pr_key])
-            if outcome != "retry":
+        outcomes = await self._accept("", [job])
+        assert outcomes is not None  # only a delivery can have been seen
+        return outcomes[0]
+
+    async def _accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
+        """Plan the jobs' puts from what Redis holds, then write them (and claim the delivery)
+        in one script, planning again whenever another process wrote in between."""
+        slots = list(dict.fromkeys(job.slot for job in jobs))
+        prs = list(dict.fromkeys(job.pr_key for job in jobs if job.head_sha))
+        delivery = self._key(f"delivery:{delivery_id}") if delivery_id else ""
+        keys = [delivery, *(self._key(name) for name in
+                            ("pending", "order", "attempts", "seq", "prs", "due")),
+                *(self._heads_key(pr) for pr in prs)]
+        while True:
+            # Both reads in one round trip (a pipeline, not a transaction: the script checks).
+            waiting: list[str | None] = []
+            heads: list[str | None] = []
+            if jobs:
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    pipe.hmget(self._key("pending"), slots)
+                    if prs:
+                        pipe.mget([self._heads_key(pr) for pr in prs])
+                    waiting, *rest = await pipe.execute()
+                heads = rest[0] if rest else []
+            plan = _plan(jobs, dict(zip(slots, waiting, strict=True)),
+                         dict(zip(prs, heads, strict=True)))
+            args: list[str | int] = [DELIVERY_TTL_SECONDS, HEADS_TTL_SECONDS, len(slots)]
+            for slot, raw in zip(slots, waiting, strict=True):
+                args += [slot, raw or "", plan.final.get(slot, ""), plan.pr_of.get(slot, "")]
+            for pr, raw in zip(prs, heads, strict=True):
+                args += [raw or "", plan.heads.get(pr, raw or "")]
+            status, depth = await self._apply(keys=keys, args=args)
+            if status != "retry":
                 break
+        if status == "seen":
+            return None
         self._depth = int(depth)
-        if outcome != STALE:
+        if any(outcome != STALE for outcome in plan.outcomes):
             self._wake.set()
-        return str(outcome)
+        return plan.outcomes
 
     async def get(self) -> Job:
         """Wait for a job whose PR no process is working on."""
@@ -294,8 +348,11 @@ class RedisQueue:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     async def done(self, job: Job) -> None:
-        """Release the PR so any process may take its next job."""
+        """Release the PR so any process may take its next job (unless the job's last
+        transition failed: then its lease, no longer renewed, ends and it is taken again)."""
         self._held.pop(job.pr_key, None)
+        if unsettled(self._unsettled, job):
+            return
         await self._release(keys=[self._key("running"), self._key("leases")],
                             args=[job.pr_key, self.owner])
         self._wake.set()
@@ -312,12 +369,13 @@ class RedisQueue:
 
     async def retry_later(self, job: Job, not_before: float) -> None:
         """Put a failed job back in its slot, due at `not_before`, unless superseded."""
-        await self._later(
-            keys=[self._key("running"), self._key("pending"), self._key("order"),
-                  self._key("attempts"), self._heads_key(job.pr_key), self._key("prs"),
-                  self._key("due")],
-            args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot,
-                  int(not_before * 1000)])
+        async with settling(self._unsettled, job):
+            await self._later(
+                keys=[self._key("running"), self._key("pending"), self._key("order"),
+                      self._key("attempts"), self._heads_key(job.pr_key), self._key("prs"),
+                      self._key("due")],
+                args=[job.pr_key, self.owner, _dump(job), job.head_sha, job.slot,
+                      int(not_before * 1000)])
 
     def gate(self) -> Gate:
         """Pauses and pacing in Redis, shared by every replica."""
@@ -327,6 +385,11 @@ class RedisQueue:
         """True while no newer head has been seen for the PR, by any process."""
         raw = await self.redis.get(self._heads_key(job.pr_key))
         return is_current(json.loads(raw) if raw else [], job)
+
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads any process has seen for the job's PR, the newest last."""
+        raw = await self.redis.get(self._heads_key(job.pr_key))
+        return [sha for sha, _ in json.loads(raw)] if raw else []
 
     async def claim_delivery(self, delivery_id: str) -> bool:
         """True the first time any process sees a delivery id within DELIVERY_TTL_SECONDS."""
@@ -343,8 +406,8 @@ class RedisQueue:
         return bool(await self.redis.exists(self._key(f"delivery:{delivery_id}")))
 
     async def accept(self, delivery_id: str, jobs: Sequence[Job]) -> list[str] | None:
-        """Claim the delivery, then queue its jobs; a failure releases the claim."""
-        return await accept_in_steps(self, delivery_id, jobs)
+        """Claim the delivery and queue its jobs in one script (None: seen before)."""
+        return await self._accept(delivery_id, jobs)
 
     def depth(self) -> int:
         """Jobs waiting, as of this process's last queue operation."""
@@ -361,13 +424,14 @@ class RedisQueue:
         return [Job.from_dict(json.loads(d)) for d in datas if d]
 
     async def bury(self, job: Job, error: str) -> None:
-        """Keep a failed job as a dead letter with its error."""
-        raw = await cast(Awaitable[str | None], self.redis.hget(self._key("running"), job.pr_key))
-        held = json.loads(raw) if raw else {}
-        attempts = int(held["attempts"]) if held.get("owner") == self.owner else 1
-        entry = json.dumps({"data": _dump(job), "attempts": attempts, "error": error})
-        await cast(Awaitable[int], self.redis.rpush(self._key("dead"), entry))
-        log_dead_letter(DeadLetter(job, error, attempts))
+        """Move a failed job from running to the dead letters, with its error, in one step."""
+        self._held.pop(job.pr_key, None)
+        async with settling(self._unsettled, job):
+            attempts = await self._bury(
+                keys=[self._key("running"), self._key("leases"), self._key("dead")],
+                args=[job.pr_key, self.owner, _dump(job), error])
+        log_dead_letter(DeadLetter(job, error, int(attempts)))
+        self._wake.set()
 
     async def dead_letters(self) -> list[DeadLetter]:
         """Jobs given up on, oldest first."""
@@ -406,6 +470,39 @@ class RedisQueue:
         if self._renewer is not None:
             self._renewer.cancel()
         await self.redis.aclose()
+
+
+@dataclass
+class _Plan:
+    """What a batch of puts writes: each job's outcome, each slot's final job, new heads."""
+
+    outcomes: list[str] = field(default_factory=list)
+    final: dict[str, str] = field(default_factory=dict)
+    pr_of: dict[str, str] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+
+
+def _plan(jobs: Sequence[Job], waiting: dict[str, str | None],
+          heads: dict[str, str | None]) -> _Plan:
+    """The puts of `jobs` in order, on top of the waiting jobs and heads read from Redis
+    (the rules of bot/queue/heads.py, which the memory and SQLite queues share)."""
+    plan = _Plan()
+    slots: dict[str, str | None] = dict(waiting)
+    known: dict[str, Heads] = {pr: json.loads(raw) if raw else [] for pr, raw in heads.items()}
+    for job in jobs:
+        pr_heads = known.get(job.pr_key, [])
+        if is_older_head(pr_heads, job):
+            plan.outcomes.append(STALE)
+            continue
+        if job.head_sha:
+            known[job.pr_key] = note_head(pr_heads, job)
+            plan.heads[job.pr_key] = json.dumps(known[job.pr_key], separators=(",", ":"))
+        before = slots.get(job.slot)
+        stored = replacing(job, Job.from_json(before)) if before else job
+        slots[job.slot] = plan.final[job.slot] = _dump(stored)
+        plan.pr_of[job.slot] = job.pr_key
+        plan.outcomes.append(REPLACED if before else QUEUED)
+    return plan
 
 
 def _dead_letter(entry: str) -> DeadLetter:

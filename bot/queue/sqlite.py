@@ -46,6 +46,8 @@ from bot.queue import (
     dead_reason,
     log_dead_letter,
     replacing,
+    settling,
+    unsettled,
 )
 from bot.queue.heads import Heads, is_current, is_older_head, note_head
 
@@ -129,6 +131,9 @@ class SqliteQueue:
         self._db: sqlite3.Connection | None = None
         self._fast: sqlite3.Connection | None = None
         self._held: dict[str, Job] = {}
+        # PRs whose job's last transition (retry_later, bury) may not have reached the store:
+        # `done` leaves them leased, so the job comes back when the lease ends, never lost.
+        self._unsettled: set[str] = set()
         self._wake = asyncio.Event()
         self._closed = False
         self._depth = 0
@@ -309,8 +314,11 @@ class SqliteQueue:
                    "VALUES (?, ?, ?, ?, ?, ?)", (slot, pr_key, seq, data, attempts, not_before))
 
     async def done(self, job: Job) -> None:
-        """Release the PR, waking a worker in this process."""
+        """Release the PR, waking a worker in this process (unless the job's last transition
+        failed: then its lease, no longer renewed, ends and it is taken again)."""
         self._held.pop(job.pr_key, None)
+        if unsettled(self._unsettled, job):
+            return
         await self._run(lambda db: self._release(db, job))
         self._wake.set()
 
@@ -340,7 +348,8 @@ class SqliteQueue:
 
     async def retry_later(self, job: Job, not_before: float) -> None:
         """Put a failed job back in its slot, due at `not_before`, unless superseded."""
-        await self._run(lambda db: self._retry_later(db, job, not_before))
+        async with settling(self._unsettled, job):
+            await self._run(lambda db: self._retry_later(db, job, not_before))
 
     def _retry_later(self, db: sqlite3.Connection, job: Job, not_before: float) -> None:
         row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
@@ -361,6 +370,10 @@ class SqliteQueue:
     async def is_current(self, job: Job) -> bool:
         """True while no newer head has been seen for the PR."""
         return await self._run(lambda db: is_current(self._heads(db, job.pr_key), job))
+
+    async def recent_heads(self, job: Job) -> list[str]:
+        """The heads seen for the job's PR, the newest last."""
+        return [sha for sha, _ in await self._run(lambda db: self._heads(db, job.pr_key))]
 
     async def claim_delivery(self, delivery_id: str) -> bool:
         """True the first time a delivery id is seen within DELIVERY_TTL_SECONDS."""
@@ -429,13 +442,19 @@ class SqliteQueue:
         return [_load(data) for (data,) in rows]
 
     async def bury(self, job: Job, error: str) -> None:
-        """Keep a failed job as a dead letter with its error."""
-        await self._run(lambda db: self._bury(db, job, error))
+        """Move a failed job from running to the dead letters, with its error."""
+        self._held.pop(job.pr_key, None)
+        async with settling(self._unsettled, job):
+            await self._run(lambda db: self._bury(db, job, error))
+        self._wake.set()
 
     def _bury(self, db: sqlite3.Connection, job: Job, error: str) -> None:
+        # From running to dead in one transaction: a crash right after it must not see the
+        # lease run out and the job handed out again.
         row = db.execute("SELECT attempts FROM running WHERE pr_key = ? AND owner = ?",
                          (job.pr_key, self.owner)).fetchone()
         attempts = row[0] if row else 1
+        self._release(db, job)
         db.execute("INSERT INTO dead (data, error, attempts, at) VALUES (?, ?, ?, ?)",
                    (_dump(job), error, attempts, self._clock()))
         log_dead_letter(DeadLetter(job, error, attempts))

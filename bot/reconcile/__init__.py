@@ -24,8 +24,8 @@ from typing import Any
 
 import gidgethub
 from gidgethub import abc as gh_abc
-from gidgethub import apps
 
+from bot.github import GitHubClient
 from bot.logs import get_logger, log
 from bot.queue import Queue
 from bot.reconcile.store import Marks
@@ -131,14 +131,11 @@ async def list_attempts(gh: gh_abc.GitHubAPI, jwt: str, since: datetime) -> list
 class Reconciler:
     """Runs passes, alone across replicas, and remembers where the last one ended."""
 
-    def __init__(self, gh: gh_abc.GitHubAPI, queue: Queue, marks: Marks, *, app_id: str,
-                 private_key: str, interval: float,
+    def __init__(self, gh: GitHubClient, queue: Queue, marks: Marks, *, interval: float,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.gh = gh
         self.queue = queue
         self.marks = marks
-        self.app_id = app_id
-        self.private_key = private_key
         self.interval = interval
         self.clock = clock
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -168,9 +165,10 @@ class Reconciler:
             await self.marks.release(self.owner)
 
     async def _pass(self, since: datetime, now: datetime) -> PassReport:
-        # The key is parsed off the loop: PyJWT re-reads the PEM on every call (tens of ms).
-        jwt = await asyncio.to_thread(apps.get_jwt, app_id=self.app_id,
-                                      private_key=self.private_key)
+        # Signed with the key the client loaded once (bot/tokens.py), like every App JWT of
+        # the bot: well under a millisecond, and the same JWT serves until shortly before
+        # it expires.
+        jwt = self.gh.signer.jwt()
         attempts = await list_attempts(self.gh, jwt, since)
         failed = failed_events(attempts)
         self._asked = {g: at for g, at in self._asked.items() if now - at < ASK_AGAIN_AFTER}

@@ -64,9 +64,7 @@ async def redeliver(settings: Settings, window: timedelta) -> PassReport | None:
             client = GitHubClient(session, app_id=settings.app_id,
                                   private_key=settings.private_key,
                                   base_url=settings.github_api_url, metrics=Metrics())
-            reconciler = Reconciler(client, queue, marks, app_id=settings.app_id,
-                                    private_key=settings.private_key,
-                                    interval=settings.reconcile_interval)
+            reconciler = Reconciler(client, queue, marks, interval=settings.reconcile_interval)
             return await reconciler.run_pass(since=utcnow() - window)
     finally:
         await marks.close()

@@ -149,15 +149,16 @@ async def _drained(budget: BodyBudget) -> None:
 
 
 class _DiskFullOnce(MemoryQueue):
-    """A queue whose first `put` fails as a durable queue's would when its disk is full."""
+    """A queue whose first write of a job fails as a durable queue's would when its disk is
+    full (inside `accept`, after routing)."""
 
     failed = False
 
-    async def put(self, job: Job) -> str:
+    def _put(self, job: Job) -> str:
         if not self.failed:
             self.failed = True
             raise OSError(28, "No space left on device")
-        return await super().put(job)
+        return super()._put(job)
 
 
 async def test_a_delivery_that_fails_after_its_claim_releases_it_for_redelivery(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import jwt
 import pytest
 import redis.asyncio as aioredis
 
@@ -59,8 +60,7 @@ async def client(fake_github: Any) -> AsyncIterator[GitHubClient]:
 
 def reconciler(fake: Any, client: GitHubClient, queue: Queue, marks: Marks,
                interval: float = 600) -> Reconciler:
-    return Reconciler(client, queue, marks, app_id=str(fake.app_id),
-                      private_key=fake.private_key_pem, interval=interval)
+    return Reconciler(client, queue, marks, interval=interval)
 
 
 async def test_a_pass_redelivers_only_what_failed_and_nobody_accepted(
@@ -104,6 +104,29 @@ async def test_a_pass_follows_the_cursor_past_the_first_page(fake_github: Any,
     assert fake.redeliveries == [d["id"] for d in failed]
     cursors = [call.query.get("cursor") for call in fake.calls_to("GET", "/app/hook/deliveries")]
     assert cursors == [None, "100"]
+
+
+async def test_passes_sign_with_the_key_the_client_loaded_never_parsing_it_again(
+        fake_github: Any, client: GitHubClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = fake_github
+    parsed: list[int] = []
+    real = jwt.algorithms.load_pem_private_key  # type: ignore[attr-defined]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        key = real(*args, **kwargs)  # the fake's check of a JWT tries its public key: fails
+        parsed.append(1)
+        return key
+
+    # PyJWT parses PEM text here when handed key text instead of a loaded key.
+    monkeypatch.setattr(jwt.algorithms, "load_pem_private_key", counting)
+    first = fake.add_delivery(str(uuid.uuid4()), status_code=502)
+    passes = reconciler(fake, client, MemoryQueue(), MemoryMarks())
+    await passes.run_pass(since=datetime.now(UTC) - timedelta(hours=1))
+    second = fake.add_delivery(str(uuid.uuid4()), status_code=502)
+    await passes.run_pass(since=datetime.now(UTC) - timedelta(hours=1))
+    assert fake.redeliveries == [first["id"], second["id"]]  # GitHub took the JWT
+    assert parsed == []
+    assert client.signer.signed == 1  # one JWT served both passes
 
 
 async def test_the_mark_outlives_the_process_and_a_redelivered_event_is_not_asked_again(
