@@ -1,0 +1,243 @@
+"""Many rules' anchors searched in a few small google-re2 passes that give one alternation's matches.
+
+One RE2 alternation of every rule's anchor is a DFA whose states multiply when several anchors
+count characters of overlapping classes from any position (`[MNO][A-Za-z0-9_\\-]{23,27}\\.`,
+`[A-Za-z0-9]{14}\\.atlasv1\\.`, `[0-9a-f]{32}-us[0-9]`): on one long line of base64 its state cache
+thrashes and the pass fell to ~1 MB/s, where each anchor alone runs at hundreds. So the anchors
+that start with a literal (a provider's prefix, a keyword) share one pass, each anchor that can
+start with a character class runs alone, and `AnchorStream` merges the passes into exactly the
+matches of the single alternation: leftmost start first, ties going to the earlier anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+try:  # google-re2 is a runtime dependency; callers fall back to Python's re without it
+    import re2
+except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
+    re2 = None
+
+# RE2's DFA gives up (and falls back to its slower NFA, logging to stderr) when its default
+# 8 MiB budget runs out on large inputs; 64 MiB holds these passes' states for any diff.
+RE2_MAX_MEM = 64 << 20
+# How far the anchored set looks: every anchor is shorter than this unless an identifier runs on.
+SET_WINDOW = 2048
+_NOWHERE = 1 << 62  # a pass with no match left: its "next start" is past any text
+
+
+def _options(capture: bool = False) -> Any:
+    options = re2.Options()
+    options.max_mem = RE2_MAX_MEM
+    options.log_errors = False
+    options.never_capture = not capture
+    return options
+
+
+def compile_re2(source: str) -> Any:
+    """`source` compiled by google-re2 (ASCII, no capture groups), None without google-re2."""
+    if re2 is None:
+        return None
+    return re2.compile(source.encode("ascii"), _options())
+
+
+def top_level_branches(source: str) -> list[str]:
+    """The alternatives of `source` split at its top-level `|` (not in a group or a class)."""
+    branches: list[str] = []
+    depth = start = index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":
+            index = _class_end(source, index)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(source[start:index])
+            start = index + 1
+        index += 1
+    branches.append(source[start:])
+    return branches
+
+
+def _class_end(source: str, index: int) -> int:
+    """The index of the `]` closing the character class opened at `index`."""
+    index += 1
+    if source[index:index + 1] == "^":
+        index += 1
+    if source[index:index + 1] == "]":  # `[]…]`: a `]` first is a member
+        index += 1
+    while index < len(source) and source[index] != "]":
+        index += 2 if source[index] == "\\" else 1
+    return index
+
+
+_GROUP_OPEN = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:|P<\w+>)?|\(")
+
+
+def leads_with_class(source: str) -> bool:
+    """True when some alternative of `source` can start with a character class (or `.`).
+
+    Such an anchor may begin at almost any position of random text, and its counted repeats
+    are what multiply the combined DFA's states; one with a literal first character does not.
+    """
+    for branch in top_level_branches(source):
+        head = _GROUP_OPEN.match(branch)
+        if head is not None:  # `(?i:pass|pwd)…`, `(?:AKIA|ASIA)…`: look inside the group
+            inner, depth = head.end(), 1
+            end = inner
+            while depth and end < len(branch):
+                if branch[end] == "\\":
+                    end += 2
+                    continue
+                depth += {"(": 1, ")": -1}.get(branch[end], 0)
+                end += 1
+            if leads_with_class(branch[inner:end - 1]):
+                return True
+        elif branch[:1] in ("[", ".") or branch[:2] in ("\\w", "\\d", "\\s", "\\W", "\\D",
+                                                       "\\S"):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class AnchorPasses:
+    """The compiled passes of one ordered list of anchors (google-re2 required)."""
+
+    anchors: tuple[str, ...]
+    passes: tuple[Any, ...] = field(init=False)
+    combined: Any = field(init=False)  # every anchor in one pattern, run anchored at ties only
+
+    def __post_init__(self) -> None:
+        shared = [a for a in self.anchors if not leads_with_class(a)]
+        alone = [a for a in self.anchors if leads_with_class(a)]
+        sources = ([_alternation(shared)] if shared else []) + alone
+        object.__setattr__(self, "passes", tuple(compile_re2(s) for s in sources))
+        object.__setattr__(self, "combined", compile_re2(_alternation(self.anchors)))
+
+    def stream(self, data: bytes, endpos: int | None = None) -> AnchorStream:
+        """A stream of this alternation's matches over `data[:endpos]`."""
+        return AnchorStream(self, data, len(data) if endpos is None else endpos)
+
+
+def _alternation(anchors: Sequence[str]) -> str:
+    return "|".join(f"(?:{a})" for a in anchors)
+
+
+class AnchorStream:
+    """The alternation's leftmost-first match from any position, each pass searched only again
+    when the position passes its last answer (so a scan moving forward stays linear)."""
+
+    def __init__(self, passes: AnchorPasses, data: bytes, endpos: int) -> None:
+        self._passes = passes
+        self._data = data
+        self._endpos = endpos
+        # Per pass: (searched from, next start, its end); valid for positions in [from, start].
+        self._next = [(_NOWHERE, -1, -1)] * len(passes.passes)
+
+    def first_from(self, pos: int) -> tuple[int, int] | None:
+        """The (start, end) of the alternation's leftmost-first match starting at `pos` or later."""
+        best, ends = _NOWHERE, []
+        for index, compiled in enumerate(self._passes.passes):
+            searched, start, end = self._next[index]
+            if not searched <= pos <= start:
+                m = compiled.search(self._data, pos, self._endpos)
+                start, end = (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
+                self._next[index] = (pos, start, end)
+            if start < best:
+                best, ends = start, [end]
+            elif start == best:
+                ends.append(end)
+        if best == _NOWHERE:
+            return None
+        if len(ends) > 1:  # two passes start here: the earlier anchor in the list decides
+            m = self._passes.combined.match(self._data, best, self._endpos)
+            return best, m.end()
+        return best, ends[0]
+
+    def spans(self, pos: int) -> Iterator[tuple[int, int]]:
+        """Non-overlapping matches from `pos` on, as one `finditer` of the alternation gives."""
+        while (span := self.first_from(pos)) is not None:
+            yield span
+            pos = span[1] if span[1] > span[0] else span[0] + 1
+
+
+class Branches:
+    """An ordered alternation of Python regexes with an RE2 anchor each: `match` at a position
+    tries only the branches whose anchor matches there, compiling each on its first use."""
+
+    def __init__(self, anchors: Sequence[str], sources: Sequence[str], fast: bool = True,
+                 ) -> None:
+        self.sources = tuple(sources)
+        fast = fast and re2 is not None
+        self.passes = AnchorPasses(tuple(anchors)) if fast else None
+        self._set = _anchored_set(anchors) if fast else None
+        self._compiled: dict[int, re.Pattern[str]] = {}
+        self._whole: re.Pattern[str] | None = None
+
+    def branch(self, index: int) -> re.Pattern[str]:
+        """The regex of one branch, compiled on first use."""
+        found = self._compiled.get(index)
+        if found is None:
+            found = self._compiled[index] = re.compile(self.sources[index])
+        return found
+
+    def whole(self) -> re.Pattern[str]:
+        """Every branch in one Python alternation (the path without google-re2)."""
+        if self._whole is None:
+            self._whole = re.compile("|".join(self.sources))
+        return self._whole
+
+    def match(self, text: str, data: bytes, start: int, endpos: int | None = None,
+              ) -> re.Match[str] | None:
+        """`whole().match(text, start, endpos)`, trying only the branches anchored at `start`.
+
+        Every anchor matches at least where its branch can start, so branches the RE2 set does
+        not name cannot match here: the result is the alternation's without trying each branch.
+        """
+        end = len(text) if endpos is None else endpos
+        if self._set is None:
+            return self.whole().match(text, start, end)
+        # No anchor spans more than one line break (`<password>` + newline is the longest reach).
+        first = data.find(b"\n", start, end)
+        second = end if first < 0 else data.find(b"\n", first + 1, end)
+        stop = min(end if second < 0 else second, start + SET_WINDOW)
+        for index in sorted(self._set.Match(data[start:stop]) or ()):
+            m = self.branch(index).match(text, start, end)
+            if m is not None:
+                return m
+        if stop == start + SET_WINDOW:  # a minified line: an anchor may reach past the window
+            return self.whole().match(text, start, end)
+        return None
+
+    def finditer(self, text: str, data: bytes, pos: int = 0, endpos: int | None = None,
+                 ) -> Iterator[re.Match[str]]:
+        """`whole().finditer(text, pos, endpos)`, found from the anchors' starts."""
+        end = len(text) if endpos is None else endpos
+        if self.passes is None:
+            yield from self.whole().finditer(text, pos, end)
+            return
+        stream = self.passes.stream(data, end)
+        while (span := stream.first_from(pos)) is not None:
+            m = self.match(text, data, span[0], end)
+            if m is None:
+                pos = span[0] + 1
+                continue
+            yield m
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+
+
+def _anchored_set(anchors: Sequence[str]) -> Any:
+    """Every anchor in one RE2 set anchored at the start: which branches can start here."""
+    branches = re2.Set.MatchSet(_options(capture=True))
+    for anchor in anchors:
+        branches.Add(anchor.encode("ascii"))
+    branches.Compile()
+    return branches
+
