@@ -20,7 +20,9 @@ from checks.model import Line
 # The fast check that keeps the full literal parser off most of the text.
 JOINT = re.compile(r"""["'](?:[ \t]*(?:\+|\.\.?)[ \t]*\\?\n?|[ \t]*\\?\n|[ \t]+)[ \t]*"""
                    r"""(?:[+.][ \t]*)?["']""")
-_LITERAL = r'''"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*\''''
+# A string literal, its loop unrolled (`"[^"\\\n]*(?:\\.[^"\\\n]*)*"`): the same strings, and
+# Python's re runs the unrolled form several times faster over long literals.
+_LITERAL = r'''"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*\''''
 _SEPARATOR = r"[ \t]*(?:\+|\.\.?)?[ \t]*\\?\n?[ \t]*(?:\+|\.\.?)?[ \t]*"
 # RE2-compatible too (no lookaround): scan.py runs it in google-re2 over long lines.
 RUN = re.compile(rf"(?:{_LITERAL})(?:{_SEPARATOR}(?:{_LITERAL}))+")
