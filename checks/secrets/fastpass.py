@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 try:  # google-re2 is a runtime dependency; callers fall back to Python's re without it
@@ -78,6 +78,70 @@ def _class_end(source: str, index: int) -> int:
     return index
 
 
+_QUANTIFIER = re.compile(r"[*+?]|\{\d*(?:,\d*)?\}")
+
+
+def required_literals(source: str) -> tuple[bytes, ...] | None:
+    """For each alternative of `source`, a literal every match of it contains; None when some
+    alternative has none (or flags make case matter), so no literal can rule the pattern out."""
+    if "(?i" in source:
+        return None
+    found = []
+    for branch in top_level_branches(source):
+        literal = _longest_literal(branch)
+        if not literal:
+            return None
+        found.append(literal.encode("ascii"))
+    return tuple(found)
+
+
+def _longest_literal(branch: str) -> str:
+    """The longest run of plain characters in `branch` outside groups, classes and repeats."""
+    best, run, index = "", "", 0
+    while index < len(branch):
+        char = branch[index]
+        if char == "[":
+            index, atom = _class_end(branch, index) + 1, ""
+        elif char == "(":
+            index, atom = _group_end(branch, index), ""
+        elif char == "\\":
+            escaped = branch[index + 1:index + 2]
+            atom = "" if escaped.isalnum() else escaped  # `\d`, `\w`: classes
+            index += 2
+        else:
+            atom = "" if char in ".^$|" else char
+            index += 1
+        quantifier = _QUANTIFIER.match(branch, index)
+        if quantifier is not None:  # the atom may repeat or be absent: it ends the run
+            index = quantifier.end()
+            atom = ""
+        if atom:
+            run += atom
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
+def _group_end(source: str, index: int) -> int:
+    """The index just past the `)` closing the group opened at `index`."""
+    depth = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(source, index)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
+
+
 _GROUP_OPEN = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:|P<\w+>)?|\(")
 
 
@@ -106,20 +170,24 @@ def leads_with_class(source: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
 class AnchorPasses:
     """The compiled passes of one ordered list of anchors (google-re2 required)."""
 
-    anchors: tuple[str, ...]
-    passes: tuple[Any, ...] = field(init=False)
-    combined: Any = field(init=False)  # every anchor in one pattern, run anchored at ties only
-
-    def __post_init__(self) -> None:
-        shared = [a for a in self.anchors if not leads_with_class(a)]
-        alone = [a for a in self.anchors if leads_with_class(a)]
+    def __init__(self, anchors: Sequence[str]) -> None:
+        self.anchors = tuple(anchors)
+        led = [leads_with_class(a) for a in self.anchors]
+        shared = [a for a, by_class in zip(self.anchors, led) if not by_class]
+        alone = [a for a, by_class in zip(self.anchors, led) if by_class]
         sources = ([_alternation(shared)] if shared else []) + alone
-        object.__setattr__(self, "passes", tuple(compile_re2(s) for s in sources))
-        object.__setattr__(self, "combined", compile_re2(_alternation(self.anchors)))
+        self.passes = tuple(compile_re2(s) for s in sources)
+        # A lone anchor's literals (`:AA`, `.atlasv1.`): where none occurs, `bytes.find` says
+        # so at memchr speed and the pass is not run (short texts are searched thousands of times).
+        self.literals = ((None,) if shared else ()) + tuple(required_literals(a) for a in alone)
+
+    @cached_property
+    def combined(self) -> Any:
+        """Every anchor in one pattern: run anchored where two passes tie, compiled then."""
+        return compile_re2(_alternation(self.anchors))
 
     def stream(self, data: bytes, endpos: int | None = None) -> AnchorStream:
         """A stream of this alternation's matches over `data[:endpos]`."""
@@ -147,7 +215,10 @@ class AnchorStream:
         for index, compiled in enumerate(self._passes.passes):
             searched, start, end = self._next[index]
             if not searched <= pos <= start:
-                m = compiled.search(self._data, pos, self._endpos)
+                literals = self._passes.literals[index]
+                m = None if literals is not None and all(
+                    self._data.find(lit, pos, self._endpos) < 0 for lit in literals
+                ) else compiled.search(self._data, pos, self._endpos)
                 start, end = (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
                 self._next[index] = (pos, start, end)
             if start < best:
@@ -205,9 +276,12 @@ class Branches:
         if self._set is None:
             return self.whole().match(text, start, end)
         # No anchor spans more than one line break (`<password>` + newline is the longest reach).
-        first = data.find(b"\n", start, end)
-        second = end if first < 0 else data.find(b"\n", first + 1, end)
-        stop = min(end if second < 0 else second, start + SET_WINDOW)
+        # Line breaks are looked for within the window only: on a long minified line a search
+        # to its end at every anchor would make the scan quadratic.
+        limit = min(end, start + SET_WINDOW)
+        first = data.find(b"\n", start, limit)
+        second = -1 if first < 0 else data.find(b"\n", first + 1, limit)
+        stop = limit if second < 0 else second
         for index in sorted(self._set.Match(data[start:stop]) or ()):
             m = self.branch(index).match(text, start, end)
             if m is not None:
@@ -215,6 +289,24 @@ class Branches:
         if stop == start + SET_WINDOW:  # a minified line: an anchor may reach past the window
             return self.whole().match(text, start, end)
         return None
+
+    def may_match(self, texts: Sequence[str]) -> list[bool]:
+        """For each text, False when no branch can match in it: one search over them all.
+
+        The texts are searched joined by line breaks; an anchor match inside a text is one in
+        the joined text at the same place, so a False is certain (a True may be a match that
+        runs across a break, which `finditer` on that text then rules out).
+        """
+        if self.passes is None:
+            return [True] * len(texts)
+        stream = self.passes.stream("\n".join(texts).encode("ascii", "replace"))
+        possible, pos = [], 0
+        for text in texts:
+            end = pos + len(text)
+            span = stream.first_from(pos)
+            possible.append(span is not None and span[0] < end)
+            pos = end + 1
+        return possible
 
     def finditer(self, text: str, data: bytes, pos: int = 0, endpos: int | None = None,
                  ) -> Iterator[re.Match[str]]:

@@ -143,6 +143,8 @@ _KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
 _NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _AWS_SECRET_NEAR = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _KEY_LOOKBACK = 200
+_BLANKS = re.compile(r"[^\S\n]*")
+_AFTER_HEAD = 16  # longer than anything generic.is_whole_literal matches after the blanks
 # `badge.svg?token=…`: a token in an image URL is a display token meant to be public (Codecov).
 _IMAGE_QUERY = re.compile(r"(?:\.(?:svg|png|gif|jpe?g|webp)|/badge|shields\.io/[^\s?\"']*)\?"
                           r"(?:[\w.\-]+=[^&\s\"']*&)*$")
@@ -332,9 +334,12 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     # Only a bare value ends at a query's next `&k=`; a quoted literal runs to its quote.
     value_end = value_start + len(_QUERY_NEXT.split(value, 1)[0] if group.startswith("bare")
                                   else value)
-    line_end = text.find("\n", value_end)
     after_start = value_end + (1 if group.startswith("quoted") else 0)  # past the quote
-    after = text[after_start:len(text) if line_end < 0 else line_end]
+    # generic.is_whole_literal reads the rest of the line only up to its first non-blank
+    # character and a few after it: a bounded slice keeps a long line of many values linear.
+    cutoff = _BLANKS.match(text, after_start).end() + _AFTER_HEAD  # type: ignore[union-attr]
+    line_end = text.find("\n", value_end, cutoff)
+    after = text[after_start:min(cutoff, len(text)) if line_end < 0 else line_end]
     operator = text[key_end:value_start]
     if "(" in operator and "set" not in generic.key_words(text[key_start:key_end]):
         return False  # a call with a literal argument is a setter or nothing
@@ -488,9 +493,10 @@ def _looks_like_aws_secret(value: str) -> bool:
 
 
 def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bool],
-             ) -> Iterator[Hit]:
-    """Provider tokens and private keys in derived text (joined literals, decoded data)."""
-    for m in _providers(_fast()).finditer(value, ascii_bytes(value)):
+             tokens: bool = True) -> Iterator[Hit]:
+    """Provider tokens (unless `tokens` is False) and private keys in derived text."""
+    matches = _providers(_fast()).finditer(value, ascii_bytes(value)) if tokens else iter(())
+    for m in matches:
         index = int(m.lastgroup[1:])  # type: ignore[index]
         rule = PROVIDER_RULES[index]
         group = f"value_{index}"
@@ -513,11 +519,15 @@ def _derived(corpus: Corpus) -> Iterator[Hit]:
     """Tokens split over concatenated literals, and tokens in a Kubernetes Secret's data."""
     text, data = corpus.text, corpus.data
     runs = _fast_runs(data) if _fast() else None
-    for joined in derived.joined_literals(text, _joint_starts(text, data), runs):
+    every = list(derived.joined_literals(text, _joint_starts(text, data), runs))
+    # One anchor search over all joined values says which can hold a token at all: a minified
+    # bundle has thousands of `"a"+"b"`, and searching each on its own costs more than the rest.
+    possible = _providers(_fast()).may_match([joined.value for joined in every])
+    for joined, tokens in zip(every, possible):
         file_index, line_index = corpus.locate(joined.start)
         number = corpus.lines[file_index][line_index].number
         yield from _in_text(joined.value, corpus.files[file_index].path, number,
-                            joined.spans_a_joint)
+                            joined.spans_a_joint, tokens)
     for file_index, changed in enumerate(corpus.files):
         start = corpus.starts[file_index]
         end = corpus.starts[file_index + 1] if file_index + 1 < len(corpus.starts) else len(
