@@ -48,6 +48,8 @@ class Joined:
 
 def _unquote(literal: str) -> str:
     # `\n` stays an escape (the private key rule reads it as one); `\"` and `\\` are undone.
+    if "\\" not in literal:
+        return literal[1:-1]
     return _ESCAPE.sub(lambda m: m.group(0) if m.group(1) in "nrt" else m.group(1),
                        literal[1:-1])
 

@@ -1,4 +1,4 @@
-"""Many rules' anchors searched in a few small google-re2 passes that give one alternation's matches.
+"""Many rules' anchors searched in a few small RE2 passes that give one alternation's matches.
 
 One RE2 alternation of every rule's anchor is a DFA whose states multiply when several anchors
 count characters of overlapping classes from any position (`[MNO][A-Za-z0-9_\\-]{23,27}\\.`,
@@ -12,7 +12,7 @@ matches of the single alternation: leftmost start first, ties going to the earli
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +27,11 @@ RE2_MAX_MEM = 64 << 20
 # How far the anchored set looks: every anchor is shorter than this unless an identifier runs on.
 SET_WINDOW = 2048
 _NOWHERE = 1 << 62  # a pass with no match left: its "next start" is past any text
+
+
+def available() -> bool:
+    """True when google-re2 can be imported (read at each call: a test may take it away)."""
+    return re2 is not None
 
 
 def _options(capture: bool = False) -> Any:
@@ -176,8 +181,8 @@ class AnchorPasses:
     def __init__(self, anchors: Sequence[str]) -> None:
         self.anchors = tuple(anchors)
         led = [leads_with_class(a) for a in self.anchors]
-        shared = [a for a, by_class in zip(self.anchors, led) if not by_class]
-        alone = [a for a, by_class in zip(self.anchors, led) if by_class]
+        shared = [a for a, by_class in zip(self.anchors, led, strict=True) if not by_class]
+        alone = [a for a, by_class in zip(self.anchors, led, strict=True) if by_class]
         sources = ([_alternation(shared)] if shared else []) + alone
         self.passes = tuple(compile_re2(s) for s in sources)
         # A lone anchor's literals (`:AA`, `.atlasv1.`): where none occurs, `bytes.find` says

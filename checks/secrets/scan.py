@@ -20,7 +20,6 @@ from operator import itemgetter
 from typing import Any
 
 from checks.model import ChangedFile, Line
-
 from checks.secrets import derived, entropy, fastpass, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.keyword_rules import KEYWORD_RULES
@@ -107,9 +106,29 @@ def _fast_run() -> Any:
 
 
 def _fast_runs(data: bytes) -> Callable[[int], Iterator[tuple[int, int]]]:
-    """derived.RUN's spans from a position on, found by google-re2 (same leftmost-first spans)."""
-    finditer = _fast_run().finditer
-    return lambda pos: ((int(m.start()), int(m.end())) for m in finditer(data, pos))
+    """derived.RUN's spans from a position on, found by google-re2 (same leftmost-first spans).
+
+    The first run found is kept: the next joint often asks again from a position before it.
+    """
+    compiled = _fast_run()
+    last = (len(data) + 1, -1, -1)  # searched from, start, end: valid for [from, start]
+
+    def runs(pos: int) -> Iterator[tuple[int, int]]:
+        nonlocal last
+        searched, start, end = last
+        if not searched <= pos <= start:
+            m = compiled.search(data, pos)
+            if m is None:
+                last = (pos, len(data) + 1, len(data) + 1)
+                return
+            start, end = int(m.start()), int(m.end())
+            last = (pos, start, end)
+        elif start > len(data):
+            return
+        yield start, end
+        yield from ((int(m.start()), int(m.end())) for m in compiled.finditer(data, end))
+
+    return runs
 
 
 @cache
@@ -134,7 +153,7 @@ def _prefix(rule: Rule) -> re.Pattern[str] | None:
 
 
 def _fast() -> bool:
-    return fastpass.re2 is not None
+    return fastpass.available()
 
 
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
@@ -523,7 +542,7 @@ def _derived(corpus: Corpus) -> Iterator[Hit]:
     # One anchor search over all joined values says which can hold a token at all: a minified
     # bundle has thousands of `"a"+"b"`, and searching each on its own costs more than the rest.
     possible = _providers(_fast()).may_match([joined.value for joined in every])
-    for joined, tokens in zip(every, possible):
+    for joined, tokens in zip(every, possible, strict=True):
         file_index, line_index = corpus.locate(joined.start)
         number = corpus.lines[file_index][line_index].number
         yield from _in_text(joined.value, corpus.files[file_index].path, number,

@@ -77,7 +77,7 @@ def test_may_match_never_rules_out_a_text_with_a_token() -> None:
     providers = scan._providers(True)
     texts = _texts(5, 400)
     possible = providers.may_match(texts)
-    for text, maybe in zip(texts, possible):
+    for text, maybe in zip(texts, possible, strict=True):
         if not maybe:
             assert next(providers.whole().finditer(text), None) is None
     assert possible.count(False) > 20  # it does rule texts out
