@@ -19,6 +19,7 @@ in a subprocess) in the same run; the full run times them too.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -262,6 +263,76 @@ def classes(mb: float, runs: int, ref: str, write: bool) -> int:
     return 0 if min(now.values()) >= CLASS_TARGET else 1
 
 
+# A first scan in a fresh process: import, then one small diff (a key read from the environment
+# and a token-shaped placeholder), as `shipshape check` on a small snapshot does.
+_STARTUP = """
+import json, re, sys, time
+start = time.process_time()
+import checks
+imported = time.process_time()
+from checks.secrets import CHECK
+diff = ("diff --git a/src/app.py b/src/app.py\\nnew file mode 100644\\nindex 0..1\\n"
+        "--- /dev/null\\n+++ b/src/app.py\\n@@ -0,0 +1,3 @@\\n+import os\\n"
+        "+API_TOKEN = os.environ['API_TOKEN']\\n"
+        "+EXAMPLE = 'ghp_" + "x" * 36 + "'\\n")
+snapshot = checks.load_snapshot({"title": "t", "diff": diff})
+options = checks.config_from_dict({}).checks["secrets"].options
+before = time.process_time()
+CHECK.run(snapshot, options)
+print(json.dumps({"import_all": imported - start, "first_scan": time.process_time() - before}))
+"""
+
+
+def _import_time_ms(pythonpath: str) -> float:
+    """`python -X importtime`: cumulative ms of the checks.secrets package (wall, one run)."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import checks"],
+                            capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": pythonpath}, cwd=tempfile.gettempdir())
+    line = next(row for row in result.stderr.splitlines()
+                if re.search(r"\|\s+checks\.secrets$", row))
+    return int(line.split("|")[1]) / 1000
+
+
+def _startup_of(pythonpath: str, runs: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {"import_ms": [], "import_all": [], "first_scan": []}
+    for _ in range(runs):
+        samples["import_ms"].append(_import_time_ms(pythonpath))
+        result = subprocess.run([sys.executable, "-c", _STARTUP], capture_output=True, text=True,
+                                check=True, env={**os.environ, "PYTHONPATH": pythonpath},
+                                cwd=tempfile.gettempdir())
+        for key, value in json.loads(result.stdout).items():
+            samples[key].append(value)
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def startup(runs: int, ref: str, write: bool) -> int:
+    """Import time and first small scan of the secrets check, now and at `ref`, fresh processes."""
+    with tempfile.TemporaryDirectory() as root:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "checks"],
+                                 capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", root], input=archive.stdout, check=True)
+        compileall.compile_dir(root, quiet=1)
+        compileall.compile_dir(str(ROOT / "checks"), quiet=1)
+        before = _startup_of(root, runs)
+    now = _startup_of(str(ROOT), runs)
+    rows = "\n".join(
+        f"| {what} | {before[key] * scale:.1f} | {now[key] * scale:.1f} |"
+        for what, key, scale in (
+            ("`checks.secrets` in `python -X importtime` (cumulative ms, wall)", "import_ms", 1),
+            ("`import checks`, every check (CPU ms)", "import_all", 1000),
+            ("first secrets scan of a 3-line diff (CPU ms)", "first_scan", 1000)))
+    markdown = (
+        "## Secrets check start-up (`python bench/secrets.py --startup`)\n\n"
+        f"Fresh byte-compiled processes, medians of {runs}; the baseline (`{ref}`) imports its own "
+        f"`checks/`. Load: {os.getloadavg()[0]:.1f}. The rules compile on first use now, and "
+        "only the branches whose anchors the text names.\n\n"
+        f"| what | {ref} | now |\n|---|---|---|\n{rows}")
+    print(markdown)
+    if write:
+        write_section("secrets-startup", markdown)
+    return 0
+
+
 def accuracy(samples: list | None = None) -> dict[str, tuple[float, float, int, int]]:
     """Precision and recall of every tool at hand on a corpus (the project's by default)."""
     samples = build_corpus() if samples is None else samples
@@ -390,12 +461,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classes", action="store_true",
                         help="only time the input classes, now and at --baseline")
     parser.add_argument("--baseline", default=BASELINE_REF, help="git ref of the baseline")
+    parser.add_argument("--startup", action="store_true",
+                        help="only measure import and first small scan, now and at --baseline")
     parser.add_argument("--classes-json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--checks-from", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.classes_json:  # the baseline's half of --classes, in its own process
         print(json.dumps(class_speeds(args.mb, args.runs)))
         return 0
+    if args.startup:
+        return startup(args.runs, args.baseline, not args.no_write)
     if args.classes:
         return classes(CLASS_MB, args.runs, args.baseline, not args.no_write)
     if args.real:

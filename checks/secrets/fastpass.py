@@ -251,11 +251,19 @@ class Branches:
     def __init__(self, anchors: Sequence[str], sources: Sequence[str], fast: bool = True,
                  ) -> None:
         self.sources = tuple(sources)
-        fast = fast and re2 is not None
-        self.passes = AnchorPasses(tuple(anchors)) if fast else None
-        self._set = _anchored_set(anchors) if fast else None
+        self.anchors = tuple(anchors)
+        self.fast = fast and re2 is not None
         self._compiled: dict[int, re.Pattern[str]] = {}
         self._whole: re.Pattern[str] | None = None
+
+    @cached_property
+    def passes(self) -> AnchorPasses | None:
+        """The anchors' RE2 passes, compiled on first use; None without google-re2."""
+        return AnchorPasses(self.anchors) if self.fast else None
+
+    @cached_property
+    def _set(self) -> Any:
+        return _anchored_set(self.anchors) if self.fast else None
 
     def branch(self, index: int) -> re.Pattern[str]:
         """The regex of one branch, compiled on first use."""

@@ -53,8 +53,11 @@ class _Candidate:
     container: bool = False  # generic and URL hits give way to a provider token inside them
 
 
+_GROUP_NAME = re.compile(r"\(\?P([<=])(\w+)")
+
+
 def _rename_groups(pattern: str, index: int) -> str:
-    return re.sub(r"\(\?P([<=])(\w+)", rf"(?P\1\2_{index}", pattern)
+    return _GROUP_NAME.sub(rf"(?P\1\2_{index}", pattern)
 
 
 _SPECIAL: tuple[tuple[str, str], ...] = (
@@ -541,7 +544,7 @@ def _derived(corpus: Corpus) -> Iterator[Hit]:
     every = list(derived.joined_literals(text, _joint_starts(text, data), runs))
     # One anchor search over all joined values says which can hold a token at all: a minified
     # bundle has thousands of `"a"+"b"`, and searching each on its own costs more than the rest.
-    possible = _providers(_fast()).may_match([joined.value for joined in every])
+    possible = _providers(_fast()).may_match([joined.value for joined in every]) if every else []
     for joined, tokens in zip(every, possible, strict=True):
         file_index, line_index = corpus.locate(joined.start)
         number = corpus.lines[file_index][line_index].number
