@@ -211,31 +211,39 @@ class AnchorStream:
         self._passes = passes
         self._data = data
         self._endpos = endpos
-        # Per pass: (searched from, next start, its end); valid for positions in [from, start].
-        self._next = [(_NOWHERE, -1, -1)] * len(passes.passes)
+        # Per pass still able to match: [index, searched from, next start, its end], the answer
+        # valid for positions in [from, start]. A pass with no match left is dropped.
+        self._live = [[index, _NOWHERE, -1, -1] for index in range(len(passes.passes))]
 
     def first_from(self, pos: int) -> tuple[int, int] | None:
         """The (start, end) of the alternation's leftmost-first match starting at `pos` or later."""
-        best, ends = _NOWHERE, []
-        for index, compiled in enumerate(self._passes.passes):
-            searched, start, end = self._next[index]
+        best, ends, dead = _NOWHERE, [], False
+        for state in self._live:
+            index, searched, start, end = state
             if not searched <= pos <= start:
-                literals = self._passes.literals[index]
-                m = None if literals is not None and all(
-                    self._data.find(lit, pos, self._endpos) < 0 for lit in literals
-                ) else compiled.search(self._data, pos, self._endpos)
-                start, end = (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
-                self._next[index] = (pos, start, end)
+                start, end = self._search(index, pos)
+                state[1:] = pos, start, end
+                dead = dead or start == _NOWHERE
             if start < best:
                 best, ends = start, [end]
             elif start == best:
                 ends.append(end)
+        if dead:
+            self._live = [state for state in self._live if state[2] != _NOWHERE]
         if best == _NOWHERE:
             return None
         if len(ends) > 1:  # two passes start here: the earlier anchor in the list decides
             m = self._passes.combined.match(self._data, best, self._endpos)
             return best, m.end()
         return best, ends[0]
+
+    def _search(self, index: int, pos: int) -> tuple[int, int]:
+        literals = self._passes.literals[index]
+        if literals is not None and all(self._data.find(lit, pos, self._endpos) < 0
+                                        for lit in literals):
+            return _NOWHERE, _NOWHERE
+        m = self._passes.passes[index].search(self._data, pos, self._endpos)
+        return (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
 
     def spans(self, pos: int) -> Iterator[tuple[int, int]]:
         """Non-overlapping matches from `pos` on, as one `finditer` of the alternation gives."""
