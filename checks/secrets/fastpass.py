@@ -11,6 +11,7 @@ matches of the single alternation: leftmost start first, ties going to the earli
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -98,6 +99,16 @@ def required_literals(source: str) -> tuple[bytes, ...] | None:
             return None
         found.append(literal.encode("ascii"))
     return tuple(found)
+
+
+def max_width(source: str) -> int | None:
+    """The longest match `source` can have, None when unbounded or not known."""
+    try:
+        parser: Any = importlib.import_module("re._parser")  # what `re` itself parses with
+        widest: int = parser.parse(source).getwidth()[1]
+    except (ImportError, AttributeError, re.error):
+        return None
+    return widest if widest < parser.MAXREPEAT else None
 
 
 def _longest_literal(branch: str) -> str:
@@ -188,6 +199,10 @@ class AnchorPasses:
         # A lone anchor's literals (`:AA`, `.atlasv1.`): where none occurs, `bytes.find` says
         # so at memchr speed and the pass is not run (short texts are searched thousands of times).
         self.literals = ((None,) if shared else ()) + tuple(required_literals(a) for a in alone)
+        # How long a lone anchor's match can be: no match starts more than this before the
+        # first occurrence of its literal, so the search starts there (a rare literal far into
+        # the text costs a `find`, not a DFA scan up to it).
+        self.reach = ((None,) if shared else ()) + tuple(max_width(a) for a in alone)
 
     @cached_property
     def combined(self) -> Any:
@@ -239,9 +254,14 @@ class AnchorStream:
 
     def _search(self, index: int, pos: int) -> tuple[int, int]:
         literals = self._passes.literals[index]
-        if literals is not None and all(self._data.find(lit, pos, self._endpos) < 0
-                                        for lit in literals):
-            return _NOWHERE, _NOWHERE
+        if literals is not None:
+            found = [at for at in (self._data.find(lit, pos, self._endpos) for lit in literals)
+                     if at >= 0]
+            if not found:
+                return _NOWHERE, _NOWHERE
+            reach = self._passes.reach[index]
+            if reach is not None:  # a match holds a literal at or after its start, within reach
+                pos = max(pos, min(found) - reach)
         m = self._passes.passes[index].search(self._data, pos, self._endpos)
         return (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
 
