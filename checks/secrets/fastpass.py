@@ -11,7 +11,6 @@ matches of the single alternation: leftmost start first, ties going to the earli
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -103,10 +102,10 @@ def required_literals(source: str) -> tuple[bytes, ...] | None:
 
 def max_width(source: str) -> int | None:
     """The longest match `source` can have, None when unbounded or not known."""
+    parser: Any = getattr(re, "_parser", None)  # what `re` itself parses with (3.11+)
     try:
-        parser: Any = importlib.import_module("re._parser")  # what `re` itself parses with
         widest: int = parser.parse(source).getwidth()[1]
-    except (ImportError, AttributeError, re.error):
+    except (AttributeError, re.error):
         return None
     return widest if widest < parser.MAXREPEAT else None
 
