@@ -6,6 +6,7 @@ Imported only when a check runs, so `--help`, `--version` and usage errors never
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from checks.config import CONFIG_PATH
 from checks.layers import FileRef
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
+from cli.limits import MAX_FILES, MAX_INPUT_BYTES, too_large, too_many_files
 from cli.local_snapshot import (
     GitRange,
     InputError,
@@ -28,23 +30,29 @@ from cli.local_snapshot import (
     snapshot_from_staged,
     upstream_exists,
 )
-from cli.sarif import render_sarif
-from cli.version import version
 from cli.workflow import render_workflow_commands
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def _read_bytes(name: str, stdin: TextIO) -> bytes:
+    """The input's bytes, refused past MAX_INPUT_BYTES (read no further than one byte past)."""
+    limit = MAX_INPUT_BYTES + 1
     if name == "-":
-        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name} is a directory, not a file")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from exc
+        data = (stdin.buffer.read(limit) if hasattr(stdin, "buffer")
+                else stdin.read(limit).encode())
+    else:
+        path = Path(name)
+        if path.is_dir():
+            raise InputError(f"{name} is a directory, not a file")
+        try:
+            with path.open("rb") as file:
+                data = file.read(limit)
+        except OSError as exc:
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise too_large("standard input" if name == "-" else name)
+    return data
 
 
 def _load_json(name: str, stdin: TextIO) -> Any:
@@ -115,7 +123,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
     """The repository's file (already read) under the organisation's and the extends targets'
     layers, merged by the App's own rules (checks/layers.py)."""
     from checks.layers import LayerError, LayerKind, resolve_with
-    from cli.config_command import LocalReader, repository_name
+    from cli.config_command import LocalReader
 
     local = LocalReader(_repo(args), args.base, Path(args.org) if args.org else None,
                         Path(args.checkouts) if args.checkouts else None)
@@ -124,7 +132,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
         return text if ref.kind is LayerKind.REPOSITORY else local.read(ref)
 
     try:
-        layered = resolve_with(read, args.name or repository_name(_repo(args)),
+        layered = resolve_with(read, args.name or _name_if_needed(args, text),
                                args.base or "", checks.REGISTRY)
         return layered.config, layered.refused
     except LayerError as exc:
@@ -136,6 +144,17 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
         raise InputError(f"config {name}: {detail}{hint}") from exc
     except checks.ConfigError as exc:
         raise InputError(f"config {name}: {exc}") from exc
+
+
+def _name_if_needed(args: argparse.Namespace, text: str | None) -> str:
+    """The repository's name from git when a layer may need it (an `extends:` of the same owner,
+    the organisation's file); else the name git would fall back to, without running git (a
+    process start is a good part of a small check's time)."""
+    from cli.config_command import repository_name
+
+    if args.org is not None or (text is not None and "extends" in text):
+        return repository_name(_repo(args))
+    return f"local/{_repo(args).resolve().name}"
 
 
 def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
@@ -215,6 +234,10 @@ def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
 def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
             environ: dict[str, str], config_source: str) -> str:
     if fmt == "sarif":
+        # importlib.metadata and hashlib: ~10 ms that no other format needs.
+        from cli.sarif import render_sarif
+        from cli.version import version
+
         return json.dumps(render_sarif(report, version()), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         _write_step_summary(report, environ)
@@ -255,12 +278,17 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str)
     except NothingToCheck as exc:
         stdout.write(f"shipshape: nothing to check ({exc})\n")
         return EXIT_OK
+    source = args.snapshot or args.diff or (f"--base {args.base}" if args.base else "--staged")
     try:
         snapshot = checks.load_snapshot(document)
-        report = checks.run(snapshot, config, only)
     except checks.SnapshotError as exc:
-        source = args.snapshot or args.diff or f"--base {args.base}"
         raise InputError(f"{source}: {exc}") from exc
+    if len(snapshot.files) > MAX_FILES:
+        raise too_many_files(source, len(snapshot.files))
+    # A one-shot process: what exists now (modules, the parsed model) lives to the end, so
+    # the cyclic collector need never walk it again.
+    gc.freeze()
+    report = checks.run(snapshot, config, only)
     # The entries the App would write for the PR as it stands, stamped now.
     entries = plan(current_event(snapshot), snapshot, report.stories, report_summary(report),
                    config, now)
