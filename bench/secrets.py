@@ -11,11 +11,15 @@ the ratios (target: >= 100x detect-secrets, issue 15), then scores the tools on 
 project's, and the syntax harness's: every rule in every syntax) and writes the numbers to
 docs/benchmarks.md and docs/secrets.md. gitleaks is scored too when `$GITLEAKS` or `gitleaks` on
 PATH can be run. `--real DIR...` instead measures hits per MB over real code (whole files).
+`--classes` times the input classes instead (issue 18: one 5 MB line of base64, one 5 MB line
+of minified JS, ordinary code), this tree against `--baseline` (a git ref, run from its
+`checks/` in a subprocess) in the same run; `--startup` the import and first small scan.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -26,17 +30,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+if "--checks-from" in sys.argv:  # the baseline's `checks/` package, ahead of this tree's
+    sys.path.insert(0, sys.argv[sys.argv.index("--checks-from") + 1])
 
 import checks  # noqa: E402
 from bench.engine import generate_diff  # noqa: E402
 from bench.report import write_section  # noqa: E402
 from checks.secrets import CHECK  # noqa: E402
-from checks.secrets import scan as secrets_scan  # noqa: E402
 from tests.checks.secrets.corpus import build_corpus, score, to_diff  # noqa: E402
+from tests.checks.secrets.long_lines import base64_line, minified_js  # noqa: E402
 from tests.checks.secrets.syntaxes import harness_corpus  # noqa: E402
 
 TARGET = 100  # times faster than detect-secrets on the same diff (issue 15)
@@ -161,18 +168,168 @@ def speed(mb: float, runs: int) -> dict[str, float]:
     check = median_cpu_seconds(lambda: CHECK.run(snapshot, options), runs)
     full = median_cpu_seconds(
         lambda: CHECK.run(checks.load_snapshot({"title": "b", "diff": diff}), options), runs)
-    # The same anchors in Python's re (no google-re2: no anchor set, no RE2 joint search).
-    saved = secrets_scan._FAST, secrets_scan._SET, secrets_scan._FAST_JOINT
-    secrets_scan._FAST = secrets_scan._SET = secrets_scan._FAST_JOINT = None
+    # The same anchors in Python's re (no google-re2: no anchor passes, no RE2 joint search).
+    from checks.secrets import fastpass  # not at the top: the baseline's checks/ lacks it
+
+    saved = fastpass.re2
+    fastpass.re2 = None
     try:
         plain = median_cpu_seconds(lambda: CHECK.run(snapshot, options), runs)
     finally:
-        secrets_scan._FAST, secrets_scan._SET, secrets_scan._FAST_JOINT = saved
+        fastpass.re2 = saved
     theirs = median_cpu_seconds(lambda: _detect_secrets(diff), max(1, runs // 2))
     return {"added_mb": added, "check_s": check, "full_s": full, "ds_s": theirs,
             "plain_s": plain, "plain_mbs": added / plain, "ratio_plain": theirs / plain,
             "check_mbs": added / check, "full_mbs": added / full, "ds_mbs": added / theirs,
             "ratio": theirs / check, "ratio_full": theirs / full}
+
+
+# main before the anchor passes were split (issue 18): the baseline of the input classes.
+BASELINE_REF = "d1127bb"
+CLASS_TARGET = 10.0  # MB/s, every input class (issue 18)
+CLASS_MB = 5.0
+
+
+def _one_line_diff(path: str, line: str) -> str:
+    return (f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..1111111\n"
+            f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1 @@\n+{line}\n")
+
+
+def class_diffs(mb: float) -> dict[str, str]:
+    """The input classes of issue 18, `mb` MB of added text each."""
+    size = int(mb * 1e6)
+    return {"base64, one line": _one_line_diff("assets/blob.b64", base64_line(size)),
+            "minified JS, one line": _one_line_diff("web/app.js", minified_js(size)),
+            "ordinary code": generate_diff(max(100, int(mb * 120)), mb)}
+
+
+def class_speeds(mb: float, runs: int) -> dict[str, float]:
+    """MB/s of added lines per input class, median CPU of `runs` after a warm-up run."""
+    options = _options()
+    out = {}
+    for name, diff in class_diffs(mb).items():
+        snapshot = checks.load_snapshot({"title": "bench", "diff": diff})
+        added = sum(len(line.text.encode()) + 1 for f in snapshot.files for line in f.added)
+        CHECK.run(snapshot, options)  # compiles the rules, outside the measurement
+        seconds = median_cpu_seconds(partial(CHECK.run, snapshot, options), runs)
+        out[name] = added / 1e6 / seconds
+    return out
+
+
+def baseline_class_speeds(ref: str, mb: float, runs: int) -> dict[str, float] | None:
+    """`class_speeds` of the `checks/` package at git `ref`, run in a subprocess."""
+    with tempfile.TemporaryDirectory() as root:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "checks"],
+                                 capture_output=True, check=False)
+        if archive.returncode != 0:
+            return None
+        subprocess.run(["tar", "-x", "-C", root], input=archive.stdout, check=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--classes-json", "--checks-from", root, "--mb", str(mb),
+             "--runs", str(runs)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        return None
+    speeds: dict[str, float] = json.loads(result.stdout)
+    return speeds
+
+
+def _classes_markdown(now: dict[str, float], before: dict[str, float] | None, ref: str,
+                      mb: float, runs: int) -> str:
+    rows = "\n".join(
+        f"| {name} | {before[name]:.1f} | {speed:.1f} | {speed / before[name]:.1f}x |"
+        if before else f"| {name} | - | {speed:.1f} | |" for name, speed in now.items())
+    slowest = min(now.values())
+    return (
+        "## Secrets check by input class (`python bench/secrets.py --classes`)\n\n"
+        f"{mb:g} MB of added text per class; MB/s of added lines, median CPU of {runs} runs "
+        f"after a warm-up run (the rules compiled), the baseline (`{ref}`, before the anchor "
+        "passes were split) run from its own `checks/` in a subprocess of the same run. "
+        f"Load: {os.getloadavg()[0]:.1f}.\n\n"
+        f"| input | MB/s at {ref} | MB/s now | speed-up |\n|---|---|---|---|\n{rows}\n\n"
+        f"Target: every class >= {CLASS_TARGET:g} MB/s (issue 18): "
+        f"{'met' if slowest >= CLASS_TARGET else 'NOT met'} (slowest {slowest:.1f} MB/s)."
+    )
+
+
+def classes(mb: float, runs: int, ref: str, write: bool) -> int:
+    """Time the input classes now and at `ref`, print and write the section."""
+    before = baseline_class_speeds(ref, mb, runs)
+    now = class_speeds(mb, runs)
+    markdown = _classes_markdown(now, before, ref, mb, runs)
+    print(markdown)
+    if write:
+        write_section("secrets-classes", markdown)
+    return 0 if min(now.values()) >= CLASS_TARGET else 1
+
+
+# A first scan in a fresh process: import, then one small diff (a key read from the environment
+# and a token-shaped placeholder), as `shipshape check` on a small snapshot does.
+_STARTUP = """
+import json, re, sys, time
+start = time.process_time()
+import checks
+imported = time.process_time()
+from checks.secrets import CHECK
+diff = ("diff --git a/src/app.py b/src/app.py\\nnew file mode 100644\\nindex 0..1\\n"
+        "--- /dev/null\\n+++ b/src/app.py\\n@@ -0,0 +1,3 @@\\n+import os\\n"
+        "+API_TOKEN = os.environ['API_TOKEN']\\n"
+        "+EXAMPLE = 'ghp_" + "x" * 36 + "'\\n")
+snapshot = checks.load_snapshot({"title": "t", "diff": diff})
+options = checks.config_from_dict({}).checks["secrets"].options
+before = time.process_time()
+CHECK.run(snapshot, options)
+print(json.dumps({"import_all": imported - start, "first_scan": time.process_time() - before}))
+"""
+
+
+def _import_time_ms(pythonpath: str) -> float:
+    """`python -X importtime`: cumulative ms of the checks.secrets package (wall, one run)."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import checks"],
+                            capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": pythonpath}, cwd=tempfile.gettempdir())
+    line = next(row for row in result.stderr.splitlines()
+                if re.search(r"\|\s+checks\.secrets$", row))
+    return int(line.split("|")[1]) / 1000
+
+
+def _startup_of(pythonpath: str, runs: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {"import_ms": [], "import_all": [], "first_scan": []}
+    for _ in range(runs):
+        samples["import_ms"].append(_import_time_ms(pythonpath))
+        result = subprocess.run([sys.executable, "-c", _STARTUP], capture_output=True, text=True,
+                                check=True, env={**os.environ, "PYTHONPATH": pythonpath},
+                                cwd=tempfile.gettempdir())
+        for key, value in json.loads(result.stdout).items():
+            samples[key].append(value)
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def startup(runs: int, ref: str, write: bool) -> int:
+    """Import time and first small scan of the secrets check, now and at `ref`, fresh processes."""
+    with tempfile.TemporaryDirectory() as root:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "checks"],
+                                 capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", root], input=archive.stdout, check=True)
+        compileall.compile_dir(root, quiet=1)
+        compileall.compile_dir(str(ROOT / "checks"), quiet=1)
+        before = _startup_of(root, runs)
+    now = _startup_of(str(ROOT), runs)
+    rows = "\n".join(
+        f"| {what} | {before[key] * scale:.1f} | {now[key] * scale:.1f} |"
+        for what, key, scale in (
+            ("`checks.secrets` in `python -X importtime` (cumulative ms, wall)", "import_ms", 1),
+            ("`import checks`, every check (CPU ms)", "import_all", 1000),
+            ("first secrets scan of a 3-line diff (CPU ms)", "first_scan", 1000)))
+    markdown = (
+        "## Secrets check start-up (`python bench/secrets.py --startup`)\n\n"
+        f"Fresh byte-compiled processes, medians of {runs}; the baseline (`{ref}`) imports its own "
+        f"`checks/`. Load: {os.getloadavg()[0]:.1f}. The rules compile on first use now, and "
+        "only the branches whose anchors the text names.\n\n"
+        f"| what | {ref} | now |\n|---|---|---|\n{rows}")
+    print(markdown)
+    if write:
+        write_section("secrets-startup", markdown)
+    return 0
 
 
 def accuracy(samples: list | None = None) -> dict[str, tuple[float, float, int, int]]:
@@ -204,7 +361,9 @@ def _secretlint_version(command: list[str]) -> str:
 
 
 def _speed_markdown(s: dict[str, float], runs: int) -> str:
-    engine = "google-re2" if secrets_scan.re2 is not None else "Python re (google-re2 missing)"
+    from checks.secrets import fastpass
+
+    engine = "google-re2" if fastpass.available() else "Python re (google-re2 missing)"
     return (
         "## Secrets check (`python bench/secrets.py`)\n\n"
         f"{s['added_mb']:.1f} MB of added lines (mixed-language PR diff plus the secrets corpus); "
@@ -300,7 +459,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--real", nargs="+", type=Path, metavar="DIR",
                         help="only measure hits per MB over real code under DIR (whole files)")
+    parser.add_argument("--classes", action="store_true",
+                        help="only time the input classes, now and at --baseline")
+    parser.add_argument("--baseline", default=BASELINE_REF, help="git ref of the baseline")
+    parser.add_argument("--startup", action="store_true",
+                        help="only measure import and first small scan, now and at --baseline")
+    parser.add_argument("--classes-json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--checks-from", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.classes_json:  # the baseline's half of --classes, in its own process
+        print(json.dumps(class_speeds(args.mb, args.runs)))
+        return 0
+    if args.startup:
+        return startup(args.runs, args.baseline, not args.no_write)
+    if args.classes:
+        return classes(CLASS_MB, args.runs, args.baseline, not args.no_write)
     if args.real:
         print(json.dumps(real_code(args.real), indent=1))
         return 0

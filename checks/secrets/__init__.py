@@ -55,8 +55,17 @@ def _allow_reason(text: str) -> str | None:
     return _COMMENT_END.sub("", match.group("reason")).strip()
 
 
-def _line_texts(files: Sequence[ChangedFile]) -> dict[tuple[str, int], str]:
-    return {(f.path, line.number): line.text for f in files for line in scan_lines(f)}
+def _allow_reasons(files: Sequence[ChangedFile], hits: Sequence[Hit],
+                   ) -> dict[tuple[str, int], str | None]:
+    """The allow marker's reason on each line a hit (or the line above a key block) names.
+
+    Each line is searched once, however many hits it holds: one long minified line with
+    dozens of hits would otherwise be searched again for each.
+    """
+    wanted = {(h.path, h.line) for h in hits} | {(h.path, h.line - 1) for h in hits if h.end_line}
+    paths = {path for path, _ in wanted}
+    return {(f.path, line.number): _allow_reason(line.text) for f in files if f.path in paths
+            for line in scan_lines(f) if (f.path, line.number) in wanted}
 
 
 def _describe(hit: Hit) -> str:
@@ -69,13 +78,13 @@ def _describe(hit: Hit) -> str:
     return f"{hit.name} {masked}"
 
 
-def _finding(hit: Hit, texts: Mapping[tuple[str, int], str],
+def _finding(hit: Hit, reasons: Mapping[tuple[str, int], str | None],
              allowed: pathspec.PathSpec[pathspec.Pattern],
              generic_severity: Severity) -> Finding:
     what = _describe(hit)
-    reason = _allow_reason(texts.get((hit.path, hit.line), ""))
+    reason = reasons.get((hit.path, hit.line))
     if reason is None and hit.end_line:
-        reason = _allow_reason(texts.get((hit.path, hit.line - 1), ""))
+        reason = reasons.get((hit.path, hit.line - 1))
     end = hit.end_line if hit.end_line and hit.end_line != hit.line else None
     if hit.checksum_mismatch:
         return Finding(f"Looks like {what}, but its checksum does not match: a made-up value or "
@@ -135,10 +144,9 @@ def check(snapshot: Snapshot, options: SecretsOptions) -> Outcome:
     files = [f for f in snapshot.files if not is_vendored(f.path)]
     vendored = len(snapshot.files) - len(files)
     hits = [h for h in find_secrets(files) if options.rules.get(h.rule, True)]
-    hit_paths = {h.path for h in hits}
-    texts = _line_texts([f for f in snapshot.files if f.path in hit_paths])
     unique = _dedupe(hits)
-    findings = tuple(_finding(h, texts, allowed, generic_severity) for h in unique)
+    reasons = _allow_reasons(snapshot.files, unique)
+    findings = tuple(_finding(h, reasons, allowed, generic_severity) for h in unique)
     mismatched = sum(1 for h in unique if h.checksum_mismatch)
     skipped = sum(1 for f in snapshot.files if f.patch_missing)
     severities = {f.severity for f in findings}

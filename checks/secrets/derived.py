@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from checks.model import Line
@@ -20,9 +20,12 @@ from checks.model import Line
 # The fast check that keeps the full literal parser off most of the text.
 JOINT = re.compile(r"""["'](?:[ \t]*(?:\+|\.\.?)[ \t]*\\?\n?|[ \t]*\\?\n|[ \t]+)[ \t]*"""
                    r"""(?:[+.][ \t]*)?["']""")
-_LITERAL = r'''"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*\''''
+# A string literal, its loop unrolled (`"[^"\\\n]*(?:\\.[^"\\\n]*)*"`): the same strings, and
+# Python's re runs the unrolled form several times faster over long literals.
+_LITERAL = r'''"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*\''''
 _SEPARATOR = r"[ \t]*(?:\+|\.\.?)?[ \t]*\\?\n?[ \t]*(?:\+|\.\.?)?[ \t]*"
-_RUN = re.compile(rf"(?:{_LITERAL})(?:{_SEPARATOR}(?:{_LITERAL}))+")
+# RE2-compatible too (no lookaround): scan.py runs it in google-re2 over long lines.
+RUN = re.compile(rf"(?:{_LITERAL})(?:{_SEPARATOR}(?:{_LITERAL}))+")
 _ONE = re.compile(_LITERAL)
 _ESCAPE = re.compile(r"\\(.)")
 # A joined value shorter than the shortest token is not worth a provider search.
@@ -45,28 +48,41 @@ class Joined:
 
 def _unquote(literal: str) -> str:
     # `\n` stays an escape (the private key rule reads it as one); `\"` and `\\` are undone.
+    if "\\" not in literal:
+        return literal[1:-1]
     return _ESCAPE.sub(lambda m: m.group(0) if m.group(1) in "nrt" else m.group(1),
                        literal[1:-1])
 
 
-def joined_literals(text: str, joints: Iterable[int]) -> Iterator[Joined]:
+def python_runs(text: str) -> Callable[[int], Iterator[tuple[int, int]]]:
+    """The (start, end) of each run of joined literals from a position on, by Python's re."""
+    return lambda pos: (m.span() for m in RUN.finditer(text, pos))
+
+
+def joined_literals(text: str, joints: Iterable[int],
+                    runs: Callable[[int], Iterator[tuple[int, int]]] | None = None,
+                    ) -> Iterator[Joined]:
     """Every run of two or more string literals joined by concatenation in `text`.
 
-    `joints` are the offsets where JOINT matches, in order (scan.py finds them with google-re2).
+    `joints` are the offsets where JOINT matches, in order, and `runs(pos)` the spans of RUN
+    from `pos` on (scan.py finds both with google-re2; Python's re by default).
     Each stretch of text is parsed once: `scanned` only moves forward, so a minified line with
     thousands of joints stays linear.
     """
+    runs = python_runs(text) if runs is None else runs
     scanned = 0
     for joint_start in joints:
         if joint_start < scanned:
             continue
-        line_start = text.rfind("\n", 0, joint_start) + 1
-        for run in _RUN.finditer(text, max(line_start, scanned)):
-            if run.end() <= joint_start:
+        # From the joint's line start, or from where the last run ended if that is later; not
+        # searching back past `scanned` keeps a long minified line linear.
+        line_start = max(scanned, text.rfind("\n", scanned, joint_start) + 1)
+        for start, end in runs(line_start):
+            if end <= joint_start:
                 continue  # a run of its own before this joint, already reported
-            scanned = run.start() if run.start() > joint_start else run.end()
-            if run.start() <= joint_start:
-                joined = _join(text, run, line_start)
+            scanned = start if start > joint_start else end
+            if start <= joint_start:
+                joined = _join(text, start, end)
                 if joined is not None:
                     yield joined
             break
@@ -74,10 +90,11 @@ def joined_literals(text: str, joints: Iterable[int]) -> Iterator[Joined]:
             scanned = len(text)
 
 
-def _join(text: str, run: re.Match[str], line_start: int) -> Joined | None:
-    pieces = [_unquote(m.group()) for m in _ONE.finditer(run.group())]
+def _join(text: str, start: int, end: int) -> Joined | None:
+    pieces = [_unquote(m.group()) for m in _ONE.finditer(text, start, end)]
     # The key in front (`DD_API_KEY = "…" + "…"`) lets keyword rules read it too; keys are short.
-    head = text[max(line_start, run.start() - HEAD_CHARS):run.start()]
+    floor = max(0, start - HEAD_CHARS)
+    head = text[max(floor, text.rfind("\n", floor, start) + 1):start]
     value, meets, length = head, [], len(head)
     for piece in pieces:
         value += piece
@@ -85,7 +102,7 @@ def _join(text: str, run: re.Match[str], line_start: int) -> Joined | None:
         meets.append(length)
     if length - len(head) < MIN_JOINED:
         return None
-    return Joined(run.start(), value, tuple(meets[:-1]))
+    return Joined(start, value, tuple(meets[:-1]))
 
 
 _SECRET_KIND = re.compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)

@@ -1,12 +1,11 @@
 """One pass over all added lines: every rule in one alternation, run over the joined text.
 
-The added lines of every file are joined into one string. One alternation of every rule's anchor
-runs over it in google-re2 (a DFA: the cost does not grow with the number of rules, unlike
-Python's backtracking `re`, which tries every branch at every position); at each anchor hit, the
-rules' full patterns (Python `re`, with lookarounds) confirm and extract. Without google-re2 the
-same anchors run in Python `re`, slower but identical in result. A match offset is mapped back
-to (file, line) only when a rule fires.
-"""
+The added lines of every file are joined into one string. The matches of one alternation of
+every rule's anchor are found over it by google-re2, in a few small passes merged back into the
+alternation's matches (fastpass.py: one DFA for all of them slowed to ~1 MB/s on a long line of
+base64); at each anchor hit, the rules' full patterns (Python `re`, with lookarounds) confirm
+and extract. Without google-re2 the same anchors run in Python `re`, slower but identical in
+result. A match offset is mapped back to (file, line) only when a rule fires."""
 
 from __future__ import annotations
 
@@ -15,16 +14,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
 from checks.model import ChangedFile, Line
-
-try:  # google-re2 is a runtime dependency; the fallback keeps the check working without it
-    import re2
-except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
-    re2 = None
-from checks.secrets import derived, entropy, generic, pairs, pem, quiet, urls
+from checks.secrets import derived, entropy, fastpass, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.keyword_rules import KEYWORD_RULES
 from checks.secrets.rules import Rule
@@ -57,8 +52,11 @@ class _Candidate:
     container: bool = False  # generic and URL hits give way to a provider token inside them
 
 
+_GROUP_NAME = re.compile(r"\(\?P([<=])(\w+)")
+
+
 def _rename_groups(pattern: str, index: int) -> str:
-    return re.sub(r"\(\?P([<=])(\w+)", rf"(?P\1\2_{index}", pattern)
+    return _GROUP_NAME.sub(rf"(?P\1\2_{index}", pattern)
 
 
 _SPECIAL: tuple[tuple[str, str], ...] = (
@@ -71,66 +69,103 @@ _SPECIAL: tuple[tuple[str, str], ...] = (
 _PREFIXED = tuple(r for r in PROVIDER_RULES if r not in KEYWORD_RULES)
 _BRANCHES: tuple[Rule | str, ...] = (*_PREFIXED, *(kind for kind, _ in _SPECIAL))
 _SOURCES = (*(r.pattern for r in _PREFIXED), *(p for _, p in _SPECIAL))
-REGEX = re.compile("|".join(f"(?P<r{i}>{_rename_groups(p, i)})" for i, p in enumerate(_SOURCES)))
-_ANCHOR_SOURCE = "|".join(
-    f"(?:{a})" for a in (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR,
-                         urls.ANCHOR, pairs.ANCHOR, generic.ANCHOR)
-)
-_PROVIDERS = re.compile("|".join(
-    f"(?P<r{i}>{_rename_groups(r.pattern, i)})" for i, r in enumerate(PROVIDER_RULES)))
-# RE2's DFA gives up (and falls back to its slower NFA, logging to stderr) when its default
-# 8 MiB budget runs out on large inputs; 64 MiB holds this alternation's states for any diff.
-RE2_MAX_MEM = 64 << 20
-
-
-def _compile_fast(source: str) -> Any:
-    if re2 is None:
-        return None
-    options = re2.Options()
-    options.max_mem = RE2_MAX_MEM
-    options.log_errors = False
-    options.never_capture = True
-    return re2.compile(source.encode("ascii"), options)
-
-
 _ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR,
             pairs.ANCHOR, generic.ANCHOR)
-_FAST = _compile_fast(_ANCHOR_SOURCE)
 
 
-def _compile_set() -> Any:
-    """Every branch's anchor in one RE2 set anchored at the start: which branches can start here."""
-    if re2 is None:
-        return None
-    options = re2.Options()
-    options.max_mem = RE2_MAX_MEM
-    options.log_errors = False
-    branches = re2.Set.MatchSet(options)
-    for anchor in _ANCHORS:
-        branches.Add(anchor.encode("ascii"))
-    branches.Compile()
-    return branches
+# Everything below compiles on first use and is kept for the process: importing the check (the
+# command line's `--help`, a worker's start) compiles nothing, and the Python branches compile
+# one by one as the text names them. `fast` is whether google-re2 is there (the cache key lets
+# a test compare both paths in one process).
+@cache
+def _main(fast: bool) -> fastpass.Branches:
+    """Every rule's branch, with the group names of one alternation (`value_3`)."""
+    return fastpass.Branches(_ANCHORS, [f"(?P<r{i}>{_rename_groups(p, i)})"
+                                        for i, p in enumerate(_SOURCES)], fast=fast)
 
 
-_SET = _compile_set()
-# Each branch alone, with the group names REGEX gives it (`value_3`), for the set's answers.
-_BRANCH_REGEXES = tuple(re.compile(f"(?P<r{i}>{_rename_groups(p, i)})")
-                        for i, p in enumerate(_SOURCES))
-# How far the set looks: every anchor is shorter than this unless an identifier runs on.
-_SET_WINDOW = 2048
-_SLOW = re.compile(_ANCHOR_SOURCE)
-_FAST_JOINT = _compile_fast(derived.JOINT.pattern)
-_KEYWORD_ANCHOR = "|".join(f"(?:{r.anchor})" for r in KEYWORD_RULES)
-_FAST_KEYWORDS = _compile_fast(_KEYWORD_ANCHOR)
-_KEYWORDS = tuple((r, re.compile(r.pattern)) for r in KEYWORD_RULES)
-_PEM_IN = re.compile(pem.PATTERN)
-_PREFIXES = {r.id: re.compile(r.prefix) for r in PROVIDER_RULES if r.prefix}
+@cache
+def _providers(fast: bool) -> fastpass.Branches:
+    """Every provider rule's branch, for text no line shows whole (joined literals, URLs)."""
+    return fastpass.Branches([r.anchor or r.pattern for r in PROVIDER_RULES],
+                             [f"(?P<r{i}>{_rename_groups(r.pattern, i)})"
+                              for i, r in enumerate(PROVIDER_RULES)], fast=fast)
+
+
+@cache
+def _slow_anchors() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in _ANCHORS))
+
+
+@cache
+def _fast_joint() -> Any:
+    return fastpass.compile_re2(derived.JOINT.pattern)
+
+
+@cache
+def _fast_run() -> Any:
+    return fastpass.compile_re2(derived.RUN.pattern)
+
+
+def _fast_runs(data: bytes) -> Callable[[int], Iterator[tuple[int, int]]]:
+    """derived.RUN's spans from a position on, found by google-re2 (same leftmost-first spans).
+
+    The first run found is kept: the next joint often asks again from a position before it.
+    """
+    compiled = _fast_run()
+    last = (len(data) + 1, -1, -1)  # searched from, start, end: valid for [from, start]
+
+    def runs(pos: int) -> Iterator[tuple[int, int]]:
+        nonlocal last
+        searched, start, end = last
+        if not searched <= pos <= start:
+            m = compiled.search(data, pos)
+            if m is None:
+                last = (pos, len(data) + 1, len(data) + 1)
+                return
+            start, end = int(m.start()), int(m.end())
+            last = (pos, start, end)
+        elif start > len(data):
+            return
+        yield start, end
+        yield from ((int(m.start()), int(m.end())) for m in compiled.finditer(data, end))
+
+    return runs
+
+
+@cache
+def _keyword_anchor(fast: bool) -> Any:
+    source = "|".join(f"(?:{r.anchor})" for r in KEYWORD_RULES)
+    return fastpass.compile_re2(source) if fast else re.compile(source)
+
+
+@cache
+def _keyword_pattern(index: int) -> re.Pattern[str]:
+    return re.compile(KEYWORD_RULES[index].pattern)
+
+
+@cache
+def _pem_in() -> re.Pattern[str]:
+    return re.compile(pem.PATTERN)
+
+
+@cache
+def _prefix(rule: Rule) -> re.Pattern[str] | None:
+    return re.compile(rule.prefix) if rule.prefix else None
+
+
+def _fast() -> bool:
+    return fastpass.available()
+
+
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 _KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
 _NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _AWS_SECRET_NEAR = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _KEY_LOOKBACK = 200
+_BLANKS = re.compile(r"[^\S\n]*")
+_AFTER_HEAD = 16  # longer than anything generic.is_whole_literal matches after the blanks
 # `badge.svg?token=…`: a token in an image URL is a display token meant to be public (Codecov).
 _IMAGE_QUERY = re.compile(r"(?:\.(?:svg|png|gif|jpe?g|webp)|/badge|shields\.io/[^\s?\"']*)\?"
                           r"(?:[\w.\-]+=[^&\s\"']*&)*$")
@@ -211,7 +246,7 @@ def _provider(rule: Rule, m: re.Match[str], corpus: Corpus, index: int | None,
 
 def _judge(rule: Rule, value: str, line_text: str, path: str, number: int) -> Hit | None:
     """The hit for a value of the rule's shape, None when it is a placeholder or look-alike."""
-    prefix = _PREFIXES.get(rule.id)
+    prefix = _prefix(rule)
     head = prefix.match(value) if prefix else None
     secret_part = value[head.end():] if head else value
     placeholder = quiet.is_placeholder_body if rule.binary else quiet.is_placeholder_token
@@ -286,8 +321,6 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
     quoted = not group.startswith("bare")
     if not quoted and value[:1] in _YAML_SIGILS:  # `!tag`, `&anchor`, `*alias` only in YAML
         quoted = not corpus.files[corpus.locate(m.start())[0]].path.endswith((".yml", ".yaml"))
-    if not generic.looks_random(value, quoted=quoted):
-        return candidate
     # Identifiers are short: looking back a bounded distance keeps minified files linear.
     floor = max(corpus.text.rfind("\n", max(0, m.start() - _KEY_LOOKBACK), m.start()) + 1,
                 m.start() - _KEY_LOOKBACK)
@@ -303,7 +336,10 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
         return candidate
     file_index, line_index = corpus.locate(m.start())
     path = corpus.files[file_index].path
-    if not _literal_in_place(corpus, m, group, key_start, key_end, path):
+    # Entropy and the look-alike tests last: the cheap tests of the key and of where the literal
+    # sits turn most hits away first (a minified bundle's `token:e.token`), same result.
+    if not _literal_in_place(corpus, m, group, key_start, key_end, path) or \
+            not generic.looks_random(value, quoted=quoted):
         return candidate
     rule = generic.rule_for(key, value)
     candidate.hit = Hit(rule, "AWS secret access key" if rule != generic.RULE_ID else
@@ -320,9 +356,12 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
     # Only a bare value ends at a query's next `&k=`; a quoted literal runs to its quote.
     value_end = value_start + len(_QUERY_NEXT.split(value, 1)[0] if group.startswith("bare")
                                   else value)
-    line_end = text.find("\n", value_end)
     after_start = value_end + (1 if group.startswith("quoted") else 0)  # past the quote
-    after = text[after_start:len(text) if line_end < 0 else line_end]
+    # generic.is_whole_literal reads the rest of the line only up to its first non-blank
+    # character and a few after it: a bounded slice keeps a long line of many values linear.
+    cutoff = _BLANKS.match(text, after_start).end() + _AFTER_HEAD  # type: ignore[union-attr]
+    line_end = text.find("\n", value_end, cutoff)
+    after = text[after_start:min(cutoff, len(text)) if line_end < 0 else line_end]
     operator = text[key_end:value_start]
     if "(" in operator and "set" not in generic.key_words(text[key_start:key_end]):
         return False  # a call with a literal argument is a setter or nothing
@@ -340,24 +379,9 @@ def _literal_in_place(corpus: Corpus, m: re.Match[str], group: str, key_start: i
 
 
 def match_at(text: str, data: bytes, start: int) -> re.Match[str] | None:
-    """REGEX.match(text, start), trying only the branches whose anchor matches at `start`.
-
-    Every anchor matches at least where its branch can start, so branches the RE2 set does not
-    name cannot match here: the result is REGEX's, without trying 100+ branches in turn.
-    """
-    if _SET is None:
-        return REGEX.match(text, start)
-    # No anchor spans more than one line break (`<password>` + newline is the longest reach).
-    first = data.find(b"\n", start)
-    second = len(data) if first < 0 else data.find(b"\n", first + 1)
-    stop = min(len(data) if second < 0 else second, start + _SET_WINDOW)
-    for index in sorted(_SET.Match(data[start:stop]) or ()):
-        m: re.Match[str] | None = _BRANCH_REGEXES[index].match(text, start)
-        if m is not None:
-            return m
-    if stop == start + _SET_WINDOW:  # a minified line: an anchor may reach past the window
-        return REGEX.match(text, start)
-    return None
+    """The alternation of every rule's branch matched at `start`, trying only the branches whose
+    anchor matches there (see fastpass.Branches.match)."""
+    return _main(_fast()).match(text, data, start)
 
 
 def anchor_spans(text: str, data: bytes) -> Callable[[int], Iterator[tuple[int, int]]]:
@@ -365,11 +389,13 @@ def anchor_spans(text: str, data: bytes) -> Callable[[int], Iterator[tuple[int, 
 
     Matches do not overlap; the caller starts again from a position inside the last match when
     that match led nowhere, so one rule's anchor (`ENV `, `("`) cannot hide another's start.
+    The function keeps what each RE2 pass found, so starting again costs no second search.
     """
-    if _FAST is None:
-        return lambda pos: (m.span() for m in _SLOW.finditer(text, pos))
-    finditer = _FAST.finditer
-    return lambda pos: ((int(m.start()), int(m.end())) for m in finditer(data, pos))
+    passes = _main(_fast()).passes
+    if passes is None:
+        slow = _slow_anchors()
+        return lambda pos: (m.span() for m in slow.finditer(text, pos))
+    return passes.stream(data).spans
 
 
 def ascii_bytes(text: str) -> bytes:
@@ -425,13 +451,13 @@ def _candidates(corpus: Corpus) -> Iterator[_Candidate]:
 def _keyword_candidates(corpus: Corpus) -> Iterator[_Candidate]:
     """Tokens without a prefix, where a key naming their provider is assigned them."""
     text = corpus.text
-    if _FAST_KEYWORDS is None:
-        starts: Iterator[int] = (m.start() for m in re.finditer(_KEYWORD_ANCHOR, text))
-    else:
-        starts = (int(m.start()) for m in _FAST_KEYWORDS.finditer(corpus.data))
+    fast = _fast()
+    anchor = _keyword_anchor(fast)
+    starts: Iterator[int] = (int(m.start()) for m in anchor.finditer(
+        corpus.data if fast else text))
     for start in starts:
-        for rule, pattern in _KEYWORDS:
-            m = pattern.match(text, start)
+        for index, rule in enumerate(KEYWORD_RULES):
+            m = _keyword_pattern(index).match(text, start)
             if m is not None:
                 candidate = _provider(rule, m, corpus, None)
                 if candidate is not None:
@@ -441,7 +467,7 @@ def _keyword_candidates(corpus: Corpus) -> Iterator[_Candidate]:
 
 def _tokens_within(corpus: Corpus, start: int, end: int) -> Iterator[_Candidate]:
     """Provider tokens between `start` and `end` (the credentials part of a URL)."""
-    for m in _PROVIDERS.finditer(corpus.text, start, end):
+    for m in _providers(_fast()).finditer(corpus.text, corpus.data, start, end):
         index = int(m.lastgroup[1:])  # type: ignore[index]
         candidate = _provider(PROVIDER_RULES[index], m, corpus, index)
         if candidate is not None:
@@ -489,9 +515,10 @@ def _looks_like_aws_secret(value: str) -> bool:
 
 
 def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bool],
-             ) -> Iterator[Hit]:
-    """Provider tokens and private keys in derived text (joined literals, decoded data)."""
-    for m in _PROVIDERS.finditer(value):
+             tokens: bool = True) -> Iterator[Hit]:
+    """Provider tokens (unless `tokens` is False) and private keys in derived text."""
+    matches = _providers(_fast()).finditer(value, ascii_bytes(value)) if tokens else iter(())
+    for m in matches:
         index = int(m.lastgroup[1:])  # type: ignore[index]
         rule = PROVIDER_RULES[index]
         group = f"value_{index}"
@@ -503,7 +530,7 @@ def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bo
             hit = _judge(rule, token, value, path, number)
             if hit is not None:
                 yield hit
-    for m in _PEM_IN.finditer(value):
+    for m in _pem_in().finditer(value):
         if within(m.start(), len(value)):  # the key's body runs on past the marker's literal
             block = pem.find_block(m.group("kind"), (Line(number, value),), 0, m.start())
             if block is not None:
@@ -512,11 +539,17 @@ def _in_text(value: str, path: str, number: int, within: Callable[[int, int], bo
 
 def _derived(corpus: Corpus) -> Iterator[Hit]:
     """Tokens split over concatenated literals, and tokens in a Kubernetes Secret's data."""
-    for joined in derived.joined_literals(corpus.text, _joint_starts(corpus.text, corpus.data)):
+    text, data = corpus.text, corpus.data
+    runs = _fast_runs(data) if _fast() else None
+    every = list(derived.joined_literals(text, _joint_starts(text, data), runs))
+    # One anchor search over all joined values says which can hold a token at all: a minified
+    # bundle has thousands of `"a"+"b"`, and searching each on its own costs more than the rest.
+    possible = _providers(_fast()).may_match([joined.value for joined in every]) if every else []
+    for joined, tokens in zip(every, possible, strict=True):
         file_index, line_index = corpus.locate(joined.start)
         number = corpus.lines[file_index][line_index].number
         yield from _in_text(joined.value, corpus.files[file_index].path, number,
-                            joined.spans_a_joint)
+                            joined.spans_a_joint, tokens)
     for file_index, changed in enumerate(corpus.files):
         start = corpus.starts[file_index]
         end = corpus.starts[file_index + 1] if file_index + 1 < len(corpus.starts) else len(
@@ -532,9 +565,9 @@ def _derived(corpus: Corpus) -> Iterator[Hit]:
 
 def _joint_starts(text: str, data: bytes) -> Iterator[int]:
     """Where string literals may be concatenated, found by google-re2 when it is there."""
-    if _FAST_JOINT is None:
+    if not _fast():
         return (m.start() for m in derived.JOINT.finditer(text))
-    return (int(m.start()) for m in _FAST_JOINT.finditer(data))
+    return (int(m.start()) for m in _fast_joint().finditer(data))
 
 
 def _anywhere(_start: int, _end: int) -> bool:

@@ -218,7 +218,8 @@ def test_python_re_fallback_finds_exactly_what_re2_finds(monkeypatch) -> None:
 
     files = checks.load_snapshot({"title": "ACME-3", "diff": to_diff(build_corpus(8))}).files
     fast = scan.find_secrets(files)
-    monkeypatch.setattr(scan, "_FAST", None)
+    monkeypatch.setattr(scan.fastpass, "re2", None)
+    assert not scan._fast()
     assert scan.find_secrets(files) == fast
     assert len(fast) > 200
 

@@ -1,0 +1,375 @@
+"""Many rules' anchors searched in a few small RE2 passes that give one alternation's matches.
+
+One RE2 alternation of every rule's anchor is a DFA whose states multiply when several anchors
+count characters of overlapping classes from any position (`[MNO][A-Za-z0-9_\\-]{23,27}\\.`,
+`[A-Za-z0-9]{14}\\.atlasv1\\.`, `[0-9a-f]{32}-us[0-9]`): on one long line of base64 its state cache
+thrashes and the pass fell to ~1 MB/s, where each anchor alone runs at hundreds. So the anchors
+that start with a literal (a provider's prefix, a keyword) share one pass, each anchor that can
+start with a character class runs alone, and `AnchorStream` merges the passes into exactly the
+matches of the single alternation: leftmost start first, ties going to the earlier anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import Any
+
+try:  # google-re2 is a runtime dependency; callers fall back to Python's re without it
+    import re2
+except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
+    re2 = None
+
+# RE2's DFA gives up (and falls back to its slower NFA, logging to stderr) when its default
+# 8 MiB budget runs out on large inputs; 64 MiB holds these passes' states for any diff.
+RE2_MAX_MEM = 64 << 20
+# How far the anchored set looks: every anchor is shorter than this unless an identifier runs on.
+SET_WINDOW = 2048
+_NOWHERE = 1 << 62  # a pass with no match left: its "next start" is past any text
+
+
+def available() -> bool:
+    """True when google-re2 can be imported (read at each call: a test may take it away)."""
+    return re2 is not None
+
+
+def _options(capture: bool = False) -> Any:
+    options = re2.Options()
+    options.max_mem = RE2_MAX_MEM
+    options.log_errors = False
+    options.never_capture = not capture
+    return options
+
+
+def compile_re2(source: str) -> Any:
+    """`source` compiled by google-re2 (ASCII, no capture groups), None without google-re2."""
+    if re2 is None:
+        return None
+    return re2.compile(source.encode("ascii"), _options())
+
+
+def top_level_branches(source: str) -> list[str]:
+    """The alternatives of `source` split at its top-level `|` (not in a group or a class)."""
+    branches: list[str] = []
+    depth = start = index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":
+            index = _class_end(source, index)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(source[start:index])
+            start = index + 1
+        index += 1
+    branches.append(source[start:])
+    return branches
+
+
+def _class_end(source: str, index: int) -> int:
+    """The index of the `]` closing the character class opened at `index`."""
+    index += 1
+    if source[index:index + 1] == "^":
+        index += 1
+    if source[index:index + 1] == "]":  # `[]…]`: a `]` first is a member
+        index += 1
+    while index < len(source) and source[index] != "]":
+        index += 2 if source[index] == "\\" else 1
+    return index
+
+
+_QUANTIFIER = re.compile(r"[*+?]|\{\d*(?:,\d*)?\}")
+
+
+def required_literals(source: str) -> tuple[bytes, ...] | None:
+    """For each alternative of `source`, a literal every match of it contains; None when some
+    alternative has none (or flags make case matter), so no literal can rule the pattern out."""
+    if "(?i" in source:
+        return None
+    found = []
+    for branch in top_level_branches(source):
+        literal = _longest_literal(branch)
+        if not literal:
+            return None
+        found.append(literal.encode("ascii"))
+    return tuple(found)
+
+
+def max_width(source: str) -> int | None:
+    """The longest match `source` can have, None when unbounded or not known."""
+    parser: Any = getattr(re, "_parser", None)  # what `re` itself parses with (3.11+)
+    try:
+        widest: int = parser.parse(source).getwidth()[1]
+    except (AttributeError, re.error):
+        return None
+    return widest if widest < parser.MAXREPEAT else None
+
+
+def _longest_literal(branch: str) -> str:
+    """The longest run of plain characters in `branch` outside groups, classes and repeats."""
+    best, run, index = "", "", 0
+    while index < len(branch):
+        char = branch[index]
+        if char == "[":
+            index, atom = _class_end(branch, index) + 1, ""
+        elif char == "(":
+            index, atom = _group_end(branch, index), ""
+        elif char == "\\":
+            escaped = branch[index + 1:index + 2]
+            atom = "" if escaped.isalnum() else escaped  # `\d`, `\w`: classes
+            index += 2
+        else:
+            atom = "" if char in ".^$|" else char
+            index += 1
+        quantifier = _QUANTIFIER.match(branch, index)
+        if quantifier is not None:  # the atom may repeat or be absent: it ends the run
+            index = quantifier.end()
+            atom = ""
+        if atom:
+            run += atom
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
+def _group_end(source: str, index: int) -> int:
+    """The index just past the `)` closing the group opened at `index`."""
+    depth = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(source, index)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
+
+
+_GROUP_OPEN = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:|P<\w+>)?|\(")
+
+
+def leads_with_class(source: str) -> bool:
+    """True when some alternative of `source` can start with a character class (or `.`).
+
+    Such an anchor may begin at almost any position of random text, and its counted repeats
+    are what multiply the combined DFA's states; one with a literal first character does not.
+    """
+    for branch in top_level_branches(source):
+        head = _GROUP_OPEN.match(branch)
+        if head is not None:  # `(?i:pass|pwd)…`, `(?:AKIA|ASIA)…`: look inside the group
+            inner, depth = head.end(), 1
+            end = inner
+            while depth and end < len(branch):
+                if branch[end] == "\\":
+                    end += 2
+                    continue
+                depth += {"(": 1, ")": -1}.get(branch[end], 0)
+                end += 1
+            if leads_with_class(branch[inner:end - 1]):
+                return True
+        elif branch[:1] in ("[", ".") or branch[:2] in ("\\w", "\\d", "\\s", "\\W", "\\D",
+                                                       "\\S"):
+            return True
+    return False
+
+
+class AnchorPasses:
+    """The compiled passes of one ordered list of anchors (google-re2 required)."""
+
+    def __init__(self, anchors: Sequence[str]) -> None:
+        self.anchors = tuple(anchors)
+        led = [leads_with_class(a) for a in self.anchors]
+        shared = [a for a, by_class in zip(self.anchors, led, strict=True) if not by_class]
+        alone = [a for a, by_class in zip(self.anchors, led, strict=True) if by_class]
+        sources = ([_alternation(shared)] if shared else []) + alone
+        self.passes = tuple(compile_re2(s) for s in sources)
+        # A lone anchor's literals (`:AA`, `.atlasv1.`): where none occurs, `bytes.find` says
+        # so at memchr speed and the pass is not run (short texts are searched thousands of times).
+        self.literals = ((None,) if shared else ()) + tuple(required_literals(a) for a in alone)
+        # How long a lone anchor's match can be: no match starts more than this before the
+        # first occurrence of its literal, so the search starts there (a rare literal far into
+        # the text costs a `find`, not a DFA scan up to it).
+        self.reach = ((None,) if shared else ()) + tuple(max_width(a) for a in alone)
+
+    @cached_property
+    def combined(self) -> Any:
+        """Every anchor in one pattern: run anchored where two passes tie, compiled then."""
+        return compile_re2(_alternation(self.anchors))
+
+    def stream(self, data: bytes, endpos: int | None = None) -> AnchorStream:
+        """A stream of this alternation's matches over `data[:endpos]`."""
+        return AnchorStream(self, data, len(data) if endpos is None else endpos)
+
+
+def _alternation(anchors: Sequence[str]) -> str:
+    return "|".join(f"(?:{a})" for a in anchors)
+
+
+class AnchorStream:
+    """The alternation's leftmost-first match from any position, each pass searched only again
+    when the position passes its last answer (so a scan moving forward stays linear)."""
+
+    def __init__(self, passes: AnchorPasses, data: bytes, endpos: int) -> None:
+        self._passes = passes
+        self._data = data
+        self._endpos = endpos
+        # Per pass still able to match: [index, searched from, next start, its end], the answer
+        # valid for positions in [from, start]. A pass with no match left is dropped.
+        self._live = [[index, _NOWHERE, -1, -1] for index in range(len(passes.passes))]
+
+    def first_from(self, pos: int) -> tuple[int, int] | None:
+        """The (start, end) of the alternation's leftmost-first match starting at `pos` or later."""
+        best, ends, dead = _NOWHERE, [], False
+        for state in self._live:
+            index, searched, start, end = state
+            if not searched <= pos <= start:
+                start, end = self._search(index, pos)
+                state[1:] = pos, start, end
+                dead = dead or start == _NOWHERE
+            if start < best:
+                best, ends = start, [end]
+            elif start == best:
+                ends.append(end)
+        if dead:
+            self._live = [state for state in self._live if state[2] != _NOWHERE]
+        if best == _NOWHERE:
+            return None
+        if len(ends) > 1:  # two passes start here: the earlier anchor in the list decides
+            m = self._passes.combined.match(self._data, best, self._endpos)
+            return best, m.end()
+        return best, ends[0]
+
+    def _search(self, index: int, pos: int) -> tuple[int, int]:
+        literals = self._passes.literals[index]
+        if literals is not None:
+            found = [at for at in (self._data.find(lit, pos, self._endpos) for lit in literals)
+                     if at >= 0]
+            if not found:
+                return _NOWHERE, _NOWHERE
+            reach = self._passes.reach[index]
+            if reach is not None:  # a match holds a literal at or after its start, within reach
+                pos = max(pos, min(found) - reach)
+        m = self._passes.passes[index].search(self._data, pos, self._endpos)
+        return (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
+
+    def spans(self, pos: int) -> Iterator[tuple[int, int]]:
+        """Non-overlapping matches from `pos` on, as one `finditer` of the alternation gives."""
+        while (span := self.first_from(pos)) is not None:
+            yield span
+            pos = span[1] if span[1] > span[0] else span[0] + 1
+
+
+class Branches:
+    """An ordered alternation of Python regexes with an RE2 anchor each: `match` at a position
+    tries only the branches whose anchor matches there, compiling each on its first use."""
+
+    def __init__(self, anchors: Sequence[str], sources: Sequence[str], fast: bool = True,
+                 ) -> None:
+        self.sources = tuple(sources)
+        self.anchors = tuple(anchors)
+        self.fast = fast and re2 is not None
+        self._compiled: dict[int, re.Pattern[str]] = {}
+        self._whole: re.Pattern[str] | None = None
+
+    @cached_property
+    def passes(self) -> AnchorPasses | None:
+        """The anchors' RE2 passes, compiled on first use; None without google-re2."""
+        return AnchorPasses(self.anchors) if self.fast else None
+
+    @cached_property
+    def _set(self) -> Any:
+        return _anchored_set(self.anchors) if self.fast else None
+
+    def branch(self, index: int) -> re.Pattern[str]:
+        """The regex of one branch, compiled on first use."""
+        found = self._compiled.get(index)
+        if found is None:
+            found = self._compiled[index] = re.compile(self.sources[index])
+        return found
+
+    def whole(self) -> re.Pattern[str]:
+        """Every branch in one Python alternation (the path without google-re2)."""
+        if self._whole is None:
+            self._whole = re.compile("|".join(self.sources))
+        return self._whole
+
+    def match(self, text: str, data: bytes, start: int, endpos: int | None = None,
+              ) -> re.Match[str] | None:
+        """`whole().match(text, start, endpos)`, trying only the branches anchored at `start`.
+
+        Every anchor matches at least where its branch can start, so branches the RE2 set does
+        not name cannot match here: the result is the alternation's without trying each branch.
+        """
+        end = len(text) if endpos is None else endpos
+        if self._set is None:
+            return self.whole().match(text, start, end)
+        # No anchor spans more than one line break (`<password>` + newline is the longest reach).
+        # Line breaks are looked for within the window only: on a long minified line a search
+        # to its end at every anchor would make the scan quadratic.
+        limit = min(end, start + SET_WINDOW)
+        first = data.find(b"\n", start, limit)
+        second = -1 if first < 0 else data.find(b"\n", first + 1, limit)
+        stop = limit if second < 0 else second
+        for index in sorted(self._set.Match(data[start:stop]) or ()):
+            m = self.branch(index).match(text, start, end)
+            if m is not None:
+                return m
+        if stop == start + SET_WINDOW:  # a minified line: an anchor may reach past the window
+            return self.whole().match(text, start, end)
+        return None
+
+    def may_match(self, texts: Sequence[str]) -> list[bool]:
+        """For each text, False when no branch can match in it: one search over them all.
+
+        The texts are searched joined by line breaks; an anchor match inside a text is one in
+        the joined text at the same place, so a False is certain (a True may be a match that
+        runs across a break, which `finditer` on that text then rules out).
+        """
+        if self.passes is None:
+            return [True] * len(texts)
+        stream = self.passes.stream("\n".join(texts).encode("ascii", "replace"))
+        possible, pos = [], 0
+        for text in texts:
+            end = pos + len(text)
+            span = stream.first_from(pos)
+            possible.append(span is not None and span[0] < end)
+            pos = end + 1
+        return possible
+
+    def finditer(self, text: str, data: bytes, pos: int = 0, endpos: int | None = None,
+                 ) -> Iterator[re.Match[str]]:
+        """`whole().finditer(text, pos, endpos)`, found from the anchors' starts."""
+        end = len(text) if endpos is None else endpos
+        if self.passes is None:
+            yield from self.whole().finditer(text, pos, end)
+            return
+        stream = self.passes.stream(data, end)
+        while (span := stream.first_from(pos)) is not None:
+            m = self.match(text, data, span[0], end)
+            if m is None:
+                pos = span[0] + 1
+                continue
+            yield m
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+
+
+def _anchored_set(anchors: Sequence[str]) -> Any:
+    """Every anchor in one RE2 set anchored at the start: which branches can start here."""
+    branches = re2.Set.MatchSet(_options(capture=True))
+    for anchor in anchors:
+        branches.Add(anchor.encode("ascii"))
+    branches.Compile()
+    return branches
+
