@@ -292,6 +292,15 @@ class Branches:
     def _set(self) -> Any:
         return _anchored_set(self.anchors) if self.fast else None
 
+    def warm(self) -> int:
+        """Compile every pass and branch now (a server process, before its first review);
+        returns how many branches there are."""
+        if self.passes is not None:
+            _ = self.passes.combined, self._set
+        for index in range(len(self.sources)):
+            self.branch(index)
+        return len(self.sources)
+
     def branch(self, index: int) -> re.Pattern[str]:
         """The regex of one branch, compiled on first use."""
         found = self._compiled.get(index)

@@ -140,3 +140,27 @@ def test_a_lazy_pattern_matches_as_the_compiled_one_and_then_is_it() -> None:
     assert lazy.sub(r"\1", text) == "retries, timeout"
     assert lazy.groupindex == {"key": 1}
     assert lazy.match(text, 11) is None and lazy.search(text, 11, 14) is None
+
+
+def test_warm_compiles_the_secrets_rules_so_a_review_compiles_none() -> None:
+    # The secrets check keeps its own caches (RE2 passes and per-rule branches): warming must
+    # reach them too, or a server's first reviews pay for compiling them.
+    from unittest import mock
+
+    from checks.secrets import scan
+
+    checks.warm()
+    branches = scan._main(scan._fast())
+    assert sorted(branches._compiled) == list(range(len(branches.sources)))
+    key = "AKIA" + "QYLPMN5HHHFPZAM2"  # split: no scanner flags this test file
+    diff = ("diff --git a/app/settings.py b/app/settings.py\nnew file mode 100644\n"
+            "--- /dev/null\n+++ b/app/settings.py\n@@ -0,0 +1,2 @@\n"
+            f'+AWS_ACCESS_KEY_ID = "{key}"\n+password = "Zt7#qL9vR2mX8wP4"\n')
+    snapshot = checks.load_snapshot({"title": "PROJ-1 Settings", "diff": diff})
+    # The default configuration's path globs compile on a first run (pathspec, not secrets).
+    checks.run(checks.load_snapshot({"title": "PROJ-1", "diff": diff.replace(key, "x")
+                                     .replace("Zt7#qL9vR2mX8wP4", "")}), only=["secrets"])
+    with mock.patch("re.compile", side_effect=AssertionError("compiled after warm-up")):
+        report = checks.run(snapshot, only=["secrets"])
+    result = report.check("secrets")
+    assert result.status is checks.Status.FAIL and result.findings
