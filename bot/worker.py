@@ -40,7 +40,7 @@ from bot.metrics import Metrics
 from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run, comment, label
 from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
-from bot.retry import CircuitBreaker, Kind, Passing, RetryPolicy, classify
+from bot.retry import CircuitBreaker, Holds, Kind, Passing, RetryPolicy, classify
 from bot.review import Outputs, review
 from bot.snapshot import (
     Built,
@@ -393,6 +393,9 @@ class Workers:
         self.count = count
         self._tasks: list[asyncio.Task[None]] = []
         self.running: dict[str, Job] = {}
+        # PRs whose job was held back: taken until their installation's pause ends (on the
+        # retry policy's clock, read when asked: tests replace the policy).
+        self.holds = Holds(services.queue.done, lambda: services.retry.clock())
 
     def start(self) -> None:
         """Start the worker tasks."""
@@ -409,6 +412,7 @@ class Workers:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        await self.holds.release_all()
         return unfinished if pending else []
 
     async def _loop(self) -> None:
@@ -440,6 +444,8 @@ class Workers:
         finally:
             self.running.pop(job.pr_key, None)
             self.services.metrics.jobs_running.set(len(self.running))
+        if job in self.holds:
+            return  # released when its installation's pause ends
         try:
             await queue.done(job)
         except Exception:
@@ -454,7 +460,9 @@ class Workers:
             wait = services.breaker.admit(job.installation_id)
         if wait <= 0:
             return None
-        await services.queue.retry_later(job, services.retry.clock() + wait)
+        until = services.retry.clock() + wait
+        await services.queue.retry_later(job, until)
+        self.holds.hold(job, until)
         return JobResult(JobOutcome.DEFERRED)
 
     async def _retry(self, job: Job, passing: Passing) -> JobResult:

@@ -28,7 +28,8 @@ from bot.github import GitHubClient, exception_message, repo_vars
 from bot.metrics import Metrics
 from bot.publish import check_run, comment
 from bot.queue.memory import MemoryQueue
-from bot.retry import BreakerState, CircuitBreaker, Kind, RetryPolicy, classify
+from bot.queue import Job
+from bot.retry import BreakerState, CircuitBreaker, Holds, Kind, RetryPolicy, classify
 from tests.bot.conftest import Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
 from tests.bot.test_queue import store
@@ -267,6 +268,49 @@ async def test_a_secondary_limit_without_retry_after_pauses_the_whole_installati
     assert [c.status for c in fake.calls_to("POST", "/repos/*/issues/1/comments")] == [403, 201]
     assert await metric(bot, 'shipshape_job_retries_total{kind="rate_limit"}') == 1
     assert await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') >= 1
+
+
+async def test_deliveries_for_a_paused_installation_are_not_handed_to_workers_one_by_one(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor) -> None:
+    fake, clock = fake_github, Clock()
+    bot = await retrying_bot(fake, aiohttp_client, pool, clock)
+    add_prs(fake, range(1, 3))
+    await bot.state.queue.gate().pause(fake.installation_id, 120)  # GitHub is down
+    await deliver(bot, range(1, 3))
+
+    async def both_deferred() -> bool:
+        return await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') >= 2
+
+    await until(both_deferred)
+    # Every later delivery for the held PRs replaces the waiting job; none is handed out.
+    for _ in range(20):
+        await deliver(bot, range(1, 3))
+    await asyncio.sleep(0.3)  # real time, for workers that would take them
+    assert await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') == 2
+    assert len(bot.state.workers.holds) == 2
+    assert bot.state.workers.holds.timers() == 1  # one pause, one timer for its PRs
+    assert fake.calls_to("*", "/repos/*") == []
+    clock.now += 121  # the pause ends: each PR is reviewed once, for its newest delivery
+    async with clock.running(rate=1):
+        await until(lambda: published(fake, range(1, 3)) == {1: (1, 1), 2: (1, 1)})
+    assert len(bot.state.workers.holds) == 0
+
+
+async def test_held_prs_are_released_at_shutdown_with_their_jobs_still_queued() -> None:
+    clock, released = Clock(), []
+
+    async def release(job: Job) -> None:
+        released.append(job.number)
+
+    holds = Holds(release, clock, poll_seconds=0.01)
+    jobs = [Job(1, "o/r", n, "a" * 40, f"d{n}", "pull_request.opened") for n in range(3)]
+    for job in jobs:
+        holds.hold(job, clock.now + 60)
+    assert all(job in holds for job in jobs) and holds.timers() == 1
+    await asyncio.sleep(0.05)
+    assert released == []
+    await holds.release_all()
+    assert sorted(released) == [0, 1, 2] and len(holds) == 0
 
 
 async def test_the_circuit_opens_on_an_outage_holds_calls_back_and_closes(
