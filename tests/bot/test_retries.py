@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import http
 import json
+import logging
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -27,8 +29,8 @@ from bot.gate import InstallationPaused, LocalGate
 from bot.github import GitHubClient, exception_message, repo_vars
 from bot.metrics import Metrics
 from bot.publish import check_run, comment
-from bot.queue.memory import MemoryQueue
 from bot.queue import Job
+from bot.queue.memory import MemoryQueue
 from bot.retry import BreakerState, CircuitBreaker, Holds, Kind, RetryPolicy, classify
 from tests.bot.conftest import Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
@@ -294,6 +296,45 @@ async def test_deliveries_for_a_paused_installation_are_not_handed_to_workers_on
     async with clock.running(rate=1):
         await until(lambda: published(fake, range(1, 3)) == {1: (1, 1), 2: (1, 1)})
     assert len(bot.state.workers.holds) == 0
+
+
+async def test_github_refusing_connections_costs_one_line_per_failed_job_then_nothing(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor,
+        caplog: pytest.LogCaptureFixture) -> None:
+    fake, clock = fake_github, Clock()
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        refusing = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        app = create_app(bot_settings(fake, GITHUB_API_URL=refusing), executor=pool,
+                         queue=MemoryQueue(clock=clock))
+        bot = Bot(await aiohttp_client(app), fake)
+        services = bot.state.services
+        services.retry = RetryPolicy(base_seconds=0.002, cap_seconds=0.01, clock=clock)
+        services.breaker = CircuitBreaker(threshold=2, open_seconds=300, clock=clock)
+        services.client.backoff = 0.001
+        add_prs(fake, range(1, 4))
+        caplog.set_level(logging.INFO, logger="shipshape")
+        await deliver(bot, range(1, 4))
+        breaker = services.breaker
+        await until(lambda: breaker.state(fake.installation_id) is BreakerState.OPEN)
+        await until(lambda: not bot.state.workers.running)
+        attempts = await metric(bot, 'shipshape_github_calls_total{method="POST",status="error"}')
+        for _ in range(10):  # GitHub stays down while deliveries keep coming
+            await deliver(bot, range(1, 4))
+        await asyncio.sleep(0.3)
+        assert await metric(
+            bot, 'shipshape_github_calls_total{method="POST",status="error"}') == attempts
+    jobs = [r for r in caplog.records if r.getMessage() == "job"]
+    failed = [r for r in jobs if r.fields["outcome"] == "retrying"]  # type: ignore[attr-defined]
+    # The jobs that ran before the breaker opened (two or all three: they start together)
+    # failed with one line each, naming the refusal.
+    assert 2 <= len(failed) <= 3
+    assert all("ClientConnectorError" in r.fields["error"]  # type: ignore[attr-defined]
+               for r in failed)
+    # Then each PR's job was handed out once more and held back: 30 deliveries later, one
+    # line per PR, not per delivery.
+    assert len(jobs) == len(failed) + 3
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback anywhere
 
 
 async def test_held_prs_are_released_at_shutdown_with_their_jobs_still_queued() -> None:
