@@ -396,6 +396,9 @@ class Workers:
         # PRs whose job was held back: taken until their installation's pause ends (on the
         # retry policy's clock, read when asked: tests replace the policy).
         self.holds = Holds(services.queue.done, lambda: services.retry.clock())
+        # One idle worker waits on the queue at a time: a new job wakes one taker, where every
+        # idle worker used to look (a SQLite write transaction each) for the one job.
+        self._taking = asyncio.Lock()
 
     def start(self) -> None:
         """Start the worker tasks."""
@@ -419,7 +422,8 @@ class Workers:
         """Take jobs until the queue closes; nothing but shutdown ends this loop."""
         while True:
             try:
-                job = await self.services.queue.get()
+                async with self._taking:
+                    job = await self.services.queue.get()
             except QueueClosed:
                 return
             except Exception:  # a queue backend hiccup (Redis later): wait and take again

@@ -13,6 +13,7 @@ import http
 import json
 import logging
 import socket
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.metrics import Metrics
 from bot.publish import check_run, comment
 from bot.queue import Job
 from bot.queue.memory import MemoryQueue
+from bot.queue.sqlite import SqliteQueue
 from bot.retry import BreakerState, CircuitBreaker, Holds, Kind, RetryPolicy, classify
 from tests.bot.conftest import Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
@@ -335,6 +337,38 @@ async def test_github_refusing_connections_costs_one_line_per_failed_job_then_no
     # line per PR, not per delivery.
     assert len(jobs) == len(failed) + 3
     assert not [r for r in caplog.records if r.exc_info]  # no traceback anywhere
+
+
+class CountingSqliteQueue(SqliteQueue):
+    """The SQLite queue, counting the transactions that look for a job to hand out."""
+
+    looks = 0
+
+    def _take(self, db: sqlite3.Connection) -> Job | None:
+        self.looks += 1
+        return super()._take(db)
+
+
+async def test_a_delivery_wakes_one_idle_worker_to_look_for_its_job(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor,
+        tmp_path: Path) -> None:
+    fake, clock = fake_github, Clock()
+    queue = CountingSqliteQueue(tmp_path / "queue.sqlite3", clock=clock)
+    app = create_app(bot_settings(fake), executor=pool, queue=queue)
+    bot = Bot(await aiohttp_client(app), fake)
+    bot.state.services.retry = RetryPolicy(clock=clock)
+    add_prs(fake, range(1, 2))
+    await queue.gate().pause(fake.installation_id, 120)
+    await deliver(bot, range(1, 2))
+    await until(lambda: len(bot.state.workers.holds) == 1)  # PR 1 is held; 4 workers idle
+    await asyncio.sleep(0.1)
+    before = queue.looks
+    for _ in range(20):  # each replaces PR 1's waiting job and wakes the queue's takers
+        await deliver(bot, range(1, 2))
+    await asyncio.sleep(0.1)
+    # One look per delivery (and perhaps a poll), not one per idle worker.
+    assert queue.looks - before <= 20 + 2
+    await queue.shutdown()
 
 
 async def test_held_prs_are_released_at_shutdown_with_their_jobs_still_queued() -> None:
