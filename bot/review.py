@@ -28,8 +28,10 @@ REVIEW_NICENESS = 10
 
 
 def lower_priority() -> None:
-    """Pool initializer: run this review process behind the process that acknowledges."""
+    """Pool initializer: run this review process behind the process that acknowledges, and
+    compile every check's patterns now rather than in its first reviews."""
     os.nice(REVIEW_NICENESS)
+    checks.warm()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from checks.api_docs import scanners as _api_docs_scanners
 from checks.config import Config, ConfigError, load_config, parse_config_text
 from checks.engine import run_checks
+from checks.lazyre import warm as _warm_patterns
 from checks.model import (
     ChangedFile,
     CheckResult,
@@ -48,6 +50,7 @@ __all__ = [
     "config_from_yaml",
     "load_snapshot",
     "run",
+    "warm",
 ]
 
 
@@ -70,3 +73,10 @@ def run(
     if not isinstance(snapshot, Snapshot):
         snapshot = load_snapshot(snapshot)
     return run_checks(snapshot, REGISTRY, config, only)
+
+
+def warm() -> int:
+    """Compile every check's patterns now, as a server process does before its first review
+    (the command line compiles only those its input needs); returns how many there are."""
+    _api_docs_scanners()  # imports every api-docs family's module (on demand otherwise)
+    return _warm_patterns()

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checks.lazyre import lazy_compile
 from checks.model import Report, Snapshot, Status
 from checks.render.escape import code_span, escape_markdown
 from checks.story import DEFAULT_STORY_GLOB, has_story_files, story_paths
@@ -65,10 +66,10 @@ DEFAULT_HEADING = "## Audit Log"
 DEFAULT_TEMPLATE = "{time} · {event} · PR #{number} {title} by {author} · {summary}"
 TEMPLATE_FIELDS = ("time", "event", "status", "number", "title", "author", "summary", "head")
 KEY_PREFIX = "<!-- shipshape-audit:"
-_KEY_RE = re.compile(r"<!-- shipshape-audit: ([^<>]*?) -->")
-_TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|\+00:00)$")
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_KEY_RE = lazy_compile(r"<!-- shipshape-audit: ([^<>]*?) -->")
+_TIME_RE = lazy_compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|\+00:00)$")
+_HEADING_RE = lazy_compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE_RE = lazy_compile(r"^ {0,3}(`{3,}|~{3,})")
 _SHORT_SHA = 7
 
 
@@ -231,7 +232,7 @@ class StoryTarget:
     issue: int | None = None
 
 
-_ISSUE_ID_RE = re.compile(r"^#([0-9]{1,9})$")
+_ISSUE_ID_RE = lazy_compile(r"^#([0-9]{1,9})$")
 
 
 def targets(snapshot: Snapshot, globs: Sequence[str],

@@ -10,12 +10,11 @@ A line is judged with the hunk around it: `Name string` is a field inside `type 
 from __future__ import annotations
 
 import enum
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import chain
-from re import Pattern
 
+from checks.lazyre import Pattern, lazy_compile
 from checks.model import ChangedFile, Hunk
 from checks.paths import language_family
 
@@ -35,13 +34,13 @@ class ChangeKind(enum.Enum):
 _LITERAL = (r"""(?:"[^"]*"|'[^']*'|`[^`]*`|-?\d[\w.]*|true|false|True|False|None|nil|null"""
             r"""|iota|auto\(\)|\[\]|\{\}|\(\))""")
 # An UPPER_CASE constant bound to a literal, in any C-like, Python or Ruby syntax.
-_CONSTANT = re.compile(
+_CONSTANT = lazy_compile(
     r"^\s*(?:(?:export|pub(?:\(\w+\))?|public|private|protected|internal|static|final|readonly"
     r"|const|let|var|val)\s+)*(?:[\w<>\[\].?]+\s+)?[A-Z][A-Z0-9_]*\s*(?::\s*[^=]+)?=\s*"
     + _LITERAL + r"(?:\.freeze)?\s*[;,]?\s*$")
-_GO_CONST = re.compile(r"^\s*const\s+\w+(?:\s+[\w.]+)?\s*=\s*" + _LITERAL + r"\s*$")
+_GO_CONST = lazy_compile(r"^\s*const\s+\w+(?:\s+[\w.]+)?\s*=\s*" + _LITERAL + r"\s*$")
 # Lines that open a block holding only declarations.
-_DECL_OPENER = re.compile(
+_DECL_OPENER = lazy_compile(
     r"\btype\s+\w+(?:\[[^\]]*\])?\s+(?:struct|interface)\s*\{\s*$|^\s*(?:const|var)\s*\(\s*$"
     r"|^\s*(?:export\s+)?(?:declare\s+)?(?:const\s+)?(?:interface|enum)\s+\w+[^{]*\{\s*$"
     r"|^\s*(?:export\s+)?type\s+\w+(?:<[^>]*>)?\s*=\s*\{\s*$"
@@ -50,38 +49,38 @@ _DECL_OPENER = re.compile(
     r"|[^)]*\bEnum)\)\s*)?:\s*$"
     r"|^\s*@dataclass")
 # Inside a declaration block: a field, member or tag without calls or operators.
-_MEMBER = re.compile(r"^\s*[\w\"'?.]+[\w\s,.:=\[\]<>*&|?\"'`/-]*[;,]?\s*$")
-_MEMBER_NOT = re.compile(r"\b(?:return|if|for|while|go|defer|yield|raise|throw|await)\b|=>|->|:=")
+_MEMBER = lazy_compile(r"^\s*[\w\"'?.]+[\w\s,.:=\[\]<>*&|?\"'`/-]*[;,]?\s*$")
+_MEMBER_NOT = lazy_compile(r"\b(?:return|if|for|while|go|defer|yield|raise|throw|await)\b|=>|->|:=")
 # A method signature, a declaration only inside an interface: `Name(ctx Ctx) error`.
-_SIGNATURE = re.compile(r"^\s*(?:readonly\s+)?\w+\??\s*(?:<[^>]*>)?\([^)]*\)"
-                        r"\s*[\w.*\[\](),:<>| ]*;?\s*(?://.*)?$")
-_INTERFACE = re.compile(r"\binterface\b[^{]*\{\s*$")
-_CLOSER = re.compile(r"^\s*[)}\]]+[;,]?\s*$")
+_SIGNATURE = lazy_compile(r"^\s*(?:readonly\s+)?\w+\??\s*(?:<[^>]*>)?\([^)]*\)"
+                          r"\s*[\w.*\[\](),:<>| ]*;?\s*(?://.*)?$")
+_INTERFACE = lazy_compile(r"\binterface\b[^{]*\{\s*$")
+_CLOSER = lazy_compile(r"^\s*[)}\]]+[;,]?\s*$")
 
-_IMPORT_BY_FAMILY: dict[str, Pattern[str]] = {
-    "python": re.compile(r"^\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+)"),
+_IMPORT_BY_FAMILY: dict[str, Pattern] = {
+    "python": lazy_compile(r"^\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+)"),
     # A bare quoted path (no comma) is only ever an item of Go's `import ( ... )` block.
-    "go": re.compile(r"^\s*(?:import\s+(?:[\w.]+\s+)?\"|package\s+\w+\s*$"
-                     r"|(?:[\w.]+\s+)?\"[^\"]+\"\s*$)"),
-    "js": re.compile(r"^\s*(?:import\b.*\bfrom\s*['\"]|import\s+['\"]|export\s+(?:type\s+)?"
-                     r"(?:\*|\{[^}]*\})(?:\s+as\s+\w+)?\s+from\s*['\"]|\}\s*from\s*['\"]"
-                     r"|(?:const|let|var)\s+[\w{}, ]+=\s*require\(['\"][^'\"]+['\"]\);?\s*$)"),
-    "ruby": re.compile(r"^\s*require(?:_relative)?\s*\(?['\"]"),
-    "jvm": re.compile(r"^\s*(?:import|package)\s+[\w.*]+(?:\s+as\s+\w+)?;?\s*$"),
-    "dotnet": re.compile(r"^\s*(?:global\s+)?(?:using\s+(?:static\s+)?[\w.=\s]+|namespace\s+"
-                         r"[\w.]+);\s*$"),
-    "php": re.compile(r"^\s*(?:use\s+[\w\\]+(?:\s+as\s+\w+)?|namespace\s+[\w\\]+);\s*$"),
-    "rust": re.compile(r"^\s*(?:pub(?:\(\w+\))?\s+)?(?:use\s+[\w:{}, *]+;?|mod\s+\w+;"
-                       r"|extern\s+crate\s+\w+;)\s*$"),
-    "elixir": re.compile(r"^\s*(?:alias|import|require)\s+[\w.]+"),
-    "c": re.compile(r"^\s*#\s*include\s*[<\"]"),
-    "swift": re.compile(r"^\s*(?:@testable\s+)?import\s+\w+"),
-    "dart": re.compile(r"^\s*(?:import|export|part)\s+['\"]"),
+    "go": lazy_compile(r"^\s*(?:import\s+(?:[\w.]+\s+)?\"|package\s+\w+\s*$"
+                       r"|(?:[\w.]+\s+)?\"[^\"]+\"\s*$)"),
+    "js": lazy_compile(r"^\s*(?:import\b.*\bfrom\s*['\"]|import\s+['\"]|export\s+(?:type\s+)?"
+                       r"(?:\*|\{[^}]*\})(?:\s+as\s+\w+)?\s+from\s*['\"]|\}\s*from\s*['\"]"
+                       r"|(?:const|let|var)\s+[\w{}, ]+=\s*require\(['\"][^'\"]+['\"]\);?\s*$)"),
+    "ruby": lazy_compile(r"^\s*require(?:_relative)?\s*\(?['\"]"),
+    "jvm": lazy_compile(r"^\s*(?:import|package)\s+[\w.*]+(?:\s+as\s+\w+)?;?\s*$"),
+    "dotnet": lazy_compile(r"^\s*(?:global\s+)?(?:using\s+(?:static\s+)?[\w.=\s]+|namespace\s+"
+                           r"[\w.]+);\s*$"),
+    "php": lazy_compile(r"^\s*(?:use\s+[\w\\]+(?:\s+as\s+\w+)?|namespace\s+[\w\\]+);\s*$"),
+    "rust": lazy_compile(r"^\s*(?:pub(?:\(\w+\))?\s+)?(?:use\s+[\w:{}, *]+;?|mod\s+\w+;"
+                         r"|extern\s+crate\s+\w+;)\s*$"),
+    "elixir": lazy_compile(r"^\s*(?:alias|import|require)\s+[\w.]+"),
+    "c": lazy_compile(r"^\s*#\s*include\s*[<\"]"),
+    "swift": lazy_compile(r"^\s*(?:@testable\s+)?import\s+\w+"),
+    "dart": lazy_compile(r"^\s*(?:import|export|part)\s+['\"]"),
 }
 # Lines opening a multi-line import list: `from x import (`, Go's `import (`, `import {`.
-_IMPORT_OPENER = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\s*\(|import\s*\(|import\s+(?:type\s+)?"
-                            r"\{[^}]*$|export\s+\{[^}]*$|use\s+[\w:]+::\{[^}]*$)")
-_IMPORT_ITEM = re.compile(r"^\s*(?:[\w.]+|_)?\s*(?:\"[^\"]*\"|[\w.]+(?:\s+as\s+\w+)?)?\s*,?\s*$")
+_IMPORT_OPENER = lazy_compile(r"^\s*(?:from\s+[\w.]+\s+import\s*\(|import\s*\("
+                              r"|import\s+(?:type\s+)?\{[^}]*$|export\s+\{[^}]*$|use\s+[\w:]+::\{[^}]*$)")
+_IMPORT_ITEM = lazy_compile(r"^\s*(?:[\w.]+|_)?\s*(?:\"[^\"]*\"|[\w.]+(?:\s+as\s+\w+)?)?\s*,?\s*$")
 
 
 def is_import_line(path: str, text: str) -> bool:
@@ -145,7 +144,7 @@ def _is_declaration(hunk: Hunk, index: int) -> bool:
     return _SIGNATURE.match(text) is not None and _INTERFACE.search(block) is not None
 
 
-_MEMBER_NAME = re.compile(r"^\s*(?:readonly\s+)?([\w\"']+)")
+_MEMBER_NAME = lazy_compile(r"^\s*(?:readonly\s+)?([\w\"']+)")
 
 
 def _retyped_members(changed: ChangedFile, added: list[str], removed: list[str]) -> bool:
@@ -167,7 +166,7 @@ def _retyped_members(changed: ChangedFile, added: list[str], removed: list[str])
 # Schema declared in ORM models: a column or field (`birthday = db.Column(db.DateTime)`,
 # `tag = models.ForeignKey(...)`) or a Django `Meta` option (`indexes = [...]`). Changing one
 # goes with a migration and holds no logic of its own.
-_SCHEMA_DECL = re.compile(
+_SCHEMA_DECL = lazy_compile(
     r"^\s+\w+\s*(?::\s*[\w\[\]., ]+)?=\s*(?:db|models|sa|orm|fields|me|mapped_column|Column"
     r"|relationship)\b[\w.]*\("
     r"|^\s+(?:indexes|constraints|unique_together|index_together|ordering|db_table|permissions"
@@ -199,15 +198,15 @@ def _is_schema_declaration(hunk: Hunk, index: int) -> bool:
 # A one-line annotation (Java, Kotlin, TypeScript decorators) or C# attribute list. On a field it
 # declares the field's options (`@Size(max = N)`, `@Column(...)`, `[XmlIgnore]`), as an ORM column
 # call does; on a method or class it may switch behaviour on (`@Transactional`), so only fields.
-_ANNOTATION = re.compile(r"^\s*(?:@\w[\w.]*(?:\(.*\))?|\[\w[\w.]*(?:\(.*\))?"
-                         r"(?:\s*,\s*\w[\w.]*(?:\(.*\))?)*\])\s*$")
+_ANNOTATION = lazy_compile(r"^\s*(?:@\w[\w.]*(?:\(.*\))?|\[\w[\w.]*(?:\(.*\))?"
+                           r"(?:\s*,\s*\w[\w.]*(?:\(.*\))?)*\])\s*$")
 # A field or property: a type and name (no parameter list before any initialiser), ending in
 # `;` or a C# accessor list; or a Kotlin `val`/`var`.
-_FIELD = re.compile(
+_FIELD = lazy_compile(
     r"^\s*(?!(?:return|throw|yield|await|delete|new)\b)[\w$][\w<>\[\],.?!:|&\s\"']*?"
     r"(?:=(?!=).*;|;|\{\s*(?:get|set|init)\b[^}]*\}.*)\s*$"
     r"|^\s*(?:(?:private|protected|public|internal|override|lateinit|open)\s+)*(?:val|var)\s+\w+")
-_NOT_CODE = re.compile(r"^\s*(?://|/\*|\*|$)")
+_NOT_CODE = lazy_compile(r"^\s*(?://|/\*|\*|$)")
 
 
 def _annotates_field(hunk: Hunk, index: int) -> bool:
@@ -232,7 +231,7 @@ def _in_import_list(hunk: Hunk, index: int) -> bool:
     return _IMPORT_OPENER.match(hunk.heading) is not None
 
 
-def _is_import(hunk: Hunk, index: int, pattern: Pattern[str]) -> bool:
+def _is_import(hunk: Hunk, index: int, pattern: Pattern) -> bool:
     text = hunk.lines[index].text
     if pattern.match(text) or _IMPORT_OPENER.match(text):
         return True
@@ -252,7 +251,7 @@ def _all(changed: ChangedFile, wanted: set[str], kinds: str,
 
 # Statements that only behaviour has: seeing one settles the kind without reading hunks, which
 # keeps a 25 MB diff of new code cheap (bench/engine.py).
-_STATEMENT = re.compile(
+_STATEMENT = lazy_compile(
     r"^\s*(?:}\s*)?(?:if|else|elif|for|while|return|yield|raise|throw|try|catch|except|def|func"
     r"|function|fn|switch|case|await|async\s+def|do)\b")
 
@@ -302,7 +301,7 @@ _MARKUP_EXTENSIONS = frozenset({"vue", "svelte", "astro", "html", "htm"})
 # A static attribute (`class="mt-4 mb-4"`, `density="compact"`): presentation, no logic. Bound
 # ones (`:to=`, `@click=`, `{...}` values), directives (Vue `v-if`, Alpine `x-show`, htmx
 # `hx-get`, AngularJS `ng-if`) and inline handlers (`onclick=`) are code.
-_STATIC_ATTRIBUTE = re.compile(r'^\s*(?!on|v-|x-|hx-|ng-)[a-zA-Z][\w-]*="[^"{}]*"\s*/?>?\s*$')
+_STATIC_ATTRIBUTE = lazy_compile(r'^\s*(?!on|v-|x-|hx-|ng-)[a-zA-Z][\w-]*="[^"{}]*"\s*/?>?\s*$')
 
 
 def _is_markup(path: str) -> bool:
@@ -310,11 +309,11 @@ def _is_markup(path: str) -> bool:
 
 
 
-_BRANCH = re.compile(r"^\s*(?:}\s*)?(?:if|elif|else|unless|switch|case|match|when|for|while|rescue"
-                     r"|except|catch)\b|\?\s*[^:]+:|&&|\|\|")
-_FUNCTION = re.compile(r"^\s*(?:export\s+|pub\s+|public\s+|private\s+|async\s+|static\s+)*"
-                       r"(?:def|func|function|fn)\b")
-_QUERY = re.compile(r"\b(?:SELECT|UPDATE|INSERT|DELETE)\b|\.(?:where|filter|objects|query)\b")
+_BRANCH = lazy_compile(r"^\s*(?:}\s*)?(?:if|elif|else|unless|switch|case|match|when|for|while"
+                       r"|rescue|except|catch)\b|\?\s*[^:]+:|&&|\|\|")
+_FUNCTION = lazy_compile(r"^\s*(?:export\s+|pub\s+|public\s+|private\s+|async\s+|static\s+)*"
+                         r"(?:def|func|function|fn)\b")
+_QUERY = lazy_compile(r"\b(?:SELECT|UPDATE|INSERT|DELETE)\b|\.(?:where|filter|objects|query)\b")
 
 
 def behaviour_words(changed: ChangedFile, is_code: Callable[[str], bool]) -> str:

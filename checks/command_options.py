@@ -3,14 +3,13 @@ self-waivers and the recheck interval. Declared here, validated like every other
 
 from __future__ import annotations
 
-import re
-
+from checks.lazyre import lazy_compile
 from checks.spec import Option, section
 
 # GitHub's repository roles, weakest first (the collaborator permission API's `role_name`).
 LEVELS = ("read", "triage", "write", "maintain", "admin")
 # Or a team, written like CODEOWNERS does: `@org/team-slug`.
-TEAM = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+TEAM = lazy_compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # The check ids, for the `skip.<check>` keys (tests/checks hold this equal to the registry).
 CHECK_IDS = ("story", "tests", "migrations", "secrets", "commits", "api-docs",
              "hardcoded")

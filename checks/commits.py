@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from checks.lazyre import lazy_compile
 from checks.model import (
     ChangedFile,
     Commit,
@@ -247,38 +248,38 @@ def _spread_findings(size: Size, options: CommitsOptions) -> list[Finding]:
 # --- commit hygiene --------------------------------------------------------------------------
 
 # git's autosquash markers (`git commit --fixup/--squash`, `--fixup=amend:` writes `amend!`).
-_AUTOSQUASH = re.compile(r"^(fixup|squash|amend)!")
+_AUTOSQUASH = lazy_compile(r"^(fixup|squash|amend)!")
 # Work in progress: at the start ("WIP", "[WIP] x", "wip: x"), bracketed anywhere ("x (WIP)"),
 # or after a separator at the end ("parser: wip"). Word boundaries keep "Wipe cache" out.
-_WIP = re.compile(
+_WIP = lazy_compile(
     r"^\W*wip\b|[\[(]\s*wip\s*[\])]|[:\-–]\s*wip\W*$", re.IGNORECASE
 )
 # "tmp" / "temp commit" as the whole subject, or as a prefix: "tmp: try cache", "[temp] x".
-_TEMP = re.compile(r"^\W*(tmp|temp)(\s+commit)?\W*$|^(tmp|temp)(:|\s+-\s)|^[\[(](tmp|temp)[\])]",
-                   re.IGNORECASE)
-_DO_NOT_MERGE = re.compile(r"^\W*(do not merge|dnm)\b", re.IGNORECASE)
+_TEMP = lazy_compile(r"^\W*(tmp|temp)(\s+commit)?\W*$|^(tmp|temp)(:|\s+-\s)|^[\[(](tmp|temp)[\])]",
+                     re.IGNORECASE)
+_DO_NOT_MERGE = lazy_compile(r"^\W*(do not merge|dnm)\b", re.IGNORECASE)
 # Gitmoji's "work in progress" emoji, as the character or the shortcode.
-_CONSTRUCTION = re.compile(r"^\W*(\U0001f6a7|:construction:)")
+_CONSTRUCTION = lazy_compile(r"^\W*(\U0001f6a7|:construction:)")
 # What may open a subject before the words: gitmoji shortcodes (`:sparkles:`) and a
 # Conventional Commits type (`feat(ui)!:`); "feat: wip" is as unfinished as "wip".
-_SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+-]+:)+")
-_LEAD = re.compile(r"^(?:\W*:[a-z0-9_+-]+:)*\W*(?:[a-z]+(?:\([^)]*\))?!?:\s+)?", re.IGNORECASE)
+_SHORTCODES = lazy_compile(r"^(?:\s*:[a-z0-9_+-]+:)+")
+_LEAD = lazy_compile(r"^(?:\W*:[a-z0-9_+-]+:)*\W*(?:[a-z]+(?:\([^)]*\))?!?:\s+)?", re.IGNORECASE)
 # GitHub appends the PR number when it squash-merges (" (#123)"): not the author's characters.
-_SQUASH_SUFFIX = re.compile(r"\s+\(#[0-9]+\)$")
+_SQUASH_SUFFIX = lazy_compile(r"\s+\(#[0-9]+\)$")
 # A message whose first line is a trailer has no subject (`git commit -s --allow-empty-message`).
-_TRAILER = re.compile(r"^(signed-off-by|co-authored-by|change-id|reviewed-by|acked-by):",
-                      re.IGNORECASE)
+_TRAILER = lazy_compile(r"^(signed-off-by|co-authored-by|change-id|reviewed-by|acked-by):",
+                        re.IGNORECASE)
 # `npm version`, `cargo release` and friends commit with the bare version as the subject.
-_VERSION = re.compile(r"^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$")
+_VERSION = lazy_compile(r"^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$")
 # Subjects git writes itself when reverting; their length is not the author's choice.
-_GENERATED_SUBJECT = re.compile(r'^(Revert|Reapply) "')
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_GENERATED_SUBJECT = lazy_compile(r'^(Revert|Reapply) "')
+_CJK = lazy_compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Short CJK subjects are words ("修复" is "fix"); longer ones are sentences without spaces.
 _CJK_ONE_WORD_MAX = 3
-_BOT_AUTHOR = re.compile(r"\[bot\]$|^(dependabot|renovate|pre-commit-ci|github-actions)\b"
-                         r"|\bbot$", re.IGNORECASE)
+_BOT_AUTHOR = lazy_compile(r"\[bot\]$|^(dependabot|renovate|pre-commit-ci|github-actions)\b"
+                           r"|\bbot$", re.IGNORECASE)
 # The subjects git, GitHub ("Update branch"), GitLab and people write when merging a branch in.
-_MERGE_SUBJECT = re.compile(
+_MERGE_SUBJECT = lazy_compile(
     r"^Merged? (?P<remote>remote-tracking )?(?:branch )?'?(?P<source>[^'\s]+)'?"
     r"(?: of \S+)?(?: into .+)?$",
     re.IGNORECASE,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import enum
-import re
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from checks.config import (
     load_config,
     parse_yaml,
 )
+from checks.lazyre import lazy_compile
 from checks.mask import safe_key
 from checks.spec import CheckSpec
 
@@ -40,8 +40,8 @@ MAX_EXTENDS_DEPTH = 3
 # Keys that shape the layering and are gone once layers are merged.
 EXTENDS, LOCKED, OVERRIDES = "extends", "locked", "overrides"
 # A ref never starts with `-`: the command line hands it to git, which would read an option.
-_REF = re.compile(r"^(?P<repo>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})"
-                  r"(?::(?P<path>[^@\s]+))?(?:@(?P<ref>[^\s:\-][^\s:]*))?$")
+_REF = lazy_compile(r"^(?P<repo>[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})"
+                    r"(?::(?P<path>[^@\s]+))?(?:@(?P<ref>[^\s:\-][^\s:]*))?$")
 
 
 class LayerKind(enum.StrEnum):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from checks.lazyre import lazy_compile
 
 # Only a provider's published prefix is shown: it says what the value is (`ghp_`, `sk_live_`,
 # `AKIA`) without revealing any of its secret part. A value with no known prefix shows nothing
 # but its length, since the head of a password or a random key is part of the secret.
-_PREFIX = re.compile(
+_PREFIX = lazy_compile(
     r"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|imt|agent|oas|soat|ffct|ft)-|GR1348941"
     r"|AKIA|ASIA|ABIA|ACCA|AIza|xox[abposre]-|xoxe\.xox[bp]-|xapp-|[sr]k_(?:live|test|prod)_"
     r"|whsec_|SG\.|npm_|pypi-|sk-ant-|sk-(?:proj|svcacct|admin)-|sk-|shp(?:at|ca|pa|ss)_|eyJ"
@@ -26,7 +26,7 @@ def mask_secret(value: str) -> str:
 # anything longer, or shaped like a credential, is shown masked. checks/secrets cannot help here:
 # it imports checks.config, which quotes these values.
 MAX_QUOTED_CHARS = 24
-_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z_\-.]*[0-9]{0,3}")
+_WORDLIKE = lazy_compile(r"[A-Za-z][A-Za-z_\-.]*[0-9]{0,3}")
 
 
 def looks_like_credential(text: str) -> bool:

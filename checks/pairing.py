@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from posixpath import basename
 
 from checks.change_kind import is_import_line
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile
 from checks.paths import (
     CODE_ROOTS,
@@ -26,7 +27,7 @@ from checks.paths import (
 
 # Affixes test runners put around the name of what is tested: test_foo, foo_test, FooTests,
 # TestFoo, FooIT, foo.spec, foo_spec, foo_unittest, foo_SUITE.
-_TEST_AFFIX = re.compile(
+_TEST_AFFIX = lazy_compile(
     r"^(?:test_|Test(?=[A-Z0-9]))"
     r"|(?:[._-](?:tests?|spec|specs|unittests?|e2e|e2e-spec|cy|test-d|spec-d|SUITE)"
     r"|Tests?|TestCase|IntegrationTest|IT|ITCase|Spec|Suite|Cest)$"
@@ -45,7 +46,7 @@ _TEST_CATEGORIES = frozenset({"unit", "units", "integration", "integrations", "f
 _NOT_CONTEXT = CODE_ROOTS | _TEST_CATEGORIES | SPEC_DIRS
 # Suffixes of MVC roles whose tests are named after the resource (request specs, feature tests).
 _ROLE_SUFFIXES = ("controller", "controllers")
-_JVM_SPEC = re.compile(r"\w(?:Spec|Suite)\.\w+$")
+_JVM_SPEC = lazy_compile(r"\w(?:Spec|Suite)\.\w+$")
 _NORMALISE = str.maketrans("", "", "._- ")
 
 
@@ -178,7 +179,7 @@ def covers(source_path: str, test_path: str) -> bool:
     return bool(test_ctx & names) or tested in names or tested in src_ctx
 
 
-_PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
+_PASCAL = lazy_compile(r"[A-Z][A-Za-z0-9]*")
 
 
 def tests_an_aspect(source_path: str, test_path: str, known_stems: frozenset[str]) -> bool:
@@ -395,8 +396,9 @@ def candidate_tests(source_path: str) -> list[str]:
 
 
 # #[test], #[cfg(test)], #[tokio::test], #[rstest], #[test_case(..)], `mod tests {`.
-_RUST_TEST_MARK = re.compile(r"#\[(?:cfg\([^)]*\btest\b|[\w:]*test\w*)|^\s*(?:pub\s+)?mod tests?\b")
-_ZIG_TEST_MARK = re.compile(r'^\s*test\s*(?:"|\{)')
+_RUST_TEST_MARK = lazy_compile(r"#\[(?:cfg\([^)]*\btest\b|[\w:]*test\w*)"
+                               r"|^\s*(?:pub\s+)?mod tests?\b")
+_ZIG_TEST_MARK = lazy_compile(r'^\s*test\s*(?:"|\{)')
 
 
 def has_inline_test_change(changed: ChangedFile) -> bool:
@@ -423,7 +425,7 @@ def has_inline_test_change(changed: ChangedFile) -> bool:
 
 # Names a changed line defines: `def total(`, `func (p *Provider) GetVersions(`, `class Invoice`,
 # `export const PREFERRED_TEAM_URL_COOKIE`, `fn parse(`.
-_DEFINED = re.compile(
+_DEFINED = lazy_compile(
     r"^\s*(?:export\s+|pub(?:\([\w]+\))?\s+|public\s+|private\s+|protected\s+|static\s+"
     r"|async\s+|default\s+)*(?:def|func|function|class|fn|const|let|var|type|interface|enum"
     r"|module)\s+(?:\([^)]*\)\s*)?(\w{4,})")

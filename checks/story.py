@@ -62,6 +62,7 @@ from typing import Any
 
 import pathspec
 
+from checks.lazyre import Pattern, lazy_compile
 from checks.model import (
     ChangedFile,
     FileStatus,
@@ -136,79 +137,79 @@ _KEY = r"([A-Z][A-Z0-9_]{0,14})-([0-9]{1,7})"
 _KEY_END = r"(?![^\W_]|[.:,][0-9]|\.[xX*](?![^\W_])|-[0-9]|@)"
 # In prose a key is not glued to an identifier (`Bench_LRC-8`) nor the tail of a longer
 # hyphenated name (`TOB-RGM-14`, `US-EAST-1`); branch names use `_` and `-` as separators.
-_UPPER_KEY_RE = re.compile(r"(?<![\w.@$%&])(?<![^\W_]-)" + _KEY + _KEY_END)
-_BRANCH_KEY_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])" + _KEY + _KEY_END)
+_UPPER_KEY_RE = lazy_compile(r"(?<![\w.@$%&])(?<![^\W_]-)" + _KEY + _KEY_END)
+_BRANCH_KEY_RE = lazy_compile(r"(?<![^\W_])(?<![.@$%&])" + _KEY + _KEY_END)
 # Shortcut's `[sc-123]`: a lower-case key in brackets is typed as an id anywhere in prose.
-_BRACKET_KEY_RE = re.compile(r"\[([a-z][a-z0-9]{0,14})-([0-9]{1,7})\]")
-_LOWER_GH_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])gh-([0-9]{1,7})" + _KEY_END)
-_AZURE_RE = re.compile(r"(?<![^\W_])(?<![.@$%&])[Aa][Bb]#([0-9]{1,9})(?![^\W_])")
-_REPO_REF_RE = re.compile(
+_BRACKET_KEY_RE = lazy_compile(r"\[([a-z][a-z0-9]{0,14})-([0-9]{1,7})\]")
+_LOWER_GH_RE = lazy_compile(r"(?<![^\W_])(?<![.@$%&])gh-([0-9]{1,7})" + _KEY_END)
+_AZURE_RE = lazy_compile(r"(?<![^\W_])(?<![.@$%&])[Aa][Bb]#([0-9]{1,9})(?![^\W_])")
+_REPO_REF_RE = lazy_compile(
     r"(?<![\w./-])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})#([1-9][0-9]{0,6})"
     r"(?![^\W_])"
 )
-_HASH_REF_RE = re.compile(r"(?<![\w&#/\\])#([1-9][0-9]{0,6})(?![^\W_]|\.[0-9])")
+_HASH_REF_RE = lazy_compile(r"(?<![\w&#/\\])#([1-9][0-9]{0,6})(?![^\W_]|\.[0-9])")
 # Only a plain space between: "step #1" is a position, "version bump (#123)" names a PR.
-_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)[ \t]*$")
-_WORD_AFTER_RE = re.compile(r"^[ \t]*([^\W\d_]+)")
-_LINE_END_RE = re.compile(r"[ \t.!)\]]*(?:\n|$)")
+_WORD_BEFORE_RE = lazy_compile(r"([^\W\d_]+)[ \t]*$")
+_WORD_AFTER_RE = lazy_compile(r"^[ \t]*([^\W\d_]+)")
+_LINE_END_RE = lazy_compile(r"[ \t.!)\]]*(?:\n|$)")
 
-_URL_RE = re.compile(
+_URL_RE = lazy_compile(
     r"(?:https?://|(?<![\w./-])(?:www\.)?github\.com/)[^\s<>()\[\]{}\"'`|]+", re.IGNORECASE
 )
-_GITHUB_URL_RE = re.compile(
+_GITHUB_URL_RE = lazy_compile(
     r"^(?:https?://)?(?:www\.)?[^/]*github[^/]*/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)"
     r"/(?:issues|pull|pulls)/([1-9][0-9]{0,6})(?:[/#?].*)?$", re.IGNORECASE
 )
-_TRACKER_URL_RE = re.compile(
+_TRACKER_URL_RE = lazy_compile(
     r"(?:/browse/|/issues?/|/tickets?/|[?&](?:selectedIssue|issueKey)=)"
     r"([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})(?![0-9A-Za-z])"
 )
-_SHORTCUT_URL_RE = re.compile(
+_SHORTCUT_URL_RE = lazy_compile(
     r"^https?://app\.(?:shortcut\.com|clubhouse\.io)/[^/]+/story/([0-9]{1,9})(?![0-9])", re.I
 )
-_AZURE_URL_RE = re.compile(
+_AZURE_URL_RE = lazy_compile(
     r"^https?://(?:dev\.azure\.com/[^/]+|[^/]+\.visualstudio\.com)/.*_workitems/edit/([0-9]{1,9})",
     re.IGNORECASE,
 )
 
 # Lower-case keys count at the start of a branch segment or of a title / commit subject only.
-_LEADING_KEY_RE = re.compile(r"^[\W_]*([A-Za-z][A-Za-z0-9]{0,14})-([0-9]{1,7})" + _KEY_END)
-_SEGMENT_NUMBER_RE = re.compile(r"^([1-9][0-9]{0,5})[-_](?=[A-Za-z])")
-_SEGMENT_ISSUE_RE = re.compile(
+_LEADING_KEY_RE = lazy_compile(r"^[\W_]*([A-Za-z][A-Za-z0-9]{0,14})-([0-9]{1,7})" + _KEY_END)
+_SEGMENT_NUMBER_RE = lazy_compile(r"^([1-9][0-9]{0,5})[-_](?=[A-Za-z])")
+_SEGMENT_ISSUE_RE = lazy_compile(
     r"^(?:(?:issues?|bugs?|gh|pr|close[sd]?|resolve[sd]?)[-_#]?|#)([1-9][0-9]{0,6})(?![0-9])", re.I
 )
 # Bots' branches (`renovate/clap-4.x`, `dependabot/.../cache-3`) name packages, never stories.
-_BOT_BRANCH_RE = re.compile(
+_BOT_BRANCH_RE = lazy_compile(
     r"^(?:dependabot|renovate|snyk-|pre-commit-ci|release-please-|changeset-release|"
     r"all-contributors|imgbot|whitesource|mend-|depfu|greenkeeper|pyup-|scala-steward)", re.I
 )
 # GitHub's web editor names branches `<user>-patch-<n>`: the user name is not a key.
-_PATCH_BRANCH_RE = re.compile(r"-patch-[0-9]+$")
+_PATCH_BRANCH_RE = lazy_compile(r"-patch-[0-9]+$")
 _MAX_LOWER_KEY = 6
 
-_HTML_OPEN_RE = re.compile(r"<!--|<(details|blockquote|pre|code)\b[^<>]{0,300}>", re.I)
-_HTML_CLOSE_RE = {tag: re.compile(rf"</{tag}\s*>", re.I)
+_HTML_OPEN_RE = lazy_compile(r"<!--|<(details|blockquote|pre|code)\b[^<>]{0,300}>", re.I)
+_HTML_CLOSE_RE = {tag: lazy_compile(rf"</{tag}\s*>", re.I)
                   for tag in ("details", "blockquote", "pre", "code")}
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_FENCE_RE = lazy_compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN_RE = lazy_compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 # Markdown's comment idiom `[//]: # (hint)`, template placeholders linking nowhere (`[#1]()`),
 # and trailers naming people (`Co-authored-by: ID-86 <...>`): none is the author's reference.
-_NOT_PROSE_RE = re.compile(
+_NOT_PROSE_RE = lazy_compile(
     r"^[ \t]*\[[^\[\]\n]{0,200}\]:[ \t]*#.*$|\[[^\[\]\n]{0,200}\]\([ \t]*\)"
     r"|^[ \t]*[A-Za-z][\w-]{0,40}-by:.*$",
     re.M,
 )
 
-_NAME_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})(?=$|[-_.])")
-_NAME_NUMBER_RE = re.compile(r"^([0-9]{1,7})(?=$|[-_.])(?![-_.][0-9]{2}(?:$|[-_.]))")
-_NAME_UPPER_KEY_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9_]{0,14})-([0-9]{1,7})(?![0-9])")
-_STORY_SUFFIX_RE = re.compile(r"[-_.]?story$", re.I)
-_FRONT_KEY_RE = re.compile(r"^(?:id|story|story[_-]id)\s*:\s*(.*?)\s*$", re.I)
+_NAME_KEY_RE = lazy_compile(r"^([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})(?=$|[-_.])")
+_NAME_NUMBER_RE = lazy_compile(r"^([0-9]{1,7})(?=$|[-_.])(?![-_.][0-9]{2}(?:$|[-_.]))")
+_NAME_UPPER_KEY_RE = lazy_compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9_]{0,14})-([0-9]{1,7})(?![0-9])")
+_STORY_SUFFIX_RE = lazy_compile(r"[-_.]?story$", re.I)
+_FRONT_KEY_RE = lazy_compile(r"^(?:id|story|story[_-]id)\s*:\s*(.*?)\s*$", re.I)
 _FRONT_MATTER_MAX_LINES = 200
 
-_ID_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})$")
-_ID_NUMBER_RE = re.compile(r"^#?([0-9]{1,9})$")
-_ID_AZURE_RE = re.compile(r"^AB#([0-9]{1,9})$", re.I)
+_ID_KEY_RE = lazy_compile(r"^([A-Za-z][A-Za-z0-9_]{0,14})-([0-9]{1,7})$")
+_ID_NUMBER_RE = lazy_compile(r"^#?([0-9]{1,9})$")
+_ID_AZURE_RE = lazy_compile(r"^AB#([0-9]{1,9})$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +241,7 @@ class _Context:
     """Options and snapshot facts every extractor needs, prepared once per run."""
 
     projects: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
     repository: str
     number: int | None
     index: StoryIndex

@@ -20,18 +20,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, CheckResult, Finding, Severity, Status
 from checks.spec import CheckSpec
 
 # The marker must follow a comment opener (`#`, `//`, `--`, `/*`, `<!--`, `;`, `%`, `{#`, `(*`,
 # `'`), so a string or prose that mentions it is not one; `/**`, `<!---` and `##` are fine too.
-_MARKER = re.compile(
+_MARKER = lazy_compile(
     r"(?P<opener>#|//|--|/\*|<!--|;|%|\{#|\(\*|')[ \t*!#/-]*shipshape:allow\b"
     r"[ \t:]*(?P<target>[A-Za-z0-9_.-]*)(?P<reason>.*)",
     re.IGNORECASE,
 )
 # Comment closers that follow a marker in HTML, C, Jinja and similar comments.
-_COMMENT_END = re.compile(r"\s*(?:-->|\*/|#}|%>|\*\)|--%>)\s*$")
+_COMMENT_END = lazy_compile(r"\s*(?:-->|\*/|#}|%>|\*\)|--%>)\s*$")
 _REASON_LEAD = " \t:-–—"
 ALIASES: Mapping[str, str] = {"secret": "secrets"}
 MAX_REASONS_SHOWN = 3

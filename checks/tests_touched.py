@@ -11,7 +11,6 @@ now hands its work to (a new `RadioStreamConnector` with its own new test).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import pathspec
 
 from checks.change_kind import ChangeKind, behaviour_words, classify_change
 from checks.config import compile_globs
+from checks.lazyre import Pattern, lazy_compile
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
 from checks.pairing import (
     candidate_tests,
@@ -61,17 +61,17 @@ OPTIONS: Mapping[str, Option] = {
 }
 
 # Lines that are not code, per comment syntax. C's `#include` and Rust's `#[test]` are code.
-_HASH = re.compile(r"\s*(?:#|$)")
-_SLASH = re.compile(r"\s*(?:/[/*]|\*|$)")
-_PHP = re.compile(r"\s*(?:/[/*]|\*|#(?!\[)|$)")
-_DASH = re.compile(r"\s*(?:--|$)")
-_BLANK = re.compile(r"\s*$")
+_HASH = lazy_compile(r"\s*(?:#|$)")
+_SLASH = lazy_compile(r"\s*(?:/[/*]|\*|$)")
+_PHP = lazy_compile(r"\s*(?:/[/*]|\*|#(?!\[)|$)")
+_DASH = lazy_compile(r"\s*(?:--|$)")
+_BLANK = lazy_compile(r"\s*$")
 _NON_CODE_BY_FAMILY = {"python": _HASH, "ruby": _HASH, "elixir": _HASH, "php": _PHP, "js": _SLASH,
                        "go": _SLASH, "jvm": _SLASH, "dotnet": _SLASH, "rust": _SLASH,
                        "swift": _SLASH, "dart": _SLASH, "c": _SLASH}
 _NON_CODE_BY_EXT = {"pl": _HASH, "pm": _HASH, "r": _HASH, "jl": _HASH, "cr": _HASH, "nim": _HASH,
                     "lua": _DASH, "hs": _DASH, "elm": _DASH, "zig": _SLASH, "sol": _SLASH,
-                    "erl": re.compile(r"\s*(?:%|$)")}
+                    "erl": lazy_compile(r"\s*(?:%|$)")}
 
 _JS_INFIXES = (".test.", ".spec.")
 
@@ -175,7 +175,7 @@ def _code_predicate(path: str) -> Callable[[str], bool]:
     return lambda text: not non_code.match(text)
 
 
-def _non_code(path: str) -> re.Pattern[str]:
+def _non_code(path: str) -> Pattern:
     family = language_family(path)
     ext = path.rpartition(".")[2].lower()
     return _NON_CODE_BY_FAMILY.get(family or "") or _NON_CODE_BY_EXT.get(ext, _BLANK)
@@ -337,8 +337,8 @@ def _covered_elsewhere(changed: ChangedFile, tests: Sequence[ChangedFile]) -> st
     return None
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+_IDENTIFIER = lazy_compile(r"[A-Za-z_$][\w$]*")
+_STRING = lazy_compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 
 
 @dataclass

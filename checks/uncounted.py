@@ -10,10 +10,10 @@ snapshots, translation catalogues (52 one-line `locales/*.json` edits), large da
 from __future__ import annotations
 
 import enum
-import re
 from itertools import pairwise
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile
 from checks.paths import extension, is_generated, is_lock_file, is_vendored
 
@@ -38,7 +38,7 @@ class Uncounted(enum.Enum):
 # cassettes, Polly.js recordings, Jest/Vitest `__snapshots__`, syrupy's `__snapshots__`.
 _FIXTURE_DIRS = frozenset({"cassettes", "vcr_cassettes", "__snapshots__", "__recordings__"})
 _FIXTURE_PARENTS = frozenset({"fixtures", "fixture", "testdata", "spec", "test", "tests"})
-_FIXTURE_NAME = re.compile(r"\.(?:snap|golden|approved\.\w+|received\.\w+)$|\.har$")
+_FIXTURE_NAME = lazy_compile(r"\.(?:snap|golden|approved\.\w+|received\.\w+)$|\.har$")
 # Catalogue formats that only ever hold translations (gettext, XLIFF, Apple, Flutter, Fluent).
 _CATALOGUE_EXTS = frozenset({"po", "pot", "mo", "xlf", "xliff", "strings", "stringsdict", "arb",
                              "ftl"})
@@ -47,10 +47,10 @@ _I18N_DIRS = frozenset({"lang", "langs", "locale", "locales", "i18n", "l10n", "t
                         "messages"})
 _CATALOGUE_DATA_EXTS = frozenset({"json", "yml", "yaml", "properties", "toml", "xml", "php",
                                   "resx", "ini"})
-_ANDROID_VALUES = re.compile(r"^values-[a-z]{2}(?:-r?[A-Z]{2})?$")
+_ANDROID_VALUES = lazy_compile(r"^values-[a-z]{2}(?:-r?[A-Z]{2})?$")
 _DATA_EXTS = frozenset({"json", "jsonl", "ndjson", "geojson", "csv", "tsv"})
 # Django's `squashmigrations` writes 0001_squashed_0042_x.py; it replays reviewed migrations.
-_SQUASHED = re.compile(r"^\d+_squashed_\w*\.py$")
+_SQUASHED = lazy_compile(r"^\d+_squashed_\w*\.py$")
 
 
 def _is_fixture(dirs: list[str], name: str) -> bool:

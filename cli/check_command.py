@@ -28,8 +28,6 @@ from cli.local_snapshot import (
     snapshot_from_staged,
     upstream_exists,
 )
-from cli.sarif import render_sarif
-from cli.version import version
 from cli.workflow import render_workflow_commands
 
 EXIT_OK, EXIT_FAIL = 0, 1
@@ -115,7 +113,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
     """The repository's file (already read) under the organisation's and the extends targets'
     layers, merged by the App's own rules (checks/layers.py)."""
     from checks.layers import LayerError, LayerKind, resolve_with
-    from cli.config_command import LocalReader, repository_name
+    from cli.config_command import LocalReader
 
     local = LocalReader(_repo(args), args.base, Path(args.org) if args.org else None,
                         Path(args.checkouts) if args.checkouts else None)
@@ -124,7 +122,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
         return text if ref.kind is LayerKind.REPOSITORY else local.read(ref)
 
     try:
-        layered = resolve_with(read, args.name or repository_name(_repo(args)),
+        layered = resolve_with(read, args.name or _name_if_needed(args, text),
                                args.base or "", checks.REGISTRY)
         return layered.config, layered.refused
     except LayerError as exc:
@@ -136,6 +134,17 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
         raise InputError(f"config {name}: {detail}{hint}") from exc
     except checks.ConfigError as exc:
         raise InputError(f"config {name}: {exc}") from exc
+
+
+def _name_if_needed(args: argparse.Namespace, text: str | None) -> str:
+    """The repository's name from git when a layer may need it (an `extends:` of the same owner,
+    the organisation's file); else the name git would fall back to, without running git (a
+    process start is a good part of a small check's time)."""
+    from cli.config_command import repository_name
+
+    if args.org is not None or (text is not None and "extends" in text):
+        return repository_name(_repo(args))
+    return f"local/{_repo(args).resolve().name}"
 
 
 def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
@@ -215,6 +224,10 @@ def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
 def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
             environ: dict[str, str], config_source: str) -> str:
     if fmt == "sarif":
+        # importlib.metadata and hashlib: ~10 ms that no other format needs.
+        from cli.sarif import render_sarif
+        from cli.version import version
+
         return json.dumps(render_sarif(report, version()), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         _write_step_summary(report, environ)

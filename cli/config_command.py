@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -21,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from cli.errors import InputError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from checks.layers import FileRef, Layered
 
 FORMATS = ("yaml", "json")
@@ -109,6 +110,8 @@ def _file(path: Path) -> str:
 
 
 def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # not at import: `shipshape --help` loads this module
+
     try:
         return subprocess.run(["git", "-C", str(repo), *argv], capture_output=True, check=False)
     except OSError as exc:

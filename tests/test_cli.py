@@ -388,6 +388,22 @@ def test_help_version_and_usage_errors_never_load_the_engine() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_help_and_a_snapshot_check_load_only_what_they_use() -> None:
+    # subprocess (git) and importlib.metadata (SARIF's version) cost ~15 ms of start-up, and a
+    # git process more: a check from a snapshot, with no `extends:` to resolve, needs none.
+    code = ("import sys, io, cli.main\n"
+            "try:\n"
+            "    cli.main.main(['--help'], stdout=io.StringIO(), stderr=io.StringIO())\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "help = [m for m in ('subprocess', 'importlib.metadata') if m in sys.modules]\n"
+            "cli.main.main(['check', '--snapshot', sys.argv[1]], stdout=io.StringIO())\n"
+            "print(help, [m for m in ('subprocess', 'importlib.metadata') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True,
+                          text=True, check=False, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "[] []", done.stderr[-2000:]
+
+
 def test_the_command_lines_config_path_is_the_engines() -> None:
     from checks.config import CONFIG_PATH
     from cli.main import CONFIG_PATH as CLI_CONFIG_PATH

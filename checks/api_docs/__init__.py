@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any
 
 import pathspec
 
-from checks.api_docs import dotnet, elixir, gocode, graphql, js, jvm, php, python, ruby
 from checks.api_docs.docs import (
     DEFAULT_DOC_GLOBS,
     has_inline_spec_change,
@@ -31,6 +30,7 @@ from checks.api_docs.docs import (
 )
 from checks.api_docs.routes import Change, Route, Scanner, Side, Window, new_line_at, window
 from checks.config import compile_globs
+from checks.lazyre import lazy_compile
 from checks.model import (
     ChangedFile,
     FileStatus,
@@ -44,9 +44,79 @@ from checks.model import (
 from checks.paths import PathKind, classify
 from checks.spec import CheckSpec, Option, RuleDoc
 
-SCANNERS: tuple[Scanner, ...] = (python.SCANNER, js.SCANNER, jvm.SCANNER, dotnet.SCANNER,
-                                 gocode.SCANNER, ruby.SCANNER, php.SCANNER, elixir.SCANNER,
-                                 graphql.SCANNER)
+
+# Each framework family's scanner module is imported when a PR first changes a file of an
+# extension it may read (a superset of its `applies`): a PR of Python files loads no JVM, .NET
+# or PHP scanner (issue 18). Order: the order scanners are tried in.
+def _python() -> Scanner:
+    from checks.api_docs import python
+    return python.SCANNER
+
+
+def _js() -> Scanner:
+    from checks.api_docs import js
+    return js.SCANNER
+
+
+def _jvm() -> Scanner:
+    from checks.api_docs import jvm
+    return jvm.SCANNER
+
+
+def _dotnet() -> Scanner:
+    from checks.api_docs import dotnet
+    return dotnet.SCANNER
+
+
+def _go() -> Scanner:
+    from checks.api_docs import gocode
+    return gocode.SCANNER
+
+
+def _ruby() -> Scanner:
+    from checks.api_docs import ruby
+    return ruby.SCANNER
+
+
+def _php() -> Scanner:
+    from checks.api_docs import php
+    return php.SCANNER
+
+
+def _elixir() -> Scanner:
+    from checks.api_docs import elixir
+    return elixir.SCANNER
+
+
+def _graphql() -> Scanner:
+    from checks.api_docs import graphql
+    return graphql.SCANNER
+
+
+_FAMILIES: tuple[tuple[frozenset[str], Callable[[], Scanner]], ...] = (
+    (frozenset({"py"}), _python),
+    (frozenset({"js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx"}), _js),
+    (frozenset({"java", "kt", "groovy", "scala"}), _jvm),
+    (frozenset({"cs", "fs", "vb"}), _dotnet),
+    (frozenset({"go"}), _go),
+    (frozenset({"rb"}), _ruby),
+    (frozenset({"php"}), _php),
+    (frozenset({"ex"}), _elixir),
+    (frozenset({"graphql", "graphqls", "gql"}), _graphql),
+)
+
+
+def scanners() -> tuple[Scanner, ...]:
+    """Every family's scanner, in the order they are tried (imports them all)."""
+    return tuple(load() for _, load in _FAMILIES)
+
+
+def _scanners_for(path: str) -> list[Scanner]:
+    ext = path.rpartition(".")[2].lower()
+    return [scanner for exts, load in _FAMILIES if ext in exts
+            for scanner in (load(),) if scanner.applies(path)]
+
+
 FRAMEWORKS: tuple[str, ...] = (
     "fastapi", "flask", "django", "express", "nestjs", "nextjs", "spring", "jax-rs", "aspnet",
     "go", "rails", "grape", "laravel", "symfony", "phoenix", "graphql")
@@ -58,16 +128,16 @@ _NOT_API = frozenset({PathKind.TEST, PathKind.DOCS})
 _SHOWN = 3
 # Files named like route modules: `api/routes/items.py`, `routers/users.py`, `views.py`,
 # `OwnerRestController.java`, `OrderResource.java`, `cats.controller.ts`.
-_ROUTE_MODULE = re.compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|views?|controllers?"
-                           r"|handlers?)/|(?:controller|resource|endpoint|router|routes?|views?"
-                           r"|api)[^/]*$")
+_ROUTE_MODULE = lazy_compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|views?|controllers?"
+                             r"|handlers?)/|(?:controller|resource|endpoint|router|routes?|views?"
+                             r"|api)[^/]*$")
 _FIX = ("change the OpenAPI/Swagger document or the API docs folder in the same PR, or give the "
         "endpoint its docs in code where the framework generates OpenAPI from it")
 _TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 # Frameworks that always serve an OpenAPI document generated from the code.
 _ALWAYS_GENERATED = frozenset({"fastapi"})
 # `/asset-manifest.json`, `/service-worker.js`, `/favicon.ico`, `/docs/*any` (Swagger UI).
-_STATIC = re.compile(
+_STATIC = lazy_compile(
     r"\.(?:js|mjs|css|html?|ico|png|jpe?g|gif|svg|webp|txt|map|woff2?|ttf|webmanifest|xml)$"
     r"|manifest\.json$|^/(?:docs|swagger|swagger-ui|redoc|api-docs|openapi|static|assets)"
     r"(?:[/.*:]|$)",
@@ -244,7 +314,7 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
-        scanners = [s for s in SCANNERS if s.applies(changed.path)]
+        scanners = _scanners_for(changed.path)
         if not scanners or classify(changed.path) in _NOT_API:
             continue
         for scanner in scanners:
@@ -286,7 +356,7 @@ def _what_counts(endpoint: Endpoint, options: ApiDocsOptions) -> str:
     more = " ..." if len(options.doc_globs) > 3 else ""
     counts = f"a change to an OpenAPI/Swagger document or to {globs}{more}" if globs else \
         "a change to an OpenAPI/Swagger document"
-    scanner = next((s for s in SCANNERS if s.applies(endpoint.path)), None)
+    scanner = next(iter(_scanners_for(endpoint.path)), None)
     if options.code_docs and scanner is not None and scanner.what_counts:
         counts += f", or {scanner.what_counts}"
     return counts
@@ -312,10 +382,10 @@ def _plural(count: int) -> str:
 def check(snapshot: Snapshot, options: ApiDocsOptions) -> Outcome:
     """Check that API documentation changed with the API."""
     judged = [e for e in _scan(snapshot.files, options) if e.change in options.require_for]
-    globs = compile_globs(options.doc_globs) if options.doc_globs else None
     stats = {"api_docs": {"endpoints": len(judged)}}
     if not judged:
         return Outcome(Status.PASS, "No HTTP endpoint added, removed or changed.", stats=stats)
+    globs = compile_globs(options.doc_globs) if options.doc_globs else None
     docs = _doc_files(snapshot.files, globs, options)
     if docs:
         shown = ", ".join(docs[:_SHOWN]) + (" ..." if len(docs) > _SHOWN else "")

@@ -13,6 +13,7 @@ import re
 
 import pathspec
 
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile
 from checks.paths import PathKind, classify
 
@@ -21,7 +22,7 @@ DEFAULT_DOC_GLOBS: tuple[str, ...] = (
     "**/api-docs/**", "**/apidocs/**", "**/openapi/**", "**/swagger/**", "**/openapi.*",
     "**/swagger.*", "**/*.openapi.*", "**/*.swagger.*", "**/*.apib", "**/*.raml",
 )
-_SPEC_TEXT = re.compile(
+_SPEC_TEXT = lazy_compile(
     r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d"""
     r"""|["']?\b(?:operationId|requestBody|consumes|produces|securitySchemes|securityDefinitions)"""
     r"""["']?\s*:|["']?in["']?\s*:\s*["']?(?:query|path|header|formData|cookie)\b"""
@@ -37,7 +38,7 @@ _SPEC_EXTS = frozenset({"yaml", "yml", "json", "raml", "apib", "jsonc"})
 # OpenAPI written beside the code it documents: a swagger-jsdoc / swagger-php docblock
 # (` * @openapi`, ` *   summary: ...`), swaggo comments (`// @Router /x [get]`), swagger-php
 # attributes (`#[OA\Get(...)]`). A PR that changes such lines changes the API docs.
-_INLINE_SPEC = re.compile(
+_INLINE_SPEC = lazy_compile(
     r"""^\s*\*\s*(?:@swagger|@openapi|@OA\\|(?:summary|operationId|requestBody|responses"""
     r"""|parameters|description):|/[\w/{}:.-]*:\s*$)|^\s*//\s*@(?:Summary|Router|Success|Param"""
     r"""|Description|Tags)\b|OA\\(?:Get|Post|Put|Patch|Delete|Response|Parameter|RequestBody)\b""",
@@ -64,7 +65,7 @@ def is_api_doc(changed: ChangedFile, globs: pathspec.PathSpec[pathspec.Pattern] 
 
 
 # The block must say it is OpenAPI: a PHPStan ` * description: ?string` array shape is not.
-_INLINE_MARKER = re.compile(r"@(?:swagger|openapi)\b|@?OA\\\w+|//\s*@(?:Router|Summary)\b")
+_INLINE_MARKER = lazy_compile(r"@(?:swagger|openapi)\b|@?OA\\\w+|//\s*@(?:Router|Summary)\b")
 
 
 def has_inline_spec_change(changed: ChangedFile) -> bool:
@@ -78,8 +79,8 @@ def has_inline_spec_change(changed: ChangedFile) -> bool:
     return _INLINE_MARKER.search(_text(changed)) is not None
 
 
-_SPEC_NAME = re.compile(r"(?:^|/)(?:[\w.-]*[._-])?(?:openapi|swagger)(?:[._-][\w.-]*)?"
-                        r"\.(?:ya?ml|json)$|\.(?:graphqls?|gql|raml|apib)$", re.IGNORECASE)
+_SPEC_NAME = lazy_compile(r"(?:^|/)(?:[\w.-]*[._-])?(?:openapi|swagger)(?:[._-][\w.-]*)?"
+                          r"\.(?:ya?ml|json)$|\.(?:graphqls?|gql|raml|apib)$", re.IGNORECASE)
 
 
 def repo_keeps_docs(repo_files: frozenset[str],

@@ -7,7 +7,6 @@ Swashbuckle and ASP.NET's OpenAPI generator read docs from code: an XML `/// <su
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from checks.api_docs.routes import (
@@ -19,19 +18,20 @@ from checks.api_docs.routes import (
     ext_in,
     join_paths,
 )
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
-_ATTRIBUTE = re.compile(r"\[\s*Http(?P<verb>Get|Post|Put|Patch|Delete|Head|Options)"
-                        r"(?:\(\s*(?:template:\s*)?\"(?P<path>[^\"]*)\")?")
+_ATTRIBUTE = lazy_compile(r"\[\s*Http(?P<verb>Get|Post|Put|Patch|Delete|Head|Options)"
+                          r"(?:\(\s*(?:template:\s*)?\"(?P<path>[^\"]*)\")?")
 # `app.MapGet("/todos/{id}", handler)`, and the handler-first helpers of the Clean
 # Architecture template: `group.MapPut(UpdateTodoItem, "{id}")`.
-_MAP = re.compile(r"\.Map(?P<verb>Get|Post|Put|Patch|Delete|Methods)\(\s*(?:\w+\s*,\s*)?"
-                  r"\"(?P<path>[^\"]*)\"")
-_PREFIX = re.compile(r"\[\s*Route\(\s*\"([^\"]*)\"\s*\)\s*\][^\n]*\n(?:\s*\[.*\n)*"
-                     r"\s*public\s+(?:\w+\s+)*class\b")
-_DOCS = re.compile(r"///\s*<summary>|\[(?:EndpointSummary|EndpointDescription|"
-                   r"ProducesResponseType|SwaggerOperation)\b|\.With(?:Summary|Description|"
-                   r"OpenApi|Tags)\(|\.Produces(?:<|\()")
+_MAP = lazy_compile(r"\.Map(?P<verb>Get|Post|Put|Patch|Delete|Methods)\(\s*(?:\w+\s*,\s*)?"
+                    r"\"(?P<path>[^\"]*)\"")
+_PREFIX = lazy_compile(r"\[\s*Route\(\s*\"([^\"]*)\"\s*\)\s*\][^\n]*\n(?:\s*\[.*\n)*"
+                       r"\s*public\s+(?:\w+\s+)*class\b")
+_DOCS = lazy_compile(r"///\s*<summary>|\[(?:EndpointSummary|EndpointDescription|"
+                     r"ProducesResponseType|SwaggerOperation)\b|\.With(?:Summary|Description|"
+                     r"OpenApi|Tags)\(|\.Produces(?:<|\()")
 
 
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
@@ -62,8 +62,8 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="dotnet", applies=ext_in("cs", "fs", "vb"),
-    triggers=(re.compile(r"\[\s*Http(?:Get|Post|Put|Patch|Delete|Head|Options)\b"),
-              re.compile(r"\.Map(?:Get|Post|Put|Patch|Delete|Methods)\(")),
+    triggers=(lazy_compile(r"\[\s*Http(?:Get|Post|Put|Patch|Delete|Head|Options)\b"),
+              lazy_compile(r"\.Map(?:Get|Post|Put|Patch|Delete|Methods)\(")),
     scan=scan, documented=documented,
     what_counts="an XML `/// <summary>`, `[ProducesResponseType]` or `.WithSummary(...)` on "
                 "the endpoint")

@@ -11,14 +11,15 @@ import re
 from collections.abc import Sequence
 
 from checks.api_docs.routes import Route, Scanner, Side, blocks, clean_path
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
-_ROUTE = re.compile(r"^\s*(?P<verb>get|post|put|patch|delete|options|head|resources|forward)"
-                    r"\s*\(?\s*\"(?P<path>[^\"]*)\"\s*,\s*[A-Z]")
-_API_PATH = re.compile(r"(?:^|/)(?:api|v\d+)(?:/|$)", re.IGNORECASE)
-_SCOPE = re.compile(r"^\s*scope\b")
-_PIPE = re.compile(r"^\s*pipe_through\b")
-_API_SCOPE = re.compile(r"pipe_through\s*\(?\s*\[?[^\n]*:api\b|scope\s+\"/api")
+_ROUTE = lazy_compile(r"^\s*(?P<verb>get|post|put|patch|delete|options|head|resources|forward)"
+                      r"\s*\(?\s*\"(?P<path>[^\"]*)\"\s*,\s*[A-Z]")
+_API_PATH = lazy_compile(r"(?:^|/)(?:api|v\d+)(?:/|$)", re.IGNORECASE)
+_SCOPE = lazy_compile(r"^\s*scope\b")
+_PIPE = lazy_compile(r"^\s*pipe_through\b")
+_API_SCOPE = lazy_compile(r"pipe_through\s*\(?\s*\[?[^\n]*:api\b|scope\s+\"/api")
 
 
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
@@ -39,6 +40,6 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
 
 SCANNER = Scanner(
     name="elixir", applies=lambda path: path.endswith("router.ex"),
-    triggers=(re.compile(r"^\s*(?:get|post|put|patch|delete|options|head|resources|forward)\b",
-                         re.MULTILINE),),
+    triggers=(lazy_compile(r"^\s*(?:get|post|put|patch|delete|options|head|resources|forward)\b",
+                           re.MULTILINE),),
     scan=scan)

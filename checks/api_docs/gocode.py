@@ -7,26 +7,26 @@ carry its docs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, ext_in
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
 _STR = r"\"(?P<path>[^\"]*)\""
 # `mux.HandleFunc("/x", h)`, `http.Handle("GET /x/{id}", h)`.
-_HANDLE = re.compile(r"\.(?:HandleFunc|Handle)\(\s*" + _STR + r"\s*,")
+_HANDLE = lazy_compile(r"\.(?:HandleFunc|Handle)\(\s*" + _STR + r"\s*,")
 # gin/echo `r.GET("/x", h)`, chi/fiber `r.Get("/x", h)`; the handler argument is required,
 # so `http.Get(url)` and `c.Get("key")` are not routes.
-_VERB = re.compile(r"\.(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get|Post|Put|Patch"
-                   r"|Delete|Head|Options|Connect|Trace|All)\(\s*" + _STR + r"\s*,")
+_VERB = lazy_compile(r"\.(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get|Post|Put|Patch"
+                     r"|Delete|Head|Options|Connect|Trace|All)\(\s*" + _STR + r"\s*,")
 # gin `r.Match([]string{"GET", "HEAD"}, "/health", h)`.
-_MATCH = re.compile(r"\.Match\(\s*\[\]string\{(?P<verbs>[^}]*)\}\s*,\s*" + _STR)
-_METHODS = re.compile(r"\.Methods\(\s*([^)]*)\)")
-_PATTERN_METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(.*)$")
+_MATCH = lazy_compile(r"\.Match\(\s*\[\]string\{(?P<verbs>[^}]*)\}\s*,\s*" + _STR)
+_METHODS = lazy_compile(r"\.Methods\(\s*([^)]*)\)")
+_PATTERN_METHOD = lazy_compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(.*)$")
 # A handler that serves the web UI's files: `serveFile("index.html", ...)`, `http.FileServer`.
-_SERVES_FILES = re.compile(r"[Ss]erveFile|FileServer|StaticFile|\.Static\(|\.File\(")
-_DOCS = re.compile(r"//\s*@(?:Summary|Description|Router|Success)\b")
+_SERVES_FILES = lazy_compile(r"[Ss]erveFile|FileServer|StaticFile|\.Static\(|\.File\(")
+_DOCS = lazy_compile(r"//\s*@(?:Summary|Description|Router|Success)\b")
 
 
 def _route(verb: str, raw: str, line: Line) -> Route:
@@ -69,8 +69,8 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="go", applies=ext_in("go"),
-    triggers=(re.compile(r"\.(?:HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get"
-                         r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\""),
-              re.compile(r"\.Match\(\s*\[\]string")),
+    triggers=(lazy_compile(r"\.(?:HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get"
+                           r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\""),
+              lazy_compile(r"\.Match\(\s*\[\]string")),
     scan=scan, documented=documented,
     what_counts="swaggo `// @Summary` / `// @Router` comments on the handler")

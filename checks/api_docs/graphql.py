@@ -10,12 +10,13 @@ import re
 from collections.abc import Sequence
 
 from checks.api_docs.routes import Route, Scanner, Side, Window, ext_in, norm
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
-_TYPE = re.compile(r"^\s*(?:extend\s+)?type\s+(\w+)")
+_TYPE = lazy_compile(r"^\s*(?:extend\s+)?type\s+(\w+)")
 # `name(args): Type` or `name: Type`: types are capitalised (String, ID, Invoice), which tells
 # a field from a description's prose ("Note: only open invoices").
-_FIELD = re.compile(r"^\s+(?P<name>[A-Za-z_]\w*)\s*(?:\(|:\s*\[?[A-Z_])")
+_FIELD = lazy_compile(r"^\s+(?P<name>[A-Za-z_]\w*)\s*(?:\(|:\s*\[?[A-Z_])")
 _ROOTS = frozenset({"Query", "Mutation", "Subscription"})
 
 
@@ -66,6 +67,6 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="graphql", applies=ext_in("graphql", "graphqls", "gql"),
-    triggers=(re.compile(r"^\s+[A-Za-z_]\w*\s*[(:]", re.MULTILINE),),
+    triggers=(lazy_compile(r"^\s+[A-Za-z_]\w*\s*[(:]", re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="a description string above the field")

@@ -24,30 +24,31 @@ from checks.api_docs.routes import (
     norm,
     resigned_handlers,
 )
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
 _VERBS = "get|post|put|patch|delete|del|head|options|all"
 _RECEIVER = r"(?:app|router|routes|route|server|fastify|instance|api[A-Z]\w*|\w+Router|\w+Routes)"
 _STR = r"(?P<q>['\"`])(?P<path>[^'\"`]*)(?P=q)"
 # `app.get('/users/:id', ...)`, `router.post("/", auth, handler)`, `fastify.get('/', opts, h)`.
-_CALL = re.compile(r"(?:^|[^\w.$])" + _RECEIVER + r"\s*\.\s*(?P<verb>" + _VERBS + r")\(\s*"
-                   + _STR + r"\s*,")
+_CALL = lazy_compile(r"(?:^|[^\w.$])" + _RECEIVER + r"\s*\.\s*(?P<verb>" + _VERBS + r")\(\s*"
+                     + _STR + r"\s*,")
 # `router.route('/users').get(list).post(create)`.
-_CHAIN = re.compile(r"(?:^|[^\w.$])" + _RECEIVER + r"\s*\.\s*route\(\s*" + _STR + r"\s*\)"
-                    r"(?P<rest>.*)")
-_CHAINED_VERB = re.compile(r"\.\s*(" + _VERBS + r")\(")
+_CHAIN = lazy_compile(r"(?:^|[^\w.$])" + _RECEIVER + r"\s*\.\s*route\(\s*" + _STR + r"\s*\)"
+                      r"(?P<rest>.*)")
+_CHAINED_VERB = lazy_compile(r"\.\s*(" + _VERBS + r")\(")
 # Fastify `fastify.route({ method: 'GET', url: '/x' })` on one line.
-_FASTIFY = re.compile(r"\.route\(\s*\{.*?method:\s*\[?\s*['\"](?P<verb>\w+)['\"].*?url:\s*"
-                      + _STR)
+_FASTIFY = lazy_compile(r"\.route\(\s*\{.*?method:\s*\[?\s*['\"](?P<verb>\w+)['\"].*?url:\s*"
+                        + _STR)
 # NestJS `@Get(':id')`, `@Post()`, and the `@Controller('users')` prefix.
-_NEST = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete|Head|Options|All)\(\s*"
-                   r"(?:" + _STR + r")?\s*\)")
-_NEST_CONTROLLER = re.compile(r"@Controller\(\s*(?:\{[^}]*path:\s*)?['\"`]([^'\"`]*)")
-_NEST_DOCS = re.compile(r"@Api(?:Operation|Response|\w+Response|Body|Param|Query|Tags)\b")
+_NEST = lazy_compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete|Head|Options|All)\(\s*"
+                     r"(?:" + _STR + r")?\s*\)")
+_NEST_CONTROLLER = lazy_compile(r"@Controller\(\s*(?:\{[^}]*path:\s*)?['\"`]([^'\"`]*)")
+_NEST_DOCS = lazy_compile(r"@Api(?:Operation|Response|\w+Response|Body|Param|Query|Tags)\b")
 # Next.js App Router `export async function GET(request)` in `app/**/route.ts`.
-_NEXT = re.compile(r"^\s*export\s+(?:async\s+)?(?:function\s+|const\s+)"
-                   r"(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b")
-_JSDOC_SPEC = re.compile(r"@(?:openapi|swagger)\b|\b(?:summary|description):")
+_NEXT = lazy_compile(r"^\s*export\s+(?:async\s+)?(?:function\s+|const\s+)"
+                     r"(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b")
+_JSDOC_SPEC = lazy_compile(r"@(?:openapi|swagger)\b|\b(?:summary|description):")
 _EXTS = ext_in("js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx")
 
 
@@ -106,8 +107,8 @@ def documented(route: Route, window: Window) -> bool:
     return any(_JSDOC_SPEC.search(text) for text in [window.lines.get(route.line, ""), *near])
 
 
-_NEST_CLIENT_PARAM = re.compile(r"@(?:Param|Query|Body|Headers|UploadedFiles?)\(")
-_NEST_METHOD = re.compile(r"^\s*(?:(?:public|private|protected)\s+)?(?:async\s+)?\w+\s*\(")
+_NEST_CLIENT_PARAM = lazy_compile(r"@(?:Param|Query|Body|Headers|UploadedFiles?)\(")
+_NEST_METHOD = lazy_compile(r"^\s*(?:(?:public|private|protected)\s+)?(?:async\s+)?\w+\s*\(")
 
 
 def _nest_client_params(params: list[str]) -> tuple[str, ...]:
@@ -138,11 +139,11 @@ def resigned(changed: ChangedFile) -> list[Route]:
 
 SCANNER = Scanner(
     name="js", applies=_EXTS,
-    triggers=(re.compile(r"\.\s*(?:get|post|put|patch|delete|del|head|options|all|route)\("
-                         r"\s*[{'\"`]"),
-              re.compile(r"@(?:Get|Post|Put|Patch|Delete|Head|Options|All)\("),
-              re.compile(r"export\s+(?:async\s+)?(?:function|const)\s+"
-                         r"(?:GET|POST|PUT|PATCH|DELETE)\b")),
+    triggers=(lazy_compile(r"\.\s*(?:get|post|put|patch|delete|del|head|options|all|route)\("
+                           r"\s*[{'\"`]"),
+              lazy_compile(r"@(?:Get|Post|Put|Patch|Delete|Head|Options|All)\("),
+              lazy_compile(r"export\s+(?:async\s+)?(?:function|const)\s+"
+                           r"(?:GET|POST|PUT|PATCH|DELETE)\b")),
     scan=scan, documented=documented,
     what_counts="`@ApiOperation`/`@ApiResponse` (NestJS), a route `schema` with a summary "
                 "(Fastify) or a swagger-jsdoc `@openapi` block (Express)",

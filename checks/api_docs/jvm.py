@@ -22,29 +22,31 @@ from checks.api_docs.routes import (
     resigned_handlers,
     window,
 )
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
 _STR = r"\"(?P<path>[^\"]*)\""
 # `@GetMapping("/{id}")`, `@PostMapping(value = "/x", consumes = ...)`, `@GetMapping`.
-_SPRING = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete|Request)Mapping\b"
-                     r"(?:\(\s*(?:(?:value|path)\s*=\s*)?\{?\s*(?:" + _STR + r")?(?P<rest>.*))?")
+_SPRING = lazy_compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete|Request)Mapping\b"
+                       r"(?:\(\s*(?:(?:value|path)\s*=\s*)?\{?\s*(?:" + _STR + r")?(?P<rest>.*))?")
 _NAMED_BINDINGS = frozenset({"PathVariable", "RequestParam", "RequestHeader", "CookieValue",
                              "MatrixVariable", "QueryValue", "Header", "RequestPart"})
-_BINDING = re.compile(r"@(\w+)(?:\(([^)]*)\))?")
-_REQUEST_METHOD = re.compile(r"RequestMethod\.(\w+)")
+_BINDING = lazy_compile(r"@(\w+)(?:\(([^)]*)\))?")
+_REQUEST_METHOD = lazy_compile(r"RequestMethod\.(\w+)")
 # Micronaut `@Get("/x")`, `@Post`.
-_MICRONAUT = re.compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete)\b(?:\(\s*(?:value\s*=\s*)?"
-                        r"(?:" + _STR + r")?)?")
-_JAXRS = re.compile(r"^\s*@(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$")
-_PATH = re.compile(r"@Path\(\s*(?:value\s*=\s*)?" + _STR)
-_CLASS_PREFIX = re.compile(r"^\s*@(?:RequestMapping|Path|Controller)\(\s*(?:(?:value|path)\s*=\s*)?"
-                           r"\{?\s*" + _STR + r"[^\n]*\n(?:\s*@.*\n)*\s*(?:public\s+|open\s+)?"
-                           r"(?:abstract\s+)?(?:class|interface|object)\b", re.MULTILINE)
-_CLASS = re.compile(r"\b(?:class|interface|object)\s")
-_API_SIGNS = re.compile(r"@RestController|@ResponseBody|ResponseEntity|produces\s*=|consumes\s*="
-                        r"|MediaType|\"/?api/|\"/v\d")
-_DOCS = re.compile(r"@(?:Operation|ApiOperation|ApiResponses?|Tag|Parameter|RequestBody\(|"
-                   r"APIResponses?)\b")
+_MICRONAUT = lazy_compile(r"^\s*@(?P<verb>Get|Post|Put|Patch|Delete)\b(?:\(\s*(?:value\s*=\s*)?"
+                          r"(?:" + _STR + r")?)?")
+_JAXRS = lazy_compile(r"^\s*@(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$")
+_PATH = lazy_compile(r"@Path\(\s*(?:value\s*=\s*)?" + _STR)
+_CLASS_PREFIX = lazy_compile(r"^\s*@(?:RequestMapping|Path|Controller)\("
+                             r"\s*(?:(?:value|path)\s*=\s*)?\{?\s*" + _STR
+                             + r"[^\n]*\n(?:\s*@.*\n)*\s*(?:public\s+|open\s+)?"
+                             r"(?:abstract\s+)?(?:class|interface|object)\b", re.MULTILINE)
+_CLASS = lazy_compile(r"\b(?:class|interface|object)\s")
+_API_SIGNS = lazy_compile(r"@RestController|@ResponseBody|ResponseEntity|produces\s*=|consumes\s*="
+                          r"|MediaType|\"/?api/|\"/v\d")
+_DOCS = lazy_compile(r"@(?:Operation|ApiOperation|ApiResponses?|Tag|Parameter|RequestBody\(|"
+                     r"APIResponses?)\b")
 
 
 def _prefix(changed: ChangedFile) -> str:
@@ -116,11 +118,11 @@ def documented(route: Route, window: Window) -> bool:
 
 # A handler's parameters a client sends carry one of these annotations; the rest (a
 # `Principal`, `HttpServletRequest`, a `Model`) are filled by the server.
-_CLIENT_PARAM = re.compile(r"@(?:PathVariable|RequestParam|RequestBody|RequestHeader|RequestPart"
-                           r"|CookieValue|MatrixVariable|ModelAttribute|PathParam|QueryParam"
-                           r"|HeaderParam|FormParam|BeanParam|CookieParam|Body|QueryValue|Header)\b")
-_METHOD = re.compile(r"^\s*(?:(?:public|protected|private|static|final|suspend|open|override"
-                     r"|abstract|synchronized)\s+)*(?:fun\s+\w+|[\w<>\[\],.? ]+\s+\w+)\s*\(")
+_CLIENT_PARAM = lazy_compile(r"@(?:PathVariable|RequestParam|RequestBody|RequestHeader|RequestPart"
+                             r"|CookieValue|MatrixVariable|ModelAttribute|PathParam|QueryParam"
+                             r"|HeaderParam|FormParam|BeanParam|CookieParam|Body|QueryValue|Header)\b")
+_METHOD = lazy_compile(r"^\s*(?:(?:public|protected|private|static|final|suspend|open|override"
+                       r"|abstract|synchronized)\s+)*(?:fun\s+\w+|[\w<>\[\],.? ]+\s+\w+)\s*\(")
 
 
 def _route_at(text: str, number: int) -> Route | None:
@@ -146,7 +148,7 @@ def _wire(param: str) -> str:
     return " ".join(f"@{kind}({args.strip()})" for kind, args in bindings) + f" {name}"
 
 
-HANDLERS = Handlers(_route_at, re.compile(r"^\s*(?:@|//|$)"), _METHOD, _client_params)
+HANDLERS = Handlers(_route_at, lazy_compile(r"^\s*(?:@|//|$)"), _METHOD, _client_params)
 
 
 def resigned(changed: ChangedFile) -> list[Route]:
@@ -156,9 +158,9 @@ def resigned(changed: ChangedFile) -> list[Route]:
 
 SCANNER = Scanner(
     name="jvm", applies=ext_in("java", "kt", "groovy", "scala"),
-    triggers=(re.compile(r"@(?:(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
-                         r"|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
-                         r"|(?:Get|Post|Put|Patch|Delete)\b|Path\()", re.MULTILINE),),
+    triggers=(lazy_compile(r"@(?:(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
+                           r"|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
+                           r"|(?:Get|Post|Put|Patch|Delete)\b|Path\()", re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="springdoc's `@Operation`/`@ApiResponse` on the handler",
     resigned=resigned)

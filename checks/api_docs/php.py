@@ -7,21 +7,21 @@ route files count. swagger-php `#[OA\Get(...)]` / `@OA\Get` on a Symfony action 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from posixpath import basename
 
 from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
 _STR = r"(?P<q>['\"])(?P<path>[^'\"]*)(?P=q)"
-_LARAVEL = re.compile(r"(?:Route::|\$router->)(?P<verb>get|post|put|patch|delete|options|any"
-                      r"|match|apiResource|resource|apiResources)\(\s*(?:\[[^\]]*\]\s*,\s*)?"
-                      + _STR)
-_SYMFONY = re.compile(r"(?:#\[|@)Route\(\s*(?:path:\s*|path=)?" + _STR + r"(?P<rest>.*)")
-_SYMFONY_METHODS = re.compile(r"methods[:=]\s*[\[{]([^\]}]*)")
+_LARAVEL = lazy_compile(r"(?:Route::|\$router->)(?P<verb>get|post|put|patch|delete|options|any"
+                        r"|match|apiResource|resource|apiResources)\(\s*(?:\[[^\]]*\]\s*,\s*)?"
+                        + _STR)
+_SYMFONY = lazy_compile(r"(?:#\[|@)Route\(\s*(?:path:\s*|path=)?" + _STR + r"(?P<rest>.*)")
+_SYMFONY_METHODS = lazy_compile(r"methods[:=]\s*[\[{]([^\]}]*)")
 _PAGE_FILES = frozenset({"web.php", "console.php", "channels.php", "auth.php"})
-_DOCS = re.compile(r"OA\\\w+|@OA\b|@OpenApi\b")
+_DOCS = lazy_compile(r"OA\\\w+|@OA\b|@OpenApi\b")
 
 
 def _laravel(line: Line) -> list[Route]:
@@ -69,6 +69,6 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="php", applies=lambda path: path.endswith(".php"),
-    triggers=(re.compile(r"Route(?:::|\()"), re.compile(r"\$router->")),
+    triggers=(lazy_compile(r"Route(?:::|\()"), lazy_compile(r"\$router->")),
     scan=scan, documented=documented,
     what_counts="swagger-php `#[OA\\Get(...)]` attributes on a Symfony action")

@@ -24,35 +24,36 @@ from checks.api_docs.routes import (
     norm,
     resigned_handlers,
 )
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
 _STR = r"""[rbuf]*(?P<q>['"])(?P<path>[^'"]*)(?P=q)"""
 # `@app.get("/items/{id}")`, `@router.post("", ...)`, `@bp.route("/x", methods=["POST"])`.
-_DECORATOR = re.compile(
+_DECORATOR = lazy_compile(
     r"^\s*@\s*\w+(?:\.\w+)*\.(?P<verb>get|post|put|patch|delete|head|options|trace|route"
     r"|api_route|websocket)\(\s*" + _STR)
 # Starlette `Route("/users", endpoint=...)`, `app.add_api_route("/x", f)`, `add_url_rule`.
-_CALL = re.compile(r"(?:^|[\s(\[,=])(?P<verb>Route|WebSocketRoute|add_api_route|add_url_rule"
-                   r"|add_route)\(\s*" + _STR)
-_METHODS = re.compile(r"methods\s*=\s*[\[(]([^\])]*)")
+_CALL = lazy_compile(r"(?:^|[\s(\[,=])(?P<verb>Route|WebSocketRoute|add_api_route|add_url_rule"
+                     r"|add_route)\(\s*" + _STR)
+_METHODS = lazy_compile(r"methods\s*=\s*[\[(]([^\])]*)")
 # Django `path("users/<int:pk>/", ...)`, `re_path(r"^x/$", ...)`, old `url(r"^x$", ...)`.
-_DJANGO = re.compile(r"^\s*(?:path|re_path|url)\(\s*" + _STR + r"\s*,\s*(?P<view>[^,)]+)")
-_DRF_REGISTER = re.compile(r"^\s*\w*[Rr]outer\w*\.register\(\s*" + _STR)
-_DRF_ACTION = re.compile(r"^\s*@action\((?P<args>.*)")
-_URL_PATH = re.compile(r"url_path\s*=\s*" + _STR)
+_DJANGO = lazy_compile(r"^\s*(?:path|re_path|url)\(\s*" + _STR + r"\s*,\s*(?P<view>[^,)]+)")
+_DRF_REGISTER = lazy_compile(r"^\s*\w*[Rr]outer\w*\.register\(\s*" + _STR)
+_DRF_ACTION = lazy_compile(r"^\s*@action\((?P<args>.*)")
+_URL_PATH = lazy_compile(r"url_path\s*=\s*" + _STR)
 # Django and Flask serve pages as often as an API: their routes count when the path, the file
 # or the view says API, or the file uses an API toolkit (DRF, Flask-RESTful, flask-smorest).
-_API_PATH = re.compile(r"(?:^|[/^])(?:api|v\d+|rest|graphql|webhooks?)(?:/|$|\b)", re.IGNORECASE)
-_API_VIEW = re.compile(r"APIView|ViewSet|Api\w*View|api", re.IGNORECASE)
-_API_TEXT = re.compile(r"rest_framework|ninja|jsonify|flask_restful|flask_smorest|apiflask"
-                       r"|url_prefix=.{1,3}api|JsonResponse|fastapi|APIRouter")
+_API_PATH = lazy_compile(r"(?:^|[/^])(?:api|v\d+|rest|graphql|webhooks?)(?:/|$|\b)", re.IGNORECASE)
+_API_VIEW = lazy_compile(r"APIView|ViewSet|Api\w*View|api", re.IGNORECASE)
+_API_TEXT = lazy_compile(r"rest_framework|ninja|jsonify|flask_restful|flask_smorest|apiflask"
+                         r"|url_prefix=.{1,3}api|JsonResponse|fastapi|APIRouter")
 # The router's own prefix, when the file shows it: `APIRouter(prefix="/items")`,
 # `Blueprint("api", __name__, url_prefix="/api")`.
-_PREFIX = re.compile(r"(?:APIRouter|Blueprint)\([^)\n]*?(?:url_)?prefix\s*=\s*" + _STR)
-_DOC_KWARGS = re.compile(r"\b(?:summary|description|openapi_extra|responses)\s*=")
-_DEF = re.compile(r"^\s*(?:async\s+)?def\s")
-_DOCSTRING = re.compile(r"""^\s*[rbuf]*(?:\"\"\"|''')""")
-_SPECTACULAR = re.compile(r"@(?:extend_schema|swagger_auto_schema|extend_schema_view)\b")
+_PREFIX = lazy_compile(r"(?:APIRouter|Blueprint)\([^)\n]*?(?:url_)?prefix\s*=\s*" + _STR)
+_DOC_KWARGS = lazy_compile(r"\b(?:summary|description|openapi_extra|responses)\s*=")
+_DEF = lazy_compile(r"^\s*(?:async\s+)?def\s")
+_DOCSTRING = lazy_compile(r"""^\s*[rbuf]*(?:\"\"\"|''')""")
+_SPECTACULAR = lazy_compile(r"@(?:extend_schema|swagger_auto_schema|extend_schema_view)\b")
 
 
 def _applies(path: str) -> bool:
@@ -130,8 +131,8 @@ def _action(args: str, line: Line) -> list[Route]:
 # Parameters FastAPI fills from the server side (dependencies, the request, the session) are
 # not part of the API: `session: SessionDep` replacing `db: Session = Depends(get_db)` is no
 # change a client sees.
-_SERVER_SIDE = re.compile(r"Depends\(|Dep\b|\bRequest\b|\bResponse\b|BackgroundTasks|Session\b"
-                          r"|^\s*\*?\s*(?:self|cls|request|response|session|db|current_user)\b")
+_SERVER_SIDE = lazy_compile(r"Depends\(|Dep\b|\bRequest\b|\bResponse\b|BackgroundTasks|Session\b"
+                            r"|^\s*\*?\s*(?:self|cls|request|response|session|db|current_user)\b")
 
 
 def _route_at(text: str, number: int) -> Route | None:
@@ -147,7 +148,7 @@ def _client_params(params: list[str]) -> tuple[str, ...]:
                         if p != "*" and not _SERVER_SIDE.search(p)))
 
 
-HANDLERS = Handlers(_route_at, re.compile(r"^\s*(?:@|$)"), _DEF, _client_params)
+HANDLERS = Handlers(_route_at, lazy_compile(r"^\s*(?:@|$)"), _DEF, _client_params)
 
 
 def resigned(changed: ChangedFile) -> list[Route]:
@@ -186,11 +187,11 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="python", applies=_applies,
-    triggers=(re.compile(r"@\s*\w+(?:\.\w+)*\.(?:get|post|put|patch|delete|head|options|trace"
-                         r"|route|api_route|websocket)\("),
-              re.compile(r"Route\("), re.compile(r"add_(?:api_route|url_rule|route)\b"),
-              re.compile(r"path\("), re.compile(r"url\("), re.compile(r"\.register\("),
-              re.compile(r"@action\(")),
+    triggers=(lazy_compile(r"@\s*\w+(?:\.\w+)*\.(?:get|post|put|patch|delete|head|options|trace"
+                           r"|route|api_route|websocket)\("),
+              lazy_compile(r"Route\("), lazy_compile(r"add_(?:api_route|url_rule|route)\b"),
+              lazy_compile(r"path\("), lazy_compile(r"url\("), lazy_compile(r"\.register\("),
+              lazy_compile(r"@action\(")),
     scan=scan, documented=documented,
     what_counts="a docstring or `summary=`/`description=` on a FastAPI route, or "
                 "drf-spectacular's `@extend_schema`",

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from checks.lazyre import Pattern
 from checks.model import ChangedFile, Line
 
 
@@ -102,7 +103,7 @@ class Scanner:
 
     name: str
     applies: Callable[[str], bool]
-    triggers: tuple[re.Pattern[str], ...]
+    triggers: tuple[Pattern, ...]
     scan: Callable[[ChangedFile, Sequence[Line], Side], list[Route]]
     documented: Callable[[Route, Window], bool] | None = None
     what_counts: str = ""
@@ -144,8 +145,8 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def blocks(changed: ChangedFile, side: Side, opener: re.Pattern[str],
-           inner: re.Pattern[str] | None = None) -> dict[int, str]:
+def blocks(changed: ChangedFile, side: Side, opener: Pattern,
+           inner: Pattern | None = None) -> dict[int, str]:
     """For each changed line of `side`, the openers of the blocks it sits in, as far as the
     diff shows them (`namespace :api do` ... in routes.rb, `scope "/api"` in a router).
 
@@ -197,8 +198,8 @@ class Handlers:
     of its parameters a client sends."""
 
     route_at: Callable[[str, int], Route | None]
-    between: re.Pattern[str]
-    signature: re.Pattern[str]
+    between: Pattern
+    signature: Pattern
     client_params: Callable[[list[str]], tuple[str, ...]]
 
 

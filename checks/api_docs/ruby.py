@@ -13,17 +13,18 @@ from collections.abc import Sequence
 from posixpath import basename, dirname
 
 from checks.api_docs.routes import Route, Scanner, Side, Window, blocks, clean_path
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
 _STR = r"(?P<q>['\"])(?P<path>[^'\"]*)(?P=q)"
-_VERB = re.compile(r"^\s*(?P<verb>get|post|put|patch|delete|match)\s*\(?\s*" + _STR)
-_RESOURCES = re.compile(r"^\s*(?P<kind>resources|resource)\s*\(?\s*:(?P<name>\w+)(?P<rest>.*)")
-_API_PATH = re.compile(r"(?:^|/)(?:api|v\d+)(?:/|$)", re.IGNORECASE)
-_OPENER = re.compile(r"^\s*(?:namespace|scope|constraints|defaults|concern)\b")
-_API_BLOCK = re.compile(r"(?:namespace|scope)\s*\(?\s*(?:module:\s*|path:\s*)?[:'\"]?/?"
-                        r"(?:api|v\d+)\b|format:\s*:?['\"]?json|api_version")
-_GRAPE = re.compile(r"^\s*(?P<verb>get|post|put|patch|delete)\s+" + _STR + r"\s+do\b")
-_GRAPE_DOCS = re.compile(r"^\s*desc\s+['\"]")
+_VERB = lazy_compile(r"^\s*(?P<verb>get|post|put|patch|delete|match)\s*\(?\s*" + _STR)
+_RESOURCES = lazy_compile(r"^\s*(?P<kind>resources|resource)\s*\(?\s*:(?P<name>\w+)(?P<rest>.*)")
+_API_PATH = lazy_compile(r"(?:^|/)(?:api|v\d+)(?:/|$)", re.IGNORECASE)
+_OPENER = lazy_compile(r"^\s*(?:namespace|scope|constraints|defaults|concern)\b")
+_API_BLOCK = lazy_compile(r"(?:namespace|scope)\s*\(?\s*(?:module:\s*|path:\s*)?[:'\"]?/?"
+                          r"(?:api|v\d+)\b|format:\s*:?['\"]?json|api_version")
+_GRAPE = lazy_compile(r"^\s*(?P<verb>get|post|put|patch|delete)\s+" + _STR + r"\s+do\b")
+_GRAPE_DOCS = lazy_compile(r"^\s*desc\s+['\"]")
 
 
 def _is_routes_file(path: str) -> bool:
@@ -70,7 +71,7 @@ def documented(route: Route, window: Window) -> bool:
 
 SCANNER = Scanner(
     name="ruby", applies=_applies,
-    triggers=(re.compile(r"^\s*(?:get|post|put|patch|delete|match|resources|resource)\b",
-                         re.MULTILINE),),
+    triggers=(lazy_compile(r"^\s*(?:get|post|put|patch|delete|match|resources|resource)\b",
+                           re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="a Grape `desc` on the endpoint")

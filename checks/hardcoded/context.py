@@ -23,35 +23,36 @@ from checks.hardcoded import hosts, rules
 from checks.hardcoded.files import FileRole
 from checks.hardcoded.lines import Literal
 from checks.hardcoded.model import Hit
+from checks.lazyre import lazy_compile
 
 # Environment and config reads, in the languages the check reads.
-ENV_READ = re.compile(
+ENV_READ = lazy_compile(
     r"os\.environ|getenv\(|process\.env\b|import\.meta\.env|System\.getenv|\bENV\[|ENV\.fetch"
     r"|\benv\(|\benv\.\w+\(|Environment\.GetEnvironmentVariable|os\.(?:Getenv|LookupEnv)"
     r"|viper\.Get|\bconfig\(\s*['\"][A-Z]|Deno\.env|env::var|\$\{[A-Za-z_][\w.\-]*:"
     r"|@Value\(|settings\.\w+|getProperty\(|\.get_env\(|Config\.get\(")
-_MESSAGE = re.compile(
+_MESSAGE = lazy_compile(
     r"(?:\bassert\w*!?\s*\(|\bassert\s|\bexpect\(|console\.\w+|\bprint(?:ln|f)?|\bputs|\becho|\blog(?:ger|ging)?\.\w+|\bLog\.\w+"
     r"|\bfmt\.\w*(?:Print|Errorf)\w*|System\.(?:out|err)\.|\braise\b|\bthrow\b|\bpanic\("
     r"|\bwarn(?:ing)?\(|\b(?:Exception|Error)\()")
-_PLACEHOLDER_KEY = re.compile(r"(?:placeholder|example|hint|help(?:er)?_?text|description"
-                              r"|tooltip|usage|label|title|desc|summary)\w*['\"\]]?\s*"
-                              r"(?:=>|[:=(,])\s*[\[({]?\s*$", re.IGNORECASE)
-_EXAMPLE_TEXT = re.compile(r"\be\.g\.|\bi\.e\.|for example|such as", re.IGNORECASE)
+_PLACEHOLDER_KEY = lazy_compile(r"(?:placeholder|example|hint|help(?:er)?_?text|description"
+                                r"|tooltip|usage|label|title|desc|summary)\w*['\"\]]?\s*"
+                                r"(?:=>|[:=(,])\s*[\[({]?\s*$", re.IGNORECASE)
+_EXAMPLE_TEXT = lazy_compile(r"\be\.g\.|\bi\.e\.|for example|such as", re.IGNORECASE)
 # Where an address is bound to, not connected to: `listen(...)`, `bind`, `serve`, uvicorn's
 # `run(host=...)`, Go's `http.Server{Addr: ...}` (a client's `redis.Options{Addr: ...}` is not).
-BIND_CALL = re.compile(r"listen|bind|serve|createServer|\bRun\(|Server\s*\{[^}]*\bAddr\b",
-                       re.IGNORECASE)
-_SERVER_BLOCK = re.compile(r"(?:Server|Listener)\w*\s*\{\s*$")
+BIND_CALL = lazy_compile(r"listen|bind|serve|createServer|\bRun\(|Server\s*\{[^}]*\bAddr\b",
+                         re.IGNORECASE)
+_SERVER_BLOCK = lazy_compile(r"(?:Server|Listener)\w*\s*\{\s*$")
 # Words on a line of a usage text or a shell example (`goose vertica "..." status`): two or more
 # words before the literal and no operator, so not code.
-_PROSE_BEFORE = re.compile(r"^\s*(?!(?:return|yield|case|when|await|else|in)\s)[A-Za-z][\w.\-]*"
-                           r"(?:[ \t]+[\w.\-/]+)+[ \t]*$")
-_SENTENCE = re.compile(r"[^\s,]\s+[^\s,]")
-KEY_BEFORE = re.compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|==|!=|[:=(])\s*"
+_PROSE_BEFORE = lazy_compile(r"^\s*(?!(?:return|yield|case|when|await|else|in)\s)[A-Za-z][\w.\-]*"
+                             r"(?:[ \t]+[\w.\-/]+)+[ \t]*$")
+_SENTENCE = lazy_compile(r"[^\s,]\s+[^\s,]")
+KEY_BEFORE = lazy_compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|==|!=|[:=(])\s*"
                          r"[\[({]?\s*(?:(?:\"[^\"]*\"|'[^']*')\s*,\s*)*$")
-_BLOCK_OPEN = re.compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|[:=])\s*[\[{(]\s*$")
-_WORD_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_BLOCK_OPEN = lazy_compile(r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|[:=])\s*[\[{(]\s*$")
+_WORD_PIECE = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DEV_KEY_WORDS = frozenset({
     "dev", "devel", "development", "local", "localhost", "test", "testing", "mock", "fake",
     "example", "sample", "demo", "debug", "sandbox", "loopback",
@@ -60,12 +61,12 @@ _PEER_WORDS = frozenset({"remote", "client", "peer", "source", "src", "sender", 
 _ADDRESS_WORDS = frozenset({"addr", "address", "ip", "host"})
 # A condition that holds only in development: `if settings.DEBUG:`, `if not IS_PRODUCTION:`,
 # `if (process.env.NODE_ENV !== 'production')`, `if cfg.Env == "dev" {`.
-_DEV_BRANCH = re.compile(
+_DEV_BRANCH = lazy_compile(
     r"^\s*(?:\}\s*else\s+)?(?:if|elif|elsif|unless)\b.*(?:\bnot\s+[\w.\[\]'\"]*prod\w*|![\w.]*prod\w*"
     r"|!==?\s*['\"]prod\w*['\"]|===?\s*['\"](?:dev|development|local)['\"]|\bDEBUG\b|\bdebug\b"
     r"|\bis_?dev\w*|\bisDev\w*|\bdev_?mode\b|\bdevMode\b)", re.IGNORECASE)
 _QUOTE_CHARS = frozenset("\"'")
-_SCHEMA = re.compile(r"xmlns|\$schema|schemaLocation|\$id\b|DOCTYPE|namespace", re.IGNORECASE)
+_SCHEMA = lazy_compile(r"xmlns|\$schema|schemaLocation|\$id\b|DOCTYPE|namespace", re.IGNORECASE)
 
 
 def env_default(code: str, literal: Literal, role: FileRole) -> bool:

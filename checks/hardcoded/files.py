@@ -12,10 +12,10 @@ environment read is reported there, because production should fail fast when a v
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.paths import PathKind, classify, extension
 
 # Path words (split on / . _ -) that name a development, test or demo environment.
@@ -37,13 +37,13 @@ VALUE_DIRS = frozenset({
     "deployments", "provisioning", "k8s", "kubernetes", "helm", "charts", "terraform",
     "ansible", "environments", "env", "envs",
 })
-_WORD_SPLIT = re.compile(r"[/._\-]+")
+_WORD_SPLIT = lazy_compile(r"[/._\-]+")
 # Spring Boot's own configuration files, packaged into the application: judged like code.
-_SPRING_CONFIG = re.compile(r"(?:^|/)src/main/resources/(?:config/)?(?:application|bootstrap)"
-                            r"(?:-(?P<profile>[\w-]+))?\.(?:properties|ya?ml)$")
+_SPRING_CONFIG = lazy_compile(r"(?:^|/)src/main/resources/(?:config/)?(?:application|bootstrap)"
+                              r"(?:-(?P<profile>[\w-]+))?\.(?:properties|ya?ml)$")
 # Dev-server proxy settings: Angular's proxy.conf.js, Create React App's setupProxy.js.
-_DEV_SERVER = re.compile(r"(?:^|/)(?:proxy\.conf(?:ig)?|setupProxy)\.\w+$")
-_SETTINGS_NAME = re.compile(r"(?:^|_)settings(?:_|\.py$)|^(?:config|conf|configuration)\.py$")
+_DEV_SERVER = lazy_compile(r"(?:^|/)(?:proxy\.conf(?:ig)?|setupProxy)\.\w+$")
+_SETTINGS_NAME = lazy_compile(r"(?:^|_)settings(?:_|\.py$)|^(?:config|conf|configuration)\.py$")
 
 
 class Syntax(enum.Enum):

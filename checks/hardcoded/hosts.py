@@ -15,17 +15,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checks.hardcoded import rules
+from checks.lazyre import lazy_compile
 
 # scheme://[user[:password]@]host[:port]
-URL = re.compile(r"(?<![\w+.\-])(?P<scheme>[a-zA-Z][\w+.\-]*)://(?:[^\s/@\"'`?#]*@)?"
-                 r"(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.\-]+)(?::(?P<port>\d{1,5}))?")
+URL = lazy_compile(r"(?<![\w+.\-])(?P<scheme>[a-zA-Z][\w+.\-]*)://(?:[^\s/@\"'`?#]*@)?"
+                   r"(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.\-]+)(?::(?P<port>\d{1,5}))?")
 # host:port on its own (`localhost:9092`, `10.0.0.5:6379`); a comma-separated list of them too.
-HOST_PORT = re.compile(r"(?<![\w.\-:/@])(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][\w.\-]*)"
-                       r":(?P<port>\d{2,5})(?![\w.:])")
-_BARE_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[\w\-]*[A-Za-z0-9])?\.)+[A-Za-z][\w\-]*$"
-                        r"|^\d{1,3}(?:\.\d{1,3}){3}$")
+HOST_PORT = lazy_compile(r"(?<![\w.\-:/@])(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][\w.\-]*)"
+                         r":(?P<port>\d{2,5})(?![\w.:])")
+_BARE_HOST = lazy_compile(r"^(?:[A-Za-z0-9](?:[\w\-]*[A-Za-z0-9])?\.)+[A-Za-z][\w\-]*$"
+                          r"|^\d{1,3}(?:\.\d{1,3}){3}$")
 # A literal under one of these names is a host even without a scheme or port.
-_HOST_KEY = re.compile(
+_HOST_KEY = lazy_compile(
     r"(?:host|url|uri|endpoint|server|addr|address|domain|origin|dsn|broker|proxy|gateway"
     r"|upstream|backend|ip)s?['\"\]]?\s*(?:=>|:=|[:=(,]|\+=)\s*[\[({]?\s*"
     r"(?:(?:\"[^\"]*\"|'[^']*')\s*,\s*)*$", re.IGNORECASE)
@@ -63,14 +64,14 @@ PUBLIC_API_DOMAINS = frozenset({
     "microsoft.com", "github.com", "githubusercontent.com", "gitlab.com", "atlassian.net",
     "docusign.net", "docusign.com", "klarna.com", "afterpay.com", "coinbase.com",
 })
-_DOC_PATH = re.compile(r"/(?:docs?|documentation|manual|reference|wiki|blog|guides?|api-docs)"
-                       r"(?:/|$)|\.html?$|\.md$", re.IGNORECASE)
-_DOC_HOST = re.compile(r"^(?:docs?|developers?|devcenter|learn|wiki|help|support|blog)\.")
+_DOC_PATH = lazy_compile(r"/(?:docs?|documentation|manual|reference|wiki|blog|guides?|api-docs)"
+                         r"(?:/|$)|\.html?$|\.md$", re.IGNORECASE)
+_DOC_HOST = lazy_compile(r"^(?:docs?|developers?|devcenter|learn|wiki|help|support|blog)\.")
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost_test"})
 _RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org", "example.edu"})
-_PLACEHOLDER_HOST = re.compile(r"[${}<>%*]|^x+$|your|my-?(?:host|server|domain)", re.IGNORECASE)
-_TRAILING_DIGITS = re.compile(r"\d+$")
-_LABEL_SPLIT = re.compile(r"[-_]")
+_PLACEHOLDER_HOST = lazy_compile(r"[${}<>%*]|^x+$|your|my-?(?:host|server|domain)", re.IGNORECASE)
+_TRAILING_DIGITS = lazy_compile(r"\d+$")
+_LABEL_SPLIT = lazy_compile(r"[-_]")
 # The AWS/GCP/Azure instance metadata address, the same on every machine.
 METADATA_IPS = frozenset({"169.254.169.254", "169.254.170.2", "fd00:ec2::254"})
 # RFC 1918, shared address space (RFC 6598), link-local, IPv6 unique local and link-local. Not

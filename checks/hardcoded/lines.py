@@ -7,15 +7,15 @@ line that already passed the cheap pre-filter, so it runs on few lines.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from checks.hardcoded.files import Comments
+from checks.lazyre import lazy_compile
 
 # Lines that are comments or documentation whatever the language: `# x`, `// x`, `/* x`,
 # ` * x` (inside a block comment), `-- x`, `<!-- x`, Python docstrings, Rust doc comments.
-_COMMENT_LINE = re.compile(r"""^\s*(?:#|//|/\*|\*|--|<!--|\"\"\"|'''|r\"\"\"|@doc\b"""
-                           r"""|@moduledoc\b)""")
+_COMMENT_LINE = lazy_compile(r"""^\s*(?:#|//|/\*|\*|--|<!--|\"\"\"|'''|r\"\"\"|@doc\b"""
+                             r"""|@moduledoc\b)""")
 _QUOTES = frozenset("\"'`")
 
 
@@ -66,8 +66,8 @@ def literals(text: str, comments: Comments) -> tuple[list[Literal], str]:
     return found, text
 
 
-_PROPERTY = re.compile(r"^\s*(?P<key>[\w.\[\]\-]+)\s*(?:=|:\s|:$)\s*(?P<value>.*?)\s*$")
-_YAML_COMMENT = re.compile(r"\s+#.*$")
+_PROPERTY = lazy_compile(r"^\s*(?P<key>[\w.\[\]\-]+)\s*(?:=|:\s|:$)\s*(?P<value>.*?)\s*$")
+_YAML_COMMENT = lazy_compile(r"\s+#.*$")
 
 
 def property_value(text: str) -> Literal | None:

@@ -3,7 +3,6 @@ hardcoded in a file that reads its other settings from the environment."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from itertools import islice
 
@@ -13,12 +12,13 @@ from checks.hardcoded.fast import as_data, compile_fast
 from checks.hardcoded.files import FileRole
 from checks.hardcoded.lines import Literal, is_comment_line
 from checks.hardcoded.model import Hit
+from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
-_USER_UNIX = re.compile(r"(?<![\w.~\-])/(?P<root>Users|home)/(?P<name>[A-Za-z0-9._\-]+)/"
-                        r"(?P<rest>[^\s\"'`]*)")
-_USER_WINDOWS = re.compile(r"(?<![\w])[A-Za-z]:(?:\\{1,2}|/)Users(?:\\{1,2}|/)"
-                           r"(?P<name>[^\\/\s\"'`]+)(?:\\|/)")
+_USER_UNIX = lazy_compile(r"(?<![\w.~\-])/(?P<root>Users|home)/(?P<name>[A-Za-z0-9._\-]+)/"
+                          r"(?P<rest>[^\s\"'`]*)")
+_USER_WINDOWS = lazy_compile(r"(?<![\w])[A-Za-z]:(?:\\{1,2}|/)Users(?:\\{1,2}|/)"
+                             r"(?P<name>[^\\/\s\"'`]+)(?:\\|/)")
 _PLACEHOLDER_NAMES = frozenset({
     "user", "username", "name", "you", "yourname", "your_name", "your-name", "me", "someone",
     "example", "shared", "public", "default", "defaultuser0", "all users", "foo", "john",
@@ -27,23 +27,23 @@ _PLACEHOLDER_NAMES = frozenset({
 # Folders people keep in their home: a `/home/<name>/...` path into one is a file system path,
 # not a web route like `/home/settings/`.
 # A path that ends in a file name with an extension (`.../train.csv`) is a file system path.
-_FILE_NAME = re.compile(r"[^/]\.(?:[a-z0-9]{1,5})$")
+_FILE_NAME = lazy_compile(r"[^/]\.(?:[a-z0-9]{1,5})$")
 _HOME_DIRS = frozenset({
     "documents", "desktop", "downloads", "projects", "project", "workspace", "work", "src",
     "code", "dev", "repos", "git", "go", "library", "miniconda3", "anaconda3", "data",
     "models", "notebooks", "pictures", "music", "videos", "github", "sites", "apps", "tmp",
 })
 
-_PY_DEBUG = re.compile(
+_PY_DEBUG = lazy_compile(
     r"^\s*(?:[A-Z][A-Z0-9_]*_)?DEBUG\s*(?::\s*bool\s*)?=\s*True\b"
     r"|\[\s*['\"](?:[A-Z_]*DEBUG|debug)['\"]\s*\]\s*=\s*True\b|['\"]debug['\"]\s*:\s*True\b")
-_PY_DEBUG_DEFAULT = re.compile(
+_PY_DEBUG_DEFAULT = lazy_compile(
     r"^\s*(?:[A-Z][A-Z0-9_]*_)?DEBUG\s*(?::\s*bool\s*)?=.*(?:default\s*=\s*True"
     r"|,\s*['\"]?(?:True|true|1|yes|on)['\"]?\s*\))")
-_GO_DEBUG = re.compile(r"gin\.SetMode\(\s*gin\.DebugMode\s*\)")
+_GO_DEBUG = lazy_compile(r"gin\.SetMode\(\s*gin\.DebugMode\s*\)")
 _PROPERTY_DEBUG = frozenset({"debug=", "trace="})
 
-_KEYED_LITERAL = re.compile(
+_KEYED_LITERAL = lazy_compile(
     r"(?P<key>[A-Za-z_][\w\-]*)['\"\]]?\s*(?:=>|:=|=|:)\s*(?P<q>['\"])"
     r"(?P<value>[A-Za-z0-9][\w.\-:/]{1,62})(?P=q)")
 _ENV_KEY_ENDS = ("bucket", "bucketname", "queue", "queuename", "queueurl", "region",
@@ -114,7 +114,7 @@ def reads_environment(text: str) -> bool:
     return sum(1 for _ in islice(matches, ENV_READ_MIN)) >= ENV_READ_MIN
 
 
-_NAME_MARK = re.compile(r"[\d_.\-]")
+_NAME_MARK = lazy_compile(r"[\d_.\-]")
 
 
 def _resource_name(key: str, value: str) -> bool:

@@ -12,7 +12,6 @@ from lines it cannot see.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from posixpath import basename
@@ -20,6 +19,7 @@ from typing import Any, TypeVar, cast
 
 import pathspec
 
+from checks.lazyre import lazy_compile
 from checks.migrations.rules import RULES
 from checks.model import ChangedFile, FileStatus, Finding, Hunk, Snapshot
 
@@ -51,11 +51,11 @@ _NEVER_DIRS = frozenset({
     "vendor", "examples", "example",
 })
 _NEVER_NAME_PREFIX = ("readme", "license", ".gitlab-ci", ".travis")
-_TEST_NAME = re.compile(
+_TEST_NAME = lazy_compile(
     r"(^test_.*\.py$|_test\.(py|go|exs|rb)$|_spec\.rb$|\.(test|spec)\.[cm]?[jt]sx?$)"
 )
 # A timestamped class name is a migration even when it ends in "Tests" (`..._AddUserTests.cs`).
-_CLASS_TEST_NAME = re.compile(r"^\D.*Tests?\.(cs|php)$")
+_CLASS_TEST_NAME = lazy_compile(r"^\D.*Tests?\.(cs|php)$")
 
 
 def is_never_migration(path: str) -> bool:
@@ -384,7 +384,7 @@ def _build_view(change: ChangedFile, side: str) -> FileView:
     return FileView(change.path, False, _side_segments(change.hunks, side))
 
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PLACEHOLDER = lazy_compile(r"\{(\w+)\}")
 
 
 def finding(rule_id: str, path: str, line: int | None, **fmt: object) -> Finding:

@@ -8,24 +8,24 @@ alone.
 
 from __future__ import annotations
 
-import re
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import Framework, MigrationContext, dir_parts
 from checks.migrations.judge import Style, head_text, judge_files
 from checks.migrations.lexer import Lang, mask
 from checks.migrations.matcher import csharp_steps
 from checks.model import ChangedFile, Finding
 
-_EF_NAME = re.compile(r"^\d{14}_\w+\.cs$")
-_EF_CODE = re.compile(r"\bMigrationBuilder\b|Microsoft\.EntityFrameworkCore")
-_OTHER_TOOL = re.compile(
+_EF_NAME = lazy_compile(r"^\d{14}_\w+\.cs$")
+_EF_CODE = lazy_compile(r"\bMigrationBuilder\b|Microsoft\.EntityFrameworkCore")
+_OTHER_TOOL = lazy_compile(
     r"\bFluentMigrator\b|\bAutoReversingMigration\b|\b(?:Create|Delete)\.Table\b")
-_RETURN = re.compile(r"\breturn\s*;")
+_RETURN = lazy_compile(r"\breturn\s*;")
 
 STYLE = Style(
     framework="ef-core", rule="efcore", lang=Lang.CSHARP, steps=csharp_steps,
-    refusal=re.compile(r"throw\b[ \t]*([^\n;]*)"),
+    refusal=lazy_compile(r"throw\b[ \t]*([^\n;]*)"),
     idle=lambda body: _RETURN.sub(lambda m: " " * len(m.group()), body),
 )
 

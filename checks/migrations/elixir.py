@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import Framework, MigrationContext, dir_parts
 from checks.migrations.judge import Irreversible, Style, judge_files
 from checks.migrations.lexer import Code, Lang
 from checks.migrations.matcher import Block, call_args, elixir_steps, split_args
 from checks.model import ChangedFile, Finding
 
-_COMMAND = re.compile(
+_COMMAND = lazy_compile(
     r"(?<![\w.:@])(execute_file|execute|remove_if_exists|remove|modify|add_if_not_exists"
     r"|drop_if_exists|drop)(?![\w?!]|:(?!:))")
-_KEY = re.compile(r"^(\w+):(?!:)")
+_KEY = lazy_compile(r"^(\w+):(?!:)")
 
 
 def _why(command: str, args: list[str]) -> str | None:
@@ -53,18 +54,18 @@ def _irreversible(code: Code, block: Block) -> list[Irreversible]:
     return out
 
 
-_TRAILING_DO = re.compile(r"\s+do\s*$")
+_TRAILING_DO = lazy_compile(r"\s+do\s*$")
 
 
 def _strip_do(args: str) -> str:
     return _TRAILING_DO.sub("", args)
 
 
-_IDLE = re.compile(r"^[ \t]*(?::ok|nil)[ \t]*$", re.M)
+_IDLE = lazy_compile(r"^[ \t]*(?::ok|nil)[ \t]*$", re.M)
 
 STYLE = Style(
     framework="ecto", rule="ecto", lang=Lang.ELIXIR, steps=elixir_steps,
-    refusal=re.compile(r"raise\b[ \t(]*([^\n]*)"),
+    refusal=lazy_compile(r"raise\b[ \t(]*([^\n]*)"),
     idle=lambda body: _IDLE.sub("", body),
     change=_irreversible,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import MigrationContext, Segment, finding
 from checks.migrations.lexer import Lang, mask
 from checks.migrations.matcher import match_bracket, split_args
@@ -17,10 +18,10 @@ from checks.model import ChangedFile, FileStatus, Finding
 
 # `AddMigration*` registers (up, down); goose v3.16's provider API takes
 # `NewGoMigration(version, up, down)`: either way the down comes last.
-_REGISTER = re.compile(r"\bgoose\.(Add(?:Named)?Migration\w*|NewGoMigration)\s*\(")
-_IDENT = re.compile(r"^[A-Za-z_]\w*$")
-_FUNC_LIT = re.compile(r"^func\s*\(")
-_EMPTY_BODY = re.compile(r"^\s*(return\s+nil\s*;?)?\s*$")
+_REGISTER = lazy_compile(r"\bgoose\.(Add(?:Named)?Migration\w*|NewGoMigration)\s*\(")
+_IDENT = lazy_compile(r"^[A-Za-z_]\w*$")
+_FUNC_LIT = lazy_compile(r"^func\s*\(")
+_EMPTY_BODY = lazy_compile(r"^\s*(return\s+nil\s*;?)?\s*$")
 
 
 def _body_is_empty(masked: str, brace: int) -> bool | None:

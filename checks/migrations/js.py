@@ -8,10 +8,10 @@ index of migrations, another tool's migration) is not judged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import Framework, MigrationContext, dir_parts
 from checks.migrations.judge import Style, head_text, judge_files
 from checks.migrations.lexer import Lang, mask
@@ -22,17 +22,17 @@ _EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts")
 _FOLDERS = frozenset({"migrations", "migration", "migrate"})
 # Knex's `directory` and Sequelize's `migrations-path` are free: `knex_migrations`,
 # `db-migrations`, `sqlMigrations`, per-dialect `migrations-sqlite` are common.
-_MIGRATION_DIR = re.compile(r"(?i)migrations?(?:$|[-_.])")
+_MIGRATION_DIR = lazy_compile(r"(?i)migrations?(?:$|[-_.])")
 
 _SNIFF = (
-    ("typeorm", re.compile(r"\bMigrationInterface\b|\bQueryRunner\b|\bqueryRunner\b")),
-    ("sequelize", re.compile(r"\bqueryInterface\b|\bQueryInterface\b|\bSequelize\b")),
-    ("knex", re.compile(r"\bknex\b|\bKnex\b")),
+    ("typeorm", lazy_compile(r"\bMigrationInterface\b|\bQueryRunner\b|\bqueryRunner\b")),
+    ("sequelize", lazy_compile(r"\bqueryInterface\b|\bQueryInterface\b|\bSequelize\b")),
+    ("knex", lazy_compile(r"\bknex\b|\bKnex\b")),
 )
 
-_REFUSAL = re.compile(
+_REFUSAL = lazy_compile(
     r"throw\b[ \t]*([^\n;]*)|(?:(?:return|await)\s+)?Promise\.reject\s*\(([^\n;]*)")
-_IDLE = re.compile(
+_IDLE = lazy_compile(
     r"(?:return|await)?\s*Promise\.resolve\s*\(\s*\)\s*;?|\breturn\s*(?:null|undefined)?\s*;"
     r"|\breturn\s*$")
 
@@ -68,7 +68,7 @@ def which(code_text: str) -> str | None:
 
 # The JSDoc type line of sequelize-cli's generated skeleton names the tool when the code does not
 # (`async up() { ... }` with no `queryInterface` parameter).
-_TYPED_AS = re.compile(r"@type\s*\{\s*import\(\s*['\"]sequelize-cli['\"]\s*\)")
+_TYPED_AS = lazy_compile(r"@type\s*\{\s*import\(\s*['\"]sequelize-cli['\"]\s*\)")
 
 
 def _typed_as(raw: str) -> str | None:

@@ -7,10 +7,10 @@ touched it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from checks.lazyre import Pattern
 from checks.migrations.base import MigrationContext, Segment, finding
 from checks.migrations.lexer import Code, Lang
 from checks.migrations.matcher import Block, is_blank, skip_space
@@ -40,7 +40,7 @@ class Style:
     rule: str
     lang: Lang
     steps: Callable[[Code], list[Block]]
-    refusal: re.Pattern[str]
+    refusal: Pattern
     idle: Callable[[str], str] = lambda body: body
     change: Callable[[Code, Block], list[Irreversible]] | None = None
     refusing_rule: str = "refusing-down"

@@ -19,6 +19,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from checks.lazyre import Pattern, lazy_compile
+
 
 class Lang(enum.StrEnum):
     """The languages the scanner understands."""
@@ -34,24 +36,25 @@ class Lang(enum.StrEnum):
 # --- masking ---------------------------------------------------------------------------------
 
 _TRIGGERS = {
-    Lang.RUBY: re.compile(r"""#|'|"|`|%|<<[~-]?|/|\{|\}|^=begin\b|^__END__$""", re.M),
-    Lang.JS: re.compile(r"""//|/\*|'|"|`|/|\{|\}"""),
-    Lang.PHP: re.compile(r"""//|#(?!\[)|/\*|'|"|<<<|\{|\}"""),
+    Lang.RUBY: lazy_compile(r"""#|'|"|`|%|<<[~-]?|/|\{|\}|^=begin\b|^__END__$""", re.M),
+    Lang.JS: lazy_compile(r"""//|/\*|'|"|`|/|\{|\}"""),
+    Lang.PHP: lazy_compile(r"""//|#(?!\[)|/\*|'|"|<<<|\{|\}"""),
     # C#'s string prefixes (`$`, `@`, `$@`, `$$`) are read backwards from the quotes: a
     # `\$*@?\$*"` trigger backtracks cubically over a long run of `$` without a quote.
-    Lang.CSHARP: re.compile(r"""//|/\*|"+|'|\{|\}"""),
-    Lang.GO: re.compile(r"""//|/\*|"|'|`"""),
-    Lang.ELIXIR: re.compile(r"""#|'''|\"\"\"|'|"|~[a-zA-Z]+(?:\"\"\"|'''|[/|"'(\[{<])|\?|\{|\}"""),
+    Lang.CSHARP: lazy_compile(r"""//|/\*|"+|'|\{|\}"""),
+    Lang.GO: lazy_compile(r"""//|/\*|"|'|`"""),
+    Lang.ELIXIR: lazy_compile(r"""#|'''|\"\"\"|'|"|~[a-zA-Z]+(?:\"\"\"|'''|[/|"'(\[{<])"""
+                              r"""|\?|\{|\}"""),
 }
 
 # A `/` starts a regex literal (not a division) after these characters or at the start.
 _REGEX_BEFORE = frozenset("(,=:[!&|?{};+-*%<>~^\n")
-_REGEX_KEYWORD = re.compile(r"(?:return|typeof|case|when|if|unless|and|or|not)\s*$")
+_REGEX_KEYWORD = lazy_compile(r"(?:return|typeof|case|when|if|unless|and|or|not)\s*$")
 _CLOSERS = {"(": ")", "[": "]", "{": "}", "<": ">"}
-_RUBY_HEREDOC = re.compile(r"<<([~-]?)(['\"`]?)([A-Za-z_]\w*)\2")
-_RUBY_PERCENT = re.compile(r"%([qQwWiIrsx]?)([^\w\s])")
-_PHP_HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_]\w*)\1")
-_EOL = re.compile(r"\n")
+_RUBY_HEREDOC = lazy_compile(r"<<([~-]?)(['\"`]?)([A-Za-z_]\w*)\2")
+_RUBY_PERCENT = lazy_compile(r"%([qQwWiIrsx]?)([^\w\s])")
+_PHP_HEREDOC = lazy_compile(r"<<<[ \t]*(['\"]?)([A-Za-z_]\w*)\1")
+_EOL = lazy_compile(r"\n")
 
 
 class _Masker:
@@ -195,7 +198,7 @@ class _Masker:
             i += 1
         return at + 1  # no closing slash on the line: it was a division after all
 
-    def until_line(self, start: int, done: re.Pattern[str]) -> int:
+    def until_line(self, start: int, done: Pattern) -> int:
         """Blank from `start` through the first line matching `done`; return after that line."""
         m = done.search(self.text, start)
         end = len(self.text) if m is None else m.end()

@@ -17,6 +17,7 @@ from xml.parsers import expat
 
 import yaml
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import MigrationContext, Segment, finding
 from checks.migrations.sqltext import does_something
 from checks.model import ChangedFile, FileStatus, Finding
@@ -38,13 +39,13 @@ _META = frozenset({"comment", "preConditions", "validCheckSum", "modifySql", "ro
                    "runOnChange", "failOnError", "runInTransaction", "objectQuotingStrategy",
                    "created", "ignore", "logicalFilePath", "onValidationFail", "runOrder"})
 
-_XML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_XML_CHANGESET = re.compile(r"<(?:\w+:)?changeSet\b.*?</(?:\w+:)?changeSet\s*>", re.DOTALL)
-_FORMATTED_HEADER = re.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.IGNORECASE)
-_FORMATTED_CHANGESET = re.compile(r"^\s*--\s*changeset\s+(\S+)", re.IGNORECASE)
-_FORMATTED_ROLLBACK = re.compile(r"^\s*--\s*rollback\b[ \t:]*(.*)$", re.IGNORECASE)
-_BLOCK_ROLLBACK = re.compile(r"^\s*/\*\s*liquibase\s+rollback\b", re.IGNORECASE)
-_YAML_CHANGESET = re.compile(r"^(\s*)-\s+changeSet\s*:")
+_XML_COMMENT = lazy_compile(r"<!--.*?-->", re.DOTALL)
+_XML_CHANGESET = lazy_compile(r"<(?:\w+:)?changeSet\b.*?</(?:\w+:)?changeSet\s*>", re.DOTALL)
+_FORMATTED_HEADER = lazy_compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.IGNORECASE)
+_FORMATTED_CHANGESET = lazy_compile(r"^\s*--\s*changeset\s+(\S+)", re.IGNORECASE)
+_FORMATTED_ROLLBACK = lazy_compile(r"^\s*--\s*rollback\b[ \t:]*(.*)$", re.IGNORECASE)
+_BLOCK_ROLLBACK = lazy_compile(r"^\s*/\*\s*liquibase\s+rollback\b", re.IGNORECASE)
+_YAML_CHANGESET = lazy_compile(r"^(\s*)-\s+changeSet\s*:")
 
 
 @dataclass(frozen=True)

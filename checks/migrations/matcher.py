@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from checks.lazyre import Pattern, lazy_compile
 from checks.migrations.lexer import Code, blanked
 
 # --- blocks ----------------------------------------------------------------------------------
@@ -68,16 +69,16 @@ def skip_space(text: str, i: int) -> int:
 
 # Ruby: keywords that open a block closed by `end`. `if`/`unless`/`while`/`until` count only at
 # the start of an expression (as modifiers they have no `end`).
-_RUBY_WORDS = re.compile(
+_RUBY_WORDS = lazy_compile(
     r"(?<![\w.:$@])(def|class|module|do|begin|case|if|unless|while|until|for|end)(?![\w?!:])"
     r"|(?<![\w.:$@])(?:if|unless|while|until|end)(?=:[^:])"
 )
 # re.M: `^` must match at the line start the search begins at, not only at offset 0. `return if`
 # is a modifier (`return if done?`), and so is one after a `save!` or `valid?` call.
-_RUBY_EXPR_START = re.compile(
+_RUBY_EXPR_START = lazy_compile(
     r"(?:^|[=(\[{,;|&]|\b(?:then|else|do|and|or|not))\s*$", re.M)
-_RUBY_ENDLESS_DEF = re.compile(r"def\s+(?:self\.)?[\w?!]+(?:\([^)\n]*\))?\s*=(?![=~>])")
-_RUBY_LOOP_DO = re.compile(r"(?:while|until|for)\b[^\n]*?\bdo\b")
+_RUBY_ENDLESS_DEF = lazy_compile(r"def\s+(?:self\.)?[\w?!]+(?:\([^)\n]*\))?\s*=(?![=~>])")
+_RUBY_LOOP_DO = lazy_compile(r"(?:while|until|for)\b[^\n]*?\bdo\b")
 
 
 def _ruby_opens(text: str, m: re.Match[str]) -> bool:
@@ -115,7 +116,7 @@ def match_ruby_end(text: str, start: int) -> int | None:
     return None
 
 
-_ELIXIR_WORDS = re.compile(r"(?<![\w.:@])(do|fn|end)(?![\w?!]|:(?!:))")
+_ELIXIR_WORDS = lazy_compile(r"(?<![\w.:@])(do|fn|end)(?![\w?!]|:(?!:))")
 
 
 def match_elixir_end(text: str, start: int) -> int | None:
@@ -133,7 +134,7 @@ def match_elixir_end(text: str, start: int) -> int | None:
     return None
 
 
-_RUBY_DEF = re.compile(r"^[ \t]*def[ \t]+(?:self\.)?([\w?!]+)", re.M)
+_RUBY_DEF = lazy_compile(r"^[ \t]*def[ \t]+(?:self\.)?([\w?!]+)", re.M)
 
 
 def ruby_defs(code: Code) -> list[Block]:
@@ -168,8 +169,8 @@ def _skip_inline_space(text: str, i: int) -> int:
     return i
 
 
-_ELIXIR_DEF = re.compile(r"^[ \t]*defp?[ \t]+([\w?!]+)[ \t]*(\([^)]*\))?[ \t]*(,[ \t]*do:|do\b)",
-                         re.M)
+_ELIXIR_DEF = lazy_compile(r"^[ \t]*defp?[ \t]+([\w?!]+)[ \t]*(\([^)]*\))?[ \t]*(,[ \t]*do:|do\b)",
+                           re.M)
 
 
 def elixir_defs(code: Code) -> list[Block]:
@@ -274,7 +275,7 @@ def _statement_end(text: str, i: int) -> int | None:
     return n
 
 
-_CONTINUES = re.compile(r"\s*(?:\.|\?|:|&&|\|\||\+|-|\*)")
+_CONTINUES = lazy_compile(r"\s*(?:\.|\?|:|&&|\|\||\+|-|\*)")
 
 
 def _line_before(text: str, newline: int) -> str:
@@ -328,7 +329,7 @@ def call_args(text: str, after_name: int, paren_less: bool) -> tuple[str, int]:
     return text[i:end], end
 
 
-_NOTHING = re.compile(r"[\s;]*")
+_NOTHING = lazy_compile(r"[\s;]*")
 
 
 def is_blank(body: str) -> bool:
@@ -338,16 +339,16 @@ def is_blank(body: str) -> bool:
 
 # --- step finders: the up/down/change bodies of each language --------------------------------
 
-_JS_ASSIGNED = re.compile(
+_JS_ASSIGNED = lazy_compile(
     r"(?:(?<![\w$.])(?:module\.)?exports\.(up|down)\s*=\s*"
     r"|(?<![\w$.])(?:export\s+)?(?:const|let|var)\s+(up|down)\s*(?::[^=\n]+)?=\s*"
     r"|(?<![\w$.'\"])(up|down)\s*:\s*(?=async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>))"
 )
-_JS_DECLARED = re.compile(
+_JS_DECLARED = lazy_compile(
     r"(?<![\w$.])(?:(?:export|default|public|private|protected|static|async|override)\s+)*"
     r"(?:function\s*\*?\s*)?(up|down)\s*\("
 )
-_JS_FUNCTION_EXPR = re.compile(
+_JS_FUNCTION_EXPR = lazy_compile(
     r"(?:async\s+)?(?:function\s*\*?\s*[\w$]*\s*(\()|(\()|([A-Za-z_$][\w$]*)\s*=>)"
 )
 
@@ -393,7 +394,7 @@ def _after_params(text: str, paren: int, name: str, head: int, arrow: bool) -> B
     return None if body is None else Block(name, head, body[0], body[1])
 
 
-_PHP_FUNCTION = re.compile(
+_PHP_FUNCTION = lazy_compile(
     r"(?<![\w$>:])(?:(?:public|protected|private|static|final)\s+)*function\s+(up|down|change)"
     r"\s*\(", re.I)
 
@@ -409,7 +410,7 @@ def php_steps(code: Code) -> list[Block]:
     return blocks
 
 
-_CS_METHOD = re.compile(
+_CS_METHOD = lazy_compile(
     r"(?<![\w.])(?:(?:protected|public|internal|override|virtual|sealed)\s+)+void\s+(Up|Down)"
     r"\s*\(")
 
@@ -438,7 +439,7 @@ def elixir_steps(code: Code) -> list[Block]:
     return [b for b in elixir_defs(code) if b.name in ("up", "down", "change")]
 
 
-def remove_calls(text: str, pattern: re.Pattern[str],
+def remove_calls(text: str, pattern: Pattern,
                  keep: Callable[[str], bool] | None = None) -> str:
     """Blank every call matched by `pattern` (ending at its `(`) through `)` and a `;`."""
     pieces: list[str] = []

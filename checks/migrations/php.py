@@ -9,26 +9,26 @@ columns, indexes and foreign keys invert; raw SQL and anything that drops or cha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import Framework, MigrationContext, dir_parts
 from checks.migrations.judge import Irreversible, Style, head_text, judge_files
 from checks.migrations.lexer import Code, Lang, mask
 from checks.migrations.matcher import Block, brace_body, match_bracket, php_steps, remove_calls
 from checks.model import ChangedFile, Finding
 
-_LARAVEL_NAME = re.compile(r"^\d{4}_\d{2}_\d{2}_\d{6}_\w+\.php$")
-_DOCTRINE_NAME = re.compile(r"^Version\w*\.php$")
-_PHINX_NAME = re.compile(r"^\d{14}_\w+\.php$")
+_LARAVEL_NAME = lazy_compile(r"^\d{4}_\d{2}_\d{2}_\d{6}_\w+\.php$")
+_DOCTRINE_NAME = lazy_compile(r"^Version\w*\.php$")
+_PHINX_NAME = lazy_compile(r"^\d{14}_\w+\.php$")
 
 _THROW = r"throw\b[ \t]*([^\n;]*)"
-_RETURN = re.compile(r"\breturn\s*;")
+_RETURN = lazy_compile(r"\breturn\s*;")
 
 # Laravel's `make:migration add_x_to_users --table=users` stub: a `Schema::table` whose closure
 # is empty does nothing.
-_SCHEMA_TABLE = re.compile(r"Schema::table\s*\(")
+_SCHEMA_TABLE = lazy_compile(r"Schema::table\s*\(")
 
 
 def _closure_does_something(args: str) -> bool:
@@ -45,7 +45,7 @@ def _laravel_idle(body: str) -> str:
 
 
 # Doctrine generates a platform guard at the top of both steps; it is no step of its own.
-_DOCTRINE_GUARD = re.compile(r"\$this->(?:abortIf|skipIf|warnIf|write)\s*\(")
+_DOCTRINE_GUARD = lazy_compile(r"\$this->(?:abortIf|skipIf|warnIf|write)\s*\(")
 
 
 def _doctrine_idle(body: str) -> str:
@@ -60,14 +60,14 @@ def _plain_idle(body: str) -> str:
 
 # Phinx: what `change()` may contain; anything in `if ($this->isMigratingUp())` is hand-reverted.
 # Phinx's docs: "You cannot use the insert methods inside a change() method".
-_PHINX_IRREVERSIBLE = re.compile(
+_PHINX_IRREVERSIBLE = lazy_compile(
     r"(\$this->(?:execute|query|dropTable)|->(?:drop|removeColumn|changeColumn|removeIndex"
     r"|removeIndexByName|dropForeignKey|changePrimaryKey|changeComment|truncate|insert))\s*\("
 )
-_MIGRATING_GUARD = re.compile(r"\bif\s*\(\s*!?\s*\$this->isMigrating(?:Up|Down)\s*\(\s*\)\s*\)")
+_MIGRATING_GUARD = lazy_compile(r"\bif\s*\(\s*!?\s*\$this->isMigrating(?:Up|Down)\s*\(\s*\)\s*\)")
 
 
-_ELSE = re.compile(r"\s*else\s*\{")
+_ELSE = lazy_compile(r"\s*else\s*\{")
 
 
 def _guarded(text: str) -> list[tuple[int, int]]:
@@ -108,22 +108,22 @@ def _phinx_change(code: Code, block: Block) -> list[Irreversible]:
 
 
 LARAVEL = Style(framework="laravel", rule="laravel", lang=Lang.PHP, steps=php_steps,
-                refusal=re.compile(_THROW), idle=_laravel_idle)
+                refusal=lazy_compile(_THROW), idle=_laravel_idle)
 DOCTRINE = Style(
     framework="doctrine", rule="doctrine", lang=Lang.PHP, steps=php_steps,
-    refusal=re.compile(r"\$this->(throwIrreversibleMigrationException\s*\([^\n;]*)"
-                       r"|\$this->(abortIf\s*\(\s*true[^\n;]*)|" + _THROW),
+    refusal=lazy_compile(r"\$this->(throwIrreversibleMigrationException\s*\([^\n;]*)"
+                         r"|\$this->(abortIf\s*\(\s*true[^\n;]*)|" + _THROW),
     idle=_doctrine_idle, refusing_rule="irreversible-down",
 )
 PHINX = Style(framework="phinx", rule="phinx", lang=Lang.PHP, steps=php_steps,
-              refusal=re.compile(_THROW), idle=_plain_idle, change=_phinx_change,
+              refusal=lazy_compile(_THROW), idle=_plain_idle, change=_phinx_change,
               change_wins=True)
 
 _SNIFF = (
-    ("doctrine", re.compile(r"Doctrine\\Migrations|\bSchema\s+\$schema\b")),
-    ("phinx", re.compile(r"Phinx\\Migration|\bMigrations\\(?:AbstractMigration|BaseMigration)"
-                         r"|\$this->table\s*\(")),
-    ("laravel", re.compile(r"Illuminate\\Database|\bSchema::|\bBlueprint\b")),
+    ("doctrine", lazy_compile(r"Doctrine\\Migrations|\bSchema\s+\$schema\b")),
+    ("phinx", lazy_compile(r"Phinx\\Migration|\bMigrations\\(?:AbstractMigration|BaseMigration)"
+                           r"|\$this->table\s*\(")),
+    ("laravel", lazy_compile(r"Illuminate\\Database|\bSchema::|\bBlueprint\b")),
 )
 
 

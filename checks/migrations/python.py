@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import (
     FileView,
     Framework,
@@ -25,10 +26,10 @@ from checks.migrations.base import (
 from checks.model import ChangedFile, FileStatus, Finding
 
 _ALEMBIC_DIRS = frozenset({"versions", "alembic", "migrations", "migration", "revisions"})
-_TOP_DEF = re.compile(r"(?:async\s+)?def\s+(downgrade\w*)\s*\(")
-_REVISION = re.compile(r"""^\s*(?:Revision ID:|revision\s*(?::\s*str\s*)?=)\s*['"]?([\w-]+)""",
-                       re.MULTILINE)
-_CALL_START = re.compile(r"\b(RunPython|RunSQL)\s*\(")
+_TOP_DEF = lazy_compile(r"(?:async\s+)?def\s+(downgrade\w*)\s*\(")
+_REVISION = lazy_compile(r"""^\s*(?:Revision ID:|revision\s*(?::\s*str\s*)?=)\s*['"]?([\w-]+)""",
+                         re.MULTILINE)
+_CALL_START = lazy_compile(r"\b(RunPython|RunSQL)\s*\(")
 _REVERSE_KW = {"RunPython": "reverse_code", "RunSQL": "reverse_sql"}
 _CODE_KW = {"RunPython": "code", "RunSQL": "sql"}
 
@@ -55,10 +56,10 @@ def _syntax_problem(text: str) -> tuple[int | None, str]:
     return None, "unreadable"
 
 
-_LOOKS_ALEMBIC = re.compile(r"^down_revision\b.*^(?:async\s+)?def\s+upgrade\b|"
-                            r"^(?:async\s+)?def\s+upgrade\b.*^down_revision\b",
-                            re.MULTILINE | re.DOTALL)
-_LOOKS_DJANGO = re.compile(r"^class\s+Migration\s*\(", re.MULTILINE)
+_LOOKS_ALEMBIC = lazy_compile(r"^down_revision\b.*^(?:async\s+)?def\s+upgrade\b|"
+                              r"^(?:async\s+)?def\s+upgrade\b.*^down_revision\b",
+                              re.MULTILINE | re.DOTALL)
+_LOOKS_DJANGO = lazy_compile(r"^class\s+Migration\s*\(", re.MULTILINE)
 
 
 def _not_judged(rule_id: str, path: str, text: str) -> list[Finding]:
@@ -69,7 +70,7 @@ def _not_judged(rule_id: str, path: str, text: str) -> list[Finding]:
 
 # `op.*` calls that move data, not schema: a data migration's downgrade may rightly be `pass`.
 _DATA_OPS = frozenset({"execute", "bulk_insert", "get_bind", "get_context", "inline_literal", "f"})
-_SCHEMA_SQL = re.compile(r"\b(?:create|alter|drop|rename|truncate|comment\s+on)\b", re.IGNORECASE)
+_SCHEMA_SQL = lazy_compile(r"\b(?:create|alter|drop|rename|truncate|comment\s+on)\b", re.IGNORECASE)
 
 
 def _changes_schema(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.migrations.base import Framework, MigrationContext, dir_parts
 from checks.migrations.judge import Irreversible, Style, judge_files
 from checks.migrations.lexer import Code, Lang
@@ -26,8 +27,8 @@ from checks.migrations.matcher import (
 )
 from checks.model import ChangedFile, Finding
 
-_KEYWORD = re.compile(r"^(?:([A-Za-z_]\w*[?!]?):(?!:)|:(\w+)\s*=>|[\"'](\w*)[\"']\s*=>)")
-_BLOCK_ARG = re.compile(r"\s(?:do\b.*|\{.*)$", re.S)
+_KEYWORD = lazy_compile(r"^(?:([A-Za-z_]\w*[?!]?):(?!:)|:(\w+)\s*=>|[\"'](\w*)[\"']\s*=>)")
+_BLOCK_ARG = lazy_compile(r"\s(?:do\b.*|\{.*)$", re.S)
 
 
 def _split(args: str) -> tuple[list[str], set[str], bool]:
@@ -98,12 +99,12 @@ _IN_TABLE: dict[str, tuple[str, Rule]] = {
     "remove_check_constraint": ("remove_check_constraint", lambda p, k, b: (
         None if p else "no expression given")),
 }
-_COMMAND = re.compile(r"(?<![\w.:@$])(" + "|".join(sorted(_TOP, key=len, reverse=True))
-                      + r")(?![\w?!]|:[^:]|\s*=[^=>~])")
-_OWN_REVERSAL = re.compile(r"(?<![\w.:@$])(?:reversible|up_only)\b\s*(?:\(\s*\))?\s*(do\b|\{)")
-_REVERTING_BLOCK = re.compile(r"^[ \t]*(if|unless)\b[^\n]*\breverting\?", re.M)
-_REVERTING_LINE = re.compile(r"^[^\n]*\b(?:if|unless)\b[^\n]*\breverting\?[^\n]*$", re.M)
-_CHANGE_TABLE = re.compile(r"(?<![\w.:@$])change_table\b[^\n]*?(do\b|\{)\s*\|\s*(\w+)\s*\|")
+_COMMAND = lazy_compile(r"(?<![\w.:@$])(" + "|".join(sorted(_TOP, key=len, reverse=True))
+                        + r")(?![\w?!]|:[^:]|\s*=[^=>~])")
+_OWN_REVERSAL = lazy_compile(r"(?<![\w.:@$])(?:reversible|up_only)\b\s*(?:\(\s*\))?\s*(do\b|\{)")
+_REVERTING_BLOCK = lazy_compile(r"^[ \t]*(if|unless)\b[^\n]*\breverting\?", re.M)
+_REVERTING_LINE = lazy_compile(r"^[^\n]*\b(?:if|unless)\b[^\n]*\breverting\?[^\n]*$", re.M)
+_CHANGE_TABLE = lazy_compile(r"(?<![\w.:@$])change_table\b[^\n]*?(do\b|\{)\s*\|\s*(\w+)\s*\|")
 
 
 def _block_end(text: str, opener: int) -> int | None:
@@ -179,10 +180,10 @@ def _table_commands(text: str, base: int) -> list[Irreversible]:
     return out
 
 
-_IDLE = re.compile(r"^[ \t]*nil[ \t]*$", re.M)
+_IDLE = lazy_compile(r"^[ \t]*nil[ \t]*$", re.M)
 
 # Schema statements of ActiveRecord migrations, and SQL that changes schema inside `execute`.
-_RAILS_SCHEMA = re.compile(
+_RAILS_SCHEMA = lazy_compile(
     r"\b(?:create_table|drop_table|rename_table|change_table|create_join_table|drop_join_table"
     r"|add_column|remove_columns?|change_column\w*|rename_column|add_index|remove_index"
     r"|rename_index|add_reference|remove_reference|add_belongs_to|remove_belongs_to"
@@ -202,14 +203,14 @@ STYLE = Style(
     rule="rails",
     lang=Lang.RUBY,
     steps=ruby_steps,
-    refusal=re.compile(r"(?:raise|fail)\b(?![^\n;]*\b(?:if|unless)\b)[ \t(]*([^\n;]*)"),
+    refusal=lazy_compile(r"(?:raise|fail)\b(?![^\n;]*\b(?:if|unless)\b)[ \t(]*([^\n;]*)"),
     idle=lambda body: _IDLE.sub("", body),
     change=_irreversible,
     change_wins=True,
     data_only=_data_only,
 )
 
-_MIGRATE_DIR = re.compile(r"^(?:migrate|\w+_migrate)$")
+_MIGRATE_DIR = lazy_compile(r"^(?:migrate|\w+_migrate)$")
 
 
 def is_rails_path(path: str) -> bool:

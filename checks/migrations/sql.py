@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from itertools import chain
 from posixpath import basename, dirname
 
+from checks.lazyre import Pattern, lazy_compile
 from checks.migrations import gocode, liquibase
 from checks.migrations.base import (
     Framework,
@@ -101,14 +102,14 @@ class _Kind:
     deleted: str
 
 
-_GM_NAME = re.compile(r"^(\d+)_(.+)\.(up|down)\.(sql|cql)$", re.IGNORECASE)
+_GM_NAME = lazy_compile(r"^(\d+)_(.+)\.(up|down)\.(sql|cql)$", re.IGNORECASE)
 # Diesel takes the version from the folder name before its first `_`: a name may hold hyphens
 # (`2024-05-01-120000-0000_add-users`), and so may a renamed Prisma folder.
-_DIESEL_DIR = re.compile(r"^\d[\d_-]*_[\w.-]+$|^\d[\d-]*$")
-_PRISMA_DIR = re.compile(r"^\d{14}(?:_[\w.-]*)?$")
+_DIESEL_DIR = lazy_compile(r"^\d[\d_-]*_[\w.-]+$|^\d[\d-]*$")
+_PRISMA_DIR = lazy_compile(r"^\d{14}(?:_[\w.-]*)?$")
 # Prisma names folders by timestamp, but a repository keeping one schema per database often
 # numbers them by hand (`db/postgresql/migrations/01_init/`): judged when Prisma's markers say so.
-_PRISMA_NUMBERED_DIR = re.compile(r"^\d+_[\w.-]+$")
+_PRISMA_NUMBERED_DIR = lazy_compile(r"^\d+_[\w.-]+$")
 _PRISMA_MARKERS = ("schema.prisma", "migration_lock.toml")
 
 
@@ -119,7 +120,7 @@ def _version_pair_key(path: str) -> tuple[str, str] | None:
     return f"{dirname(path)}/{int(match[1])}", match[3].lower()
 
 
-def _folder_pair_key(path: str, pattern: re.Pattern[str], names: dict[str, str]) -> (
+def _folder_pair_key(path: str, pattern: Pattern, names: dict[str, str]) -> (
         tuple[str, str] | None):
     side = names.get(basename(path))
     folder = dirname(path)
@@ -332,7 +333,7 @@ def judge_golang_migrate(ctx: MigrationContext) -> list[Finding]:
     return _paired(ctx, _GOLANG_MIGRATE, lambda p: not _is_rust_project(ctx, p))
 
 
-_SQLX_SIMPLE = re.compile(r"^(\d+)_(\w[\w.-]*)\.sql$")
+_SQLX_SIMPLE = lazy_compile(r"^(\d+)_(\w[\w.-]*)\.sql$")
 
 
 def judge_sqlx(ctx: MigrationContext) -> list[Finding]:
@@ -381,17 +382,17 @@ def _uses_prisma(ctx: MigrationContext) -> bool:
 @dataclass(frozen=True)
 class _Sections:
     framework: str
-    marker: re.Pattern[str]   # group 1: "up" or "down"
+    marker: Pattern   # group 1: "up" or "down"
     missing: str
     empty: str
 
 
-_GOOSE = _Sections("goose", re.compile(r"^\s*--\s*\+goose\s+(up|down)\b", re.IGNORECASE),
+_GOOSE = _Sections("goose", lazy_compile(r"^\s*--\s*\+goose\s+(up|down)\b", re.IGNORECASE),
                    "goose-missing-down", "goose-empty-down")
 _SQL_MIGRATE = _Sections("sql-migrate",
-                         re.compile(r"^\s*--\s*\+migrate\s+(up|down)\b", re.IGNORECASE),
+                         lazy_compile(r"^\s*--\s*\+migrate\s+(up|down)\b", re.IGNORECASE),
                          "sql-migrate-missing-down", "sql-migrate-empty-down")
-_DBMATE = _Sections("dbmate", re.compile(r"^\s*--\s*migrate:(up|down)\b", re.IGNORECASE),
+_DBMATE = _Sections("dbmate", lazy_compile(r"^\s*--\s*migrate:(up|down)\b", re.IGNORECASE),
                     "dbmate-missing-down", "dbmate-empty-down")
 _ALL_SECTIONS = (_GOOSE, _SQL_MIGRATE, _DBMATE)
 
@@ -541,7 +542,7 @@ def judge_dbmate(ctx: MigrationContext) -> list[Finding]:
 
 # --- Flyway -------------------------------------------------------------------------------------
 
-_FLYWAY_NAME = re.compile(r"^([VUR])(\d+(?:[._]\d+)*)?__(.+)\.sql$")
+_FLYWAY_NAME = lazy_compile(r"^([VUR])(\d+(?:[._]\d+)*)?__(.+)\.sql$")
 
 
 def _flyway_version(raw: str) -> str:

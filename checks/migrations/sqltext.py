@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from checks.lazyre import lazy_compile
+
 # One pass of a single regex: comments, quoted text, dollar-quoted bodies, `;`, or a run of
 # anything else. Quoted forms without their closing quote run to the end (broken input).
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)|^[ \t]*\#[^\n]*)"  # `#` is MySQL's line comment
     r"|(?P<quoted>'(?:[^'\\]|\\.|'')*(?:'|\Z)|\"(?:[^\"]|\"\")*(?:\"|\Z)|`[^`]*(?:`|\Z)"
     r"|\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))"
@@ -22,7 +24,7 @@ _TOKEN = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 # Statements that change nothing: transaction control and selecting a constant.
-_NO_OP = re.compile(
+_NO_OP = lazy_compile(
     r"^(begin(\s+(work|transaction))?|start\s+transaction|commit(\s+(work|transaction))?|end"
     r"|select\s+(\d+|'[^']*'|true|false|null)(\s*,\s*(\d+|'[^']*'|true|false|null))*"
     r"(\s+as\s+\w+)?|set\s+\w+\s*(=|to)\s*\S+)$",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from checks.lazyre import lazy_compile
+
 # A zero-width space inside what GitHub autolinks keeps the bot's own comment from mentioning
 # people or referencing issues: a reference posts a "mentioned this issue" backlink into the
 # issue, in any repository, from text a stranger wrote. GitHub autolinks (docs: "Autolinked
@@ -11,12 +13,12 @@ import re
 # `owner/repo@sha`, and URLs (an issue, pull or commit URL becomes a reference too). `#` is
 # defused whatever comes before it, since `owner/repo#26` has a word character there.
 _ZWSP = "\u200b"
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
-_ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")
-_GH_REF = re.compile(r"(?<![A-Za-z0-9])(GH-)(?=\d)", re.IGNORECASE)
-_URL = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<![A-Za-z0-9])(www)(?=\.)", re.IGNORECASE)
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()|~!])")
-_NEWLINES = re.compile(r"[\r\n]+")
+_MENTION = lazy_compile(r"@(?=[A-Za-z0-9])")
+_ISSUE_REF = lazy_compile(r"(?<!&)#(?=\d)")
+_GH_REF = lazy_compile(r"(?<![A-Za-z0-9])(GH-)(?=\d)", re.IGNORECASE)
+_URL = lazy_compile(r"(?<=[A-Za-z]):(?=//)|(?<![A-Za-z0-9])(www)(?=\.)", re.IGNORECASE)
+_MARKDOWN = lazy_compile(r"([\\`*_{}\[\]()|~!])")
+_NEWLINES = lazy_compile(r"[\r\n]+")
 
 
 def escape_markdown(text: str) -> str:

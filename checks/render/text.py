@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
+from checks.lazyre import lazy_compile
 from checks.model import CheckResult, Report, Status
 
 _MARKS = {Status.PASS: "✔", Status.WARN: "!", Status.FAIL: "✘", Status.SKIP: "-"}
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIP: "90"}
 # Text quoted from a PR may carry terminal escape sequences; show them, never execute them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _clean(text: str) -> str:
