@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-import unidiff
-
-from checks.model import ChangedFile, FileStatus, Hunk, HunkLine, Line
+from checks.lineruns import RunHunks, side_runs
+from checks.model import ChangedFile, FileStatus
+from checks.unified import ADDED, REMOVED, ParseError, RawFile, read_diff
 
 _T = TypeVar("_T")
 
@@ -22,10 +22,11 @@ class DiffError(ValueError):
 def _gc_paused(parse: Callable[..., _T]) -> Callable[..., _T]:
     """Pause the cyclic garbage collector while a diff is parsed, then restore it.
 
-    Parsing a 25 MB diff allocates about two million small acyclic objects; with the collector
-    on, that triggers a dozen full-heap passes that find nothing and cost about a third of the
-    parse (measured in bench/engine.py). The collector's state is the one piece of process
-    state the engine touches, and it is restored before returning, error or not.
+    The reader keeps a few objects per file, not per line (checks/unified.py), but a diff with
+    spaced paths is split into one string per line first, and GitHub's files[] into one string
+    per patch: allocations that would start full-heap passes finding nothing. The collector's
+    state is the one piece of process state the engine touches, and it is restored before
+    returning, error or not.
     """
 
     @functools.wraps(parse)
@@ -72,69 +73,33 @@ def _strip_prefix(path: str | None) -> str | None:
     return path
 
 
-class _UnidiffHunks:
-    """One file's unidiff hunks, converted to the model's Hunks only when a check asks."""
-
-    __slots__ = ("_raw",)
-
-    def __init__(self, raw: tuple[unidiff.Hunk, ...]) -> None:
-        self._raw = raw
-
-    def hunks(self) -> tuple[Hunk, ...]:
-        """The model's Hunks (context lines included)."""
-        return _convert_hunks(self._raw)
-
-    def shown_text(self) -> str:
-        """Every line the diff shows, as one string."""
-        return "".join(pl.value for hunk in self._raw for pl in hunk)
+def _changed(text: str, raw: RawFile, status: FileStatus, path: str, old_path: str | None,
+             binary: bool) -> ChangedFile:
+    """A ChangedFile over `raw`'s runs: its lines stay offsets into `text` until read."""
+    added = side_runs(text, raw, ADDED)
+    removed = side_runs(text, raw, REMOVED)
+    return ChangedFile(path=path, status=status, old_path=old_path, binary=binary,
+                       additions=len(added), deletions=len(removed), added=added,
+                       removed=removed, hunk_source=RunHunks(text, raw))
 
 
-def _convert_hunks(raw_hunks: Iterable[unidiff.Hunk]) -> tuple[Hunk, ...]:
-    """Turn unidiff hunks into the model's Hunk objects (context lines included)."""
-    new = tuple.__new__
-    return tuple(
-        Hunk(phunk.source_start, phunk.source_length, phunk.target_start, phunk.target_length,
-             tuple(new(HunkLine, (pl.line_type, pl.source_line_no, pl.target_line_no,
-                                  pl.value.rstrip("\r\n")))
-                   for pl in phunk
-                   if pl.line_type != "\\"),  # "\ No newline at end of file" is not content
-             phunk.section_header)
-        for phunk in raw_hunks
-    )
-
-
-def _added_removed(pfile: unidiff.PatchedFile) -> tuple[list[Line], list[Line]]:
-    # The hot loop of the whole engine (~700k lines for a 25 MB diff): build the NamedTuples
-    # with tuple.__new__ directly, skipping their Python-level __new__, and strip in C.
-    added: list[Line] = []
-    removed: list[Line] = []
-    add, rem, new = added.append, removed.append, tuple.__new__
-    for phunk in pfile:
-        for pl in phunk:
-            kind = pl.line_type
-            if kind == "+":
-                add(new(Line, (pl.target_line_no, pl.value.rstrip("\r\n"))))
-            elif kind == "-":
-                rem(new(Line, (pl.source_line_no, pl.value.rstrip("\r\n"))))
-    return added, removed
-
-
-def _status_of(pfile: unidiff.PatchedFile) -> FileStatus:
-    if pfile.is_added_file:
+def _status_of(raw: RawFile) -> FileStatus:
+    if raw.is_added:
         return FileStatus.ADDED
-    if pfile.is_removed_file:
+    if raw.is_removed:
         return FileStatus.REMOVED
-    if pfile.is_rename:
+    if raw.is_rename:
         return FileStatus.RENAMED
     return FileStatus.MODIFIED
 
 
-# unidiff splits `diff --git a/x y.md b/x y.md` at the wrong space and then refuses the file's
-# `+++ b/x y.md` line, so a PR touching one file with a space in its name would not parse.
-# When a header has such a path, the spaces in file names (outside hunks) become a private-use
-# character for parsing and are put back in the paths afterwards.
+# unidiff's grammar (which checks/unified.py keeps) splits `diff --git a/x y.md b/x y.md` at
+# the wrong space and then refuses the file's `+++ b/x y.md` line, so a PR touching one file
+# with a space in its name would not parse. When a header has such a path, the spaces in file
+# names (outside hunks) become a private-use character for parsing and are put back in the
+# paths afterwards.
 _SPACE = "\ue000"
-_SPACED_HEADER = re.compile(r"^diff --git [^\n]* [^\n]* ", re.MULTILINE)
+_GIT_HEADER = "diff --git "
 _HUNK_COUNTS = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 _NAME_LINES = ("--- ", "+++ ", "rename from ", "rename to ", "copy from ", "copy to ")
 
@@ -194,14 +159,34 @@ def _protect_spaced_paths(text: str) -> str:
     return "".join(lines)
 
 
+def _has_spaced_header(text: str) -> bool:
+    """Whether a `diff --git ` line holds two more spaces (a file name with a space).
+
+    Looks at header lines only: a multi-line regular expression over the whole text costs
+    half as much as reading the diff.
+    """
+    start = 0 if text.startswith(_GIT_HEADER) else _next_header(text, 0)
+    while start >= 0:
+        end = text.find("\n", start)
+        if text.count(" ", start + len(_GIT_HEADER), len(text) if end < 0 else end) >= 2:
+            return True
+        start = -1 if end < 0 else _next_header(text, end)
+    return False
+
+
+def _next_header(text: str, pos: int) -> int:
+    found = text.find("\n" + _GIT_HEADER, pos)
+    return found + 1 if found >= 0 else -1
+
+
 def _unprotect(path: str | None) -> str | None:
     return path.replace(_SPACE, " ") if path else path
 
 
-def _parse(text: str) -> unidiff.PatchSet:
+def _read(text: str) -> list[RawFile]:
     try:
-        return unidiff.PatchSet(text)
-    except unidiff.UnidiffParseError as exc:
+        return read_diff(text)
+    except ParseError as exc:
         raise DiffError(f"not a valid unified diff: {exc}") from exc
 
 
@@ -212,31 +197,20 @@ def parse_diff(text: str) -> tuple[ChangedFile, ...]:
     Files named by a header but without hunks (empty new file, pure rename, mode change,
     binary) are kept as files. Raises DiffError when non-empty text holds no diff at all.
     """
-    spaced = _SPACED_HEADER.search(text) is not None
-    patchset = _parse(_protect_spaced_paths(text) if spaced else text)
-    if not len(patchset) and text.strip():
+    if _has_spaced_header(text):
+        text = _protect_spaced_paths(text)
+    raws = _read(text)
+    if not raws and text.strip():
         raise DiffError("not a unified diff: no 'diff --git' or '---/+++' file header found")
     files = []
-    for pfile in patchset:
-        status = _status_of(pfile)
-        source = _unprotect(_strip_prefix(pfile.source_file))
-        target = _unprotect(_strip_prefix(pfile.target_file))
+    for raw in raws:
+        status = _status_of(raw)
+        source = _unprotect(_strip_prefix(raw.source))
+        target = _unprotect(_strip_prefix(raw.target))
         path = source if status is FileStatus.REMOVED else target
-        path = path or pfile.path.replace(_SPACE, " ")
-        added, removed = _added_removed(pfile)
-        files.append(
-            ChangedFile(
-                path=path,
-                status=status,
-                old_path=source if status is FileStatus.RENAMED else None,
-                binary=bool(pfile.is_binary_file),
-                additions=len(added),
-                deletions=len(removed),
-                added=tuple(added),
-                removed=tuple(removed),
-                hunk_source=_UnidiffHunks(tuple(pfile)),
-            )
-        )
+        path = path or raw.path.replace(_SPACE, " ")
+        files.append(_changed(text, raw, status, path,
+                              source if status is FileStatus.RENAMED else None, raw.binary))
     return tuple(files)
 
 
@@ -258,25 +232,26 @@ def _int_field(entry: Mapping[str, Any], key: str, index: int) -> int:
     return value
 
 
-def _parse_patches(chunks: list[tuple[int, str]]) -> dict[int, unidiff.PatchedFile]:
+def _parse_patches(chunks: list[tuple[int, str]]) -> tuple[str, dict[int, RawFile]]:
     """Parse every file's headed patch in one pass; key the results by `files[]` index."""
+    text = "".join(chunk for _, chunk in chunks)
     try:
-        patchset = unidiff.PatchSet("".join(text for _, text in chunks))
-    except unidiff.UnidiffParseError as exc:
+        raws = read_diff(text)
+    except ParseError as exc:
         raise DiffError(f"a file's patch is not a valid diff hunk: {exc}") from exc
-    if [pfile.path for pfile in patchset] != [str(index) for index, _ in chunks]:
+    if [raw.path for raw in raws] != [str(index) for index, _ in chunks]:
         # A patch holding file headers of its own would split, or swallow the next file.
         raise DiffError(f"files[{_first_headed(chunks)}].patch must hold diff hunks only, "
                         "not file headers")
-    return {index: pfile for (index, _), pfile in zip(chunks, patchset, strict=True)}
+    return text, {index: raw for (index, _), raw in zip(chunks, raws, strict=True)}
 
 
 def _first_headed(chunks: list[tuple[int, str]]) -> int:
-    for index, text in chunks:
+    for index, chunk in chunks:
         try:
-            if [pfile.path for pfile in unidiff.PatchSet(text)] != [str(index)]:
+            if [raw.path for raw in read_diff(chunk)] != [str(index)]:
                 return index
-        except unidiff.UnidiffParseError:
+        except ParseError:
             return index
     return chunks[-1][0]
 
@@ -314,29 +289,22 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
         if patch:
             # A patch is hunks only: give it a header so the whole list parses in one pass.
             chunks.append((index, f"--- a/{index}\n+++ b/{index}\n{patch}\n"))
-    parsed = _parse_patches(chunks) if chunks else {}
+    text, parsed = _parse_patches(chunks) if chunks else ("", {})
     files: list[ChangedFile] = []
     notes: list[str] = []
     for index, (name, status, previous, additions, deletions, patch) in enumerate(metas):
-        pfile = parsed.get(index)
-        added, removed = _added_removed(pfile) if pfile is not None else ([], [])
+        raw = parsed.get(index)
         missing = not patch and (additions + deletions > 0 or status is FileStatus.MODIFIED)
         binary = missing and additions + deletions == 0 and status is not FileStatus.REMOVED
         if missing:
             why = "binary file" if binary else "patch not provided (too large to show)"
             notes.append(f"{name}: {why}; its content was not checked")
-        files.append(
-            ChangedFile(
-                path=name,
-                status=status,
-                old_path=previous if status in (FileStatus.RENAMED, FileStatus.COPIED) else None,
-                binary=binary,
-                patch_missing=missing and not binary,
-                additions=additions if missing else len(added),
-                deletions=deletions if missing else len(removed),
-                added=tuple(added),
-                removed=tuple(removed),
-                hunk_source=_UnidiffHunks(tuple(pfile)) if pfile is not None else None,
-            )
-        )
+        old_path = previous if status in (FileStatus.RENAMED, FileStatus.COPIED) else None
+        if raw is not None:
+            files.append(_changed(text, raw, status, name, old_path, binary))
+        else:
+            files.append(ChangedFile(path=name, status=status, old_path=old_path, binary=binary,
+                                     patch_missing=missing and not binary,
+                                     additions=additions if missing else 0,
+                                     deletions=deletions if missing else 0))
     return tuple(files), tuple(notes)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple, Protocol
@@ -114,11 +114,16 @@ class ChangedFile:
     patch_missing: bool = False
     additions: int = 0
     deletions: int = 0
-    added: tuple[Line, ...] = ()
-    removed: tuple[Line, ...] = ()
+    # Any sequence of Lines: the parser gives views that keep offsets into the diff's text
+    # and make a Line only while it is read (checks/lineruns.py), tests give tuples.
+    added: Sequence[Line] = ()
+    removed: Sequence[Line] = ()
     # Hunks are converted only when a check asks (most don't): converting every line of a
     # 25 MB diff up front would cost about as much as parsing it (bench/engine.py).
     hunk_source: HunkSource | None = field(default=None, compare=False, repr=False)
+    # Answers about the file that several checks need (is it generated?), kept by whoever
+    # computes them first so they are computed once (checks/paths.py).
+    facts: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @cached_property
     def hunks(self) -> tuple[Hunk, ...]:

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from itertools import pairwise
 from posixpath import basename
 
 from checks.lazyre import lazy_compile
-from checks.model import ChangedFile
+from checks.lineruns import LineRuns
+from checks.model import ChangedFile, Line
 
 LOCK_FILE_NAMES = frozenset(
     {
@@ -96,12 +98,25 @@ def _is_generated_name(name: str) -> bool:
 
 
 def is_generated(changed: ChangedFile) -> bool:
-    """True for files whose name or first added lines say a tool generated them."""
-    if _is_generated_name(changed.path):
-        return True
-    head = changed.added[:_MARKER_LINES]
-    return any(line.number <= _MARKER_LINES
-               and _GENERATED_MARKER.search(line.text, 0, _MARKER_CHARS) for line in head)
+    """True for files whose name or first added lines say a tool generated them.
+
+    Computed once per file and kept on it: the engine (ignore_generated) and the commits
+    check both ask.
+    """
+    known = changed.facts.get("generated")
+    if known is None:
+        known = changed.facts["generated"] = (_is_generated_name(changed.path)
+                                              or _has_generated_marker(changed.added))
+    return known
+
+
+def _has_generated_marker(added: Sequence[Line]) -> bool:
+    # Only a bounded prefix is read: the first lines, and the first characters of each,
+    # searched in one pass (no marker pattern crosses a line break).
+    head = (added.head(_MARKER_LINES, _MARKER_CHARS) if isinstance(added, LineRuns)
+            else added[:_MARKER_LINES])
+    text = "\n".join(line.text[:_MARKER_CHARS] for line in head if line.number <= _MARKER_LINES)
+    return _GENERATED_MARKER.search(text) is not None
 
 
 class PathKind(enum.StrEnum):

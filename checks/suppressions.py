@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checks.lazyre import lazy_compile
+from checks.lineruns import joined_texts
 from checks.model import ChangedFile, CheckResult, Finding, Severity, Status
 from checks.spec import CheckSpec
 
@@ -65,10 +66,9 @@ def parse_marker(path: str, number: int, text: str) -> Marker | None:
 
 def _may_hold_marker(changed: ChangedFile) -> bool:
     """One plain search per file keeps a 25 MB diff without markers cheap (a case-blind
-    regular expression over the same text costs ten times as much)."""
-    text = (changed.shown_text() if changed.hunk_source is not None
-            else "\n".join(line.text for line in changed.added))
-    return "shipshape:allow" in text.lower()
+    regular expression over the same text costs ten times as much). Only added lines can
+    hold a marker, and their joined text comes from the diff without a Line per line."""
+    return "shipshape:allow" in joined_texts(changed.added).lower()
 
 
 def read_markers(files: Iterable[ChangedFile]) -> tuple[Marker, ...]:

@@ -6,6 +6,7 @@ Imported only when a check runs, so `--help`, `--version` and usage errors never
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from checks.config import CONFIG_PATH
 from checks.layers import FileRef
 from checks.render.markdown import render_markdown
 from checks.render.text import render_text
+from cli.limits import MAX_FILES, MAX_INPUT_BYTES, too_large, too_many_files
 from cli.local_snapshot import (
     GitRange,
     InputError,
@@ -34,15 +36,23 @@ EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def _read_bytes(name: str, stdin: TextIO) -> bytes:
+    """The input's bytes, refused past MAX_INPUT_BYTES (read no further than one byte past)."""
+    limit = MAX_INPUT_BYTES + 1
     if name == "-":
-        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name} is a directory, not a file")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from exc
+        data = (stdin.buffer.read(limit) if hasattr(stdin, "buffer")
+                else stdin.read(limit).encode())
+    else:
+        path = Path(name)
+        if path.is_dir():
+            raise InputError(f"{name} is a directory, not a file")
+        try:
+            with path.open("rb") as file:
+                data = file.read(limit)
+        except OSError as exc:
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise too_large("standard input" if name == "-" else name)
+    return data
 
 
 def _load_json(name: str, stdin: TextIO) -> Any:
@@ -268,12 +278,17 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, now: str)
     except NothingToCheck as exc:
         stdout.write(f"shipshape: nothing to check ({exc})\n")
         return EXIT_OK
+    source = args.snapshot or args.diff or (f"--base {args.base}" if args.base else "--staged")
     try:
         snapshot = checks.load_snapshot(document)
-        report = checks.run(snapshot, config, only)
     except checks.SnapshotError as exc:
-        source = args.snapshot or args.diff or f"--base {args.base}"
         raise InputError(f"{source}: {exc}") from exc
+    if len(snapshot.files) > MAX_FILES:
+        raise too_many_files(source, len(snapshot.files))
+    # A one-shot process: what exists now (modules, the parsed model) lives to the end, so
+    # the cyclic collector need never walk it again.
+    gc.freeze()
+    report = checks.run(snapshot, config, only)
     # The entries the App would write for the PR as it stands, stamped now.
     entries = plan(current_event(snapshot), snapshot, report.stories, report_summary(report),
                    config, now)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cli.errors import InputError
+from cli.limits import MAX_INPUT_BYTES, too_large
 
 if TYPE_CHECKING:
     import subprocess
@@ -34,22 +35,50 @@ class GitRange:
     head: str = "HEAD"
 
 
-def _start(repo: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes]:
+@dataclass
+class _Running:
+    """A git command started, with the temporary file its standard error goes to (the output
+    is read with a bound before git exits, and a pipe git filled with warnings meanwhile would
+    block it)."""
+
+    process: subprocess.Popen[bytes]
+    errors: IO[bytes]
+
+
+def _start(repo: Path, args: tuple[str, ...]) -> _Running:
     import subprocess  # ~5 ms (threading, signal, selectors) that `check --snapshot` never needs
+    import tempfile
 
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _finish_bytes
     try:
-        return subprocess.Popen([*_GIT, *args], cwd=repo, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        process = subprocess.Popen([*_GIT, *args], cwd=repo, stdout=subprocess.PIPE,
+                                   stderr=errors)
     except FileNotFoundError as exc:
+        errors.close()
         raise InputError("git is not installed or not on PATH") from exc
+    return _Running(process, errors)
 
 
-def _finish(process: subprocess.Popen[bytes], args: tuple[str, ...]) -> str:
-    out, err = process.communicate()
-    if process.returncode != 0:
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no output'}")
-    return out.decode("utf-8", "replace")
+def _finish_bytes(running: _Running, args: tuple[str, ...]) -> bytes:
+    """The command's output; refused past MAX_INPUT_BYTES, git's last error line on failure."""
+    process = running.process
+    assert process.stdout is not None
+    with running.errors, process.stdout:
+        out = process.stdout.read(MAX_INPUT_BYTES + 1)
+        if len(out) > MAX_INPUT_BYTES:
+            process.kill()
+            process.wait()
+            raise too_large(f"the output of git {args[0]}")
+        process.wait()
+        if process.returncode != 0:
+            running.errors.seek(0)
+            message = running.errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise InputError(f"git {args[0]} failed: {message[-1] if message else 'no output'}")
+    return out
+
+
+def _finish(running: _Running, args: tuple[str, ...]) -> str:
+    return _finish_bytes(running, args).decode("utf-8", "replace")
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -61,12 +90,13 @@ def _git_together(repo: Path, *commands: tuple[str, ...]) -> list[str]:
     each writes its own pipe, so reading them one after another cannot deadlock."""
     started = [(_start(repo, args), args) for args in commands]
     try:
-        return [_finish(process, args) for process, args in started]
+        return [_finish(running, args) for running, args in started]
     finally:
-        for process, _ in started:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        for running, _ in started:
+            if running.process.poll() is None:
+                running.process.kill()
+                running.process.wait()
+            running.errors.close()
 
 
 def _verify_repo(repo: Path) -> Path:
@@ -197,9 +227,8 @@ def config_at(repo_dir: Path, rev: str, path: str, option: str = "--base") -> st
         return None
     if kind != "blob":
         return None
-    process = _start(repo, ("cat-file", "blob", f"{sha}:{path}"))
-    raw, _ = process.communicate()
-    return decode_text(raw, f"{path} at {rev}", "a YAML file")
+    args = ("cat-file", "blob", f"{sha}:{path}")
+    return decode_text(_finish_bytes(_start(repo, args), args), f"{path} at {rev}", "a YAML file")
 
 
 def decode_text(data: bytes, name: str, kind: str) -> str:

@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from operator import itemgetter
 from typing import Any
 
 import pathspec
@@ -31,6 +30,7 @@ from checks.api_docs.docs import (
 from checks.api_docs.routes import Change, Route, Scanner, Side, Window, new_line_at, window
 from checks.config import compile_globs
 from checks.lazyre import lazy_compile
+from checks.lineruns import joined_texts
 from checks.model import (
     ChangedFile,
     FileStatus,
@@ -133,7 +133,6 @@ _ROUTE_MODULE = lazy_compile(r"(?:^|/)(?:api|apis|routes?|routers?|endpoints?|vi
                              r"|api)[^/]*$")
 _FIX = ("change the OpenAPI/Swagger document or the API docs folder in the same PR, or give the "
         "endpoint its docs in code where the framework generates OpenAPI from it")
-_TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 # Frameworks that always serve an OpenAPI document generated from the code.
 _ALWAYS_GENERATED = frozenset({"fastapi"})
 # `/asset-manifest.json`, `/service-worker.js`, `/favicon.ico`, `/docs/*any` (Swagger UI).
@@ -205,7 +204,7 @@ def _candidates(lines: Sequence[Line], scanner: Scanner) -> list[Line]:
     """The lines the scanner's triggers match, found with one search each over all of them."""
     if not lines:
         return []
-    joined = "\n".join(map(_TEXT, lines))
+    joined = joined_texts(lines)
     starts = sorted({match.start() for trigger in scanner.triggers
                      for match in trigger.finditer(joined)})
     indexes: list[int] = []
@@ -304,7 +303,7 @@ def _may_resign(changed: ChangedFile) -> bool:
     check."""
     low = changed.path.lower()
     return (bool(changed.added) and bool(changed.removed) and _ROUTE_MODULE.search(low) is not None
-            and "(" in "\n".join(map(_TEXT, changed.removed)))
+            and "(" in joined_texts(changed.removed))
 
 
 def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:

@@ -21,6 +21,7 @@ from checks.hardcoded.files import FileRole, Syntax
 from checks.hardcoded.lines import Literal, is_comment_line, literals, property_value
 from checks.hardcoded.model import Hit, Tuning
 from checks.lazyre import lazy_compile
+from checks.lineruns import joined_texts
 from checks.model import ChangedFile, Line
 
 _ANCHORS = (
@@ -120,7 +121,7 @@ def _head_lines(changed: ChangedFile) -> dict[int, str]:
 def file_hits(changed: ChangedFile, role: FileRole, anchors: Anchors,
               tuning: Tuning) -> list[Hit]:
     """Every environment value on one file's added lines."""
-    joined = "\n".join(map(_TEXT, changed.added))
+    joined = joined_texts(changed.added)
     data = as_data(joined)
     hits: list[Hit] = []
     for line in anchors.lines(changed.added, data):

@@ -155,7 +155,7 @@ def _notebook_line(text: str) -> str:
         return text
 
 
-def scan_lines(changed: ChangedFile) -> tuple[Line, ...]:
+def scan_lines(changed: ChangedFile) -> Sequence[Line]:
     """The added lines as scanned: notebook source strings are decoded to their code."""
     if changed.path.endswith(".ipynb"):
         return tuple(Line(line.number, _notebook_line(line.text)) for line in changed.added)
