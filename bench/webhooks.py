@@ -8,7 +8,9 @@ mid-review all along), refusing connections (a closed port), and answering 502 t
 It reports accepted requests per second and p50/p99 acknowledgement latency at the fixed rate
 for each, and each server's maximum rate (closed loop) with the slow GitHub.
 Part 2 runs the bot in-process against the fake GitHub with 50 ms added per call and reports
-REST calls per small-PR event and event-to-completed-check-run latency.
+REST calls per small-PR event, the sequential round trips to its completed check run (from the
+fake's record of when each call started and ended) and event-to-completed-check-run latency
+(p50, p90), with the fake's request validation off and, for comparison, on.
 Results go to docs/benchmarks.md (section "webhooks").
 """
 
@@ -29,7 +31,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -279,20 +281,52 @@ async def max_rate(url: str, seconds: float, bodies: list[bytes], concurrency: i
 
 @dataclass
 class Costs:
-    """Per-event REST calls and event-to-completed latencies."""
+    """Per-event REST calls, event-to-completed latencies and sequential round trips (the
+    first event, which also creates the installation token, is left out of the lists)."""
 
     first_event_calls: int
     calls: list[int]
     completed: list[float]
+    round_trips: list[int] = field(default_factory=list)  # up to the completed run
+    validating: Costs | None = None  # the same with the fake validating each request
+
+    def completed_ms(self, p: float) -> float:
+        """Event to completed check run, percentile `p`, in milliseconds."""
+        ordered = sorted(self.completed)
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] * 1000
 
 
-async def review_costs(events: int = 20) -> Costs:
-    """Deliver small-PR events one at a time and count calls and time to the completed run."""
+# Issue 18: event to completed check run within 4 sequential calls and 60 ms of work.
+ROUND_TRIP_BUDGET = 4
+WORK_BUDGET = 0.060
+
+
+def _to_completion(calls: list[Any], head_sha: str) -> list[Any]:
+    """The event's calls up to the one that completed its check run."""
+    for index, call in enumerate(calls):
+        if (call.method == "PATCH" and "/check-runs/" in call.path
+                and (call.json or {}).get("status") == "completed"):
+            return calls[:index + 1]
+    raise RuntimeError(f"no call completed the run on {head_sha}")
+
+
+async def review_costs(events: int = 31) -> Costs:
+    """Small-PR events one at a time: calls, sequential round trips and time to the completed
+    run, with the fake's request validation off, and again with it on (`validating`)."""
+    costs = await _review_pass(events, validate=False)
+    costs.validating = await _review_pass(events, validate=True)
+    return costs
+
+
+async def _review_pass(events: int, validate: bool) -> Costs:
+    """Deliver small-PR events one at a time and count calls, sequential round trips and time
+    to the completed run."""
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.app import create_app
     from bot.settings import Settings
     from tests.fakegithub import FakeGitHub
+    from tests.fakegithub.timeline import round_trips
 
     diff = ("diff --git a/app/login.py b/app/login.py\nnew file mode 100644\n"
             "index 0000000..3b18e51\n--- /dev/null\n+++ b/app/login.py\n@@ -0,0 +1,3 @@\n"
@@ -300,12 +334,15 @@ async def review_costs(events: int = 20) -> Costs:
             "+    \"\"\"Log a user in.\"\"\"\n+    return bool(user)\n")
     base = json.loads(PAYLOAD.read_text())
     async with FakeGitHub(delay=FAKE_DELAY) as fake:
+        # openapi-core takes 2.5-4.5 ms of CPU a GET, on the bot's event loop here: GitHub's
+        # own time is the 50 ms, so the headline pass leaves it out (the other keeps it).
+        fake.validate_requests = validate
         settings = Settings.from_env({
             "APP_ID": str(fake.app_id), "PRIVATE_KEY": fake.private_key_pem,
             "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": fake.url})
         client = TestClient(TestServer(create_app(settings)))
         await client.start_server()
-        calls, completed = [], []
+        calls, completed, trips = [], [], []
         try:
             for n in range(events):
                 number = 100 + n
@@ -334,9 +371,10 @@ async def review_costs(events: int = 20) -> Costs:
                 while _busy(client):
                     await asyncio.sleep(0.002)
                 calls.append(len(fake.calls) - before)
+                trips.append(round_trips(_to_completion(fake.calls[before:], pr.head_sha)))
         finally:
             await client.close()
-    return Costs(calls[0], calls[1:], completed)
+    return Costs(calls[0], calls[1:], completed[1:], trips[1:])
 
 
 # --- part 3: what a slash command costs beyond its review --------------------------------------
@@ -522,9 +560,35 @@ def markdown(rate: float, runs: int, delay: float, outages: dict[str, Outage],
         "REST calls beyond its review (median of "
         f"{len(command_extra)} commands: PR, reaction, reply; the first also asked for the "
         f"App's slug and the writer's role: {command_extra[0]}) (target <= 3).",
-        f"- Event to completed check run, p50: **{statistics.median(costs.completed) * 1000:.0f}"
-        f" ms** (target <= 1.5 s).",
+        *_completion_lines(costs),
     ])
+
+
+def _completion_lines(costs: Costs) -> list[str]:
+    """The event-to-completed-run bullet: latency against the round-trip budget."""
+    budget = ROUND_TRIP_BUDGET * FAKE_DELAY + WORK_BUDGET
+    p50, p90 = costs.completed_ms(50), costs.completed_ms(90)
+    trips = statistics.median(costs.round_trips)
+    verdict = "holds" if p50 <= budget * 1000 else "does not hold"
+    lines = [
+        f"- Event to completed check run ({FAKE_DELAY * 1000:.0f} ms per call, "
+        f"{len(costs.completed)} events after the first): p50 **{p50:.0f} ms**, p90 "
+        f"{p90:.0f} ms; **{trips:.0f}** sequential round trips to it (median; the longest "
+        "chain of calls each made after the one before was answered), so "
+        f"{p50 - trips * FAKE_DELAY * 1000:.0f} ms of the p50 is work: the review, the bot's "
+        "CPU and the in-process fake's, whose OpenAPI request validation is off here (target "
+        f"<= {ROUND_TRIP_BUDGET} x {FAKE_DELAY * 1000:.0f} ms + {WORK_BUDGET * 1000:.0f} ms = "
+        f"{budget * 1000:.0f} ms: {verdict}).",
+    ]
+    if costs.validating is not None:
+        other = costs.validating
+        lines.append(
+            "- The same with the fake validating every request with openapi-core on the bot's "
+            "event loop (2.5-4.5 ms of CPU a GET), as earlier runs of this benchmark did: p50 "
+            f"{other.completed_ms(50):.0f} ms, "
+            f"p90 {other.completed_ms(90):.0f} ms, "
+            f"{statistics.median(other.round_trips):.0f} round trips.")
+    return lines
 
 
 async def _outage(case: str, rate: float, seconds: float, delay: float, runs: int,
@@ -596,9 +660,15 @@ def main() -> None:
                         help="only these states of GitHub (repeatable; default: all)")
     parser.add_argument("--commands", action="store_true",
                         help="only print what slash commands cost (part 3)")
+    parser.add_argument("--reviews", action="store_true",
+                        help="only print what a small PR's review costs (part 2)")
     args = parser.parse_args()
     if args.commands:
         print("REST calls beyond the review per skip command:", asyncio.run(command_costs()))
+        return
+    if args.reviews:
+        costs = asyncio.run(review_costs())
+        print(f"REST calls per event: {costs.calls}", *_completion_lines(costs), sep="\n")
         return
     if args.serve_bare is not None:
         serve_bare(args.serve_bare)

@@ -14,6 +14,7 @@ another; a file another installation cannot read is a 404 for it, as GitHub answ
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import time
@@ -27,7 +28,8 @@ import gidgethub
 import checks
 from bot.github import Installation, repo_vars
 from bot.snapshot import CONTENTS_URL
-from checks.layers import FileRef, Layered, LayerError, LayerKind, resolve
+from checks.config import CONFIG_PATH
+from checks.layers import ORG_PATHS, ORG_REPO, FileRef, Layered, LayerError, LayerKind, resolve
 from checks.render.escape import code_span
 
 # GitHub answers 404 for a file, or a repository the installation cannot see, and 403 when the
@@ -86,6 +88,11 @@ class ConfigCache:
         self._entries[key] = _Entry(fetched.etag, text, now)
         return text
 
+    def was_absent(self, gh: Installation, ref: FileRef) -> bool:
+        """True when the file was absent (or unreadable) when last asked for."""
+        entry = self._entries.get((gh.installation_id, ref.repo.lower(), ref.path, ref.ref or ""))
+        return entry is not None and entry.text is None
+
     def forget_installation(self, installation_id: int) -> None:
         """Drop an installation's files (it was uninstalled or suspended)."""
         for key in [k for k in self._entries if k[0] == installation_id]:
@@ -115,14 +122,44 @@ class Loaded:
         return self.layered.refused if self.layered is not None else ()
 
 
+def first_files(repo: str, base_ref: str) -> tuple[FileRef, ...]:
+    """The files `resolve` asks for before what any file says matters: the organisation's
+    paths in the order it tries them (the next only when one is absent), then the
+    repository's own; only `extends` targets depend on a file's text."""
+    owner = repo.partition("/")[0]
+    return (*(FileRef(f"{owner}/{ORG_REPO}", path, None, LayerKind.ORGANISATION)
+              for path in ORG_PATHS),
+            FileRef(repo, CONFIG_PATH, base_ref, LayerKind.REPOSITORY))
+
+
+async def _read_first(gh: Installation, cache: ConfigCache, repo: str, base_ref: str
+                      ) -> dict[FileRef, str | BaseException | None]:
+    """Read the files every resolution starts with at once: one round trip, not one a file.
+
+    The organisation's second path is read with them only when its first was absent last
+    time (the usual case: no organisation file at all); where the first exists, reading the
+    second would be a call each time the cache is due, for nothing. A failure is kept, not
+    raised: it matters only if `resolve` asks for that file.
+    """
+    *org, own = first_files(repo, base_ref)
+    refs = (*org, own) if cache.was_absent(gh, org[0]) else (org[0], own)
+    answers = await asyncio.gather(*(cache.read(gh, ref) for ref in refs),
+                                   return_exceptions=True)
+    return dict(zip(refs, answers, strict=True))
+
+
 async def load_config(gh: Installation, repo: str, base_ref: str, cache: ConfigCache
                       ) -> Loaded:
     """Read and merge the configuration layers of `repo` as of its base branch `base_ref`."""
+    read_first = await _read_first(gh, cache, repo, base_ref)
     requests = resolve(repo, base_ref, checks.REGISTRY)
     try:
         ref = next(requests)
         while True:
-            ref = requests.send(await cache.read(gh, ref))
+            answer = read_first.pop(ref) if ref in read_first else await cache.read(gh, ref)
+            if isinstance(answer, BaseException):
+                raise answer
+            ref = requests.send(answer)
     except StopIteration as stop:
         layered: Layered = stop.value
         return Loaded(layered.config, None, layered)

@@ -26,6 +26,7 @@ import gidgethub.aiohttp
 from gidgethub import sansio
 
 from bot import limits
+from bot.concurrency import gather_all
 from bot.gate import Gate, InstallationPaused, LocalGate, Windows
 from bot.logs import get_logger, log
 from bot.metrics import Metrics
@@ -409,8 +410,8 @@ class Installation:
         last_page = math.ceil(limit / per_page)
         if expected is not None:
             pages = max(1, min(last_page, math.ceil(expected / per_page)))
-            results = await asyncio.gather(*(
-                self._page(url, url_vars, page) for page in range(1, pages + 1)))
+            results = await gather_all(
+                self._page(url, url_vars, page) for page in range(1, pages + 1))
             items = [item for page_items in results for item in page_items]
             if len(results[-1]) < per_page or pages == last_page:
                 return items[:limit]

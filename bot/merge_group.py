@@ -22,6 +22,7 @@ import gidgethub
 import checks
 from bot import limits
 from bot.commands.history import load_state, with_state
+from bot.concurrency import gather
 from bot.config_files import load_config
 from bot.events.merge_group import NO_PULL
 from bot.github import Installation, is_gone
@@ -133,7 +134,7 @@ async def _review_group(ctx: InFlight) -> JobResult:
         return JobResult(JobOutcome.NO_PULL, Conclusion.NEUTRAL)
     pull = await fetch_pull(ctx.gh, job.repo, job.number)
     # The PR's waivers and story links (from its comments) apply to its merge group too.
-    built, state = await asyncio.gather(read_group(ctx.gh, pull, job), load_state(
+    built, state = await gather(read_group(ctx.gh, pull, job), load_state(
         ctx.gh, pull, ctx.services.app_id, ctx.services.commands.bot_login,
         ctx.services.comments))
     built = with_state(built, state)

@@ -8,9 +8,8 @@ media type when GitHub will serve it, else the paginated files list (also the fa
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cachetools
@@ -18,6 +17,7 @@ import gidgethub
 
 import checks
 from bot import limits
+from bot.concurrency import gather
 from bot.github import Installation, repo_vars
 from checks.config import CONFIG_PATH
 from checks.layers import ORG_PATHS, ORG_REPO
@@ -137,6 +137,9 @@ class Commits:
     entries: list[dict[str, Any]]
     head_tree: str | None
     notices: tuple[str, ...]
+    # The list holds commits the head does not contain: the PR moved on past the head this
+    # job reviews (GitHub lists the PR's commits as they are now, not as of that head).
+    moved_on: bool = False
 
 
 async def read_commits(gh: Installation, pull: Pull) -> Commits:
@@ -152,11 +155,30 @@ async def read_commits(gh: Installation, pull: Pull) -> Commits:
     for item in items:
         if item.get("sha") == pull.head_sha:
             head_tree = ((item.get("commit") or {}).get("tree") or {}).get("sha")
-    return Commits([_commit_entry(i) for i in items], head_tree, notices)
+    complete = len(items) < limits.MAX_PR_COMMITS
+    return Commits([_commit_entry(i) for i in items], head_tree, notices,
+                   complete and has_commits_past(items, pull.head_sha))
+
+
+def has_commits_past(items: list[Mapping[str, Any]], head_sha: str) -> bool:
+    """True when a listed commit is not the head nor one of its ancestors (a newer push).
+    Unknown (False) when the head is not listed, as after a force-push."""
+    parents = {str(i.get("sha")): [str(p.get("sha")) for p in i.get("parents") or ()
+                                   if isinstance(p, Mapping)] for i in items}
+    if head_sha not in parents:
+        return False
+    reached, stack = set(), [head_sha]
+    while stack:
+        sha = stack.pop()
+        if sha in parents and sha not in reached:
+            reached.add(sha)
+            stack.extend(parents[sha])
+    return len(reached) < len(parents)
 
 
 class TreeCache:
-    """Repository file lists by tree sha: a tree never changes, so entries never go stale.
+    """Repository file lists by tree or commit sha (GitHub reads a commit's tree for its sha):
+    neither ever changes, so entries never go stale.
 
     A monorepo's tree can hold 100,000 paths (GitHub's truncation point), so few are kept.
     """
@@ -200,6 +222,7 @@ class Built:
     document: dict[str, Any]
     notices: tuple[str, ...]
     tree_sha: str | None
+    moved_on: bool = False  # the PR has commits past this head (`Commits.moved_on`)
 
 
 def _edits(changes: Changes, path: str) -> bool:
@@ -227,7 +250,7 @@ def config_edit_notice(changes: Changes, repo: str = "") -> str | None:
 
 async def build_document(gh: Installation, pull: Pull) -> Built:
     """Read commits and changes concurrently and assemble the snapshot document."""
-    commits, changes = await asyncio.gather(read_commits(gh, pull), read_changes(gh, pull))
+    commits, changes = await gather(read_commits(gh, pull), read_changes(gh, pull))
     doc = base_document(pull)
     doc["commits"] = commits.entries
     if changes.diff is not None:
@@ -238,7 +261,7 @@ async def build_document(gh: Installation, pull: Pull) -> Built:
     edited = config_edit_notice(changes, pull.repo)
     if edited:
         notices.insert(0, edited)
-    return Built(doc, tuple(notices), commits.head_tree)
+    return Built(doc, tuple(notices), commits.head_tree, commits.moved_on)
 
 
 async def add_repo_files(gh: Installation, built: Built, trees: TreeCache) -> Built:
@@ -247,9 +270,14 @@ async def add_repo_files(gh: Installation, built: Built, trees: TreeCache) -> Bu
     tree = built.tree_sha or str(doc.get("head_sha") or "")
     if not tree:
         return built
-    paths, truncated = await trees.paths(gh, str(doc["repository"]), tree)
+    return with_repo_files(built, await trees.paths(gh, str(doc["repository"]), tree))
+
+
+def with_repo_files(built: Built, listing: tuple[list[str], bool]) -> Built:
+    """The document with `repo_files` from a (paths, truncated) tree listing."""
+    paths, truncated = listing
     notices = built.notices
     if truncated:
         notices += ("The repository is too large for GitHub to list in one call; checks that "
                     "look for existing files saw only part of it.",)
-    return Built({**doc, "repo_files": paths}, notices, built.tree_sha)
+    return replace(built, document={**built.document, "repo_files": paths}, notices=notices)

@@ -1,12 +1,14 @@
 """Workers: take jobs from the queue and run them, one PR at a time, newest head winning.
 
 A job's life: the PR as its event described it (a GET only for check_run / check_suite events;
-a head other than the job's means a newer job exists: stop) -> check run in progress -> config
-from the base branch -> commits, changes and the PR's comments (the waivers and story links
-slash commands recorded there: bot/commands/history.py) -> the review in a worker process ->
-before each write, `queue.is_current` again, so a result computed for a stale head is never
-published -> check run completed, checklist comment, size label. Every job ends in a logged
-outcome, and a started check run is always completed, even when the job fails.
+a head other than the job's means a newer job exists: stop) -> at once: our check run found or
+created in progress, the config from the base branch (then the head's tree, when a check reads
+it), the commits, the changes and the PR's comments (the waivers and story links slash
+commands recorded there: bot/commands/history.py; also the lookup of our checklist comment)
+-> the review in a worker process -> before each write, `queue.is_current` again, so a result
+computed for a stale head is never published -> at once: check run completed, checklist
+comment, size label. A small PR costs three sequential round trips to GitHub. Every job ends
+in a logged outcome, and a started check run is always completed, even when the job fails.
 
 A job failing for a passing reason (GitHub down, 5xx, time-outs, rate limits: bot/retry.py)
 leaves its check run in progress and goes back to the queue with backoff; its next attempt
@@ -32,7 +34,9 @@ import checks
 from bot.audit import KIND as AUDIT_KIND
 from bot.audit import AuditState, run_audit
 from bot.commands.history import load_state, with_state
+from bot.commands.records import PullState
 from bot.commands.state import CommandState
+from bot.concurrency import gather, settle
 from bot.config_files import ConfigCache, error_summary, load_config
 from bot.github import GitHubClient, Installation, is_gone
 from bot.logs import delivery_context, get_logger, log
@@ -46,10 +50,10 @@ from bot.snapshot import (
     Built,
     Pull,
     TreeCache,
-    add_repo_files,
     build_document,
     fetch_pull,
     needs_repo_files,
+    with_repo_files,
 )
 from checks.render import Conclusion
 from checks.render.escape import code_span
@@ -113,10 +117,18 @@ class InFlight:
     hook: ReviewHook | None = None
     # Our completed run on this head found on GitHub (another process, or before a restart).
     found: check_run.ExistingRun | None = None
+    # Finding or creating this head's run, beside the reads of the review (`review_pull`).
+    starting: asyncio.Task[None] | None = None
 
     async def current(self) -> bool:
         """True while no newer head has been seen for the PR."""
         return await self.services.queue.is_current(self.job)
+
+    async def run_ready(self) -> None:
+        """Wait until this job's check run is found or created (raising what that raised);
+        whatever writes to the run waits for this first."""
+        if self.starting is not None:
+            await asyncio.shield(self.starting)  # a caller's cancellation never cuts it off
 
 
 def _digest(*parts: object) -> str:
@@ -126,6 +138,7 @@ def _digest(*parts: object) -> str:
 async def _complete(ctx: InFlight, conclusion: Conclusion, title: str, summary: str,
                     annotations: list[dict[str, object]] | None = None) -> str:
     """Complete (or leave alone, when unchanged) this head's check run; return what happened."""
+    await ctx.run_ready()
     key = f"{ctx.job.repo}@{ctx.job.head_sha}"
     digest = _digest(conclusion, title, summary, annotations or [])
     known = ctx.services.runs.get(key)
@@ -176,6 +189,7 @@ async def _config_error(ctx: InFlight, error: checks.ConfigError) -> JobResult:
 
 
 async def _superseded(ctx: InFlight) -> JobResult:
+    await ctx.run_ready()
     if ctx.run_id is not None and not ctx.run_completed:
         await check_run.complete(
             ctx.gh, ctx.job.repo, ctx.run_id, conclusion=Conclusion.CANCELLED,
@@ -227,47 +241,122 @@ def _draft_conclusion(pull: Pull, outputs: Outputs) -> tuple[Conclusion, str]:
     return outputs.conclusion, outputs.title
 
 
+async def _comment(ctx: InFlight, pull: Pull, config: checks.Config, outputs: Outputs) -> str:
+    if not config.settings.comment:
+        return comment.UNCHANGED
+    # `listed`: the review's comment history (`load_state(find_ours=True)`) was the lookup.
+    return await comment.upsert(
+        ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
+        cache=ctx.services.comments, guard=ctx.current,
+        tail=check_run.left_out_note(outputs.annotations), listed=True)
+
+
+async def _label(ctx: InFlight, pull: Pull, config: checks.Config, outputs: Outputs) -> None:
+    if config.settings.size_label and outputs.size_label and await ctx.current():
+        await label.apply(ctx.gh, pull.repo, pull.number, outputs.size_label, pull.labels)
+
+
 async def _publish(ctx: InFlight, config: checks.Config, outputs: Outputs) -> JobResult:
     pull = ctx.pull
     assert pull is not None
     conclusion, title = _draft_conclusion(pull, outputs)
-    await _complete(ctx, conclusion, title, outputs.checklist, outputs.annotations)
-    if config.settings.comment:
-        written = await comment.upsert(
-            ctx.gh, pull.repo, pull.number, outputs.checklist, app_id=ctx.services.app_id,
-            cache=ctx.services.comments, guard=ctx.current,
-            tail=check_run.left_out_note(outputs.annotations))
-        if written == comment.SUPERSEDED:
-            return JobResult(JobOutcome.SUPERSEDED, conclusion)
-    if config.settings.size_label and outputs.size_label and await ctx.current():
-        await label.apply(ctx.gh, pull.repo, pull.number, outputs.size_label, pull.labels)
+    # Three independent writes, at once. Each one finishes even when another fails: a write
+    # cut off halfway may or may not be on GitHub, and every one of them is safe to repeat
+    # (the run is compared or adopted, the comment looked for, the label checked), so the
+    # retry after a failure changes nothing twice.
+    results = await asyncio.gather(
+        _complete(ctx, conclusion, title, outputs.checklist, outputs.annotations),
+        _comment(ctx, pull, config, outputs), _label(ctx, pull, config, outputs),
+        return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    if results[1] == comment.SUPERSEDED:
+        return JobResult(JobOutcome.SUPERSEDED, conclusion)
     return JobResult(JobOutcome.PUBLISHED, conclusion)
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """The configuration a review runs by (or the error that stops it), and the head's file
+    list when an enabled check reads it."""
+
+    config: checks.Config | None
+    error: checks.ConfigError | None = None
+    notices: tuple[str, ...] = ()
+    listing: tuple[list[str], bool] | None = None
+
+
+def _skips_draft(pull: Pull, config: checks.Config) -> bool:
+    return pull.draft and config.settings.draft is checks.DraftPolicy.SKIP
+
+
+async def _setting(ctx: InFlight) -> _Setting:
+    """The configuration (the command job's, or the base branch's), then the head's tree if
+    a check reads it: the only read that waits for another."""
+    pull = ctx.pull
+    assert pull is not None
+    if ctx.config is not None:
+        setting = _Setting(ctx.config, notices=ctx.config_notices)
+    else:
+        loaded = await load_config(ctx.gh, pull.repo, pull.base_ref, ctx.services.configs)
+        setting = _Setting(loaded.config, loaded.error, loaded.notices)
+    config = setting.config
+    if config is None or _skips_draft(pull, config) or not needs_repo_files(config):
+        return setting
+    # Read by the head's commit sha rather than its tree sha (from the commits list), so it
+    # does not wait for the commits.
+    return replace(setting, listing=await ctx.services.trees.paths(ctx.gh, pull.repo,
+                                                                   pull.head_sha))
+
+
+async def _history(ctx: InFlight, pull: Pull) -> PullState:
+    # Also the sticky comment's lookup, a round trip before the review instead of after it.
+    services = ctx.services
+    return await load_state(ctx.gh, pull, services.app_id, services.commands.bot_login,
+                            services.comments, find_ours=True)
+
+
+async def _read(ctx: InFlight) -> tuple[_Setting, Built]:
+    """Everything the review reads, at once: the configuration (then the tree), the commits,
+    the changes, and the comment history. A draft's configuration comes first: it may say
+    not to review it, and then nothing else is read."""
+    pull = ctx.pull
+    assert pull is not None
+    if pull.draft:
+        setting = await _setting(ctx)
+        if setting.config is None or _skips_draft(pull, setting.config):
+            return setting, Built({}, (), None)
+        built, state = await gather(build_document(ctx.gh, pull), _history(ctx, pull))
+    else:
+        setting, built, state = await gather(_setting(ctx), build_document(ctx.gh, pull),
+                                             _history(ctx, pull))
+    built = with_state(built, state)
+    if setting.listing is not None:
+        built = with_repo_files(built, setting.listing)
+    return setting, built
 
 
 async def _review_pull(ctx: InFlight) -> JobResult:
     pull = ctx.pull
     assert pull is not None
-    config = ctx.config
+    setting, built = await _read(ctx)
+    config = setting.config
     if config is None:
-        loaded = await load_config(ctx.gh, pull.repo, pull.base_ref, ctx.services.configs)
-        if loaded.config is None:
-            assert loaded.error is not None
-            return await _config_error(ctx, loaded.error)
-        config, ctx.config_notices = loaded.config, loaded.notices
-    if pull.draft and config.settings.draft is checks.DraftPolicy.SKIP:
+        assert setting.error is not None
+        return await _config_error(ctx, setting.error)
+    ctx.config_notices = setting.notices
+    if _skips_draft(pull, config):
         await _complete(ctx, Conclusion.SKIPPED, "Draft: not reviewed",
                         "This pull request is a draft and the configuration says `draft: skip`."
                         " It is reviewed when it is marked ready for review.")
         return JobResult(JobOutcome.DRAFT_SKIPPED, Conclusion.SKIPPED)
-    built, state = await asyncio.gather(build_document(ctx.gh, pull), load_state(
-        ctx.gh, pull, ctx.services.app_id, ctx.services.commands.bot_login,
-        ctx.services.comments))
-    built = with_state(built, state)
-    if needs_repo_files(config):
-        built = await add_repo_files(ctx.gh, built, ctx.services.trees)
     if ctx.hook is not None:
         built = await ctx.hook.prepare(ctx, config, built)
-    if not await ctx.current():
+    # GitHub already has a newer head than the queue knows (its push's delivery is late or
+    # lost, the reconciler brings it): reviewing this head with the newer commits would
+    # publish a second, different result for it.
+    if built.moved_on or not await ctx.current():
         return await _superseded(ctx)
     try:
         notices = (ctx.config_notices + built.notices
@@ -338,14 +427,23 @@ async def _review_job(services: Services, job: Job) -> JobResult:
 
 
 async def review_pull(ctx: InFlight, *, start: bool = True) -> JobResult:
-    """Review `ctx.pull` at its head and publish; `start=False` opens no check run first."""
+    """Review `ctx.pull` at its head and publish; `start=False` opens no check run.
+
+    The run is found or created (two round trips) while the review reads: no read waits for
+    it, and its failure stops the reads. A create in flight when a read fails is waited for,
+    never cut off, so the run it made is completed below or adopted by the retry.
+    """
     if not await ctx.current():
         return JobResult(JobOutcome.SUPERSEDED)
     if start:
-        await _start_run(ctx)
+        ctx.starting = asyncio.create_task(_start_run(ctx))
     try:
-        return await _review_pull(ctx)
+        result, _ = await gather(_review_pull(ctx), ctx.run_ready())
+        return result
     except BaseException as exc:
+        if isinstance(exc, asyncio.CancelledError) and ctx.starting is not None:
+            ctx.starting.cancel()  # the job stops: the requeued job adopts what it made
+        await settle(ctx.starting)
         # After a passing failure the run stays in progress: the retry adopts it.
         if ctx.run_id is not None and not ctx.run_completed and classify(exc) is None:
             await asyncio.shield(_fail_run(ctx))

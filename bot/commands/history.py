@@ -16,9 +16,11 @@ from bot.snapshot import Built, Pull
 MAX_COMMENTS = 10_000
 
 
-async def read_comments(gh: Installation, pull: Pull) -> list[Mapping[str, Any]]:
-    """Every comment of the PR, oldest first (none read when the PR says it has none)."""
-    if pull.comments == 0:
+async def read_comments(gh: Installation, pull: Pull, *, always: bool = False
+                        ) -> list[Mapping[str, Any]]:
+    """Every comment of the PR, oldest first (none read when the PR says it has none, unless
+    `always`: the count is as old as the event)."""
+    if pull.comments == 0 and not always:
         return []
     items = await gh.get_pages(comment.LIST_URL, repo_vars(pull.repo, number=pull.number),
                                limit=MAX_COMMENTS, expected=pull.comments)
@@ -34,9 +36,14 @@ def with_state(built: Built, state: PullState) -> Built:
 
 
 async def load_state(gh: Installation, pull: Pull, app_id: str, bot_login: str,
-                     cache: comment.CommentCache) -> PullState:
-    """Rebuild the PR's waivers; remember our checklist comment on the way (saves a listing)."""
-    comments = await read_comments(gh, pull)
+                     cache: comment.CommentCache, *, find_ours: bool = False) -> PullState:
+    """Rebuild the PR's waivers; remember our checklist comment on the way (saves a listing).
+
+    `find_ours`: this reading is also the lookup of our checklist comment before it is
+    written (`comment.upsert(listed=True)`), so the comments are listed whatever the PR's
+    count says.
+    """
+    comments = await read_comments(gh, pull, always=find_ours)
     for item in comments:
         if comment.is_ours(item, app_id):
             cache.remember(f"{pull.repo}#{pull.number}", int(item["id"]), str(item["body"]))

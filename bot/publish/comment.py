@@ -142,19 +142,26 @@ async def _create(gh: Installation, repo: str, number: int, body: str, app_id: s
 
 
 async def upsert(gh: Installation, repo: str, number: int, body: str, *, app_id: str,
-                 cache: CommentCache, guard: Guard = _always, tail: str = "") -> str:
+                 cache: CommentCache, guard: Guard = _always, tail: str = "",
+                 listed: bool = False) -> str:
     """Create, edit or leave the checklist comment; return CREATED, UPDATED or UNCHANGED.
 
     `guard` runs right before any write: when it says the head moved on, nothing is written
     and SUPERSEDED is returned (the newer head's job writes instead). `tail` closes the body
     and is never cut (the note on annotations left out, as the check run's summary has it).
+    `listed`: this job listed every comment of the PR and put ours, if there was one, in
+    `cache` (bot/commands/history.py's `load_state`), so it is not looked for a second time.
     """
     body = fit(body, tail)
     key = f"{repo}#{number}"
+    # The job's own listing, made before its review, found none: one PR's jobs run one at a
+    # time (the queue's per-PR lease), so no other job posted one since. A post an earlier
+    # attempt made before failing was already on GitHub when that listing ran.
+    looked = listed and cache.get(key) is None
     done = await _patch_known(gh, repo, key, body, cache, guard)
     if done is not None:
         return done
-    existing = await find(gh, repo, number, app_id)
+    existing = None if looked else await find(gh, repo, number, app_id)
     if existing is not None and existing.get("body") == body:
         cache.remember(key, int(existing["id"]), body)
         return UNCHANGED

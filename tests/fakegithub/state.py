@@ -35,6 +35,10 @@ class Call:
     json: Any
     headers: dict[str, str]
     status: int = 0
+    # When the request arrived and when its answer was ready (time.monotonic): which calls
+    # overlapped, so a test can count a job's sequential round trips without timing it.
+    started: float = 0.0
+    ended: float = 0.0
 
 
 @dataclass
