@@ -127,6 +127,7 @@ class Servers:
     bot: str
     bare: str
     bot_pid: int = 0
+    bare_pid: int = 0
 
 
 async def _wait_ready(url: str, timeout: float = 30.0, any_status: bool = False) -> None:
@@ -195,7 +196,7 @@ async def processes(tmp: Path, delay: float = SLOW_DELAY,
         if case == BAD_GATEWAY:
             await _wait_ready(info["GITHUB_API_URL"] + "/", any_status=True)
         yield Servers(f"http://127.0.0.1:{bot_port}/webhook",
-                      f"http://127.0.0.1:{bare_port}/webhook", bot.pid)
+                      f"http://127.0.0.1:{bare_port}/webhook", bot.pid, bare.pid)
     finally:
         for proc in running:
             proc.terminate()
@@ -478,13 +479,33 @@ class Outage:
 
     bot: Summary
     bare: Summary
-    ratio: float  # median over runs of bot p99 / bare p99, each run measuring both
+    ratios: list[float]  # bot p99 / bare p99 of each run, each run measuring both
+    # Each server's CPU per accepted delivery in ms (median over runs; 0 where /proc is not).
+    cpu: tuple[float, float] = (0.0, 0.0)
+    # The 1-minute load average when the case started and the highest seen during it.
+    load: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def ratio(self) -> float:
+        """Median over runs of bot p99 / bare p99."""
+        return statistics.median(self.ratios)
 
 
 def _outage_row(case: str, o: Outage) -> str:
     verdict = "holds" if o.ratio <= P99_TARGET_RATIO else "does not hold"
     return (f"| {CASE_NAMES[case]} | {o.bot.rate:.0f} | {o.bot.p50:.1f} | {o.bot.p99:.1f} | "
-            f"{o.bare.p99:.1f} | {o.ratio:.1f}x ({verdict}) |")
+            f"{o.bare.p99:.1f} | {o.ratio:.1f}x ({verdict}; runs {min(o.ratios):.1f}-"
+            f"{max(o.ratios):.1f}x) | {o.cpu[0]:.2f} / {o.cpu[1]:.2f} | "
+            f"{o.load[0]:.1f} / {o.load[1]:.1f} |")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 P99_TARGET_RATIO = 3.0
@@ -492,7 +513,8 @@ P99_TARGET_RATIO = 3.0
 
 def markdown(rate: float, runs: int, delay: float, outages: dict[str, Outage],
              peak: dict[str, Summary], costs: Costs, load: float, ratio: float,
-             command_extra: list[int]) -> str:
+             command_extra: list[int],
+             start_load: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> str:
     """The benchmarks.md section."""
     header = ["| server | requests | accepted/s | p50 ack ms | p99 ack ms |",
               "| --- | ---: | ---: | ---: | ---: |"]
@@ -505,14 +527,18 @@ def markdown(rate: float, runs: int, delay: float, outages: dict[str, Outage],
         "ms per call), refusing connections (a closed port), answering 502 to everything. "
         "Baseline: a bare aiohttp handler that only verifies the HMAC, measured in the same "
         "run, back to back with the bot. Load generator, servers and GitHub share the 2 cores. "
-        f"Medians of {runs} runs per state; the highest 1-minute load average seen during "
-        f"part 1 was {load:.1f}.",
+        f"Medians of {runs} runs per state; the load averages (`uptime`) when part 1 started "
+        f"were {start_load[0]:.2f}, {start_load[1]:.2f}, {start_load[2]:.2f} (1, 5, 15 min) "
+        f"and the highest 1-minute load seen during it {load:.1f}. CPU per delivery is each "
+        "server process's user + system time over a run divided by the deliveries it "
+        "accepted: when other work wants the cores too, the p99 ratio follows it.",
         "",
         f"Fixed rate, {rate:.0f} requests/s, for each state of GitHub:",
         "",
         "| GitHub | shipshape accepted/s | shipshape p50 ack ms | shipshape p99 ack ms | "
-        "bare HMAC p99 ack ms | p99 vs bare (target <= 3x) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "bare HMAC p99 ack ms | p99 vs bare (target <= 3x) | CPU ms per delivery, shipshape "
+        "/ bare | load at start / highest |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *(_outage_row(case, outages[case]) for case in CASES if case in outages),
         "",
         "Maximum rate with the slow GitHub (32 senders back to back, one client process):",
@@ -571,29 +597,37 @@ async def _outage(case: str, rate: float, seconds: float, delay: float, runs: in
     """Both servers at the fixed rate while GitHub is in state `case`; max rates if asked."""
     import tempfile
     fixed: dict[str, list[Load]] = {"bot": [], "bare": []}
+    cpu: dict[str, list[float]] = {"bot": [], "bare": []}
     with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp:
         async with processes(Path(tmp), delay, case) as servers:
             urls = {"bot": servers.bot, "bare": servers.bare}
+            pids = {"bot": servers.bot_pid, "bare": servers.bare_pid}
             for url in urls.values():  # warm up connections and pools
                 await fixed_rate(url, 50, 1.0, bodies)
-            load = os.getloadavg()[0]
+            start = load = os.getloadavg()[0]
             for _ in range(runs):
                 for name, url in urls.items():
-                    fixed[name].append(await fixed_rate(url, rate, seconds, bodies))
+                    before = cpu_seconds(pids[name])
+                    fixed[name].append(result := await fixed_rate(url, rate, seconds, bodies))
+                    cpu[name].append((cpu_seconds(pids[name]) - before) * 1000
+                                     / max(1, result.accepted))
                     load = max(load, os.getloadavg()[0])
                 if peak is not None:
                     for name, url in urls.items():
                         peak[name].append(await max_rate(url, seconds, bodies))
                         load = max(load, os.getloadavg()[0])
-    ratio = statistics.median(b.percentile(99) / a.percentile(99)
-                              for b, a in zip(fixed["bot"], fixed["bare"], strict=True))
-    return Outage(Summary.of(fixed["bot"]), Summary.of(fixed["bare"]), ratio), load
+    ratios = [b.percentile(99) / a.percentile(99)
+              for b, a in zip(fixed["bot"], fixed["bare"], strict=True)]
+    return Outage(Summary.of(fixed["bot"]), Summary.of(fixed["bare"]), ratios,
+                  (statistics.median(cpu["bot"]), statistics.median(cpu["bare"])),
+                  (start, load)), load
 
 
 async def main_async(rate: float, seconds: float, delay: float = SLOW_DELAY,
                      runs: int = 3, cases: tuple[str, ...] = CASES) -> str:
     """Run every part and return the markdown."""
     bodies = _bodies()
+    start_load = os.getloadavg()
     peak: dict[str, list[Load]] = {"bot": [], "bare": []}
     outages: dict[str, Outage] = {}
     load = 0.0
@@ -608,7 +642,7 @@ async def main_async(rate: float, seconds: float, delay: float = SLOW_DELAY,
     ratio = statistics.median(b.rate / a.rate for b, a in zip(peak["bot"], peak["bare"],
                                                              strict=True))
     return markdown(rate, runs, delay, outages, {k: Summary.of(v) for k, v in peak.items()},
-                    costs, load, ratio, command_extra)
+                    costs, load, ratio, command_extra, start_load)
 
 
 def main() -> None:

@@ -63,7 +63,8 @@ def _answer(status: int, outcome: str, reason: str, delivery: str = "") -> web.R
     body: dict[str, Any] = {"status": outcome, "reason": reason}
     if delivery:
         body["delivery"] = delivery
-    return web.json_response(body, status=status)
+    # orjson: a third of json_response's cost, which encodes with the json module.
+    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
 
 
 def _event(request: web.Request, body: bytes) -> sansio.Event:

@@ -7,14 +7,21 @@ breaker: after `threshold` outage failures in a row it opens, pausing the instal
 jobs wait, other installations go on); when the pause ends one job probes; its success closes
 the breaker, its failure opens it again for twice as long. A job still failing `max_seconds`
 after its first failure becomes a dead letter with its error.
+
+A job held back because its installation is paused keeps its PR taken until the pause ends
+(`Holds`): newer deliveries for the PR wait in its slot, where each would otherwise be handed
+out at once and put back, one queue round trip and log line per delivery on the intake's loop
+for as long as GitHub is down.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -23,6 +30,13 @@ import gidgethub
 from bot import limits
 from bot.gate import InstallationPaused
 from bot.github import exception_message, rate_limit_wait
+from bot.logs import get_logger
+from bot.queue import Job
+
+_log = get_logger("retry")
+# How often a held PR looks at the clock (injectable: tests move it) to see its pause ended.
+HOLD_POLL_SECONDS = 1.0
+HOLD_GRAIN_SECONDS = 0.1
 
 
 class Kind(enum.Enum):
@@ -168,3 +182,64 @@ class CircuitBreaker:
         circuit = self._circuits.get(installation_id)
         if circuit is not None:
             circuit.probing = False
+
+
+class Holds:
+    """PRs kept taken until their installation's pause ends, then released (`Queue.done`).
+
+    While a PR is held no worker is handed its jobs, so a delivery for a paused installation
+    costs its acknowledgement and nothing more. No worker task waits meanwhile, and the PRs a
+    pause holds share one timer (their ends are rounded up to HOLD_GRAIN_SECONDS).
+    """
+
+    def __init__(self, release: Callable[[Job], Awaitable[None]],
+                 clock: Callable[[], float] = time.time,
+                 poll_seconds: float = HOLD_POLL_SECONDS) -> None:
+        self._release = release
+        self._clock = clock
+        self._poll = poll_seconds
+        self._held: dict[str, Job] = {}
+        self._groups: dict[float, list[Job]] = {}
+        self._tasks: dict[float, asyncio.Task[None]] = {}
+
+    def __contains__(self, job: Job) -> bool:
+        return job.pr_key in self._held
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def timers(self) -> int:
+        """How many timers the held PRs share."""
+        return len(self._tasks)
+
+    def hold(self, job: Job, until: float) -> None:
+        """Keep `job`'s PR taken until `until` (epoch seconds of the injected clock)."""
+        until = math.ceil(until / HOLD_GRAIN_SECONDS) * HOLD_GRAIN_SECONDS
+        self._held[job.pr_key] = job
+        self._groups.setdefault(until, []).append(job)
+        if until not in self._tasks:
+            self._tasks[until] = asyncio.create_task(self._release_at(until),
+                                                     name="shipshape-holds")
+
+    async def _release_at(self, until: float) -> None:
+        try:
+            while (left := until - self._clock()) > 0:
+                await asyncio.sleep(min(left, self._poll))
+        finally:
+            del self._tasks[until]
+            for job in self._groups.pop(until, []):
+                self._held.pop(job.pr_key, None)
+                try:
+                    await self._release(job)
+                except Exception:
+                    _log.exception("could not release a held PR in the queue",
+                                   extra={"fields": {"delivery": job.delivery_id,
+                                                     "pr": job.pr_key}})
+
+    async def release_all(self) -> None:
+        """Release every held PR now (shutdown): their jobs wait in the queue, due when the
+        pause ends, for whichever process runs next."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -44,7 +44,7 @@ from bot.metrics import Metrics
 from bot.outcome import JobOutcome, JobResult
 from bot.publish import check_run, comment, label, superseded
 from bot.queue import MERGE_GROUP, Job, Queue, QueueClosed
-from bot.retry import CircuitBreaker, Kind, Passing, RetryPolicy, classify
+from bot.retry import CircuitBreaker, Holds, Kind, Passing, RetryPolicy, classify
 from bot.review import Outputs, review
 from bot.snapshot import (
     Built,
@@ -493,6 +493,12 @@ class Workers:
         self.count = count
         self._tasks: list[asyncio.Task[None]] = []
         self.running: dict[str, Job] = {}
+        # PRs whose job was held back: taken until their installation's pause ends (on the
+        # retry policy's clock, read when asked: tests replace the policy).
+        self.holds = Holds(services.queue.done, lambda: services.retry.clock())
+        # One idle worker waits on the queue at a time: a new job wakes one taker, where every
+        # idle worker used to look (a SQLite write transaction each) for the one job.
+        self._taking = asyncio.Lock()
 
     def start(self) -> None:
         """Start the worker tasks."""
@@ -509,13 +515,15 @@ class Workers:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        await self.holds.release_all()
         return unfinished if pending else []
 
     async def _loop(self) -> None:
         """Take jobs until the queue closes; nothing but shutdown ends this loop."""
         while True:
             try:
-                job = await self.services.queue.get()
+                async with self._taking:
+                    job = await self.services.queue.get()
             except QueueClosed:
                 return
             except Exception:  # a queue backend hiccup (Redis later): wait and take again
@@ -540,6 +548,8 @@ class Workers:
         finally:
             self.running.pop(job.pr_key, None)
             self.services.metrics.jobs_running.set(len(self.running))
+        if job in self.holds:
+            return  # released when its installation's pause ends
         try:
             await queue.done(job)
         except Exception:
@@ -554,7 +564,9 @@ class Workers:
             wait = services.breaker.admit(job.installation_id)
         if wait <= 0:
             return None
-        await services.queue.retry_later(job, services.retry.clock() + wait)
+        until = services.retry.clock() + wait
+        await services.queue.retry_later(job, until)
+        self.holds.hold(job, until)
         return JobResult(JobOutcome.DEFERRED)
 
     async def _retry(self, job: Job, passing: Passing) -> JobResult:

@@ -143,6 +143,46 @@ async def test_bodies_beyond_the_budget_are_refused_while_a_small_one_passes(bot
     await asyncio.wait_for(_drained(budget), GENEROUS)
 
 
+class CountingBudget(BodyBudget):
+    """The budget, counting the bodies that had to reserve room in it."""
+
+    holds = 0
+
+    def hold(self, size: int, deadline: float) -> Any:
+        self.holds += 1
+        return super().hold(size, deadline)
+
+
+async def test_a_body_that_arrived_whole_reserves_nothing_and_one_still_arriving_does(
+        bot: Bot) -> None:
+    budget = CountingBudget(limits.MAX_UNVERIFIED_BODY_BYTES)
+    bot.state.intake = dataclasses.replace(bot.state.intake, budget=budget)
+    raw = json.dumps(payload("ping")).encode()
+    reader, writer = await _open(bot)
+    writer.write(_request_head(headers_for("ping", raw, delivery="whole"), len(raw)) + raw)
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readline(), GENEROUS)).split()[1] == b"200"
+    writer.close()
+    assert budget.holds == 0
+    reader, writer = await _open(bot)
+    writer.write(_request_head(headers_for("ping", raw, delivery="halves"), len(raw))
+                 + raw[:len(raw) // 2])
+    await writer.drain()
+    while not budget.reserved:  # the handler waits for the rest within the budget
+        await asyncio.sleep(0.01)
+    writer.write(raw[len(raw) // 2:])
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readline(), GENEROUS)).split()[1] == b"200"
+    writer.close()
+    assert budget.holds == 1
+    bad = _request_head(headers_for("ping", raw, delivery="forged"), len(raw)) + raw
+    reader, writer = await _open(bot)
+    writer.write(bad[:-1] + b" ")  # whole, but not what was signed
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readline(), GENEROUS)).split()[1] == b"401"
+    writer.close()
+
+
 async def _drained(budget: BodyBudget) -> None:
     while budget.reserved:
         await asyncio.sleep(0.01)

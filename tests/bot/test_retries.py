@@ -11,6 +11,9 @@ import asyncio
 import contextlib
 import http
 import json
+import logging
+import socket
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -27,8 +30,10 @@ from bot.gate import InstallationPaused, LocalGate
 from bot.github import GitHubClient, exception_message, repo_vars
 from bot.metrics import Metrics
 from bot.publish import check_run, comment
+from bot.queue import Job
 from bot.queue.memory import MemoryQueue
-from bot.retry import BreakerState, CircuitBreaker, Kind, RetryPolicy, classify
+from bot.queue.sqlite import SqliteQueue
+from bot.retry import BreakerState, CircuitBreaker, Holds, Kind, RetryPolicy, classify
 from tests.bot.conftest import Bot, bot_settings, pr_event
 from tests.bot.diffs import new_file, python_module
 from tests.bot.test_queue import store
@@ -267,6 +272,120 @@ async def test_a_secondary_limit_without_retry_after_pauses_the_whole_installati
     assert [c.status for c in fake.calls_to("POST", "/repos/*/issues/1/comments")] == [403, 201]
     assert await metric(bot, 'shipshape_job_retries_total{kind="rate_limit"}') == 1
     assert await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') >= 1
+
+
+async def test_deliveries_for_a_paused_installation_are_not_handed_to_workers_one_by_one(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor) -> None:
+    fake, clock = fake_github, Clock()
+    bot = await retrying_bot(fake, aiohttp_client, pool, clock)
+    add_prs(fake, range(1, 3))
+    await bot.state.queue.gate().pause(fake.installation_id, 120)  # GitHub is down
+    await deliver(bot, range(1, 3))
+
+    async def both_deferred() -> bool:
+        return await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') >= 2
+
+    await until(both_deferred)
+    # Every later delivery for the held PRs replaces the waiting job; none is handed out.
+    for _ in range(20):
+        await deliver(bot, range(1, 3))
+    await asyncio.sleep(0.3)  # real time, for workers that would take them
+    assert await metric(bot, 'shipshape_jobs_total{outcome="deferred"}') == 2
+    assert len(bot.state.workers.holds) == 2
+    assert bot.state.workers.holds.timers() == 1  # one pause, one timer for its PRs
+    assert fake.calls_to("*", "/repos/*") == []
+    clock.now += 121  # the pause ends: each PR is reviewed once, for its newest delivery
+    async with clock.running(rate=1):
+        await until(lambda: published(fake, range(1, 3)) == {1: (1, 1), 2: (1, 1)})
+    assert len(bot.state.workers.holds) == 0
+
+
+async def test_github_refusing_connections_costs_one_line_per_failed_job_then_nothing(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor,
+        caplog: pytest.LogCaptureFixture) -> None:
+    fake, clock = fake_github, Clock()
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        refusing = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        app = create_app(bot_settings(fake, GITHUB_API_URL=refusing), executor=pool,
+                         queue=MemoryQueue(clock=clock))
+        bot = Bot(await aiohttp_client(app), fake)
+        services = bot.state.services
+        services.retry = RetryPolicy(base_seconds=0.002, cap_seconds=0.01, clock=clock)
+        services.breaker = CircuitBreaker(threshold=2, open_seconds=300, clock=clock)
+        services.client.backoff = 0.001
+        add_prs(fake, range(1, 4))
+        caplog.set_level(logging.INFO, logger="shipshape")
+        await deliver(bot, range(1, 4))
+        breaker = services.breaker
+        await until(lambda: breaker.state(fake.installation_id) is BreakerState.OPEN)
+        await until(lambda: not bot.state.workers.running)
+        attempts = await metric(bot, 'shipshape_github_calls_total{method="POST",status="error"}')
+        for _ in range(10):  # GitHub stays down while deliveries keep coming
+            await deliver(bot, range(1, 4))
+        await asyncio.sleep(0.3)
+        assert await metric(
+            bot, 'shipshape_github_calls_total{method="POST",status="error"}') == attempts
+    jobs = [r for r in caplog.records if r.getMessage() == "job"]
+    failed = [r for r in jobs if r.fields["outcome"] == "retrying"]  # type: ignore[attr-defined]
+    # The jobs that ran before the breaker opened (two or all three: they start together)
+    # failed with one line each, naming the refusal.
+    assert 2 <= len(failed) <= 3
+    assert all("ClientConnectorError" in r.fields["error"]  # type: ignore[attr-defined]
+               for r in failed)
+    # Then each PR's job was handed out once more and held back: 30 deliveries later, one
+    # line per PR, not per delivery.
+    assert len(jobs) == len(failed) + 3
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback anywhere
+
+
+class CountingSqliteQueue(SqliteQueue):
+    """The SQLite queue, counting the transactions that look for a job to hand out."""
+
+    looks = 0
+
+    def _take(self, db: sqlite3.Connection) -> Job | None:
+        self.looks += 1
+        return super()._take(db)
+
+
+async def test_a_delivery_wakes_one_idle_worker_to_look_for_its_job(
+        fake_github: Any, aiohttp_client: Any, pool: ProcessPoolExecutor,
+        tmp_path: Path) -> None:
+    fake, clock = fake_github, Clock()
+    queue = CountingSqliteQueue(tmp_path / "queue.sqlite3", clock=clock)
+    app = create_app(bot_settings(fake), executor=pool, queue=queue)
+    bot = Bot(await aiohttp_client(app), fake)
+    bot.state.services.retry = RetryPolicy(clock=clock)
+    add_prs(fake, range(1, 2))
+    await queue.gate().pause(fake.installation_id, 120)
+    await deliver(bot, range(1, 2))
+    await until(lambda: len(bot.state.workers.holds) == 1)  # PR 1 is held; 4 workers idle
+    await asyncio.sleep(0.1)
+    before = queue.looks
+    for _ in range(20):  # each replaces PR 1's waiting job and wakes the queue's takers
+        await deliver(bot, range(1, 2))
+    await asyncio.sleep(0.1)
+    # One look per delivery (and perhaps a poll), not one per idle worker.
+    assert queue.looks - before <= 20 + 2
+    await queue.shutdown()
+
+
+async def test_held_prs_are_released_at_shutdown_with_their_jobs_still_queued() -> None:
+    clock, released = Clock(), []
+
+    async def release(job: Job) -> None:
+        released.append(job.number)
+
+    holds = Holds(release, clock, poll_seconds=0.01)
+    jobs = [Job(1, "o/r", n, "a" * 40, f"d{n}", "pull_request.opened") for n in range(3)]
+    for job in jobs:
+        holds.hold(job, clock.now + 60)
+    assert all(job in holds for job in jobs) and holds.timers() == 1
+    await asyncio.sleep(0.05)
+    assert released == []
+    await holds.release_all()
+    assert sorted(released) == [0, 1, 2] and len(holds) == 0
 
 
 async def test_the_circuit_opens_on_an_outage_holds_calls_back_and_closes(
