@@ -15,9 +15,14 @@ Heads = list[list[str]]
 def is_older_head(heads: Heads, job: Job) -> bool:
     """True when `job.head_sha` is a head the PR has already moved away from."""
     shas = [sha for sha, _ in heads]
-    if not shas or job.head_sha == shas[-1] or job.head_sha not in shas:
+    if not shas or job.head_sha == shas[-1]:
         return False
     newest_at = heads[-1][1]
+    if job.head_sha not in shas:
+        # A head never seen whose event is older than the newest head's: a push's delivery
+        # that failed and was redelivered after later pushes'. Taking it as the newest would
+        # replace the newest head's waiting job, and the review would then find GitHub moved on.
+        return bool(job.updated_at and newest_at and job.updated_at < newest_at)
     # A force-push back to an earlier commit is newer by updated_at: not stale.
     return not (job.updated_at and newest_at and job.updated_at > newest_at)
 

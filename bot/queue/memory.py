@@ -24,6 +24,7 @@ from bot.queue import (
     log_dead_letter,
     replacing,
 )
+from bot.queue.heads import is_older_head
 
 MAX_DELIVERIES = 10_000
 MAX_PRS = 10_000
@@ -48,13 +49,7 @@ class MemoryQueue:
         self._dead: deque[DeadLetter] = deque(maxlen=MAX_DEAD)
 
     def _is_older_head(self, job: Job) -> bool:
-        heads = self._heads.get(job.pr_key, [])
-        shas = [sha for sha, _ in heads]
-        if not shas or job.head_sha == shas[-1] or job.head_sha not in shas:
-            return False
-        newest_at = heads[-1][1]
-        # A force-push back to an earlier commit is newer by updated_at: not stale.
-        return not (job.updated_at and newest_at and job.updated_at > newest_at)
+        return is_older_head([list(h) for h in self._heads.get(job.pr_key, [])], job)
 
     def _note_head(self, job: Job) -> None:
         heads = [h for h in self._heads.pop(job.pr_key, []) if h[0] != job.head_sha]

@@ -66,6 +66,8 @@ def pr_event(fake: Any, action: str, number: int, **changes: Any) -> dict[str, A
         comments=len(fake.comments(fake.repo, number)),
         labels=[{"name": name} for name in fake.labels(fake.repo, number)])
     body["pull_request"]["head"]["sha"] = pr.head_sha
+    if pr.updated_at:
+        body["pull_request"]["updated_at"] = pr.updated_at
     body["pull_request"]["head"]["ref"] = pr.head_ref
     body["pull_request"]["base"]["ref"] = pr.base_ref
     body.update(changes)

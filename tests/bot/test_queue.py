@@ -132,6 +132,21 @@ async def test_older_head_arriving_late_is_refused(backend: Factory) -> None:
     assert not await queue.is_current(late)
 
 
+async def test_a_head_never_seen_whose_push_came_before_the_newest_is_refused(
+        backend: Factory) -> None:
+    # A push whose delivery failed while the App was down comes back (GitHub's redelivery, the
+    # reconciler) after a later push's: it must not take the newest head's waiting job away.
+    queue = backend()
+    await queue.put(job(head="b" * 40, updated_at="2026-01-01T10:05:00Z"))
+    redelivered = job(head="a" * 40, delivery="d2", updated_at="2026-01-01T10:00:00Z")
+    assert await queue.put(redelivered) == STALE
+    assert not await queue.is_current(redelivered)
+    assert (await queue.get()).head_sha == "b" * 40
+    # Without updated_at (a payload that lacks it) arrival order still decides.
+    unknown = job(head="c" * 40, delivery="d3")
+    assert await queue.put(unknown) != STALE
+
+
 async def test_force_push_back_to_an_earlier_head_is_newer_by_updated_at(
         backend: Factory) -> None:
     queue = backend()

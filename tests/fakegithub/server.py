@@ -8,6 +8,8 @@ OpenAPI subset (422/400), then run the operation's handler.
 from __future__ import annotations
 
 import asyncio
+import datetime
+import itertools
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -314,6 +316,7 @@ class FakeGitHub:
             pr.commits[-1]["sha"] = head_sha
         pr.head_sha = head_sha or (pr.commits[-1]["sha"] if pr.commits
                                    else fake_sha("head", repo.full_name, pr.number))
+        pr.updated_at = _push_time()
         self._move_branch(repo, pr.head_ref, pr.head_sha)
 
     @staticmethod
@@ -751,3 +754,13 @@ def _minimal_pull(pr: PullRequest, repo: Repo, api: str) -> dict[str, Any]:
             "url": f"{api}/repos/{repo.full_name}/pulls/{pr.number}",
             "head": {"ref": pr.head_ref, "sha": pr.head_sha, "repo": repo_ref},
             "base": {"ref": pr.base_ref, "sha": pr.base_sha, "repo": repo_ref}}
+
+
+_PUSHES = itertools.count()
+
+
+def _push_time() -> str:
+    """A PR's updated_at after a push: one second later than the previous push's, any PR."""
+    moment = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+        seconds=next(_PUSHES))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

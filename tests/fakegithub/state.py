@@ -63,6 +63,9 @@ class PullRequest:
     base_sha: str
     user: str = "octocat"
     state: str = "open"
+    # GitHub moves the PR's updated_at on every push; events carry it (the queue orders heads
+    # by it). The fake's clock ticks one second per push, so no two pushes tie.
+    updated_at: str = ""
     draft: bool = False
     labels: list[str] = field(default_factory=list)
     diff: str = ""
