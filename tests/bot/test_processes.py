@@ -320,6 +320,12 @@ async def test_the_embedded_default_killed_mid_run_loses_nothing(
         redelivering = asyncio.create_task(hookshot.redeliver_forever())
         statuses = await sending
         await settle(fake, SCALE_PULLS)
+        # Every PR can be complete before the reconciler has asked for the last failed
+        # deliveries (a newer head's came through): give its passes time to ask for them all.
+        for _ in range(300):
+            if len(fake.redeliveries) >= statuses[0]:
+                break
+            await asyncio.sleep(0.2)
         redelivering.cancel()
         await second.stop()
     result = tally(fake, SCALE_PULLS)
@@ -468,7 +474,9 @@ async def test_a_worker_killed_mid_run_with_redis_loses_nothing(
           f"answered {dict(statuses)}; at the kill {at_kill.runs} runs, {at_kill.in_progress} "
           f"in progress; at the end {result.line(SCALE_PULLS)}")
     assert statuses == {202: SCALE_PULLS * ROUNDS}
-    assert at_kill.in_progress and not at_kill.complete(SCALE_PULLS), "nothing ran at the kill"
+    # The kill lands while reviews run (mid_run saw one in progress); the doomed worker's own
+    # run may complete between that look and the signal, so only work left undone is required.
+    assert at_kill.runs and not at_kill.complete(SCALE_PULLS), "nothing ran at the kill"
     assert_exactly_once(result, SCALE_PULLS, log)
 
 
