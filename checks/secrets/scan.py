@@ -15,9 +15,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
+from checks.lineruns import joined_texts
 from checks.model import ChangedFile, Line
 from checks.secrets import derived, entropy, fastpass, generic, pairs, pem, quiet, urls
 from checks.secrets.catalog import PROVIDER_RULES
@@ -177,7 +177,6 @@ def warm() -> int:
 
 
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
-_TEXT = itemgetter(1)  # Line.text, without a Python-level call per line
 _KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
 _NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _AWS_SECRET_NEAR = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
@@ -225,7 +224,8 @@ class Corpus:
         parts: list[str] = []
         offset = 0
         for lines in self.lines:
-            chunk = "\n".join(map(_TEXT, lines))
+            # A diff's lines are a view over its text: cut a run at a time, no Line per line.
+            chunk = joined_texts(lines)
             self.starts.append(offset)
             parts.append(chunk)
             offset += len(chunk) + 1
