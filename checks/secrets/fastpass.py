@@ -2,11 +2,12 @@
 
 One RE2 alternation of every rule's anchor is a DFA whose states multiply when several anchors
 count characters of overlapping classes from any position (`[MNO][A-Za-z0-9_\\-]{23,27}\\.`,
-`[A-Za-z0-9]{14}\\.atlasv1\\.`, `[0-9a-f]{32}-us[0-9]`): on one long line of base64 its state cache
-thrashes and the pass fell to ~1 MB/s, where each anchor alone runs at hundreds. So the anchors
-that start with a literal (a provider's prefix, a keyword) share one pass, each anchor that can
-start with a character class runs alone, and `AnchorStream` merges the passes into exactly the
-matches of the single alternation: leftmost start first, ties going to the earlier anchor.
+`[A-Za-z0-9]{14}\\.atlasv1\\.`, `[A-Za-z0-9_~.]{3}[0-9]Q~`): on one long line of base64 its
+state cache thrashes and the pass fell to ~1 MB/s, where each anchor alone runs at hundreds.
+So each anchor that can start by counting a wide class (`runs_alone`: letters of both cases,
+base64's alphabet) runs alone, every other anchor (a provider's prefix, a keyword, a quote and
+then a name, a run of hex) shares one pass, and `AnchorStream` merges the passes into exactly
+the matches of the single alternation: leftmost start first, ties going to the earlier anchor.
 """
 
 from __future__ import annotations
@@ -157,32 +158,111 @@ def _group_end(source: str, index: int) -> int:
     return index
 
 
-_GROUP_OPEN = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:|P<\w+>)?|\(")
+# A wide class repeated more than this many times where an anchor starts is a counter the DFA
+# keeps at every byte of a base64 line. Measured on engine.py's 5 MB base64 line, first scan in
+# a fresh process: Azure's `[A-Za-z0-9_~.]{3}[0-9]Q~` in the shared pass adds 25 ms (of ~120)
+# of DFA states, atlas's `[A-Za-z0-9]{14}` more; Discord's `[MNO]…{23,27}` thrashes it (1 MB/s).
+WIDE_REPEAT = 2
+_ASCII = frozenset(map(chr, range(128)))
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_CATEGORIES = {
+    "CATEGORY_DIGIT": frozenset("0123456789"),
+    "CATEGORY_SPACE": frozenset(" \t\n\r\f\v"),
+    "CATEGORY_WORD": _LETTERS | frozenset("0123456789_"),
+}
 
 
-def leads_with_class(source: str) -> bool:
-    """True when some alternative of `source` can start with a character class (or `.`).
+def runs_alone(source: str) -> bool:
+    """True when some alternative of `source` can start by counting a wide class (both cases'
+    letters, as base64 and identifiers are): `[A-Za-z0-9]{14}\\.atlasv1`, or one atom that
+    class holds and then the count (`[MNO][A-Za-z0-9_\\-]{23,27}`, a count at each M, N, O).
 
-    Such an anchor may begin at almost any position of random text, and its counted repeats
-    are what multiply the combined DFA's states; one with a literal first character does not.
+    Such a counter is live at almost every byte of a base64 line, and in one DFA with the other
+    anchors it multiplies their states: the shared pass fell to ~1 MB/s on base64 with Discord's
+    anchor in it. Anchors led by a literal, by one class and then text outside it (`["']`, then
+    an identifier), or by a count of a narrow class (hex, digits) share one pass safely.
     """
-    for branch in top_level_branches(source):
-        head = _GROUP_OPEN.match(branch)
-        if head is not None:  # `(?i:pass|pwd)…`, `(?:AKIA|ASIA)…`: look inside the group
-            inner, depth = head.end(), 1
-            end = inner
-            while depth and end < len(branch):
-                if branch[end] == "\\":
-                    end += 2
-                    continue
-                depth += {"(": 1, ")": -1}.get(branch[end], 0)
-                end += 1
-            if leads_with_class(branch[inner:end - 1]):
-                return True
-        elif branch[:1] in ("[", ".") or branch[:2] in ("\\w", "\\d", "\\s", "\\W", "\\D",
-                                                       "\\S"):
+    parser: Any = getattr(re, "_parser", None)  # `re`'s own parser (3.11+), as max_width
+    try:
+        parsed = parser.parse(source)
+    except (AttributeError, re.error):
+        return True  # not understood: alone is always correct, only maybe slower
+    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+    for items, folded in _starts(list(parsed), ignore_case):
+        if not items:
+            continue
+        if _wide_count(items[0], folded) is not None:
+            return True
+        lead = _members(items[0], folded)
+        wide = _wide_count(items[1], folded) if len(items) > 1 else None
+        if lead is not None and wide is not None and lead <= wide:
             return True
     return False
+
+
+def _starts(items: list[Any], folded: bool) -> Iterator[tuple[list[Any], bool]]:
+    """Each way `items` can begin, with groups and alternations at its head opened."""
+    if not items:
+        yield items, folded
+        return
+    op, value = items[0]
+    name = str(op)
+    if name == "BRANCH":
+        for alternative in value[1]:
+            yield from _starts([*alternative, *items[1:]], folded)
+    elif name == "SUBPATTERN":  # (group, add flags, remove flags, items)
+        inner = folded or bool(value[1] & re.IGNORECASE)
+        inner = inner and not value[2] & re.IGNORECASE
+        yield from _starts([*value[3], *items[1:]], inner)
+    else:
+        yield items, folded
+
+
+def _wide_count(item: Any, folded: bool) -> frozenset[str] | None:
+    """The members of a repeated class that counts a wide class more than WIDE_REPEAT times."""
+    op, value = item
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or value[1] <= WIDE_REPEAT:
+        return None
+    if len(value[2]) != 1:
+        return None
+    members = _members(value[2][0], folded)
+    return members if members is not None and members >= _LETTERS else None
+
+
+def _members(item: Any, folded: bool) -> frozenset[str] | None:
+    """The ASCII characters one atom matches, None when it is not a single character."""
+    op, value = item
+    name = str(op)
+    if name == "ANY":
+        out = _ASCII - {"\n"}
+    elif name == "LITERAL":
+        out = frozenset(chr(value))
+    elif name == "NOT_LITERAL":
+        out = _ASCII - {chr(value)}
+    elif name == "IN":
+        negate, chosen = False, set()
+        for sub_op, sub_value in value:
+            sub = str(sub_op)
+            if sub == "NEGATE":
+                negate = True
+            elif sub == "LITERAL":
+                chosen.add(chr(sub_value))
+            elif sub == "RANGE":
+                chosen.update(map(chr, range(sub_value[0], min(sub_value[1], 127) + 1)))
+            elif sub == "CATEGORY":
+                category = str(sub_value).replace("_NOT_", "_")
+                found = _CATEGORIES.get(category)
+                if found is None:
+                    return None
+                chosen.update(_ASCII - found if "_NOT_" in str(sub_value) else found)
+            else:
+                return None
+        out = frozenset(_ASCII - chosen if negate else chosen)
+    else:
+        return None
+    if folded:
+        out |= {c.swapcase() for c in out if c in _LETTERS}
+    return out
 
 
 class AnchorPasses:
@@ -190,9 +270,9 @@ class AnchorPasses:
 
     def __init__(self, anchors: Sequence[str]) -> None:
         self.anchors = tuple(anchors)
-        led = [leads_with_class(a) for a in self.anchors]
-        shared = [a for a, by_class in zip(self.anchors, led, strict=True) if not by_class]
-        alone = [a for a, by_class in zip(self.anchors, led, strict=True) if by_class]
+        lone = [runs_alone(a) for a in self.anchors]
+        shared = [a for a, by_itself in zip(self.anchors, lone, strict=True) if not by_itself]
+        alone = [a for a, by_itself in zip(self.anchors, lone, strict=True) if by_itself]
         sources = ([_alternation(shared)] if shared else []) + alone
         self.passes = tuple(compile_re2(s) for s in sources)
         # A lone anchor's literals (`:AA`, `.atlasv1.`): where none occurs, `bytes.find` says
