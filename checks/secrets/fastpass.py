@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
+from checks.lazyre import lazy_compile
+
 try:  # google-re2 is a runtime dependency; callers fall back to Python's re without it
     import re2
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
@@ -84,7 +86,7 @@ def _class_end(source: str, index: int) -> int:
     return index
 
 
-_QUANTIFIER = re.compile(r"[*+?]|\{\d*(?:,\d*)?\}")
+_QUANTIFIER = lazy_compile(r"[*+?]|\{\d*(?:,\d*)?\}")
 
 
 def required_literals(source: str) -> tuple[bytes, ...] | None:
@@ -158,11 +160,37 @@ def _group_end(source: str, index: int) -> int:
     return index
 
 
+_GROUP_OPEN = lazy_compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:|P<\w+>)?|\(")
+
+
+def leads_with_class(source: str) -> bool:
+    """True when some alternative of `source` can start with a character class (or `.`): a
+    string walk, cheap enough to run over every anchor before `runs_alone` parses the few."""
+    for branch in top_level_branches(source):
+        head = _GROUP_OPEN.match(branch)
+        if head is not None:  # `(?i:pass|pwd)…`, `(?:AKIA|ASIA)…`: look inside the group
+            inner, depth = head.end(), 1
+            end = inner
+            while depth and end < len(branch):
+                if branch[end] == "\\":
+                    end += 2
+                    continue
+                depth += {"(": 1, ")": -1}.get(branch[end], 0)
+                end += 1
+            if leads_with_class(branch[inner:end - 1]):
+                return True
+        elif branch[:1] in ("[", ".") or branch[:2] in ("\\w", "\\d", "\\s", "\\W", "\\D",
+                                                       "\\S"):
+            return True
+    return False
+
+
 # A wide class repeated more than this many times where an anchor starts is a counter the DFA
 # keeps at every byte of a base64 line. Measured on engine.py's 5 MB base64 line, first scan in
 # a fresh process: Azure's `[A-Za-z0-9_~.]{3}[0-9]Q~` in the shared pass adds 25 ms (of ~120)
 # of DFA states, atlas's `[A-Za-z0-9]{14}` more; Discord's `[MNO]…{23,27}` thrashes it (1 MB/s).
 WIDE_REPEAT = 2
+_MAXREPEAT: int = getattr(getattr(re, "_parser", None), "MAXREPEAT", -1)  # `*`, `+`, `{n,}`
 _ASCII = frozenset(map(chr, range(128)))
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _CATEGORIES = {
@@ -174,14 +202,23 @@ _CATEGORIES = {
 
 def runs_alone(source: str) -> bool:
     """True when some alternative of `source` can start by counting a wide class (both cases'
-    letters, as base64 and identifiers are): `[A-Za-z0-9]{14}\\.atlasv1`, or one atom that
-    class holds and then the count (`[MNO][A-Za-z0-9_\\-]{23,27}`, a count at each M, N, O).
+    letters, as base64 and identifiers are): `[A-Za-z0-9]{14}\\.atlasv1`, or one class that
+    count holds and then the count (`[MNO][A-Za-z0-9_\\-]{23,27}`, a count at each M, N, O).
 
     Such a counter is live at almost every byte of a base64 line, and in one DFA with the other
     anchors it multiplies their states: the shared pass fell to ~1 MB/s on base64 with Discord's
     anchor in it. Anchors led by a literal, by one class and then text outside it (`["']`, then
     an identifier), or by a count of a narrow class (hex, digits) share one pass safely.
     """
+    if "(?" in source.replace("(?:", "").replace("(?i:", "").replace("(?P", ""):
+        return _counts_wide_class(source)  # global flags (`(?i)`) or lookarounds: read it whole
+    # Only the alternatives a class may lead need re's parser (~25 us each, the pairs anchor's
+    # dozen alternatives 0.7 ms in all), on a first scan that compiles the passes.
+    return any(leads_with_class(branch) and _counts_wide_class(branch)
+               for branch in top_level_branches(source))
+
+
+def _counts_wide_class(source: str) -> bool:
     parser: Any = getattr(re, "_parser", None)  # `re`'s own parser (3.11+), as max_width
     try:
         parsed = parser.parse(source)
@@ -219,9 +256,14 @@ def _starts(items: list[Any], folded: bool) -> Iterator[tuple[list[Any], bool]]:
 
 
 def _wide_count(item: Any, folded: bool) -> frozenset[str] | None:
-    """The members of a repeated class that counts a wide class more than WIDE_REPEAT times."""
+    """The members of a wide class repeated a counted number of times above WIDE_REPEAT (`*`
+    and `+` count nothing: one DFA state loops on them)."""
     op, value = item
-    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or value[1] <= WIDE_REPEAT:
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT"):
+        return None
+    low, high = value[0], value[1]
+    counted = low if high == _MAXREPEAT else high
+    if counted <= WIDE_REPEAT:
         return None
     if len(value[2]) != 1:
         return None

@@ -97,6 +97,8 @@ def test_anchors_counting_a_wide_class_run_alone_and_the_others_share_a_pass() -
     assert not fastpass.runs_alone(r"key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-")
     assert not fastpass.runs_alone(r"""["'][A-Za-z0-9_.\-]{0,60}(?i:pass|key)""")
     assert not fastpass.runs_alone(r"[A-Za-z0-9]{2}:")  # a count of two: no more than a pair
+    assert not fastpass.runs_alone(r"[A-Za-z0-9]+@")  # a loop, not a count: one DFA state
+    assert fastpass.runs_alone(r"[A-Za-z0-9]{5,}@")
     assert not fastpass.runs_alone(r"[a-z]{9}\.")  # lower case only: not base64's alphabet
     assert fastpass.required_literals(r"[0-9]{8,10}:AA") == (b":AA",)
     assert fastpass.required_literals(r"key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-") == (
