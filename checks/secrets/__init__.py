@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pathspec
 
 from checks.config import compile_globs
+from checks.lazyre import lazy_compile
 from checks.mask import mask_secret
 from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
 from checks.paths import is_vendored
@@ -22,9 +23,9 @@ from checks.secrets.catalog import PROVIDER_RULES
 from checks.secrets.scan import Hit, find_secrets, scan_lines
 from checks.spec import CheckSpec, Option
 
-ALLOW_MARKER = re.compile(r"shipshape:allow[ \t]+secrets?\b[ \t:]*(?P<reason>.*)", re.IGNORECASE)
+ALLOW_MARKER = lazy_compile(r"shipshape:allow[ \t]+secrets?\b[ \t:]*(?P<reason>.*)", re.IGNORECASE)
 # Comment closers that follow a marker in HTML, C, Jinja and similar comments.
-_COMMENT_END = re.compile(r"\s*(?:-->|\*/|#}|%>|\*\)|--%>)\s*$")
+_COMMENT_END = lazy_compile(r"\s*(?:-->|\*/|#}|%>|\*\)|--%>)\s*$")
 
 RULE_IDS: tuple[str, ...] = (
     *(rule.id for rule in PROVIDER_RULES), generic.AWS_SECRET_ID, pem.RULE_ID, urls.RULE_ID,

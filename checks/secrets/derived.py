@@ -14,20 +14,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from checks.lazyre import lazy_compile
 from checks.model import Line
 
 # Where a concatenation may be: a closing quote, an operator or a line break, an opening quote.
 # The fast check that keeps the full literal parser off most of the text.
-JOINT = re.compile(r"""["'](?:[ \t]*(?:\+|\.\.?)[ \t]*\\?\n?|[ \t]*\\?\n|[ \t]+)[ \t]*"""
+JOINT = lazy_compile(r"""["'](?:[ \t]*(?:\+|\.\.?)[ \t]*\\?\n?|[ \t]*\\?\n|[ \t]+)[ \t]*"""
                    r"""(?:[+.][ \t]*)?["']""")
 # A string literal, its loop unrolled (`"[^"\\\n]*(?:\\.[^"\\\n]*)*"`): the same strings, and
 # Python's re runs the unrolled form several times faster over long literals.
 _LITERAL = r'''"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*\''''
 _SEPARATOR = r"[ \t]*(?:\+|\.\.?)?[ \t]*\\?\n?[ \t]*(?:\+|\.\.?)?[ \t]*"
 # RE2-compatible too (no lookaround): scan.py runs it in google-re2 over long lines.
-RUN = re.compile(rf"(?:{_LITERAL})(?:{_SEPARATOR}(?:{_LITERAL}))+")
-_ONE = re.compile(_LITERAL)
-_ESCAPE = re.compile(r"\\(.)")
+RUN = lazy_compile(rf"(?:{_LITERAL})(?:{_SEPARATOR}(?:{_LITERAL}))+")
+_ONE = lazy_compile(_LITERAL)
+_ESCAPE = lazy_compile(r"\\(.)")
 # A joined value shorter than the shortest token is not worth a provider search.
 MIN_JOINED = 16
 HEAD_CHARS = 120
@@ -105,9 +106,9 @@ def _join(text: str, start: int, end: int) -> Joined | None:
     return Joined(start, value, tuple(meets[:-1]))
 
 
-_SECRET_KIND = re.compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)
-_DATA_KEY = re.compile(r"^(?P<indent>[ \t]*)(?:data|binaryData):[ \t]*$")
-_ENTRY = re.compile(r"""^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*["']?"""
+_SECRET_KIND = lazy_compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)
+_DATA_KEY = lazy_compile(r"^(?P<indent>[ \t]*)(?:data|binaryData):[ \t]*$")
+_ENTRY = lazy_compile(r"""^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*["']?"""
                     r"""(?P<b64>[A-Za-z0-9+/]{16,}={0,2})["']?[ \t]*$""")
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import itertools
-import re
 from posixpath import basename
 
+from checks.lazyre import lazy_compile
 from checks.secrets import entropy, quiet
 
 RULE_ID = "generic-secret"
@@ -92,10 +92,10 @@ _NOT_SECRET_WORDS = frozenset({
     "example", "sample", "dummy", "fake", "mock", "invalid", "wrong", "bad", "incorrect",
     "bogus",
 })
-_SPLIT = re.compile(r"[_.\-\s$]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_IDENT_CHAR = re.compile(r"[A-Za-z0-9_.\-$]")
+_SPLIT = lazy_compile(r"[_.\-\s$]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_IDENT_CHAR = lazy_compile(r"[A-Za-z0-9_.\-$]")
 _NOT_BEFORE_KEY = frozenset(":/\\")
-_AWS_SECRET = re.compile(r"^[A-Za-z0-9/+]{40}$")
+_AWS_SECRET = lazy_compile(r"^[A-Za-z0-9/+]{40}$")
 
 # File types where a bare (unquoted) value is a literal rather than an expression.
 _BARE_EXTENSIONS = frozenset({
@@ -108,16 +108,16 @@ _BARE_NAMES = ("dockerfile", "containerfile", ".env", "makefile", ".npmrc", ".py
                ".git-credentials", "credentials")
 
 # After a quoted value: string concatenation or formatting (`+`, PHP ` . `, Lua `..`, `%`).
-_CONCATENATION = re.compile(r"[ \t]*(?:\+(?![+=])|\.(?=[ \t$])|\.\.|%[ \t(]|\.format\()")
+_CONCATENATION = lazy_compile(r"[ \t]*(?:\+(?![+=])|\.(?=[ \t$])|\.\.|%[ \t(]|\.format\()")
 _CALL_OR_INDEX = frozenset("([")
-_SCHEME_HEAD = re.compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+(?=\S)")
+_SCHEME_HEAD = lazy_compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+(?=\S)")
 # Files whose `key=value` value is the whole rest of the line, spaces included.
 _WHOLE_LINE = frozenset({"properties", "ini", "cfg", "conf"})
 
-_BASE64 = re.compile(r"^[A-Za-z0-9+/]{6,}={0,2}$")
+_BASE64 = lazy_compile(r"^[A-Za-z0-9+/]{6,}={0,2}$")
 # A provider's prefix on a value its own rule turned down (`xoxb-12345`, a `ghp_` token with a
 # wrong checksum): made up, and the provider rule has already judged it.
-_PROVIDER_PREFIX = re.compile(
+_PROVIDER_PREFIX = lazy_compile(
     r"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[a-z]-|xapp-|[sr]k_(?:live|test)_"
     r"|AKIA|ASIA|AIza|SG\.|npm_|pypi-|sk-ant-|sk-proj-|shp(?:at|ca|pa|ss|ua)_|whsec_|eyJ"
     r"|hv[sb]\.|dp\.[a-z]+\.|do[opr]_v1_|HRKU-|NR(?:AK|II)-|sntry[su]_|ATATT3|lin_api_|PMAK-"

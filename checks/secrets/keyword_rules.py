@@ -10,9 +10,9 @@ reported only when a key that names the provider (`OKTA_API_TOKEN`, `dd_app_key`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from checks.lazyre import lazy_compile
 from checks.secrets import entropy, generic
 from checks.secrets.rules import Rule
 
@@ -29,8 +29,8 @@ _UUID_UPPER = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A
 
 def _judge(keywords: str, minimum: float) -> Callable[[str, str], bool]:
     """Random enough, and the key naming the provider is no id, URL or name (`HEROKU_APP_ID`)."""
-    key = re.compile(rf"[A-Za-z0-9_.\-]*(?i:{keywords})[A-Za-z0-9_.\-]*")
-    provider = re.compile(rf"(?i:{keywords})")
+    key = lazy_compile(rf"[A-Za-z0-9_.\-]*(?i:{keywords})[A-Za-z0-9_.\-]*")
+    provider = lazy_compile(rf"(?i:{keywords})")
 
     def check(value: str, line: str) -> bool:
         if entropy.shannon(value) < minimum:

@@ -11,8 +11,7 @@ YAML block scalars (`password: |` and the value on the next line), JSON inside a
 
 from __future__ import annotations
 
-import re
-
+from checks.lazyre import lazy_compile
 from checks.secrets import generic
 
 KIND = "pair"
@@ -86,7 +85,7 @@ ANCHOR = "|".join((
 ))
 _FIXED_KEYS = {"6": "password", "7": "curl --user", "8": "mysql -p", "14": "curl --user"}
 _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
-_SETTER = re.compile(r"(?i)(?:set|put|env|define|add|store|with|config)\w*[ \t]*$")
+_SETTER = lazy_compile(r"(?i)(?:set|put|env|define|add|store|with|config)\w*[ \t]*$")
 
 
 def extract(groups: dict[str, str | None]) -> tuple[str, str, str] | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checks.lazyre import lazy_compile
 from checks.model import Line
 from checks.secrets import quiet
 
@@ -20,16 +20,16 @@ ANCHOR = r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY"
 # A real key has hundreds of base64 characters; a doc snippet has `...` or a few.
 MIN_BODY = 64
 MAX_BLOCK_LINES = 200
-_BODY = re.compile(r"[A-Za-z0-9+/=]{16,}")
-_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
-_ESCAPED_NEWLINE = re.compile(r"\\(?:r\\)?n")
+_BODY = lazy_compile(r"[A-Za-z0-9+/=]{16,}")
+_END = lazy_compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_ESCAPED_NEWLINE = lazy_compile(r"\\(?:r\\)?n")
 # One line of key material as it sits in any file: indented, behind a comment marker, inside
 # a string literal (`"MIIE...\\n" +`, `'MIIE...',`), but nothing else on the line.
-_BODY_LINE = re.compile(
+_BODY_LINE = lazy_compile(
     r"""[ \t]*(?:#+|//|\*|;|--)?[ \t]*[rbuf]?["'`]?(?P<b64>[A-Za-z0-9+/=]{2,})"""
     r"""(?:\\[nr])*["'`]?[ \t]*[,+;\\]?[ \t]*\)?[ \t]*""")
-_HEADER = re.compile(r"""[ \t]*(?:#+|//|\*)?[ \t]*["'`]?[A-Za-z\-]+:[ \t]*[^\n]*$""")
-_ELIDED = re.compile(r"\.\.\.|…|<[^>]*>|\[[^\]]*\]")
+_HEADER = lazy_compile(r"""[ \t]*(?:#+|//|\*)?[ \t]*["'`]?[A-Za-z\-]+:[ \t]*[^\n]*$""")
+_ELIDED = lazy_compile(r"\.\.\.|…|<[^>]*>|\[[^\]]*\]")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import hashlib
 import itertools
 import re
 
+from checks.lazyre import lazy_compile
+
 # Documented example credentials published by the providers themselves, kept as SHA-256 digests
 # so the repository holds no string that a secret scanner (or GitHub push protection) would flag.
 EXAMPLE_DIGESTS = frozenset({
@@ -67,7 +69,7 @@ EXAMPLE_DIGESTS = frozenset({
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # Markers that never occur by chance in a random token of 20+ characters.
-_TOKEN_PLACEHOLDER = re.compile(
+_TOKEN_PLACEHOLDER = lazy_compile(
     r"x{4}|X{4}|0{6}|\*{3}|\.{3}|…|<[^>]*>|\{\{|\$\{|EXAMPLE|example|sample|SAMPLE|dummy|DUMMY"
     r"|placeholder|PLACEHOLDER|redacted|REDACTED|your|YOUR|fake|FAKE|notreal|NOT_?REAL"
     r"|abcdefgh|ABCDEFGH|12345678|(.)\1{7}"
@@ -77,7 +79,7 @@ _TOKEN_PLACEHOLDER = re.compile(
 )
 
 # What people put where a secret goes when they mean "not a real one".
-_VALUE_PLACEHOLDER = re.compile(
+_VALUE_PLACEHOLDER = lazy_compile(
     r"example|sample|dummy|fake|placeholder|change[_.-]?me|changeit|replace|redacted|insert"
     r"|your|todo|fixme|tbd|xxx|\*\*\*|\.\.\.|…|not[_.-]?(?:a[_.-]?)?(?:real|valid|secret)"
     r"|mock|stub|test|sandbox|demo|blank|masked|lorem|ipsum|secret[_.-]?here|goes[_.-]?here"
@@ -88,7 +90,7 @@ _VALUE_PLACEHOLDER = re.compile(
 )
 
 # References to a value kept elsewhere: environment, templating, vault, CI secrets.
-_REFERENCE = re.compile(
+_REFERENCE = lazy_compile(
     # `%VAR%` (Windows): the whole value, or upper case inside one (`%qJDt%` is random).
     r"\$\{|\$\(|^\$[A-Za-z_]|\$[A-Z_]{3,}|^%[A-Za-z_]\w*%$|(?-i:%[A-Z_][A-Z0-9_]{2,}%)|\{\{|\{%"
     r"|<%|#\{|%\(\w+\)s"
@@ -99,45 +101,46 @@ _REFERENCE = re.compile(
 )
 # YAML tags, anchors and aliases (`!vault |`, `&default`, `*default`) on an unquoted value; in
 # quotes the same characters start a password.
-_YAML_SIGIL = re.compile(r"^(?:!|&|\*[A-Za-z])")
+_YAML_SIGIL = lazy_compile(r"^(?:!|&|\*[A-Za-z])")
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_HASHED = re.compile(
+_UUID = lazy_compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_HASHED = lazy_compile(
     r"^(?:sha1|sha224|sha256|sha384|sha512|md5|blake2b?)[-:=]|^\$(?:2[abxy]?|5|6|argon2(?:id|i|d)?"
     r"|scrypt|pbkdf2[\w-]*)\$|^pbkdf2_sha\d+\$|^\{(?:SSHA|SHA|CRYPT|bcrypt)\}",
     re.IGNORECASE,
 )
 # A leading `/` is a path unless the value is base64 of mixed case and digits (an AWS secret
 # key or a random 32-byte key may start with `/`; paths have words, dots and dashes).
-_PATH_OR_URL = re.compile(
+_PATH_OR_URL = lazy_compile(
     r"^(?:[a-z][a-z0-9+.\-]*://"
     r"|/(?!(?-i:(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9+/]{19,}={0,2}$))"
     r"|\\/|\./|\.\./|~/|[A-Za-z]:\\|\\\\|file:|https?://|s3://|gs://|data:)"
     r"|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|pub|asc|gpg|cfg|conf|ini|toml|xml)$",
     re.IGNORECASE,
 )
-_PUBLIC_MATERIAL = re.compile(
+_PUBLIC_MATERIAL = lazy_compile(
     r"^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-|sk-ssh-|-----BEGIN (?:PUBLIC KEY|CERTIFICATE"
     r"|RSA PUBLIC KEY|PGP PUBLIC|OPENSSH PUBLIC))"
 )
 # Regular expressions assigned to `token_pattern`-like names: `(?:`, `\w`, `[^...]`, `{2,8}`.
-_REGEX_LIKE = re.compile(r"\(\?[:=!<iPx]|\\[wdsbWDSB]|\[\^|\[[a-zA-Z0-9]-[a-zA-Z0-9]|\{\d+,\d*\}")
+_REGEX_LIKE = lazy_compile(r"\(\?[:=!<iPx]|\\[wdsbWDSB]|\[\^|\[[a-zA-Z0-9]-[a-zA-Z0-9]|\{\d+,\d*\}")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl")
 # Human-readable words joined by separators or camelCase: `db-password-prod`, `mySecretName`.
 # Constants such as `RSA_2048` and `ECC_NIST_P256` (a separator keeps base32 seeds out).
-_WORDS = re.compile(r"^(?:[a-z]+(?:[_.\-][a-z]+)*|[A-Z]+(?:[_.\-][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+"
+_WORDS = lazy_compile(r"^(?:[a-z]+(?:[_.\-][a-z]+)*|[A-Z]+(?:[_.\-][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+"
                     r"|(?:[A-Z][a-z]+)+|[A-Z][a-z]*(?:[_.\-][A-Z][a-z]*)+"
                     r"|[A-Z][A-Z0-9]*(?:[_.\-][A-Z0-9]+)+)$")
-_COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{3,8}|ansi\w*)$")
+_COLOUR = lazy_compile(r"^#(?:[0-9A-Fa-f]{3,8}|ansi\w*)$")
 # Letters and separators only, short: a label, a translation, an identifier path
 # (`API-Token`, `Fjalekalimi:`, `models.CharField`, `custom-CA`); random secrets carry digits.
-_LETTERS_ONLY = re.compile(r"^[A-Za-z]+(?:[ _.\-:|/]+[A-Za-z]+)*[:.!?]?$")
+_LETTERS_ONLY = lazy_compile(r"^[A-Za-z]+(?:[ _.\-:|/]+[A-Za-z]+)*[:.!?]?$")
 LETTERS_ONLY_MAX = 24
 # Lower-case words with a small number: `minio123`, `etcd-cluster-k8s`, `bitnami1234`,
 # `access-sandbox-1234`. People do use such passwords, but in code they are test values.
-_WORDS_AND_NUMBER = re.compile(r"^[A-Za-z][a-z]+[0-9]{0,4}(?:[-_.][a-z0-9]{1,12})*$")
+_WORDS_AND_NUMBER = lazy_compile(r"^[A-Za-z][a-z]+[0-9]{0,4}(?:[-_.][a-z0-9]{1,12})*$")
 # A hostname (`registry-1.docker.io/myorg`): lower case, dotted, a top-level label of letters.
-_HOSTNAME = re.compile(r"^[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}(?:/[\w.\-/]*)?$")
+_HOSTNAME = lazy_compile(r"^[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}(?:/[\w.\-/]*)?$")
 _HOME_ROW = frozenset("asdfghjkl")
 _LAYOUTS = (("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"),
             ("1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"))
@@ -158,13 +161,13 @@ def _neighbours() -> dict[str, str]:
 _NEIGHBOURS = _neighbours()
 MASH_MAX = 20
 # Encrypted at rest by design: EJSON, SOPS, Ansible Vault, Bitnami sealed secrets.
-_ENCRYPTED = re.compile(
+_ENCRYPTED = lazy_compile(
     r"^(?:EJ\[\d+:|ENC\[[A-Z0-9_]+,|\$ANSIBLE_VAULT;|Ag[A-D][A-Za-z0-9+/]{300,})")
 # Not one value but markup around one: `<PASSWORD>`, `[password]`, `gA..H` (elided), a run
 # of one character (`zzzzzzzzz`), a counting or keyboard run anywhere (`key-1234567890-x`),
 # a query string (`sv=...&sig=x`), a Laravel validation rule (`required|string|min:8`), a
 # JWT's unsigned head (`eyJ...eyJ...`), a Go/Helm template path (`.Values.auth.password`).
-_NOT_ONE_VALUE = re.compile(
+_NOT_ONE_VALUE = lazy_compile(
     r"^<[^<>]+>$|^\[[^\[\]]+\]$|\.\.|(.)\1{4}|123456|234567|345678|456789|abcdef|qwerty"
     r"|asdfgh|abc123|^\??[\w.\-]+=[^&\s]*(?:&[\w.\-]+=[^&\s]*)+$|^[a-z]+_[a-z_]+=$"
     r"|^[a-z_]+(?::[^|\s]*)?(?:\|[a-z_]+(?::[^|\s]*)?)+$|^eyJ[\w\-]*\.eyJ[\w\-]*\.?$"
@@ -181,10 +184,10 @@ _SELF_NAMING = frozenset({
     "foo", "bar", "baz", "qux", "foobar", "tbd", "cred", "tok",
 })
 # The longer of those words also inside run-together words: `newpassword123`, `randomtoken`.
-_SELF_NAMING_INSIDE = re.compile(r"passw|passphrase|secret|token|apikey|credential",
+_SELF_NAMING_INSIDE = lazy_compile(r"passw|passphrase|secret|token|apikey|credential",
                                  re.IGNORECASE)
 _LEET = str.maketrans("0134567@$", "oieasgtas")
-_WORD_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_WORD_PIECE = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def is_documented_example(value: str) -> bool:
@@ -210,7 +213,7 @@ def is_placeholder_token(secret_part: str) -> bool:
 
 # The same markers without runs: base64 of binary data (DER, OpenSSH keys, macaroons) is full of
 # `AAAA` (zero bytes) and fixed headers; a stand-in body shows itself by words or few symbols.
-_BODY_PLACEHOLDER = re.compile(
+_BODY_PLACEHOLDER = lazy_compile(
     r"x{6}|X{6}|\*{3}|\.{3}|…|<[^>]*>|\{\{|\$\{|EXAMPLE|example|sample|SAMPLE|dummy|DUMMY"
     r"|placeholder|PLACEHOLDER|redacted|REDACTED|notreal|NOT_?REAL|abcdefgh|ABCDEFGH|12345678"
 )

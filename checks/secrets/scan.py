@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from checks.lazyre import lazy_compile
 from checks.lineruns import joined_texts
 from checks.model import ChangedFile, Line
 from checks.secrets import derived, entropy, fastpass, generic, pairs, pem, quiet, urls
@@ -52,7 +53,7 @@ class _Candidate:
     container: bool = False  # generic and URL hits give way to a provider token inside them
 
 
-_GROUP_NAME = re.compile(r"\(\?P([<=])(\w+)")
+_GROUP_NAME = lazy_compile(r"\(\?P([<=])(\w+)")
 
 
 def _rename_groups(pattern: str, index: int) -> str:
@@ -66,7 +67,9 @@ _SPECIAL: tuple[tuple[str, str], ...] = (
 # Keyword rules (a provider's name labels the value) run in a pass of their own: in the main
 # pass a generic or pair match that starts earlier on the line (`ENV `, `\n`, `("`) would
 # step over the provider's name.
-_PREFIXED = tuple(r for r in PROVIDER_RULES if r not in KEYWORD_RULES)
+# By identity: `in` on the tuple compares every field of ~100 rules (1,000 __eq__ at import).
+_KEYWORD_IDS = frozenset(map(id, KEYWORD_RULES))
+_PREFIXED = tuple(r for r in PROVIDER_RULES if id(r) not in _KEYWORD_IDS)
 _BRANCHES: tuple[Rule | str, ...] = (*_PREFIXED, *(kind for kind, _ in _SPECIAL))
 _SOURCES = (*(r.pattern for r in _PREFIXED), *(p for _, p in _SPECIAL))
 _ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR,
@@ -176,19 +179,19 @@ def warm() -> int:
     return count + len(KEYWORD_RULES)
 
 
-_ALNUM_RUN = re.compile(r"[A-Za-z0-9]*")
-_KEY_END = re.compile(r"<?[A-Za-z0-9_.\-$]*")
-_NOTEBOOK_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
-_AWS_SECRET_NEAR = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_ALNUM_RUN = lazy_compile(r"[A-Za-z0-9]*")
+_KEY_END = lazy_compile(r"<?[A-Za-z0-9_.\-$]*")
+_NOTEBOOK_LINE = lazy_compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
+_AWS_SECRET_NEAR = lazy_compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _KEY_LOOKBACK = 200
-_BLANKS = re.compile(r"[^\S\n]*")
+_BLANKS = lazy_compile(r"[^\S\n]*")
 _AFTER_HEAD = 16  # longer than anything generic.is_whole_literal matches after the blanks
 # `badge.svg?token=…`: a token in an image URL is a display token meant to be public (Codecov).
-_IMAGE_QUERY = re.compile(r"(?:\.(?:svg|png|gif|jpe?g|webp)|/badge|shields\.io/[^\s?\"']*)\?"
+_IMAGE_QUERY = lazy_compile(r"(?:\.(?:svg|png|gif|jpe?g|webp)|/badge|shields\.io/[^\s?\"']*)\?"
                           r"(?:[\w.\-]+=[^&\s\"']*&)*$")
 _IMAGE_LOOKBACK = 80
-_QUERY_NEXT = re.compile(r"&(?=[\w.\-]+=)")
-_SCHEME_IN = re.compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+$")
+_QUERY_NEXT = lazy_compile(r"&(?=[\w.\-]+=)")
+_SCHEME_IN = lazy_compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+$")
 _CONN_EDGE = frozenset(";\"'")
 _QUOTES = frozenset("\"'")
 _YAML_SIGILS = frozenset("!&*")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from checks.lazyre import lazy_compile
 from checks.secrets import generic, quiet
 
 RULE_ID = "url-credentials"
@@ -17,14 +18,14 @@ ANCHOR = (r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|ms
           r"|cockroachdb|clickhouse|oracle|redshift|nats|smtps?|ftps?|sftp|ldaps?|https?)://"
           r"[^:@/\s\"'`<>]*:[^@/\s\"'`<>]+@")
 
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_PERCENT = lazy_compile(r"%([0-9A-Fa-f]{2})")
 # Passwords that local development set-ups (docker-compose, CI services) use on purpose.
 _DEV_PASSWORDS = frozenset({
     "postgres", "password", "pass", "root", "guest", "admin", "secret", "test", "example",
     "mysql", "redis", "rabbitmq", "changeme", "dev", "local", "docker", "user", "pwd",
     "passw0rd", "p@ssw0rd", "1234", "12345", "123456", "mongo", "mongodb", "sa", "default",
 })
-_LOCAL_HOST = re.compile(
+_LOCAL_HOST = lazy_compile(
     r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|[a-z0-9_\-]+)$"
     r"|\.(?:local|localhost|test|example|invalid|internal)$|(?:^|\.)example\.(?:com|org|net)$",
     re.IGNORECASE,
