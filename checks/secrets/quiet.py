@@ -12,6 +12,7 @@ import itertools
 import re
 
 from checks.lazyre import lazy_compile
+from checks.secrets.fastpass import AsciiSearch
 
 # Documented example credentials published by the providers themselves, kept as SHA-256 digests
 # so the repository holds no string that a secret scanner (or GitHub push protection) would flag.
@@ -69,17 +70,19 @@ EXAMPLE_DIGESTS = frozenset({
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # Markers that never occur by chance in a random token of 20+ characters.
-_TOKEN_PLACEHOLDER = lazy_compile(
+_TOKEN_PLACEHOLDER = AsciiSearch(
     r"x{4}|X{4}|0{6}|\*{3}|\.{3}|…|<[^>]*>|\{\{|\$\{|EXAMPLE|example|sample|SAMPLE|dummy|DUMMY"
     r"|placeholder|PLACEHOLDER|redacted|REDACTED|your|YOUR|fake|FAKE|notreal|NOT_?REAL"
-    r"|abcdefgh|ABCDEFGH|12345678|(.)\1{7}"
+    r"|abcdefgh|ABCDEFGH|12345678"
     # A run of 8 letters in alphabet order (`klmnopqr`) or a trailing "here" (`TokenHere`):
     # about 1 in 10^12 and 1 in 10^7 for a random base62 body.
     rf"|(?i:{'|'.join(_ALPHABET[i:i + 8] for i in range(19))})|[Hh]ere$|HERE$"
 )
+# ... or a run of one character (Python's `re` only: RE2 has no backreferences).
+_RUN_OF_EIGHT = lazy_compile(r"(.)\1{7}")
 
 # What people put where a secret goes when they mean "not a real one".
-_VALUE_PLACEHOLDER = lazy_compile(
+_VALUE_PLACEHOLDER = AsciiSearch(
     r"example|sample|dummy|fake|placeholder|change[_.-]?me|changeit|replace|redacted|insert"
     r"|your|todo|fixme|tbd|xxx|\*\*\*|\.\.\.|…|not[_.-]?(?:a[_.-]?)?(?:real|valid|secret)"
     r"|mock|stub|test|sandbox|demo|blank|masked|lorem|ipsum|secret[_.-]?here|goes[_.-]?here"
@@ -90,7 +93,7 @@ _VALUE_PLACEHOLDER = lazy_compile(
 )
 
 # References to a value kept elsewhere: environment, templating, vault, CI secrets.
-_REFERENCE = lazy_compile(
+_REFERENCE = AsciiSearch(
     # `%VAR%` (Windows): the whole value, or upper case inside one (`%qJDt%` is random).
     r"\$\{|\$\(|^\$[A-Za-z_]|\$[A-Z_]{3,}|^%[A-Za-z_]\w*%$|(?-i:%[A-Z_][A-Z0-9_]{2,}%)|\{\{|\{%"
     r"|<%|#\{|%\(\w+\)s"
@@ -167,13 +170,14 @@ _ENCRYPTED = lazy_compile(
 # of one character (`zzzzzzzzz`), a counting or keyboard run anywhere (`key-1234567890-x`),
 # a query string (`sv=...&sig=x`), a Laravel validation rule (`required|string|min:8`), a
 # JWT's unsigned head (`eyJ...eyJ...`), a Go/Helm template path (`.Values.auth.password`).
-_NOT_ONE_VALUE = lazy_compile(
-    r"^<[^<>]+>$|^\[[^\[\]]+\]$|\.\.|(.)\1{4}|123456|234567|345678|456789|abcdef|qwerty"
+_NOT_ONE_VALUE = AsciiSearch(
+    r"^<[^<>]+>$|^\[[^\[\]]+\]$|\.\.|123456|234567|345678|456789|abcdef|qwerty"
     r"|asdfgh|abc123|^\??[\w.\-]+=[^&\s]*(?:&[\w.\-]+=[^&\s]*)+$|^[a-z]+_[a-z_]+=$"
     r"|^[a-z_]+(?::[^|\s]*)?(?:\|[a-z_]+(?::[^|\s]*)?)+$|^eyJ[\w\-]*\.eyJ[\w\-]*\.?$"
     r"|^\$?\.[A-Za-z_]\w*(?:\.\w+)*$|^urn:",
     re.IGNORECASE,
 )
+_RUN_OF_FIVE = lazy_compile(r"(.)\1{4}", re.IGNORECASE)  # `aaaAA` too, as it was in one pattern
 # Words that make a value name a secret instead of being one (`new_password123`,
 # `T0pS3cr3t`, `sk-my-openai-1st-key`, `hunter2000`), also spelled in leetspeak.
 _SELF_NAMING = frozenset({
@@ -184,8 +188,8 @@ _SELF_NAMING = frozenset({
     "foo", "bar", "baz", "qux", "foobar", "tbd", "cred", "tok",
 })
 # The longer of those words also inside run-together words: `newpassword123`, `randomtoken`.
-_SELF_NAMING_INSIDE = lazy_compile(r"passw|passphrase|secret|token|apikey|credential",
-                                 re.IGNORECASE)
+_SELF_NAMING_INSIDE = AsciiSearch(r"passw|passphrase|secret|token|apikey|credential",
+                                  re.IGNORECASE)
 _LEET = str.maketrans("0134567@$", "oieasgtas")
 _WORD_PIECE = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -208,7 +212,8 @@ def is_sequence(value: str) -> bool:
 
 def is_placeholder_token(secret_part: str) -> bool:
     """True when the random part of a provider-shaped token is visibly made up."""
-    return bool(_TOKEN_PLACEHOLDER.search(secret_part)) or is_sequence(secret_part)
+    return (_TOKEN_PLACEHOLDER(secret_part) or bool(_RUN_OF_EIGHT.search(secret_part))
+            or is_sequence(secret_part))
 
 
 # The same markers without runs: base64 of binary data (DER, OpenSSH keys, macaroons) is full of
@@ -228,12 +233,12 @@ def is_placeholder_body(body: str) -> bool:
 
 def is_reference(value: str) -> bool:
     """True for `${VAR}`, `{{ secrets.X }}`, `process.env.X`, `%VAR%`, vault and ARN references."""
-    return bool(_REFERENCE.search(value))
+    return _REFERENCE(value)
 
 
 def names_a_secret(value: str) -> bool:
     """True when a word of `value` (leetspeak read as letters) is `password`, `secret`, `key`..."""
-    if _SELF_NAMING_INSIDE.search(value):
+    if _SELF_NAMING_INSIDE(value):
         return True
     for text in (value, value.translate(_LEET)):
         if any(w.lower() in _SELF_NAMING for w in _WORD_PIECE.findall(text)):
@@ -274,15 +279,15 @@ def is_prose_or_markup(value: str) -> bool:
         or bool(_HOSTNAME.match(value))
         or is_keyboard_mash(value)
         or bool(_ENCRYPTED.match(value))
-        or bool(_NOT_ONE_VALUE.search(value))
-        or bool(_NOT_ONE_VALUE.search(bare))  # `AbC-dEf5` is `abcdef` with separators
+        or _NOT_ONE_VALUE(value) or bool(_RUN_OF_FIVE.search(value))
+        or _NOT_ONE_VALUE(bare) or bool(_RUN_OF_FIVE.search(bare))  # `AbC-dEf5`: `abcdef`
     )
 
 
 def is_placeholder_password(value: str) -> bool:
     """True for a password in a URL that is a placeholder (`[password]`, `TOKEN`, `p@ss#word`)."""
     return (bool(re.fullmatch(r"[A-Z]+(?:_[A-Z]+)*|\[[^\]]*\]", value))
-            or bool(_VALUE_PLACEHOLDER.search(value)) or names_a_secret(value))
+            or _VALUE_PLACEHOLDER(value) or names_a_secret(value))
 
 
 def is_not_secret_value(value: str, quoted: bool = False) -> bool:
@@ -291,8 +296,8 @@ def is_not_secret_value(value: str, quoted: bool = False) -> bool:
     return (
         not stripped
         or (not quoted and bool(_YAML_SIGIL.match(stripped)))
-        or bool(_VALUE_PLACEHOLDER.search(stripped))
-        or bool(_VALUE_PLACEHOLDER.search(stripped.translate(_LEET)))  # `ch4n63m3`
+        or _VALUE_PLACEHOLDER(stripped)
+        or _VALUE_PLACEHOLDER(stripped.translate(_LEET))  # `ch4n63m3`
         or is_prose_or_markup(stripped)
         or names_a_secret(stripped)
         or is_reference(stripped)

@@ -176,6 +176,7 @@ def warm() -> int:
         _keyword_pattern(index)
     for rule in PROVIDER_RULES:
         _prefix(rule)
+    fastpass.warm_searches()  # quiet.py's placeholder lists, RE2 and Python `re` alike
     return count + len(KEYWORD_RULES)
 
 
