@@ -170,3 +170,22 @@ def test_first_scan_compiles_only_the_branches_the_text_names() -> None:
     compiled = {scan._BRANCHES[i] for i in branches._compiled}
     # The other 100-odd branches stay source text until a text names them.
     assert {getattr(b, "id", b) for b in compiled} == {"github-pat", scan.GENERIC}
+
+
+def test_hits_on_one_long_line_cut_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A diff's lines are cut from the diff text on each access: a bundle's thousands of
+    # concatenated literals each asking their line's number copied the whole line (2.4 MB/s).
+    from checks.lineruns import LineRuns
+
+    cuts = []
+    real = LineRuns._line
+    monkeypatch.setattr(LineRuns, "_line", lambda self, index: cuts.append(index) or real(
+        self, index))
+    joints = []
+    real_joined = scan.derived.joined_literals
+    monkeypatch.setattr(scan.derived, "joined_literals", lambda *args: joints.extend(
+        real_joined(*args)) or iter(joints))
+    checks.run({"title": "t", "diff": new_file("web/app.js", [minified_js(300_000)])},
+               only={"secrets"})
+    assert len(joints) > 500  # each one's line was asked for
+    assert 0 < len(cuts) <= 2
