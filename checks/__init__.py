@@ -78,6 +78,8 @@ def run(
 def warm() -> int:
     """Compile every check's patterns now, as a server process does before its first review
     (the command line compiles only those its input needs); returns how many there are."""
+    import checks.hardcoded.close
+    import checks.suppressions  # noqa: F401 - modules a check imports on demand define patterns
     from checks.secrets.scan import warm as warm_secrets  # its own caches, not lazyre's
 
     _api_docs_scanners()  # imports every api-docs family's module (on demand otherwise)
