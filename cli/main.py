@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -134,6 +133,8 @@ def _range_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _now() -> str:
+    from datetime import UTC, datetime  # only a check stamps anything: --help need not import it
+
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
