@@ -98,7 +98,8 @@ class TestsOptions:
     require_for: tuple[FileStatus, ...]
 
 
-@dataclass(frozen=True)
+# eq=False on this module's working records: built once per run, never compared.
+@dataclass(frozen=True, eq=False)
 class _Rules:
     """The check's options, with globs compiled once per run."""
 
@@ -127,7 +128,7 @@ class _Rules:
         return classify(path)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Tally:
     """What the PR changed, sorted into what the verdict needs."""
 
@@ -243,7 +244,7 @@ def _first_line(changed: ChangedFile) -> int | None:
     return changed.added[0].number if changed.added else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Lookup:
     """Own tests of the judged sources, from the repository's files and the PR's tests."""
 
@@ -312,7 +313,7 @@ _IDENTIFIER = lazy_compile(r"[A-Za-z_$][\w$]*")
 _STRING = lazy_compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 
 
-@dataclass
+@dataclass(eq=False)
 class _Elsewhere:
     """Finds, for a source whose own test was left alone, a changed test that still covers it.
 

@@ -54,7 +54,8 @@ class ParseError(ValueError):
     """The text breaks the grammar; the message is unidiff's own for the same fault."""
 
 
-@dataclass(slots=True)
+# eq=False: the parser's working record, converted to ChangedFile, never compared.
+@dataclass(slots=True, eq=False)
 class RawFile:
     """One file of a diff as read: names as written (prefixes, quotes), hunks as offsets."""
 

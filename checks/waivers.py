@@ -92,7 +92,8 @@ def _print(finding: Finding, texts: LineTexts) -> str:
     return fingerprint(finding, text)
 
 
-@dataclass(frozen=True)
+# eq=False: returned to the engine and unpacked at once, never compared.
+@dataclass(frozen=True, eq=False)
 class Covered:
     """A check's outcome after its waivers: status, summary, findings, and who waived it."""
 

@@ -180,7 +180,8 @@ class ApiDocsOptions:
     frameworks: Mapping[str, bool]
 
 
-@dataclass(frozen=True)
+# eq=False: endpoints are listed and reported, never compared (nor hashed); identity will do.
+@dataclass(frozen=True, eq=False)
 class Endpoint:
     """One endpoint the PR changed: the route as it is now (as it was, when removed)."""
 
@@ -232,7 +233,8 @@ def _continued(lines: Sequence[Line], index: int, stop: int) -> Line:
     return line if at == index else Line(line.number, text)
 
 
-@dataclass(frozen=True)
+# eq=False: working records of one scan, paired by their routes' keys, never compared.
+@dataclass(frozen=True, eq=False)
 class _Seen:
     """A route read from one side of one file, with the scanner that read it."""
 
