@@ -78,8 +78,11 @@ def run(
 def warm() -> int:
     """Compile every check's patterns now, as a server process does before its first review
     (the command line compiles only those its input needs); returns how many there are."""
+    # Modules imported on demand (by a check, the engine or a caller) define patterns too.
     import checks.hardcoded.close
-    import checks.suppressions  # noqa: F401 - modules a check imports on demand define patterns
+    import checks.layers
+    import checks.render.text
+    import checks.suppressions  # noqa: F401
     from checks.secrets.scan import warm as warm_secrets  # its own caches, not lazyre's
 
     _api_docs_scanners()  # imports every api-docs family's module (on demand otherwise)

@@ -129,6 +129,24 @@ def test_warm_compiles_every_pattern_the_checks_define() -> None:
     assert [p.pattern for p in every if p.compiled is None] == []
 
 
+def test_after_warm_no_module_of_checks_defines_a_pattern_left_to_compile() -> None:
+    # In a fresh interpreter: warm(), then import every module of the package. A module that
+    # checks import on demand and warm() does not would add patterns compiled at first use,
+    # in a server's first review.
+    code = ("import importlib, pkgutil, checks\n"
+            "from checks.lazyre import counts\n"
+            "checks.warm()\n"
+            "warmed = counts()\n"
+            "for module in pkgutil.walk_packages(checks.__path__, 'checks.'):\n"
+            "    importlib.import_module(module.name)\n"
+            "print(*warmed, *counts())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, text=True,
+                          capture_output=True)
+    compiled, defined, compiled_after, defined_after = map(int, done.stdout.split())
+    assert compiled == defined > 300
+    assert (compiled_after, defined_after) == (compiled, defined)
+
+
 def test_a_lazy_pattern_matches_as_the_compiled_one_and_then_is_it() -> None:
     lazy = lazy_compile(r"(?P<key>\w+)\s*=\s*(\d+)", 0)
     assert lazy.compiled is None
