@@ -411,12 +411,13 @@ def test_help_and_a_snapshot_check_load_only_what_they_use() -> None:
 # each one ~0.5 ms to create. Lower a ceiling when work is cut, so a regression shows; raise it
 # only for something every check needs.
 MAX_CHECK_MODULES = 77
-MAX_CHECK_DATACLASSES = 72
+MAX_CHECK_DATACLASSES = 70
 # Modules only a rarer input needs: a git range or a diff file, the markdown and workflow
 # formats, an allow marker, a line the hardcoded pre-filter picks, a source without a test
-# (the tests check suggests a path); shutil is argparse's.
+# (the tests check suggests a path), a route declaration; shutil is argparse's.
 RARE_PATH_MODULES = (
     "cli.local_snapshot", "cli.workflow", "checks.render.markdown", "checks.suppressions",
+    "checks.api_docs.endpoints",
     "checks.hardcoded.close", "checks.hardcoded.context", "checks.hardcoded.hosts",
     "checks.hardcoded.values", "checks.hardcoded.lines", "checks.tests_layout", "shutil",
 )
