@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 import pathspec
 
 from checks.lazyre import lazy_compile
+from checks.migrations.paths import dir_parts
 from checks.migrations.rules import RULES
 from checks.model import ChangedFile, FileStatus, Finding, Hunk, Snapshot
 
@@ -69,11 +70,6 @@ def is_never_migration(path: str) -> bool:
         return True
     parts = path.lower().split("/")[:-1]
     return any(part in _NEVER_DIRS for part in parts)
-
-
-def dir_parts(path: str) -> tuple[str, ...]:
-    """The folders of `path`, outermost first."""
-    return tuple(path.split("/")[:-1])
 
 
 def parent_endswith(path: str, *tail: str) -> bool:

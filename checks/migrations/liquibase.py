@@ -16,7 +16,8 @@ from textwrap import dedent
 from xml.parsers import expat
 
 from checks.lazyre import lazy_compile
-from checks.migrations.base import MigrationContext, Segment, finding
+from checks.migrations.base import Framework, MigrationContext, Segment, finding
+from checks.migrations.paths import LIQUIBASE_SUFFIXES, LIQUIBASE_WORDS
 from checks.migrations.sqltext import does_something
 from checks.model import ChangedFile, FileStatus, Finding
 
@@ -261,17 +262,14 @@ def _judge_hunks(ctx: MigrationContext, change: ChangedFile) -> list[Finding] | 
     return out
 
 
-_SUFFIXES = (".xml", ".yaml", ".yml", ".json", ".sql")
-
-
 def judge_liquibase(ctx: MigrationContext) -> list[Finding]:
     """Judge Liquibase changelogs: every changeSet can be rolled back."""
     out: list[Finding] = []
     for change in ctx.files:
-        if (not change.path.lower().endswith(_SUFFIXES) or change.binary
+        if (not change.path.lower().endswith(LIQUIBASE_SUFFIXES) or change.binary
                 or change.status is FileStatus.REMOVED or change.is_pure_rename
                 or not ctx.is_migration_path(change.path, True)
-                or not ctx.mentions(change, "changeSet", "changeset", "databaseChangeLog")):
+                or not ctx.mentions(change, *LIQUIBASE_WORDS)):
             continue
         view = ctx.head_view(change)
         if view.whole:
@@ -281,3 +279,6 @@ def judge_liquibase(ctx: MigrationContext) -> list[Finding]:
         if found is not None and ctx.claim(change.path, "liquibase"):
             out.extend(found)
     return out
+
+
+FRAMEWORKS = (Framework("liquibase", "Liquibase", judge_liquibase),)

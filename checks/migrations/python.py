@@ -19,13 +19,12 @@ from checks.migrations.base import (
     Framework,
     MigrationContext,
     Segment,
-    dir_parts,
     finding,
     parent_endswith,
 )
+from checks.migrations.paths import ALEMBIC_DIRS, dir_parts
 from checks.model import ChangedFile, FileStatus, Finding
 
-_ALEMBIC_DIRS = frozenset({"versions", "alembic", "migrations", "migration", "revisions"})
 _TOP_DEF = lazy_compile(r"(?:async\s+)?def\s+(downgrade\w*)\s*\(")
 _REVISION = lazy_compile(r"""^\s*(?:Revision ID:|revision\s*(?::\s*str\s*)?=)\s*['"]?([\w-]+)""",
                          re.MULTILINE)
@@ -101,7 +100,7 @@ def _python_files(ctx: MigrationContext, framework_id: str) -> Iterator[ChangedF
         if change.binary or change.is_pure_rename:
             continue
         parts = set(dir_parts(change.path))
-        located = bool(_ALEMBIC_DIRS & parts) if framework_id == "alembic" else (
+        located = bool(ALEMBIC_DIRS & parts) if framework_id == "alembic" else (
             "migrations" in parts)
         if ctx.is_migration_path(change.path, located):
             yield change
