@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from posixpath import basename
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import pathspec
 
@@ -95,8 +95,10 @@ def index_by(items: Iterable[T], key: Callable[[T], K | None]) -> dict[K, list[T
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+# Records are named tuples rather than frozen dataclasses where a dataclass gains nothing: a
+# frozen dataclass costs ~0.43 ms to define, a named tuple ~0.06 ms, paid by every process that
+# judges a migration (issue 18).
+class Segment(NamedTuple):
     """A run of consecutive lines of one side of a file, as the diff shows them.
 
     `start` is the number of the first line; `at_start`/`at_end` say whether the run reaches the
@@ -130,8 +132,7 @@ class Segment:
         return any(first <= n <= last for n in self.touched)
 
 
-@dataclass(frozen=True, slots=True)
-class FileView:
+class FileView(NamedTuple):
     """What the diff shows of one side of a file: all of it (`whole`) or some segments."""
 
     path: str
@@ -395,8 +396,7 @@ def finding(rule_id: str, path: str, line: int | None, **fmt: object) -> Finding
     return Finding(message, path=path, line=line, rule=rule.id, severity=rule.severity)
 
 
-@dataclass(frozen=True)
-class Framework:
+class Framework(NamedTuple):
     """One migration framework: stable id (the `frameworks` option key), name, and its judge."""
 
     id: str

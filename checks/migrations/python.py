@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checks.lazyre import lazy_compile
 from checks.migrations.base import (
@@ -172,8 +172,7 @@ def _alembic_finding(defect: tuple[str, str], path: str, line: int, revision: st
     return finding("alembic-empty-downgrade", path, line, revision=revision)
 
 
-@dataclass(frozen=True)
-class _Region:
+class _Region(NamedTuple):
     """A top-level function fully visible in one segment."""
 
     name: str
@@ -396,8 +395,7 @@ def _call_end(lines: tuple[str, ...], index: int, column: int) -> tuple[int, int
     return None
 
 
-@dataclass(frozen=True)
-class _Call:
+class _Call(NamedTuple):
     first: int
     last: int
     call: ast.Call
