@@ -1,9 +1,10 @@
 """What every framework module of the migrations check shares: the context, views, findings.
 
-A framework module exposes `FRAMEWORK = Framework(id, name, judge)`. `judge(ctx)` looks at the
-PR's files through `MigrationContext`, calls `ctx.claim(path, framework_id)` for every migration it
-judges (the summary counts those, and a path claimed once is never judged by a second framework),
-and returns findings built with `finding(rule_id, ...)`, whose text lives in `rules.py`.
+A framework module exposes `FRAMEWORKS`, a tuple of `Framework(id, name, judge)`, and has a rule
+in `paths.MODULES` that says which files it may judge. `judge(ctx)` looks at the PR's files
+through `MigrationContext`, calls `ctx.claim(path, framework_id)` for every migration it judges
+(the summary counts those, and a path claimed once is never judged by a second framework), and
+returns findings built with `finding(rule_id, ...)`, whose text lives in `rules.py`.
 
 Rule of the hunk: when a modified file shows only hunks, a module judges only a step whose start
 and end are both visible (`Segment`), and only when the PR touched it; it never infers a failure
