@@ -246,12 +246,15 @@ def test_a_yaml_changelog_imports_yaml_and_an_xml_one_does_not() -> None:
 
 
 def test_warm_imports_every_framework_module_and_yaml() -> None:
-    code = ("import json, sys, checks; checks.warm(); print(json.dumps({'after': sorted("
+    code = ("import json, sys, checks; from checks.lazyre import counts; checks.warm(); "
+            "print(json.dumps({'after': sorted("
             "m for m in sys.modules if m.startswith('checks.migrations.')), "
-            "'yaml': 'yaml' in sys.modules}))")
+            "'yaml': 'yaml' in sys.modules, 'patterns': counts()}))")
     seen = _fresh("", code)
     assert seen["after"] == sorted([*FRAMEWORK_MODULES, "checks.migrations.paths"])
     assert seen["yaml"] is True
+    compiled, defined = seen["patterns"]
+    assert compiled == defined  # every module's patterns were defined before warm() compiled
 
 
 def test_only_the_yaml_changelog_module_imports_yaml() -> None:
