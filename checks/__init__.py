@@ -13,6 +13,7 @@ from checks.api_docs import scanners as _api_docs_scanners
 from checks.config import Config, ConfigError, load_config, parse_config_text
 from checks.engine import run_checks
 from checks.lazyre import warm as _warm_patterns
+from checks.migrations import warm as _warm_migrations
 from checks.model import (
     ChangedFile,
     CheckResult,
@@ -78,7 +79,13 @@ def run(
 def warm() -> int:
     """Compile every check's patterns now, as a server process does before its first review
     (the command line compiles only those its input needs); returns how many there are."""
+    # Modules imported on demand (by a check, the engine or a caller) define patterns too.
+    import checks.hardcoded.close
+    import checks.layers
+    import checks.render.text
+    import checks.suppressions  # noqa: F401
     from checks.secrets.scan import warm as warm_secrets  # its own caches, not lazyre's
 
     _api_docs_scanners()  # imports every api-docs family's module (on demand otherwise)
+    _warm_migrations()  # imports every migration framework's module (on demand otherwise)
     return _warm_patterns() + warm_secrets()

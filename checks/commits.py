@@ -352,7 +352,8 @@ def _shown(subject: str) -> str:
     return subject[: _SUBJECT_SHOWN - 1] + "…"
 
 
-@dataclass(frozen=True)
+# eq=False: what one run's commit rules read, never compared.
+@dataclass(frozen=True, eq=False)
 class HygieneContext:
     """What the per-commit rules need beside the commit itself."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import gc
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from checks.lazyre import lazy_compile
 from checks.lineruns import RunHunks, side_runs
 from checks.model import ChangedFile, FileStatus
 from checks.unified import ADDED, REMOVED, ParseError, RawFile, read_diff
@@ -44,7 +44,7 @@ def _gc_paused(parse: Callable[..., _T]) -> Callable[..., _T]:
 
 # git quotes a path holding non-ASCII bytes, quotes or control characters (core.quotePath, on
 # by default): "a/caf\303\251.py" with octal bytes and C escapes.
-_QUOTED_ESCAPE = re.compile(r'\\([0-7]{1,3}|[abtnvfr"\\])')
+_QUOTED_ESCAPE = lazy_compile(r'\\([0-7]{1,3}|[abtnvfr"\\])')
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
@@ -100,7 +100,7 @@ def _status_of(raw: RawFile) -> FileStatus:
 # paths afterwards.
 _SPACE = "\ue000"
 _GIT_HEADER = "diff --git "
-_HUNK_COUNTS = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+_HUNK_COUNTS = lazy_compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 _NAME_LINES = ("--- ", "+++ ", "rename from ", "rename to ", "copy from ", "copy to ")
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from checks.config import CheckConfig, Config, load_config
+from checks.markers import may_hold_marker
 from checks.model import (
     CheckResult,
     Finding,
@@ -19,7 +20,6 @@ from checks.model import (
 from checks.overrides import capped, judge
 from checks.paths import is_generated
 from checks.spec import CheckSpec
-from checks.suppressions import apply_markers
 from checks.waivers import WAIVE_ALL, for_check
 from checks.waivers import apply as apply_waivers
 
@@ -91,6 +91,9 @@ def run_checks(
                                    tuple(outcome.findings), waived_by=covered.waived_by))
         stories.extend(s for s in outcome.stories if s not in stories)
         stats.update(outcome.stats)
-    results = apply_markers(results, judged.files, registry)
+    if any(may_hold_marker(f) for f in judged.files):
+        from checks.suppressions import apply_markers  # parsing markers: rare, imported then
+
+        results = apply_markers(results, judged.files, registry)
     status = Status.worst(r.status for r in results)
     return Report(status, tuple(results), tuple(stories), stats, snapshot.notes)

@@ -305,7 +305,8 @@ def merge(layers: Sequence[Layer], registry: Sequence[CheckSpec[Any]]) -> Layere
     return Layered(tuple(layers), doc, state.origins, tuple(state.refused), config)
 
 
-@dataclass
+# eq=False: the mutable state of one merge, never compared.
+@dataclass(eq=False)
 class _Merge:
     locked: dict[tuple[str, ...], str]
     origins: dict[str, str]

@@ -8,13 +8,13 @@ C-level splits. The text itself is the one string the diff arrived in, shared by
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, chain, count, islice, repeat
 from typing import Any, overload
 
+from checks.lazyre import lazy_compile
 from checks.model import Hunk, HunkLine, Line
 from checks.unified import (
     ADDED,
@@ -31,7 +31,7 @@ from checks.unified import (
 _new = tuple.__new__
 _SIDE_FIELDS = 4  # start, end, count, first line number
 _NO_NEWLINE_VALUE = " No newline at end of file\n"
-_NOT_CR = re.compile(r"[^\r]")
+_NOT_CR = lazy_compile(r"[^\r]")
 
 
 def _raw_texts(text: str, start: int, end: int, prefix: str) -> list[str]:

@@ -154,8 +154,9 @@ class ChangedFile:
 
 
 # The subjects git (`git merge`, `git pull`) and GitHub (merging a PR, "Update branch") write for
-# a merge commit: read only when the number of parents is unknown.
-_MERGE_SUBJECT = re.compile(
+# a merge commit: read only when the number of parents is unknown, so compiled then (re's own
+# cache keeps it; the model imports nothing of checks/, lazyre included).
+_MERGE_SUBJECT = (
     r"^Merge (?:branch(?:es)? |remote-tracking branch |pull request #\d+ from |tag |commit )"
 )
 
@@ -183,7 +184,7 @@ class Commit:
         the parents are unknown."""
         if self.parents is not None:
             return self.parents > 1
-        return _MERGE_SUBJECT.match(self.subject) is not None
+        return re.match(_MERGE_SUBJECT, self.subject) is not None
 
     @property
     def changed_lines(self) -> int | None:

@@ -9,7 +9,7 @@ file. Findings about the PR as a whole (no file) follow the repository's rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from checks.config import CheckConfig, PathOverride
 from checks.model import Finding, Outcome, Severity, Snapshot, Status
@@ -18,21 +18,12 @@ _SEVERITY_STATUS = {Severity.FAIL: Status.FAIL, Severity.WARN: Status.WARN,
                     Severity.NOTICE: Status.PASS}
 
 
-@dataclass(frozen=True)
-class Applied:
-    """One override that judged some of the PR's files for one check."""
-
-    override: PathOverride
-    check_id: str
-    files: tuple[str, ...]
-
-    def line(self) -> str:
-        """The checklist's sentence naming the override and what it judged."""
-        # Plain text: renderers escape a summary, since file names are the PR author's.
-        shown = ", ".join(self.files[:3])
-        more = f" and {len(self.files) - 3} more" if len(self.files) > 3 else ""
-        return (f"Override {self.override.label} ({self.override.changes[self.check_id]}) "
-                f"judged {shown}{more}.")
+def _applied(override: PathOverride, check_id: str, files: Sequence[str]) -> str:
+    """The checklist's sentence naming an override that judged some files, and which."""
+    # Plain text: renderers escape a summary, since file names are the PR author's.
+    shown = ", ".join(files[:3])
+    more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+    return f"Override {override.label} ({override.changes[check_id]}) judged {shown}{more}."
 
 
 def owners(check_id: str, snapshot: Snapshot, overrides: Sequence[PathOverride]
@@ -73,15 +64,15 @@ def judge(check_id: str, snapshot: Snapshot, base: CheckConfig,
     applied = []
     for index in sorted(set(owned.values())):
         override = overrides[index]
-        files = tuple(path for path, owner in owned.items() if owner == index)
-        applied.append(Applied(override, check_id, files))
+        files = [path for path, owner in owned.items() if owner == index]
+        applied.append(_applied(override, check_id, files))
         settings = override.checks[check_id]
         if settings.enabled:
             outcome = run(settings)
             summary = summary or outcome.summary
             kept += [f for f in outcome.findings if f.path and owned.get(f.path) == index]
     status = Status.worst((whole_pr, _findings_status(kept)))
-    notes = " ".join(a.line() for a in applied)
+    notes = " ".join(applied)
     return Outcome(status, f"{summary} {notes}".strip(), tuple(kept))
 
 

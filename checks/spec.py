@@ -56,7 +56,9 @@ def section(doc: str, fields: Mapping[str, Option]) -> Option:
                   fields=fields)
 
 
-@dataclass(frozen=True)
+# eq=False: one per check in the registry, found by id; value equality of a check's
+# function and types is identity.
+@dataclass(frozen=True, eq=False)
 class CheckSpec(Generic[OptionsT]):
     """A check: stable id, checklist title, options, and `run(snapshot, options) -> Outcome`.
 

@@ -221,7 +221,8 @@ class Ref:
     kind: str  # "key", "github", "azure", "custom" or "file"
 
 
-@dataclass(frozen=True)
+# eq=False: one run's index of story files, never compared.
+@dataclass(frozen=True, eq=False)
 class StoryIndex:
     """The story files known for this PR and the ids they answer to."""
 
@@ -236,7 +237,8 @@ class StoryIndex:
         return None
 
 
-@dataclass(frozen=True)
+# eq=False: what one run's reference readers consult, never compared.
+@dataclass(frozen=True, eq=False)
 class _Context:
     """Options and snapshot facts every extractor needs, prepared once per run."""
 

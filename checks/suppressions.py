@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checks.lazyre import lazy_compile
-from checks.lineruns import joined_texts
+from checks.markers import may_hold_marker
 from checks.model import ChangedFile, CheckResult, Finding, Severity, Status
 from checks.spec import CheckSpec
 
@@ -64,18 +64,11 @@ def parse_marker(path: str, number: int, text: str) -> Marker | None:
     return Marker(path, number, target, reason, not text[:match.start()].strip())
 
 
-def _may_hold_marker(changed: ChangedFile) -> bool:
-    """One plain search per file keeps a 25 MB diff without markers cheap (a case-blind
-    regular expression over the same text costs ten times as much). Only added lines can
-    hold a marker, and their joined text comes from the diff without a Line per line."""
-    return "shipshape:allow" in joined_texts(changed.added).lower()
-
-
 def read_markers(files: Iterable[ChangedFile]) -> tuple[Marker, ...]:
     """Every marker on the lines the PR adds, in file and line order."""
     found: list[Marker] = []
     for changed in files:
-        if not changed.added or not _may_hold_marker(changed):
+        if not may_hold_marker(changed):
             continue
         for line in changed.added:
             marker = parse_marker(changed.path, line.number, line.text)

@@ -15,8 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from posixpath import basename, dirname
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
@@ -25,7 +24,6 @@ from checks.config import compile_globs
 from checks.lazyre import Pattern, lazy_compile
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
 from checks.pairing import (
-    candidate_tests,
     class_stems,
     covers,
     exercised_by,
@@ -39,6 +37,9 @@ from checks.pairing import (
 )
 from checks.paths import PathKind, classify, language_family
 from checks.spec import CheckSpec, Option
+
+if TYPE_CHECKING:
+    from checks.tests_layout import Layout
 
 OPTIONS: Mapping[str, Option] = {
     "test_globs": Option(
@@ -73,7 +74,6 @@ _NON_CODE_BY_EXT = {"pl": _HASH, "pm": _HASH, "r": _HASH, "jl": _HASH, "cr": _HA
                     "lua": _DASH, "hs": _DASH, "elm": _DASH, "zig": _SLASH, "sol": _SLASH,
                     "erl": lazy_compile(r"\s*(?:%|$)")}
 
-_JS_INFIXES = (".test.", ".spec.")
 
 _EXCUSES = {
     "exempt": "exempt by exempt_globs",
@@ -98,7 +98,8 @@ class TestsOptions:
     require_for: tuple[FileStatus, ...]
 
 
-@dataclass(frozen=True)
+# eq=False on this module's working records: built once per run, never compared.
+@dataclass(frozen=True, eq=False)
 class _Rules:
     """The check's options, with globs compiled once per run."""
 
@@ -127,7 +128,7 @@ class _Rules:
         return classify(path)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Tally:
     """What the PR changed, sorted into what the verdict needs."""
 
@@ -243,49 +244,16 @@ def _first_line(changed: ChangedFile) -> int | None:
     return changed.added[0].number if changed.added else None
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Where the repository keeps its tests, to suggest a path that fits in."""
-
-    folders: frozenset[str]
-    test_folders: frozenset[str]
-    js_style: str  # ".test." or ".spec.", whichever the repository's JS tests use more
-
-    def rank(self, path: str) -> tuple[bool, bool, bool]:
-        """Best first: a folder that holds tests, one that exists, the house naming style."""
-        folder, name = dirname(path), basename(path)
-        styled = self.js_style in name or not any(infix in name for infix in _JS_INFIXES)
-        return folder in self.test_folders, folder in self.folders, styled
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Lookup:
     """Own tests of the judged sources, from the repository's files and the PR's tests."""
 
     by_source: Mapping[str, list[str]]
-    layout: _Layout | None
+    layout: Layout | None
 
     def suggestion(self, source: str) -> str | None:
         """A conventional test path in a folder the repository has, best fitting first."""
-        layout = self.layout
-        if layout is None:
-            return None
-        fitting = [path for path in candidate_tests(source) if dirname(path) in layout.folders]
-        # max() keeps the first of equals, so the conventional order breaks ties.
-        return max(fitting, key=layout.rank, default=None)
-
-
-def _layout(repo_files: frozenset[str], rules: _Rules) -> _Layout:
-    """Folders, folders with tests and the JS naming style; the substring test keeps it cheap."""
-    folders = {dirname(path) for path in repo_files}
-    test_folders, styles = set(), Counter[str]()
-    for path in repo_files:
-        lowered = path.lower()
-        if ("test" in lowered or "spec" in lowered) and rules.kind(path) is PathKind.TEST:
-            test_folders.add(dirname(path))
-            styles.update(infix for infix in _JS_INFIXES if infix in lowered)
-    style = styles.most_common(1)[0][0] if styles else ".test."
-    return _Layout(frozenset(folders), frozenset(test_folders), style)
+        return None if self.layout is None else self.layout.suggestion(source)
 
 
 def _repo_tests(repo_files: Iterable[str], subjects: set[str], rules: _Rules) -> list[str]:
@@ -305,7 +273,11 @@ def _lookup(tally: _Tally, repo_files: frozenset[str] | None, rules: _Rules,
                  for f in tally.judged}
     layout = None
     if want_folders and repo_files is not None:
-        layout = _layout(repo_files, rules)
+        # Only a failing PR gets a suggested test path: the layout is read (and its module
+        # imported) then.
+        from checks.tests_layout import read_layout
+
+        layout = read_layout(repo_files, rules.kind)
     return _Lookup(by_source, layout)
 
 
@@ -341,7 +313,7 @@ _IDENTIFIER = lazy_compile(r"[A-Za-z_$][\w$]*")
 _STRING = lazy_compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 
 
-@dataclass
+@dataclass(eq=False)
 class _Elsewhere:
     """Finds, for a source whose own test was left alone, a changed test that still covers it.
 

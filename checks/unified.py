@@ -14,30 +14,32 @@ import re
 from array import array
 from dataclasses import dataclass, field
 
+from checks.lazyre import Pattern, lazy_compile
+
 # The grammar of the header lines, as unidiff 1.0 reads them (unidiff/constants.py).
 _GIT_HEADERS = (
-    re.compile(r'^diff --git (?P<source>"?a/[^\t\n]+"?) (?P<target>"?b/[^\t\n]+"?)'),
-    re.compile(r"^diff --git (?P<source>.*://[^\t\n]+) (?P<target>.*://[^\t\n]+)"),
-    re.compile(r"^diff --git (?P<source>[^\t\n]+) (?P<target>[^\t\n]+)"),
+    lazy_compile(r'^diff --git (?P<source>"?a/[^\t\n]+"?) (?P<target>"?b/[^\t\n]+"?)'),
+    lazy_compile(r"^diff --git (?P<source>.*://[^\t\n]+) (?P<target>.*://[^\t\n]+)"),
+    lazy_compile(r"^diff --git (?P<source>[^\t\n]+) (?P<target>[^\t\n]+)"),
 )
-_NEW_FILE = re.compile(r"^new file mode (?P<mode>\d+)$")
-_DELETED_FILE = re.compile(r"^deleted file mode (?P<mode>\d+)$")
-_SOURCE = re.compile(r'^--- (?P<filename>"?[^\t\n]*"?)(?:\t(?P<timestamp>[^\n]+))?')
-_TARGET = re.compile(r'^\+\+\+ (?P<filename>"?[^\t\n]*"?)(?:\t(?P<timestamp>[^\n]+))?')
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))?\ @@[ ]?(.*)")
+_NEW_FILE = lazy_compile(r"^new file mode (?P<mode>\d+)$")
+_DELETED_FILE = lazy_compile(r"^deleted file mode (?P<mode>\d+)$")
+_SOURCE = lazy_compile(r'^--- (?P<filename>"?[^\t\n]*"?)(?:\t(?P<timestamp>[^\n]+))?')
+_TARGET = lazy_compile(r'^\+\+\+ (?P<filename>"?[^\t\n]*"?)(?:\t(?P<timestamp>[^\n]+))?')
+_HUNK = lazy_compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))?\ @@[ ]?(.*)")
 _NO_NEWLINE = "\\ No newline at end of file"
-_BINARY = re.compile(
+_BINARY = lazy_compile(
     r"^Binary files? "
     r"(?P<source_filename>[^\t]+?)(?:\t(?P<source_timestamp>[\s0-9:\+-]+))?"
     r"(?: and (?P<target_filename>[^\t]+?)(?:\t(?P<target_timestamp>[\s0-9:\+-]+))?)?"
     r" (differ|has changed)")
-_PATH_PREFIX = re.compile(r"^[abciow12]/")
+_PATH_PREFIX = lazy_compile(r"^[abciow12]/")
 DEV_NULL = "/dev/null"
 
 # The end of a run of lines that all start with the same character: the first newline not
 # followed by that character.
-_RUN_END = {"+": re.compile(r"\n(?!\+)"), "-": re.compile(r"\n(?!-)"),
-            " ": re.compile(r"\n(?! )")}
+_RUN_END = {"+": lazy_compile(r"\n(?!\+)"), "-": lazy_compile(r"\n(?!-)"),
+            " ": lazy_compile(r"\n(?! )")}
 
 # Kinds of run (the first field of a run): content lines keep their own first character.
 ADDED, REMOVED, CONTEXT = ord("+"), ord("-"), ord(" ")
@@ -52,7 +54,8 @@ class ParseError(ValueError):
     """The text breaks the grammar; the message is unidiff's own for the same fault."""
 
 
-@dataclass(slots=True)
+# eq=False: the parser's working record, converted to ChangedFile, never compared.
+@dataclass(slots=True, eq=False)
 class RawFile:
     """One file of a diff as read: names as written (prefixes, quotes), hunks as offsets."""
 
@@ -285,7 +288,7 @@ def _run_limit(first: str, old_left: int, new_left: int) -> tuple[int, bool]:
     return min(old_left, new_left), old_left == new_left
 
 
-def _group(pattern: re.Pattern[str], line: str, name: str) -> str:
+def _group(pattern: Pattern, line: str, name: str) -> str:
     match = pattern.match(line)
     assert match is not None  # every line starting with the literal prefix matches
     return match.group(name)

@@ -10,7 +10,6 @@ Pure: the caller passes the snapshot the findings were made on.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -67,6 +66,8 @@ def fingerprint(finding: Finding, line_text: str = "") -> str:
     rule = finding.rule or normalise(finding.message)
     parts = (rule,) if finding.path is None else (rule, finding.path, normalise(line_text))
     key = "\x00".join(parts)
+    import hashlib  # ~2 ms to import (OpenSSL), and only a waiver needs a fingerprint
+
     return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:FINGERPRINT_CHARS]
 
 
@@ -91,7 +92,8 @@ def _print(finding: Finding, texts: LineTexts) -> str:
     return fingerprint(finding, text)
 
 
-@dataclass(frozen=True)
+# eq=False: returned to the engine and unpacked at once, never compared.
+@dataclass(frozen=True, eq=False)
 class Covered:
     """A check's outcome after its waivers: status, summary, findings, and who waived it."""
 

@@ -11,26 +11,19 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import checks
 from checks.audit import PlannedEntry, current_event, plan, report_summary
 from checks.config import CONFIG_PATH
-from checks.layers import FileRef
-from checks.render.markdown import render_markdown
 from checks.render.text import render_text
+from cli.errors import InputError
 from cli.limits import MAX_FILES, MAX_INPUT_BYTES, too_large, too_many_files
-from cli.local_snapshot import (
-    GitRange,
-    InputError,
-    config_at,
-    decode_text,
-    snapshot_from_diff,
-    snapshot_from_git,
-    snapshot_from_staged,
-    upstream_exists,
-)
-from cli.workflow import render_workflow_commands
+
+# Imported where used: git ranges, diff files, the markdown and workflow formats and the
+# configuration layers' file references are not what `check --snapshot` with text output needs.
+if TYPE_CHECKING:
+    from checks.layers import FileRef
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -94,8 +87,16 @@ def _build_document(args: argparse.Namespace, stdin: TextIO, story_runs: bool) -
                          "--staged or --pre-push"
                          + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
     if args.snapshot is not None:
-        doc = _load_json(args.snapshot, stdin)
-    elif args.base is not None:
+        return _with_number(_load_json(args.snapshot, stdin), args)
+    from cli.local_snapshot import (
+        GitRange,
+        decode_text,
+        snapshot_from_diff,
+        snapshot_from_git,
+        snapshot_from_staged,
+    )
+
+    if args.base is not None:
         doc = snapshot_from_git(GitRange(_repo(args), args.base, args.head),
                                 args.title, args.body, args.branch, args.number)
         if not doc["commits"] and not doc["diff"].strip():
@@ -113,6 +114,10 @@ def _build_document(args: argparse.Namespace, stdin: TextIO, story_runs: bool) -
         if not diff.strip():
             raise InputError(f"{args.diff} is empty: nothing to check")
         doc = snapshot_from_diff(diff, args.title or "", args.body or "", args.branch or "")
+    return _with_number(doc, args)
+
+
+def _with_number(doc: Any, args: argparse.Namespace) -> Any:
     if args.number is not None and isinstance(doc, dict) and args.base is None:
         doc["number"] = args.number
     return doc
@@ -170,10 +175,18 @@ def _pre_push_range(args: argparse.Namespace, environ: dict[str, str]) -> None:
         if args.branch is None and local.startswith("refs/heads/"):
             args.branch = local.removeprefix("refs/heads/")
         return
+    from cli.local_snapshot import upstream_exists
+
     if not upstream_exists(_repo(args)):
         raise NothingToCheck("no pushed range from pre-commit and no upstream branch to "
                              "compare with")
     args.base = "@{upstream}"
+
+
+def _read_text(name: str, what: str) -> str:
+    from cli.local_snapshot import decode_text
+
+    return decode_text(_read_bytes(name, sys.stdin), name, what)
 
 
 def _config(args: argparse.Namespace) -> tuple[checks.Config, str]:
@@ -183,16 +196,17 @@ def _config(args: argparse.Namespace) -> tuple[checks.Config, str]:
         path, name = Path(args.config), args.config
         if not path.is_file():
             raise InputError(f"--config: {name} does not exist")
-        text = decode_text(_read_bytes(name, sys.stdin), name, "a YAML file")
+        text = _read_text(name, "a YAML file")
     elif args.base is not None:
+        from cli.local_snapshot import config_at
+
         # What the App reads: the file on the branch the PR merges into, never the PR's own.
         text = config_at(_repo(args), args.base, CONFIG_PATH)
         name = f"{CONFIG_PATH} at {args.base}" if text is not None \
             else f"built-in defaults (no {CONFIG_PATH} at {args.base})"
     else:
         path = _repo(args) / CONFIG_PATH
-        text = decode_text(_read_bytes(str(path), sys.stdin), str(path), "a YAML file") \
-            if path.is_file() else None
+        text = _read_text(str(path), "a YAML file") if path.is_file() else None
         name = str(path) if text is not None else f"built-in defaults (no {CONFIG_PATH})"
     source = name if args.org is None else f"{name} over the organisation's {args.org}"
     config, refused = _layered_config(args, text, name)
@@ -240,6 +254,8 @@ def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, 
 
         return json.dumps(render_sarif(report, version()), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
+        from cli.workflow import render_workflow_commands
+
         _write_step_summary(report, environ)
         return (render_workflow_commands(report) + render_text(report)
                 + f"  config: {config_source}\n")
@@ -249,6 +265,8 @@ def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, 
             doc["audit"] = _audit_json(entries)
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
+        from checks.render.markdown import render_markdown
+
         return render_markdown(report)
     return (render_text(report, color=_use_colour(out, environ)) + _audit_text(entries)
             + f"  config: {config_source}\n")
@@ -259,6 +277,8 @@ def _write_step_summary(report: checks.Report, environ: dict[str, str]) -> None:
     target = environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
+    from checks.render.markdown import render_markdown
+
     try:
         with open(target, "a", encoding="utf-8") as summary:
             summary.write(render_markdown(report) + "\n")

@@ -382,26 +382,82 @@ def test_help_version_and_usage_errors_never_load_the_engine() -> None:
             "        cli.main.main(argv, stdout=io.StringIO(), stderr=io.StringIO())\n"
             "    except SystemExit:\n"
             "        pass\n"
-            "print(sorted(m for m in sys.modules if m == 'checks' or m.startswith('checks.')))")
+            "print(sorted(m for m in sys.modules if m == 'checks' or m.startswith('checks.')\n"
+            "             or m == 'importlib.metadata'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
+    # importlib.metadata (email.* with it) was most of `--version`'s start-up.
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_help_and_a_snapshot_check_load_only_what_they_use() -> None:
     # subprocess (git) and importlib.metadata (SARIF's version) cost ~15 ms of start-up, and a
-    # git process more: a check from a snapshot, with no `extends:` to resolve, needs none.
+    # git process more: a check from a snapshot, with no `extends:` to resolve, needs none;
+    # shutil (bz2, lzma) is what argparse would import for the terminal's width.
     code = ("import sys, io, cli.main\n"
+            "unused = ('subprocess', 'importlib.metadata', 'shutil')\n"
             "try:\n"
             "    cli.main.main(['--help'], stdout=io.StringIO(), stderr=io.StringIO())\n"
             "except SystemExit:\n"
             "    pass\n"
-            "help = [m for m in ('subprocess', 'importlib.metadata') if m in sys.modules]\n"
+            "help = [m for m in unused if m in sys.modules]\n"
             "cli.main.main(['check', '--snapshot', sys.argv[1]], stdout=io.StringIO())\n"
-            "print(help, [m for m in ('subprocess', 'importlib.metadata') if m in sys.modules])")
+            "print(help, [m for m in unused if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True,
                           text=True, check=False, cwd=ROOT)
     assert done.stdout.strip().splitlines()[-1] == "[] []", done.stderr[-2000:]
+
+
+# What `shipshape check --snapshot examples/billing-pr.json` loads (issue 18: start-up within
+# 1.5x of `import yaml, unidiff`): modules of checks/ and cli/ and the dataclasses they define,
+# each one ~0.5 ms to create. Lower a ceiling when work is cut, so a regression shows; raise it
+# only for something every check needs.
+MAX_CHECK_MODULES = 66
+MAX_CHECK_DATACLASSES = 55
+# Modules only a rarer input needs: a git range or a diff file, the markdown and workflow
+# formats, an allow marker, a line the hardcoded pre-filter picks, a source without a test
+# (the tests check suggests a path), a route declaration; shutil is argparse's.
+RARE_PATH_MODULES = (
+    "cli.local_snapshot", "cli.workflow", "checks.render.markdown", "checks.suppressions",
+    "checks.api_docs.endpoints",
+    "checks.hardcoded.close", "checks.hardcoded.context", "checks.hardcoded.hosts",
+    "checks.hardcoded.values", "checks.hardcoded.lines", "checks.tests_layout", "shutil",
+)
+
+
+def test_a_snapshot_check_imports_what_the_example_needs_and_no_more() -> None:
+    code = ("import dataclasses, io, json, sys, cli.main\n"
+            "rc = cli.main.main(['check', '--snapshot', sys.argv[1]], stdout=io.StringIO())\n"
+            "ours = [m for m in list(sys.modules) if m.split('.')[0] in ('checks', 'cli')]\n"
+            "made = [c for m in ours for c in vars(sys.modules[m]).values()\n"
+            "        if isinstance(c, type) and dataclasses.is_dataclass(c)\n"
+            "        and c.__module__ == m]\n"
+            "print(json.dumps({'rc': rc, 'modules': ours, 'dataclasses': len(made),\n"
+            "                  'rare': [m for m in sys.argv[2:] if m in sys.modules]}))")
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), *RARE_PATH_MODULES],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["rc"] == 0  # the example passes with a warning: every check ran
+    assert seen["rare"] == []
+    # Every check's own module is there: the counts below are of a real run.
+    assert {"checks.story", "checks.tests_touched", "checks.hardcoded.scan"} <= set(seen["modules"])
+    assert len(seen["modules"]) <= MAX_CHECK_MODULES, sorted(seen["modules"])
+    assert seen["dataclasses"] <= MAX_CHECK_DATACLASSES
+
+
+@pytest.mark.parametrize("columns", [None, "120", "40", "0", "-3", "wide"])
+def test_help_wraps_at_the_width_shutil_would_find(monkeypatch: pytest.MonkeyPatch,
+                                                   columns: str | None) -> None:
+    # cli.main finds the width itself so that start-up imports no shutil; shutil is the oracle.
+    import shutil
+
+    from cli.main import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
 
 
 def test_the_command_lines_config_path_is_the_engines() -> None:

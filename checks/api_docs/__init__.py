@@ -14,10 +14,9 @@ their OpenAPI from code, when the endpoint carries its own docs (a docstring, `s
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
@@ -27,13 +26,12 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.routes import Change, Route, Scanner, Side, Window, new_line_at, window
+from checks.api_docs.routes import Change, Route, Scanner, Side
 from checks.config import compile_globs
 from checks.lazyre import lazy_compile
 from checks.lineruns import joined_texts
 from checks.model import (
     ChangedFile,
-    FileStatus,
     Finding,
     Line,
     Outcome,
@@ -43,6 +41,9 @@ from checks.model import (
 )
 from checks.paths import PathKind, classify
 from checks.spec import CheckSpec, Option, RuleDoc
+
+if TYPE_CHECKING:
+    from checks.api_docs.endpoints import Endpoint, Seen
 
 
 # Each framework family's scanner module is imported when a PR first changes a file of an
@@ -143,8 +144,6 @@ _STATIC = lazy_compile(
     re.IGNORECASE)
 # How many following lines a declaration split over lines may take.
 _JOINED = 4
-# How far apart (in lines) a removed and an added route of one file may be to be one edit.
-_NEAR = 3
 
 OPTIONS: Mapping[str, Option] = {
     "doc_globs": Option(
@@ -180,26 +179,6 @@ class ApiDocsOptions:
     frameworks: Mapping[str, bool]
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """One endpoint the PR changed: the route as it is now (as it was, when removed)."""
-
-    change: Change
-    route: Route
-    path: str
-    old: Route | None = None
-    documented: bool = False
-    # For a removed route of a file that still exists: where it was, in the new file.
-    anchor: int | None = None
-
-    @property
-    def label(self) -> str:
-        """`GET /a` or, when the path changed in place, `GET /a -> GET /b`."""
-        if self.old is not None and self.old.label != self.route.label:
-            return f"{self.old.label} -> {self.route.label}"
-        return self.route.label
-
-
 def _candidates(lines: Sequence[Line], scanner: Scanner) -> list[Line]:
     """The lines the scanner's triggers match, found with one search each over all of them."""
     if not lines:
@@ -232,63 +211,25 @@ def _continued(lines: Sequence[Line], index: int, stop: int) -> Line:
     return line if at == index else Line(line.number, text)
 
 
-@dataclass(frozen=True)
-class _Seen:
-    """A route read from one side of one file, with the scanner that read it."""
-
-    route: Route
-    changed: ChangedFile
-    scanner: Scanner
-
-
-_Pair = tuple[Change, _Seen, Route | None]
-
-
-def _pair(added: list[_Seen], removed: list[_Seen]) -> list[_Pair]:
-    """Match routes across the two sides of the whole PR, so a route moved to another file
-    is a move; what stays unmatched was added or removed (or, a few lines apart in one file,
-    had its path edited in place)."""
-    olds: dict[tuple[str, str, str], list[_Seen]] = defaultdict(list)
-    for seen in removed:
-        olds[seen.route.key].append(seen)
-    out: list[_Pair] = []
-    new_only: list[_Seen] = []
-    for seen in added:
-        same = olds.get(seen.route.key)
-        if not same:
-            new_only.append(seen)
-            continue
-        old = same.pop(0).route
-        if old.signature != seen.route.signature:
-            out.append((Change.CHANGED, seen, old))
-    # Indexed by file, framework and method so a PR replacing many routes stays linear.
-    by_place: dict[tuple[str, str, str], list[_Seen]] = defaultdict(list)
-    for group in olds.values():
-        for seen in group:
-            by_place[(seen.changed.path, seen.route.framework, seen.route.method)].append(seen)
-    for seen in new_only:
-        route = seen.route
-        candidates = by_place.get((seen.changed.path, route.framework, route.method), [])
-        near = next((old for old in candidates if abs(old.route.line - route.line) <= _NEAR),
-                    None)
-        if near is None:
-            out.append((Change.ADDED, seen, None))
-        else:
-            candidates.remove(near)
-            out.append((Change.CHANGED, seen, near.route))
-    out += [(Change.REMOVED, seen, None) for group in by_place.values() for seen in group]
-    return out
-
-
 def _read(changed: ChangedFile, scanner: Scanner, side: Side,
-          options: ApiDocsOptions) -> list[_Seen]:
+          options: ApiDocsOptions) -> list[Seen]:
     lines = changed.added if side is Side.NEW else changed.removed
     candidates = _candidates(lines, scanner)
     if not candidates:
         return []
-    return [_Seen(route, changed, scanner)
-            for route in scanner.scan(changed, candidates, side)
-            if options.frameworks.get(route.framework, True) and not _serves_files(route.path)]
+    return _seen(changed, scanner, [
+        route for route in scanner.scan(changed, candidates, side)
+        if options.frameworks.get(route.framework, True) and not _serves_files(route.path)])
+
+
+def _seen(changed: ChangedFile, scanner: Scanner, routes: list[Route]) -> list[Seen]:
+    if not routes:
+        return []
+    # Most PRs declare no route: pairing and judging endpoints (endpoints.py, two records)
+    # loads for the first route read.
+    from checks.api_docs.endpoints import Seen
+
+    return [Seen(route, changed, scanner) for route in routes]
 
 
 def _serves_files(path: str) -> bool:
@@ -307,9 +248,9 @@ def _may_resign(changed: ChangedFile) -> bool:
 
 
 def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoint]:
-    added: list[_Seen] = []
-    removed: list[_Seen] = []
-    resigned: list[_Seen] = []
+    added: list[Seen] = []
+    removed: list[Seen] = []
+    resigned: list[Seen] = []
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
@@ -321,26 +262,14 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
             removed += _read(changed, scanner, Side.OLD, options)
         for scanner in scanners:
             if scanner.resigned is not None and _may_resign(changed):
-                resigned += [_Seen(route, changed, scanner) for route in scanner.resigned(changed)
-                             if options.frameworks.get(route.framework, True)]
+                resigned += _seen(changed, scanner, [
+                    route for route in scanner.resigned(changed)
+                    if options.frameworks.get(route.framework, True)])
     if not added and not removed and not resigned:
         return []
-    windows: dict[tuple[str, Side], Window] = {}
-    out = []
-    pairs = _pair(added, removed) + [(Change.CHANGED, seen, None) for seen in resigned]
-    for change, seen, old in pairs:
-        documented = False
-        if options.code_docs and seen.scanner.documented is not None:
-            side = Side.OLD if change is Change.REMOVED else Side.NEW
-            key = (seen.changed.path, side)
-            if key not in windows:
-                windows[key] = window(seen.changed, side)
-            documented = seen.scanner.documented(seen.route, windows[key])
-        anchor = None
-        if change is Change.REMOVED and seen.changed.status is not FileStatus.REMOVED:
-            anchor = new_line_at(seen.changed, seen.route.line)
-        out.append(Endpoint(change, seen.route, seen.changed.path, old, documented, anchor))
-    return out
+    from checks.api_docs.endpoints import endpoints
+
+    return endpoints(added, removed, resigned, options.code_docs)
 
 
 def _doc_files(files: Iterable[ChangedFile], globs: pathspec.PathSpec[pathspec.Pattern] | None,

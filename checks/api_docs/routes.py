@@ -44,7 +44,8 @@ class Route:
         return (self.framework, self.method, self.path or self.signature)
 
 
-@dataclass(frozen=True)
+# eq=False: one per file side within a scan, never compared.
+@dataclass(frozen=True, eq=False)
 class Window:
     """One side's lines around the changes (changed and context), by line number."""
 
@@ -90,7 +91,8 @@ class Side(enum.Enum):
     OLD = "-"
 
 
-@dataclass(frozen=True)
+# eq=False: one per framework family, made once; value equality of functions is identity.
+@dataclass(frozen=True, eq=False)
 class Scanner:
     """One framework family: which files it reads, how it finds routes and in-code docs.
 
@@ -191,7 +193,8 @@ def call_params(text: str) -> list[str] | None:
     return params
 
 
-@dataclass(frozen=True)
+# eq=False: one per language, made once; value equality of functions is identity.
+@dataclass(frozen=True, eq=False)
 class Handlers:
     """How a language writes a handler under its route: which context line is a route, which
     lines may sit between (decorators, annotations), which line is the signature, and which

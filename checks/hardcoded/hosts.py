@@ -53,8 +53,7 @@ PUBLIC_INTERNAL = frozenset({
     "metadata.google.internal", "kubernetes.default.svc",
     "kubernetes.default.svc.cluster.local", "kubernetes.default",
 })
-ENV_WORDS = frozenset({"staging", "stage", "stg", "dev", "develop", "development", "qa", "uat",
-                       "preprod", "pre-prod", "preproduction", "nonprod", "non-prod"})
+ENV_WORDS = rules.ENV_WORDS
 # Providers whose sandbox and staging hosts are their documented public API base URLs.
 PUBLIC_API_DOMAINS = frozenset({
     "stripe.com", "paypal.com", "plaid.com", "braintreegateway.com", "adyen.com",

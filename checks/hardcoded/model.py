@@ -15,7 +15,8 @@ class Hit:
     key: str = ""  # the name the value is assigned to or passed as, when the line says
 
 
-@dataclass(frozen=True)
+# eq=False: built once per run from the options (which compare), never compared itself.
+@dataclass(frozen=True, eq=False)
 class Tuning:
     """The team's additions from the options: hosts that are fine, more environment words."""
 

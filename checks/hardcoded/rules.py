@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from checks.spec import RuleDoc
 
+# Host name words that name an environment (here, not in hosts.py: the pre-filter needs them
+# before any line is read closely).
+ENV_WORDS = frozenset({"staging", "stage", "stg", "dev", "develop", "development", "qa", "uat",
+                       "preprod", "pre-prod", "preproduction", "nonprod", "non-prod"})
+
 LOCAL_URL = "hardcoded-local-url"
 LOCAL_PORT = "hardcoded-local-port"
 PRIVATE_IP = "hardcoded-private-ip"

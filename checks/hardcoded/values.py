@@ -59,9 +59,6 @@ ENV_READ_MIN = 2
 
 # The same reads in google-re2, for whole files.
 _ENV_READ_FAST = compile_fast(ENV_READ.pattern, case_sensitive=True)
-# A loose form of `_KEYED_LITERAL` under a resource-like key, to skip most files at C speed.
-KEYED_FAST = compile_fast(r"(?:bucket|queue|region|name|database|account|project_?id|topic_?arn)"
-                          r"['\"\]]?\s*(?:=>|:=|=|:)\s*['\"][A-Za-z0-9][\w.:/-]*[0-9_.-]")
 
 
 def _user_name_ok(name: str) -> bool:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 import checks
 from checks.audit import (
+    DEFAULT_TEMPLATE,
     KEY_PREFIX,
+    TEMPLATE_FIELDS,
+    AuditConfigError,
     AuditEntry,
     AuditEvent,
     PlannedEntry,
+    check_template,
     current_event,
     entry_line,
     insert_entries,
@@ -118,6 +124,18 @@ def test_the_key_is_the_same_for_a_retry_and_differs_per_transition() -> None:
 def test_a_time_that_is_not_utc_is_refused() -> None:
     with pytest.raises(ValueError, match="not an ISO 8601 UTC time"):
         entry_line(_entry(at="2026-11-22T14:03:12+02:00"))
+
+
+def test_the_default_template_passes_the_check_it_is_spared() -> None:
+    # check_template returns early for the default, so the default must pass the full parse:
+    # the same text with a trailing space goes through it.
+    parsed = [(name, spec, conversion)
+              for _, name, spec, conversion in string.Formatter().parse(DEFAULT_TEMPLATE) if name]
+    assert parsed and all(name in TEMPLATE_FIELDS and not spec and conversion is None
+                          for name, spec, conversion in parsed)
+    check_template(DEFAULT_TEMPLATE + " ")
+    with pytest.raises(AuditConfigError):
+        check_template(DEFAULT_TEMPLATE + " {oops}")
 
 
 def test_template_fields() -> None:
