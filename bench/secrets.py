@@ -326,8 +326,9 @@ def startup(runs: int, ref: str, write: bool) -> int:
     markdown = (
         "## Secrets check start-up (`python bench/secrets.py --startup`)\n\n"
         f"Fresh byte-compiled processes, medians of {runs}, the baseline's and this tree's "
-        f"interleaved; the baseline (`{ref}`) imports its own tree. Load: {os.getloadavg()[0]:.1f}. The rules compile on first use now, and "
-        "only the branches whose anchors the text names.\n\n"
+        f"interleaved; the baseline (`{ref}`) imports its own tree. Load: "
+        f"{os.getloadavg()[0]:.1f}. The rules compile on first use now, and only the branches "
+        "whose anchors the text names.\n\n"
         f"| what | {ref} | now |\n|---|---|---|\n{rows}")
     print(markdown)
     if write:
