@@ -14,7 +14,7 @@ their OpenAPI from code, when the endpoint carries its own docs (a docstring, `s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.routes import Change, Route, Scanner, Side
+from checks.api_docs.families import FAMILIES, Change, Side
 from checks.config import compile_globs
 from checks.lazyre import lazy_compile
 from checks.lineruns import joined_texts
@@ -44,78 +44,17 @@ from checks.spec import CheckSpec, Option, RuleDoc
 
 if TYPE_CHECKING:
     from checks.api_docs.endpoints import Endpoint, Seen
-
-
-# Each framework family's scanner module is imported when a PR first changes a file of an
-# extension it may read (a superset of its `applies`): a PR of Python files loads no JVM, .NET
-# or PHP scanner (issue 18). Order: the order scanners are tried in.
-def _python() -> Scanner:
-    from checks.api_docs import python
-    return python.SCANNER
-
-
-def _js() -> Scanner:
-    from checks.api_docs import js
-    return js.SCANNER
-
-
-def _jvm() -> Scanner:
-    from checks.api_docs import jvm
-    return jvm.SCANNER
-
-
-def _dotnet() -> Scanner:
-    from checks.api_docs import dotnet
-    return dotnet.SCANNER
-
-
-def _go() -> Scanner:
-    from checks.api_docs import gocode
-    return gocode.SCANNER
-
-
-def _ruby() -> Scanner:
-    from checks.api_docs import ruby
-    return ruby.SCANNER
-
-
-def _php() -> Scanner:
-    from checks.api_docs import php
-    return php.SCANNER
-
-
-def _elixir() -> Scanner:
-    from checks.api_docs import elixir
-    return elixir.SCANNER
-
-
-def _graphql() -> Scanner:
-    from checks.api_docs import graphql
-    return graphql.SCANNER
-
-
-_FAMILIES: tuple[tuple[frozenset[str], Callable[[], Scanner]], ...] = (
-    (frozenset({"py"}), _python),
-    (frozenset({"js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx"}), _js),
-    (frozenset({"java", "kt", "groovy", "scala"}), _jvm),
-    (frozenset({"cs", "fs", "vb"}), _dotnet),
-    (frozenset({"go"}), _go),
-    (frozenset({"rb"}), _ruby),
-    (frozenset({"php"}), _php),
-    (frozenset({"ex"}), _elixir),
-    (frozenset({"graphql", "graphqls", "gql"}), _graphql),
-)
+    from checks.api_docs.routes import Route, Scanner
 
 
 def scanners() -> tuple[Scanner, ...]:
     """Every family's scanner, in the order they are tried (imports them all)."""
-    return tuple(load() for _, load in _FAMILIES)
+    return tuple(load() for _, load in FAMILIES)
 
 
 def _scanners_for(path: str) -> list[Scanner]:
-    ext = path.rpartition(".")[2].lower()
-    return [scanner for exts, load in _FAMILIES if ext in exts
-            for scanner in (load(),) if scanner.applies(path)]
+    """The scanners of every family whose files `path` is (imports those)."""
+    return [load() for applies, load in FAMILIES if applies(path)]
 
 
 FRAMEWORKS: tuple[str, ...] = (
