@@ -2,13 +2,15 @@
 the API's documentation.
 
 Each framework family has a scanner (one module each) that reads routes from the added and
-removed lines of the files it knows. Routes are paired across the two sides by framework, method
-and path: on one side only, the endpoint was added or removed; on both with a different
-declaration, or with the path changed in place, it changed; the same declaration on both sides
-is a move and a body-only edit shows no route line at all, so neither is judged. An endpoint is
-documented when the PR changes an API document (docs.py), or, for frameworks that generate
-their OpenAPI from code, when the endpoint carries its own docs (a docstring, `summary=`,
-`@Operation`, `@ApiOperation` ...). Test, docs and example files declare no endpoints.
+removed lines of the files it knows; it is imported only for a file whose changed lines hold its
+family's trigger words (families.py), which most changed files do not. Routes are paired across
+the two sides by framework, method and path: on one side only, the endpoint was added or
+removed; on both with a different declaration, or with the path changed in place, it changed;
+the same declaration on both sides is a move and a body-only edit shows no route line at all, so
+neither is judged. An endpoint is documented when the PR changes an API document (docs.py), or,
+for frameworks that generate their OpenAPI from code, when the endpoint carries its own docs (a
+docstring, `summary=`, `@Operation`, `@ApiOperation` ...). Test, docs and example files declare
+no endpoints.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.families import FAMILIES, Change, Side
+from checks.api_docs.families import FAMILIES, Change, Family, Side, says
 from checks.config import compile_globs
 from checks.lazyre import lazy_compile
 from checks.lineruns import joined_texts
@@ -49,12 +51,21 @@ if TYPE_CHECKING:
 
 def scanners() -> tuple[Scanner, ...]:
     """Every family's scanner, in the order they are tried (imports them all)."""
-    return tuple(load() for _, load in FAMILIES)
+    return tuple(load() for _, _, _, load in FAMILIES)
 
 
 def _scanners_for(path: str) -> list[Scanner]:
     """The scanners of every family whose files `path` is (imports those)."""
-    return [load() for applies, load in FAMILIES if applies(path)]
+    return [load() for applies, _, _, load in FAMILIES if applies(path)]
+
+
+def _scanners_reading(changed: ChangedFile, families: list[Family]) -> list[Scanner]:
+    """The scanners of `families` that may read a route from `changed`: those whose trigger
+    words its changed lines hold, or that look for handlers whose signature changed. Only
+    these are imported: most PRs declare no route in most files (issue 18)."""
+    text = f"{joined_texts(changed.added)}\n{joined_texts(changed.removed)}"
+    return [load() for _, words, resigns, load in families
+            if says(text, words) or (resigns and _may_resign(changed))]
 
 
 FRAMEWORKS: tuple[str, ...] = (
@@ -193,9 +204,10 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
-        scanners = _scanners_for(changed.path)
-        if not scanners or classify(changed.path) in _NOT_API:
+        families = [family for family in FAMILIES if family[0](changed.path)]
+        if not families or classify(changed.path) in _NOT_API:
             continue
+        scanners = _scanners_reading(changed, families)
         for scanner in scanners:
             added += _read(changed, scanner, Side.NEW, options)
             removed += _read(changed, scanner, Side.OLD, options)
