@@ -9,8 +9,6 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-import yaml
-
 from checks.audit import (
     DEFAULT_HEADING,
     DEFAULT_TEMPLATE,
@@ -383,6 +381,10 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
 
 def parse_yaml(text: str) -> Any:
     """Parse YAML text (pyyaml safe_load); raise ConfigError saying where it is broken."""
+    # Imported here: a check with the built-in defaults parses no YAML, and importing pyyaml
+    # costs ~14 ms of `shipshape check` (its reader compiles a large Unicode class at import).
+    import yaml
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

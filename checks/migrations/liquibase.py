@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from textwrap import dedent
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 from checks.lazyre import lazy_compile
 from checks.migrations.base import MigrationContext, Segment, finding
@@ -131,6 +133,10 @@ def _is_xml_changelog(text: str) -> bool:
 # --- YAML / JSON ------------------------------------------------------------------------------
 
 def _yaml_changesets(text: str, start: int) -> Iterator[_ChangeSet]:
+    # pyyaml is imported where YAML is read: importing it costs ~14 ms, and most PRs hold no
+    # Liquibase YAML changelog (issue 18, the command line's start-up).
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -142,12 +148,16 @@ def _yaml_changesets(text: str, start: int) -> Iterator[_ChangeSet]:
 
 
 def _yaml_items(root: yaml.Node | None) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(root, yaml.MappingNode):
         root = _yaml_get(root, "databaseChangeLog")
     return list(root.value) if isinstance(root, yaml.SequenceNode) else []
 
 
 def _yaml_get(node: yaml.Node, key: str) -> yaml.Node | None:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return None
     for k, v in node.value:
@@ -158,6 +168,8 @@ def _yaml_get(node: yaml.Node, key: str) -> yaml.Node | None:
 
 def _yaml_changeset(node: yaml.MappingNode, item: yaml.Node, start: int) -> _ChangeSet:
     """Build a changeSet from its node; `item` is the list item holding it (for line numbers)."""
+    import yaml
+
     changes = _yaml_get(node, "changes")
     names: list[str] = []
     if isinstance(changes, yaml.SequenceNode):
