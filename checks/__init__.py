@@ -13,6 +13,7 @@ from checks.api_docs import scanners as _api_docs_scanners
 from checks.config import Config, ConfigError, load_config, parse_config_text
 from checks.engine import run_checks
 from checks.lazyre import warm as _warm_patterns
+from checks.migrations import warm as _warm_migrations
 from checks.model import (
     ChangedFile,
     CheckResult,
@@ -81,4 +82,5 @@ def warm() -> int:
     from checks.secrets.scan import warm as warm_secrets  # its own caches, not lazyre's
 
     _api_docs_scanners()  # imports every api-docs family's module (on demand otherwise)
+    _warm_migrations()  # imports every migration framework's module (on demand otherwise)
     return _warm_patterns() + warm_secrets()

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import gidgethub
 from gidgethub import abc as gh_abc
 
@@ -128,6 +129,10 @@ async def list_attempts(gh: gh_abc.GitHubAPI, jwt: str, since: datetime) -> list
     return found
 
 
+# What GitHub being unreachable, slow or refusing looks like to a pass.
+OUTAGES = (gidgethub.GitHubException, aiohttp.ClientError, TimeoutError)
+
+
 class Reconciler:
     """Runs passes, alone across replicas, and remembers where the last one ended."""
 
@@ -205,7 +210,10 @@ class Reconciler:
         while True:
             try:
                 await self.run_pass()
-            except Exception:
+            except OUTAGES as exc:  # GitHub down or refusing: expected, one line is enough
+                log(_log, logging.WARNING, "reconcile pass failed; the next one starts from "
+                    "the same mark", error=type(exc).__name__, reason=str(exc)[:200])
+            except Exception:  # a bug: the traceback is what fixes it
                 _log.exception("reconcile pass failed; the next one starts from the same mark")
             await asyncio.sleep(self.interval)
 

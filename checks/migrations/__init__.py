@@ -1,20 +1,25 @@
 """The `migrations` check: every migration a PR adds or changes keeps a working down step.
 
 Each framework family lives in its own module and exposes `FRAMEWORKS`, a tuple of
-`base.Framework`; rule ids, severities and fix messages live in `rules.py` only. The order of
-`FRAMEWORKS` below is the order of precedence when two frameworks could claim one file.
+`base.Framework`; rule ids, severities and fix messages live in `rules.py` only. A family's
+module is imported only when the PR changes a file it may judge (`paths.MODULES`, which also
+holds the order of precedence when two frameworks could claim one file): a PR without
+migrations imports none of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from checks.migrations import dotnet, elixir, js, php, python, ruby, sql
-from checks.migrations.base import Framework, MigrationContext
+from checks.migrations.paths import every_framework, frameworks_for
 from checks.migrations.rules import RULES
 from checks.model import Finding, Outcome, Severity, Snapshot, Status
 from checks.spec import CheckSpec, Option
+
+if TYPE_CHECKING:
+    from checks.migrations.base import Framework, MigrationContext
 
 # Every framework id, in the order of the support table; the `frameworks` option's keys.
 FRAMEWORK_IDS = (
@@ -23,19 +28,33 @@ FRAMEWORK_IDS = (
     "ef-core", "ecto", "diesel", "sqlx",
 )
 
-FRAMEWORKS: tuple[Framework, ...] = (
-    *python.FRAMEWORKS, *ruby.FRAMEWORKS, *js.FRAMEWORKS, *php.FRAMEWORKS, *dotnet.FRAMEWORKS,
-    *elixir.FRAMEWORKS, *sql.FRAMEWORKS,
-)
+
+def __getattr__(name: str) -> tuple[Framework, ...]:
+    # `FRAMEWORKS` stays importable for docs and tests, at the price of every module.
+    if name == "FRAMEWORKS":
+        return every_framework()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def warm() -> None:
+    """Import every framework module, goose's Go scanner and the YAML parser Liquibase reads
+    changelogs with, as a server process does before its first review."""
+    from checks.migrations import gocode, liquibase_yaml  # noqa: F401
+
+    every_framework()
+
 
 DEFAULT_FLYWAY_LOCATIONS = ["db/migration", "src/main/resources/db/migration"]
 
 
-def _summary(ctx: MigrationContext, findings: list[Finding]) -> tuple[Status, str]:
+_NONE = "No migration in this PR."
+
+
+def _summary(ctx: MigrationContext, findings: list[Finding],
+             names: Mapping[str, str]) -> tuple[Status, str]:
     units = {path: ctx.migration_of(path) or path for path in ctx.claimed()}
     if not units and not findings:
-        return Status.PASS, "No migration in this PR."
-    names = {fw.id: fw.name for fw in FRAMEWORKS}
+        return Status.PASS, _NONE
     counts: dict[str, int] = {}
     for unit in set(units.values()):
         framework_id = unit.split(":", 1)[0]
@@ -78,6 +97,11 @@ class MigrationsOptions:
 
 def check(snapshot: Snapshot, options: MigrationsOptions) -> Outcome:
     """Judge every migration the PR adds or changes, framework by framework."""
+    loaded = frameworks_for(snapshot.files, bool(options.extra_globs))
+    if not loaded:
+        return Outcome(Status.PASS, _NONE, (), stats={"migrations": 0})
+    from checks.migrations.base import MigrationContext
+
     ctx = MigrationContext(
         snapshot=snapshot,
         files=snapshot.files,
@@ -85,10 +109,10 @@ def check(snapshot: Snapshot, options: MigrationsOptions) -> Outcome:
         flyway_locations=options.flyway_locations,
     )
     findings: list[Finding] = []
-    for framework in FRAMEWORKS:
+    for framework in loaded:
         if options.frameworks.get(framework.id, True):
             findings.extend(framework.judge(ctx))
-    status, summary = _summary(ctx, findings)
+    status, summary = _summary(ctx, findings, {fw.id: fw.name for fw in loaded})
     findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule or ""))
     migrations = len({ctx.migration_of(path) for path in ctx.claimed()})
     return Outcome(status, summary, tuple(findings), stats={"migrations": migrations})

@@ -11,10 +11,11 @@ from __future__ import annotations
 from posixpath import basename
 
 from checks.lazyre import lazy_compile
-from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.base import Framework, MigrationContext
 from checks.migrations.judge import Style, head_text, judge_files
 from checks.migrations.lexer import Lang, mask
 from checks.migrations.matcher import csharp_steps
+from checks.migrations.paths import is_efcore_path
 from checks.model import ChangedFile, Finding
 
 _EF_NAME = lazy_compile(r"^\d{14}_\w+\.cs$")
@@ -28,14 +29,6 @@ STYLE = Style(
     refusal=lazy_compile(r"throw\b[ \t]*([^\n;]*)"),
     idle=lambda body: _RETURN.sub(lambda m: " " * len(m.group()), body),
 )
-
-
-def is_efcore_path(path: str) -> bool:
-    """A `.cs` file in a `Migrations` folder (any project, any monorepo prefix)."""
-    lowered = basename(path).lower()
-    if not lowered.endswith(".cs") or lowered.endswith((".designer.cs", "modelsnapshot.cs")):
-        return False
-    return any(part.lower() == "migrations" for part in dir_parts(path))
 
 
 def _pick(ctx: MigrationContext, change: ChangedFile) -> bool:

@@ -12,10 +12,11 @@ import re
 from posixpath import basename
 
 from checks.lazyre import lazy_compile
-from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.base import Framework, MigrationContext
 from checks.migrations.judge import Irreversible, Style, judge_files
 from checks.migrations.lexer import Code, Lang
 from checks.migrations.matcher import Block, call_args, elixir_steps, split_args
+from checks.migrations.paths import is_ecto_path
 from checks.model import ChangedFile, Finding
 
 _COMMAND = lazy_compile(
@@ -69,13 +70,6 @@ STYLE = Style(
     idle=lambda body: _IDLE.sub("", body),
     change=_irreversible,
 )
-
-
-def is_ecto_path(path: str) -> bool:
-    """`priv/<repo>/migrations/*.exs` (umbrella `apps/<app>/` and other prefixes included)."""
-    parts = dir_parts(path)
-    return (path.endswith(".exs") and len(parts) >= 2 and parts[-1] == "migrations"
-            and "priv" in parts)
 
 
 def _pick(ctx: MigrationContext, change: ChangedFile) -> bool:

@@ -14,6 +14,7 @@ from checks.lazyre import lazy_compile
 from checks.migrations.base import MigrationContext, Segment, finding
 from checks.migrations.lexer import Lang, mask
 from checks.migrations.matcher import match_bracket, split_args
+from checks.migrations.paths import GOOSE_GO_WORD
 from checks.model import ChangedFile, FileStatus, Finding
 
 # `AddMigration*` registers (up, down); goose v3.16's provider API takes
@@ -92,7 +93,7 @@ def judge_goose_go(ctx: MigrationContext) -> list[Finding]:
     """Judge goose Go migrations: the registered down function exists and does something."""
     out: list[Finding] = []
     for change in _goose_go_files(ctx):
-        if not ctx.mentions(change, "goose"):
+        if not ctx.mentions(change, GOOSE_GO_WORD):
             continue
         view = ctx.head_view(change)
         found: list[Finding] = []

@@ -12,17 +12,12 @@ from collections.abc import Callable
 from posixpath import basename
 
 from checks.lazyre import lazy_compile
-from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.base import Framework, MigrationContext
 from checks.migrations.judge import Style, head_text, judge_files
 from checks.migrations.lexer import Lang, mask
 from checks.migrations.matcher import js_steps
+from checks.migrations.paths import JS_EXTENSIONS, is_js_migration_path
 from checks.model import ChangedFile, Finding
-
-_EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts")
-_FOLDERS = frozenset({"migrations", "migration", "migrate"})
-# Knex's `directory` and Sequelize's `migrations-path` are free: `knex_migrations`,
-# `db-migrations`, `sqlMigrations`, per-dialect `migrations-sqlite` are common.
-_MIGRATION_DIR = lazy_compile(r"(?i)migrations?(?:$|[-_.])")
 
 _SNIFF = (
     ("typeorm", lazy_compile(r"\bMigrationInterface\b|\bQueryRunner\b|\bqueryRunner\b")),
@@ -49,15 +44,6 @@ def _style(framework: str) -> Style:
 STYLES = {name: _style(name) for name, _ in _SNIFF}
 
 
-def is_js_migration_path(path: str) -> bool:
-    """A JS/TS file in a folder named `migrations`, `migration` or `*_migrations` (any
-    monorepo prefix)."""
-    name = basename(path)
-    if not name.endswith(_EXTENSIONS) or name.endswith((".d.ts", ".d.mts", ".d.cts")):
-        return False
-    return any(part in _FOLDERS or _MIGRATION_DIR.search(part) for part in dir_parts(path))
-
-
 def which(code_text: str) -> str | None:
     """Which framework wrote this (masked) code, or None when none of them did."""
     for name, pattern in _SNIFF:
@@ -78,7 +64,7 @@ def _typed_as(raw: str) -> str | None:
 def _picker(framework: str) -> Callable[[MigrationContext, ChangedFile], bool]:
     def pick(ctx: MigrationContext, change: ChangedFile) -> bool:
         name = basename(change.path)
-        if not name.endswith(_EXTENSIONS):
+        if not name.endswith(JS_EXTENSIONS):
             return False
         if not ctx.is_migration_path(change.path, is_js_migration_path(change.path)):
             return False

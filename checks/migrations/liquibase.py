@@ -13,14 +13,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from textwrap import dedent
-from typing import TYPE_CHECKING
 from xml.parsers import expat
 
-if TYPE_CHECKING:
-    import yaml
-
 from checks.lazyre import lazy_compile
-from checks.migrations.base import MigrationContext, Segment, finding
+from checks.migrations.base import Framework, MigrationContext, Segment, finding
+from checks.migrations.paths import LIQUIBASE_SUFFIXES, LIQUIBASE_WORDS
 from checks.migrations.sqltext import does_something
 from checks.model import ChangedFile, FileStatus, Finding
 
@@ -51,7 +48,7 @@ _YAML_CHANGESET = lazy_compile(r"^(\s*)-\s+changeSet\s*:")
 
 
 @dataclass(frozen=True)
-class _ChangeSet:
+class ChangeSet:
     """One changeSet: identity, line, change type names, whether it declares a rollback."""
 
     ident: str
@@ -109,14 +106,14 @@ def _parse_xml(text: str) -> _Element | None:
     return root[0] if root else None
 
 
-def _xml_changeset(element: _Element, offset: int, last: int) -> _ChangeSet:
+def _xml_changeset(element: _Element, offset: int, last: int) -> ChangeSet:
     names = tuple(c.name for c in element.children if c.name not in _META)
     ident = f"{element.attrs.get('id', '?')}::{element.attrs.get('author', '?')}"
     has_rollback = any(c.name == "rollback" for c in element.children)
-    return _ChangeSet(ident, offset + element.line - 1, last, names, has_rollback)
+    return ChangeSet(ident, offset + element.line - 1, last, names, has_rollback)
 
 
-def _xml_changesets(text: str, start: int) -> Iterator[_ChangeSet]:
+def _xml_changesets(text: str, start: int) -> Iterator[ChangeSet]:
     masked = _XML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
     for match in _XML_CHANGESET.finditer(masked):
         first = start + masked.count("\n", 0, match.start())
@@ -132,56 +129,11 @@ def _is_xml_changelog(text: str) -> bool:
 
 # --- YAML / JSON ------------------------------------------------------------------------------
 
-def _yaml_changesets(text: str, start: int) -> Iterator[_ChangeSet]:
-    # pyyaml is imported where YAML is read: importing it costs ~14 ms, and most PRs hold no
-    # Liquibase YAML changelog (issue 18, the command line's start-up).
-    import yaml
+def _yaml_changesets(text: str, start: int) -> Iterator[ChangeSet]:
+    # PyYAML costs ~12 ms to import: only a PR with a YAML or JSON changelog pays it.
+    from checks.migrations.liquibase_yaml import changesets
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return
-    for item in _yaml_items(root):
-        node = _yaml_get(item, "changeSet")
-        if isinstance(node, yaml.MappingNode):
-            yield _yaml_changeset(node, item, start)
-
-
-def _yaml_items(root: yaml.Node | None) -> list[yaml.Node]:
-    import yaml
-
-    if isinstance(root, yaml.MappingNode):
-        root = _yaml_get(root, "databaseChangeLog")
-    return list(root.value) if isinstance(root, yaml.SequenceNode) else []
-
-
-def _yaml_get(node: yaml.Node, key: str) -> yaml.Node | None:
-    import yaml
-
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.Node):
-            return v
-    return None
-
-
-def _yaml_changeset(node: yaml.MappingNode, item: yaml.Node, start: int) -> _ChangeSet:
-    """Build a changeSet from its node; `item` is the list item holding it (for line numbers)."""
-    import yaml
-
-    changes = _yaml_get(node, "changes")
-    names: list[str] = []
-    if isinstance(changes, yaml.SequenceNode):
-        for change in changes.value:
-            if isinstance(change, yaml.MappingNode):
-                names.extend(k.value for k, _ in change.value if isinstance(k, yaml.ScalarNode))
-    ident_node, author_node = _yaml_get(node, "id"), _yaml_get(node, "author")
-    ident = (f"{getattr(ident_node, 'value', '?')}::{getattr(author_node, 'value', '?')}")
-    line = start + item.start_mark.line
-    end = item.end_mark
-    last = start + end.line - (1 if end.column == 0 else 0)
-    return _ChangeSet(ident, line, last, tuple(names), _yaml_get(node, "rollback") is not None)
+    return changesets(text, start)
 
 
 def _yaml_fragments(seg: Segment) -> Iterator[tuple[int, int, str]]:
@@ -210,7 +162,7 @@ def _is_yaml_changelog(text: str) -> bool:
 
 # --- formatted SQL -----------------------------------------------------------------------------
 
-def _formatted_changesets(seg: Segment, complete: bool) -> Iterator[_ChangeSet]:
+def _formatted_changesets(seg: Segment, complete: bool) -> Iterator[ChangeSet]:
     starts = [i for i, line in enumerate(seg.lines) if _FORMATTED_CHANGESET.match(line)]
     for n, index in enumerate(starts):
         if n + 1 < len(starts):
@@ -221,7 +173,7 @@ def _formatted_changesets(seg: Segment, complete: bool) -> Iterator[_ChangeSet]:
             continue
         body = seg.lines[index + 1:end + 1]
         ident = _FORMATTED_CHANGESET.match(seg.lines[index])[1]  # type: ignore[index]
-        yield _ChangeSet(ident, seg.start + index, seg.start + end, ("sql",),
+        yield ChangeSet(ident, seg.start + index, seg.start + end, ("sql",),
                          _formatted_has_rollback(body), formatted=True,
                          has_sql=does_something("\n".join(body)))
 
@@ -236,7 +188,7 @@ def _formatted_has_rollback(body: list[str] | tuple[str, ...]) -> bool:
 
 # --- judging ------------------------------------------------------------------------------------
 
-def _changesets(path: str, seg: Segment, whole: bool) -> Iterator[_ChangeSet]:
+def _changesets(path: str, seg: Segment, whole: bool) -> Iterator[ChangeSet]:
     lower = path.lower()
     if lower.endswith(".xml"):
         yield from _xml_changesets(seg.text, seg.start)
@@ -261,7 +213,7 @@ def _kind_of(path: str, text: str) -> bool:
     return lower.endswith(".sql") and bool(_FORMATTED_HEADER.match(first))
 
 
-def _finding(change_set: _ChangeSet, path: str) -> Finding | None:
+def _finding(change_set: ChangeSet, path: str) -> Finding | None:
     change = change_set.defect()
     if change is None:
         return None
@@ -310,17 +262,14 @@ def _judge_hunks(ctx: MigrationContext, change: ChangedFile) -> list[Finding] | 
     return out
 
 
-_SUFFIXES = (".xml", ".yaml", ".yml", ".json", ".sql")
-
-
 def judge_liquibase(ctx: MigrationContext) -> list[Finding]:
     """Judge Liquibase changelogs: every changeSet can be rolled back."""
     out: list[Finding] = []
     for change in ctx.files:
-        if (not change.path.lower().endswith(_SUFFIXES) or change.binary
+        if (not change.path.lower().endswith(LIQUIBASE_SUFFIXES) or change.binary
                 or change.status is FileStatus.REMOVED or change.is_pure_rename
                 or not ctx.is_migration_path(change.path, True)
-                or not ctx.mentions(change, "changeSet", "changeset", "databaseChangeLog")):
+                or not ctx.mentions(change, *LIQUIBASE_WORDS)):
             continue
         view = ctx.head_view(change)
         if view.whole:
@@ -330,3 +279,6 @@ def judge_liquibase(ctx: MigrationContext) -> list[Finding]:
         if found is not None and ctx.claim(change.path, "liquibase"):
             out.extend(found)
     return out
+
+
+FRAMEWORKS = (Framework("liquibase", "Liquibase", judge_liquibase),)

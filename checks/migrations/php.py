@@ -13,10 +13,11 @@ from collections.abc import Callable
 from posixpath import basename
 
 from checks.lazyre import lazy_compile
-from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.base import Framework, MigrationContext
 from checks.migrations.judge import Irreversible, Style, head_text, judge_files
 from checks.migrations.lexer import Code, Lang, mask
 from checks.migrations.matcher import Block, brace_body, match_bracket, php_steps, remove_calls
+from checks.migrations.paths import is_php_migration_path
 from checks.model import ChangedFile, Finding
 
 _LARAVEL_NAME = lazy_compile(r"^\d{4}_\d{2}_\d{2}_\d{6}_\w+\.php$")
@@ -140,12 +141,6 @@ def which(path: str, code_text: str) -> str | None:
         if pattern.search(code_text):
             return framework
     return None
-
-
-def is_php_migration_path(path: str) -> bool:
-    """A `.php` file in a folder named like migrations (`database/migrations`, `Migrations`,
-    `DoctrineMigrations`, `db/migrations`), under any monorepo prefix."""
-    return path.endswith(".php") and any("migration" in part.lower() for part in dir_parts(path))
 
 
 def _picker(framework: str) -> Callable[[MigrationContext, ChangedFile], bool]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checks.lazyre import lazy_compile
 from checks.migrations.base import (
@@ -19,13 +19,12 @@ from checks.migrations.base import (
     Framework,
     MigrationContext,
     Segment,
-    dir_parts,
     finding,
     parent_endswith,
 )
+from checks.migrations.paths import ALEMBIC_DIRS, dir_parts
 from checks.model import ChangedFile, FileStatus, Finding
 
-_ALEMBIC_DIRS = frozenset({"versions", "alembic", "migrations", "migration", "revisions"})
 _TOP_DEF = lazy_compile(r"(?:async\s+)?def\s+(downgrade\w*)\s*\(")
 _REVISION = lazy_compile(r"""^\s*(?:Revision ID:|revision\s*(?::\s*str\s*)?=)\s*['"]?([\w-]+)""",
                          re.MULTILINE)
@@ -101,7 +100,7 @@ def _python_files(ctx: MigrationContext, framework_id: str) -> Iterator[ChangedF
         if change.binary or change.is_pure_rename:
             continue
         parts = set(dir_parts(change.path))
-        located = bool(_ALEMBIC_DIRS & parts) if framework_id == "alembic" else (
+        located = bool(ALEMBIC_DIRS & parts) if framework_id == "alembic" else (
             "migrations" in parts)
         if ctx.is_migration_path(change.path, located):
             yield change
@@ -173,8 +172,7 @@ def _alembic_finding(defect: tuple[str, str], path: str, line: int, revision: st
     return finding("alembic-empty-downgrade", path, line, revision=revision)
 
 
-@dataclass(frozen=True)
-class _Region:
+class _Region(NamedTuple):
     """A top-level function fully visible in one segment."""
 
     name: str
@@ -397,8 +395,7 @@ def _call_end(lines: tuple[str, ...], index: int, column: int) -> tuple[int, int
     return None
 
 
-@dataclass(frozen=True)
-class _Call:
+class _Call(NamedTuple):
     first: int
     last: int
     call: ast.Call

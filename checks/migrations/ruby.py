@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from posixpath import basename
 
 from checks.lazyre import lazy_compile
-from checks.migrations.base import Framework, MigrationContext, dir_parts
+from checks.migrations.base import Framework, MigrationContext
 from checks.migrations.judge import Irreversible, Style, judge_files
 from checks.migrations.lexer import Code, Lang
 from checks.migrations.matcher import (
@@ -25,6 +24,7 @@ from checks.migrations.matcher import (
     ruby_steps,
     split_args,
 )
+from checks.migrations.paths import is_rails_path
 from checks.model import ChangedFile, Finding
 
 _KEYWORD = lazy_compile(r"^(?:([A-Za-z_]\w*[?!]?):(?!:)|:(\w+)\s*=>|[\"'](\w*)[\"']\s*=>)")
@@ -209,16 +209,6 @@ STYLE = Style(
     change_wins=True,
     data_only=_data_only,
 )
-
-_MIGRATE_DIR = lazy_compile(r"^(?:migrate|\w+_migrate)$")
-
-
-def is_rails_path(path: str) -> bool:
-    """`db/migrate/*.rb`, a multi-database `db/<name>_migrate/`, under any monorepo prefix."""
-    parts = dir_parts(path)
-    return (path.endswith(".rb") and len(parts) >= 2 and parts[-2] == "db"
-            and bool(_MIGRATE_DIR.match(parts[-1])) and basename(path) != "schema.rb")
-
 
 def _pick(ctx: MigrationContext, change: ChangedFile) -> bool:
     located = is_rails_path(change.path)

@@ -14,13 +14,13 @@ Defects used across frameworks:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checks.model import Severity
 
 
-@dataclass(frozen=True)
-class Rule:
+# A named tuple, not a frozen dataclass: ~0.06 ms to define instead of ~0.43 (issue 18).
+class Rule(NamedTuple):
     """One rule: stable id, framework id, defect kind, message, severity."""
 
     id: str

@@ -16,17 +16,16 @@ from itertools import chain
 from posixpath import basename, dirname
 
 from checks.lazyre import Pattern, lazy_compile
-from checks.migrations import gocode, liquibase
 from checks.migrations.base import (
     Framework,
     MigrationContext,
     Segment,
-    dir_parts,
     finding,
     index_by,
     is_never_migration,
     under,
 )
+from checks.migrations.paths import dir_parts
 from checks.migrations.sqltext import does_something, first_code_line
 from checks.model import ChangedFile, FileStatus, Finding
 
@@ -527,7 +526,13 @@ def _split_into_pair(ctx: MigrationContext, change: ChangedFile) -> bool:
 
 def judge_goose(ctx: MigrationContext) -> list[Finding]:
     """Judge goose SQL migrations (`-- +goose Down`) and Go migrations (non-nil down)."""
-    return _judge_sectioned(ctx, _GOOSE) + gocode.judge_goose_go(ctx)
+    out = _judge_sectioned(ctx, _GOOSE)
+    if any(change.path.endswith(".go") for change in ctx.files):
+        # The Go scanner loads only for a PR that changes Go code.
+        from checks.migrations import gocode
+
+        out += gocode.judge_goose_go(ctx)
+    return out
 
 
 def judge_sql_migrate(ctx: MigrationContext) -> list[Finding]:
@@ -638,7 +643,6 @@ def judge_flyway(ctx: MigrationContext) -> list[Finding]:
 
 
 FRAMEWORKS = (
-    Framework("liquibase", "Liquibase", liquibase.judge_liquibase),
     Framework("prisma", "Prisma Migrate", judge_prisma),
     Framework("diesel", "Diesel", judge_diesel),
     Framework("flyway", "Flyway", judge_flyway),

@@ -8,12 +8,14 @@ and records redelivery requests; the queues and stores are real (SQLite files, R
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -287,3 +289,56 @@ async def test_an_event_asked_for_is_not_asked_again_before_its_redelivery_shows
     again = await passes.run_pass()
     assert again is not None and again.redelivered == ()
     assert fake.redeliveries == [lost["id"]]
+
+
+
+def _failed_passes(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if "pass failed" in r.getMessage()]
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(60):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+@contextlib.asynccontextmanager
+async def _looping(passes: Reconciler) -> AsyncIterator[None]:
+    task = asyncio.create_task(passes.run_forever(0))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def test_a_pass_github_refuses_is_one_warning_line_and_the_next_pass_still_runs(
+        fake_github: Any, client: GitHubClient, caplog: pytest.LogCaptureFixture) -> None:
+    fake_github.fail_next("GET", "/app/hook/deliveries", status=502, times=1000)
+    lost = fake_github.add_delivery("f0000000-0000-0000-0000-0000000000a1", status_code=502)
+    passes = reconciler(fake_github, client, MemoryQueue(), MemoryMarks(), interval=0.05)
+    with caplog.at_level(logging.INFO, logger="shipshape"):
+        async with _looping(passes):
+            await _until(lambda: len(_failed_passes(caplog)) >= 2)
+            fake_github.clear_failures()  # GitHub is back: the same loop carries on
+            await _until(lambda: fake_github.redeliveries == [lost["id"]])
+    failed = _failed_passes(caplog)
+    assert {(r.levelno, r.exc_info) for r in failed} == {(logging.WARNING, None)}
+    assert {r.fields["error"] for r in failed} == {"GitHubBroken"}  # type: ignore[attr-defined]
+
+
+async def test_a_pass_that_fails_on_a_bug_logs_its_traceback(
+        fake_github: Any, client: GitHubClient, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    passes = reconciler(fake_github, client, MemoryQueue(), MemoryMarks(), interval=0.05)
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("cursor")
+
+    monkeypatch.setattr(passes, "run_pass", broken)
+    with caplog.at_level(logging.INFO, logger="shipshape"):
+        async with _looping(passes):
+            await _until(lambda: len(_failed_passes(caplog)) >= 1)
+    first = _failed_passes(caplog)[0]
+    assert first.levelno == logging.ERROR and first.exc_info is not None

@@ -92,8 +92,8 @@ def test_an_alembic_revision_compiles_no_other_frameworks_patterns() -> None:
     assert seen["rules"] == ["alembic-empty-downgrade"]  # the revision was judged
     assert seen["at_import"] == 0
     assert seen["used"] > 0
-    assert seen["unused_defined"] > 50
-    assert seen["unused_compiled"] == []
+    # Not even imported: a framework's module loads when the PR changes a file it may judge.
+    assert seen["imported"] == []
 
 
 def test_a_fastapi_route_compiles_no_other_frameworks_patterns() -> None:
