@@ -1,12 +1,11 @@
 """Gitignore-style path globs (`vendor/`, `**/*.min.js`, `/docs/`, `!keep.min.js`), compiled a
 whole list at a time.
 
-The meaning is pathspec's "gitignore" patterns, exactly: each line translates to the regular
-expression pathspec 1.x builds for it, and the last line that matches a path decides (`!` lines
-exclude). What differs is the compiling: pathspec compiles every line with Python's `re` (and
-importing it cost ~12 ms of a `shipshape check` whose floor is ~41 ms, issue 18); here each run of
-lines of the same sign becomes one alternation, and the runs of a list one RE2 set. pathspec stays
-the test oracle (tests/checks/test_globs.py).
+The meaning is Git's documented gitignore patterns (gitignore(5)), as pathspec's "gitignore"
+patterns read them: the last line that matches a path decides (`!` lines exclude). pathspec
+compiled every line with Python's `re`, and importing it cost ~12 ms of a `shipshape check` whose
+floor is ~41 ms (issue 18); here each run of lines of the same sign becomes one alternation, and
+the runs of a list one RE2 set. pathspec stays the test oracle (tests/checks/test_globs.py).
 """
 
 from __future__ import annotations
@@ -155,144 +154,14 @@ def _re2_options() -> Any:
     return options
 
 
-# --- translation (pathspec 1.x, patterns/gitignore/basic.py and base.py) ---------------------
+# --- translation: one glob line to one regular expression ---------------------------------
 
 
 def translate(pattern: str) -> tuple[str, bool] | None:
-    """One glob line as (RE2 expression, include), None for a blank line or a comment: what
-    pathspec's `GitIgnoreBasicPattern.pattern_to_regex` returns. Raises GlobError."""
+    """One glob line as (RE2 expression, include), None for a blank line or a comment.
+    Raises GlobError for a glob Git's rules give no meaning to."""
     return _translate(pattern, _RE2_END)
 
 
 def _translate(pattern: str, end: str) -> tuple[str, bool] | None:
-    # Trailing spaces go unless the last one is escaped; leading ones stay, as in Git.
-    text = pattern if pattern.endswith("\\ ") else pattern.rstrip()
-    if not text or text.startswith("#"):
-        return None
-    include = not text.startswith("!")
-    if not include:
-        text = text[1:]
-    segments = text.split("/")
-    # A lone `/` is read as `**`, every path, where `**/` would be every path in a folder.
-    is_dir = not segments[-1] and text != "/"
-    segments = _normalized_segments(segments, pattern)
-    whole = _whole_path_regex(segments, is_dir)
-    if whole is not None:
-        return whole, include
-    regex, has_class = _segments_regex(segments, pattern, end)
-    if has_class:
-        _check_class(regex, pattern)
-    return regex, include
-
-
-def _normalized_segments(segments: list[str], pattern: str) -> list[str]:
-    if not segments[0]:
-        del segments[0]  # `/x`: anchored at the root
-    elif (len(segments) == 1 or (len(segments) == 2 and not segments[1])) \
-            and segments[0] != "**":
-        segments.insert(0, "**")  # `x` and `x/` match at any depth
-    if not segments:
-        raise GlobError(f"invalid glob {pattern!r}: nothing to match")
-    if not segments[-1]:
-        segments[-1] = "**"  # `x/`: everything below x
-    return [s for i, s in enumerate(segments) if not (i and s == "**" == segments[i - 1])]
-
-
-def _whole_path_regex(segments: list[str], is_dir: bool) -> str | None:
-    """The expression of a glob that matches every path (or every one below the root)."""
-    if segments == ["**"]:
-        return "/" if is_dir else "."
-    if segments == ["**", "*"]:
-        return "."
-    if segments == ["**", "*", "**"]:
-        return "/"
-    return None
-
-
-def _segments_regex(segments: list[str], pattern: str, end: str) -> tuple[str, bool]:
-    parts: list[str] = []
-    has_class = need_slash = False
-    last = len(segments) - 1
-    for i, segment in enumerate(segments):
-        if segment == "**":
-            if i == 0:
-                parts.append("^(?:.+/)?")
-            elif i < last:
-                parts.append("(?:/.+)?")
-                need_slash = True
-            else:
-                parts.append("/")
-            continue
-        if i == 0:
-            parts.append("^")
-        if need_slash:
-            parts.append("/")
-        if segment == "*":
-            parts.append("[^/]+")
-        else:
-            regex, in_class = _segment_regex(segment, pattern)
-            parts.append(regex)
-            has_class = has_class or in_class
-        if i == last:
-            # `x/*` matches what x holds but nothing deeper; `x` also matches below itself.
-            parts.append("/?" + end if segment == "*" else "(?:/|" + end + ")")
-        need_slash = True
-    return "".join(parts), has_class
-
-
-def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
-    """One path segment's glob as an expression, and whether it holds a `[...]` class."""
-    out: list[str] = []
-    has_class = escape = False
-    i, end = 0, len(segment)
-    while i < end:
-        char = segment[i]
-        i += 1
-        if escape:
-            escape = False
-            out.append(re.escape(char))
-        elif char == "\\":
-            escape = True
-        elif char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            close = _class_end(segment, i)
-            if close is None:
-                out.append("\\[")  # no closing bracket: a literal `[`, as fnmatch(3) reads it
-                continue
-            negated = segment[i] in "!^"
-            body = segment[i + negated:close - 1]
-            # Backslashes in a class are literal in a glob; `]` first in it is a member.
-            out.append("[" + "^" * negated + body.replace("\\", "\\\\") + "]")
-            has_class = True
-            i = close
-        else:
-            out.append(re.escape(char))
-    if escape:
-        raise GlobError(f"invalid glob {pattern!r}: a backslash escapes nothing")
-    return "".join(out), has_class
-
-
-def _class_end(segment: str, start: int) -> int | None:
-    """Index just past the `]` closing the class opened before `start`, None when unclosed."""
-    j, end = start, len(segment)
-    if j < end and segment[j] in "!^":
-        j += 1
-    if j < end and segment[j] == "]":
-        j += 1
-    j = segment.find("]", j)
-    return None if j < 0 else j + 1
-
-
-def _check_class(regex: str, pattern: str) -> None:
-    """Refuse what pathspec refuses: an expression either engine rejects (`[z-a]`, RE2's
-    unknown `[[:word:]`). Only a class can make one; checked alone, as an invalid one joined to
-    others could parse as something else."""
-    try:
-        re.compile(regex)
-        if re2 is not None:
-            re2.compile(regex, _re2_options())
-    except Exception as exc:  # re.error, re2.error
-        raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
+    raise NotImplementedError("to be written from gitignore(5)")

@@ -273,16 +273,6 @@ def test_a_bad_glob_in_the_configuration_names_its_key() -> None:
         checks.config_from_dict({"secrets": {"allow_paths": ["ok/", "fixtures\\"]}})
 
 
-def test_translation_is_pathspecs_expression_line_by_line() -> None:
-    from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
-
-    for patterns in [GITIGNORE.splitlines(), CODEOWNERS.splitlines(), list(DEFAULT_IGNORE),
-                     *(p for p, _ in EDGE_CASES)]:
-        for pattern in patterns:
-            regex, include = GitIgnoreBasicPattern.pattern_to_regex(pattern)
-            assert translate(pattern) == (None if include is None else (regex, include))
-
-
 def test_compiled_once_per_list_and_without_pythons_re() -> None:
     patterns = ["build/", "*.gen.go", "!keep.gen.go"]
     compiled = compile_globs(patterns)
