@@ -164,4 +164,202 @@ def translate(pattern: str) -> tuple[str, bool] | None:
 
 
 def _translate(pattern: str, end: str) -> tuple[str, bool] | None:
-    raise NotImplementedError("to be written from gitignore(5)")
+    """One glob line as (expression searched in a normalized path, include), None for a blank
+    line or a comment; `end` is the engine's end-of-text anchor."""
+    if pattern.startswith("#"):  # "A line starting with # serves as a comment."
+        return None
+    body = _without_trailing_spaces(pattern)
+    if not body:  # "A blank line matches no files."
+        return None
+    include = not body.startswith("!")  # "An optional prefix "!" which negates the pattern"
+    if not include:
+        body = body[1:]
+        if not body:
+            raise GlobError(f"{pattern!r}: `!` negates nothing")
+    _check_unicode(pattern)
+    return _path_regex(pattern, body, end), include
+
+
+def _without_trailing_spaces(pattern: str) -> str:
+    """gitignore(5): "Trailing spaces are ignored unless they are quoted with backslash". Only
+    a line ending in a backslashed space keeps its end; other trailing whitespace goes."""
+    return pattern if pattern.endswith("\\ ") else pattern.rstrip()
+
+
+def _check_unicode(pattern: str) -> None:
+    # RE2 reads UTF-8: a lone surrogate has no encoding (pathspec refuses it too).
+    if not pattern.isascii():
+        try:
+            pattern.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise GlobError(f"{pattern!r}: not valid Unicode") from exc
+
+
+# A match-all line: `*`, `**`, `/`, `**/*` and their spellings. Searched, `.` finds any path
+# holding a character other than a newline: pathspec's answer for these lines (it leaves out ""
+# and paths of newlines only). As a folder (`**/`), any path inside one: one holding a `/`.
+_EVERYTHING, _ANY_FOLDER = ".", "/"
+
+
+def _path_regex(pattern: str, body: str, end: str) -> str:
+    """The expression for a glob body (no `!`): its segments, anchored or not, then its end."""
+    if body == "/":  # a bare root: every path below it
+        return _EVERYTHING
+    # gitignore(5): "If there is a separator at the end of the pattern then the pattern will
+    # only match directories"; a file path matches when one of its folders does.
+    folder_only = body.endswith("/")
+    if folder_only:
+        body = body[:-1]
+    # "If there is a separator at the beginning or middle ... of the pattern, then the pattern
+    # is relative to the directory level of the particular .gitignore file itself. Otherwise
+    # the pattern may also match at any level below": the same as a leading `**/`.
+    anchored = "/" in body
+    segments = (body[1:] if body.startswith("/") else body).split("/")
+    if not anchored:
+        segments.insert(0, "**")
+    segments, folder_only = _folded_double_stars(segments, folder_only)
+    if segments == ["**"]:  # every path (or, as a folder, every path inside a folder)
+        return _ANY_FOLDER if folder_only else _EVERYTHING
+    return _joined(pattern, segments, folder_only, end)
+
+
+def _folded_double_stars(segments: list[str], folder_only: bool) -> tuple[list[str], bool]:
+    """Runs of `**` segments as one; a trailing `/**` as a folder-only glob.
+
+    gitignore(5): "A trailing "/**" matches everything inside", which for file paths is what
+    a trailing `/` means; `**/*` names every path, as `**` does.
+    """
+    folded: list[str] = []
+    for segment in segments:
+        if not (segment == "**" and folded and folded[-1] == "**"):
+            folded.append(segment)
+    if len(folded) > 1 and folded[-1] == "**":
+        folded.pop()
+        folder_only = True
+    if folded == ["**", "*"]:
+        folded = ["**"]
+    return folded, folder_only
+
+
+def _joined(pattern: str, segments: list[str], folder_only: bool, end: str) -> str:
+    """Anchored at the start of the path, segment by segment, then what may follow the last.
+
+    gitignore(5): "A leading "**" followed by a slash means match in all directories" and
+    "A slash followed by two consecutive asterisks then a slash matches zero or more
+    directories": both are any folders (`(?:.+/)?`) where they stand.
+    """
+    parts = ["^"]
+    classes: list[str] = []
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        if segment == "**":  # never last: a trailing `/**` was folded away
+            parts.append("(?:.+/)?")
+            continue
+        parts.append(_segment_regex(pattern, segment, classes))
+        if index < last:
+            parts.append("/")
+    _check_posix_classes(pattern, classes)
+    parts.append(_tail(segments[-1], folder_only, end))
+    return "".join(parts)
+
+
+def _tail(last: str, folder_only: bool, end: str) -> str:
+    """What may follow the last segment: a folder's contents (`dir/`), or the end of the path
+    or of one of its folders. A last segment of just `*` names the entries of one folder, not
+    what lies deeper (pathspec's reading of `dir/*`)."""
+    if folder_only:
+        return "/"
+    if last == "*":
+        return "/?" + end
+    return f"(?:/|{end})"
+
+
+def _segment_regex(pattern: str, segment: str, classes: list[str]) -> str:
+    """One segment between slashes: `*` as any run of characters but `/` ("*" matches anything
+    except a slash; a segment of just `*` is a non-empty name), `?` as one such character,
+    `[...]` as a class, a backslashed character as itself ("Put a backslash in front of ..."),
+    the rest literal. The members of each class go to `classes`."""
+    if segment == "*":
+        return "[^/]+"
+    out: list[str] = []
+    index, size = 0, len(segment)
+    while index < size:
+        char = segment[index]
+        if char == "\\":
+            if index + 1 == size:  # gitignore(5) gives a trailing backslash no meaning
+                raise GlobError(f"{pattern!r}: a backslash escapes nothing")
+            out.append(_literal(segment[index + 1]))
+            index += 2
+        elif char == "*":
+            while index + 1 < size and segment[index + 1] == "*":
+                index += 1  # `**` inside a segment is "considered regular asterisks"
+            out.append("[^/]*")
+            index += 1
+        elif char == "?":
+            out.append("[^/]")
+            index += 1
+        elif char == "[":
+            regex, index = _bracket(pattern, segment, index, classes)
+            out.append(regex)
+        else:
+            out.append(_literal(char))
+            index += 1
+    return "".join(out)
+
+
+def _bracket(pattern: str, segment: str, start: int, classes: list[str]) -> tuple[str, int]:
+    """The class opened at `segment[start]` as (expression, index after it), or a literal `[`
+    when it is never closed. fnmatch(3) classes: `!` (or `^`) first negates, a `]` first (after
+    any negation) is a member, `a-z` is a range; a backslash inside is a plain member."""
+    index = start + 1
+    negated = index < len(segment) and segment[index] in "!^"
+    if negated:
+        index += 1
+    close = segment.find("]", index + 1)
+    if close < 0:
+        return _literal("["), start + 1
+    members = segment[index:close]
+    classes.append(members)
+    return "[" + ("^" if negated else "") + _class_members(pattern, members) + "]", close + 1
+
+
+def _check_posix_classes(pattern: str, classes: list[str]) -> None:
+    """Refuse a line whose classes, written as RE2 reads them, hold a `[:name:]` POSIX class
+    (`[[:alpha:]]`): glob syntax closes a class at its first `]`, so RE2 would find the class
+    unclosed or the name unknown, and pathspec refuses the line. RE2 looks for the `:]` ending
+    the name anywhere after `[:`; the only `:]` in a line's expression ends a class."""
+    for index, members in enumerate(classes):
+        opened = members.find("[:")
+        if opened < 0:
+            continue
+        later = [members[opened + 2:], *classes[index + 1:]]
+        if any(text.endswith(":") for text in later):
+            raise GlobError(f"{pattern!r}: a POSIX class `[:name:]` inside a class")
+
+
+def _class_members(pattern: str, members: str) -> str:
+    """A class's members, each escaped, ranges kept; a range running backwards is refused."""
+    out: list[str] = []
+    index, size = 0, len(members)
+    while index < size:
+        first = members[index]
+        if index + 2 < size and members[index + 1] == "-":
+            last = members[index + 2]
+            if ord(first) > ord(last):
+                raise GlobError(f"{pattern!r}: invalid range {first}-{last}")
+            out.append(f"{_literal(first)}-{_literal(last)}")
+            index += 3
+        else:
+            out.append(_literal(first))
+            index += 1
+    return "".join(out)
+
+
+def _literal(char: str) -> str:
+    """`char` as itself in both RE2 and Python `re` (and inside a class): ASCII letters and
+    digits as they are, other printable ASCII backslashed, control characters in hex."""
+    if char.isalnum() or char == "_" or not char.isascii():
+        return char
+    if char.isprintable() and char != " ":
+        return "\\" + char
+    return f"\\x{ord(char):02x}"

@@ -247,6 +247,24 @@ EDGE_CASES: list[tuple[list[str], dict[str, bool]]] = [
     (["vendor/"], {"./vendor/a": True, "/vendor/a": True, "//vendor/a": False}),
     (["*.js"], {"a.js\n": False, "a.js\nb": False, "a.js": True}),
     (["x"], {"x\n": False, "\nx": False, "a/x": True}),
+    # A last segment of just `*` names one folder's entries; `**/*` after a folder all below it.
+    (["x/*"], {"x/a": True, "x/a/": True, "x/a/b": False, "x/": False}),
+    (["a/**/*"], {"a/b": True, "a/b/c": True, "a/": False, "a//b": False}),
+    (["a/**"], {"a/": True, "a/b/c": True, "a": False}),
+    (["a/**/"], {"a/b": True, "a": False}),
+    # Three stars are two stars are one, inside a segment; `***` alone matches even "".
+    (["***"], {"": True, "a/b": True}),
+    (["***/a"], {"x/a": True, "a": False}),
+    (["a**b"], {"ab": True, "axb": True, "a/b": False}),
+    # A negated class or a range spanning `/` matches a `/` (pathspec's reading).
+    (["x[!a]y"], {"x/y": True, "xay": False, "xby": True}),
+    (["[a-c-e]"], {"-": True, "d": False, "e": True}),
+    (["[a]b]"], {"ab]": True, "ab": False}),
+    (["[!]a]"], {"b": True, "]": False, "a": False}),
+    # Any trailing whitespace goes, unless the line ends in a backslashed space.
+    (["x\t"], {"x": True, "x\t": False}),
+    (["x\\\\ "], {"x\\ ": True, "x\\": False}),
+    (["\\**"], {"*": True, "*x": True, "x": False}),
 ]
 
 
@@ -258,7 +276,8 @@ def test_edge_cases_of_the_syntax(patterns: list[str], expected: dict[str, bool]
 
 
 @pytest.mark.parametrize("pattern", ["!", "!   ", "foo\\", "a/b\\", "x\\  ", "[z-a]", "x/[b-a]*",
-                                     "[[:alpha:]]", "[][:digit:]x]", "a\ud800"])
+                                     "[[:alpha:]]", "[][:digit:]x]", "a\ud800",
+                                     "[[:]x[a:]", "[a-\\]", "x\\\t", "a\\/b", "!\t"])
 def test_what_pathspec_refuses_is_refused(pattern: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # `[[` in Python's re
@@ -320,3 +339,64 @@ def test_generated_globs_match_as_pathspec_does(patterns: list[str], paths: list
     paths += ["./" + p for p in paths[:3]] + ["/" + p for p in paths[:3]]
     assert [compiled.match_file(p) for p in paths] == [expected.match_file(p) for p in paths]
 
+
+
+# Wider: classes that negate with `^`, hold `]` or a POSIX-looking `[:`, ranges, tabs, escaped
+# backslashes, trailing `/**` and `/*`; paths with empty segments, newlines and leading slashes.
+_WIDE_ATOMS = [*_ATOMS, "***", "[^a]", "[]a]", "[!]", "[a-]", "[z-a]", "[[:", ":]", "\\\\",
+               "\t", "\\a", "-", "é"]
+_wide_segment = st.lists(st.sampled_from(_WIDE_ATOMS), min_size=0, max_size=3).map("".join)
+_wide_glob = st.tuples(st.sampled_from(["", "", "/", "!", "!/", "\\!", "#", " ", "**/"]),
+                       st.lists(_wide_segment, min_size=1, max_size=4).map("/".join),
+                       st.sampled_from(["", "", "/", "  ", "\\ ", "/**", "/*", "\t"])
+                       ).map("".join)
+_wide_path = st.tuples(st.sampled_from(["", "", "/", "./", "//"]),
+                       st.lists(st.sampled_from(["a", "b", "ab", "x.py", "", "\n", "a\n", "[",
+                                                 "]", "\\", "-", ":", "é", " ", "*"]),
+                                min_size=1, max_size=5).map("/".join),
+                       st.sampled_from(["", "", "/", "\n"])).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_wide_glob, min_size=1, max_size=4), st.lists(_wide_path, min_size=1, max_size=30))
+def test_generated_odd_globs_and_paths_match_as_pathspec_does(patterns: list[str],
+                                                               paths: list[str]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            expected = oracle(patterns)
+        except Exception:  # pathspec refuses the list: so must we
+            with pytest.raises(GlobError):
+                Globs(patterns)
+            return
+    for compiled in [Globs(patterns), _without_re2(patterns)]:
+        assert [compiled.match_file(p) for p in paths] == [expected.match_file(p) for p in paths]
+
+
+def _without_re2(patterns: list[str]) -> Globs:
+    with mock.patch.object(globs, "re2", None):
+        return Globs(patterns)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_wide_glob)
+def test_each_expression_is_valid_alone_in_re2_and_re(pattern: str) -> None:
+    # The expressions are joined into alternations and RE2 sets: each must stand alone in both
+    # engines, with nothing RE2 lacks (lookarounds, backreferences) and no warning from `re`.
+    try:
+        translated = translate(pattern)
+    except GlobError:
+        return
+    if translated is None:
+        assert pattern.startswith("#") or not pattern.strip()
+        return
+    source, include = translated
+    assert include is not pattern.startswith("!")
+    unescaped = re.sub(r"\\[^1-9]", "", source)  # backslashed characters are literals
+    assert not re.search(r"\(\?<?[=!]|\\[1-9]", unescaped), source
+    in_re = globs._translate(pattern, r"\Z")  # the same line for Python's `re`
+    assert in_re is not None and in_re[1] is include
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        re.compile(in_re[0])
+    globs.re2.compile(source, globs._re2_options())
