@@ -1,1 +1,4 @@
 """The `shipshape` command line: builds snapshots from git or files and runs the pure engine."""
+
+# The distribution's version (pyproject.toml reads it from here when building).
+__version__ = "0.1.0"

@@ -1,13 +1,10 @@
-"""The installed distribution's version, for `--version` and SARIF's tool record."""
+"""The distribution's version, for `--version` and SARIF's tool record."""
 
 from __future__ import annotations
 
-import importlib.metadata
+from cli import __version__
 
 
 def version() -> str:
-    """The version pip installed, or a note that this copy is not installed."""
-    try:
-        return importlib.metadata.version("shipshape")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown (not installed)"
+    """The version this copy is (the one pip installed: pyproject.toml reads it from here)."""
+    return __version__

@@ -2,19 +2,21 @@
 the API's documentation.
 
 Each framework family has a scanner (one module each) that reads routes from the added and
-removed lines of the files it knows. Routes are paired across the two sides by framework, method
-and path: on one side only, the endpoint was added or removed; on both with a different
-declaration, or with the path changed in place, it changed; the same declaration on both sides
-is a move and a body-only edit shows no route line at all, so neither is judged. An endpoint is
-documented when the PR changes an API document (docs.py), or, for frameworks that generate
-their OpenAPI from code, when the endpoint carries its own docs (a docstring, `summary=`,
-`@Operation`, `@ApiOperation` ...). Test, docs and example files declare no endpoints.
+removed lines of the files it knows; it is imported only for a file whose changed lines hold its
+family's trigger words (families.py), which most changed files do not. Routes are paired across
+the two sides by framework, method and path: on one side only, the endpoint was added or
+removed; on both with a different declaration, or with the path changed in place, it changed;
+the same declaration on both sides is a move and a body-only edit shows no route line at all, so
+neither is judged. An endpoint is documented when the PR changes an API document (docs.py), or,
+for frameworks that generate their OpenAPI from code, when the endpoint carries its own docs (a
+docstring, `summary=`, `@Operation`, `@ApiOperation` ...). Test, docs and example files declare
+no endpoints.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,7 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.routes import Change, Route, Scanner, Side
+from checks.api_docs.families import FAMILIES, Change, Family, Side, says
 from checks.config import compile_globs
 from checks.globs import Globs
 from checks.lazyre import lazy_compile
@@ -43,78 +45,26 @@ from checks.spec import CheckSpec, Option, RuleDoc
 
 if TYPE_CHECKING:
     from checks.api_docs.endpoints import Endpoint, Seen
-
-
-# Each framework family's scanner module is imported when a PR first changes a file of an
-# extension it may read (a superset of its `applies`): a PR of Python files loads no JVM, .NET
-# or PHP scanner (issue 18). Order: the order scanners are tried in.
-def _python() -> Scanner:
-    from checks.api_docs import python
-    return python.SCANNER
-
-
-def _js() -> Scanner:
-    from checks.api_docs import js
-    return js.SCANNER
-
-
-def _jvm() -> Scanner:
-    from checks.api_docs import jvm
-    return jvm.SCANNER
-
-
-def _dotnet() -> Scanner:
-    from checks.api_docs import dotnet
-    return dotnet.SCANNER
-
-
-def _go() -> Scanner:
-    from checks.api_docs import gocode
-    return gocode.SCANNER
-
-
-def _ruby() -> Scanner:
-    from checks.api_docs import ruby
-    return ruby.SCANNER
-
-
-def _php() -> Scanner:
-    from checks.api_docs import php
-    return php.SCANNER
-
-
-def _elixir() -> Scanner:
-    from checks.api_docs import elixir
-    return elixir.SCANNER
-
-
-def _graphql() -> Scanner:
-    from checks.api_docs import graphql
-    return graphql.SCANNER
-
-
-_FAMILIES: tuple[tuple[frozenset[str], Callable[[], Scanner]], ...] = (
-    (frozenset({"py"}), _python),
-    (frozenset({"js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx"}), _js),
-    (frozenset({"java", "kt", "groovy", "scala"}), _jvm),
-    (frozenset({"cs", "fs", "vb"}), _dotnet),
-    (frozenset({"go"}), _go),
-    (frozenset({"rb"}), _ruby),
-    (frozenset({"php"}), _php),
-    (frozenset({"ex"}), _elixir),
-    (frozenset({"graphql", "graphqls", "gql"}), _graphql),
-)
+    from checks.api_docs.routes import Route, Scanner
 
 
 def scanners() -> tuple[Scanner, ...]:
     """Every family's scanner, in the order they are tried (imports them all)."""
-    return tuple(load() for _, load in _FAMILIES)
+    return tuple(load() for _, _, _, load in FAMILIES)
 
 
 def _scanners_for(path: str) -> list[Scanner]:
-    ext = path.rpartition(".")[2].lower()
-    return [scanner for exts, load in _FAMILIES if ext in exts
-            for scanner in (load(),) if scanner.applies(path)]
+    """The scanners of every family whose files `path` is (imports those)."""
+    return [load() for applies, _, _, load in FAMILIES if applies(path)]
+
+
+def _scanners_reading(changed: ChangedFile, families: list[Family]) -> list[Scanner]:
+    """The scanners of `families` that may read a route from `changed`: those whose trigger
+    words its changed lines hold, or that look for handlers whose signature changed. Only
+    these are imported: most PRs declare no route in most files (issue 18)."""
+    text = f"{joined_texts(changed.added)}\n{joined_texts(changed.removed)}"
+    return [load() for _, words, resigns, load in families
+            if says(text, words) or (resigns and _may_resign(changed))]
 
 
 FRAMEWORKS: tuple[str, ...] = (
@@ -253,9 +203,10 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
-        scanners = _scanners_for(changed.path)
-        if not scanners or classify(changed.path) in _NOT_API:
+        families = [family for family in FAMILIES if family[0](changed.path)]
+        if not families or classify(changed.path) in _NOT_API:
             continue
+        scanners = _scanners_reading(changed, families)
         for scanner in scanners:
             added += _read(changed, scanner, Side.NEW, options)
             removed += _read(changed, scanner, Side.OLD, options)

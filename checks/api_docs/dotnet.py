@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.api_docs.routes import (
-    Route,
-    Scanner,
-    Side,
-    Window,
-    clean_path,
-    ext_in,
-    join_paths,
-)
+from checks.api_docs.families import Side, dotnet_file
+from checks.api_docs.routes import Route, Scanner, Window, clean_path, join_paths
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
@@ -61,7 +54,7 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="dotnet", applies=ext_in("cs", "fs", "vb"),
+    name="dotnet", applies=dotnet_file,
     triggers=(lazy_compile(r"\[\s*Http(?:Get|Post|Put|Patch|Delete|Head|Options)\b"),
               lazy_compile(r"\.Map(?:Get|Post|Put|Patch|Delete|Methods)\(")),
     scan=scan, documented=documented,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from checks.api_docs.routes import Route, Scanner, Side, blocks, clean_path
+from checks.api_docs.families import Side, elixir_file
+from checks.api_docs.routes import Route, Scanner, blocks, clean_path
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
@@ -39,7 +40,7 @@ def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]
 
 
 SCANNER = Scanner(
-    name="elixir", applies=lambda path: path.endswith("router.ex"),
+    name="elixir", applies=elixir_file,
     triggers=(lazy_compile(r"^\s*(?:get|post|put|patch|delete|options|head|resources|forward)\b",
                            re.MULTILINE),),
     scan=scan)

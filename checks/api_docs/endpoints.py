@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checks.api_docs.routes import Change, Route, Scanner, Side, Window, new_line_at, window
+from checks.api_docs.families import Change, Side
+from checks.api_docs.routes import Route, Scanner, Window, new_line_at, window
 from checks.model import ChangedFile, FileStatus
 
 # How far apart (in lines) a removed and an added route of one file may be to be one edit.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path, ext_in
+from checks.api_docs.families import Side, go_file
+from checks.api_docs.routes import Route, Scanner, Window, clean_path
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
@@ -68,7 +69,7 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="go", applies=ext_in("go"),
+    name="go", applies=go_file,
     triggers=(lazy_compile(r"\.(?:HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get"
                            r"|Post|Put|Patch|Delete|Head|Options|Connect|Trace|All)\(\s*\""),
               lazy_compile(r"\.Match\(\s*\[\]string")),

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, ext_in, norm
+from checks.api_docs.families import Side, graphql_file
+from checks.api_docs.routes import Route, Scanner, Window, norm
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
@@ -66,7 +67,7 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="graphql", applies=ext_in("graphql", "graphqls", "gql"),
+    name="graphql", applies=graphql_file,
     triggers=(lazy_compile(r"^\s+[A-Za-z_]\w*\s*[(:]", re.MULTILINE),),
     scan=scan, documented=documented,
     what_counts="a description string above the field")

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from checks.api_docs.families import Side, js_file
 from checks.api_docs.routes import (
     Handlers,
     Route,
     Scanner,
-    Side,
     Window,
     clean_path,
-    ext_in,
     join_paths,
     norm,
     resigned_handlers,
@@ -49,7 +48,6 @@ _NEST_DOCS = lazy_compile(r"@Api(?:Operation|Response|\w+Response|Body|Param|Que
 _NEXT = lazy_compile(r"^\s*export\s+(?:async\s+)?(?:function\s+|const\s+)"
                      r"(?P<verb>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b")
 _JSDOC_SPEC = lazy_compile(r"@(?:openapi|swagger)\b|\b(?:summary|description):")
-_EXTS = ext_in("js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx")
 
 
 def _next_path(path: str) -> str | None:
@@ -138,7 +136,7 @@ def resigned(changed: ChangedFile) -> list[Route]:
 
 
 SCANNER = Scanner(
-    name="js", applies=_EXTS,
+    name="js", applies=js_file,
     triggers=(lazy_compile(r"\.\s*(?:get|post|put|patch|delete|del|head|options|all|route)\("
                            r"\s*[{'\"`]"),
               lazy_compile(r"@(?:Get|Post|Put|Patch|Delete|Head|Options|All)\("),

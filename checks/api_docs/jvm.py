@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from checks.api_docs.families import Side, jvm_file
 from checks.api_docs.routes import (
     Handlers,
     Route,
     Scanner,
-    Side,
     Window,
     clean_path,
-    ext_in,
     join_paths,
     norm,
     resigned_handlers,
@@ -157,7 +156,7 @@ def resigned(changed: ChangedFile) -> list[Route]:
 
 
 SCANNER = Scanner(
-    name="jvm", applies=ext_in("java", "kt", "groovy", "scala"),
+    name="jvm", applies=jvm_file,
     triggers=(lazy_compile(r"@(?:(?:Get|Post|Put|Patch|Delete|Request)Mapping\b"
                            r"|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s*$"
                            r"|(?:Get|Post|Put|Patch|Delete)\b|Path\()", re.MULTILINE),),

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from posixpath import basename
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, clean_path
+from checks.api_docs.families import Side, php_file
+from checks.api_docs.routes import Route, Scanner, Window, clean_path
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
@@ -68,7 +69,7 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="php", applies=lambda path: path.endswith(".php"),
+    name="php", applies=php_file,
     triggers=(lazy_compile(r"Route(?:::|\()"), lazy_compile(r"\$router->")),
     scan=scan, documented=documented,
     what_counts="swagger-php `#[OA\\Get(...)]` attributes on a Symfony action")

@@ -13,11 +13,11 @@ import re
 from collections.abc import Sequence
 from posixpath import basename
 
+from checks.api_docs.families import Side, python_file
 from checks.api_docs.routes import (
     Handlers,
     Route,
     Scanner,
-    Side,
     Window,
     clean_path,
     join_paths,
@@ -54,10 +54,6 @@ _DOC_KWARGS = lazy_compile(r"\b(?:summary|description|openapi_extra|responses)\s
 _DEF = lazy_compile(r"^\s*(?:async\s+)?def\s")
 _DOCSTRING = lazy_compile(r"""^\s*[rbuf]*(?:\"\"\"|''')""")
 _SPECTACULAR = lazy_compile(r"@(?:extend_schema|swagger_auto_schema|extend_schema_view)\b")
-
-
-def _applies(path: str) -> bool:
-    return path.endswith(".py")
 
 
 def _verbs(verb: str, text: str) -> list[str]:
@@ -186,7 +182,7 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="python", applies=_applies,
+    name="python", applies=python_file,
     triggers=(lazy_compile(r"@\s*\w+(?:\.\w+)*\.(?:get|post|put|patch|delete|head|options|trace"
                            r"|route|api_route|websocket)\("),
               lazy_compile(r"Route\("), lazy_compile(r"add_(?:api_route|url_rule|route)\b"),

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from checks.api_docs.families import Side
 from checks.lazyre import Pattern
 from checks.model import ChangedFile, Line
-
-
-class Change(enum.StrEnum):
-    """What the PR did to an endpoint."""
-
-    ADDED = "added"
-    REMOVED = "removed"
-    CHANGED = "changed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +76,6 @@ def window(changed: ChangedFile, side: Side) -> Window:
     return Window(lines)
 
 
-class Side(enum.Enum):
-    """Which file a line belongs to: the new one (added lines) or the old one (removed)."""
-
-    NEW = "+"
-    OLD = "-"
-
-
 # eq=False: one per framework family, made once; value equality of functions is identity.
 @dataclass(frozen=True, eq=False)
 class Scanner:
@@ -116,12 +101,6 @@ class Scanner:
 def norm(text: str) -> str:
     """A declaration with its whitespace and trailing comma/brace dropped, for comparison."""
     return re.sub(r"\s+", "", text).rstrip(",{;")
-
-
-def ext_in(*exts: str) -> Callable[[str], bool]:
-    """A path test: the file's extension is one of `exts`."""
-    wanted = frozenset(exts)
-    return lambda path: path.rpartition(".")[2].lower() in wanted
 
 
 def clean_path(raw: str) -> str:

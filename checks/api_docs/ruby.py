@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from posixpath import basename, dirname
+from posixpath import basename
 
-from checks.api_docs.routes import Route, Scanner, Side, Window, blocks, clean_path
+from checks.api_docs.families import Side, is_rails_routes_file, ruby_file
+from checks.api_docs.routes import Route, Scanner, Window, blocks, clean_path
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile, Line
 
@@ -25,14 +26,6 @@ _API_BLOCK = lazy_compile(r"(?:namespace|scope)\s*\(?\s*(?:module:\s*|path:\s*)?
                           r"(?:api|v\d+)\b|format:\s*:?['\"]?json|api_version")
 _GRAPE = lazy_compile(r"^\s*(?P<verb>get|post|put|patch|delete)\s+" + _STR + r"\s+do\b")
 _GRAPE_DOCS = lazy_compile(r"^\s*desc\s+['\"]")
-
-
-def _is_routes_file(path: str) -> bool:
-    return path.endswith("config/routes.rb") or dirname(path).endswith("config/routes")
-
-
-def _applies(path: str) -> bool:
-    return path.endswith(".rb") and (_is_routes_file(path) or "/api/" in f"/{path}")
 
 
 def _rails(line: Line, api_file: bool) -> list[Route]:
@@ -53,7 +46,7 @@ def _rails(line: Line, api_file: bool) -> list[Route]:
 def scan(changed: ChangedFile, lines: Sequence[Line], side: Side) -> list[Route]:
     """Routes declared on `lines` of a Ruby file."""
     path = changed.path
-    if _is_routes_file(path):
+    if is_rails_routes_file(path):
         api_file = bool(_API_PATH.search(basename(path).removesuffix(".rb")))
         nesting = blocks(changed, side, _OPENER)
         return [route for line in lines for route in
@@ -70,7 +63,7 @@ def documented(route: Route, window: Window) -> bool:
 
 
 SCANNER = Scanner(
-    name="ruby", applies=_applies,
+    name="ruby", applies=ruby_file,
     triggers=(lazy_compile(r"^\s*(?:get|post|put|patch|delete|match|resources|resource)\b",
                            re.MULTILINE),),
     scan=scan, documented=documented,

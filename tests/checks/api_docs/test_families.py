@@ -1,0 +1,179 @@
+"""The family table (checks/api_docs/families.py) decides which scanner modules a PR imports from
+a file's path and a few words of its changed lines. A word it lacks would skip a route without a
+trace, so every scanner is run alone over every input of the api-docs tests and fixtures, and
+whatever it reads must come from a file the table hands it."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import checks
+from checks.api_docs import CHECK, _candidates, _may_resign, _scanners_reading, scanners
+from checks.api_docs.families import FAMILIES, Family, Side, says
+from checks.lazyre import LazyPattern
+from checks.model import ChangedFile
+from tests import diffs
+from tests.checks.api_docs import cases
+from tests.checks.api_docs.cases import FASTAPI_NEW_QUERY_PARAM, FLASK_API
+from tests.checks.test_realprs import CASES as REAL
+from tests.shared import EXAMPLES, ROOT
+
+HERE = Path(__file__).parent
+EXAMPLE = EXAMPLES / "billing-pr.json"
+SCANNER_MODULES = ("checks.api_docs.routes", "checks.api_docs.python", "checks.api_docs.js",
+                   "checks.api_docs.jvm", "checks.api_docs.dotnet", "checks.api_docs.gocode",
+                   "checks.api_docs.ruby", "checks.api_docs.php", "checks.api_docs.elixir",
+                   "checks.api_docs.graphql")
+
+
+def _literal_diffs(source: Path) -> Iterator[str]:
+    """The diffs a test module builds with tests/diffs.py from literal arguments."""
+    builders: dict[str, Callable[..., str]] = {
+        "modified": diffs.modified, "new_file": diffs.new_file, "deleted": diffs.deleted}
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in builders):
+            try:
+                args = [ast.literal_eval(arg) for arg in node.args]
+                kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
+            except ValueError:
+                continue  # built from variables (a generated size series): its shapes are above
+            yield builders[node.func.id](*args, **kwargs)
+
+
+def _inputs() -> Iterator[tuple[str, dict[str, object]]]:
+    """Every PR the api-docs tests and fixtures hold, as snapshot documents."""
+    for name, value in vars(cases).items():
+        if isinstance(value, str) and "diff --git" in value:
+            yield name, {"title": name, "diff": value}
+    for source in sorted(HERE.glob("test_*.py")):
+        for index, diff in enumerate(_literal_diffs(source)):
+            yield f"{source.stem}[{index}]", {"title": source.stem, "diff": diff}
+    for path in [*REAL, *sorted(EXAMPLES.glob("*.json"))]:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        yield path.stem, {k: v for k, v in doc.items() if k not in ("provenance", "expect")}
+
+
+def _files() -> list[tuple[str, ChangedFile]]:
+    return [(f"{name}:{changed.path}", changed) for name, doc in _inputs()
+            for changed in checks.load_snapshot(doc).files
+            if not (changed.binary or changed.patch_missing or changed.is_pure_rename)]
+
+
+FILES = _files()
+
+
+def test_the_inputs_are_the_tests_and_fixtures() -> None:
+    names = {name.split(":", 1)[0] for name, _ in FILES}
+    assert {"FASTAPI_NEW_ROUTE", "PHOENIX_API", "GRAPHQL_SPLIT_ARGUMENTS", "billing-pr",
+            "maybe-0329a5f2", "test_api_docs[0]"} <= names
+    assert len(FILES) > 500
+
+
+def test_each_family_is_its_scanners() -> None:
+    # The table's file test is the scanner's own, and it says which scanners read signatures.
+    assert len(FAMILIES) == len(scanners())
+    for (applies, _, resigns, load), scanner in zip(FAMILIES, scanners(), strict=True):
+        assert load() is scanner
+        assert applies is scanner.applies
+        assert resigns == (scanner.resigned is not None), scanner.name
+
+
+def _reads(scanner_index: int, changed: ChangedFile) -> list[str]:
+    """What one scanner, alone, reads from a file as the check asks it: the routes of the lines
+    its own triggers pick on each side, and the handlers whose signature changed."""
+    scanner = scanners()[scanner_index]
+    found = [f"{side.name} {route.label}" for side in Side
+             for route in scanner.scan(changed, _candidates(
+                 changed.added if side is Side.NEW else changed.removed, scanner), side)]
+    if scanner.resigned is not None and _may_resign(changed):
+        found += [f"resigned {route.label}" for route in scanner.resigned(changed)]
+    return found
+
+
+@pytest.mark.parametrize("index", range(len(FAMILIES)),
+                         ids=[scanner.name for scanner in scanners()])
+def test_a_scanner_reads_routes_only_from_files_the_table_hands_it(index: int) -> None:
+    applies, words, _, _ = FAMILIES[index]
+    read = 0
+    for name, changed in FILES:
+        if not applies(changed.path):
+            continue
+        found = _reads(index, changed)
+        read += bool(found)
+        if found:
+            handed = _scanners_reading(changed, [FAMILIES[index]])
+            assert handed == [scanners()[index]], (name, found, words)
+    assert read > 0  # each scanner finds routes in some input: the assertion above is reached
+
+
+TRIGGERS = [(index, trigger) for index, scanner in enumerate(scanners())
+            for trigger in scanner.triggers]
+
+
+@pytest.mark.parametrize(("index", "trigger"), TRIGGERS,
+                         ids=[f"{scanners()[i].name}-{n}" for n, (i, _) in enumerate(TRIGGERS)])
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_every_text_a_trigger_matches_holds_the_familys_words(
+        index: int, trigger: LazyPattern, data: st.DataObject) -> None:
+    # The check reads only lines its scanner's triggers match: text generated from each
+    # trigger covers the words no fixture happens to need alone (a `.Connect(` Go route).
+    text = data.draw(st.from_regex(trigger.compile(), fullmatch=True))
+    assert says(text, FAMILIES[index][1]), text
+
+
+def _every_scanner(changed: ChangedFile, families: list[Family]) -> list[object]:
+    return [load() for _, _, _, load in families]
+
+
+def test_the_check_gives_the_outcome_of_every_scanner_reading_every_file() -> None:
+    options = CHECK.default_options()
+    for name, doc in _inputs():
+        snapshot = checks.load_snapshot(doc)
+        outcome = CHECK.run(snapshot, options)
+        with mock.patch("checks.api_docs._scanners_reading", _every_scanner):
+            assert CHECK.run(snapshot, options) == outcome, name
+
+
+def test_a_python_file_without_trigger_words_loads_no_scanner() -> None:
+    # The example's invoices.py adds a method; only a changed signature under an unchanged
+    # route (read from the hunk's context) loads the scanner without a word.
+    python = [family for family in FAMILIES if family[0]("billing/invoices.py")]
+    example = checks.load_snapshot(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    assert [_scanners_reading(f, python) for f in example.files
+            if f.path.endswith(".py")] == [[], [], []]
+    (handler,) = checks.load_snapshot({"title": "q", "diff": FASTAPI_NEW_QUERY_PARAM}).files
+    assert [s.name for s in _scanners_reading(handler, python)] == ["python"]
+
+
+def _imported_by(code: str) -> list[str]:
+    script = (f"import io, sys, checks, cli.main\n{code}\n"
+              f"print([m for m in {SCANNER_MODULES!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    imported: list[str] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return imported
+
+
+def test_the_example_imports_no_scanner_and_a_flask_route_does() -> None:
+    # Fresh interpreters: this session has imported every scanner.
+    example = (f"cli.main.main(['check', '--snapshot', {str(EXAMPLE)!r}], "
+               "stdout=io.StringIO())")
+    assert _imported_by(example) == []
+    flask = (f"report = checks.run({{'title': 'Delete users', 'diff': {FLASK_API!r}}}, "
+             "only={'api-docs'})\n"
+             "assert [f.rule for f in report.check('api-docs').findings] == "
+             "['api-added-undocumented']")
+    assert _imported_by(flask) == ["checks.api_docs.routes", "checks.api_docs.python"]
