@@ -99,7 +99,8 @@ _PYTHON = (*_with("@", ".get(", ".post(", ".put(", ".patch(", ".delete(", ".head
 _JS = (*_each("get(", "post(", "put(", "patch(", "delete(", "del(", "head(", "options(", "all(",
               "route(", "@Get(", "@Post(", "@Put(", "@Patch(", "@Delete(", "@Head(",
               "@Options(", "@All("),
-       *_with("export", "GET", "POST", "PUT", "PATCH", "DELETE"))
+       *_with("export", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
+              "OPTIONS"))
 # Spring `@GetMapping` (within `@Get`), `@RequestMapping`, JAX-RS `@GET` and `@Path(`, Micronaut.
 _JVM = _each("@Get", "@Post", "@Put", "@Patch", "@Delete", "@RequestMapping", "@GET", "@POST",
              "@PUT", "@PATCH", "@DELETE", "@HEAD", "@OPTIONS", "@Path(")

@@ -141,7 +141,7 @@ SCANNER = Scanner(
                            r"\s*[{'\"`]"),
               lazy_compile(r"@(?:Get|Post|Put|Patch|Delete|Head|Options|All)\("),
               lazy_compile(r"export\s+(?:async\s+)?(?:function|const)\s+"
-                           r"(?:GET|POST|PUT|PATCH|DELETE)\b")),
+                           r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b")),
     scan=scan, documented=documented,
     what_counts="`@ApiOperation`/`@ApiResponse` (NestJS), a route `schema` with a summary "
                 "(Fastify) or a swagger-jsdoc `@openapi` block (Express)",

@@ -229,6 +229,16 @@ NEXT_ROUTE = new_file("app/api/users/[id]/route.ts", [
     "  return NextResponse.json(await db.user.findUnique({ where: { id: params.id } }));",
     "}"])
 
+# Next.js answers HEAD and OPTIONS from handlers of their own, exported like GET's.
+NEXT_HEAD_ROUTE = new_file("app/api/health/route.ts", [
+    "export async function HEAD() {",
+    "  return new Response(null, { status: (await db.ping()) ? 200 : 503 });",
+    "}",
+    "",
+    "export function OPTIONS() {",
+    "  return new Response(null, { headers: { Allow: 'GET, HEAD, OPTIONS' } });",
+    "}"])
+
 EXPRESS_CHAIN = modified("src/routes/books.js", 8, ["const router = express.Router();"], [], [
     "router.route('/books/:id').get(books.show).put(auth, books.update).delete(auth, books.destroy);"], [
     "module.exports = router;"])
@@ -469,6 +479,7 @@ CASES: tuple[Case, ...] = (
     Case("nest-swagger", NEST_SWAGGER, "pass"),
     Case("nest-new-query-parameter", NEST_NEW_QUERY, "warn", ("GET /cats",)),
     Case("next-route", NEXT_ROUTE, "warn", ("GET /api/users/[id]",)),
+    Case("next-head-options-route", NEXT_HEAD_ROUTE, "warn", ("HEAD /api/health", "OPTIONS /api/health")),
     Case("spring-new", SPRING_NEW, "warn", ("GET /api/pettypes/{petTypeId}", "POST /api/pettypes")),
     Case("spring-springdoc", SPRING_SPRINGDOC, "pass"),
     Case("spring-produces-churn", SPRING_PRODUCES_CHURN, "pass"),
