@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
-
-import pathspec
-import yaml
 
 from checks.audit import (
     DEFAULT_HEADING,
@@ -21,6 +18,8 @@ from checks.audit import (
     check_settings,
 )
 from checks.command_options import COMMANDS, permission_problem
+from checks.globs import GlobError, Globs
+from checks.globs import compile_globs as compile_globs  # where the checks import it from
 from checks.mask import quote_value, safe_key
 from checks.model import Status
 from checks.repo_settings import RepoSettings
@@ -114,18 +113,6 @@ def _common_options(spec: CheckSpec[Any]) -> Mapping[str, Option]:
     return {**COMMON_CHECK_OPTIONS, "level": replace(level, default=spec.default_level)}
 
 
-def compile_globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern]:
-    """Compile gitignore-style globs (`vendor/`, `*.min.js`, `docs/**/x.md`) once per process."""
-    return _compiled_globs(tuple(patterns))
-
-
-# Every layer and every validation compiled the same defaults again (19 PathSpecs, ~100 regular
-# expressions per `shipshape check`); matching never changes a PathSpec, so one is shared.
-@lru_cache(maxsize=1024)
-def _compiled_globs(patterns: tuple[str, ...]) -> pathspec.PathSpec[pathspec.Pattern]:
-    return pathspec.PathSpec.from_lines("gitignore", patterns)
-
-
 class ConfigError(ValueError):
     """The configuration is invalid; `path` is the dotted key path at fault."""
 
@@ -153,7 +140,7 @@ class PathOverride:
     changes: Mapping[str, str]
 
     @cached_property
-    def spec(self) -> pathspec.PathSpec[pathspec.Pattern]:
+    def spec(self) -> Globs:
         """The path globs compiled once."""
         return compile_globs(self.paths)
 
@@ -177,7 +164,7 @@ class Config:
     overrides: tuple[PathOverride, ...] = ()
 
     @cached_property
-    def ignore_spec(self) -> pathspec.PathSpec[pathspec.Pattern]:
+    def ignore_spec(self) -> Globs:
         """The ignore globs compiled once."""
         return compile_globs(self.ignore)
 
@@ -263,8 +250,8 @@ def validate_option(path: str, option: Option, value: Any) -> Any:
         for index, item in enumerate(items):
             try:
                 compile_globs([item])
-            except Exception as exc:  # pathspec raises several types for a bad pattern
-                # pathspec's message quotes the pattern in full; quote it masked instead.
+            except GlobError as exc:
+                # GlobError's message quotes the pattern in full; quote it masked instead.
                 raise ConfigError(f"{path}[{index}]",
                                   f"invalid glob {quote_value(item)}") from exc
     return items
@@ -394,6 +381,10 @@ def load_config(doc: Any, registry: Sequence[CheckSpec[Any]]) -> Config:
 
 def parse_yaml(text: str) -> Any:
     """Parse YAML text (pyyaml safe_load); raise ConfigError saying where it is broken."""
+    # Imported here: a check with the built-in defaults parses no YAML, and importing pyyaml
+    # costs ~14 ms of `shipshape check` (its reader compiles a large Unicode class at import).
+    import yaml
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

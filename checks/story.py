@@ -60,8 +60,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pathspec
-
+from checks.globs import GlobError, Globs, compile_globs
 from checks.lazyre import Pattern, lazy_compile
 from checks.model import (
     ChangedFile,
@@ -617,17 +616,17 @@ def _file_ids(changed: ChangedFile | None, path: str) -> list[str]:
     return ids
 
 
-def _story_spec(globs: Iterable[str]) -> pathspec.PathSpec[pathspec.Pattern] | None:
+def _story_spec(globs: Iterable[str]) -> Globs | None:
     globs = [g for g in globs if g.strip()]
     if not globs:
         return None
     try:
-        return pathspec.PathSpec.from_lines("gitignore", globs)
-    except Exception:  # validated by the config already; a bad glob means no story files
+        return compile_globs(globs)
+    except GlobError:  # validated by the config already; a bad glob means no story files
         return None
 
 
-def story_files(snapshot: Snapshot, spec: pathspec.PathSpec[pathspec.Pattern] | None
+def story_files(snapshot: Snapshot, spec: Globs | None
                 ) -> tuple[list[str], dict[str, ChangedFile]]:
     """Story file paths at head (repository and diff) and the ones this PR adds or edits."""
     if spec is None:

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-import pathspec
-
 from checks.change_kind import ChangeKind, behaviour_words, classify_change
 from checks.config import compile_globs
+from checks.globs import Globs
 from checks.lazyre import Pattern, lazy_compile
 from checks.model import ChangedFile, FileStatus, Finding, Outcome, Severity, Snapshot, Status
 from checks.pairing import (
@@ -103,16 +102,16 @@ class TestsOptions:
 class _Rules:
     """The check's options, with globs compiled once per run."""
 
-    tests: pathspec.PathSpec[pathspec.Pattern] | None
-    sources: pathspec.PathSpec[pathspec.Pattern] | None
-    exempt: pathspec.PathSpec[pathspec.Pattern] | None
+    tests: Globs | None
+    sources: Globs | None
+    exempt: Globs | None
     min_lines: int
     require: frozenset[str]
 
     @staticmethod
     def from_options(options: TestsOptions) -> _Rules:
         """Compile the configured globs."""
-        def globs(patterns: Sequence[str]) -> pathspec.PathSpec[pathspec.Pattern] | None:
+        def globs(patterns: Sequence[str]) -> Globs | None:
             return compile_globs(patterns) if patterns else None
 
         return _Rules(globs(options.test_globs), globs(options.source_globs),

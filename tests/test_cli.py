@@ -412,7 +412,9 @@ def test_help_and_a_snapshot_check_load_only_what_they_use() -> None:
 # 1.5x of `import yaml, unidiff`): modules of checks/ and cli/ and the dataclasses they define,
 # each one ~0.5 ms to create. Lower a ceiling when work is cut, so a regression shows; raise it
 # only for something every check needs.
-MAX_CHECK_MODULES = 65
+# checks.globs counts here: every check needs the ignore list, and it replaces pathspec (not
+# counted, being outside checks/ and cli/).
+MAX_CHECK_MODULES = 66
 MAX_CHECK_DATACLASSES = 51
 # Modules only a rarer input needs: a git range or a diff file, the markdown and workflow
 # formats, an allow marker, a line the hardcoded pre-filter picks, a source without a test

@@ -20,8 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import pathspec
-
 from checks.api_docs.docs import (
     DEFAULT_DOC_GLOBS,
     has_inline_spec_change,
@@ -30,6 +28,7 @@ from checks.api_docs.docs import (
 )
 from checks.api_docs.families import FAMILIES, Change, Family, Side, says
 from checks.config import compile_globs
+from checks.globs import Globs
 from checks.lazyre import lazy_compile
 from checks.lineruns import joined_texts
 from checks.model import (
@@ -223,7 +222,7 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
     return endpoints(added, removed, resigned, options.code_docs)
 
 
-def _doc_files(files: Iterable[ChangedFile], globs: pathspec.PathSpec[pathspec.Pattern] | None,
+def _doc_files(files: Iterable[ChangedFile], globs: Globs | None,
                options: ApiDocsOptions) -> list[str]:
     return [changed.path for changed in files
             if is_api_doc(changed, globs) or (options.code_docs and has_inline_spec_change(changed)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-import pathspec
-
+from checks.globs import Globs
 from checks.lazyre import lazy_compile
 from checks.model import ChangedFile
 from checks.paths import PathKind, classify
@@ -51,7 +50,7 @@ def _text(changed: ChangedFile) -> str:
     return "\n".join(line.text for line in (*changed.added, *changed.removed))
 
 
-def is_api_doc(changed: ChangedFile, globs: pathspec.PathSpec[pathspec.Pattern] | None) -> bool:
+def is_api_doc(changed: ChangedFile, globs: Globs | None) -> bool:
     """True when the PR's change to this file is a change to API documentation."""
     path = changed.path
     if classify(path) is PathKind.TEST:
@@ -84,7 +83,7 @@ _SPEC_NAME = lazy_compile(r"(?:^|/)(?:[\w.-]*[._-])?(?:openapi|swagger)(?:[._-][
 
 
 def repo_keeps_docs(repo_files: frozenset[str],
-                    globs: pathspec.PathSpec[pathspec.Pattern] | None) -> bool:
+                    globs: Globs | None) -> bool:
     """True when some file of the repository is API documentation, judged by its path."""
     for path in repo_files:
         if (_SPEC_NAME.search(path) or (globs is not None and globs.match_file(path))) \

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from posixpath import basename
 from typing import Any, NamedTuple, TypeVar, cast
 
-import pathspec
-
+from checks.globs import compile_globs
 from checks.lazyre import lazy_compile
 from checks.migrations.paths import dir_parts
 from checks.migrations.rules import RULES
@@ -233,7 +232,7 @@ class MigrationContext:
         """True when `path` matches a user-configured extra migration glob."""
         spec = self._index.get("extra")
         if spec is None:
-            spec = pathspec.PathSpec.from_lines("gitignore", self.extra_globs)
+            spec = compile_globs(self.extra_globs)
             self._index["extra"] = spec
         return bool(self.extra_globs) and spec.match_file(path)
 

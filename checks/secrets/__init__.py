@@ -11,9 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pathspec
-
 from checks.config import compile_globs
+from checks.globs import Globs
 from checks.lazyre import lazy_compile
 from checks.mask import mask_secret
 from checks.model import ChangedFile, Finding, Outcome, Severity, Snapshot, Status
@@ -80,7 +79,7 @@ def _describe(hit: Hit) -> str:
 
 
 def _finding(hit: Hit, reasons: Mapping[tuple[str, int], str | None],
-             allowed: pathspec.PathSpec[pathspec.Pattern],
+             allowed: Globs,
              generic_severity: Severity) -> Finding:
     what = _describe(hit)
     reason = reasons.get((hit.path, hit.line))
