@@ -69,7 +69,7 @@ def _head_texts(text: str, start: int, lines: int, chars: int) -> list[str]:
 class LineRuns(Sequence[Line]):
     """One side's changed lines (added or removed) of one file, as runs over the diff text."""
 
-    __slots__ = ("_index", "_prefix", "_runs", "_size", "_text")
+    __slots__ = ("_index", "_joined", "_prefix", "_runs", "_size", "_text")
 
     def __init__(self, text: str, runs: array[int], size: int, prefix: str) -> None:
         self._text = text
@@ -77,6 +77,7 @@ class LineRuns(Sequence[Line]):
         self._size = size
         self._prefix = prefix
         self._index: tuple[array[int], array[int]] | None = None
+        self._joined: str | None = None
 
     def __len__(self) -> int:
         return self._size
@@ -91,7 +92,13 @@ class LineRuns(Sequence[Line]):
                                                                 self._prefix)))
 
     def joined(self) -> str:
-        """Every line's text joined by newlines, cut from the diff text a run at a time."""
+        """Every line's text joined by newlines, cut from the diff text a run at a time; made
+        once (the engine's marker search, secrets, hardcoded and api-docs all read it)."""
+        if self._joined is None:
+            self._joined = self._join()
+        return self._joined
+
+    def _join(self) -> str:
         text, runs, prefix = self._text, self._runs, self._prefix
         parts = []
         for at in range(0, len(runs), _SIDE_FIELDS):

@@ -13,9 +13,16 @@ would be lost silently (tests/checks/api_docs/test_families.py holds every scann
 from __future__ import annotations
 
 import enum
+import functools
+import re
 from collections.abc import Callable
 from posixpath import dirname
 from typing import TYPE_CHECKING
+
+try:  # the runtime dependency; without it Python's re gives the same answers, slower
+    import re2
+except ImportError:  # pragma: no cover
+    re2 = None
 
 if TYPE_CHECKING:
     from checks.api_docs.routes import Scanner
@@ -183,4 +190,18 @@ FAMILIES: tuple[Family, ...] = (
 
 def says(text: str, words: Words) -> bool:
     """Whether `text` holds every word of one of the groups."""
+    if _any_word(words)(text) is None:  # most files hold none: one pass says so
+        return False
     return any(all(word in text for word in group) for group in words)
+
+
+@functools.cache
+def _any_word(words: Words) -> Callable[[str], object]:
+    """A search that finds something exactly when `text` holds at least one of the words:
+    one RE2 pass over a file, where testing the words one by one read it ~20 times (2-8x)."""
+    source = "|".join(map(re.escape, sorted({word for group in words for word in group})))
+    if re2 is None:  # pragma: no cover - google-re2 is a dependency; Python's re answers alike
+        return re.compile(source).search
+    options = re2.Options()
+    options.never_capture = True
+    return re2.compile(source, options).search  # type: ignore[no-any-return]

@@ -177,3 +177,18 @@ def test_the_example_imports_no_scanner_and_a_flask_route_does() -> None:
              "assert [f.rule for f in report.check('api-docs').findings] == "
              "['api-added-undocumented']")
     assert _imported_by(flask) == ["checks.api_docs.routes", "checks.api_docs.python"]
+
+
+@pytest.mark.parametrize("index", range(len(FAMILIES)))
+def test_says_is_every_word_of_some_group_whatever_else_the_text_holds(index: int) -> None:
+    # The one-pass search only says "none of the words": the groups still decide.
+    words = FAMILIES[index][1]
+    filler = "def total(order):\n    return sum(line.amount for line in order.lines)\n" * 50
+    for group in words:
+        assert says(filler + " ".join(group) + "\n" + filler, words), group
+        if len(group) > 1:  # one word of a pair is not enough
+            assert not says(filler + group[0] + "\n", words) or any(
+                all(w in filler + group[0] for w in other) for other in words), group
+    distinct = {word for group in words for word in group}
+    clean = "".join(ch for ch in filler if not any(ch in w for w in distinct)) or "x"
+    assert not says(clean, words)
