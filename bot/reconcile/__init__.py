@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 import gidgethub
 from gidgethub import abc as gh_abc
 
@@ -30,6 +29,7 @@ from bot.github import GitHubClient
 from bot.logs import get_logger, log
 from bot.queue import Queue
 from bot.reconcile.store import Marks
+from bot.retry import classify, describe
 
 _log = get_logger("reconcile")
 DELIVERIES_URL = "/app/hook/deliveries?per_page=100"
@@ -129,10 +129,6 @@ async def list_attempts(gh: gh_abc.GitHubAPI, jwt: str, since: datetime) -> list
     return found
 
 
-# What GitHub being unreachable, slow or refusing looks like to a pass.
-OUTAGES = (gidgethub.GitHubException, aiohttp.ClientError, TimeoutError)
-
-
 class Reconciler:
     """Runs passes, alone across replicas, and remembers where the last one ended."""
 
@@ -210,11 +206,14 @@ class Reconciler:
         while True:
             try:
                 await self.run_pass()
-            except OUTAGES as exc:  # GitHub down or refusing: expected, one line is enough
-                log(_log, logging.WARNING, "reconcile pass failed; the next one starts from "
-                    "the same mark", error=type(exc).__name__, reason=str(exc)[:200])
-            except Exception:  # a bug: the traceback is what fixes it
-                _log.exception("reconcile pass failed; the next one starts from the same mark")
+            except Exception as exc:
+                if classify(exc) is None and not isinstance(exc, gidgethub.HTTPException):
+                    # Neither GitHub's answer nor its absence: a bug, which the traceback fixes.
+                    _log.exception("reconcile pass failed; the next one starts from the same "
+                                   "mark")
+                else:  # GitHub down, slow, limiting or refusing: one line says it
+                    log(_log, logging.WARNING, "reconcile pass failed; the next one starts "
+                        "from the same mark", error=type(exc).__name__, reason=describe(exc))
             await asyncio.sleep(self.interval)
 
 
