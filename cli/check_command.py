@@ -248,11 +248,11 @@ def _audit_text(entries: tuple[PlannedEntry, ...]) -> str:
 def _render(report: checks.Report, entries: tuple[PlannedEntry, ...], fmt: str, out: TextIO,
             environ: dict[str, str], config_source: str) -> str:
     if fmt == "sarif":
-        # importlib.metadata and hashlib: ~10 ms that no other format needs.
+        # hashlib: a few ms that no other format needs.
+        from cli import __version__
         from cli.sarif import render_sarif
-        from cli.version import version
 
-        return json.dumps(render_sarif(report, version()), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(render_sarif(report, __version__), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         from cli.workflow import render_workflow_commands
 

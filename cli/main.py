@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from cli import config_command
+from cli import __version__, config_command
 from cli.errors import InputError
 
 # checks.config.CONFIG_PATH, spelled out so `--help` does not load the engine (a test holds both).
@@ -30,17 +30,6 @@ def _number(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a pull request number")
     return int(value)
-
-
-class _VersionAction(argparse.Action):
-    """`--version`, reading the installed version only when asked (importlib.metadata is slow)."""
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
-        from cli.version import version
-
-        sys.stdout.write(f"shipshape {version()}\n")
-        parser.exit()
 
 
 def terminal_columns() -> int:
@@ -82,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shipshape", description="Hold a pull request to your Definition of "
                      "Done, locally.")
-    parser.add_argument("--version", action=_VersionAction, nargs=0,
+    parser.add_argument("--version", action="version", version=f"shipshape {__version__}",
                         help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     check = sub.add_parser("check", help="run the checks and print the report")
