@@ -127,6 +127,10 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
                     ) -> tuple[checks.Config, tuple[str, ...]]:
     """The repository's file (already read) under the organisation's and the extends targets'
     layers, merged by the App's own rules (checks/layers.py)."""
+    if text is None and args.org is None:
+        # No layer at all: the defaults, without importing the layering (a pre-commit hook in
+        # a repository without a config file pays for nothing it does not use).
+        return checks.load_config({}, checks.REGISTRY), ()
     from checks.layers import LayerError, LayerKind, resolve_with
     from cli.config_command import LocalReader
 

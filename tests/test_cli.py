@@ -414,8 +414,8 @@ def test_help_and_a_snapshot_check_load_only_what_they_use() -> None:
 # only for something every check needs.
 # checks.globs counts here: every check needs the ignore list, and it replaces pathspec (not
 # counted, being outside checks/ and cli/).
-MAX_CHECK_MODULES = 66
-MAX_CHECK_DATACLASSES = 51
+MAX_CHECK_MODULES = 65
+MAX_CHECK_DATACLASSES = 47
 # Modules only a rarer input needs: a git range or a diff file, the markdown and workflow
 # formats, an allow marker, a line the hardcoded pre-filter picks, a source without a test
 # (the tests check suggests a path), a route declaration (or a line that may hold one);
@@ -446,6 +446,16 @@ def test_a_snapshot_check_imports_what_the_example_needs_and_no_more() -> None:
     assert {"checks.story", "checks.tests_touched", "checks.hardcoded.scan"} <= set(seen["modules"])
     assert len(seen["modules"]) <= MAX_CHECK_MODULES, sorted(seen["modules"])
     assert seen["dataclasses"] <= MAX_CHECK_DATACLASSES
+
+
+def test_without_any_config_file_the_defaults_are_what_the_layering_would_give() -> None:
+    # `check` skips checks.layers when there is no file and no --org; that shortcut holds only
+    # while layering nothing yields exactly the defaults, refusing nothing.
+    from checks.layers import resolve_with
+
+    layered = resolve_with(lambda ref: None, "local/repo", "", checks.REGISTRY)
+    assert layered.refused == ()
+    assert layered.config == checks.load_config({}, checks.REGISTRY)
 
 
 @pytest.mark.parametrize("columns", [None, "120", "40", "0", "-3", "wide"])
