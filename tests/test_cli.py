@@ -418,13 +418,15 @@ MAX_CHECK_MODULES = 65
 MAX_CHECK_DATACLASSES = 47
 # Modules only a rarer input needs: a git range or a diff file, the markdown and workflow
 # formats, an allow marker, a line the hardcoded pre-filter picks, a source without a test
-# (the tests check suggests a path), a route declaration (or a line that may hold one);
+# (the tests check suggests a path), a route declaration (or a line that may hold one), a
+# secret-like value to hold against published examples (hashlib);
 # shutil is argparse's.
 RARE_PATH_MODULES = (
     "cli.local_snapshot", "cli.workflow", "checks.render.markdown", "checks.suppressions",
     "checks.api_docs.endpoints", "checks.api_docs.routes", "checks.api_docs.python",
     "checks.hardcoded.close", "checks.hardcoded.context", "checks.hardcoded.hosts",
     "checks.hardcoded.values", "checks.hardcoded.lines", "checks.tests_layout", "shutil",
+    "hashlib",
 )
 
 
