@@ -130,7 +130,7 @@ def _layered_config(args: argparse.Namespace, text: str | None, name: str
     if text is None and args.org is None:
         # No layer at all: the defaults, without importing the layering (a pre-commit hook in
         # a repository without a config file pays for nothing it does not use).
-        return checks.load_config({}, checks.REGISTRY), ()
+        return checks.config_from_dict({}), ()
     from checks.layers import LayerError, LayerKind, resolve_with
     from cli.config_command import LocalReader
 
