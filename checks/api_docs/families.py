@@ -19,7 +19,12 @@ from collections.abc import Callable
 from posixpath import dirname
 from typing import TYPE_CHECKING
 
-from checks.hardcoded.fast import as_data, compile_fast
+from checks.hardcoded.fast import as_data
+
+try:  # google-re2 is a runtime dependency; without it plain `in` tests give the same answers
+    import re2
+except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
+    re2 = None
 
 if TYPE_CHECKING:
     from checks.api_docs.routes import Scanner
@@ -187,15 +192,35 @@ FAMILIES: tuple[Family, ...] = (
 
 def says(text: str, words: Words) -> bool:
     """Whether `text` holds every word of one of the groups."""
-    if _any_word(words)(text) is None:  # most files hold none: one pass says so
-        return False
-    return any(all(word in text for word in group) for group in words)
+    held, groups = _table(words)
+    found = held(text)
+    return bool(found) and any(group <= found for group in groups)
+
+
+# Which of a family's words (by index) a text holds, and each group as a set of indexes.
+_Table = tuple[Callable[[str], set[int]], tuple[frozenset[int], ...]]
 
 
 @functools.cache
-def _any_word(words: Words) -> Callable[[str], object]:
-    """A search that finds something exactly when `text` holds at least one of the words:
-    one RE2 pass over a file, where testing the words one by one read it ~20 times (2-8x)."""
-    pattern = compile_fast("|".join(map(re.escape, sorted({w for g in words for w in g}))),
-                           case_sensitive=True)
-    return lambda text: pattern.search(as_data(text))
+def _table(words: Words) -> _Table:
+    distinct = sorted({word for group in words for word in group})
+    groups = tuple(frozenset(map(distinct.index, group)) for group in words)
+    return _held(distinct), groups
+
+
+def _held(distinct: list[str]) -> Callable[[str], set[int]]:
+    """Which of the words a text holds, found in one RE2 set pass: testing them a group at a
+    time read a file ~20 times (4x the time on the bench diff, 8x on its TypeScript)."""
+    if re2 is None:
+        return lambda text: {index for index, word in enumerate(distinct) if word in text}
+    options = re2.Options()
+    options.log_errors = False
+    options.never_capture = True
+    # Literals only: the DFA's states are at most the words' prefixes, far inside its default
+    # budget, so the set never gives up (an empty answer would drop a route without a trace).
+    word_set = re2.Set.SearchSet(options)
+    for word in distinct:
+        word_set.Add(re.escape(word))
+    word_set.Compile()
+    # as_data reads a character beyond ASCII as "?", which no word holds.
+    return lambda text: set(word_set.Match(as_data(text)) or ())

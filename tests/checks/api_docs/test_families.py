@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -18,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import checks
-from checks.api_docs import CHECK, _candidates, _may_resign, _scanners_reading, scanners
+from checks.api_docs import CHECK, _candidates, _may_resign, _scanners_reading, families, scanners
 from checks.api_docs.families import FAMILIES, Family, Side, says
 from checks.lazyre import LazyPattern
+from checks.lineruns import joined_texts
 from checks.model import ChangedFile
 from tests import diffs
 from tests.checks.api_docs import cases
@@ -192,3 +194,48 @@ def test_says_is_every_word_of_some_group_whatever_else_the_text_holds(index: in
     distinct = {word for group in words for word in group}
     clean = "".join(ch for ch in filler if not any(ch in w for w in distinct)) or "x"
     assert not says(clean, words)
+
+
+def _words_in(text: str, words: tuple[tuple[str, ...], ...]) -> set[str]:
+    distinct = sorted({word for group in words for word in group})
+    return {distinct[index] for index in families._table(words)[0](text)}
+
+
+def _edge_texts(words: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Each word alone, first, last, among characters beyond ASCII, cut short, and at the end
+    of a long run of the words' beginnings (the states a set's DFA may have to keep)."""
+    distinct = sorted({word for group in words for word in group})
+    texts = ["", "\n", "é" * 3, "\ud800"]
+    pieces = [word[:cut] for word in distinct for cut in range(len(word))] + list("x é\n")
+    rng = random.Random(18)
+    prefixes = "".join(rng.choice(pieces) for _ in range(100_000))
+    for word in distinct:
+        texts += [word, f"{word}\n", f"é{word}é", f"\ud800{word}", f"x{word[:-1]}\n{word[-1]}",
+                  f"{word[:-1]}é{word[-1:]}", f"{word.upper()} {word.lower()}", prefixes + word]
+    return texts
+
+
+def test_without_google_re2_each_word_is_found_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The set pass and plain `in` tests answer the same for every changed file of the tests
+    # and fixtures and for a word at each edge of a text.
+    texts = [f"{joined_texts(changed.added)}\n{joined_texts(changed.removed)}"
+             for _, changed in FILES]
+    cases = [(words, text) for _, words, _, _ in FAMILIES
+             for text in [*texts, *_edge_texts(words)]]
+    found = [_words_in(text, words) for words, text in cases]
+    assert any(found) and not all(found)
+    monkeypatch.setattr(families, "re2", None)
+    families._table.cache_clear()
+    try:
+        assert [_words_in(text, words) for words, text in cases] == found
+    finally:
+        families._table.cache_clear()
+
+
+def test_the_words_are_ascii_and_none_is_the_stand_in_for_other_characters() -> None:
+    # The set reads a text as ASCII bytes, "?" standing for any other character.
+    for _, words, _, _ in FAMILIES:
+        for group in words:
+            assert all(word.isascii() and "?" not in word and "\n" not in word
+                       for word in group), group
+
