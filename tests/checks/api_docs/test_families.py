@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import checks
-from checks.api_docs import CHECK, _candidates, _may_resign, _scanners_reading, families, scanners
+from checks.api_docs import CHECK, _candidates, _families_reading, _may_resign, families, scanners
 from checks.api_docs.families import FAMILIES, Family, Side, says
 from checks.lazyre import LazyPattern
 from checks.lineruns import joined_texts
@@ -114,8 +114,8 @@ def test_a_scanner_reads_routes_only_from_files_the_table_hands_it(index: int) -
         found = _reads(index, changed)
         read += bool(found)
         if found:
-            handed = _scanners_reading(changed, [FAMILIES[index]])
-            assert handed == [scanners()[index]], (name, found, words)
+            handed = _families_reading(changed, [FAMILIES[index]])
+            assert handed == [FAMILIES[index]], (name, found, words)
     assert read > 0  # each scanner finds routes in some input: the assertion above is reached
 
 
@@ -136,8 +136,8 @@ def test_every_text_a_trigger_matches_holds_the_familys_words(
     assert says(text, FAMILIES[index][1]), text
 
 
-def _every_scanner(changed: ChangedFile, families: list[Family]) -> list[object]:
-    return [load() for _, _, _, load in families]
+def _every_family(changed: ChangedFile, families: list[Family]) -> list[Family]:
+    return families
 
 
 def test_the_check_gives_the_outcome_of_every_scanner_reading_every_file() -> None:
@@ -145,7 +145,7 @@ def test_the_check_gives_the_outcome_of_every_scanner_reading_every_file() -> No
     for name, doc in _inputs():
         snapshot = checks.load_snapshot(doc)
         outcome = CHECK.run(snapshot, options)
-        with mock.patch("checks.api_docs._scanners_reading", _every_scanner):
+        with mock.patch("checks.api_docs._families_reading", _every_family):
             assert CHECK.run(snapshot, options) == outcome, name
 
 
@@ -154,10 +154,10 @@ def test_a_python_file_without_trigger_words_loads_no_scanner() -> None:
     # route (read from the hunk's context) loads the scanner without a word.
     python = [family for family in FAMILIES if family[0]("billing/invoices.py")]
     example = checks.load_snapshot(json.loads(EXAMPLE.read_text(encoding="utf-8")))
-    assert [_scanners_reading(f, python) for f in example.files
+    assert [_families_reading(f, python) for f in example.files
             if f.path.endswith(".py")] == [[], [], []]
     (handler,) = checks.load_snapshot({"title": "q", "diff": FASTAPI_NEW_QUERY_PARAM}).files
-    assert [s.name for s in _scanners_reading(handler, python)] == ["python"]
+    assert _families_reading(handler, python) == python
 
 
 def _imported_by(code: str) -> list[str]:
