@@ -26,7 +26,7 @@ from checks.api_docs.docs import (
     is_api_doc,
     repo_keeps_docs,
 )
-from checks.api_docs.families import FAMILIES, Change, Family, Side, says
+from checks.api_docs.families import FAMILIES, Change, Family, Side, families_of, says
 from checks.config import compile_globs
 from checks.globs import Globs
 from checks.lazyre import lazy_compile
@@ -55,7 +55,7 @@ def scanners() -> tuple[Scanner, ...]:
 
 def _scanners_for(path: str) -> list[Scanner]:
     """The scanners of every family whose files `path` is (imports those)."""
-    return [load() for applies, _, _, load in FAMILIES if applies(path)]
+    return [load() for _, _, _, load in families_of(path)]
 
 
 def _families_reading(changed: ChangedFile, families: list[Family]) -> list[Family]:
@@ -203,7 +203,7 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
     for changed in files:
         if changed.binary or changed.patch_missing or changed.is_pure_rename:
             continue
-        families = [family for family in FAMILIES if family[0](changed.path)]
+        families = families_of(changed.path)
         if not families:
             continue
         # Classifying a path (~8 us) costs about what reading a file's words does, and few

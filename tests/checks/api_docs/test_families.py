@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import checks
 from checks.api_docs import CHECK, _candidates, _families_reading, _may_resign, families, scanners
-from checks.api_docs.families import FAMILIES, Family, Side, says
+from checks.api_docs.families import FAMILIES, Family, Side, families_of, says
 from checks.lazyre import LazyPattern
 from checks.lineruns import joined_texts
 from checks.model import ChangedFile
@@ -239,3 +239,35 @@ def test_the_words_are_ascii_and_none_is_the_stand_in_for_other_characters() -> 
             assert all(word.isascii() and "?" not in word and "\n" not in word
                        for word in group), group
 
+
+# Every family's extensions, neighbours a file test might come to accept (`pyi`, `vue`, `exs`),
+# other files' and none: drawn with random ones in either case.
+_EXTENSIONS = sorted({ext for exts in families._EXTENSIONS for ext in exts}
+                     | {"pyi", "pyw", "rbw", "exs", "eex", "heex", "php3", "phtml", "kts", "sc",
+                        "csx", "fsx", "vue", "svelte", "graphqls", "gqls", "md", "json", "yaml",
+                        "txt", "c", "rs", "swift", "dart", "lua", ""})
+
+
+@st.composite
+def _paths(draw: st.DrawFn) -> str:
+    folder = draw(st.sampled_from(["", "config/routes/", "app/config/routes/", "config/",
+                                   "app/api/", "api/", "lib/shop_web/", "src/", "x.y/"]))
+    name = draw(st.sampled_from(["routes", "router", "Router", "x", "my_router", "a.b", ""]))
+    ext = draw(st.sampled_from(_EXTENSIONS) | st.text("abcdefghijklmnopqrstuvwxyz.", max_size=5))
+    ext = "".join(draw(st.sampled_from([c.lower(), c.upper()])) for c in ext)
+    return f"{folder}{name}.{ext}" if draw(st.booleans()) else f"{folder}{name}{ext}"
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(path=_paths())
+def test_a_path_is_put_to_the_file_tests_of_every_family_it_may_be(path: str) -> None:
+    # families_of reads an extension table before the file tests: a family missing from its
+    # extension would never read that file's routes.
+    assert families_of(path) == [family for family in FAMILIES if family[0](path)]
+
+
+def test_every_changed_file_of_the_tests_and_fixtures_is_put_to_its_families() -> None:
+    paths = {changed.path for _, changed in FILES}
+    assert [(path, families_of(path)) for path in sorted(paths)] == [
+        (path, [family for family in FAMILIES if family[0](path)]) for path in sorted(paths)]
+    assert sum(bool(families_of(path)) for path in paths) > 100
