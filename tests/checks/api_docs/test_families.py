@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -18,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import checks
-from checks.api_docs import CHECK, _candidates, _may_resign, _scanners_reading, scanners
-from checks.api_docs.families import FAMILIES, Family, Side, says
+from checks.api_docs import CHECK, _candidates, _families_reading, _may_resign, families, scanners
+from checks.api_docs.families import FAMILIES, Family, Side, families_of, says
 from checks.lazyre import LazyPattern
+from checks.lineruns import joined_texts
 from checks.model import ChangedFile
 from tests import diffs
 from tests.checks.api_docs import cases
@@ -112,8 +114,8 @@ def test_a_scanner_reads_routes_only_from_files_the_table_hands_it(index: int) -
         found = _reads(index, changed)
         read += bool(found)
         if found:
-            handed = _scanners_reading(changed, [FAMILIES[index]])
-            assert handed == [scanners()[index]], (name, found, words)
+            handed = _families_reading(changed, [FAMILIES[index]])
+            assert handed == [FAMILIES[index]], (name, found, words)
     assert read > 0  # each scanner finds routes in some input: the assertion above is reached
 
 
@@ -134,8 +136,8 @@ def test_every_text_a_trigger_matches_holds_the_familys_words(
     assert says(text, FAMILIES[index][1]), text
 
 
-def _every_scanner(changed: ChangedFile, families: list[Family]) -> list[object]:
-    return [load() for _, _, _, load in families]
+def _every_family(changed: ChangedFile, families: list[Family]) -> list[Family]:
+    return families
 
 
 def test_the_check_gives_the_outcome_of_every_scanner_reading_every_file() -> None:
@@ -143,7 +145,7 @@ def test_the_check_gives_the_outcome_of_every_scanner_reading_every_file() -> No
     for name, doc in _inputs():
         snapshot = checks.load_snapshot(doc)
         outcome = CHECK.run(snapshot, options)
-        with mock.patch("checks.api_docs._scanners_reading", _every_scanner):
+        with mock.patch("checks.api_docs._families_reading", _every_family):
             assert CHECK.run(snapshot, options) == outcome, name
 
 
@@ -152,10 +154,10 @@ def test_a_python_file_without_trigger_words_loads_no_scanner() -> None:
     # route (read from the hunk's context) loads the scanner without a word.
     python = [family for family in FAMILIES if family[0]("billing/invoices.py")]
     example = checks.load_snapshot(json.loads(EXAMPLE.read_text(encoding="utf-8")))
-    assert [_scanners_reading(f, python) for f in example.files
+    assert [_families_reading(f, python) for f in example.files
             if f.path.endswith(".py")] == [[], [], []]
     (handler,) = checks.load_snapshot({"title": "q", "diff": FASTAPI_NEW_QUERY_PARAM}).files
-    assert [s.name for s in _scanners_reading(handler, python)] == ["python"]
+    assert _families_reading(handler, python) == python
 
 
 def _imported_by(code: str) -> list[str]:
@@ -192,3 +194,80 @@ def test_says_is_every_word_of_some_group_whatever_else_the_text_holds(index: in
     distinct = {word for group in words for word in group}
     clean = "".join(ch for ch in filler if not any(ch in w for w in distinct)) or "x"
     assert not says(clean, words)
+
+
+def _words_in(text: str, words: tuple[tuple[str, ...], ...]) -> set[str]:
+    distinct = sorted({word for group in words for word in group})
+    return {distinct[index] for index in families._table(words)[0](text)}
+
+
+def _edge_texts(words: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Each word alone, first, last, among characters beyond ASCII, cut short, and at the end
+    of a long run of the words' beginnings (the states a set's DFA may have to keep)."""
+    distinct = sorted({word for group in words for word in group})
+    texts = ["", "\n", "é" * 3, "\ud800"]
+    pieces = [word[:cut] for word in distinct for cut in range(len(word))] + list("x é\n")
+    rng = random.Random(18)
+    prefixes = "".join(rng.choice(pieces) for _ in range(100_000))
+    for word in distinct:
+        texts += [word, f"{word}\n", f"é{word}é", f"\ud800{word}", f"x{word[:-1]}\n{word[-1]}",
+                  f"{word[:-1]}é{word[-1:]}", f"{word.upper()} {word.lower()}", prefixes + word]
+    return texts
+
+
+def test_without_google_re2_each_word_is_found_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The set pass and plain `in` tests answer the same for every changed file of the tests
+    # and fixtures and for a word at each edge of a text.
+    texts = [f"{joined_texts(changed.added)}\n{joined_texts(changed.removed)}"
+             for _, changed in FILES]
+    cases = [(words, text) for _, words, _, _ in FAMILIES
+             for text in [*texts, *_edge_texts(words)]]
+    found = [_words_in(text, words) for words, text in cases]
+    assert any(found) and not all(found)
+    monkeypatch.setattr(families, "re2", None)
+    families._table.cache_clear()
+    try:
+        assert [_words_in(text, words) for words, text in cases] == found
+    finally:
+        families._table.cache_clear()
+
+
+def test_the_words_are_ascii_and_none_is_the_stand_in_for_other_characters() -> None:
+    # The set reads a text as ASCII bytes, "?" standing for any other character.
+    for _, words, _, _ in FAMILIES:
+        for group in words:
+            assert all(word.isascii() and "?" not in word and "\n" not in word
+                       for word in group), group
+
+
+# Every family's extensions, neighbours a file test might come to accept (`pyi`, `vue`, `exs`),
+# other files' and none: drawn with random ones in either case.
+_EXTENSIONS = sorted({ext for exts in families._EXTENSIONS for ext in exts}
+                     | {"pyi", "pyw", "rbw", "exs", "eex", "heex", "php3", "phtml", "kts", "sc",
+                        "csx", "fsx", "vue", "svelte", "graphqls", "gqls", "md", "json", "yaml",
+                        "txt", "c", "rs", "swift", "dart", "lua", ""})
+
+
+@st.composite
+def _paths(draw: st.DrawFn) -> str:
+    folder = draw(st.sampled_from(["", "config/routes/", "app/config/routes/", "config/",
+                                   "app/api/", "api/", "lib/shop_web/", "src/", "x.y/"]))
+    name = draw(st.sampled_from(["routes", "router", "Router", "x", "my_router", "a.b", ""]))
+    ext = draw(st.sampled_from(_EXTENSIONS) | st.text("abcdefghijklmnopqrstuvwxyz.", max_size=5))
+    ext = "".join(draw(st.sampled_from([c.lower(), c.upper()])) for c in ext)
+    return f"{folder}{name}.{ext}" if draw(st.booleans()) else f"{folder}{name}{ext}"
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(path=_paths())
+def test_a_path_is_put_to_the_file_tests_of_every_family_it_may_be(path: str) -> None:
+    # families_of reads an extension table before the file tests: a family missing from its
+    # extension would never read that file's routes.
+    assert families_of(path) == [family for family in FAMILIES if family[0](path)]
+
+
+def test_every_changed_file_of_the_tests_and_fixtures_is_put_to_its_families() -> None:
+    paths = {changed.path for _, changed in FILES}
+    assert [(path, families_of(path)) for path in sorted(paths)] == [
+        (path, [family for family in FAMILIES if family[0](path)]) for path in sorted(paths)]
+    assert sum(bool(families_of(path)) for path in paths) > 100
