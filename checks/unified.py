@@ -109,6 +109,7 @@ class _Reader:
         self.size = len(text)
         self.pos = 0
         self.files: list[RawFile] = []
+        self.spaced = False  # a `diff --git` line held two more spaces
 
     def next_line(self) -> str:
         """The line at `pos` (with its newline) and move past it."""
@@ -127,6 +128,7 @@ class _Reader:
             line = self.next_line()
             first = line[0]
             if first == "d" and line.startswith("diff --git "):
+                self.spaced = self.spaced or line.count(" ", 11) >= 2
                 header = next((m for m in (h.match(line) for h in _GIT_HEADERS) if m), None)
                 if header is not None:
                     current = RawFile(header.group("source"), header.group("target"))
@@ -297,3 +299,10 @@ def _group(pattern: Pattern, line: str, name: str) -> str:
 def read_diff(text: str) -> list[RawFile]:
     """Read every file of `text`; raise ParseError where unidiff would raise its own."""
     return _Reader(text).read()
+
+
+def read_diff_noting_spaces(text: str) -> tuple[list[RawFile], bool]:
+    """`read_diff`, and whether a `diff --git` line held two more spaces than its two names
+    need: a file name with a space, which this grammar splits at the wrong space."""
+    reader = _Reader(text)
+    return reader.read(), reader.spaced

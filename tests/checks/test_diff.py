@@ -249,6 +249,40 @@ def test_paths_with_spaces_from_real_git(tmp_path) -> None:
     assert files["Screen Shot b.png"].binary
 
 
+@pytest.mark.parametrize(("name", "unidiff_refuses"), [("docs/a b.md", False),
+                                                       ("docs/a b/c.md", True)])
+def test_a_spaced_name_is_read_whether_or_not_the_plain_grammar_refuses_it(
+        name: str, unidiff_refuses: bool) -> None:
+    # The reader notes a spaced header as it passes (then the text is read again, protected);
+    # a text it refuses is searched for one, since the spaces may be why it was refused.
+    from checks.unified import ParseError, read_diff
+
+    diff = (f"diff --git a/{name} b/{name}\nindex 1111111..2222222 100644\n--- a/{name}\n"
+            f"+++ b/{name}\n@@ -1,2 +1,2 @@\n keep\n-old\n+new\n")
+    if unidiff_refuses:
+        with pytest.raises(ParseError):
+            read_diff(diff)
+    else:
+        assert read_diff(diff)
+    (changed,) = parse_diff(diff)
+    assert changed.path == name
+    assert [line.text for line in changed.added] == ["new"]
+    assert [line.text for line in changed.removed] == ["old"]
+
+
+def test_a_spaced_name_the_plain_grammar_misreads_without_refusing_is_read_right() -> None:
+    # No `+++` line to contradict the header: read plainly, the header splits at the last
+    # " b/" and the file would be `c.png`.
+    from checks.unified import read_diff
+
+    name = "img/a b/c.png"
+    diff = (f"diff --git a/{name} b/{name}\nnew file mode 100644\nindex 0000000..1234567\n"
+            f"Binary files /dev/null and b/{name} differ\n")
+    assert read_diff(diff)[0].path != name
+    (changed,) = parse_diff(diff)
+    assert (changed.path, changed.binary, changed.status) == (name, True, FileStatus.ADDED)
+
+
 def test_github_patch_holding_file_headers_is_named() -> None:
     entry = {"filename": "a.py", "status": "modified", "additions": 1, "deletions": 0,
              "patch": "--- a/b.py\n+++ b/b.py\n@@ -1 +1,2 @@\n x\n+y"}
