@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Callable, Iterator
-from itertools import chain
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain, islice
 
 from checks.lazyre import Pattern, lazy_compile
-from checks.model import ChangedFile, Hunk
+from checks.lineruns import LineRuns, joined_texts
+from checks.model import ChangedFile, Hunk, Line
 from checks.paths import language_family
 
 
@@ -256,14 +257,51 @@ _STATEMENT = lazy_compile(
     r"|function|fn|switch|case|await|async\s+def|do)\b")
 
 
+# Lines read one at a time before a diff view's whole run is split: the first added statement
+# and the first code line are nearly always among a file's first lines (bench/engine.py).
+LEADING_LINES = 8
+_WHOLE_LINE = 1 << 62  # a `head` cut no line reaches
+
+
+def leading_first(lines: Sequence[Line], window: int = LEADING_LINES) -> Iterator[Line]:
+    """Every line of `lines` in order; from a diff view, the first `window` without splitting
+    the rest of their run (a new file's run is the whole file)."""
+    if not isinstance(lines, LineRuns) or len(lines) <= window:
+        yield from lines
+        return
+    yield from lines.head(window, _WHOLE_LINE)
+    yield from islice(lines, window, None)
+
+
+class _OldLines:
+    """The removed lines, stripped, for `in` tests: most added statements are not in their
+    joined text at all (made once per diff view, which api-docs reads too), so the set of
+    every stripped line is built only when one is."""
+
+    def __init__(self, removed: Sequence[Line]) -> None:
+        self._removed = removed
+        self._text: str | None = None
+        self._stripped: set[str] | None = None
+
+    def __contains__(self, stripped: str) -> bool:
+        if self._text is None:
+            self._text = joined_texts(self._removed)
+        # A stripped line is part of its line, so of the joined text: absent there, absent.
+        if stripped not in self._text:
+            return False
+        if self._stripped is None:
+            self._stripped = {removed.text.strip() for removed in self._removed}
+        return stripped in self._stripped
+
+
 def _adds_statement(changed: ChangedFile, is_code: Callable[[str], bool]) -> bool:
     """True at the first added statement that is not an old line moved or re-indented."""
-    old: set[str] | None = None
-    for line in changed.added:
+    old: _OldLines | None = None
+    for line in leading_first(changed.added):
         text = line.text
         if _STATEMENT.match(text) and is_code(text):
             if old is None:
-                old = {removed.text.strip() for removed in changed.removed}
+                old = _OldLines(changed.removed)
             if text.strip() not in old:
                 return True
     return False

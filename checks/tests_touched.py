@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from checks.change_kind import ChangeKind, behaviour_words, classify_change
+from checks.change_kind import ChangeKind, behaviour_words, classify_change, leading_first
 from checks.config import compile_globs
 from checks.globs import Globs
 from checks.lazyre import Pattern, lazy_compile
@@ -143,13 +143,18 @@ def _code_lines(changed: ChangedFile, enough: int) -> int:
     """Count added and removed lines that are code, stopping once `enough` are found."""
     if changed.patch_missing or changed.binary:
         return enough  # unseen lines may be anything: assume they are code
+    if enough <= 0:
+        return 0
     non_code = _non_code(changed.path)
     count = 0
-    for line in chain(changed.added, changed.removed):
-        if count >= enough:
-            break
+    # Usually the first line is code: read that much (and no line past the last one counted),
+    # not a whole new file's lines.
+    sides = (leading_first(side, enough) for side in (changed.added, changed.removed))
+    for line in chain.from_iterable(sides):
         if not non_code.match(line.text):
             count += 1
+            if count >= enough:
+                break
     return count
 
 

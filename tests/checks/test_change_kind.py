@@ -644,3 +644,58 @@ def test_a_changed_binding_in_markup_is_behaviour() -> None:
         '+          v-if="project?.suggest_security_event_over_incident && !submitted"')
     assert bound != DISPATCH_MARKUP
     assert _kind(bound) is ChangeKind.BEHAVIOUR
+
+
+# --- reading a file's first lines, and the removed lines, cheaply ---------------------------------
+
+def test_leading_first_gives_every_line_as_iterating_does() -> None:
+    from checks.change_kind import leading_first
+    from checks.lineruns import LineRuns
+
+    # Two hunks (two runs of added lines), carriage returns at line ends and inside a line.
+    diff = ("diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n"
+            "+++ b/app.py\n@@ -1,3 +1,5 @@\n a = 1\r\n+b = 2\r\n+c = '\r'\r\n+d = 4\n-e = 5\n"
+            " f = 6\n@@ -10,1 +13,4 @@\n g = 7\n+h = 8\n+\n+i = 9")
+    changed = load_snapshot({"title": "x", "diff": diff}).files[0]
+    assert isinstance(changed.added, LineRuns)
+    every = list(changed.added)
+    assert [line.text for line in every] == ["b = 2", "c = '\r'", "d = 4", "h = 8", "", "i = 9"]
+    for window in range(len(every) + 2):
+        assert list(leading_first(changed.added, window)) == every
+    assert list(leading_first(changed.removed, 1)) == list(changed.removed)
+    assert list(leading_first((), 3)) == []
+
+
+def test_statements_are_judged_new_by_whole_removed_lines() -> None:
+    # Moved and re-indented: old lines. Inside a longer old line, or in an old comment: new.
+    def edit(removed: list[str], added: list[str]) -> ChangeKind:
+        return _kind("diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n"
+                     "--- a/app.py\n+++ b/app.py\n"
+                     f"@@ -1,{len(removed) + 1} +1,{len(added) + 1} @@\n def total(xs):\n"
+                     + "".join(f"-{text}\n" for text in removed)
+                     + "".join(f"+{text}\n" for text in added))
+
+    assert edit(["    if xs:", "        return sum(xs)"],
+                ["    if xs:  ", "\t\treturn sum(xs)"]) is ChangeKind.REORDERED
+    assert edit(["    return sum(xs) + tax"], ["    return sum(xs)"]) is ChangeKind.BEHAVIOUR
+    assert edit(["    x = 1  # return sum(xs)"], ["    return sum(xs)"]) is ChangeKind.BEHAVIOUR
+
+
+def test_a_new_file_is_read_only_up_to_its_first_statement(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Iterating a diff view splits its whole run of lines: a 20,000-line new file whose
+    # statement comes early is settled from its first lines (the tests check's code-line count
+    # and its new-statement test alike).
+    from checks import tests_touched
+    from checks.change_kind import _adds_statement
+    from checks.lineruns import LineRuns
+    from tests.diffs import new_file
+
+    changed = load_snapshot({"title": "x", "diff": new_file(
+        "src/app.py", ["import os", "", "def main():", *["    x = 1"] * 20_000])}).files[0]
+    iterated: list[int] = []
+    real = LineRuns.__iter__
+    monkeypatch.setattr(LineRuns, "__iter__", lambda self: iterated.append(1) or real(self))
+    assert tests_touched._code_lines(changed, 1) == 1
+    assert _adds_statement(changed, lambda text: bool(text.strip()))
+    assert iterated == []
