@@ -1,8 +1,8 @@
 """Shared path classification: what kind of file a path is (source, test, docs, generated ...).
 
 `classify` is path-only and called on every changed file (and on repository files when looking
-for existing tests), so every pattern here is compiled once at import and it does a handful of
-set lookups and regex searches per call.
+for existing tests), so it does a handful of set lookups and regex searches per call, and its
+answer is cached per path: several checks ask about the same files in one run.
 
 Choices worth knowing:
 - Anything under a test tree (`tests/`, `__tests__/`, `src/test/`, `MyApp.Tests/`, `testdata/`,
@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 from posixpath import basename
 
@@ -83,16 +84,26 @@ def is_lock_file(path: str) -> bool:
 def is_vendored(path: str) -> bool:
     """True for paths inside a vendored dependency tree."""
     dirs = path.split("/")[:-1]
-    return any(part in _VENDORED_DIRS for part in dirs) or _in_web_lib(dirs)
+    return not _VENDORED_DIRS.isdisjoint(dirs) or _in_web_lib([part.lower() for part in dirs])
 
 
-def _in_web_lib(dirs: list[str]) -> bool:
-    """public/libs/x.js, static/lib/x.css: a copied library below a web root."""
-    root = next((i for i, part in enumerate(dirs) if part.lower() in _WEB_ROOTS), None)
-    return root is not None and any(part.lower() in _WEB_LIB_DIRS for part in dirs[root + 1:])
+def _in_web_lib(low: list[str]) -> bool:
+    """public/libs/x.js, static/lib/x.css: a copied library below a web root (`low`: the
+    path's folders, lower-cased)."""
+    if _WEB_ROOTS.isdisjoint(low):
+        return False  # nearly every path, without a loop
+    root = next(i for i, part in enumerate(low) if part in _WEB_ROOTS)
+    return not _WEB_LIB_DIRS.isdisjoint(low[root + 1:])
 
 
+# Path answers are cached per process: the engine, the tests, api-docs and hardcoded checks
+# ask about the same paths in one run. Bounded, for a server that sees many repositories.
+_PATH_CACHE = 8192
+
+
+@lru_cache(maxsize=_PATH_CACHE)
 def _is_generated_name(name: str) -> bool:
+    """By a file's name alone (every pattern stops at a `/`): the engine and classify ask."""
     return _GENERATED_NAME.search(name) is not None or (
         name.endswith("s") and _HASHED_BUNDLE.search(name) is not None)
 
@@ -105,7 +116,7 @@ def is_generated(changed: ChangedFile) -> bool:
     """
     known = changed.facts.get("generated")
     if known is None:
-        known = changed.facts["generated"] = (_is_generated_name(changed.path)
+        known = changed.facts["generated"] = (_is_generated_name(basename(changed.path))
                                               or _has_generated_marker(changed.added))
     return known
 
@@ -362,12 +373,14 @@ def is_test_dir(part: str) -> bool:
             or _CAMEL_TEST_DIR.search(part) is not None)
 
 
-def _test_by_dirs(dirs: list[str], low: list[str], code: bool) -> bool:
+def _test_by_dirs(dirs: list[str], low: list[str], folders: str, code: bool) -> bool:
     if not _TEST_DIRS.isdisjoint(low) or (code and not SPEC_DIRS.isdisjoint(low)):
         return True
     if "features" in low and any(parent == "features" and child in _FEATURE_SUPPORT
                                  for parent, child in pairwise(low)):
         return True
+    if "test" not in folders and "e2e" not in folders:
+        return False  # the common case, without a loop over the folders
     return any(("test" in lowered or "e2e" in lowered) and is_test_dir(part)
                for part, lowered in zip(dirs, low, strict=True))
 
@@ -402,6 +415,8 @@ def _is_migration(low: list[str], name: str) -> bool:
 
 def _is_translation(low: list[str]) -> bool:
     """lang/en/auth.php, config/locales/pt-BR/x.yml: files below a locale folder."""
+    if _I18N_DIRS.isdisjoint(low):
+        return False
     return any(parent in _I18N_DIRS and _LOCALE.match(child) is not None
                for parent, child in pairwise(low))
 
@@ -430,7 +445,7 @@ def _top_dir_in(low: list[str], names: frozenset[str]) -> bool:
 
 
 def _early_kind(dirs: list[str], low: list[str], name: str) -> PathKind | None:
-    if not _VENDORED_DIRS.isdisjoint(dirs) or _in_web_lib(dirs):
+    if not _VENDORED_DIRS.isdisjoint(dirs) or _in_web_lib(low):
         return PathKind.VENDORED
     if name in LOCK_FILE_NAMES:
         return PathKind.LOCK
@@ -450,7 +465,7 @@ def _is_config_name(name: str) -> bool:
             or lowered.endswith(_CONFIG_SUFFIXES) or _CONFIG_PREFIX.match(lowered) is not None)
 
 
-def _by_location(low: list[str], name: str, ext: str) -> PathKind | None:
+def _by_location(low: list[str], folders: str, name: str, ext: str) -> PathKind | None:
     if _is_migration(low, name):
         return PathKind.MIGRATION
     if not _BENCH_DIRS.isdisjoint(low) or _BENCH_NAME.search(name):
@@ -463,7 +478,7 @@ def _by_location(low: list[str], name: str, ext: str) -> PathKind | None:
     if config_name:
         return PathKind.CONFIG
     top = _project_dir(low)
-    if any(part.startswith(".") for part in low) or _is_config_package(low) or (
+    if folders.startswith(".") or "/." in folders or _is_config_package(low) or (
         top in _CONFIG_DIRS and _FAMILY_OF_EXT.get(ext) != "go"  # a Go config/ is a package
     ):
         return PathKind.CONFIG
@@ -507,6 +522,7 @@ def _is_doc_name(name: str, ext: str) -> bool:
             or (stem.isupper() and ext not in _CODE_EXTS and ext not in _CONFIG_EXTS))
 
 
+@lru_cache(maxsize=_PATH_CACHE)
 def classify(path: str) -> PathKind:
     """Classify a repository path (forward slashes) as test, source, or one of the other kinds."""
     parts = path.split("/")
@@ -515,9 +531,11 @@ def classify(path: str) -> PathKind:
     early = _early_kind(dirs, low, name)
     if early is not None:
         return early
+    # The lower-cased folders as one string, for substring tests that spare a loop over them.
+    folders = "/".join(low)
     ext = extension(name)
-    if is_test_name(name, ext) or _test_by_dirs(dirs, low, ext in _CODE_EXTS):
+    if is_test_name(name, ext) or _test_by_dirs(dirs, low, folders, ext in _CODE_EXTS):
         return PathKind.TEST
     if _is_doc_name(name, ext):
         return PathKind.DOCS
-    return _by_location(low, name, ext) or _by_extension(name, ext)
+    return _by_location(low, folders, name, ext) or _by_extension(name, ext)

@@ -374,6 +374,65 @@ def test_generated_markers_are_read_from_a_bounded_prefix_of_a_long_line() -> No
     assert is_generated(marked)
 
 
+# Paths that take the folder tests' slower branches: a dot folder below the top, test folders
+# named by affix or case, web roots in any case, locale folders.
+FOLDER_CASES = [
+    ("tools/.devcontainer/setup.py", PathKind.CONFIG),
+    ("web/.storybook/preview.tsx", PathKind.CONFIG),
+    ("src/a.b/.c/x.py", PathKind.CONFIG),
+    ("src/My.Tests/Foo.cs", T),
+    ("src/App.UnitTests/Foo.cs", T),
+    ("src/integration-tests/x.go", T),
+    ("src/attest/x.go", S),
+    ("Public/Libs/x.js", PathKind.VENDORED),
+    ("www/Static/vendorish/lib/x.js", PathKind.VENDORED),
+    ("static/js/lib.js", S),
+    ("src/locales/pt-BR/index.ts", PathKind.ASSET),
+    ("src/i18n/x.ts", S),
+]
+
+
+@pytest.mark.parametrize(("path", "kind"), FOLDER_CASES)
+def test_folder_rules(path: str, kind: PathKind) -> None:
+    assert classify(path) is kind
+    assert is_vendored(path) is (kind is PathKind.VENDORED)
+
+
+def test_generated_names_are_read_from_the_file_name_alone() -> None:
+    # The engine asks by name and classify by name, so one cached answer serves both.
+    from posixpath import basename
+
+    from checks.paths import _GENERATED_NAME, _HASHED_BUNDLE
+
+    paths = [path for path, _ in CLASSIFICATION] + [
+        "pkg/apis/v1/zz_generated.deepcopy.go", "zz_generated.x.go", "a/zz_generated.go/x.go",
+        "mocks/mock_store.go", "a/b_mock.go/c.txt", "web/app.min.js", "static/index-BkZx9aQ1.js",
+        "x.3f2a9c1b/app.js", "assets/app.3f2a9c1b.js"]
+    for pattern in (_GENERATED_NAME, _HASHED_BUNDLE):
+        assert [p for p in paths if bool(pattern.search(p)) != bool(
+            pattern.search(basename(p)))] == []
+
+
+def test_a_path_is_classified_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tests, api-docs and hardcoded checks all ask what a changed file is.
+    import checks
+    import checks.paths
+    from tests.diffs import modified, new_file
+
+    seen: list[str] = []
+    real = checks.paths._early_kind
+    monkeypatch.setattr(checks.paths, "_early_kind",
+                        lambda dirs, low, name: seen.append(name) or real(dirs, low, name))
+    checks.paths.classify.cache_clear()
+    diff = (new_file("src/api/routes.py", ["from fastapi import APIRouter", "",
+                                           "router = APIRouter()", "",
+                                           '@router.get("/users")', "def users():",
+                                           '    return "http://example.com/x"'])
+            + modified("src/app.py", 3, ["a"], ["b = 1"], ["if c:", "    d()"]))
+    checks.run({"title": "BILL-1: routes", "diff": diff})
+    assert sorted(seen) == ["app.py", "routes.py"]
+
+
 def test_every_generated_marker_says_generated() -> None:
     # is_generated runs the marker pattern only on text that holds "generated" (any case).
     from checks.paths import _GENERATED_MARKER
