@@ -15,7 +15,7 @@ from posixpath import basename
 from typing import TYPE_CHECKING
 
 from checks.lazyre import lazy_compile
-from checks.model import ChangedFile
+from checks.model import ChangedFile, FileStatus
 
 if TYPE_CHECKING:
     from checks.migrations.base import Framework
@@ -88,6 +88,7 @@ GOOSE_GO_WORD = "goose"
 
 # (file, whether an extra glob may make any file a migration) -> the module may judge it.
 Rule = Callable[[ChangedFile, bool], bool]
+_SQL_SUFFIXES = (".sql", ".cql")
 
 
 def _python(change: ChangedFile, anywhere: bool) -> bool:
@@ -118,6 +119,11 @@ def _elixir(change: ChangedFile, anywhere: bool) -> bool:
 
 
 def _says(change: ChangedFile, words: tuple[str, ...]) -> bool:
+    # Only files whose head the sniffing modules read (Liquibase, goose's Go scanner): they
+    # pass over deleted, binary and purely renamed files before any content test, so the
+    # diff's text of those is not built here either.
+    if change.binary or change.status is FileStatus.REMOVED or change.is_pure_rename:
+        return False
     text = change.shown_text()
     return any(word in text for word in words)
 
@@ -128,7 +134,7 @@ def _liquibase(change: ChangedFile, anywhere: bool) -> bool:
 
 
 def _sql(change: ChangedFile, anywhere: bool) -> bool:
-    if change.path.lower().endswith((".sql", ".cql")):
+    if change.path.lower().endswith(_SQL_SUFFIXES):
         return True
     return change.path.endswith(".go") and _says(change, (GOOSE_GO_WORD,))
 
@@ -177,33 +183,57 @@ def _load_sql() -> tuple[Framework, ...]:
     return sql.FRAMEWORKS
 
 
+# Per module: its loader, every file ending its rule may say yes to (one extension each,
+# matched case-insensitively; a test holds each rule to them) and the rule. A file is asked
+# only of the rules of its extension, not of all eight.
+Module = tuple[Load, tuple[str, ...], Rule]
+
 # The order of precedence when two frameworks could claim one file: modules in this order, and
 # each module's `FRAMEWORKS` in its own order.
-MODULES: tuple[tuple[Load, Rule], ...] = (
-    (_load_python, _python),
-    (_load_ruby, _ruby),
-    (_load_js, _js),
-    (_load_php, _php),
-    (_load_dotnet, _dotnet),
-    (_load_elixir, _elixir),
-    (_load_liquibase, _liquibase),
-    (_load_sql, _sql),
+MODULES: tuple[Module, ...] = (
+    (_load_python, (".py",), _python),
+    (_load_ruby, (".rb",), _ruby),
+    (_load_js, JS_EXTENSIONS, _js),
+    (_load_php, (".php",), _php),
+    (_load_dotnet, (".cs",), _dotnet),
+    (_load_elixir, (".exs", ".ex"), _elixir),
+    (_load_liquibase, LIQUIBASE_SUFFIXES, _liquibase),
+    (_load_sql, (*_SQL_SUFFIXES, ".go"), _sql),
 )
+
+
+def _by_extension() -> dict[str, tuple[int, ...]]:
+    """Lower-cased extension -> the indexes in MODULES of the rules that may want it."""
+    out: dict[str, tuple[int, ...]] = {}
+    for index, (_, endings, _) in enumerate(MODULES):
+        for ending in endings:
+            extension = ending[1:].lower()
+            out[extension] = (*out.get(extension, ()), index)
+    return out
+
+
+_RULES_BY_EXTENSION = _by_extension()
 
 
 def frameworks_for(files: tuple[ChangedFile, ...], anywhere: bool) -> tuple[Framework, ...]:
     """The frameworks of every module that may judge one of `files`, in order of precedence;
     only those modules are imported."""
+    wanted: set[int] = set()
+    for change in files:
+        path = change.path
+        # The text after the last dot: a path ending in `.py` has "py" there, whatever its case.
+        for index in _RULES_BY_EXTENSION.get(path[path.rfind(".") + 1:].lower(), ()):
+            if index not in wanted and MODULES[index][2](change, anywhere):
+                wanted.add(index)
     out: tuple[Framework, ...] = ()
-    for load, may_judge in MODULES:
-        if any(may_judge(change, anywhere) for change in files):
-            out += load()
+    for index in sorted(wanted):
+        out += MODULES[index][0]()
     return out
 
 
 def every_framework() -> tuple[Framework, ...]:
     """Every framework, in order of precedence (this imports every framework module)."""
     out: tuple[Framework, ...] = ()
-    for load, _ in MODULES:
+    for load, _, _ in MODULES:
         out += load()
     return out

@@ -138,7 +138,7 @@ def test_no_module_judges_a_file_its_rule_passes_over(extra_globs: tuple[str, ..
         repo = [f"p{i}/Cargo.toml" for i in range(0, len(pairs), 3)]  # some in Rust crates
         snapshot = checks.load_snapshot({"title": "BILL-1", "diff": diff, "repo_files": repo})
         files = {change.path: change for change in snapshot.files}
-        for load, may_judge in paths.MODULES:
+        for load, _, may_judge in paths.MODULES:
             ctx = MigrationContext(snapshot, snapshot.files, extra_globs=extra_globs)
             for framework in load():
                 framework.judge(ctx)
@@ -146,6 +146,26 @@ def test_no_module_judges_a_file_its_rule_passes_over(extra_globs: tuple[str, ..
             assert [p for p in claimed if not may_judge(files[p], bool(extra_globs))] == []
             judged.update(claimed.values())
     assert judged == set(FRAMEWORK_IDS)  # the corpus holds migrations of every framework
+
+
+def test_a_rule_says_yes_only_to_the_endings_it_declares() -> None:
+    # frameworks_for asks a file only of the rules of its extension: a rule saying yes to any
+    # other file would be skipped, and its module's finding lost.
+    paths_seen = sorted({p for found, _ in corpus().values() for p in found})
+    variants = [*paths_seen, *(p.upper() for p in paths_seen), "migrations/.py", "db/x.SQL",
+                "db/migrate/x.rb.bak", "migrations/x.py/readme"]
+    words = " ".join((*paths.LIQUIBASE_WORDS, paths.GOOSE_GO_WORD))  # content rules say yes
+    diff = "".join(added(f"p{i}/{path}", f"-- {words}\n") for i, path in enumerate(variants))
+    files = checks.load_snapshot({"title": "x", "diff": diff}).files
+    assert len(files) == len(variants)
+    said = 0
+    for _, endings, may_judge in paths.MODULES:
+        assert all(ending.count(".") == 1 and ending.startswith(".") for ending in endings)
+        for change, anywhere in product(files, (False, True)):
+            if may_judge(change, anywhere):
+                said += 1
+                assert change.path.lower().endswith(endings), change.path
+    assert said > len(paths.MODULES)
 
 
 @pytest.mark.parametrize(("path", "may"), [
@@ -169,9 +189,9 @@ def test_no_module_judges_a_file_its_rule_passes_over(extra_globs: tuple[str, ..
 ])
 def test_which_module_a_path_needs(path: str, may: bool) -> None:
     change = checks.load_snapshot({"title": "x", "diff": added(path, "x = 1\n")}).files[0]
-    assert any(rule(change, False) for _, rule in paths.MODULES) is may
+    assert any(rule(change, False) for _, _, rule in paths.MODULES) is may
     # An extra glob may make any file a migration: every module with its extension may judge.
-    assert any(rule(change, True) for _, rule in paths.MODULES) is not path.endswith(
+    assert any(rule(change, True) for _, _, rule in paths.MODULES) is not path.endswith(
         (".md", ".json", ".xml", ".go"))
 
 
