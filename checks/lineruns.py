@@ -220,6 +220,22 @@ class RunHunks:
                 yield _new(HunkLine, ("", None, None, ""))
             # A backslash line ("\ No newline at end of file") is not content.
 
+    def mentions(self, words: Sequence[str]) -> bool:
+        """Whether one of `words` occurs in `shown_text()`, searched in the diff text itself:
+        a hunk's runs are one stretch of it, whose lines differ from the shown ones only by
+        their first character (`+`, `-`, ` `, `\\`), so a word of letters is in one exactly
+        when it is in the other."""
+        assert all(word.isalpha() for word in words), words
+        text, runs, hunks = self._text, self._raw.runs, self._raw.hunks
+        ends = [first for *_, first in hunks[1:]] + [len(runs) // RUN_FIELDS]
+        for (*_, first), end in zip(hunks, ends, strict=False):  # no hunks: one end, unread
+            if first == end:
+                continue
+            start, stop = runs[first * RUN_FIELDS + 1], runs[(end - 1) * RUN_FIELDS + 2]
+            if any(text.find(word, start, stop) >= 0 for word in words):
+                return True
+        return False
+
     def shown_text(self) -> str:
         """Every line the diff shows, as one string (unidiff's line values joined)."""
         text, runs = self._text, self._raw.runs

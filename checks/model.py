@@ -97,6 +97,10 @@ class HunkSource(Protocol):
         """Every line the diff shows (context, added, removed) as one string, without objects."""
         ...
 
+    def mentions(self, words: Sequence[str]) -> bool:
+        """Whether one of `words` (letters only) occurs in `shown_text()`."""
+        ...
+
 
 @dataclass(frozen=True)
 class ChangedFile:
@@ -136,6 +140,11 @@ class ChangedFile:
         Cheap (no per-line objects): meant for pre-filters that skip files before parsing.
         """
         return "" if self.hunk_source is None else self.hunk_source.shown_text()
+
+    def mentions(self, words: Sequence[str]) -> bool:
+        """Whether one of `words` (letters only) occurs in `shown_text()`: a pre-filter's
+        question, answered without building that text."""
+        return self.hunk_source is not None and self.hunk_source.mentions(words)
 
     @property
     def is_pure_rename(self) -> bool:

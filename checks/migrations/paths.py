@@ -124,8 +124,7 @@ def _says(change: ChangedFile, words: tuple[str, ...]) -> bool:
     # diff's text of those is not built here either.
     if change.binary or change.status is FileStatus.REMOVED or change.is_pure_rename:
         return False
-    text = change.shown_text()
-    return any(word in text for word in words)
+    return change.mentions(words)
 
 
 def _liquibase(change: ChangedFile, anywhere: bool) -> bool:

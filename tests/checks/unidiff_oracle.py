@@ -9,7 +9,7 @@ protection, prefixes, GitHub's fields) are the parser's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,10 @@ class _UnidiffHunks:
 
     def shown_text(self) -> str:
         return "".join(pl.value for hunk in self._raw for pl in hunk)
+
+    def mentions(self, words: Sequence[str]) -> bool:
+        text = self.shown_text()
+        return any(word in text for word in words)
 
 
 def _added_removed(pfile: unidiff.PatchedFile) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
@@ -165,8 +169,14 @@ def parse_files(entries: Iterable[Any]) -> tuple[tuple[ChangedFile, ...], tuple[
     return tuple(files), tuple(notes)
 
 
+# Words asked of `mentions`: framework words, words of the "no newline" marker, and letters
+# the generated diffs are made of.
+PROBE_WORDS = ("changeSet", "goose", "No", "newline", "file", "def", "x", "a", "b", "é")
+
+
 def described(files: Iterable[ChangedFile]) -> list[tuple[Any, ...]]:
     """Everything a check can read of each file, as plain values to compare."""
     return [(f.path, f.status, f.old_path, f.binary, f.patch_missing, f.additions, f.deletions,
-             tuple(f.added), tuple(f.removed), f.hunks, f.shown_text(), f.hunk_source is None)
+             tuple(f.added), tuple(f.removed), f.hunks, f.shown_text(), f.hunk_source is None,
+             tuple(f.mentions((word,)) for word in PROBE_WORDS))
             for f in files]
