@@ -66,6 +66,33 @@ def _head_texts(text: str, start: int, lines: int, chars: int) -> list[str]:
     return out
 
 
+# How much of a line `_head_of_run` expects, at most, when it splits a window of a run: lines
+# longer than this are cut one at a time, so no window copies much more than it returns.
+_HEAD_WINDOW_LINE = 256
+
+
+def _head_of_run(text: str, start: int, end: int, lines: int, chars: int) -> list[str]:
+    """`_head_texts` of the run text[start:end], with one split of a bounded window for lines
+    of ordinary length instead of a search per line."""
+    width = min(chars, _HEAD_WINDOW_LINE) + 2  # prefix, the cut, the newline
+    stop = min(end, start + lines * width)
+    parts = text[start:stop].split("\n", lines)
+    # A part is a whole line when a newline follows it in the window, or when the window is
+    # the whole rest of a run that ends the text without one.
+    whole = len(parts) - 1 if stop < end or text[end - 1] == "\n" else len(parts)
+    out = []
+    for part in parts[:min(whole, lines)]:
+        line = part[1:]
+        if len(line) <= chars or not line[chars:].strip("\r"):
+            out.append(line[:chars].rstrip("\r"))
+        else:  # carriage returns inside the first characters are text, not a line ending
+            out.append(line[:chars])
+    if len(out) < lines:  # a line past the window's width: the rest a line at a time
+        done = sum(map(len, parts[:len(out)])) + len(out)
+        out += _head_texts(text, start + done, lines - len(out), chars)
+    return out
+
+
 class LineRuns(Sequence[Line]):
     """One side's changed lines (added or removed) of one file, as runs over the diff text."""
 
@@ -117,8 +144,8 @@ class LineRuns(Sequence[Line]):
         for at in range(0, len(runs), _SIDE_FIELDS):
             if len(out) >= lines:
                 break
-            start, _, size, first = runs[at:at + _SIDE_FIELDS]
-            texts = _head_texts(self._text, start, min(size, lines - len(out)), chars)
+            start, end, size, first = runs[at:at + _SIDE_FIELDS]
+            texts = _head_of_run(self._text, start, end, min(size, lines - len(out)), chars)
             out += map(_new, repeat(Line), zip(count(first), texts))
         return out
 

@@ -354,5 +354,29 @@ def test_head_gives_each_line_cut_as_the_model_has_it(chars: int) -> None:
     assert changed.added.head(5, chars) == want
 
 
+HEAD_LINE = st.one_of(st.text(alphabet="ab\r ", max_size=12),
+                      st.sampled_from(["ab\r\r\r", "a\r", "\r\r\r\r", "abcd\r\r\r\r\r"]),
+                      st.builds(lambda n, tail: "x" * n + tail, st.integers(200, 700),
+                                st.sampled_from(["", "\r", "\r\r", "y\r"])))
+
+
+@given(st.lists(st.lists(HEAD_LINE, min_size=1, max_size=8), min_size=1, max_size=3),
+       st.integers(1, 12), st.sampled_from([1, 3, 5, 254, 255, 256, 400, 1 << 62]),
+       st.booleans())
+def test_head_cuts_every_line_as_the_model_has_it(runs: list[list[str]], lines: int, chars: int,
+                                                  final_newline: bool) -> None:
+    # Runs of added lines split by context lines, long lines past the split window, carriage
+    # returns at the cut, and the text's last line without a newline.
+    body = " ctx\n".join("".join(f"+{line}\n" for line in run) for run in runs)
+    added = sum(map(len, runs))
+    text = f"--- a/x\n+++ b/x\n@@ -1,{len(runs) - 1} +1,{added + len(runs) - 1} @@\n{body}"
+    if not final_newline:
+        text = text[:-1]
+    (changed,) = parse_diff(text)
+    assert isinstance(changed.added, LineRuns)
+    want = [Line(line.number, line.text[:chars]) for line in list(changed.added)[:lines]]
+    assert changed.added.head(lines, chars) == want
+
+
 def test_joined_texts_of_a_tuple() -> None:
     assert joined_texts((Line(1, "a"), Line(2, "b"))) == "a\nb"
