@@ -107,6 +107,8 @@ def _join(text: str, start: int, end: int) -> Joined | None:
 
 
 _SECRET_KIND = lazy_compile(r"^kind:[ \t]*Secret[ \t]*$", re.MULTILINE)
+# Every `_SECRET_KIND` match holds this, and RE2 can run it with other searches in one pass.
+SECRET_KIND_HINT = r"kind:[ \t]*Secret"
 _DATA_KEY = lazy_compile(r"^(?P<indent>[ \t]*)(?:data|binaryData):[ \t]*$")
 _ENTRY = lazy_compile(r"""^(?P<indent>[ \t]+)(?P<key>[\w.\-]+):[ \t]*["']?"""
                     r"""(?P<b64>[A-Za-z0-9+/]{16,}={0,2})["']?[ \t]*$""")

@@ -8,6 +8,8 @@ So each anchor that can start by counting a wide class (`runs_alone`: letters of
 base64's alphabet) runs alone, every other anchor (a provider's prefix, a keyword, a quote and
 then a name, a run of hex) shares one pass, and `AnchorStream` merges the passes into exactly
 the matches of the single alternation: leftmost start first, ties going to the earlier anchor.
+The lone anchors rarely match, and their tails after the counted head (`gate_hint`) share one
+more pass, the gate: a lone pass runs only from where the gate finds a hint.
 """
 
 from __future__ import annotations
@@ -89,18 +91,54 @@ def _class_end(source: str, index: int) -> int:
 _QUANTIFIER = lazy_compile(r"[*+?]|\{\d*(?:,\d*)?\}")
 
 
-def required_literals(source: str) -> tuple[bytes, ...] | None:
-    """For each alternative of `source`, a literal every match of it contains; None when some
-    alternative has none (or flags make case matter), so no literal can rule the pattern out."""
-    if "(?i" in source:
+_ESCAPED_CLASS = frozenset("wWdDsS")
+
+
+def gate_hint(source: str) -> tuple[str, int] | None:
+    """A pattern matching wherever `source` matches, at most `lead` characters after the start,
+    that can share a DFA with other anchors (`runs_alone` is False); (pattern, lead) or None.
+
+    It is `source` without the counted class it starts with (`[MNO][A-Za-z0-9_\\-]{23,27}` of
+    Discord's anchor leaves `\\.[A-Za-z0-9_\\-]{6}\\.`), `lead` that head's longest match.
+    None when some alternative cannot be cut so (a group at its head, global flags).
+    """
+    if _has_flags(source):  # `(?i)` at the head would not reach the tail
         return None
-    found = []
+    tails, lead = [], 0
     for branch in top_level_branches(source):
-        literal = _longest_literal(branch)
-        if not literal:
+        if not runs_alone(branch):
+            tails.append(branch)
+            continue
+        for cut in _atom_ends(branch):
+            tail, width = branch[cut:], max_width(branch[:cut])
+            if tail and width is not None and not runs_alone(tail):
+                tails.append(tail)
+                lead = max(lead, width)
+                break
+        else:
             return None
-        found.append(literal.encode("ascii"))
-    return tuple(found)
+    return _alternation(tails), lead
+
+
+def _atom_ends(branch: str, atoms: int = 2) -> Iterator[int]:
+    """Where each of the first `atoms` atoms of `branch` (with its quantifier) ends; stops at a
+    group or an escape that is not a one-letter class, where a cut is not known to be valid."""
+    index = 0
+    for _ in range(atoms):
+        char = branch[index:index + 1]
+        if char == "[":
+            index = _class_end(branch, index) + 1
+        elif char == "\\" and branch[index + 1:index + 2] in _ESCAPED_CLASS:
+            index += 2
+        elif char and char not in "()|\\^$*+?{":
+            index += 1
+        else:
+            return
+        quantifier = _QUANTIFIER.match(branch, index)
+        if quantifier is not None:
+            index = quantifier.end()
+            index += branch[index:index + 1] == "?"  # lazy: the same characters
+        yield index
 
 
 def max_width(source: str) -> int | None:
@@ -111,53 +149,6 @@ def max_width(source: str) -> int | None:
     except (AttributeError, re.error):
         return None
     return widest if widest < parser.MAXREPEAT else None
-
-
-def _longest_literal(branch: str) -> str:
-    """The longest run of plain characters in `branch` outside groups, classes and repeats."""
-    best, run, index = "", "", 0
-    while index < len(branch):
-        char = branch[index]
-        if char == "[":
-            index, atom = _class_end(branch, index) + 1, ""
-        elif char == "(":
-            index, atom = _group_end(branch, index), ""
-        elif char == "\\":
-            escaped = branch[index + 1:index + 2]
-            atom = "" if escaped.isalnum() else escaped  # `\d`, `\w`: classes
-            index += 2
-        else:
-            atom = "" if char in ".^$|" else char
-            index += 1
-        quantifier = _QUANTIFIER.match(branch, index)
-        if quantifier is not None:  # the atom may repeat or be absent: it ends the run
-            index = quantifier.end()
-            atom = ""
-        if atom:
-            run += atom
-        else:
-            best, run = max(best, run, key=len), ""
-    return max(best, run, key=len)
-
-
-def _group_end(source: str, index: int) -> int:
-    """The index just past the `)` closing the group opened at `index`."""
-    depth = 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(source, index)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return index
 
 
 _GROUP_OPEN = lazy_compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:|P<\w+>)?|\(")
@@ -210,12 +201,17 @@ def runs_alone(source: str) -> bool:
     anchor in it. Anchors led by a literal, by one class and then text outside it (`["']`, then
     an identifier), or by a count of a narrow class (hex, digits) share one pass safely.
     """
-    if "(?" in source.replace("(?:", "").replace("(?i:", "").replace("(?P", ""):
+    if _has_flags(source):
         return _counts_wide_class(source)  # global flags (`(?i)`) or lookarounds: read it whole
     # Only the alternatives a class may lead need re's parser (~25 us each, the pairs anchor's
     # dozen alternatives 0.7 ms in all), on a first scan that compiles the passes.
     return any(leads_with_class(branch) and _counts_wide_class(branch)
                for branch in top_level_branches(source))
+
+
+def _has_flags(source: str) -> bool:
+    """True when `source` holds `(?` other than a plain, case-folded or named group."""
+    return "(?" in source.replace("(?:", "").replace("(?i:", "").replace("(?P", "")
 
 
 def _counts_wide_class(source: str) -> bool:
@@ -364,22 +360,28 @@ class AnchorPasses:
         alone = [a for a, by_itself in zip(self.anchors, lone, strict=True) if by_itself]
         sources = ([_alternation(shared)] if shared else []) + alone
         self.passes = tuple(compile_re2(s) for s in sources)
-        # A lone anchor's literals (`:AA`, `.atlasv1.`): where none occurs, `bytes.find` says
-        # so at memchr speed and the pass is not run (short texts are searched thousands of times).
-        self.literals = ((None,) if shared else ()) + tuple(required_literals(a) for a in alone)
-        # How long a lone anchor's match can be: no match starts more than this before the
-        # first occurrence of its literal, so the search starts there (a rare literal far into
-        # the text costs a `find`, not a DFA scan up to it).
-        self.reach = ((None,) if shared else ()) + tuple(max_width(a) for a in alone)
+        # The lone anchors' hints share one pass, the gate: where it finds nothing, no lone
+        # anchor matches and their passes are not run (its own DFA scan costs what one lone
+        # pass does, however many there are). A lone match starts at most `lead` before its
+        # hint; an anchor without a hint (None) is always searched.
+        hints = [gate_hint(a) for a in alone]
+        self.lead = ((None,) if shared else ()) + tuple(
+            None if hint is None else hint[1] for hint in hints)
+        gated = [hint[0] for hint in hints if hint is not None]
+        self.gate_source = _alternation(gated) if gated else None
+        self.gate = None if self.gate_source is None else compile_re2(self.gate_source)
 
     @cached_property
     def combined(self) -> Any:
         """Every anchor in one pattern: run anchored where two passes tie, compiled then."""
         return compile_re2(_alternation(self.anchors))
 
-    def stream(self, data: bytes, endpos: int | None = None) -> AnchorStream:
-        """A stream of this alternation's matches over `data[:endpos]`."""
-        return AnchorStream(self, data, len(data) if endpos is None else endpos)
+    def stream(self, data: bytes, endpos: int | None = None, gate_from: int | None = 0,
+               ) -> AnchorStream:
+        """A stream of this alternation's matches over `data[:endpos]`; `gate_from`: the
+        caller knows no hint of the gate starts before it (None: nowhere)."""
+        return AnchorStream(self, data, len(data) if endpos is None else endpos,
+                            _NOWHERE if gate_from is None else gate_from)
 
 
 def _alternation(anchors: Sequence[str]) -> str:
@@ -390,10 +392,14 @@ class AnchorStream:
     """The alternation's leftmost-first match from any position, each pass searched only again
     when the position passes its last answer (so a scan moving forward stays linear)."""
 
-    def __init__(self, passes: AnchorPasses, data: bytes, endpos: int) -> None:
+    def __init__(self, passes: AnchorPasses, data: bytes, endpos: int, gate_from: int = 0,
+                 ) -> None:
         self._passes = passes
         self._data = data
         self._endpos = endpos
+        self._gate_from = gate_from
+        # The gate's answer as a pass's: [searched from, next start], valid in [from, start].
+        self._gate = [_NOWHERE, -1]
         # Per pass still able to match: [index, searched from, next start, its end], the answer
         # valid for positions in [from, start]. A pass with no match left is dropped.
         self._live = [[index, _NOWHERE, -1, -1] for index in range(len(passes.passes))]
@@ -421,17 +427,26 @@ class AnchorStream:
         return best, ends[0]
 
     def _search(self, index: int, pos: int) -> tuple[int, int]:
-        literals = self._passes.literals[index]
-        if literals is not None:
-            found = [at for at in (self._data.find(lit, pos, self._endpos) for lit in literals)
-                     if at >= 0]
-            if not found:
+        lead = self._passes.lead[index]
+        if lead is not None:  # a match starts at most `lead` before the first hint after it
+            hint = self._gate_search(pos)
+            if hint == _NOWHERE:
                 return _NOWHERE, _NOWHERE
-            reach = self._passes.reach[index]
-            if reach is not None:  # a match holds a literal at or after its start, within reach
-                pos = max(pos, min(found) - reach)
+            pos = max(pos, hint - lead)
         m = self._passes.passes[index].search(self._data, pos, self._endpos)
         return (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
+
+    def _gate_search(self, pos: int) -> int:
+        """Where the gate's first hint at `pos` or later starts, _NOWHERE when none does."""
+        searched, start = self._gate
+        if not searched <= pos <= start:
+            begin = max(pos, self._gate_from)
+            gate = self._passes.gate
+            m = None if begin >= self._endpos or gate is None else gate.search(
+                self._data, begin, self._endpos)
+            start = _NOWHERE if m is None else m.start()
+            self._gate = [pos, start]
+        return start
 
     def spans(self, pos: int) -> Iterator[tuple[int, int]]:
         """Non-overlapping matches from `pos` on, as one `finditer` of the alternation gives."""

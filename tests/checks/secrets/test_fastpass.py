@@ -100,10 +100,31 @@ def test_anchors_counting_a_wide_class_run_alone_and_the_others_share_a_pass() -
     assert not fastpass.runs_alone(r"[A-Za-z0-9]+@")  # a loop, not a count: one DFA state
     assert fastpass.runs_alone(r"[A-Za-z0-9]{5,}@")
     assert not fastpass.runs_alone(r"[a-z]{9}\.")  # lower case only: not base64's alphabet
-    assert fastpass.required_literals(r"[0-9]{8,10}:AA") == (b":AA",)
-    assert fastpass.required_literals(r"key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-") == (
-        b"key-", b"-")
-    assert fastpass.required_literals(r"(?i:okta)[\w.\-]*") is None
+
+
+def test_a_lone_anchors_gate_hint_is_its_tail_after_the_counted_head() -> None:
+    # The head a DFA would count at every byte of base64 is cut; `lead` is its longest match.
+    assert fastpass.gate_hint(r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.") == (
+        r"(?:\.[A-Za-z0-9_\-]{6}\.)", 28)
+    assert fastpass.gate_hint(r"[A-Za-z0-9]{14}\.atlasv1\.") == (r"(?:\.atlasv1\.)", 14)
+    assert fastpass.gate_hint(r"\w{8}z|key-[0-9a-f]{4}") == (r"(?:z)|(?:key-[0-9a-f]{4})", 8)
+    # Nothing after the head, a group at it, global flags: no hint (the pass always runs).
+    assert fastpass.gate_hint(r"[A-Za-z0-9]{20}") is None
+    assert fastpass.gate_hint(r"(?:[A-Za-z0-9]{20})x") is None
+    assert fastpass.gate_hint(r"(?i)[a-z]{20}x") is None
+
+
+def test_the_gate_rules_out_only_texts_without_a_lone_anchors_match() -> None:
+    passes = scan._main(True).passes
+    assert passes is not None and passes.gate is not None
+    lone = [fastpass.compile_re2(a) for a in passes.anchors if fastpass.runs_alone(a)]
+    ruled_out = 0
+    for text in _texts(8, 600):
+        data = scan.ascii_bytes(text)
+        if passes.gate.search(data) is None:
+            ruled_out += 1
+            assert all(pattern.search(data) is None for pattern in lone)
+    assert ruled_out > 100
 
 
 def _scan_work(lines: list[str], path: str):  # type: ignore[no-untyped-def]
