@@ -379,6 +379,10 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
         value = _QUERY_NEXT.split(value, 1)[0]
     value, skipped = generic.split_scheme(value)  # `"Authorization": "Bearer …"`
     candidate = _Candidate(None, start + skipped, start + skipped + len(value), container=True)
+    # Too short for generic.looks_random, which the hit needs: in code most values are (`None`,
+    # `self`, `''`), and the key and the literal's place need not be read.
+    if len(value) < generic.MIN_LENGTH:
+        return candidate
     quoted = not group.startswith("bare")
     if not quoted and value[:1] in _YAML_SIGILS:  # `!tag`, `&anchor`, `*alias` only in YAML
         quoted = not corpus.files[corpus.locate(m.start())[0]].path.endswith((".yml", ".yaml"))
