@@ -8,8 +8,10 @@ So each anchor that can start by counting a wide class (`runs_alone`: letters of
 base64's alphabet) runs alone, every other anchor (a provider's prefix, a keyword, a quote and
 then a name, a run of hex) shares one pass, and `AnchorStream` merges the passes into exactly
 the matches of the single alternation: leftmost start first, ties going to the earlier anchor.
-The lone anchors rarely match, and their tails after the counted head (`gate_hint`) share one
-more pass, the gate: a lone pass runs only from where the gate finds a hint.
+The lone anchors rarely match, nor do the anchors a caller marks rare (providers' prefixes, in
+code; they share a pass of their own): those and the lone anchors' tails after the counted head
+(`gate_hint`) make one more pass, the gate, and the passes it covers run only from where it
+finds something.
 """
 
 from __future__ import annotations
@@ -351,25 +353,37 @@ def warm_searches() -> int:
 
 
 class AnchorPasses:
-    """The compiled passes of one ordered list of anchors (google-re2 required)."""
+    """The compiled passes of one ordered list of anchors (google-re2 required).
 
-    def __init__(self, anchors: Sequence[str]) -> None:
+    `rare` marks anchors that seldom match where the passes run (providers' token prefixes, in
+    code): they share a pass of their own, which a stream searches only from its `gate_from`.
+    """
+
+    def __init__(self, anchors: Sequence[str], rare: Sequence[bool] | None = None) -> None:
         self.anchors = tuple(anchors)
+        seldom = (False,) * len(self.anchors) if rare is None else tuple(rare)
         lone = [runs_alone(a) for a in self.anchors]
-        shared = [a for a, by_itself in zip(self.anchors, lone, strict=True) if not by_itself]
-        alone = [a for a, by_itself in zip(self.anchors, lone, strict=True) if by_itself]
-        sources = ([_alternation(shared)] if shared else []) + alone
-        self.passes = tuple(compile_re2(s) for s in sources)
+        kinds = list(zip(self.anchors, seldom, lone, strict=True))
+        dense = [a for a, is_rare, by_itself in kinds if not is_rare and not by_itself]
+        shared_rare = [a for a, is_rare, by_itself in kinds if is_rare and not by_itself]
+        alone = [a for a, _, by_itself in kinds if by_itself]
+        groups = [_alternation(g) for g in (dense, shared_rare) if g]
+        self.passes = tuple(compile_re2(s) for s in (*groups, *alone))
         # The lone anchors' hints share one pass, the gate: where it finds nothing, no lone
-        # anchor matches and their passes are not run (its own DFA scan costs what one lone
-        # pass does, however many there are). A lone match starts at most `lead` before its
-        # hint; an anchor without a hint (None) is always searched.
+        # anchor matches and their passes are not run (its DFA scan costs what one lone pass
+        # does, however many there are). A lone match starts at most `lead` before the first
+        # hint at or after it; `lead` None: the pass is not gated.
         hints = [gate_hint(a) for a in alone]
-        self.lead = ((None,) if shared else ()) + tuple(
+        self.lead = ((None,) if dense else ()) + ((None,) if shared_rare else ()) + tuple(
             None if hint is None else hint[1] for hint in hints)
+        self.rare = ((False,) if dense else ()) + ((True,) if shared_rare else ()) + tuple(
+            False for _ in alone)
         gated = [hint[0] for hint in hints if hint is not None]
         self.gate_source = _alternation(gated) if gated else None
         self.gate = None if self.gate_source is None else compile_re2(self.gate_source)
+        # What a caller searches once to give a stream its `gate_from`.
+        rare_sources = ([groups[-1]] if shared_rare else []) + gated
+        self.rare_source = _alternation(rare_sources) if rare_sources else None
 
     @cached_property
     def combined(self) -> Any:
@@ -379,7 +393,7 @@ class AnchorPasses:
     def stream(self, data: bytes, endpos: int | None = None, gate_from: int | None = 0,
                ) -> AnchorStream:
         """A stream of this alternation's matches over `data[:endpos]`; `gate_from`: the
-        caller knows no hint of the gate starts before it (None: nowhere)."""
+        caller knows that no match of `rare_source` starts before it (None: nowhere)."""
         return AnchorStream(self, data, len(data) if endpos is None else endpos,
                             _NOWHERE if gate_from is None else gate_from)
 
@@ -427,6 +441,10 @@ class AnchorStream:
         return best, ends[0]
 
     def _search(self, index: int, pos: int) -> tuple[int, int]:
+        if self._passes.rare[index]:
+            pos = max(pos, self._gate_from)
+            if pos >= self._endpos:
+                return _NOWHERE, _NOWHERE
         lead = self._passes.lead[index]
         if lead is not None:  # a match starts at most `lead` before the first hint after it
             hint = self._gate_search(pos)
@@ -460,9 +478,10 @@ class Branches:
     tries only the branches whose anchor matches there, compiling each on its first use."""
 
     def __init__(self, anchors: Sequence[str], sources: Sequence[str], fast: bool = True,
-                 ) -> None:
+                 rare: Sequence[bool] | None = None) -> None:
         self.sources = tuple(sources)
         self.anchors = tuple(anchors)
+        self.rare = rare  # see AnchorPasses
         self.fast = fast and re2 is not None
         self._compiled: dict[int, re.Pattern[str]] = {}
         self._whole: re.Pattern[str] | None = None
@@ -470,7 +489,7 @@ class Branches:
     @cached_property
     def passes(self) -> AnchorPasses | None:
         """The anchors' RE2 passes, compiled on first use; None without google-re2."""
-        return AnchorPasses(self.anchors) if self.fast else None
+        return AnchorPasses(self.anchors, self.rare) if self.fast else None
 
     @cached_property
     def _set(self) -> Any:

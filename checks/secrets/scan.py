@@ -74,6 +74,9 @@ _BRANCHES: tuple[Rule | str, ...] = (*_PREFIXED, *(kind for kind, _ in _SPECIAL)
 _SOURCES = (*(r.pattern for r in _PREFIXED), *(p for _, p in _SPECIAL))
 _ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR,
             pairs.ANCHOR, generic.ANCHOR)
+# A token prefix seldom occurs in code; the generic, pair, URL and key anchors do every few KB:
+# the providers' anchors run only from where the gate finds one (fastpass.AnchorPasses).
+_RARE = (*(True for _ in _PREFIXED), *(False for _ in _SPECIAL))
 
 
 # Everything below compiles on first use and is kept for the process: importing the check (the
@@ -84,7 +87,8 @@ _ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR
 def _main(fast: bool) -> fastpass.Branches:
     """Every rule's branch, with the group names of one alternation (`value_3`)."""
     return fastpass.Branches(_ANCHORS, [f"(?P<r{i}>{_rename_groups(p, i)})"
-                                        for i, p in enumerate(_SOURCES)], fast=fast)
+                                        for i, p in enumerate(_SOURCES)], fast=fast,
+                             rare=_RARE)
 
 
 @cache
@@ -146,14 +150,14 @@ def _keyword_anchor(fast: bool) -> Any:
 def _rare_gate() -> Any:
     """The searches that rarely match in code, as one RE2 pass (see `_rare_from`)."""
     passes = _main(True).passes
-    sources = ([] if passes is None or passes.gate_source is None else [passes.gate_source])
+    sources = ([] if passes is None or passes.rare_source is None else [passes.rare_source])
     sources += [_keyword_source(), derived.JOINT.pattern, derived.SECRET_KIND_HINT]
     return fastpass.compile_re2("|".join(f"(?:{s})" for s in sources))
 
 
 def _rare_from(corpus: Corpus) -> int | None:
-    """Where the first match of a rare search can start (None: nowhere): a lone anchor's hint,
-    a keyword rule's anchor, a joint of literals, `kind: Secret`.
+    """Where the first match of a rare search can start (None: nowhere): a provider's anchor
+    or a lone anchor's hint, a keyword rule's anchor, a joint of literals, `kind: Secret`.
 
     Each of them is a DFA scan of the whole text when run alone, ~19 ms a pass over 16 MB of
     code, and in code they find nothing: one pass of them all rules them all out.
@@ -456,7 +460,7 @@ def anchor_spans(text: str, data: bytes, rare_from: int | None = 0,
     Matches do not overlap; the caller starts again from a position inside the last match when
     that match led nowhere, so one rule's anchor (`ENV `, `("`) cannot hide another's start.
     The function keeps what each RE2 pass found, so starting again costs no second search.
-    `rare_from` is `_rare_from`'s answer: no lone anchor's hint starts before it.
+    `rare_from` is `_rare_from`'s answer: no rare anchor nor lone anchor's hint starts before it.
     """
     passes = _main(_fast()).passes
     if passes is None:

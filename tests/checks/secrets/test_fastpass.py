@@ -58,6 +58,24 @@ def test_merged_passes_give_the_one_alternations_matches() -> None:
     assert matched > 300
 
 
+def test_a_stream_told_where_rare_anchors_can_start_gives_the_alternations_matches() -> None:
+    # The scan searches `rare_source` once and tells the stream where its first match starts:
+    # the providers' pass and the gated lone passes skip what comes before, or are never run.
+    combined = fastpass.compile_re2("|".join(f"(?:{a})" for a in scan._ANCHORS))
+    passes = scan._main(True).passes
+    assert passes is not None and passes.rare_source is not None
+    rare = fastpass.compile_re2(passes.rare_source)
+    told = {True: 0, False: 0}
+    for text in _texts(9, 600):
+        data = scan.ascii_bytes(text)
+        first = rare.search(data)
+        gate_from = None if first is None else int(first.start())
+        told[gate_from is None] += 1
+        want = [(m.start(), m.end()) for m in combined.finditer(data)]
+        assert list(passes.stream(data, gate_from=gate_from).spans(0)) == want
+    assert min(told.values()) > 50  # texts with no rare anchor, and texts with one
+
+
 def test_provider_branches_find_what_one_python_alternation_finds() -> None:
     providers = scan._providers(True)
     whole = providers.whole()
