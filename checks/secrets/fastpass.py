@@ -368,7 +368,9 @@ class AnchorPasses:
         shared_rare = [a for a, is_rare, by_itself in kinds if is_rare and not by_itself]
         alone = [a for a, _, by_itself in kinds if by_itself]
         groups = [_alternation(g) for g in (dense, shared_rare) if g]
-        self.passes = tuple(compile_re2(s) for s in (*groups, *alone))
+        self.sources = (*groups, *alone)
+        # Compiled on first use: on code the rare and lone passes are never searched.
+        self._patterns: list[Any] = [None] * len(self.sources)
         # The lone anchors' hints share one pass, the gate: where it finds nothing, no lone
         # anchor matches and their passes are not run (its DFA scan costs what one lone pass
         # does, however many there are). A lone match starts at most `lead` before the first
@@ -389,6 +391,19 @@ class AnchorPasses:
     def combined(self) -> Any:
         """Every anchor in one pattern: run anchored where two passes tie, compiled then."""
         return compile_re2(_alternation(self.anchors))
+
+    def pattern(self, index: int) -> Any:
+        """The RE2 pattern of pass `index`, compiled on first use."""
+        found = self._patterns[index]
+        if found is None:
+            found = self._patterns[index] = compile_re2(self.sources[index])
+        return found
+
+    def warm(self) -> None:
+        """Compile every pass and the combined pattern now."""
+        for index in range(len(self.sources)):
+            self.pattern(index)
+        _ = self.combined
 
     def stream(self, data: bytes, endpos: int | None = None, gate_from: int | None = 0,
                ) -> AnchorStream:
@@ -416,7 +431,7 @@ class AnchorStream:
         self._gate = [_NOWHERE, -1]
         # Per pass still able to match: [index, searched from, next start, its end], the answer
         # valid for positions in [from, start]. A pass with no match left is dropped.
-        self._live = [[index, _NOWHERE, -1, -1] for index in range(len(passes.passes))]
+        self._live = [[index, _NOWHERE, -1, -1] for index in range(len(passes.sources))]
 
     def first_from(self, pos: int) -> tuple[int, int] | None:
         """The (start, end) of the alternation's leftmost-first match starting at `pos` or later."""
@@ -451,8 +466,8 @@ class AnchorStream:
             if hint == _NOWHERE:
                 return _NOWHERE, _NOWHERE
             pos = max(pos, hint - lead)
-        m = self._passes.passes[index].search(self._data, pos, self._endpos)
-        return (_NOWHERE, _NOWHERE) if m is None else (m.start(), m.end())
+        m = self._passes.pattern(index).search(self._data, pos, self._endpos)
+        return (_NOWHERE, _NOWHERE) if m is None else m.span()
 
     def _gate_search(self, pos: int) -> int:
         """Where the gate's first hint at `pos` or later starts, _NOWHERE when none does."""
@@ -499,7 +514,8 @@ class Branches:
         """Compile every pass and branch now (a server process, before its first review);
         returns how many branches there are."""
         if self.passes is not None:
-            _ = self.passes.combined, self._set
+            self.passes.warm()
+            _ = self._set
         for index in range(len(self.sources)):
             self.branch(index)
         return len(self.sources)

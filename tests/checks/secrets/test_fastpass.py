@@ -40,7 +40,7 @@ def _texts(seed: int, count: int) -> list[str]:
 def test_merged_passes_give_the_one_alternations_matches() -> None:
     combined = fastpass.compile_re2("|".join(f"(?:{a})" for a in scan._ANCHORS))
     passes = scan._main(True).passes
-    assert passes is not None and len(passes.passes) > 3
+    assert passes is not None and len(passes.sources) > 3
     rng = random.Random(7)
     matched = 0
     for text in _texts(3, 600):
