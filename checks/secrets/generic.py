@@ -111,6 +111,7 @@ _BARE_NAMES = ("dockerfile", "containerfile", ".env", "makefile", ".npmrc", ".py
 _CONCATENATION = lazy_compile(r"[ \t]*(?:\+(?![+=])|\.(?=[ \t$])|\.\.|%[ \t(]|\.format\()")
 _CALL_OR_INDEX = frozenset("([")
 _SCHEME_HEAD = lazy_compile(r"(?:Bearer|Basic|Token|bearer|token)[ \t]+(?=\S)")
+_SCHEME_INITIALS = frozenset("BTbt")
 # Files whose `key=value` value is the whole rest of the line, spaces included.
 _WHOLE_LINE = frozenset({"properties", "ini", "cfg", "conf"})
 
@@ -188,6 +189,8 @@ def allows_bare_values(path: str) -> bool:
 
 def split_scheme(value: str) -> tuple[str, int]:
     """`Bearer abc` -> (`abc`, 7): the HTTP auth scheme in front is no part of the secret."""
+    if value[:1] not in _SCHEME_INITIALS:  # most values: no need to run the pattern
+        return value, 0
     match = _SCHEME_HEAD.match(value)
     return (value[match.end():], match.end()) if match else (value, 0)
 

@@ -375,11 +375,17 @@ def _pair(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate | None:
     return candidate
 
 
+@cache
+def _value_groups(index: int) -> tuple[str, ...]:
+    """The generic branch's value groups as named in the alternation (`quoted_101`, …)."""
+    return tuple(f"{name}_{index}" for name in ("quoted", "bare", "xml"))
+
+
 def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
-    group = next(g for g in (f"quoted_{index}", f"bare_{index}", f"xml_{index}")
-                 if m.group(g) is not None)
+    group = next(g for g in _value_groups(index) if m.start(g) >= 0)
     value, start = m.group(group), m.start(group)
-    if group.startswith("bare"):  # `?token=abc&next=x`: a URL query's value ends at `&`
+    bare = group.startswith("bare")
+    if bare:  # `?token=abc&next=x`: a URL query's value ends at `&`
         value = _QUERY_NEXT.split(value, 1)[0]
     value, skipped = generic.split_scheme(value)  # `"Authorization": "Bearer …"`
     candidate = _Candidate(None, start + skipped, start + skipped + len(value), container=True)
@@ -387,7 +393,7 @@ def _generic(m: re.Match[str], corpus: Corpus, index: int) -> _Candidate:
     # `self`, `''`), and the key and the literal's place need not be read.
     if len(value) < generic.MIN_LENGTH:
         return candidate
-    quoted = not group.startswith("bare")
+    quoted = not bare
     if not quoted and value[:1] in _YAML_SIGILS:  # `!tag`, `&anchor`, `*alias` only in YAML
         quoted = not corpus.files[corpus.locate(m.start())[0]].path.endswith((".yml", ".yaml"))
     # Identifiers are short: looking back a bounded distance keeps minified files linear.
