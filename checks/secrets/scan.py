@@ -74,9 +74,10 @@ _BRANCHES: tuple[Rule | str, ...] = (*_PREFIXED, *(kind for kind, _ in _SPECIAL)
 _SOURCES = (*(r.pattern for r in _PREFIXED), *(p for _, p in _SPECIAL))
 _ANCHORS = (*(r.anchor or r.pattern for r in _PREFIXED), pem.ANCHOR, urls.ANCHOR,
             pairs.ANCHOR, generic.ANCHOR)
-# A token prefix seldom occurs in code; the generic, pair, URL and key anchors do every few KB:
-# the providers' anchors run only from where the gate finds one (fastpass.AnchorPasses).
-_RARE = (*(True for _ in _PREFIXED), *(False for _ in _SPECIAL))
+# A token's prefix, a private key's header and a URL with a password seldom occur in code; the
+# generic and pair anchors match every few KB. The rare ones run only from where the gate finds
+# one (fastpass.AnchorPasses).
+_RARE = (*(True for _ in _PREFIXED), *(kind in (PEM, URL) for kind, _ in _SPECIAL))
 
 
 # Everything below compiles on first use and is kept for the process: importing the check (the
