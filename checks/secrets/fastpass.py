@@ -8,10 +8,10 @@ So each anchor that can start by counting a wide class (`runs_alone`: letters of
 base64's alphabet) runs alone, every other anchor (a provider's prefix, a keyword, a quote and
 then a name, a run of hex) shares one pass, and `AnchorStream` merges the passes into exactly
 the matches of the single alternation: leftmost start first, ties going to the earlier anchor.
-The lone anchors rarely match, nor do the anchors a caller marks rare (providers' prefixes, in
-code; they share a pass of their own): those and the lone anchors' tails after the counted head
-(`gate_hint`) make one more pass, the gate, and the passes it covers run only from where it
-finds something.
+A lone anchor runs only from where its tail after the counted head (`gate_hint`), led by a
+literal RE2 finds at memchr speed, occurs. The anchors a caller marks rare (providers' prefixes,
+in code) share a pass of their own; they and the tails make `rare_source`, which the caller
+searches once: a stream runs none of those passes before where it first matches.
 """
 
 from __future__ import annotations
@@ -98,31 +98,31 @@ _ESCAPED_CLASS = frozenset("wWdDsS")
 
 def gate_hint(source: str) -> tuple[str, int] | None:
     """A pattern matching wherever `source` matches, at most `lead` characters after the start,
-    that can share a DFA with other anchors (`runs_alone` is False); (pattern, lead) or None.
+    that no alternative leads with a class in; (pattern, lead) or None.
 
-    It is `source` without the counted class it starts with (`[MNO][A-Za-z0-9_\\-]{23,27}` of
-    Discord's anchor leaves `\\.[A-Za-z0-9_\\-]{6}\\.`), `lead` that head's longest match.
-    None when some alternative cannot be cut so (a group at its head, global flags).
+    It is `source` without the classes it starts with (`[MNO][A-Za-z0-9_\\-]{23,27}` of
+    Discord's anchor leaves `\\.[A-Za-z0-9_\\-]{6}\\.`), `lead` their longest match. Led by a
+    literal, it can share a DFA with other anchors (no counter starts at every byte), and
+    searched alone RE2 skips to that literal at memchr speed. None when some alternative
+    cannot be cut so (a group at its head, global flags, nothing after the classes).
     """
     if _has_flags(source):  # `(?i)` at the head would not reach the tail
         return None
     tails, lead = [], 0
     for branch in top_level_branches(source):
-        if not runs_alone(branch):
-            tails.append(branch)
-            continue
-        for cut in _atom_ends(branch):
-            tail, width = branch[cut:], max_width(branch[:cut])
-            if tail and width is not None and not runs_alone(tail):
-                tails.append(tail)
-                lead = max(lead, width)
-                break
-        else:
+        cut: int | None = 0
+        if leads_with_class(branch):
+            cut = next((end for end in _atom_ends(branch) if end < len(branch)
+                        and not leads_with_class(branch[end:])), None)
+        width = None if cut is None else max_width(branch[:cut])
+        if cut is None or width is None:
             return None
+        tails.append(branch[cut:])
+        lead = max(lead, width)
     return _alternation(tails), lead
 
 
-def _atom_ends(branch: str, atoms: int = 2) -> Iterator[int]:
+def _atom_ends(branch: str, atoms: int = 4) -> Iterator[int]:
     """Where each of the first `atoms` atoms of `branch` (with its quantifier) ends; stops at a
     group or an escape that is not a one-letter class, where a cut is not known to be valid."""
     index = 0
@@ -371,20 +371,21 @@ class AnchorPasses:
         self.sources = (*groups, *alone)
         # Compiled on first use: on code the rare and lone passes are never searched.
         self._patterns: list[Any] = [None] * len(self.sources)
-        # The lone anchors' hints share one pass, the gate: where it finds nothing, no lone
-        # anchor matches and their passes are not run (its DFA scan costs what one lone pass
-        # does, however many there are). A lone match starts at most `lead` before the first
-        # hint at or after it; `lead` None: the pass is not gated.
+        # A lone pass runs from where its anchor's hint (gate_hint: led by a literal, which RE2
+        # finds at memchr speed) is first found, at most `lead` before it, and not at all where
+        # there is none: a lone anchor's own DFA scan costs ~19 ms over 16 MB, its hint's 1-6.
+        # `lead` None: the pass is not gated.
         hints = [gate_hint(a) for a in alone]
-        self.lead = ((None,) if dense else ()) + ((None,) if shared_rare else ()) + tuple(
-            None if hint is None else hint[1] for hint in hints)
+        no_hint = ((None,) if dense else ()) + ((None,) if shared_rare else ())
+        self.hints = no_hint + tuple(None if hint is None else hint[0] for hint in hints)
+        self.lead = no_hint + tuple(None if hint is None else hint[1] for hint in hints)
         self.rare = ((False,) if dense else ()) + ((True,) if shared_rare else ()) + tuple(
             False for _ in alone)
-        gated = [hint[0] for hint in hints if hint is not None]
-        self.gate_source = _alternation(gated) if gated else None
-        self.gate = None if self.gate_source is None else compile_re2(self.gate_source)
-        # What a caller searches once to give a stream its `gate_from`.
-        rare_sources = ([groups[-1]] if shared_rare else []) + gated
+        self._hint_patterns: list[Any] = [None] * len(self.sources)
+        # What a caller searches once to give a stream its `gate_from`: the rare anchors and
+        # the hints, in one DFA (no hint leads with a class, so none multiplies its states).
+        rare_sources = ([groups[-1]] if shared_rare else []) + [
+            hint for hint in self.hints if hint is not None]
         self.rare_source = _alternation(rare_sources) if rare_sources else None
 
     @cached_property
@@ -399,10 +400,19 @@ class AnchorPasses:
             found = self._patterns[index] = compile_re2(self.sources[index])
         return found
 
+    def hint(self, index: int) -> Any:
+        """The RE2 pattern of pass `index`'s hint, compiled on first use (the pass has one)."""
+        found = self._hint_patterns[index]
+        if found is None:
+            found = self._hint_patterns[index] = compile_re2(str(self.hints[index]))
+        return found
+
     def warm(self) -> None:
         """Compile every pass and the combined pattern now."""
         for index in range(len(self.sources)):
             self.pattern(index)
+            if self.hints[index] is not None:
+                self.hint(index)
         _ = self.combined
 
     def stream(self, data: bytes, endpos: int | None = None, gate_from: int | None = 0,
@@ -427,8 +437,8 @@ class AnchorStream:
         self._data = data
         self._endpos = endpos
         self._gate_from = gate_from
-        # The gate's answer as a pass's: [searched from, next start], valid in [from, start].
-        self._gate = [_NOWHERE, -1]
+        # Each gated pass's hint as a pass's answer: [searched from, next start].
+        self._hints = [[_NOWHERE, -1] for _ in passes.sources]
         # Per pass still able to match: [index, searched from, next start, its end], the answer
         # valid for positions in [from, start]. A pass with no match left is dropped.
         self._live = [[index, _NOWHERE, -1, -1] for index in range(len(passes.sources))]
@@ -462,23 +472,23 @@ class AnchorStream:
                 return _NOWHERE, _NOWHERE
         lead = self._passes.lead[index]
         if lead is not None:  # a match starts at most `lead` before the first hint after it
-            hint = self._gate_search(pos)
+            hint = self._hint_search(index, pos)
             if hint == _NOWHERE:
                 return _NOWHERE, _NOWHERE
             pos = max(pos, hint - lead)
         m = self._passes.pattern(index).search(self._data, pos, self._endpos)
         return (_NOWHERE, _NOWHERE) if m is None else m.span()
 
-    def _gate_search(self, pos: int) -> int:
-        """Where the gate's first hint at `pos` or later starts, _NOWHERE when none does."""
-        searched, start = self._gate
+    def _hint_search(self, index: int, pos: int) -> int:
+        """Where pass `index`'s first hint at `pos` or later starts, _NOWHERE when none does."""
+        state = self._hints[index]
+        searched, start = state
         if not searched <= pos <= start:
             begin = max(pos, self._gate_from)
-            gate = self._passes.gate
-            m = None if begin >= self._endpos or gate is None else gate.search(
+            m = None if begin >= self._endpos else self._passes.hint(index).search(
                 self._data, begin, self._endpos)
             start = _NOWHERE if m is None else m.start()
-            self._gate = [pos, start]
+            state[:] = pos, start
         return start
 
     def spans(self, pos: int) -> Iterator[tuple[int, int]]:

@@ -121,10 +121,12 @@ def test_anchors_counting_a_wide_class_run_alone_and_the_others_share_a_pass() -
 
 
 def test_a_lone_anchors_gate_hint_is_its_tail_after_the_counted_head() -> None:
-    # The head a DFA would count at every byte of base64 is cut; `lead` is its longest match.
+    # The classes at the head (a DFA would count them at every byte of base64) are cut, so
+    # that a literal leads; `lead` is their longest match.
     assert fastpass.gate_hint(r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.") == (
         r"(?:\.[A-Za-z0-9_\-]{6}\.)", 28)
     assert fastpass.gate_hint(r"[A-Za-z0-9]{14}\.atlasv1\.") == (r"(?:\.atlasv1\.)", 14)
+    assert fastpass.gate_hint(r"[A-Za-z0-9_~.]{3}[0-9]Q~") == (r"(?:Q~)", 4)
     assert fastpass.gate_hint(r"\w{8}z|key-[0-9a-f]{4}") == (r"(?:z)|(?:key-[0-9a-f]{4})", 8)
     # Nothing after the head, a group at it, global flags: no hint (the pass always runs).
     assert fastpass.gate_hint(r"[A-Za-z0-9]{20}") is None
@@ -132,17 +134,23 @@ def test_a_lone_anchors_gate_hint_is_its_tail_after_the_counted_head() -> None:
     assert fastpass.gate_hint(r"(?i)[a-z]{20}x") is None
 
 
-def test_the_gate_rules_out_only_texts_without_a_lone_anchors_match() -> None:
+def test_a_hint_rules_out_only_texts_without_its_lone_anchors_match() -> None:
     passes = scan._main(True).passes
-    assert passes is not None and passes.gate is not None
-    lone = [fastpass.compile_re2(a) for a in passes.anchors if fastpass.runs_alone(a)]
+    assert passes is not None
+    gated = [i for i, lead in enumerate(passes.lead) if lead is not None]
+    assert len(gated) >= 4  # every lone anchor of the catalog has a hint
     ruled_out = 0
     for text in _texts(8, 600):
         data = scan.ascii_bytes(text)
-        if passes.gate.search(data) is None:
-            ruled_out += 1
-            assert all(pattern.search(data) is None for pattern in lone)
-    assert ruled_out > 100
+        for index in gated:
+            hint = passes.hint(index).search(data)
+            if hint is None:
+                ruled_out += 1
+                assert passes.pattern(index).search(data) is None
+            else:  # and the first match starts at most `lead` before the first hint
+                m = passes.pattern(index).search(data)
+                assert m is None or m.start() >= hint.start() - passes.lead[index]
+    assert ruled_out > 400
 
 
 def _scan_work(lines: list[str], path: str):  # type: ignore[no-untyped-def]
