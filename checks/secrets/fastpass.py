@@ -8,10 +8,11 @@ So each anchor that can start by counting a wide class (`runs_alone`: letters of
 base64's alphabet) runs alone, every other anchor (a provider's prefix, a keyword, a quote and
 then a name, a run of hex) shares one pass, and `AnchorStream` merges the passes into exactly
 the matches of the single alternation: leftmost start first, ties going to the earlier anchor.
-A lone anchor runs only from where its tail after the counted head (`gate_hint`), led by a
-literal RE2 finds at memchr speed, occurs. The anchors a caller marks rare (providers' prefixes,
-in code) share a pass of their own; they and the tails make `rare_source`, which the caller
-searches once: a stream runs none of those passes before where it first matches.
+A lone anchor's pass runs only from where its hint occurs (`gate_hint`: the anchor without the
+classes it starts with, led by a literal RE2 finds at memchr speed). The anchors a caller marks
+rare (providers' prefixes, in code) share a pass of their own; they and the hints make
+`rare_source`, which the caller searches once: a stream runs none of those passes before where
+it first matches, and none at all where it matches nowhere.
 """
 
 from __future__ import annotations
@@ -369,7 +370,7 @@ class AnchorPasses:
         alone = [a for a, _, by_itself in kinds if by_itself]
         groups = [_alternation(g) for g in (dense, shared_rare) if g]
         self.sources = (*groups, *alone)
-        # Compiled on first use: on code the rare and lone passes are never searched.
+        # Compiled on first use: on code the rare pass and most lone passes are never searched.
         self._patterns: list[Any] = [None] * len(self.sources)
         # A lone pass runs from where its anchor's hint (gate_hint: led by a literal, which RE2
         # finds at memchr speed) is first found, at most `lead` before it, and not at all where
