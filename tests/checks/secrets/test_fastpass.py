@@ -173,8 +173,11 @@ def test_one_long_minified_line_scans_in_linear_time() -> None:
 # Ordinary code (short lines, a few keywords) is what the scan is fastest on; the long-line
 # classes must stay within this factor of it, measured in the same process. Before the passes
 # were split, base64 on one line cost ~50x ordinary code and this minified bundle ~70x; now
-# about 1x and 4-6x (a bundle has a string joint every ~500 bytes, each parsed and judged).
-CLASS_BOUND = 12.0
+# about 1x and ~6x (a bundle has a string joint every ~500 bytes, each parsed and judged in
+# Python). Since the rare gate (issue 18) ordinary code is mostly RE2 time, which coverage's
+# line tracing does not slow, while the bundle's Python work it doubles: 12x in CI. The bound
+# sits well below the pathologies it is there to catch.
+CLASS_BOUND = 20.0
 
 
 def _code(size: int) -> list[str]:
