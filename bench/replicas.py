@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from bench.report import write_section  # noqa: E402
 from checks.render import Conclusion  # noqa: E402
 from tests.bot.conftest import headers_for  # noqa: E402
 from tests.fakegithub.__main__ import DEMO_DIFF  # noqa: E402
+from tests.shared import unused_port  # noqa: E402
 
 PAYLOAD = ROOT / "tests" / "fixtures" / "github" / "webhooks" / "pull_request.opened.json"
 SECRET = "bench-webhook-secret"
@@ -55,10 +55,6 @@ _JOBS = re.compile(r'^shipshape_jobs_total\{outcome="([a-z_]+)"\} ([0-9.e+]+)$',
 _REVIEWED = frozenset(c.value for c in Conclusion)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- the fake GitHub, in its own process -----------------------------------------------------
@@ -100,7 +96,7 @@ class Fake:
 def start_fake(tmp: Path, pulls: int, delay: float) -> Fake:
     key_path = tmp / "app.pem"
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve-fake", str(_free_port()), str(delay), str(pulls),
+        [sys.executable, __file__, "--serve-fake", str(unused_port()), str(delay), str(pulls),
          str(key_path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
     info = json.loads(proc.stdout.readline())
@@ -111,7 +107,7 @@ def start_fake(tmp: Path, pulls: int, delay: float) -> Fake:
 # --- the deployment ----------------------------------------------------------------------------
 
 def start_redis(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = unused_port()
     proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir",
                              str(tmp), "--save", "", "--appendonly", "no"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -144,7 +140,7 @@ async def deployment(workers: int, pulls: int, delay: float) -> AsyncIterator[De
     fake = start_fake(tmp, pulls, delay)
     redis, redis_url = start_redis(tmp)
     procs: list[subprocess.Popen[bytes]] = []
-    ports = [_free_port() for _ in range(workers + 1)]
+    ports = [unused_port() for _ in range(workers + 1)]
     base = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": str(fake.app_id),
             "PRIVATE_KEY_PATH": str(fake.key_path), "WEBHOOK_SECRET": SECRET,
             "GITHUB_API_URL": fake.url, "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING",

@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ elif str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.report import write_section  # noqa: E402
+from tests.shared import unused_port  # noqa: E402
 
 PAYLOAD = ROOT / "tests" / "fixtures" / "github" / "webhooks" / "pull_request.opened.json"
 SECRET = "bench-webhook-secret"
@@ -63,10 +63,6 @@ CASE_NAMES = {SLOW: "slow (1 s per call)", REFUSING: "refusing connections (clos
               BAD_GATEWAY: "answering 502 to everything"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _sign(body: bytes) -> str:
@@ -143,7 +139,7 @@ async def _wait_ready(url: str, timeout: float = 30.0, any_status: bool = False)
 
 
 def _start_fake(tmp: Path, delay: float) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    port = _free_port()
+    port = unused_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fakegithub", "--port", str(port), "--delay",
          str(delay), "--pulls", str(PULLS), "--payload", str(PAYLOAD),
@@ -164,7 +160,7 @@ def _github(tmp: Path, case: str, delay: float
 
     key = tmp / "app.pem"
     key.write_text(generate_app_key()[0])
-    port = _free_port()  # nothing listens on it: connections are refused
+    port = unused_port()  # nothing listens on it: connections are refused
     info = {"APP_ID": "4242", "PRIVATE_KEY_PATH": str(key),
             "GITHUB_API_URL": f"http://127.0.0.1:{port}"}
     if case == REFUSING:
@@ -179,7 +175,7 @@ async def processes(tmp: Path, delay: float = SLOW_DELAY,
                     case: str = SLOW) -> AsyncIterator[Servers]:
     """Start GitHub as `case` says, the bot and the bare server; stop them afterwards."""
     fake, info = _github(tmp, case, delay)
-    bot_port, bare_port = _free_port(), _free_port()
+    bot_port, bare_port = unused_port(), unused_port()
     env = {**os.environ, "APP_ID": info["APP_ID"], "PRIVATE_KEY_PATH": info["PRIVATE_KEY_PATH"],
            "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": info["GITHUB_API_URL"],
            "PORT": str(bot_port), "HOST": "127.0.0.1", "LOG_LEVEL": "INFO",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +35,19 @@ def snapshot_validator() -> Any:
 
     schema = load_json(CONTRACTS / "pr-snapshot.schema.json")
     return jsonschema.Draft202012Validator(schema)
+
+
+_HANDED_OUT: set[int] = set()
+
+
+def unused_port() -> int:
+    """A port nothing listens on now, never one this process handed out before: the kernel may
+    give a just-closed port to the next bind, so two servers started back to back would get
+    the same one (CI: "PORT: 47819 is already in use" for the second of three)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port

@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ import pytest
 
 from bot import limits
 from tests.bot.conftest import headers_for
-from tests.shared import ROOT
+from tests.shared import ROOT, unused_port
 
 BIG, SLOW = 50, 300
 SLOW_LENGTH = 20_000
@@ -50,10 +49,6 @@ def _rss(pid: int) -> int:
     raise AssertionError(f"process {pid} has no VmRSS")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -70,7 +65,7 @@ class Server:
 
 @pytest.fixture
 def server(app_key: tuple[str, str], tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = unused_port()
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": "12345",
            "PRIVATE_KEY": app_key[0], "WEBHOOK_SECRET": SECRET, "HOST": "127.0.0.1",
            "PORT": str(port), "GITHUB_API_URL": "http://127.0.0.1:9", "DATA_DIR": str(tmp_path),

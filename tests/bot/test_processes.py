@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -39,7 +38,7 @@ from bot.app import SHUTDOWN_GRACE_SECONDS
 from bot.queue.sqlite import SqliteQueue
 from tests.bot.conftest import SECRET, headers_for, pr_event
 from tests.bot.test_queue import REDIS_URL
-from tests.shared import ROOT
+from tests.shared import ROOT, unused_port
 
 PULLS = 8
 DIFF = """\
@@ -55,10 +54,6 @@ index 0000000..3b18e51
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
@@ -66,7 +61,7 @@ class Server:
 
     def __init__(self, fake: Any, data_dir: Path, log: Path, *role: str,
                  queue_url: str = "", env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+        self.port = unused_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": str(fake.app_id),
                "PRIVATE_KEY": fake.private_key_pem, "WEBHOOK_SECRET": SECRET,
@@ -421,7 +416,7 @@ def test_a_role_that_does_not_exist_or_a_memory_queue_is_one_line(tmp_path: Path
                                                                  app_key: tuple[str, str]) -> None:
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "APP_ID": "12345",
            "PRIVATE_KEY": app_key[0], "WEBHOOK_SECRET": SECRET, "HOST": "127.0.0.1",
-           "PORT": str(free_port()), "DATA_DIR": str(tmp_path)}
+           "PORT": str(unused_port()), "DATA_DIR": str(tmp_path)}
     bad_role = subprocess.run([sys.executable, "-m", "bot", "reviewer"], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=60, check=False)
     assert bad_role.returncode == 2
@@ -493,7 +488,7 @@ class OwnRedis:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.port = free_port()
+        self.port = unused_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shared import ROOT
+from tests.shared import ROOT, unused_port
 
 PREFIX = "shipshape: cannot start: "
 SECRET = "hook-secret-9d2f41"
@@ -39,10 +39,6 @@ def busy_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -58,7 +54,7 @@ def named(done: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def test_a_host_that_is_no_address_is_one_line(env: dict[str, str]) -> None:
-    done = start({**env, "HOST": "999.1.1.1", "PORT": str(free_port())})
+    done = start({**env, "HOST": "999.1.1.1", "PORT": str(unused_port())})
     assert done.returncode == 2
     assert named(done) == ["HOST"]
     assert "999.1.1.1" in done.stderr and "Traceback" not in done.stderr
@@ -67,7 +63,7 @@ def test_a_host_that_is_no_address_is_one_line(env: dict[str, str]) -> None:
 
 def test_an_address_of_another_machine_is_one_line(env: dict[str, str]) -> None:
     # 192.0.2.0/24 is reserved for documentation (RFC 5737): no interface here has it.
-    done = start({**env, "HOST": "192.0.2.1", "PORT": str(free_port())})
+    done = start({**env, "HOST": "192.0.2.1", "PORT": str(unused_port())})
     assert done.returncode == 2
     assert named(done) == ["HOST"]
     assert "192.0.2.1" in done.stderr
@@ -102,7 +98,7 @@ def _wait_for_health(port: int, server: subprocess.Popen[str]) -> dict[str, obje
 
 
 def test_a_good_start_serves_and_logs_nothing_about_the_secret(env: dict[str, str]) -> None:
-    port = free_port()
+    port = unused_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bot"], cwd=ROOT, text=True, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, env={**env, "PORT": str(port), "REVIEW_PROCESSES": "1"})
