@@ -25,6 +25,7 @@ class ChangeKind(enum.Enum):
 
     DELETIONS = "only lines removed"
     REORDERED = "only whitespace or line order changed"
+    TRAILING_COMMENTS = "only trailing comments changed"
     IMPORTS = "only imports or package paths changed"
     DECLARATIONS = "only fields, constants or enum members added"
     SCHEMA = "only model field or table options declared"
@@ -110,6 +111,25 @@ def _without_realigned(added: list[str], removed: list[str]) -> tuple[list[str],
         return out
 
     return keep(added, Counter(common)), keep(removed, left)
+
+
+# A comment after code to the end of the line, holding no quote (so it cannot be the inside of a
+# string literal: `"#fff"`, `"http://x"`). Type checkers' ignore codes, flake8's noqa markers,
+# `// nolint` and `// eslint-disable-line` tune tools, never what the code does.
+_TRAILING_BY_FAMILY: dict[str, Pattern] = {
+    **dict.fromkeys(("python", "ruby"), lazy_compile(r"\s+#[^'\"`]*$")),
+    **dict.fromkeys(("js", "go", "jvm", "dotnet", "rust", "swift", "dart", "c", "php"),
+                    lazy_compile(r"\s+//[^'\"`]*$")),
+}
+
+
+def _only_trailing_comments(family: str, added: list[str], removed: list[str]) -> bool:
+    """True when the added and removed lines are the same code once trailing comments go."""
+    pattern = _TRAILING_BY_FAMILY.get(family)
+    if pattern is None or not added:
+        return False
+    return (Counter(_norm(pattern.sub("", text)) for text in added)
+            == Counter(_norm(pattern.sub("", text)) for text in removed))
 
 
 def _indent(text: str) -> int:
@@ -316,9 +336,11 @@ def classify_change(changed: ChangedFile, is_code: Callable[[str], bool]) -> Cha
     added, removed = _without_realigned(added, removed)
     if not added:
         return ChangeKind.DELETIONS if removed else ChangeKind.REORDERED
+    family = language_family(changed.path) or ""
+    if _only_trailing_comments(family, added, removed):
+        return ChangeKind.TRAILING_COMMENTS
     if any(_STATEMENT.match(text) for text in chain(added, removed)):
         return ChangeKind.BEHAVIOUR
-    family = language_family(changed.path) or ""
     pattern = _IMPORT_BY_FAMILY.get(family)
     if pattern is not None and _all(changed, {*added, *removed}, "+-",
                                     lambda hunk, i: _is_import(hunk, i, pattern)):

@@ -699,3 +699,53 @@ def test_a_new_file_is_read_only_up_to_its_first_statement(
     assert tests_touched._code_lines(changed, 1) == 1
     assert _adds_statement(changed, lambda text: bool(text.strip()))
     assert iterated == []
+
+
+# fastapi/full-stack-fastapi-template 2fdd62ce "Add `ty` to precommit (#2227)": the type checker's
+# suppressions name their error codes; the code on each line is the same.
+TEMPLATE_TYPE_IGNORE_CODES = """\
+diff --git a/backend/app/models.py b/backend/app/models.py
+index b5132e0e..0ae3cf65 100644
+--- a/backend/app/models.py
++++ b/backend/app/models.py
+@@ -31,7 +31,7 @@ class UserRegister(SQLModel):
+ 
+ # Properties to receive via API on update, all are optional
+ class UserUpdate(UserBase):
+-    email: EmailStr | None = Field(default=None, max_length=255)  # type: ignore
++    email: EmailStr | None = Field(default=None, max_length=255)  # type: ignore[assignment]
+     password: str | None = Field(default=None, min_length=8, max_length=128)
+ 
+ 
+@@ -80,7 +80,7 @@ class ItemCreate(ItemBase):
+ 
+ # Properties to receive on item update
+ class ItemUpdate(ItemBase):
+-    title: str | None = Field(default=None, min_length=1, max_length=255)  # type: ignore
++    title: str | None = Field(default=None, min_length=1, max_length=255)  # type: ignore[assignment]
+ 
+ 
+ # Database model, database table inferred from class name
+"""
+
+
+def test_only_trailing_comments_changed_is_not_behaviour() -> None:
+    assert _kind(TEMPLATE_TYPE_IGNORE_CODES) is ChangeKind.TRAILING_COMMENTS
+    assert _tests(TEMPLATE_TYPE_IGNORE_CODES).status is Status.PASS
+
+
+def test_a_trailing_comment_edit_that_also_changes_code_is_behaviour() -> None:
+    def edit(path: str, removed: str, added: str) -> ChangeKind:
+        return _kind(f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+                     f"--- a/{path}\n+++ b/{path}\n@@ -1,2 +1,2 @@\n x = 1\n-{removed}\n+{added}\n")
+
+    assert edit("app.py", "limit = 10  # type: ignore", "limit = 20  # type: ignore[assignment]"
+                ) is ChangeKind.BEHAVIOUR
+    # A `#` or `//` followed by a quote may sit inside a string literal: the line is code.
+    assert edit("app.py", 'color = "#fff"  # old', 'color = "#000"  # old') is ChangeKind.BEHAVIOUR
+    assert edit("app.js", 'const u = "http://a";', 'const u = "http://b";') is ChangeKind.BEHAVIOUR
+    assert edit("main.go", "\tn := load() // nolint", "\tn := load() // nolint:errcheck"
+                ) is ChangeKind.TRAILING_COMMENTS
+    # Python's `//` is floor division, not a comment.
+    assert edit("app.py", "half = n // 2", "half = n // 3") is ChangeKind.BEHAVIOUR
+
