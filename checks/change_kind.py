@@ -149,9 +149,29 @@ def _enclosing(hunk: Hunk, index: int) -> str | None:
     return hunk.heading if own and hunk.heading else None
 
 
+# One entry of a Django `choices` sequence: a (value, label) pair of a constant or literal and a
+# literal label, translated or not. Django validates and displays a field's choices from this
+# table, so an entry is what an enum member is elsewhere: `(TYPE_100GE_SFP112, 'SFP112'),`.
+_CHOICE_PAIR = lazy_compile(
+    r"""^\s*\(\s*(?:[A-Z][A-Z0-9_]*|"[^"]*"|'[^']*'|-?\d+)\s*,\s*"""
+    r"""(?:(?:_|gettext_lazy|gettext|pgettext_lazy)\(\s*)?(?:"[^"]*"|'[^']*')\s*\)?\s*\),?\s*$""")
+# Where choices live: a `*CHOICES = (` table, a `choices=[` argument, or a `...Choices` class
+# (Django's TextChoices subclasses, NetBox's ChoiceSet) that git names in the hunk heading.
+_CHOICES_CONTAINER = lazy_compile(r"\b[A-Z_]*CHOICES\s*=|\bchoices\s*=|\bclass\s+\w*Choices\b")
+
+
+def _is_choice_entry(hunk: Hunk, index: int) -> bool:
+    if not _CHOICE_PAIR.match(hunk.lines[index].text):
+        return False
+    return any(_CHOICES_CONTAINER.search(text)
+               for text in chain(_ancestors(hunk, index), (hunk.heading,)))
+
+
 def _is_declaration(hunk: Hunk, index: int) -> bool:
     text = hunk.lines[index].text
     if _CONSTANT.match(text) or _GO_CONST.match(text) or _DECL_OPENER.search(text):
+        return True
+    if _is_choice_entry(hunk, index):
         return True
     if _CLOSER.match(text):
         return True

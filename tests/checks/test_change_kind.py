@@ -749,3 +749,53 @@ def test_a_trailing_comment_edit_that_also_changes_code_is_behaviour() -> None:
     # Python's `//` is floor division, not a comment.
     assert edit("app.py", "half = n // 2", "half = n // 3") is ChangeKind.BEHAVIOUR
 
+
+# netbox-community/netbox 044a627c3 "feat(dcim): Add SFP112 interface type for 100GE connections":
+# a new choice constant and its (value, label) entry in the ChoiceSet's grouped CHOICES table.
+NETBOX_NEW_CHOICE = """\
+diff --git a/netbox/dcim/choices.py b/netbox/dcim/choices.py
+index 99c26b7c9..a427c5df3 100644
+--- a/netbox/dcim/choices.py
++++ b/netbox/dcim/choices.py
+@@ -1027,6 +1027,7 @@ class InterfaceTypeChoices(ChoiceSet):
+     TYPE_100GE_CXP = '100gbase-x-cxp'
+     TYPE_100GE_CPAK = '100gbase-x-cpak'
+     TYPE_100GE_DSFP = '100gbase-x-dsfp'
++    TYPE_100GE_SFP112 = '100gbase-x-sfp112'
+     TYPE_100GE_SFP_DD = '100gbase-x-sfpdd'
+     TYPE_100GE_QSFP28 = '100gbase-x-qsfp28'
+     TYPE_100GE_QSFP_DD = '100gbase-x-qsfpdd'
+@@ -1339,6 +1340,7 @@ class InterfaceTypeChoices(ChoiceSet):
+                 (TYPE_100GE_DSFP, 'DSFP (100GE)'),
+                 (TYPE_100GE_QSFP28, 'QSFP28 (100GE)'),
+                 (TYPE_100GE_QSFP_DD, 'QSFP-DD (100GE)'),
++                (TYPE_100GE_SFP112, 'SFP112 (100GE)'),
+                 (TYPE_100GE_SFP_DD, 'SFP-DD (100GE)'),
+                 (TYPE_200GE_CFP2, 'CFP2 (200GE)'),
+                 (TYPE_200GE_QSFP56, 'QSFP56 (200GE)'),
+"""
+
+
+def test_a_new_choice_entry_is_a_declaration() -> None:
+    assert _kind(NETBOX_NEW_CHOICE) is ChangeKind.DECLARATIONS
+    assert _tests(NETBOX_NEW_CHOICE).status is Status.PASS
+
+
+def test_choice_entries_are_declarations_only_in_a_choices_table() -> None:
+    def added(context: str, line: str, heading: str = "") -> ChangeKind:
+        return _kind("diff --git a/app/models.py b/app/models.py\nindex 1111111..2222222 100644\n"
+                     f"--- a/app/models.py\n+++ b/app/models.py\n@@ -1,2 +1,3 @@ {heading}\n"
+                     f"{context}\n     ('draft', _('Draft')),\n+{line}\n")
+
+    assert added(" STATUS_CHOICES = [", "    ('archived', _('Archived')),") is ChangeKind.DECLARATIONS
+    assert added(" status = forms.ChoiceField(choices=[", "    ('archived', 'Archived'),"
+                 ) is ChangeKind.DECLARATIONS
+    # The same pair in any other table may grant or route: behaviour.
+    assert added(" GRANTS = [", "    ('archived', 'delete'),") is ChangeKind.BEHAVIOUR
+    assert added(" GRANTS = [", "    ('archived', 'delete'),", "class StatusChoices(ChoiceSet):"
+                 ) is ChangeKind.DECLARATIONS
+    assert added(" GRANTS = [", "    ('archived', 'delete'),", "class ChoicesView(View):"
+                 ) is ChangeKind.BEHAVIOUR
+    # A call is never a choice entry.
+    assert added(" STATUS_CHOICES = [", "    ('archived', label_for('archived')),"
+                 ) is ChangeKind.BEHAVIOUR
