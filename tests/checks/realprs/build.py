@@ -78,7 +78,8 @@ def build(git_dir: str, repository: str, commit: str, name: str) -> Path:
     """Write (or refresh, keeping `expect`) tests/checks/realprs/<name>.json."""
     commit = _git(git_dir, "rev-parse", commit).strip()
     subject = _git(git_dir, "log", "-1", "--format=%s", commit).strip()
-    tree = _git(git_dir, "ls-tree", "-r", "--name-only", commit).splitlines()
+    # -z: without it git quotes and octal-escapes non-ASCII paths (`"vilk\303\245r/..."`).
+    tree = [p for p in _git(git_dir, "ls-tree", "-r", "-z", "--name-only", commit).split("\0") if p]
     path = HERE / f"{name}.json"
     old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     case = {
