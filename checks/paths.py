@@ -339,7 +339,10 @@ _SCRIPT_DIRS = frozenset({"scripts", "script", "hack", "dev"})
 _ROOT_BUILD_NAMES = frozenset({"build.js", "build.mjs", "build.cjs", "build.ts", "build.mts"})
 # Translation tables kept as code (Laravel lang/en/auth.php, i18n/fr/index.ts): assets.
 _I18N_DIRS = frozenset({"lang", "langs", "locale", "locales", "i18n", "l10n", "translations"})
-_LOCALE = lazy_compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?$|[a-z]{3}[-_][A-Za-z]{2,4}$")
+# A locale tag: `en`, `pt_BR`, `zh-Hant`, `ast-ES`; and BCP 47's numeric regions and variants
+# after a two-letter language (`es-419`, BookStack's `de_informal`, WordPress's `de_DE_formal`).
+_LOCALE = lazy_compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?$|[a-z]{3}[-_][A-Za-z]{2,4}$"
+                       r"|[a-z]{2}[-_](?:\d{3}|(?:[a-z]{2}[-_])?[a-z]{5,8})$")
 # PHP templates (CakePHP templates/, plain PHP views/) render HTML like Blade does.
 _PHP_VIEW_DIRS = frozenset({"templates", "views", "layouts", "elements"})
 _SEED_NAMES = frozenset({"seeds.rb", "seeds.exs", "seed.ts", "seed.js", "seed.py"})

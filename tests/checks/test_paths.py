@@ -389,6 +389,12 @@ FOLDER_CASES = [
     ("static/js/lib.js", S),
     ("src/locales/pt-BR/index.ts", PathKind.ASSET),
     ("src/i18n/x.ts", S),
+    # BCP 47 variants and numeric regions: BookStack's lang/de_informal, WordPress's de_DE_formal.
+    ("lang/de_informal/entities.php", PathKind.ASSET),
+    ("resources/lang/de_DE_formal/auth.php", PathKind.ASSET),
+    ("src/locales/es-419/index.ts", PathKind.ASSET),
+    ("src/lang/ast_nodes/parser.ts", S),  # a three-letter word is no language before a variant
+    ("src/i18n/formatters/number.ts", S),
 ]
 
 
