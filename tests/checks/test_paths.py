@@ -161,6 +161,8 @@ CLASSIFICATION = [
     ("resources/views/welcome.blade.php", PathKind.ASSET),
     ("database/migrations/2024_01_01_000000_create_orders_table.php", PathKind.MIGRATION),
     ("database/seeders/DatabaseSeeder.php", PathKind.DATA),
+    ("database/factories/GenderFactory.php", PathKind.DATA),  # Laravel model factories
+    ("src/factories/UserFactory.ts", S),
     ("composer.json", PathKind.CONFIG),
     # Elixir: test/, *_test.exs; Phoenix migrations and templates.
     ("test/my_app/accounts_test.exs", T),
