@@ -334,12 +334,18 @@ _CONFIG_DIRS = frozenset({"config", "configs", "conf", "deploy", "deployment", "
                           "k8s", "kubernetes", "helm", "charts", "terraform", "ansible",
                           "docker", "gradle", "nginx", "systemd"})
 _DATA_DIRS = frozenset({"seeds", "seeders", "seed"})
+# Laravel's model factories build rows for tests and the seeders beside them: test data, not
+# code needing a test (an app's own src/factories/ stays source).
+_LARAVEL_FACTORIES = ("database", "factories")
 _SCRIPT_DIRS = frozenset({"scripts", "script", "hack", "dev"})
 # Build scripts at a project's root (esbuild/rollup drivers), not the app's own code.
 _ROOT_BUILD_NAMES = frozenset({"build.js", "build.mjs", "build.cjs", "build.ts", "build.mts"})
 # Translation tables kept as code (Laravel lang/en/auth.php, i18n/fr/index.ts): assets.
 _I18N_DIRS = frozenset({"lang", "langs", "locale", "locales", "i18n", "l10n", "translations"})
-_LOCALE = lazy_compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?$|[a-z]{3}[-_][A-Za-z]{2,4}$")
+# A locale tag: `en`, `pt_BR`, `zh-Hant`, `ast-ES`; and BCP 47's numeric regions and variants
+# after a two-letter language (`es-419`, BookStack's `de_informal`, WordPress's `de_DE_formal`).
+_LOCALE = lazy_compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?$|[a-z]{3}[-_][A-Za-z]{2,4}$"
+                       r"|[a-z]{2}[-_](?:\d{3}|(?:[a-z]{2}[-_])?[a-z]{5,8})$")
 # PHP templates (CakePHP templates/, plain PHP views/) render HTML like Blade does.
 _PHP_VIEW_DIRS = frozenset({"templates", "views", "layouts", "elements"})
 _SEED_NAMES = frozenset({"seeds.rb", "seeds.exs", "seed.ts", "seed.js", "seed.py"})
@@ -488,7 +494,8 @@ def _by_location(low: list[str], folders: str, name: str, ext: str) -> PathKind 
         return PathKind.CONFIG
     if _is_translation(low) or (ext == "php" and not _PHP_VIEW_DIRS.isdisjoint(low)):
         return PathKind.ASSET
-    if not _DATA_DIRS.isdisjoint(low) or name.lower() in _SEED_NAMES:
+    if not _DATA_DIRS.isdisjoint(low) or name.lower() in _SEED_NAMES or (
+            "factories" in low and _LARAVEL_FACTORIES in pairwise(low)):
         return PathKind.DATA
     if "res" in low and ext not in _CODE_EXTS:
         return PathKind.ASSET  # Android resources: layouts, strings, drawables

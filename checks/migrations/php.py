@@ -9,6 +9,7 @@ columns, indexes and foreign keys invert; raw SQL and anything that drops or cha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from posixpath import basename
 
@@ -108,8 +109,22 @@ def _phinx_change(code: Code, block: Block) -> list[Irreversible]:
     return out
 
 
+# What changes schema in a Laravel `up()`: the Schema builder and its Blueprint, and DDL in the
+# SQL of `DB::statement`/`DB::unprepared`. Anything else (`DB::table(...)->update(...)`,
+# `DB::update('UPDATE ...')`, model writes) moves data only. Case-blind like Rails', so a model's
+# `::create(...)` counts as schema: the doubt goes to asking for a down.
+_LARAVEL_SCHEMA = lazy_compile(
+    r"\bSchema::|\bBlueprint\b|\$table->|\b(?:CREATE|ALTER|DROP|RENAME|TRUNCATE)\b",
+    re.IGNORECASE)
+
+
+def _laravel_data_only(up_body: str) -> bool:
+    """An `up()` that only moves data (a backfill): an empty `down()` then has nothing to undo."""
+    return bool(up_body.strip()) and _LARAVEL_SCHEMA.search(up_body) is None
+
+
 LARAVEL = Style(framework="laravel", rule="laravel", lang=Lang.PHP, steps=php_steps,
-                refusal=lazy_compile(_THROW), idle=_laravel_idle)
+                refusal=lazy_compile(_THROW), idle=_laravel_idle, data_only=_laravel_data_only)
 DOCTRINE = Style(
     framework="doctrine", rule="doctrine", lang=Lang.PHP, steps=php_steps,
     refusal=lazy_compile(r"\$this->(throwIrreversibleMigrationException\s*\([^\n;]*)"

@@ -161,6 +161,8 @@ CLASSIFICATION = [
     ("resources/views/welcome.blade.php", PathKind.ASSET),
     ("database/migrations/2024_01_01_000000_create_orders_table.php", PathKind.MIGRATION),
     ("database/seeders/DatabaseSeeder.php", PathKind.DATA),
+    ("database/factories/GenderFactory.php", PathKind.DATA),  # Laravel model factories
+    ("src/factories/UserFactory.ts", S),
     ("composer.json", PathKind.CONFIG),
     # Elixir: test/, *_test.exs; Phoenix migrations and templates.
     ("test/my_app/accounts_test.exs", T),
@@ -389,6 +391,12 @@ FOLDER_CASES = [
     ("static/js/lib.js", S),
     ("src/locales/pt-BR/index.ts", PathKind.ASSET),
     ("src/i18n/x.ts", S),
+    # BCP 47 variants and numeric regions: BookStack's lang/de_informal, WordPress's de_DE_formal.
+    ("lang/de_informal/entities.php", PathKind.ASSET),
+    ("resources/lang/de_DE_formal/auth.php", PathKind.ASSET),
+    ("src/locales/es-419/index.ts", PathKind.ASSET),
+    ("src/lang/ast_nodes/parser.ts", S),  # a three-letter word is no language before a variant
+    ("src/i18n/formatters/number.ts", S),
 ]
 
 

@@ -195,3 +195,46 @@ def test_changing_only_the_up_is_not_judged() -> None:
     edited = CREATE.replace("$table->string('airline');",
                             "$table->string('airline')->index();")
     assert run(modified(MIG, CREATE, edited)).findings == ()
+
+
+BACKFILL_PATH = "database/migrations/2024_09_29_140340_backfill_flight_status.php"
+# A backfill whose down() is empty on purpose (BookStack's ensure_editor_value_set and most
+# Laravel apps): nothing in the schema changed, so rollback has nothing to undo.
+BACKFILL = """
+    <?php
+
+    use Illuminate\\Database\\Migrations\\Migration;
+    use Illuminate\\Support\\Facades\\DB;
+
+    return new class extends Migration
+    {
+        public function up(): void
+        {
+            DB::table('flights')
+                ->where('status', '=', '')
+                ->update(['status' => 'scheduled']);
+            DB::update("UPDATE flights SET airline = 'unknown' WHERE airline IS NULL");
+        }
+
+        public function down(): void
+        {
+            // The rows left empty before cannot be told apart any more
+        }
+    };
+"""
+
+
+def test_data_only_up_with_an_empty_down_passes() -> None:
+    result = run(pr(added(BACKFILL_PATH, BACKFILL)))
+    assert result.status is Status.PASS
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize("schema", [
+    "DB::statement('ALTER TABLE flights ADD COLUMN gate varchar(8)');",
+    "Schema::table('flights', function (Blueprint $table) { $table->string('gate'); });",
+])
+def test_schema_changes_beside_the_backfill_still_need_a_down(schema: str) -> None:
+    text = BACKFILL.replace("DB::update(", schema + "\n            DB::update(")
+    assert rules(run(pr(added(BACKFILL_PATH, text)))) == [
+        ("laravel-empty-down", BACKFILL_PATH, 17)]  # the `down()` line
