@@ -50,12 +50,12 @@ if TYPE_CHECKING:
 
 def scanners() -> tuple[Scanner, ...]:
     """Every family's scanner, in the order they are tried (imports them all)."""
-    return tuple(load() for _, _, _, load in FAMILIES)
+    return tuple(load() for _, _, _, load, _ in FAMILIES)
 
 
 def _scanners_for(path: str) -> list[Scanner]:
     """The scanners of every family whose files `path` is (imports those)."""
-    return [load() for _, _, _, load in families_of(path)]
+    return [load() for _, _, _, load, _ in families_of(path)]
 
 
 def _families_reading(changed: ChangedFile, families: list[Family]) -> list[Family]:
@@ -211,7 +211,7 @@ def _scan(files: Iterable[ChangedFile], options: ApiDocsOptions) -> list[Endpoin
         reading = _families_reading(changed, families)
         if not reading or classify(changed.path) in _NOT_API:
             continue
-        scanners = [load() for _, _, _, load in reading]
+        scanners = [load() for _, _, _, load, _ in reading]
         for scanner in scanners:
             added += _read(changed, scanner, Side.NEW, options)
             removed += _read(changed, scanner, Side.OLD, options)

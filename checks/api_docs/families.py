@@ -16,8 +16,9 @@ import enum
 import functools
 import re
 from collections.abc import Callable
+from importlib import import_module
 from posixpath import dirname
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from checks.hardcoded.fast import as_data
 
@@ -133,75 +134,31 @@ _ELIXIR = _each("get", "post", "put", "patch", "delete", "options", "head", "res
 _GRAPHQL = _each("(", ":")
 
 
-def _python() -> Scanner:
-    from checks.api_docs import python
-    return python.SCANNER
+def _scanner(module: str) -> Callable[[], Scanner]:
+    """A family's loader: imports checks/api_docs/<module>.py on its first call (most PRs
+    declare no route, so most scanners are never imported) and returns its SCANNER."""
+    return lambda: cast("Scanner", import_module(f"checks.api_docs.{module}").SCANNER)
 
 
-def _js() -> Scanner:
-    from checks.api_docs import js
-    return js.SCANNER
-
-
-def _jvm() -> Scanner:
-    from checks.api_docs import jvm
-    return jvm.SCANNER
-
-
-def _dotnet() -> Scanner:
-    from checks.api_docs import dotnet
-    return dotnet.SCANNER
-
-
-def _go() -> Scanner:
-    from checks.api_docs import gocode
-    return gocode.SCANNER
-
-
-def _ruby() -> Scanner:
-    from checks.api_docs import ruby
-    return ruby.SCANNER
-
-
-def _php() -> Scanner:
-    from checks.api_docs import php
-    return php.SCANNER
-
-
-def _elixir() -> Scanner:
-    from checks.api_docs import elixir
-    return elixir.SCANNER
-
-
-def _graphql() -> Scanner:
-    from checks.api_docs import graphql
-    return graphql.SCANNER
-
-
-# (applies, trigger words, reads handler signatures, load) per family, in the order scanners
-# are tried.
-Family = tuple[Callable[[str], bool], Words, bool, Callable[[], "Scanner"]]
+# (applies, trigger words, reads handler signatures, load, extensions) per family, in the order
+# scanners are tried. The extensions (lower case) put a path to the file tests of its
+# extension's families only (9 tests for each of the bench diff's 3,000 paths took ~3 ms);
+# tests/checks/api_docs/test_families.py holds each file test to its list.
+Family = tuple[Callable[[str], bool], Words, bool, Callable[[], "Scanner"], tuple[str, ...]]
 FAMILIES: tuple[Family, ...] = (
-    (python_file, _PYTHON, True, _python),
-    (js_file, _JS, True, _js),
-    (jvm_file, _JVM, True, _jvm),
-    (dotnet_file, _DOTNET, False, _dotnet),
-    (go_file, _GO, False, _go),
-    (ruby_file, _RUBY, False, _ruby),
-    (php_file, _PHP, False, _php),
-    (elixir_file, _ELIXIR, False, _elixir),
-    (graphql_file, _GRAPHQL, False, _graphql),
+    (python_file, _PYTHON, True, _scanner("python"), ("py",)),
+    (js_file, _JS, True, _scanner("js"), _JS_EXTS),
+    (jvm_file, _JVM, True, _scanner("jvm"), _JVM_EXTS),
+    (dotnet_file, _DOTNET, False, _scanner("dotnet"), _DOTNET_EXTS),
+    (go_file, _GO, False, _scanner("gocode"), ("go",)),
+    (ruby_file, _RUBY, False, _scanner("ruby"), ("rb",)),
+    (php_file, _PHP, False, _scanner("php"), ("php",)),
+    (elixir_file, _ELIXIR, False, _scanner("elixir"), ("ex",)),
+    (graphql_file, _GRAPHQL, False, _scanner("graphql"), _GRAPHQL_EXTS),
 )
-# The extensions (lower case) of each family's files, in FAMILIES' order: a path is put to
-# the file tests of its extension's families only (9 tests for each of the bench diff's 3,000
-# paths took ~3 ms). tests/checks/api_docs/test_families.py holds each test to its list.
-_EXTENSIONS: tuple[tuple[str, ...], ...] = (
-    ("py",), _JS_EXTS, _JVM_EXTS, _DOTNET_EXTS, ("go",), ("rb",), ("php",), ("ex",),
-    _GRAPHQL_EXTS)
 _BY_EXTENSION: dict[str, tuple[Family, ...]] = {
-    ext: tuple(family for family, exts in zip(FAMILIES, _EXTENSIONS, strict=True)
-               if ext in exts)
-    for ext in {ext for exts in _EXTENSIONS for ext in exts}}
+    ext: tuple(family for family in FAMILIES if ext in family[4])
+    for family in FAMILIES for ext in family[4]}
 
 
 def families_of(path: str) -> list[Family]:

@@ -85,7 +85,7 @@ def test_the_inputs_are_the_tests_and_fixtures() -> None:
 def test_each_family_is_its_scanners() -> None:
     # The table's file test is the scanner's own, and it says which scanners read signatures.
     assert len(FAMILIES) == len(scanners())
-    for (applies, _, resigns, load), scanner in zip(FAMILIES, scanners(), strict=True):
+    for (applies, _, resigns, load, _), scanner in zip(FAMILIES, scanners(), strict=True):
         assert load() is scanner
         assert applies is scanner.applies
         assert resigns == (scanner.resigned is not None), scanner.name
@@ -106,7 +106,7 @@ def _reads(scanner_index: int, changed: ChangedFile) -> list[str]:
 @pytest.mark.parametrize("index", range(len(FAMILIES)),
                          ids=[scanner.name for scanner in scanners()])
 def test_a_scanner_reads_routes_only_from_files_the_table_hands_it(index: int) -> None:
-    applies, words, _, _ = FAMILIES[index]
+    applies, words, _, _, _ = FAMILIES[index]
     read = 0
     for name, changed in FILES:
         if not applies(changed.path):
@@ -220,7 +220,7 @@ def test_without_google_re2_each_word_is_found_alike(monkeypatch: pytest.MonkeyP
     # and fixtures and for a word at each edge of a text.
     texts = [f"{joined_texts(changed.added)}\n{joined_texts(changed.removed)}"
              for _, changed in FILES]
-    cases = [(words, text) for _, words, _, _ in FAMILIES
+    cases = [(words, text) for _, words, _, _, _ in FAMILIES
              for text in [*texts, *_edge_texts(words)]]
     found = [_words_in(text, words) for words, text in cases]
     assert any(found) and not all(found)
@@ -234,7 +234,7 @@ def test_without_google_re2_each_word_is_found_alike(monkeypatch: pytest.MonkeyP
 
 def test_the_words_are_ascii_and_none_is_the_stand_in_for_other_characters() -> None:
     # The set reads a text as ASCII bytes, "?" standing for any other character.
-    for _, words, _, _ in FAMILIES:
+    for _, words, _, _, _ in FAMILIES:
         for group in words:
             assert all(word.isascii() and "?" not in word and "\n" not in word
                        for word in group), group
@@ -242,7 +242,7 @@ def test_the_words_are_ascii_and_none_is_the_stand_in_for_other_characters() -> 
 
 # Every family's extensions, neighbours a file test might come to accept (`pyi`, `vue`, `exs`),
 # other files' and none: drawn with random ones in either case.
-_EXTENSIONS = sorted({ext for exts in families._EXTENSIONS for ext in exts}
+_EXTENSIONS = sorted({ext for family in FAMILIES for ext in family[4]}
                      | {"pyi", "pyw", "rbw", "exs", "eex", "heex", "php3", "phtml", "kts", "sc",
                         "csx", "fsx", "vue", "svelte", "graphqls", "gqls", "md", "json", "yaml",
                         "txt", "c", "rs", "swift", "dart", "lua", ""})
